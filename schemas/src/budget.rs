@@ -1,0 +1,215 @@
+//! Budget accounts per funding stream and the ledger entries that move them.
+//!
+//! Balances are never stored: they are computed from signed entries, so the
+//! same entries give the same balance on every device (see the vault's ledger).
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{Date, Lang, Record, SchemaError, Unit, money::check_scale};
+
+/// The law or source a budget is paid from.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingStream {
+    /// Wet maatschappelijke ondersteuning.
+    Wmo,
+    /// Jeugdwet.
+    Jeugdwet,
+    /// Wet langdurige zorg.
+    Wlz,
+    /// Zorgverzekeringswet.
+    Zvw,
+    /// Participatiewet.
+    Participatiewet,
+    /// The citizen's own money (eigen bijdrage / top-ups).
+    EigenBijdrage,
+}
+
+impl FundingStream {
+    /// Every stream.
+    pub const ALL: [FundingStream; 6] = [
+        FundingStream::Wmo,
+        FundingStream::Jeugdwet,
+        FundingStream::Wlz,
+        FundingStream::Zvw,
+        FundingStream::Participatiewet,
+        FundingStream::EigenBijdrage,
+    ];
+
+    /// The name people read.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (FundingStream::Wmo, _) => "Wmo",
+            (FundingStream::Jeugdwet, Lang::Nl) => "Jeugdwet",
+            (FundingStream::Jeugdwet, Lang::En) => "Youth Act",
+            (FundingStream::Wlz, _) => "Wlz",
+            (FundingStream::Zvw, _) => "Zvw",
+            (FundingStream::Participatiewet, Lang::Nl) => "Participatiewet",
+            (FundingStream::Participatiewet, Lang::En) => "Participation Act",
+            (FundingStream::EigenBijdrage, Lang::Nl) => "Eigen bijdrage",
+            (FundingStream::EigenBijdrage, Lang::En) => "Own contribution",
+        }
+    }
+
+    /// Parses `wmo`, `jeugdwet`, `wlz`, `zvw`, `participatiewet`, `eigen_bijdrage`/`eigen`.
+    pub fn parse(s: &str) -> Result<Self, SchemaError> {
+        match s.trim().to_lowercase().replace([' ', '-'], "_").as_str() {
+            "wmo" => Ok(FundingStream::Wmo),
+            "jeugdwet" | "jeugd" | "youth" => Ok(FundingStream::Jeugdwet),
+            "wlz" => Ok(FundingStream::Wlz),
+            "zvw" => Ok(FundingStream::Zvw),
+            "participatiewet" | "pw" => Ok(FundingStream::Participatiewet),
+            "eigen_bijdrage" | "eigen" | "own" => Ok(FundingStream::EigenBijdrage),
+            _ => Err(SchemaError::UnknownStream(s.to_string())),
+        }
+    }
+}
+
+/// A budget account: one funding stream, one period, one unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Stable id.
+    pub id: String,
+    /// Name people read, e.g. "Wmo begeleiding 2026".
+    pub name: String,
+    /// Funding stream.
+    pub stream: FundingStream,
+    /// What the account counts in.
+    pub unit: Unit,
+    /// First day of the budget period.
+    pub period_start: Date,
+    /// Last day of the budget period.
+    pub period_end: Date,
+}
+
+impl Record for Account {
+    const KIND: &'static str = "account";
+    const VERSION: u16 = 1;
+}
+
+impl Account {
+    /// Checks the period.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        if self.period_end < self.period_start {
+            return Err(SchemaError::Invalid(format!(
+                "account {}: period ends ({}) before it starts ({})",
+                self.id, self.period_end, self.period_start
+            )));
+        }
+        if self.name.trim().is_empty() {
+            return Err(SchemaError::Invalid("an account needs a name".into()));
+        }
+        Ok(())
+    }
+}
+
+/// What a ledger entry does to its account.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Budget granted by the municipality (signed by it).
+    Grant,
+    /// A correction of the grant, up (positive) or down (negative).
+    Adjustment,
+    /// The citizen's own money added.
+    TopUp,
+    /// Money moved out to another budget holder.
+    TransferOut,
+    /// Money received from another budget holder.
+    TransferIn,
+    /// Money set aside for an agreement.
+    Reservation,
+    /// A reservation (or part of it) given back.
+    Release,
+    /// Money spent (an approved declaration).
+    Spend,
+}
+
+impl EntryKind {
+    /// Every kind.
+    pub const ALL: [EntryKind; 8] = [
+        EntryKind::Grant,
+        EntryKind::Adjustment,
+        EntryKind::TopUp,
+        EntryKind::TransferOut,
+        EntryKind::TransferIn,
+        EntryKind::Reservation,
+        EntryKind::Release,
+        EntryKind::Spend,
+    ];
+
+    /// Dutch or English name.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (EntryKind::Grant, Lang::Nl) => "toekenning",
+            (EntryKind::Grant, Lang::En) => "grant",
+            (EntryKind::Adjustment, Lang::Nl) => "bijstelling",
+            (EntryKind::Adjustment, Lang::En) => "adjustment",
+            (EntryKind::TopUp, Lang::Nl) => "eigen aanvulling",
+            (EntryKind::TopUp, Lang::En) => "top-up",
+            (EntryKind::TransferOut, Lang::Nl) => "overboeking uit",
+            (EntryKind::TransferOut, Lang::En) => "transfer out",
+            (EntryKind::TransferIn, Lang::Nl) => "overboeking in",
+            (EntryKind::TransferIn, Lang::En) => "transfer in",
+            (EntryKind::Reservation, Lang::Nl) => "reservering",
+            (EntryKind::Reservation, Lang::En) => "reservation",
+            (EntryKind::Release, Lang::Nl) => "vrijgave",
+            (EntryKind::Release, Lang::En) => "release",
+            (EntryKind::Spend, Lang::Nl) => "besteding",
+            (EntryKind::Spend, Lang::En) => "spend",
+        }
+    }
+}
+
+/// One signed movement on a budget account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerEntry {
+    /// Stable id, unique within the budget document.
+    pub id: String,
+    /// The account it moves.
+    pub account: String,
+    /// What it does.
+    pub kind: EntryKind,
+    /// Positive, except adjustments, which may be negative.
+    pub amount: Decimal,
+    /// pgb category code, if any.
+    pub category: Option<String>,
+    /// The day it applies to.
+    pub date: Date,
+    /// Free text.
+    pub note: String,
+    /// What it refers to: a decision, reservation, transfer or declaration id.
+    pub reference: Option<String>,
+}
+
+impl Record for LedgerEntry {
+    const KIND: &'static str = "ledger_entry";
+    const VERSION: u16 = 1;
+}
+
+impl LedgerEntry {
+    /// Checks sign and decimals against the account's unit.
+    pub fn validate(&self, unit: Unit) -> Result<(), SchemaError> {
+        check_scale(self.amount, unit)?;
+        match self.kind {
+            EntryKind::Adjustment if self.amount.is_zero() => Err(SchemaError::Invalid(
+                "an adjustment of zero changes nothing".into(),
+            )),
+            EntryKind::Adjustment => Ok(()),
+            _ if self.amount <= Decimal::ZERO => Err(SchemaError::Invalid(format!(
+                "a {} must be more than zero (got {})",
+                self.kind.label(Lang::En),
+                self.amount
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
