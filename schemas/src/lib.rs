@@ -32,6 +32,7 @@ pub mod budget;
 pub mod catalogue;
 pub mod consent;
 pub mod date;
+pub mod document;
 pub mod keys;
 pub mod market;
 pub mod money;
@@ -44,6 +45,7 @@ pub use budget::{Account, EntryKind, FundingStream, LedgerEntry};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
+pub use document::{DocKind, DocumentHeader};
 pub use keys::{Hash32, PublicKey, SignatureBytes};
 pub use market::{
     AgreedService, Agreement, Approval, Declaration, Offering, ProviderDetails, ServiceUnit,
@@ -181,6 +183,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<DeviceCertificate>("device_certificate"),
         one::<CertifiedDevice>("certified_device"),
         one::<Signed<LedgerEntry>>("signed_ledger_entry"),
+        one::<DocumentHeader>("document_header"),
         one::<Catalogue>("catalogue"),
     ]
 }

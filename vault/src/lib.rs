@@ -1,1 +1,50 @@
-//! placeholder
+//! One party's Inwonercloud store: identity and device keys, signed automerge
+//! documents in a redb file, and the ledger arithmetic the app shows.
+//!
+//! # Design
+//!
+//! A [`Vault`] is a directory holding one redb file. It holds the owner's
+//! identity key (a person or organisation) and this device's key, certified
+//! by the identity. Each document (profile, plan, budget, journal, consents,
+//! agreements, catalogue, policy) is an automerge document whose actor id is
+//! the device public key, with an owner-signed header naming who may write.
+//!
+//! **Every change is signed.** When this device commits a change it signs
+//! `tag || document id || change hash` and stores the change as its own row
+//! in the change log, in the same transaction as the edit. A change that
+//! arrives from elsewhere is applied only if its signature verifies, its
+//! automerge actor is the signing device, and that device is certified by an
+//! identity the header lets write ([`Vault::import_changes`]); otherwise the
+//! whole batch is refused and the refusal logged. On open, every stored row
+//! is checked again (batch verification), so a flipped byte makes opening
+//! fail with an error naming the change.
+//!
+//! **Records are signed too.** Inside a document every value is a
+//! [`Signed`](inwonercloud_schemas::Signed) record, so a grant, a declaration
+//! or an approval can be exported and checked on its own, offline.
+//!
+//! **Balances are computed, not stored** ([`ledger`]): the same entries give
+//! the same figures on every device, and overspending is flagged, not hidden.
+//!
+//! This crate does no networking and has no UI; the sync crate talks to it
+//! through [`Vault::import_changes`], [`Vault::signed_changes`] and
+//! [`Vault::bundle`].
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod budget;
+pub mod change;
+pub mod document;
+pub mod error;
+pub mod export;
+pub mod keys;
+pub mod ledger;
+pub mod plan;
+pub mod store;
+pub mod vault;
+
+pub use change::SignedChange;
+pub use error::{Result, VaultError};
+pub use vault::{
+    Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI,
+};

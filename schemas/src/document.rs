@@ -1,0 +1,81 @@
+//! Document headers: which automerge document this is, who owns it and which
+//! identities may write to it. The header is signed by the owner.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{PublicKey, Record};
+
+/// What a document holds.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// Name, role, contact.
+    Profile,
+    /// The support plan.
+    Plan,
+    /// Budget accounts and the ledger.
+    Budget,
+    /// Private notes.
+    Journal,
+    /// Consents and revocations.
+    Consents,
+    /// One citizen–provider agreement.
+    Agreement,
+    /// A provider's public catalogue.
+    Catalogue,
+    /// A municipality's public policy.
+    Policy,
+}
+
+impl DocKind {
+    /// Stable name used in document ids.
+    pub fn code(self) -> &'static str {
+        match self {
+            DocKind::Profile => "profile",
+            DocKind::Plan => "plan",
+            DocKind::Budget => "budget",
+            DocKind::Journal => "journal",
+            DocKind::Consents => "consents",
+            DocKind::Agreement => "agreement",
+            DocKind::Catalogue => "catalogue",
+            DocKind::Policy => "policy",
+        }
+    }
+
+    /// The document id of the owner's document of this kind (`<owner hex>/<kind>`).
+    pub fn doc_id(self, owner: &PublicKey) -> String {
+        format!("{owner}/{}", self.code())
+    }
+}
+
+/// The signed header of a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentHeader {
+    /// Document id: `<owner hex>/<kind>` or `<owner hex>/agreement/<provider hex>`.
+    pub id: String,
+    /// What it holds.
+    pub kind: DocKind,
+    /// The owner's identity; always a writer.
+    pub owner: PublicKey,
+    /// Other identities allowed to write. Only ever grows within a version:
+    /// revocation is a new header version plus a revocation record.
+    pub writers: Vec<PublicKey>,
+    /// Header version; a higher version from the owner replaces a lower one.
+    pub version: u64,
+}
+
+impl Record for DocumentHeader {
+    const KIND: &'static str = "document_header";
+    const VERSION: u16 = 1;
+}
+
+impl DocumentHeader {
+    /// Whether `identity` may write this document.
+    pub fn may_write(&self, identity: &PublicKey) -> bool {
+        &self.owner == identity || self.writers.contains(identity)
+    }
+}

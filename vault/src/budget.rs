@@ -1,0 +1,188 @@
+//! Budget accounts and ledger entries through the vault.
+
+use inwonercloud_schemas::{
+    Account, Date, DocKind, EntryKind, FundingStream, LedgerEntry, Role, SchemaError, Unit,
+};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Result, VaultError};
+use crate::ledger::{self, LedgerInput, LedgerReport};
+use crate::plan::new_id;
+use crate::vault::{Authored, BadRecord, Vault};
+
+/// What a new ledger entry is made of.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    /// Account id.
+    pub account: String,
+    /// Kind.
+    pub kind: EntryKind,
+    /// Amount.
+    pub amount: Decimal,
+    /// pgb category.
+    pub category: Option<String>,
+    /// Day it applies to.
+    pub date: Date,
+    /// Free text.
+    pub note: String,
+    /// Reference.
+    pub reference: Option<String>,
+}
+
+/// The budget as the app shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct BudgetView {
+    /// Document id.
+    pub doc: String,
+    /// Accounts.
+    pub accounts: Vec<Authored<Account>>,
+    /// The computed figures and every entry with its status.
+    pub report: LedgerReport,
+    /// Records that failed verification.
+    pub bad: Vec<BadRecord>,
+}
+
+impl BudgetView {
+    /// Own money (top-ups) and municipal money (grants) across all accounts.
+    pub fn own_and_municipal(&self) -> (Decimal, Decimal) {
+        self.report
+            .accounts
+            .values()
+            .fold((Decimal::ZERO, Decimal::ZERO), |(o, m), f| {
+                (o + f.topped_up, m + f.granted)
+            })
+    }
+}
+
+impl Vault {
+    /// The owner's budget document id.
+    pub fn budget_doc(&self) -> String {
+        self.doc_id(DocKind::Budget)
+    }
+
+    /// Opens a budget account.
+    pub fn add_account(
+        &mut self,
+        doc: &str,
+        name: &str,
+        stream: FundingStream,
+        unit: Unit,
+        period_start: Date,
+        period_end: Date,
+    ) -> Result<Account> {
+        let a = Account {
+            id: new_id(),
+            name: name.trim().to_string(),
+            stream,
+            unit,
+            period_start,
+            period_end,
+        };
+        a.validate()?;
+        let id = a.id.clone();
+        Ok(self.put_record(doc, &id, a)?.record)
+    }
+
+    /// Finds an account by id or (unique, case-insensitive) name.
+    pub fn find_account(&self, doc: &str, key: &str) -> Result<Account> {
+        let (accounts, _) = self.records::<Account>(doc)?;
+        if let Some(a) = accounts.iter().find(|a| a.record.id == key) {
+            return Ok(a.record.clone());
+        }
+        let matches: Vec<_> = accounts
+            .iter()
+            .filter(|a| a.record.name.eq_ignore_ascii_case(key.trim()))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one.record.clone()),
+            [] => Err(VaultError::UnknownRecord {
+                what: "account",
+                id: key.to_string(),
+            }),
+            _ => Err(VaultError::Input(SchemaError::Invalid(format!(
+                "more than one account is called '{key}': use its id"
+            )))),
+        }
+    }
+
+    /// Records a ledger entry after checking it against the account and the
+    /// rule of who may record what.
+    pub fn record_entry(&mut self, doc: &str, e: NewEntry) -> Result<LedgerEntry> {
+        let account = self.find_account(doc, &e.account)?;
+        match e.kind {
+            EntryKind::Grant | EntryKind::Adjustment if self.role() != Role::Municipality => {
+                return Err(VaultError::NotAllowed(
+                    "only the municipality can grant or adjust a budget".into(),
+                ));
+            }
+            EntryKind::Grant | EntryKind::Adjustment => {}
+            _ if self.header(doc)?.owner != self.identity() => {
+                return Err(VaultError::NotAllowed(
+                    "only the budget holder can record this".into(),
+                ));
+            }
+            _ => {}
+        }
+        let entry = LedgerEntry {
+            id: new_id(),
+            account: account.id.clone(),
+            kind: e.kind,
+            amount: e.amount,
+            category: e.category,
+            date: e.date,
+            note: e.note.trim().to_string(),
+            reference: e.reference,
+        };
+        entry.validate(account.unit)?;
+        let id = entry.id.clone();
+        Ok(self.put_record(doc, &id, entry)?.record)
+    }
+
+    /// Adds the citizen's own money to an account.
+    pub fn top_up(
+        &mut self,
+        doc: &str,
+        account: &str,
+        amount: Decimal,
+        date: Date,
+        note: &str,
+    ) -> Result<LedgerEntry> {
+        self.record_entry(
+            doc,
+            NewEntry {
+                account: account.to_string(),
+                kind: EntryKind::TopUp,
+                amount,
+                category: None,
+                date,
+                note: note.to_string(),
+                reference: None,
+            },
+        )
+    }
+
+    /// Accounts, figures and entries of a budget document.
+    pub fn budget(&self, doc: &str) -> Result<BudgetView> {
+        let (accounts, mut bad) = self.records::<Account>(doc)?;
+        let (entries, b) = self.records::<LedgerEntry>(doc)?;
+        bad.extend(b);
+        let owner = self.header(doc)?.owner;
+        let inputs: Vec<LedgerInput> = entries
+            .into_iter()
+            .map(|a| LedgerInput {
+                author_is_municipality: a.author_role == Role::Municipality,
+                author: a.author,
+                entry: a.record,
+            })
+            .collect();
+        let plain: Vec<Account> = accounts.iter().map(|a| a.record.clone()).collect();
+        let report = ledger::compute(&plain, &inputs, &owner);
+        Ok(BudgetView {
+            doc: doc.to_string(),
+            accounts,
+            report,
+            bad,
+        })
+    }
+}

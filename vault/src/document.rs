@@ -1,0 +1,113 @@
+//! One automerge document and the records it holds.
+//!
+//! Records live flat in the root map under `"<kind>/<id>"`, each value the
+//! JSON of a [`Signed`] record. Flat keys avoid the classic automerge trap of
+//! two devices creating the same nested map concurrently (one would hide the
+//! other). The op that last set a key carries its actor, which is the device
+//! that wrote it — a verified fact, because every change is signed by its actor.
+
+use automerge::{
+    AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValueRef, ValueRef, transaction::Transactable,
+};
+use inwonercloud_schemas::{DocumentHeader, PublicKey, Record, Signed};
+
+use crate::error::Result;
+
+/// A document in memory.
+pub struct Doc {
+    /// The owner-signed header.
+    pub header: Signed<DocumentHeader>,
+    /// The automerge document.
+    pub am: AutoCommit,
+    /// Rows in the change log.
+    pub rows: u64,
+    /// Rows covered by the stored snapshot.
+    pub snapshot_rows: u64,
+}
+
+/// A record as stored: its key, its JSON, and the device that put it there.
+pub struct RawRecord {
+    /// `"<kind>/<id>"`.
+    pub key: String,
+    /// JSON of the signed record.
+    pub json: String,
+    /// Device whose change set the value.
+    pub placed_by: Option<PublicKey>,
+    /// Whether concurrent writes left a conflict on this key.
+    pub conflict: bool,
+}
+
+/// The key of a record.
+pub fn record_key<R: Record>(id: &str) -> String {
+    format!("{}/{}", R::KIND, id)
+}
+
+impl Doc {
+    /// Writes a signed record's JSON under its key (uncommitted).
+    pub fn put<R: Record>(&mut self, id: &str, signed: &Signed<R>) -> Result<()> {
+        let json = serde_json::to_string(signed)
+            .map_err(|e| crate::VaultError::Document(e.to_string()))?;
+        self.am.put(automerge::ROOT, record_key::<R>(id), json)?;
+        Ok(())
+    }
+
+    /// Every record of a kind, in key order.
+    pub fn raw_records<R: Record>(&self) -> Vec<RawRecord> {
+        let lo = format!("{}/", R::KIND);
+        let hi = format!("{}0", R::KIND);
+        self.am
+            .map_range(automerge::ROOT, lo..hi)
+            .filter_map(|item| {
+                let json = match &item.value {
+                    ValueRef::Scalar(ScalarValueRef::Str(s)) => s.to_string(),
+                    _ => return None,
+                };
+                Some(RawRecord {
+                    key: item.key.to_string(),
+                    json,
+                    placed_by: actor_of(&item.id()),
+                    conflict: item.conflict,
+                })
+            })
+            .collect()
+    }
+
+    /// The same at an earlier point in history.
+    pub fn raw_records_at<R: Record>(&self, heads: &[ChangeHash]) -> Vec<RawRecord> {
+        let lo = format!("{}/", R::KIND);
+        let hi = format!("{}0", R::KIND);
+        self.am
+            .map_range_at(automerge::ROOT, lo..hi, heads)
+            .filter_map(|item| {
+                let json = match &item.value {
+                    ValueRef::Scalar(ScalarValueRef::Str(s)) => s.to_string(),
+                    _ => return None,
+                };
+                Some(RawRecord {
+                    key: item.key.to_string(),
+                    json,
+                    placed_by: actor_of(&item.id()),
+                    conflict: item.conflict,
+                })
+            })
+            .collect()
+    }
+
+    /// Every value ever conflicting on a key right now (concurrent writes).
+    pub fn conflicts(&self, key: &str) -> Vec<(String, Option<PublicKey>)> {
+        self.am
+            .get_all(automerge::ROOT, key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(v, id)| v.as_str().map(|s| (s.to_string(), actor_of(&id))))
+            .collect()
+    }
+}
+
+/// The device key of the actor that created an op.
+pub fn actor_of(id: &ObjId) -> Option<PublicKey> {
+    match id {
+        ObjId::Id(_, actor, _) => PublicKey::try_from(actor.to_bytes()).ok(),
+        ObjId::Root => None,
+    }
+}

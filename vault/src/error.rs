@@ -1,0 +1,137 @@
+//! The vault's error type: each variant says what went wrong and, where a
+//! person can act, what to do.
+
+use inwonercloud_schemas::SchemaError;
+
+/// Everything that can go wrong in a vault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    /// No vault at the path.
+    #[error("no vault at {0}: create one with `inwonercloud init`")]
+    NotFound(String),
+    /// A vault already exists.
+    #[error("a vault already exists at {0}: open it, or choose another directory")]
+    AlreadyExists(String),
+    /// Another process has the vault open.
+    #[error("the vault at {0} is open in another program: close that first")]
+    InUse(String),
+    /// The file was written by a newer program.
+    #[error(
+        "the vault has format version {found}; this program reads up to {supported}: update Inwonercloud"
+    )]
+    UnsupportedVersion {
+        /// Version in the file.
+        found: u32,
+        /// Highest version this build reads.
+        supported: u32,
+    },
+    /// A stored change failed its integrity check.
+    #[error(
+        "tampered or corrupt change {seq} ({hash}) in document {doc}: {why}. The vault was not opened; restore it from a backup"
+    )]
+    TamperedChange {
+        /// Document id.
+        doc: String,
+        /// Row number in the change log.
+        seq: u64,
+        /// Change hash as stored (or `?` when unreadable).
+        hash: String,
+        /// Which rule failed.
+        why: String,
+    },
+    /// Some other stored value failed its integrity check.
+    #[error("corrupt vault: {0}. The vault was not opened; restore it from a backup")]
+    Corrupt(String),
+    /// A signature did not verify.
+    #[error("bad signature on {what}")]
+    BadSignature {
+        /// What was signed.
+        what: String,
+    },
+    /// A change's author may not write the document.
+    #[error("{who} may not write document {doc}")]
+    NotAWriter {
+        /// The author.
+        who: String,
+        /// The document.
+        doc: String,
+    },
+    /// A change was refused on ingest; nothing of the batch was applied.
+    #[error("change {hash} for {doc} refused: {why}; nothing of this batch was applied")]
+    ChangeRefused {
+        /// Document id.
+        doc: String,
+        /// Change hash.
+        hash: String,
+        /// Why.
+        why: String,
+    },
+    /// A key is weak or malformed.
+    #[error("unusable public key {key}: {why}")]
+    BadKey {
+        /// The key (hex).
+        key: String,
+        /// Why.
+        why: String,
+    },
+    /// Unknown document.
+    #[error("unknown document {0}")]
+    UnknownDocument(String),
+    /// Unknown record.
+    #[error("no {what} with id {id}")]
+    UnknownRecord {
+        /// Record kind.
+        what: &'static str,
+        /// Id.
+        id: String,
+    },
+    /// This vault's owner may not do this.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// Bad input from a person.
+    #[error(transparent)]
+    Input(#[from] SchemaError),
+    /// Storage failed.
+    #[error("storage error: {0}")]
+    Storage(String),
+    /// Automerge failed.
+    #[error("document error: {0}")]
+    Document(String),
+    /// File system failed.
+    #[error("file error at {path}: {source}")]
+    Io {
+        /// Path.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+macro_rules! storage_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for VaultError {
+            fn from(e: $t) -> Self {
+                VaultError::Storage(e.to_string())
+            }
+        }
+    )*};
+}
+storage_from!(
+    redb::Error,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::DatabaseError,
+    redb::SetDurabilityError
+);
+
+impl From<automerge::AutomergeError> for VaultError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        VaultError::Document(e.to_string())
+    }
+}
+
+/// Result with [`VaultError`].
+pub type Result<T, E = VaultError> = std::result::Result<T, E>;

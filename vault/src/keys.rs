@@ -1,0 +1,223 @@
+//! Keys, device certificates and record signatures.
+//!
+//! An identity key stands for a person or organisation and certifies device
+//! keys; a device key signs changes and records. Single signatures are
+//! checked with `verify_strict`; keys are checked for weakness where they
+//! enter the vault, so batch verification cannot be fooled by small-order keys.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use inwonercloud_schemas::{
+    CertifiedDevice, DeviceCertificate, PublicKey, Record, Role, SignatureBytes, Signed,
+    canonical_bytes, signed::signing_bytes,
+};
+
+use crate::error::{Result, VaultError};
+
+/// A secret key held by this vault (identity or device).
+pub struct SecretKey(SigningKey);
+
+impl SecretKey {
+    /// A fresh random key from the operating system's generator.
+    pub fn generate() -> Result<Self> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| VaultError::Storage(format!("no randomness available: {e}")))?;
+        Ok(Self(SigningKey::from_bytes(&seed)))
+    }
+
+    /// From stored bytes.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Self {
+        Self(SigningKey::from_bytes(bytes))
+    }
+
+    /// The secret bytes (for storage).
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The public half.
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key().to_bytes())
+    }
+
+    /// Signs bytes.
+    pub fn sign(&self, msg: &[u8]) -> SignatureBytes {
+        SignatureBytes(self.0.sign(msg).to_bytes())
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretKey(public {})", self.public().short())
+    }
+}
+
+/// Parses a public key and refuses weak (small-order) keys.
+pub fn checked_key(key: &PublicKey) -> Result<VerifyingKey> {
+    let vk = VerifyingKey::from_bytes(key.as_bytes()).map_err(|_| VaultError::BadKey {
+        key: key.to_string(),
+        why: "not a point on the curve".into(),
+    })?;
+    if vk.is_weak() {
+        return Err(VaultError::BadKey {
+            key: key.to_string(),
+            why: "weak (small-order) key".into(),
+        });
+    }
+    Ok(vk)
+}
+
+/// Checks one signature strictly.
+pub fn verify(
+    key: &PublicKey,
+    msg: &[u8],
+    sig: &SignatureBytes,
+    what: impl FnOnce() -> String,
+) -> Result<()> {
+    let vk = checked_key(key)?;
+    vk.verify_strict(msg, &Signature::from_bytes(&sig.0))
+        .map_err(|_| VaultError::BadSignature { what: what() })
+}
+
+/// Issues a device certificate signed by the identity.
+pub fn certify_device(
+    identity: &SecretKey,
+    identity_name: &str,
+    role: Role,
+    device: PublicKey,
+    device_name: &str,
+    now: u64,
+) -> CertifiedDevice {
+    let certificate = DeviceCertificate {
+        identity: identity.public(),
+        identity_name: identity_name.to_string(),
+        role,
+        device,
+        device_name: device_name.to_string(),
+        issued_at: now,
+    };
+    let signature = identity.sign(&cert_bytes(&certificate));
+    CertifiedDevice {
+        certificate,
+        signature,
+    }
+}
+
+fn cert_bytes(c: &DeviceCertificate) -> Vec<u8> {
+    let mut out = b"inwonercloud/device-certificate/v1\0".to_vec();
+    out.extend_from_slice(&canonical_bytes(c));
+    out
+}
+
+/// Checks a device certificate: both keys usable, identity's signature valid.
+pub fn verify_certificate(c: &CertifiedDevice) -> Result<()> {
+    checked_key(&c.certificate.device)?;
+    verify(
+        &c.certificate.identity,
+        &cert_bytes(&c.certificate),
+        &c.signature,
+        || {
+            format!(
+                "device certificate of {} for {}",
+                c.certificate.device.short(),
+                c.certificate.identity_name
+            )
+        },
+    )
+}
+
+/// Signs a record with a certified device key.
+pub fn sign_record<R: Record>(
+    record: R,
+    device_key: &SecretKey,
+    device: &CertifiedDevice,
+    now: u64,
+) -> Signed<R> {
+    let signature = device_key.sign(&signing_bytes(&record, now));
+    Signed {
+        record,
+        device: device.clone(),
+        signed_at: now,
+        signature,
+    }
+}
+
+/// Checks a signed record: the certificate chain and the device's signature.
+pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
+    verify_certificate(&s.device)?;
+    verify(
+        &s.device.certificate.device,
+        &signing_bytes(&s.record, s.signed_at),
+        &s.signature,
+        || {
+            format!(
+                "{} record signed by {}",
+                R::KIND,
+                s.device.certificate.identity_name
+            )
+        },
+    )
+}
+
+/// SHA-256 of a signed record's signing bytes; binds approvals to content.
+pub fn record_hash<R: Record>(s: &Signed<R>) -> inwonercloud_schemas::Hash32 {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(signing_bytes(&s.record, s.signed_at));
+    h.update(s.device.certificate.device.as_bytes());
+    inwonercloud_schemas::Hash32(h.finalize().into())
+}
+
+/// Unix seconds now.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inwonercloud_schemas::Profile;
+
+    #[test]
+    fn certificate_and_record_roundtrip() {
+        let id = SecretKey::generate().unwrap();
+        let dev = SecretKey::generate().unwrap();
+        let cert = certify_device(&id, "Anna", Role::Citizen, dev.public(), "laptop", 1);
+        verify_certificate(&cert).unwrap();
+        let rec = Profile {
+            name: "Anna".into(),
+            role: Role::Citizen,
+            municipality: Some("Oss".into()),
+            contact: None,
+        };
+        let mut s = sign_record(rec, &dev, &cert, 5);
+        verify_record(&s).unwrap();
+        s.record.name = "Bob".into();
+        assert!(matches!(
+            verify_record(&s),
+            Err(VaultError::BadSignature { .. })
+        ));
+    }
+
+    #[test]
+    fn forged_certificate_fails() {
+        let id = SecretKey::generate().unwrap();
+        let other = SecretKey::generate().unwrap();
+        let dev = SecretKey::generate().unwrap();
+        let mut cert = certify_device(&other, "Mallory", Role::Municipality, dev.public(), "x", 1);
+        cert.certificate.identity = id.public();
+        assert!(verify_certificate(&cert).is_err());
+    }
+
+    #[test]
+    fn weak_key_refused() {
+        // The identity point (small order) encoded as a public key.
+        let mut weak = [0u8; 32];
+        weak[0] = 1;
+        let err = checked_key(&PublicKey(weak)).unwrap_err().to_string();
+        assert!(err.contains("weak"), "{err}");
+    }
+}

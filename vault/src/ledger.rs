@@ -1,0 +1,342 @@
+//! Deterministic ledger arithmetic.
+//!
+//! Balances are computed from signed entries, never stored. Entries are put
+//! in a total order that depends only on their content — `(date, id)` — so
+//! every device that holds the same entries computes the same figures, in
+//! whatever order the entries arrived. Spending beyond what an account holds
+//! is marked *not covered* (with the uncovered part), never dropped: that is
+//! how two devices that approved offline and together overspent see it.
+
+use std::collections::BTreeMap;
+
+use inwonercloud_schemas::{Account, EntryKind, LedgerEntry, PublicKey, Unit};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// An entry as the ledger sees it: the record and who signed it.
+#[derive(Clone, Debug)]
+pub struct LedgerInput {
+    /// The entry.
+    pub entry: LedgerEntry,
+    /// Identity that signed it.
+    pub author: PublicKey,
+    /// Whether that identity is a recognised municipality.
+    pub author_is_municipality: bool,
+}
+
+/// What happened to one entry in the computation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum EntryStatus {
+    /// Counted in full.
+    Counted,
+    /// A spend beyond what the account held: counted as spent, but `uncovered` of it has no budget.
+    NotCovered {
+        /// The part without budget.
+        uncovered: Decimal,
+    },
+    /// Not counted, with the rule it broke.
+    Refused {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One entry with its status.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntryLine {
+    /// The entry.
+    pub entry: LedgerEntry,
+    /// Author identity.
+    pub author: PublicKey,
+    /// Status.
+    #[serde(flatten)]
+    pub status: EntryStatus,
+}
+
+/// Figures of one account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct AccountFigures {
+    /// Account id.
+    pub account: String,
+    /// Unit.
+    pub unit: Option<Unit>,
+    /// Granted by the municipality, after adjustments.
+    pub granted: Decimal,
+    /// Own money added.
+    pub topped_up: Decimal,
+    /// Received from other budget holders.
+    pub transferred_in: Decimal,
+    /// Sent to other budget holders.
+    pub transferred_out: Decimal,
+    /// Set aside for agreements and not yet spent or released.
+    pub reserved: Decimal,
+    /// Spent.
+    pub spent: Decimal,
+    /// Spent without budget behind it.
+    pub not_covered: Decimal,
+    /// What is left to commit: available − spent − reserved (may be negative).
+    pub remaining: Decimal,
+    /// Spent per category code (`""` for none).
+    pub spent_per_category: BTreeMap<String, Decimal>,
+    /// Spent per month (`YYYY-MM`).
+    pub spent_per_month: BTreeMap<String, Decimal>,
+}
+
+impl AccountFigures {
+    /// Everything that funds the account.
+    pub fn available(&self) -> Decimal {
+        self.granted + self.topped_up + self.transferred_in - self.transferred_out
+    }
+
+    /// Whether spending exceeds funding.
+    pub fn over_budget(&self) -> bool {
+        self.not_covered > Decimal::ZERO
+    }
+}
+
+/// The whole computation.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LedgerReport {
+    /// Per account, by id.
+    pub accounts: BTreeMap<String, AccountFigures>,
+    /// Every entry in ledger order with its status.
+    pub lines: Vec<EntryLine>,
+}
+
+impl LedgerReport {
+    /// Entries that are not covered by budget.
+    pub fn over_budget_lines(&self) -> impl Iterator<Item = &EntryLine> {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.status, EntryStatus::NotCovered { .. }))
+    }
+}
+
+/// Computes the figures of `accounts` from `entries`. `owner` is the budget
+/// holder: the only one who may top up, reserve, release, spend or transfer.
+pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey) -> LedgerReport {
+    let mut report = LedgerReport::default();
+    let units: BTreeMap<&str, Unit> = accounts.iter().map(|a| (a.id.as_str(), a.unit)).collect();
+    for a in accounts {
+        report.accounts.insert(
+            a.id.clone(),
+            AccountFigures {
+                account: a.id.clone(),
+                unit: Some(a.unit),
+                ..Default::default()
+            },
+        );
+    }
+    let mut ordered: Vec<&LedgerInput> = entries.iter().collect();
+    ordered.sort_by(|a, b| {
+        (a.entry.date, &a.entry.id, &a.author).cmp(&(b.entry.date, &b.entry.id, &b.author))
+    });
+    // Outstanding amount per reservation id.
+    let mut reservations: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    let mut seen_ids: BTreeMap<String, ()> = BTreeMap::new();
+    for input in ordered {
+        let e = &input.entry;
+        let status = match check(input, &units, owner, &mut seen_ids) {
+            Err(reason) => EntryStatus::Refused { reason },
+            Ok(()) => {
+                // `check` guarantees the account exists.
+                let Some(f) = report.accounts.get_mut(&e.account) else {
+                    continue;
+                };
+                apply(f, e, &mut reservations)
+            }
+        };
+        report.lines.push(EntryLine {
+            entry: e.clone(),
+            author: input.author,
+            status,
+        });
+    }
+    for f in report.accounts.values_mut() {
+        f.remaining = f.available() - f.spent - f.reserved;
+    }
+    report
+}
+
+fn check(
+    input: &LedgerInput,
+    units: &BTreeMap<&str, Unit>,
+    owner: &PublicKey,
+    seen: &mut BTreeMap<String, ()>,
+) -> Result<(), String> {
+    let e = &input.entry;
+    let unit = units
+        .get(e.account.as_str())
+        .ok_or_else(|| format!("unknown account {}", e.account))?;
+    e.validate(*unit).map_err(|err| err.to_string())?;
+    match e.kind {
+        EntryKind::Grant | EntryKind::Adjustment => {
+            if !input.author_is_municipality {
+                return Err("only the municipality may grant or adjust a budget".into());
+            }
+        }
+        _ => {
+            if &input.author != owner {
+                return Err("only the budget holder may record this".into());
+            }
+        }
+    }
+    if seen.insert(e.id.clone(), ()).is_some() {
+        return Err(format!("entry id {} is counted already", e.id));
+    }
+    Ok(())
+}
+
+fn apply(
+    f: &mut AccountFigures,
+    e: &LedgerEntry,
+    reservations: &mut BTreeMap<(String, String), Decimal>,
+) -> EntryStatus {
+    match e.kind {
+        EntryKind::Grant | EntryKind::Adjustment => f.granted += e.amount,
+        EntryKind::TopUp => f.topped_up += e.amount,
+        EntryKind::TransferIn => f.transferred_in += e.amount,
+        EntryKind::TransferOut => f.transferred_out += e.amount,
+        EntryKind::Reservation => {
+            f.reserved += e.amount;
+            reservations.insert((e.account.clone(), e.id.clone()), e.amount);
+        }
+        EntryKind::Release => {
+            let freed = release(reservations, e, e.amount);
+            f.reserved -= freed;
+        }
+        EntryKind::Spend => {
+            let freed = release(reservations, e, e.amount);
+            f.reserved -= freed;
+            let funded = f.available() - f.spent;
+            f.spent += e.amount;
+            *f.spent_per_category
+                .entry(e.category.clone().unwrap_or_default())
+                .or_default() += e.amount;
+            *f.spent_per_month.entry(e.date.month_key()).or_default() += e.amount;
+            let uncovered = if funded >= e.amount {
+                Decimal::ZERO
+            } else if funded <= Decimal::ZERO {
+                e.amount
+            } else {
+                e.amount - funded
+            };
+            if uncovered > Decimal::ZERO {
+                f.not_covered += uncovered;
+                return EntryStatus::NotCovered { uncovered };
+            }
+        }
+    }
+    EntryStatus::Counted
+}
+
+fn release(
+    reservations: &mut BTreeMap<(String, String), Decimal>,
+    e: &LedgerEntry,
+    amount: Decimal,
+) -> Decimal {
+    let Some(r) = e.reference.as_ref() else {
+        return Decimal::ZERO;
+    };
+    let Some(open) = reservations.get_mut(&(e.account.clone(), r.clone())) else {
+        return Decimal::ZERO;
+    };
+    let freed = amount.min(*open);
+    *open -= freed;
+    freed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inwonercloud_schemas::FundingStream;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn entry(
+        id: &str,
+        kind: EntryKind,
+        amount: &str,
+        date: &str,
+        reference: Option<&str>,
+    ) -> LedgerEntry {
+        LedgerEntry {
+            id: id.into(),
+            account: "wmo".into(),
+            kind,
+            amount: d(amount),
+            category: Some("huishoudelijke_hulp".into()),
+            date: date.parse().unwrap(),
+            note: String::new(),
+            reference: reference.map(Into::into),
+        }
+    }
+
+    fn account() -> Account {
+        Account {
+            id: "wmo".into(),
+            name: "Wmo".into(),
+            stream: FundingStream::Wmo,
+            unit: Unit::Euro,
+            period_start: "2026-01-01".parse().unwrap(),
+            period_end: "2026-12-31".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn figures_and_over_budget() {
+        let owner = PublicKey([1; 32]);
+        let gemeente = PublicKey([2; 32]);
+        let inputs = vec![
+            LedgerInput {
+                entry: entry("g", EntryKind::Grant, "1000.00", "2026-01-01", None),
+                author: gemeente,
+                author_is_municipality: true,
+            },
+            LedgerInput {
+                entry: entry("t", EntryKind::TopUp, "50.25", "2026-01-02", None),
+                author: owner,
+                author_is_municipality: false,
+            },
+            LedgerInput {
+                entry: entry("r", EntryKind::Reservation, "300", "2026-01-03", None),
+                author: owner,
+                author_is_municipality: false,
+            },
+            LedgerInput {
+                entry: entry("s1", EntryKind::Spend, "200.10", "2026-02-01", Some("r")),
+                author: owner,
+                author_is_municipality: false,
+            },
+            LedgerInput {
+                entry: entry("s2", EntryKind::Spend, "900", "2026-03-01", None),
+                author: owner,
+                author_is_municipality: false,
+            },
+            LedgerInput {
+                entry: entry("fake", EntryKind::Grant, "5000", "2026-01-01", None),
+                author: owner,
+                author_is_municipality: false,
+            },
+        ];
+        let r = compute(&[account()], &inputs, &owner);
+        let f = &r.accounts["wmo"];
+        assert_eq!(f.granted, d("1000.00"));
+        assert_eq!(f.topped_up, d("50.25"));
+        assert_eq!(f.spent, d("1100.10"));
+        assert_eq!(f.reserved, d("99.90"));
+        assert_eq!(f.not_covered, d("49.85"));
+        assert_eq!(f.remaining, d("-149.75"));
+        assert_eq!(f.spent_per_month["2026-03"], d("900"));
+        assert_eq!(r.over_budget_lines().count(), 1);
+        assert!(r.lines.iter().any(|l| matches!(&l.status, EntryStatus::Refused { reason } if reason.contains("municipality"))));
+        // Same figures whatever the input order.
+        let mut rev = inputs.clone();
+        rev.reverse();
+        assert_eq!(compute(&[account()], &rev, &owner).accounts, r.accounts);
+    }
+}

@@ -1,0 +1,228 @@
+//! The support plan through the vault: typed edits and a typed view.
+
+use inwonercloud_schemas::{
+    Date, DocKind, DomainSituation, Goal, GoalStatus, LifeDomain, Need, PlanHeader, SchemaError,
+    TimeCost,
+};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Result, VaultError};
+use crate::vault::{Authored, BadRecord, Vault};
+
+/// The plan as the app shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanView {
+    /// Document id.
+    pub doc: String,
+    /// Title and period.
+    pub header: Option<Authored<PlanHeader>>,
+    /// Situation per domain.
+    pub situations: Vec<Authored<DomainSituation>>,
+    /// Goals.
+    pub goals: Vec<Authored<Goal>>,
+    /// iPVB needs.
+    pub needs: Vec<Authored<Need>>,
+    /// Records that failed verification (shown, never used).
+    pub bad: Vec<BadRecord>,
+}
+
+impl PlanView {
+    /// Total cost per year of every need, exact.
+    pub fn cost_per_year(&self) -> Decimal {
+        self.needs
+            .iter()
+            .map(|n| n.record.time_cost.cost_per_year())
+            .sum()
+    }
+
+    /// Total hours per year of every need.
+    pub fn hours_per_year(&self) -> Decimal {
+        self.needs
+            .iter()
+            .map(|n| n.record.time_cost.hours_per_year())
+            .sum()
+    }
+}
+
+/// What a new need is made of.
+#[derive(Clone, Debug)]
+pub struct NewNeed {
+    /// Domain.
+    pub domain: LifeDomain,
+    /// Goal served.
+    pub goal_id: Option<String>,
+    /// What the citizen wishes.
+    pub wish: String,
+    /// The objective need.
+    pub objective_need: String,
+    /// Time and cost.
+    pub time_cost: TimeCost,
+    /// pgb category.
+    pub category: Option<String>,
+}
+
+/// A fresh random record id (16 hex characters).
+pub fn new_id() -> String {
+    let mut b = [0u8; 8];
+    // Without randomness the clock still gives distinct ids on one device.
+    if getrandom::fill(&mut b).is_err() {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        b.copy_from_slice(&(t as u64).to_be_bytes());
+    }
+    hex::encode(b)
+}
+
+fn non_empty(what: &str, s: &str) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(VaultError::Input(SchemaError::Invalid(format!(
+            "{what} is empty"
+        ))));
+    }
+    if t.len() > 20_000 {
+        return Err(VaultError::Input(SchemaError::Invalid(format!(
+            "{what} is longer than 20,000 characters"
+        ))));
+    }
+    Ok(t.to_string())
+}
+
+impl Vault {
+    /// The owner's plan document id.
+    pub fn plan_doc(&self) -> String {
+        self.doc_id(DocKind::Plan)
+    }
+
+    /// Sets the plan's title and period.
+    pub fn set_plan_header(
+        &mut self,
+        doc: &str,
+        title: &str,
+        from: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<()> {
+        if let (Some(f), Some(u)) = (from, until)
+            && u < f
+        {
+            return Err(VaultError::Input(SchemaError::Invalid(format!(
+                "the plan ends ({u}) before it starts ({f})"
+            ))));
+        }
+        let h = PlanHeader {
+            title: non_empty("the title", title)?,
+            valid_from: from,
+            valid_until: until,
+        };
+        self.put_record(doc, "header", h)?;
+        Ok(())
+    }
+
+    /// Describes the situation in one life domain (replaces the earlier text;
+    /// history keeps it).
+    pub fn set_situation(&mut self, doc: &str, domain: LifeDomain, text: &str) -> Result<()> {
+        let s = DomainSituation {
+            domain,
+            situation: non_empty("the situation", text)?,
+        };
+        self.put_record(doc, domain.code(), s)?;
+        Ok(())
+    }
+
+    /// Adds a goal.
+    pub fn add_goal(
+        &mut self,
+        doc: &str,
+        domain: LifeDomain,
+        text: &str,
+        target: Option<Date>,
+    ) -> Result<Goal> {
+        let g = Goal {
+            id: new_id(),
+            domain,
+            text: non_empty("the goal", text)?,
+            target_date: target,
+            status: GoalStatus::Actief,
+        };
+        let id = g.id.clone();
+        Ok(self.put_record(doc, &id, g)?.record)
+    }
+
+    /// Changes a goal's status.
+    pub fn set_goal_status(&mut self, doc: &str, goal_id: &str, status: GoalStatus) -> Result<()> {
+        let mut g = self
+            .record::<Goal>(doc, goal_id)?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "goal",
+                id: goal_id.to_string(),
+            })?
+            .record;
+        g.status = status;
+        self.put_record(doc, goal_id, g)?;
+        Ok(())
+    }
+
+    /// Adds an iPVB need.
+    pub fn add_need(&mut self, doc: &str, n: NewNeed) -> Result<Need> {
+        if let Some(g) = &n.goal_id
+            && self.record::<Goal>(doc, g)?.is_none()
+        {
+            return Err(VaultError::UnknownRecord {
+                what: "goal",
+                id: g.clone(),
+            });
+        }
+        if n.time_cost.hours <= Decimal::ZERO {
+            return Err(VaultError::Input(SchemaError::Invalid(
+                "hours must be more than zero".into(),
+            )));
+        }
+        inwonercloud_schemas::money::check_scale(
+            n.time_cost.hours,
+            inwonercloud_schemas::Unit::Hours,
+        )?;
+        if n.time_cost.tariff < Decimal::ZERO {
+            return Err(VaultError::Input(SchemaError::Invalid(
+                "a tariff cannot be negative".into(),
+            )));
+        }
+        inwonercloud_schemas::money::check_scale(
+            n.time_cost.tariff,
+            inwonercloud_schemas::Unit::Euro,
+        )?;
+        let need = Need {
+            id: new_id(),
+            domain: n.domain,
+            goal_id: n.goal_id,
+            wish: non_empty("the wish", &n.wish)?,
+            objective_need: n.objective_need.trim().to_string(),
+            time_cost: n.time_cost,
+            category: n.category,
+        };
+        let id = need.id.clone();
+        Ok(self.put_record(doc, &id, need)?.record)
+    }
+
+    /// The plan as it is now.
+    pub fn plan(&self, doc: &str) -> Result<PlanView> {
+        let (headers, mut bad) = self.records::<PlanHeader>(doc)?;
+        let (situations, b) = self.records::<DomainSituation>(doc)?;
+        bad.extend(b);
+        let (mut goals, b) = self.records::<Goal>(doc)?;
+        bad.extend(b);
+        let (needs, b) = self.records::<Need>(doc)?;
+        bad.extend(b);
+        goals.sort_by(|a, b| (a.record.domain, a.signed_at).cmp(&(b.record.domain, b.signed_at)));
+        Ok(PlanView {
+            doc: doc.to_string(),
+            header: headers.into_iter().next(),
+            situations,
+            goals,
+            needs,
+            bad,
+        })
+    }
+}

@@ -1,0 +1,1105 @@
+//! The [`Vault`]: one party's store, opened from a directory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use automerge::{ActorId, AutoCommit, Change, ChangeHash};
+use inwonercloud_schemas::{
+    CertifiedDevice, DocKind, DocumentHeader, PublicKey, Record, Role, Signed,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::change::{self, SignedChange};
+use crate::document::{Doc, RawRecord};
+use crate::error::{Result, VaultError};
+use crate::keys::{self, SecretKey};
+use crate::store::{self, NewChange, Store};
+
+/// File name of the redb database inside a vault directory.
+pub const DB_FILE: &str = "vault.redb";
+
+/// Take a compacted snapshot after this many new rows.
+const SNAPSHOT_EVERY: u64 = 256;
+
+/// What a new vault is created with.
+#[derive(Clone, Debug)]
+pub struct CreateOptions {
+    /// The owner's display name.
+    pub name: String,
+    /// The owner's role.
+    pub role: Role,
+    /// This device's name.
+    pub device_name: String,
+}
+
+/// Who this vault belongs to.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct WhoAmI {
+    /// Owner's display name.
+    pub name: String,
+    /// Owner's role.
+    pub role: Role,
+    /// Identity public key.
+    pub identity: PublicKey,
+    /// This device's public key (its iroh endpoint id).
+    pub device: PublicKey,
+    /// This device's name.
+    pub device_name: String,
+    /// The vault directory.
+    pub vault: String,
+    /// Documents held.
+    pub documents: Vec<String>,
+}
+
+/// A verified record with who signed it and who placed it in the document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Authored<R> {
+    /// The record.
+    pub record: R,
+    /// Identity that signed it.
+    pub author: PublicKey,
+    /// That identity's name as its certificate states it.
+    pub author_name: String,
+    /// That identity's role as its certificate states it.
+    pub author_role: Role,
+    /// Unix seconds when signed, by the signer's clock.
+    pub signed_at: u64,
+    /// Device whose change put it in the document.
+    pub placed_by: Option<PublicKey>,
+    /// The full signed envelope, for export and verification elsewhere.
+    #[serde(skip)]
+    pub signed: Signed<R>,
+}
+
+/// A record that failed verification when read.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BadRecord {
+    /// Document id.
+    pub doc: String,
+    /// Record key.
+    pub key: String,
+    /// Why it was not accepted.
+    pub why: String,
+}
+
+/// Everything needed to hand a document to another vault: header, the
+/// certificates of its writers' devices, and its signed changes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DocumentBundle {
+    /// Owner-signed header.
+    pub header: Signed<DocumentHeader>,
+    /// Certificates of every device that signed a change.
+    pub devices: Vec<CertifiedDevice>,
+    /// Signed changes, hex-encoded [`SignedChange::encode`] output.
+    pub changes: Vec<String>,
+}
+
+/// Result of importing changes.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Changes stored and applied.
+    pub applied: usize,
+    /// Changes already present.
+    pub duplicates: usize,
+}
+
+/// One party's vault: keys, documents, change log.
+pub struct Vault {
+    dir: PathBuf,
+    store: Store,
+    identity: Option<SecretKey>,
+    device: SecretKey,
+    cert: CertifiedDevice,
+    devices: HashMap<PublicKey, CertifiedDevice>,
+    docs: BTreeMap<String, Doc>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("dir", &self.dir)
+            .field("identity", &self.cert.certificate.identity.short())
+            .field("device", &self.cert.certificate.device.short())
+            .finish()
+    }
+}
+
+impl Vault {
+    /// Creates a new vault in `dir` (created if missing) with fresh keys and
+    /// the owner's documents.
+    pub fn create(dir: &Path, opts: CreateOptions) -> Result<Self> {
+        let name = opts.name.trim();
+        if name.is_empty() {
+            return Err(VaultError::Input(
+                inwonercloud_schemas::SchemaError::Invalid("a vault needs the owner's name".into()),
+            ));
+        }
+        std::fs::create_dir_all(dir).map_err(|source| VaultError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let store = Store::create(&dir.join(DB_FILE))?;
+        let identity = SecretKey::generate()?;
+        let device = SecretKey::generate()?;
+        let device_name = if opts.device_name.trim().is_empty() {
+            "apparaat".to_string()
+        } else {
+            opts.device_name.trim().to_string()
+        };
+        let cert = keys::certify_device(
+            &identity,
+            name,
+            opts.role,
+            device.public(),
+            &device_name,
+            keys::now(),
+        );
+        let cert_json = json(&cert)?;
+        let w = store.begin()?;
+        {
+            let mut meta = w.open_table(store::META)?;
+            meta.insert("identity_secret", identity.to_bytes().as_slice())?;
+            meta.insert("device_secret", device.to_bytes().as_slice())?;
+            meta.insert("device_cert", cert_json.as_slice())?;
+            let mut devs = w.open_table(store::DEVICES)?;
+            devs.insert(device.public().as_bytes(), cert_json.as_slice())?;
+        }
+        w.commit()?;
+        let mut devices = HashMap::new();
+        devices.insert(device.public(), cert.clone());
+        let mut vault = Self {
+            dir: dir.to_path_buf(),
+            store,
+            identity: Some(identity),
+            device,
+            cert,
+            devices,
+            docs: BTreeMap::new(),
+        };
+        let kinds: &[DocKind] = match opts.role {
+            Role::Citizen => &[
+                DocKind::Profile,
+                DocKind::Plan,
+                DocKind::Budget,
+                DocKind::Journal,
+                DocKind::Consents,
+            ],
+            Role::Provider => &[DocKind::Profile, DocKind::Catalogue, DocKind::Journal],
+            Role::Municipality => &[DocKind::Profile, DocKind::Policy, DocKind::Journal],
+            Role::Counselor | Role::Family => &[DocKind::Profile, DocKind::Journal],
+        };
+        for kind in kinds {
+            vault.create_document(*kind)?;
+        }
+        let profile = inwonercloud_schemas::Profile {
+            name: name.to_string(),
+            role: opts.role,
+            municipality: None,
+            contact: None,
+        };
+        let doc_id = vault.doc_id(DocKind::Profile);
+        vault.put_record(&doc_id, "profile", profile)?;
+        Ok(vault)
+    }
+
+    /// Opens an existing vault, verifying every stored change. A change that
+    /// fails its check makes opening fail with an error naming it.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let path = dir.join(DB_FILE);
+        let store = Store::open(&path)?;
+        let secret = |key: &str| -> Result<SecretKey> {
+            let bytes = store
+                .meta(key)?
+                .ok_or_else(|| VaultError::Corrupt(format!("{key} is missing")))?;
+            let arr: [u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| VaultError::Corrupt(format!("{key} has the wrong length")))?;
+            Ok(SecretKey::from_bytes(&arr))
+        };
+        let device = secret("device_secret")?;
+        let identity = store
+            .meta("identity_secret")?
+            .map(|_| secret("identity_secret"))
+            .transpose()?;
+        let cert: CertifiedDevice = parse_stored(
+            &store
+                .meta("device_cert")?
+                .ok_or_else(|| VaultError::Corrupt("device certificate is missing".into()))?,
+            "this device's certificate",
+        )?;
+        keys::verify_certificate(&cert)
+            .map_err(|e| VaultError::Corrupt(format!("this device's certificate: {e}")))?;
+        if cert.certificate.device != device.public() {
+            return Err(VaultError::Corrupt(
+                "the device certificate is for another key".into(),
+            ));
+        }
+        let mut devices = HashMap::new();
+        for raw in store.devices()? {
+            let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
+            keys::verify_certificate(&c)
+                .map_err(|e| VaultError::Corrupt(format!("device certificate: {e}")))?;
+            devices.insert(c.certificate.device, c);
+        }
+        let mut vault = Self {
+            dir: dir.to_path_buf(),
+            store,
+            identity,
+            device,
+            cert,
+            devices,
+            docs: BTreeMap::new(),
+        };
+        for (id, raw) in vault.store.documents()? {
+            let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
+            check_header(&header)
+                .map_err(|e| VaultError::Corrupt(format!("header of {id}: {e}")))?;
+            if header.record.id != id {
+                return Err(VaultError::Corrupt(format!(
+                    "header stored under {id} names {}",
+                    header.record.id
+                )));
+            }
+            let doc = vault.load_document(header)?;
+            vault.docs.insert(id, doc);
+        }
+        Ok(vault)
+    }
+
+    /// Reads a document from the store, verifying every change row.
+    fn load_document(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
+        let id = header.record.id.clone();
+        let rows = self.store.changes(&id)?;
+        let mut signed = Vec::with_capacity(rows.len());
+        for (seq, bytes) in &rows {
+            let sc = SignedChange::decode(bytes).map_err(|why| VaultError::TamperedChange {
+                doc: id.clone(),
+                seq: *seq,
+                hash: "?".into(),
+                why,
+            })?;
+            signed.push(sc);
+        }
+        let parsed =
+            change::verify_all(&id, &signed).map_err(|(i, why)| VaultError::TamperedChange {
+                doc: id.clone(),
+                seq: rows.get(i).map(|r| r.0).unwrap_or(0),
+                hash: signed
+                    .get(i)
+                    .and_then(|s| Change::from_bytes(s.bytes.clone()).ok())
+                    .map(|c| c.hash().to_string())
+                    .unwrap_or_else(|| "?".into()),
+                why,
+            })?;
+        for (i, sc) in signed.iter().enumerate() {
+            if let Err(why) = self.writer_check(&header.record, &sc.signer) {
+                return Err(VaultError::TamperedChange {
+                    doc: id.clone(),
+                    seq: rows[i].0,
+                    hash: parsed[i].hash().to_string(),
+                    why,
+                });
+            }
+        }
+        let actor = ActorId::from(self.device.public().0);
+        let snapshot = self.store.snapshot(&id)?;
+        let mut snapshot_rows = 0;
+        let mut am = match snapshot {
+            Some((n, bytes)) => match AutoCommit::load(&bytes) {
+                Ok(mut am) => {
+                    // Every head of the snapshot must be a logged change; otherwise
+                    // the snapshot holds something the log cannot vouch for.
+                    let heads = am.get_heads();
+                    let mut ok = true;
+                    for h in &heads {
+                        if !self.store.has_change(&id, &h.0)? {
+                            ok = false;
+                        }
+                    }
+                    if ok {
+                        snapshot_rows = n;
+                        am
+                    } else {
+                        AutoCommit::new()
+                    }
+                }
+                Err(_) => AutoCommit::new(),
+            },
+            None => AutoCommit::new(),
+        };
+        am.apply_changes(parsed)?;
+        let missing = am.get_missing_deps(&[]);
+        if !missing.is_empty() {
+            return Err(VaultError::Corrupt(format!(
+                "document {id} is missing {} change(s) its history depends on, e.g. {}",
+                missing.len(),
+                missing[0]
+            )));
+        }
+        for h in am.get_heads() {
+            if !self.store.has_change(&id, &h.0)? {
+                return Err(VaultError::Corrupt(format!(
+                    "document {id} holds change {h} that is not in the log"
+                )));
+            }
+        }
+        let am = am.with_actor(actor);
+        Ok(Doc {
+            header,
+            am,
+            rows: rows.len() as u64,
+            snapshot_rows,
+        })
+    }
+
+    /// Whether a device may write a document under its header.
+    fn writer_check(
+        &self,
+        header: &DocumentHeader,
+        device: &PublicKey,
+    ) -> std::result::Result<(), String> {
+        let cert = self.devices.get(device).ok_or_else(|| {
+            format!(
+                "device {} is not certified by any known identity",
+                device.short()
+            )
+        })?;
+        if !header.may_write(&cert.certificate.identity) {
+            return Err(format!(
+                "{} ({}) may not write this document",
+                cert.certificate.identity_name,
+                cert.certificate.identity.short()
+            ));
+        }
+        Ok(())
+    }
+
+    fn create_document(&mut self, kind: DocKind) -> Result<String> {
+        let id = kind.doc_id(&self.identity());
+        let header = DocumentHeader {
+            id: id.clone(),
+            kind,
+            owner: self.identity(),
+            writers: vec![],
+            version: 1,
+        };
+        let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
+        let w = self.store.begin()?;
+        {
+            let mut t = w.open_table(store::DOCS)?;
+            t.insert(id.as_str(), json(&signed)?.as_slice())?;
+        }
+        w.commit()?;
+        let am = AutoCommit::new().with_actor(ActorId::from(self.device.public().0));
+        self.docs.insert(
+            id.clone(),
+            Doc {
+                header: signed,
+                am,
+                rows: 0,
+                snapshot_rows: 0,
+            },
+        );
+        Ok(id)
+    }
+
+    /// The owner's identity key.
+    pub fn identity(&self) -> PublicKey {
+        self.cert.certificate.identity
+    }
+
+    /// This device's key (also its iroh endpoint secret in the sync crate).
+    pub fn device_key(&self) -> &SecretKey {
+        &self.device
+    }
+
+    /// This device's certificate.
+    pub fn device_certificate(&self) -> &CertifiedDevice {
+        &self.cert
+    }
+
+    /// The owner's role.
+    pub fn role(&self) -> Role {
+        self.cert.certificate.role
+    }
+
+    /// The owner's name.
+    pub fn name(&self) -> &str {
+        &self.cert.certificate.identity_name
+    }
+
+    /// The vault directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The id of the owner's document of a kind.
+    pub fn doc_id(&self, kind: DocKind) -> String {
+        kind.doc_id(&self.identity())
+    }
+
+    /// Who this vault belongs to.
+    pub fn whoami(&self) -> WhoAmI {
+        WhoAmI {
+            name: self.name().to_string(),
+            role: self.role(),
+            identity: self.identity(),
+            device: self.device.public(),
+            device_name: self.cert.certificate.device_name.clone(),
+            vault: self.dir.display().to_string(),
+            documents: self.docs.keys().cloned().collect(),
+        }
+    }
+
+    /// Ids of every document held.
+    pub fn document_ids(&self) -> Vec<String> {
+        self.docs.keys().cloned().collect()
+    }
+
+    /// A document's header.
+    pub fn header(&self, doc: &str) -> Result<&DocumentHeader> {
+        Ok(&self.doc(doc)?.header.record)
+    }
+
+    /// Number of changes stored for a document.
+    pub fn change_count(&self, doc: &str) -> Result<u64> {
+        Ok(self.doc(doc)?.rows)
+    }
+
+    pub(crate) fn devices_map(&self) -> &HashMap<PublicKey, CertifiedDevice> {
+        &self.devices
+    }
+
+    pub(crate) fn doc(&self, id: &str) -> Result<&Doc> {
+        self.docs
+            .get(id)
+            .ok_or_else(|| VaultError::UnknownDocument(id.to_string()))
+    }
+
+    /// Signs `record`, writes it into `doc` as one signed change, persists it.
+    pub fn put_record<R: Record>(
+        &mut self,
+        doc_id: &str,
+        id: &str,
+        record: R,
+    ) -> Result<Signed<R>> {
+        let signed = keys::sign_record(record, &self.device, &self.cert, keys::now());
+        let s = signed.clone();
+        self.commit_local(doc_id, R::KIND, move |doc| doc.put(id, &s))?;
+        Ok(signed)
+    }
+
+    /// Runs `edit` on a document, commits, signs and persists the change in
+    /// one transaction. On failure the in-memory document is reloaded from the
+    /// store, so memory never holds what the file does not.
+    fn commit_local(
+        &mut self,
+        doc_id: &str,
+        message: &str,
+        edit: impl FnOnce(&mut Doc) -> Result<()>,
+    ) -> Result<()> {
+        let me = self.identity();
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
+        if !doc.header.record.may_write(&me) {
+            return Err(VaultError::NotAWriter {
+                who: me.short(),
+                doc: doc_id.to_string(),
+            });
+        }
+        let before = doc.am.get_heads();
+        let result = edit(doc).and_then(|()| {
+            doc.am.commit_with(
+                automerge::transaction::CommitOptions::default()
+                    .with_message(message.to_string())
+                    .with_time(keys::now() as i64),
+            );
+            let mut new = doc.am.get_changes(&before);
+            let signed: Vec<(SignedChange, [u8; 32])> = new
+                .iter_mut()
+                .map(|c| (SignedChange::sign(doc_id, c, &self.device), c.hash().0))
+                .collect();
+            let snapshot = if doc.rows + signed.len() as u64 - doc.snapshot_rows >= SNAPSHOT_EVERY {
+                Some(doc.am.save())
+            } else {
+                None
+            };
+            let w = self.store.begin()?;
+            let added = store::append_changes(
+                &w,
+                &signed
+                    .iter()
+                    .map(|(c, h)| NewChange {
+                        doc: doc_id,
+                        change: c,
+                        hash: *h,
+                    })
+                    .collect::<Vec<_>>(),
+            )?;
+            let rows = doc.rows + added as u64;
+            if let Some(bytes) = &snapshot {
+                let mut t = w.open_table(store::SNAPSHOTS)?;
+                let mut v = rows.to_be_bytes().to_vec();
+                v.extend_from_slice(bytes);
+                t.insert(doc_id, v.as_slice())?;
+            }
+            w.commit()?;
+            doc.rows = rows;
+            if snapshot.is_some() {
+                doc.snapshot_rows = rows;
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            self.reload(doc_id)?;
+        }
+        result
+    }
+
+    fn reload(&mut self, doc_id: &str) -> Result<()> {
+        let header = self.doc(doc_id)?.header.clone();
+        let fresh = self.load_document(header)?;
+        self.docs.insert(doc_id.to_string(), fresh);
+        Ok(())
+    }
+
+    /// Verified records of a kind in a document. Records whose signature
+    /// fails are returned separately, never mixed in.
+    pub fn records<R: Record>(&self, doc_id: &str) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
+        let doc = self.doc(doc_id)?;
+        Ok(verify_raw(doc_id, doc.raw_records::<R>()))
+    }
+
+    /// The same as of an earlier version (heads as hex change hashes).
+    pub fn records_at<R: Record>(
+        &self,
+        doc_id: &str,
+        heads: &[String],
+    ) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
+        let doc = self.doc(doc_id)?;
+        let heads: Vec<ChangeHash> = heads
+            .iter()
+            .map(|h| {
+                h.parse()
+                    .map_err(|_| VaultError::Document(format!("{h} is not a change hash")))
+            })
+            .collect::<Result<_>>()?;
+        Ok(verify_raw(doc_id, doc.raw_records_at::<R>(&heads)))
+    }
+
+    /// One verified record by id (`None` when absent or failing verification).
+    pub fn record<R: Record>(&self, doc_id: &str, id: &str) -> Result<Option<Authored<R>>> {
+        let key = crate::document::record_key::<R>(id);
+        let doc = self.doc(doc_id)?;
+        let raw: Vec<RawRecord> = doc
+            .raw_records::<R>()
+            .into_iter()
+            .filter(|r| r.key == key)
+            .collect();
+        Ok(verify_raw(doc_id, raw).0.into_iter().next())
+    }
+
+    /// The history of a document: per change, its hash, author device, time and message.
+    pub fn history(&mut self, doc_id: &str) -> Result<Vec<HistoryEntry>> {
+        let devices = self.devices.clone();
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
+        let changes = doc.am.get_changes(&[]);
+        Ok(changes
+            .iter()
+            .map(|c| {
+                let device = PublicKey::try_from(c.actor_id().to_bytes()).ok();
+                let cert = device.and_then(|d| devices.get(&d));
+                HistoryEntry {
+                    hash: c.hash().to_string(),
+                    device,
+                    author_name: cert.map(|c| c.certificate.identity_name.clone()),
+                    time: c.timestamp(),
+                    message: c.message().map(str::to_string).unwrap_or_default(),
+                    seq: c.seq(),
+                }
+            })
+            .collect())
+    }
+
+    /// Every stored signed change of a document, in log order.
+    pub fn signed_changes(&self, doc_id: &str) -> Result<Vec<SignedChange>> {
+        self.doc(doc_id)?;
+        self.store
+            .changes(doc_id)?
+            .into_iter()
+            .map(|(seq, b)| {
+                SignedChange::decode(&b).map_err(|why| VaultError::TamperedChange {
+                    doc: doc_id.to_string(),
+                    seq,
+                    hash: "?".into(),
+                    why,
+                })
+            })
+            .collect()
+    }
+
+    /// A bundle of one document for another vault.
+    pub fn bundle(&self, doc_id: &str) -> Result<DocumentBundle> {
+        let doc = self.doc(doc_id)?;
+        let changes = self.signed_changes(doc_id)?;
+        let mut devices: BTreeMap<PublicKey, CertifiedDevice> = BTreeMap::new();
+        devices.insert(
+            doc.header.device.certificate.device,
+            doc.header.device.clone(),
+        );
+        for c in &changes {
+            if let Some(cert) = self.devices.get(&c.signer) {
+                devices.insert(c.signer, cert.clone());
+            }
+        }
+        Ok(DocumentBundle {
+            header: doc.header.clone(),
+            devices: devices.into_values().collect(),
+            changes: changes.iter().map(|c| hex::encode(c.encode())).collect(),
+        })
+    }
+
+    /// Imports a bundle: verifies the header, the certificates and every
+    /// change, then stores and applies them in one transaction. If anything
+    /// fails, nothing is applied and the refusal is logged.
+    pub fn import_bundle(&mut self, bundle: &DocumentBundle, from: &str) -> Result<ImportReport> {
+        check_header(&bundle.header)?;
+        let doc_id = bundle.header.record.id.clone();
+        for cert in &bundle.devices {
+            keys::verify_certificate(cert)?;
+        }
+        let mut changes = Vec::with_capacity(bundle.changes.len());
+        for (i, h) in bundle.changes.iter().enumerate() {
+            let bytes = hex::decode(h).map_err(|_| VaultError::ChangeRefused {
+                doc: doc_id.clone(),
+                hash: format!("#{i}"),
+                why: "not hex".into(),
+            })?;
+            changes.push(SignedChange::decode(&bytes).map_err(|why| {
+                VaultError::ChangeRefused {
+                    doc: doc_id.clone(),
+                    hash: format!("#{i}"),
+                    why,
+                }
+            })?);
+        }
+        self.import_changes(&bundle.header, &bundle.devices, &changes, from)
+    }
+
+    /// Imports signed changes for a document under `header` (stored if new or
+    /// newer). Every change must verify and its signer's identity must be a
+    /// writer; otherwise the whole batch is refused and logged.
+    pub fn import_changes(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+    ) -> Result<ImportReport> {
+        check_header(header)?;
+        let doc_id = header.record.id.clone();
+        // The header in force: ours unless the owner signed a newer one.
+        let current = self.docs.get(&doc_id).map(|d| d.header.clone());
+        if let Some(cur) = &current
+            && cur.record.owner != header.record.owner
+        {
+            return Err(self.refuse(
+                &doc_id,
+                "-",
+                "a header with another owner was offered",
+                from,
+            ));
+        }
+        let header_in_force = match &current {
+            Some(cur) if cur.record.version >= header.record.version => cur.clone(),
+            _ => header.clone(),
+        };
+        let mut new_certs = vec![];
+        for cert in certs {
+            keys::verify_certificate(cert)?;
+            if !self.devices.contains_key(&cert.certificate.device) {
+                new_certs.push(cert.clone());
+            }
+        }
+        let known = |d: &PublicKey| -> Option<CertifiedDevice> {
+            self.devices.get(d).cloned().or_else(|| {
+                new_certs
+                    .iter()
+                    .find(|c| &c.certificate.device == d)
+                    .cloned()
+            })
+        };
+        let mut parsed = Vec::with_capacity(changes.len());
+        for sc in changes {
+            let change = match sc.verify(&doc_id) {
+                Ok(c) => c,
+                Err(why) => {
+                    let hash = Change::from_bytes(sc.bytes.clone())
+                        .map(|c| c.hash().to_string())
+                        .unwrap_or_else(|_| "?".into());
+                    return Err(self.refuse(&doc_id, &hash, &why, from));
+                }
+            };
+            let hash = change.hash().to_string();
+            let Some(cert) = known(&sc.signer) else {
+                return Err(self.refuse(
+                    &doc_id,
+                    &hash,
+                    &format!("device {} has no known certificate", sc.signer.short()),
+                    from,
+                ));
+            };
+            if !header_in_force.record.may_write(&cert.certificate.identity) {
+                return Err(self.refuse(
+                    &doc_id,
+                    &hash,
+                    &format!(
+                        "{} ({}) may not write this document",
+                        cert.certificate.identity_name,
+                        cert.certificate.identity.short()
+                    ),
+                    from,
+                ));
+            }
+            parsed.push(change);
+        }
+        // Store certificates, header and changes in one transaction.
+        let mut report = ImportReport::default();
+        let w = self.store.begin()?;
+        {
+            let mut devs = w.open_table(store::DEVICES)?;
+            for c in &new_certs {
+                devs.insert(c.certificate.device.as_bytes(), json(c)?.as_slice())?;
+            }
+            let mut docs = w.open_table(store::DOCS)?;
+            docs.insert(doc_id.as_str(), json(&header_in_force)?.as_slice())?;
+        }
+        let items: Vec<NewChange<'_>> = changes
+            .iter()
+            .zip(&parsed)
+            .map(|(c, p)| NewChange {
+                doc: &doc_id,
+                change: c,
+                hash: p.hash().0,
+            })
+            .collect();
+        let added = store::append_changes(&w, &items)?;
+        report.applied = added;
+        report.duplicates = changes.len() - added;
+        w.commit()?;
+        for c in new_certs {
+            self.devices.insert(c.certificate.device, c);
+        }
+        match self.docs.get_mut(&doc_id) {
+            Some(doc) => {
+                doc.header = header_in_force;
+                doc.rows += added as u64;
+                if let Err(e) = doc.am.apply_changes(parsed) {
+                    self.reload(&doc_id)?;
+                    return Err(e.into());
+                }
+            }
+            None => {
+                let doc = self.load_document(header_in_force)?;
+                self.docs.insert(doc_id, doc);
+            }
+        }
+        Ok(report)
+    }
+
+    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
+        let entry = serde_json::json!({
+            "at": keys::now(), "doc": doc, "change": hash, "from": from, "why": why,
+        });
+        if let Ok(w) = self.store.begin() {
+            let ok = store::append_rejection(&w, entry.to_string().as_bytes()).is_ok();
+            if ok {
+                let _ = w.commit();
+            }
+        }
+        VaultError::ChangeRefused {
+            doc: doc.to_string(),
+            hash: hash.to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    /// Every refused change or record, oldest first (JSON objects).
+    pub fn rejections(&self) -> Result<Vec<serde_json::Value>> {
+        Ok(self
+            .store
+            .rejections()?
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect())
+    }
+
+    /// Adds `identity` as a writer of one of the owner's documents (a new
+    /// header version, signed by the owner). Consents drive this in sync.
+    pub fn add_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
+        let doc = self.doc(doc_id)?;
+        if doc.header.record.owner != self.identity() {
+            return Err(VaultError::NotAllowed(format!(
+                "only the owner can change who writes {doc_id}"
+            )));
+        }
+        let mut header = doc.header.record.clone();
+        if header.writers.contains(&identity) {
+            return Ok(());
+        }
+        header.writers.push(identity);
+        header.writers.sort();
+        header.version += 1;
+        let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
+        let w = self.store.begin()?;
+        {
+            let mut t = w.open_table(store::DOCS)?;
+            t.insert(doc_id, json(&signed)?.as_slice())?;
+        }
+        w.commit()?;
+        if let Some(d) = self.docs.get_mut(doc_id) {
+            d.header = signed;
+        }
+        Ok(())
+    }
+
+    /// Stores a verified device certificate of another party.
+    pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
+        keys::verify_certificate(cert)?;
+        let w = self.store.begin()?;
+        {
+            let mut t = w.open_table(store::DEVICES)?;
+            t.insert(cert.certificate.device.as_bytes(), json(cert)?.as_slice())?;
+        }
+        w.commit()?;
+        self.devices.insert(cert.certificate.device, cert.clone());
+        Ok(())
+    }
+
+    /// Whether this vault holds the identity's secret (the primary device).
+    pub fn holds_identity_key(&self) -> bool {
+        self.identity.is_some()
+    }
+
+    /// The heads of a document (hex), to view it later as of now.
+    pub fn heads(&mut self, doc_id: &str) -> Result<Vec<String>> {
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
+        Ok(doc.am.get_heads().iter().map(|h| h.to_string()).collect())
+    }
+
+    /// Saves a compacted snapshot of every document (fast next open).
+    pub fn compact(&mut self) -> Result<()> {
+        let w = self.store.begin()?;
+        {
+            let mut t = w.open_table(store::SNAPSHOTS)?;
+            for (id, doc) in self.docs.iter_mut() {
+                if doc.rows == doc.snapshot_rows {
+                    continue;
+                }
+                let mut v = doc.rows.to_be_bytes().to_vec();
+                v.extend_from_slice(&doc.am.save());
+                t.insert(id.as_str(), v.as_slice())?;
+            }
+        }
+        w.commit()?;
+        for doc in self.docs.values_mut() {
+            doc.snapshot_rows = doc.rows;
+        }
+        Ok(())
+    }
+
+    /// A document's automerge save, for comparisons between replicas.
+    pub fn save_document(&mut self, doc_id: &str) -> Result<Vec<u8>> {
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
+        Ok(doc.am.save())
+    }
+}
+
+/// One change in a document's history.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistoryEntry {
+    /// Change hash.
+    pub hash: String,
+    /// Device that made it.
+    pub device: Option<PublicKey>,
+    /// Its identity's name, when known.
+    pub author_name: Option<String>,
+    /// Unix seconds by the writer's clock.
+    pub time: i64,
+    /// What it did (the record kind).
+    pub message: String,
+    /// The device's sequence number.
+    pub seq: u64,
+}
+
+fn verify_raw<R: Record>(doc_id: &str, raw: Vec<RawRecord>) -> (Vec<Authored<R>>, Vec<BadRecord>) {
+    let mut good = vec![];
+    let mut bad = vec![];
+    for r in raw {
+        let parsed: std::result::Result<Signed<R>, String> =
+            serde_json::from_str(&r.json).map_err(|e| format!("malformed: {e}"));
+        match parsed.and_then(|s| {
+            keys::verify_record(&s)
+                .map(|()| s)
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(s) => good.push(Authored {
+                record: s.record.clone(),
+                author: s.device.certificate.identity,
+                author_name: s.device.certificate.identity_name.clone(),
+                author_role: s.device.certificate.role,
+                signed_at: s.signed_at,
+                placed_by: r.placed_by,
+                signed: s,
+            }),
+            Err(why) => bad.push(BadRecord {
+                doc: doc_id.to_string(),
+                key: r.key,
+                why,
+            }),
+        }
+    }
+    (good, bad)
+}
+
+fn check_header(h: &Signed<DocumentHeader>) -> Result<()> {
+    keys::verify_record(h)?;
+    if h.device.certificate.identity != h.record.owner {
+        return Err(VaultError::BadSignature {
+            what: format!("header of {}: not signed by its owner", h.record.id),
+        });
+    }
+    let expected_prefix = format!("{}/", h.record.owner);
+    if !h.record.id.starts_with(&expected_prefix) {
+        return Err(VaultError::BadSignature {
+            what: format!("header of {}: the id does not name its owner", h.record.id),
+        });
+    }
+    Ok(())
+}
+
+fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| VaultError::Storage(e.to_string()))
+}
+
+fn parse_stored<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| VaultError::Corrupt(format!("{what} is unreadable: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inwonercloud_schemas::{FundingStream, LifeDomain, Unit};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn citizen(dir: &Path) -> Vault {
+        Vault::create(
+            dir,
+            CreateOptions {
+                name: "Anna de Vries".into(),
+                role: Role::Citizen,
+                device_name: "laptop".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn create_write_reopen() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut v = citizen(&dir);
+        let plan = v.plan_doc();
+        let g = v
+            .add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None)
+            .unwrap();
+        let budget = v.budget_doc();
+        let a = v
+            .add_account(
+                &budget,
+                "Eigen geld",
+                FundingStream::EigenBijdrage,
+                Unit::Euro,
+                "2026-01-01".parse().unwrap(),
+                "2026-12-31".parse().unwrap(),
+            )
+            .unwrap();
+        v.top_up(
+            &budget,
+            &a.id,
+            Decimal::from_str("12.50").unwrap(),
+            "2026-02-01".parse().unwrap(),
+            "",
+        )
+        .unwrap();
+        drop(v);
+        let v = Vault::open(&dir).unwrap();
+        let p = v.plan(&plan).unwrap();
+        assert_eq!(p.goals.len(), 1);
+        assert_eq!(p.goals[0].record.id, g.id);
+        assert_eq!(p.goals[0].author_name, "Anna de Vries");
+        let b = v.budget(&budget).unwrap();
+        assert_eq!(
+            b.report.accounts[&a.id].topped_up,
+            Decimal::from_str("12.50").unwrap()
+        );
+        assert!(matches!(
+            Vault::create(
+                &dir,
+                CreateOptions {
+                    name: "x".into(),
+                    role: Role::Citizen,
+                    device_name: String::new()
+                }
+            ),
+            Err(VaultError::AlreadyExists(_))
+        ));
+    }
+
+    #[test]
+    fn citizen_cannot_grant() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut v = citizen(tmp.path());
+        let budget = v.budget_doc();
+        let a = v
+            .add_account(
+                &budget,
+                "Wmo",
+                FundingStream::Wmo,
+                Unit::Euro,
+                "2026-01-01".parse().unwrap(),
+                "2026-12-31".parse().unwrap(),
+            )
+            .unwrap();
+        let err = v
+            .record_entry(
+                &budget,
+                crate::budget::NewEntry {
+                    account: a.id,
+                    kind: inwonercloud_schemas::EntryKind::Grant,
+                    amount: Decimal::from(100),
+                    category: None,
+                    date: "2026-01-01".parse().unwrap(),
+                    note: String::new(),
+                    reference: None,
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, VaultError::NotAllowed(_)), "{err}");
+        assert_eq!(v.change_count(&budget).unwrap(), 1);
+    }
+}
