@@ -215,7 +215,7 @@ impl Vault {
         bad.extend(b);
         let (needs, b) = self.records::<Need>(doc)?;
         bad.extend(b);
-        goals.sort_by(|a, b| (a.record.domain, a.signed_at).cmp(&(b.record.domain, b.signed_at)));
+        goals.sort_by_key(|g| (g.record.domain, g.signed_at));
         Ok(PlanView {
             doc: doc.to_string(),
             header: headers.into_iter().next(),
