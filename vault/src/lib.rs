@@ -37,6 +37,7 @@ pub mod change;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod journal;
 pub mod keys;
 pub mod ledger;
 pub mod plan;

@@ -208,12 +208,31 @@ impl Vault {
 
     /// The plan as it is now.
     pub fn plan(&self, doc: &str) -> Result<PlanView> {
-        let (headers, mut bad) = self.records::<PlanHeader>(doc)?;
-        let (situations, b) = self.records::<DomainSituation>(doc)?;
+        self.plan_view(doc, None)
+    }
+
+    /// The plan as it was at earlier heads (hex change hashes from the history).
+    pub fn plan_at(&self, doc: &str, heads: &[String]) -> Result<PlanView> {
+        self.plan_view(doc, Some(heads))
+    }
+
+    fn plan_view(&self, doc: &str, at: Option<&[String]>) -> Result<PlanView> {
+        fn get<R: inwonercloud_schemas::Record>(
+            v: &Vault,
+            doc: &str,
+            at: Option<&[String]>,
+        ) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
+            match at {
+                Some(h) => v.records_at::<R>(doc, h),
+                None => v.records::<R>(doc),
+            }
+        }
+        let (headers, mut bad) = get::<PlanHeader>(self, doc, at)?;
+        let (situations, b) = get::<DomainSituation>(self, doc, at)?;
         bad.extend(b);
-        let (mut goals, b) = self.records::<Goal>(doc)?;
+        let (mut goals, b) = get::<Goal>(self, doc, at)?;
         bad.extend(b);
-        let (needs, b) = self.records::<Need>(doc)?;
+        let (needs, b) = get::<Need>(self, doc, at)?;
         bad.extend(b);
         goals.sort_by_key(|g| (g.record.domain, g.signed_at));
         Ok(PlanView {

@@ -1,0 +1,193 @@
+//! `budget`, `topup`, `catalogue`: accounts, figures, the ledger.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use inwonercloud_schemas::{
+    Catalogue, Date, FundingStream, Quantity, Unit, format_quantity, parse_amount,
+};
+use inwonercloud_vault::Vault;
+use inwonercloud_vault::ledger::EntryStatus;
+use rust_decimal::Decimal;
+
+use super::Out;
+
+fn date(s: &str) -> Result<Date, String> {
+    s.parse()
+        .map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+}
+fn amount(s: &str) -> Result<Decimal, String> {
+    parse_amount(s).map_err(|e| e.to_string())
+}
+fn stream(s: &str) -> Result<FundingStream, String> {
+    FundingStream::parse(s).map_err(|e| e.to_string())
+}
+fn unit(s: &str) -> Result<Unit, String> {
+    Unit::parse(s).map_err(|e| e.to_string())
+}
+
+/// Budget commands.
+#[derive(Subcommand, Debug)]
+pub enum BudgetCmd {
+    /// Per account: granted, own money, reserved, spent, remaining.
+    Show,
+    /// Every ledger entry with its status and signer.
+    Ledger,
+    /// Open a budget account.
+    AddAccount {
+        /// Name, e.g. "Wmo begeleiding 2026".
+        #[arg(long)]
+        name: String,
+        /// wmo, jeugdwet, wlz, zvw, participatiewet or eigen_bijdrage.
+        #[arg(long, value_parser = stream)]
+        stream: FundingStream,
+        /// euro, uren or punten.
+        #[arg(long, default_value = "euro", value_parser = unit)]
+        unit: Unit,
+        /// First day.
+        #[arg(long, value_parser = date)]
+        from: Date,
+        /// Last day.
+        #[arg(long, value_parser = date)]
+        until: Date,
+    },
+}
+
+/// Arguments of `topup`.
+#[derive(Args, Debug)]
+pub struct TopupArgs {
+    /// Account id or name.
+    pub account: String,
+    /// Amount: 12,50 or 12.50.
+    #[arg(value_parser = amount)]
+    pub amount: Decimal,
+    /// Day (default today).
+    #[arg(long, value_parser = date)]
+    pub date: Option<Date>,
+    /// Note.
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
+    let doc = v.budget_doc();
+    match c {
+        BudgetCmd::Show => {
+            let b = v.budget(&doc)?;
+            out.emit(&b.report.accounts, || {
+                if b.accounts.is_empty() {
+                    out.say(
+                        "Nog geen budgetrekeningen. Open er een met: inwonercloud budget add-account",
+                        "No budget accounts yet. Open one with: inwonercloud budget add-account",
+                    );
+                }
+                for a in &b.accounts {
+                    let Some(f) = b.report.accounts.get(&a.record.id) else { continue };
+                    let q = |d: Decimal| format_quantity(Quantity { amount: d, unit: a.record.unit }, out.lang);
+                    println!(
+                        "{} [{}] {} – {}  (id {})",
+                        a.record.name,
+                        a.record.stream.label(out.lang),
+                        a.record.period_start,
+                        a.record.period_end,
+                        a.record.id
+                    );
+                    println!("  {:<22} {}", out.t("toegekend", "granted"), q(f.granted));
+                    println!("  {:<22} {}", out.t("eigen aanvulling", "own top-ups"), q(f.topped_up));
+                    if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
+                        println!("  {:<22} {}", out.t("overboekingen in", "transfers in"), q(f.transferred_in));
+                        println!("  {:<22} {}", out.t("overboekingen uit", "transfers out"), q(f.transferred_out));
+                    }
+                    println!("  {:<22} {}", out.t("gereserveerd", "reserved"), q(f.reserved));
+                    println!("  {:<22} {}", out.t("besteed", "spent"), q(f.spent));
+                    println!("  {:<22} {}", out.t("resterend", "remaining"), q(f.remaining));
+                    if f.over_budget() {
+                        println!(
+                            "  {} {}",
+                            out.t("LET OP: niet gedekt door budget:", "WARNING: not covered by budget:"),
+                            q(f.not_covered)
+                        );
+                    }
+                }
+            })
+        }
+        BudgetCmd::Ledger => {
+            let b = v.budget(&doc)?;
+            out.emit(&b.report.lines, || {
+                for l in &b.report.lines {
+                    let status = match &l.status {
+                        EntryStatus::Counted => String::new(),
+                        EntryStatus::NotCovered { uncovered } => {
+                            format!("  [{} {uncovered}]", out.t("niet gedekt", "not covered"))
+                        }
+                        EntryStatus::Refused { reason } => {
+                            format!("  [{}: {reason}]", out.t("geweigerd", "refused"))
+                        }
+                    };
+                    println!(
+                        "{}  {:<16} {:>12}  {}  {}{}",
+                        l.entry.date,
+                        l.entry.kind.label(out.lang),
+                        l.entry.amount,
+                        l.entry.note,
+                        l.author.short(),
+                        status
+                    );
+                }
+            })
+        }
+        BudgetCmd::AddAccount {
+            name,
+            stream,
+            unit,
+            from,
+            until,
+        } => {
+            let a = v.add_account(&doc, &name, stream, unit, from, until)?;
+            out.emit(&a, || {
+                out.say(
+                    &format!("Rekening geopend: {}", a.id),
+                    &format!("Account opened: {}", a.id),
+                )
+            })
+        }
+    }
+}
+
+pub fn topup(out: &Out, v: &mut Vault, a: TopupArgs) -> Result<()> {
+    let doc = v.budget_doc();
+    let e = v.top_up(
+        &doc,
+        &a.account,
+        a.amount,
+        a.date.unwrap_or_else(Date::today),
+        &a.note,
+    )?;
+    out.emit(&e, || {
+        out.say(
+            &format!(
+                "Eigen geld toegevoegd: {}",
+                inwonercloud_schemas::format_euros(e.amount, out.lang)
+            ),
+            &format!(
+                "Own money added: {}",
+                inwonercloud_schemas::format_euros(e.amount, out.lang)
+            ),
+        )
+    })
+}
+
+pub fn catalogue(out: &Out) -> Result<()> {
+    let c = Catalogue::shipped();
+    out.emit(&c, || {
+        println!("{}\n", c.source);
+        for cat in &c.categories {
+            println!(
+                "{:<32} {:>12} / {:<8} {}",
+                cat.code,
+                inwonercloud_schemas::format_euros(cat.example_tariff, out.lang),
+                format!("{:?}", cat.unit).to_lowercase(),
+                cat.name(out.lang)
+            );
+        }
+    })
+}

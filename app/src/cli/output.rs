@@ -1,0 +1,40 @@
+//! Output: human text in the chosen language, or JSON.
+
+use inwonercloud_schemas::Lang;
+use serde::Serialize;
+
+/// How to print.
+#[derive(Clone, Copy, Debug)]
+pub struct Out {
+    /// JSON on stdout.
+    pub json: bool,
+    /// Language of human text.
+    pub lang: Lang,
+}
+
+impl Out {
+    /// Prints human text in the chosen language (nothing in JSON mode).
+    pub fn say(&self, nl: &str, en: &str) {
+        if !self.json {
+            println!("{}", self.t(nl, en));
+        }
+    }
+
+    /// Picks the text of the chosen language.
+    pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+    }
+
+    /// Prints a value as JSON (in JSON mode) or runs `human`.
+    pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce()) -> anyhow::Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(value)?);
+        } else {
+            human();
+        }
+        Ok(())
+    }
+}

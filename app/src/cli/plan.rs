@@ -1,0 +1,289 @@
+//! `plan`: read and edit the support plan.
+
+use anyhow::Result;
+use clap::Subcommand;
+use inwonercloud_schemas::{
+    Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros, parse_amount,
+};
+use inwonercloud_vault::Vault;
+use inwonercloud_vault::plan::NewNeed;
+use rust_decimal::Decimal;
+
+use super::Out;
+
+fn domain(s: &str) -> Result<LifeDomain, String> {
+    LifeDomain::parse(s).map_err(|e| e.to_string())
+}
+fn date(s: &str) -> Result<Date, String> {
+    s.parse()
+        .map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+}
+fn amount(s: &str) -> Result<Decimal, String> {
+    parse_amount(s).map_err(|e| e.to_string())
+}
+fn period(s: &str) -> Result<Period, String> {
+    Period::parse(s).map_err(|e| e.to_string())
+}
+fn status(s: &str) -> Result<GoalStatus, String> {
+    match s.to_lowercase().as_str() {
+        "actief" | "active" => Ok(GoalStatus::Actief),
+        "bereikt" | "reached" => Ok(GoalStatus::Bereikt),
+        "gestopt" | "stopped" => Ok(GoalStatus::Gestopt),
+        _ => Err(format!(
+            "unknown status '{s}': use actief, bereikt or gestopt"
+        )),
+    }
+}
+
+/// Plan commands.
+#[derive(Subcommand, Debug)]
+pub enum PlanCmd {
+    /// Show the plan (optionally as of earlier heads from `plan history`).
+    Show {
+        /// Change hashes (comma-separated) to view the plan as it was then.
+        #[arg(long, value_delimiter = ',')]
+        at: Vec<String>,
+    },
+    /// Set the plan's title and period.
+    Title {
+        /// Title.
+        title: String,
+        /// First day (2026-01-01 or 1-1-2026).
+        #[arg(long, value_parser = date)]
+        from: Option<Date>,
+        /// Last day.
+        #[arg(long, value_parser = date)]
+        until: Option<Date>,
+    },
+    /// Describe the situation in a life domain.
+    Situation {
+        /// wonen, werk_en_inkomen, financien, gezondheid, zelfzorg, sociaal_netwerk, dagbesteding, opvoeding_jeugd, mobiliteit, veiligheid.
+        #[arg(value_parser = domain)]
+        domain: LifeDomain,
+        /// The situation in your words.
+        text: String,
+    },
+    /// Add a goal.
+    Goal {
+        /// Life domain.
+        #[arg(value_parser = domain)]
+        domain: LifeDomain,
+        /// The goal.
+        text: String,
+        /// When you hope to reach it.
+        #[arg(long, value_parser = date)]
+        target: Option<Date>,
+    },
+    /// Change a goal's status (actief, bereikt, gestopt).
+    GoalStatus {
+        /// Goal id.
+        id: String,
+        /// New status.
+        #[arg(value_parser = status)]
+        status: GoalStatus,
+    },
+    /// Add a need: wish, objective need, and time and cost (iPVB).
+    Need {
+        /// Life domain.
+        #[arg(long, value_parser = domain)]
+        domain: LifeDomain,
+        /// What you wish.
+        #[arg(long)]
+        wish: String,
+        /// What you objectively need.
+        #[arg(long, default_value = "")]
+        need: String,
+        /// Hours per period (3,5 or 3.5).
+        #[arg(long, value_parser = amount)]
+        hours: Decimal,
+        /// week, maand or jaar.
+        #[arg(long, default_value = "week", value_parser = period)]
+        per: Period,
+        /// Tariff in euros per hour (52,13 or 52.13).
+        #[arg(long, value_parser = amount)]
+        tariff: Decimal,
+        /// The goal it serves.
+        #[arg(long)]
+        goal: Option<String>,
+        /// pgb category code (see `inwonercloud catalogue`).
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// The plan's change history: who changed what, when.
+    History,
+}
+
+pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
+    let doc = v.plan_doc();
+    match c {
+        PlanCmd::Show { at } => {
+            let view = if at.is_empty() {
+                v.plan(&doc)?
+            } else {
+                v.plan_at(&doc, &at)?
+            };
+            out.emit(&view, || print_plan(out, &view))
+        }
+        PlanCmd::Title { title, from, until } => {
+            v.set_plan_header(&doc, &title, from, until)?;
+            out.emit(&serde_json::json!({"ok": true}), || {
+                out.say("Titel opgeslagen.", "Title saved.")
+            })
+        }
+        PlanCmd::Situation { domain, text } => {
+            v.set_situation(&doc, domain, &text)?;
+            out.emit(&serde_json::json!({"ok": true, "domain": domain}), || {
+                out.say(
+                    &format!("Situatie bij {} opgeslagen.", domain.label(out.lang)),
+                    &format!("Situation for {} saved.", domain.label(out.lang)),
+                )
+            })
+        }
+        PlanCmd::Goal {
+            domain,
+            text,
+            target,
+        } => {
+            let g = v.add_goal(&doc, domain, &text, target)?;
+            out.emit(&g, || {
+                out.say(
+                    &format!("Doel toegevoegd: {}", g.id),
+                    &format!("Goal added: {}", g.id),
+                )
+            })
+        }
+        PlanCmd::GoalStatus { id, status } => {
+            v.set_goal_status(&doc, &id, status)?;
+            out.emit(&serde_json::json!({"ok": true}), || {
+                out.say("Status aangepast.", "Status changed.")
+            })
+        }
+        PlanCmd::Need {
+            domain,
+            wish,
+            need,
+            hours,
+            per,
+            tariff,
+            goal,
+            category,
+        } => {
+            let n = v.add_need(
+                &doc,
+                NewNeed {
+                    domain,
+                    goal_id: goal,
+                    wish,
+                    objective_need: need,
+                    time_cost: TimeCost {
+                        hours,
+                        period: per,
+                        tariff,
+                    },
+                    category,
+                },
+            )?;
+            let year = n.time_cost.cost_per_year();
+            out.emit(&n, || {
+                out.say(
+                    &format!(
+                        "Behoefte toegevoegd: {} ({} per jaar)",
+                        n.id,
+                        format_euros(year, out.lang)
+                    ),
+                    &format!(
+                        "Need added: {} ({} per year)",
+                        n.id,
+                        format_euros(year, out.lang)
+                    ),
+                )
+            })
+        }
+        PlanCmd::History => {
+            let h = v.history(&doc)?;
+            out.emit(&h, || {
+                for e in &h {
+                    println!(
+                        "{}  {:<18} {:<16} {}",
+                        Date::from_unix(e.time.max(0) as u64),
+                        e.author_name.clone().unwrap_or_else(|| "?".into()),
+                        e.message,
+                        e.hash
+                    );
+                }
+            })
+        }
+    }
+}
+
+fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
+    let lang = out.lang;
+    match &p.header {
+        Some(h) => println!(
+            "{}  ({} – {})",
+            h.record.title,
+            h.record
+                .valid_from
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            h.record
+                .valid_until
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        ),
+        None => println!(
+            "{}",
+            out.t(
+                "Ondersteuningsplan (nog zonder titel)",
+                "Support plan (no title yet)"
+            )
+        ),
+    }
+    for d in LifeDomain::ALL {
+        let sit = p.situations.iter().find(|s| s.record.domain == d);
+        let goals: Vec<_> = p.goals.iter().filter(|g| g.record.domain == d).collect();
+        let needs: Vec<_> = p.needs.iter().filter(|n| n.record.domain == d).collect();
+        if sit.is_none() && goals.is_empty() && needs.is_empty() {
+            continue;
+        }
+        println!("\n## {}", d.label(lang));
+        if let Some(s) = sit {
+            println!("  {}  [{}]", s.record.situation, s.author_name);
+        }
+        for g in goals {
+            println!(
+                "  {} {} ({:?}) [{}] id={}",
+                out.t("doel:", "goal:"),
+                g.record.text,
+                g.record.status,
+                g.author_name,
+                g.record.id
+            );
+        }
+        for n in needs {
+            let tc = &n.record.time_cost;
+            println!(
+                "  {} {} | {} {} | {} {} × {} = {} {}",
+                out.t("wens:", "wish:"),
+                n.record.wish,
+                out.t("nodig:", "need:"),
+                n.record.objective_need,
+                tc.hours,
+                out.t("uur", "h"),
+                format_euros(tc.tariff, lang),
+                format_euros(tc.cost_per_year(), lang),
+                out.t("per jaar", "per year"),
+            );
+        }
+    }
+    if !p.needs.is_empty() {
+        println!(
+            "\n{}: {}",
+            out.t("Totaal per jaar", "Total per year"),
+            format_euros(p.cost_per_year(), lang)
+        );
+    }
+    for b in &p.bad {
+        println!("{} {}: {}", out.t("GEWEIGERD", "REFUSED"), b.key, b.why);
+    }
+}
