@@ -3,9 +3,14 @@
 //! Balances are computed from signed entries, never stored. Entries are put
 //! in a total order that depends only on their content — `(date, id)` — so
 //! every device that holds the same entries computes the same figures, in
-//! whatever order the entries arrived. Spending beyond what an account holds
-//! is marked *not covered* (with the uncovered part), never dropped: that is
-//! how two devices that approved offline and together overspent see it.
+//! whatever order the entries arrived.
+//!
+//! Funding (grants, adjustments, top-ups, transfers) counts for the whole
+//! account period, whatever its date. Spends are then taken in ledger order;
+//! the ones that push the total spent beyond the funding are marked *not
+//! covered* (with the uncovered part), never dropped: that is how two devices
+//! that approved offline and together overspent see it. A later grant covers
+//! them again.
 
 use std::collections::BTreeMap;
 
@@ -135,17 +140,31 @@ pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey)
     // Outstanding amount per reservation id.
     let mut reservations: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     let mut seen_ids: BTreeMap<String, ()> = BTreeMap::new();
-    for input in ordered {
+    let mut statuses: Vec<Option<EntryStatus>> = Vec::with_capacity(ordered.len());
+    // Pass 1: check every entry and add up the funding of each account.
+    for input in &ordered {
         let e = &input.entry;
-        let status = match check(input, &units, owner, &mut seen_ids) {
-            Err(reason) => EntryStatus::Refused { reason },
+        match check(input, &units, owner, &mut seen_ids) {
+            Err(reason) => statuses.push(Some(EntryStatus::Refused { reason })),
             Ok(()) => {
-                // `check` guarantees the account exists.
-                let Some(f) = report.accounts.get_mut(&e.account) else {
-                    continue;
-                };
-                apply(f, e, &mut reservations)
+                if let Some(f) = report.accounts.get_mut(&e.account) {
+                    fund(f, e);
+                }
+                statuses.push(None);
             }
+        }
+    }
+    // Pass 2: reservations and spends in ledger order, against that funding.
+    for (input, status) in ordered.iter().zip(statuses) {
+        let e = &input.entry;
+        let status = match status {
+            Some(s) => s,
+            None => match report.accounts.get_mut(&e.account) {
+                Some(f) => spend(f, e, &mut reservations),
+                None => EntryStatus::Refused {
+                    reason: format!("unknown account {}", e.account),
+                },
+            },
         };
         report.lines.push(EntryLine {
             entry: e.clone(),
@@ -188,16 +207,22 @@ fn check(
     Ok(())
 }
 
-fn apply(
-    f: &mut AccountFigures,
-    e: &LedgerEntry,
-    reservations: &mut BTreeMap<(String, String), Decimal>,
-) -> EntryStatus {
+fn fund(f: &mut AccountFigures, e: &LedgerEntry) {
     match e.kind {
         EntryKind::Grant | EntryKind::Adjustment => f.granted += e.amount,
         EntryKind::TopUp => f.topped_up += e.amount,
         EntryKind::TransferIn => f.transferred_in += e.amount,
         EntryKind::TransferOut => f.transferred_out += e.amount,
+        EntryKind::Reservation | EntryKind::Release | EntryKind::Spend => {}
+    }
+}
+
+fn spend(
+    f: &mut AccountFigures,
+    e: &LedgerEntry,
+    reservations: &mut BTreeMap<(String, String), Decimal>,
+) -> EntryStatus {
+    match e.kind {
         EntryKind::Reservation => {
             f.reserved += e.amount;
             reservations.insert((e.account.clone(), e.id.clone()), e.amount);
@@ -227,6 +252,7 @@ fn apply(
                 return EntryStatus::NotCovered { uncovered };
             }
         }
+        _ => {}
     }
     EntryStatus::Counted
 }

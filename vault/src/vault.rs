@@ -328,15 +328,9 @@ impl Vault {
             },
             None => AutoCommit::new(),
         };
+        // Changes whose dependencies have not arrived yet wait in automerge's
+        // queue; they are applied when the missing ones come (see `missing_changes`).
         am.apply_changes(parsed)?;
-        let missing = am.get_missing_deps(&[]);
-        if !missing.is_empty() {
-            return Err(VaultError::Corrupt(format!(
-                "document {id} is missing {} change(s) its history depends on, e.g. {}",
-                missing.len(),
-                missing[0]
-            )));
-        }
         for h in am.get_heads() {
             if !self.store.has_change(&id, &h.0)? {
                 return Err(VaultError::Corrupt(format!(
@@ -894,6 +888,21 @@ impl Vault {
             .get_mut(doc_id)
             .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
         Ok(doc.am.get_heads().iter().map(|h| h.to_string()).collect())
+    }
+
+    /// Hashes of changes this document's stored changes depend on but that
+    /// have not arrived yet (non-empty while a sync is incomplete).
+    pub fn missing_changes(&mut self, doc_id: &str) -> Result<Vec<String>> {
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
+        Ok(doc
+            .am
+            .get_missing_deps(&[])
+            .iter()
+            .map(|h| h.to_string())
+            .collect())
     }
 
     /// Saves a compacted snapshot of every document (fast next open).
