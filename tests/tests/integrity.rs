@@ -107,7 +107,7 @@ fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
 
     let before = anna.change_count(&plan).unwrap();
     let err = anna
-        .import_changes(&header, &certs, &[forged.clone()], "mallory")
+        .import_changes(&header, &certs, std::slice::from_ref(&forged), "mallory")
         .unwrap_err();
     assert!(
         matches!(&err, VaultError::ChangeRefused { why, .. } if why.contains("may not write")),
