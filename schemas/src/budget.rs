@@ -10,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Lang, Record, SchemaError, Unit, money::check_scale};
 
 /// The law or source a budget is paid from.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FundingStream {
     /// Wet maatschappelijke ondersteuning.
@@ -109,9 +107,7 @@ impl Account {
 }
 
 /// What a ledger entry does to its account.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// Budget granted by the municipality (signed by it).
@@ -200,9 +196,9 @@ impl LedgerEntry {
     pub fn validate(&self, unit: Unit) -> Result<(), SchemaError> {
         check_scale(self.amount, unit)?;
         match self.kind {
-            EntryKind::Adjustment if self.amount.is_zero() => Err(SchemaError::Invalid(
-                "an adjustment of zero changes nothing".into(),
-            )),
+            EntryKind::Adjustment if self.amount.is_zero() => {
+                Err(SchemaError::Invalid("an adjustment of zero changes nothing".into()))
+            }
             EntryKind::Adjustment => Ok(()),
             _ if self.amount <= Decimal::ZERO => Err(SchemaError::Invalid(format!(
                 "a {} must be more than zero (got {})",

@@ -70,8 +70,7 @@ impl Catalogue {
 
     /// Parses a catalogue file (a municipality's replacement).
     pub fn from_json(text: &str) -> Result<Self, SchemaError> {
-        let c: Catalogue =
-            serde_json::from_str(text).map_err(|e| SchemaError::Json(e.to_string()))?;
+        let c: Catalogue = serde_json::from_str(text).map_err(|e| SchemaError::Json(e.to_string()))?;
         let mut seen = std::collections::BTreeSet::new();
         for cat in &c.categories {
             if !seen.insert(cat.code.as_str()) {
@@ -113,11 +112,6 @@ mod tests {
         let mut c = Catalogue::shipped();
         c.categories.push(c.categories[0].clone());
         let text = serde_json::to_string(&c).unwrap();
-        assert!(
-            Catalogue::from_json(&text)
-                .unwrap_err()
-                .to_string()
-                .contains("twice")
-        );
+        assert!(Catalogue::from_json(&text).unwrap_err().to_string().contains("twice"));
     }
 }

@@ -21,14 +21,10 @@ impl Date {
     /// A date, checked for a real day of a real month.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, SchemaError> {
         if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) {
-            return Err(SchemaError::BadDate(format!(
-                "{year:04}-{month:02}-{day:02}"
-            )));
+            return Err(SchemaError::BadDate(format!("{year:04}-{month:02}-{day:02}")));
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(SchemaError::BadDate(format!(
-                "{year:04}-{month:02}-{day:02}"
-            )));
+            return Err(SchemaError::BadDate(format!("{year:04}-{month:02}-{day:02}")));
         }
         Ok(Self { year, month, day })
     }
@@ -98,8 +94,7 @@ fn days_in_month(year: u16, month: u8) -> u8 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         _ => {
-            let leap =
-                (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+            let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
             if leap { 29 } else { 28 }
         }
     }

@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{PublicKey, Record};
 
 /// What a document holds.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     /// Name, role, contact.
@@ -64,8 +62,21 @@ pub struct DocumentHeader {
     /// Other identities allowed to write. Only ever grows within a version:
     /// revocation is a new header version plus a revocation record.
     pub writers: Vec<PublicKey>,
+    /// Former writers: their changes up to a cut-off stay valid, later ones are refused.
+    pub revoked: Vec<RevokedWriter>,
     /// Header version; a higher version from the owner replaces a lower one.
     pub version: u64,
+}
+
+/// A writer whose right to write was revoked, with the last change of each of
+/// its devices that stays valid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokedWriter {
+    /// The identity.
+    pub identity: PublicKey,
+    /// Per device: the highest automerge sequence number accepted before revocation.
+    pub cutoffs: Vec<(PublicKey, u64)>,
 }
 
 impl Record for DocumentHeader {
@@ -74,8 +85,19 @@ impl Record for DocumentHeader {
 }
 
 impl DocumentHeader {
-    /// Whether `identity` may write this document.
+    /// Whether `identity` may write new changes to this document.
     pub fn may_write(&self, identity: &PublicKey) -> bool {
         &self.owner == identity || self.writers.contains(identity)
+    }
+
+    /// Whether change number `seq` of `device`, certified by `identity`, is
+    /// valid here: a current writer's always, a former writer's only up to the cut-off.
+    pub fn may_write_change(&self, identity: &PublicKey, device: &PublicKey, seq: u64) -> bool {
+        if self.may_write(identity) {
+            return true;
+        }
+        self.revoked
+            .iter()
+            .any(|r| &r.identity == identity && r.cutoffs.iter().any(|(d, cut)| d == device && seq <= *cut))
     }
 }

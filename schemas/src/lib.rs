@@ -45,12 +45,9 @@ pub use budget::{Account, EntryKind, FundingStream, LedgerEntry};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
-pub use document::{DocKind, DocumentHeader};
+pub use document::{DocKind, DocumentHeader, RevokedWriter};
 pub use keys::{Hash32, PublicKey, SignatureBytes};
-pub use market::{
-    AgreedService, Agreement, Approval, Declaration, Offering, ProviderDetails, ServiceUnit,
-    Verdict,
-};
+pub use market::{AgreedService, Agreement, Approval, Declaration, Offering, ProviderDetails, ServiceUnit, Verdict};
 pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
 pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
 pub use profile::{JournalNote, Profile};
@@ -115,9 +112,7 @@ pub enum SchemaError {
     )]
     UnknownDomain(String),
     /// Unknown funding stream.
-    #[error(
-        "unknown funding stream '{0}': use wmo, jeugdwet, wlz, zvw, participatiewet or eigen_bijdrage"
-    )]
+    #[error("unknown funding stream '{0}': use wmo, jeugdwet, wlz, zvw, participatiewet or eigen_bijdrage")]
     UnknownStream(String),
     /// Unknown role.
     #[error("unknown role '{0}': use inwoner, begeleider, familie, zorgaanbieder or gemeente")]
@@ -157,10 +152,7 @@ pub fn from_json<R: Record>(text: &[u8]) -> Result<R, SchemaError> {
 /// `(file name, JSON Schema)` for every record type.
 pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
     fn one<T: schemars::JsonSchema>(name: &'static str) -> (&'static str, serde_json::Value) {
-        (
-            name,
-            serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default(),
-        )
+        (name, serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default())
     }
     vec![
         one::<Profile>("profile"),

@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Hash32, PublicKey, Record};
 
 /// The unit a service is sold in.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceUnit {
     /// Per hour.

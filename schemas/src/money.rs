@@ -12,9 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::SchemaError;
 
 /// What a budget or amount is counted in.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Euros, at most two decimals.
@@ -102,9 +100,7 @@ pub fn parse_amount(input: &str) -> Result<Decimal, SchemaError> {
     if s.chars()
         .any(|c| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+')))
     {
-        return Err(bad(
-            "only digits, one decimal separator and a sign are allowed",
-        ));
+        return Err(bad("only digits, one decimal separator and a sign are allowed"));
     }
     let (sign, body) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -142,9 +138,7 @@ pub fn parse_amount(input: &str) -> Result<Decimal, SchemaError> {
         _ => return Err(bad("use one decimal separator")),
     };
     if normalized.starts_with('.') || normalized.ends_with('.') {
-        return Err(bad(
-            "a digit must stand on both sides of the decimal separator",
-        ));
+        return Err(bad("a digit must stand on both sides of the decimal separator"));
     }
     let text = format!("{sign}{normalized}");
     Decimal::from_str_exact(&text).map_err(|_| bad("the number is too large or malformed"))

@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Lang, Record, SchemaError};
 
 /// A life domain of the integral plan.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LifeDomain {
     /// Wonen — housing.
@@ -174,9 +172,7 @@ impl Record for Goal {
 }
 
 /// The period a number of hours is counted over.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// Per week.
@@ -269,14 +265,8 @@ mod tests {
 
     #[test]
     fn domain_parse() {
-        assert_eq!(
-            LifeDomain::parse("Werk en inkomen").unwrap(),
-            LifeDomain::WerkEnInkomen
-        );
-        assert_eq!(
-            LifeDomain::parse("financiën").unwrap(),
-            LifeDomain::Financien
-        );
+        assert_eq!(LifeDomain::parse("Werk en inkomen").unwrap(), LifeDomain::WerkEnInkomen);
+        assert_eq!(LifeDomain::parse("financiën").unwrap(), LifeDomain::Financien);
         assert_eq!(LifeDomain::parse("housing").unwrap(), LifeDomain::Wonen);
         assert!(LifeDomain::parse("ruimtevaart").is_err());
     }

@@ -28,16 +28,9 @@ pub fn day(s: &str) -> Date {
 /// Opens a euro account for 2026 in the vault's own budget.
 pub fn euro_account(v: &mut Vault, name: &str, stream: FundingStream) -> String {
     let doc = v.budget_doc();
-    v.add_account(
-        &doc,
-        name,
-        stream,
-        Unit::Euro,
-        day("2026-01-01"),
-        day("2026-12-31"),
-    )
-    .unwrap_or_else(|e| panic!("account {name}: {e}"))
-    .id
+    v.add_account(&doc, name, stream, Unit::Euro, day("2026-01-01"), day("2026-12-31"))
+        .unwrap_or_else(|e| panic!("account {name}: {e}"))
+        .id
 }
 
 /// Replaces every occurrence of `needle` in `file` after flipping one bit of

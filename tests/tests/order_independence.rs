@@ -3,9 +3,7 @@
 
 use std::sync::OnceLock;
 
-use inwonercloud_schemas::{
-    CertifiedDevice, DocumentHeader, EntryKind, FundingStream, Role, Signed,
-};
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, EntryKind, FundingStream, Role, Signed};
 use inwonercloud_tests::{day, euro_account, vault};
 use inwonercloud_vault::budget::NewEntry;
 use inwonercloud_vault::{SignedChange, Vault};
@@ -34,8 +32,7 @@ fn fixture() -> &'static Fixture {
         let doc = anna.budget_doc();
         let acct = euro_account(&mut anna, "Wmo 2026", FundingStream::Wmo);
         anna.add_writer(&doc, oss.identity()).unwrap();
-        oss.import_bundle(&anna.bundle(&doc).unwrap(), "anna")
-            .unwrap();
+        oss.import_bundle(&anna.bundle(&doc).unwrap(), "anna").unwrap();
         let entry = |kind, amount: i64, cents: u32, date: &str| NewEntry {
             account: acct.clone(),
             kind,
@@ -45,22 +42,13 @@ fn fixture() -> &'static Fixture {
             note: String::new(),
             reference: None,
         };
-        for (i, date) in ["2026-01-01", "2026-04-01", "2026-07-01"]
-            .iter()
-            .enumerate()
-        {
+        for (i, date) in ["2026-01-01", "2026-04-01", "2026-07-01"].iter().enumerate() {
             oss.record_entry(&doc, entry(EntryKind::Grant, 400 + i as i64, 10, date))
                 .unwrap();
         }
-        for (i, date) in [
-            "2026-01-15",
-            "2026-02-15",
-            "2026-03-15",
-            "2026-05-15",
-            "2026-08-15",
-        ]
-        .iter()
-        .enumerate()
+        for (i, date) in ["2026-01-15", "2026-02-15", "2026-03-15", "2026-05-15", "2026-08-15"]
+            .iter()
+            .enumerate()
         {
             anna.record_entry(&doc, entry(EntryKind::Spend, 250 + i as i64, 33, date))
                 .unwrap();
@@ -74,13 +62,9 @@ fn fixture() -> &'static Fixture {
             }
         }
         let header = anna.bundle(&doc).unwrap().header;
-        let certs = vec![
-            anna.device_certificate().clone(),
-            oss.device_certificate().clone(),
-        ];
+        let certs = vec![anna.device_certificate().clone(), oss.device_certificate().clone()];
         // The reference: everything merged in log order.
-        anna.import_changes(&header, &certs, &changes, "oss")
-            .unwrap();
+        anna.import_changes(&header, &certs, &changes, "oss").unwrap();
         let expected_json = serde_json::to_value(&anna.budget(&doc).unwrap().report).unwrap();
         let mut expected_heads = anna.heads(&doc).unwrap();
         expected_heads.sort();

@@ -1,8 +1,6 @@
 //! Budget accounts and ledger entries through the vault.
 
-use inwonercloud_schemas::{
-    Account, Date, DocKind, EntryKind, FundingStream, LedgerEntry, Role, SchemaError, Unit,
-};
+use inwonercloud_schemas::{Account, Date, DocKind, EntryKind, FundingStream, LedgerEntry, Role, SchemaError, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -118,9 +116,7 @@ impl Vault {
             }
             EntryKind::Grant | EntryKind::Adjustment => {}
             _ if self.header(doc)?.owner != self.identity() => {
-                return Err(VaultError::NotAllowed(
-                    "only the budget holder can record this".into(),
-                ));
+                return Err(VaultError::NotAllowed("only the budget holder can record this".into()));
             }
             _ => {}
         }
@@ -140,14 +136,7 @@ impl Vault {
     }
 
     /// Adds the citizen's own money to an account.
-    pub fn top_up(
-        &mut self,
-        doc: &str,
-        account: &str,
-        amount: Decimal,
-        date: Date,
-        note: &str,
-    ) -> Result<LedgerEntry> {
+    pub fn top_up(&mut self, doc: &str, account: &str, amount: Decimal, date: Date, note: &str) -> Result<LedgerEntry> {
         self.record_entry(
             doc,
             NewEntry {

@@ -60,17 +60,13 @@ impl SignedChange {
     /// Decodes [`encode`](Self::encode)'s output.
     pub fn decode(data: &[u8]) -> Result<Self, String> {
         if data.len() <= HEADER_LEN {
-            return Err(format!(
-                "{} bytes is too short for a signed change",
-                data.len()
-            ));
+            return Err(format!("{} bytes is too short for a signed change", data.len()));
         }
         if data[0] != ENCODING_V1 {
             return Err(format!("unknown signed-change encoding {}", data[0]));
         }
         let signer = PublicKey::try_from(&data[1..33]).map_err(|e| e.to_string())?;
-        let signature =
-            SignatureBytes::try_from(&data[33..HEADER_LEN]).map_err(|e| e.to_string())?;
+        let signature = SignatureBytes::try_from(&data[33..HEADER_LEN]).map_err(|e| e.to_string())?;
         Ok(Self {
             signer,
             signature,
@@ -81,8 +77,7 @@ impl SignedChange {
     /// Parses the change and checks that its actor is the signer. Does not
     /// check the signature (see [`verify`](Self::verify) and batch checks).
     pub fn parse(&self) -> Result<Change, String> {
-        let change = Change::from_bytes(self.bytes.clone())
-            .map_err(|e| format!("not an automerge change: {e}"))?;
+        let change = Change::from_bytes(self.bytes.clone()).map_err(|e| format!("not an automerge change: {e}"))?;
         if change.actor_id().to_bytes() != self.signer.as_bytes() {
             return Err(format!(
                 "actor {} is not the signing device {}",

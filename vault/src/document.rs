@@ -6,9 +6,7 @@
 //! other). The op that last set a key carries its actor, which is the device
 //! that wrote it — a verified fact, because every change is signed by its actor.
 
-use automerge::{
-    AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValueRef, ValueRef, transaction::Transactable,
-};
+use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, ScalarValueRef, ValueRef, transaction::Transactable};
 use inwonercloud_schemas::{DocumentHeader, PublicKey, Record, Signed};
 
 use crate::error::Result;
@@ -45,8 +43,7 @@ pub fn record_key<R: Record>(id: &str) -> String {
 impl Doc {
     /// Writes a signed record's JSON under its key (uncommitted).
     pub fn put<R: Record>(&mut self, id: &str, signed: &Signed<R>) -> Result<()> {
-        let json = serde_json::to_string(signed)
-            .map_err(|e| crate::VaultError::Document(e.to_string()))?;
+        let json = serde_json::to_string(signed).map_err(|e| crate::VaultError::Document(e.to_string()))?;
         self.am.put(automerge::ROOT, record_key::<R>(id), json)?;
         Ok(())
     }

@@ -17,9 +17,7 @@ pub enum VaultError {
     #[error("the vault at {0} is open in another program: close that first")]
     InUse(String),
     /// The file was written by a newer program.
-    #[error(
-        "the vault has format version {found}; this program reads up to {supported}: update Inwonercloud"
-    )]
+    #[error("the vault has format version {found}; this program reads up to {supported}: update Inwonercloud")]
     UnsupportedVersion {
         /// Version in the file.
         found: u32,
@@ -67,6 +65,25 @@ pub enum VaultError {
         /// Why.
         why: String,
     },
+    /// Two different changes claim the same place in one device's history.
+    #[error(
+        "device {device} sent two different changes as number {seq} of {doc} ({first} and {second}): the device may be cloned or misbehaving; the second was refused"
+    )]
+    Equivocation {
+        /// Document id.
+        doc: String,
+        /// Device key.
+        device: String,
+        /// Sequence number.
+        seq: u64,
+        /// Hash of the change stored first.
+        first: String,
+        /// Hash of the change refused.
+        second: String,
+    },
+    /// An invite could not be used.
+    #[error("{0}")]
+    Invite(String),
     /// A key is weak or malformed.
     #[error("unusable public key {key}: {why}")]
     BadKey {

@@ -2,9 +2,9 @@
 //! this program, and checkable with [`verify_export`].
 
 use inwonercloud_schemas::{
-    Account, Agreement, Approval, AssessmentStep, BudgetRequest, CertifiedDevice, Consent,
-    Decision, Declaration, DocumentHeader, DomainSituation, Goal, JournalNote, LedgerEntry, Need,
-    Offering, PlanHeader, Profile, Record, Revocation, Signed,
+    Account, Agreement, Approval, AssessmentStep, BudgetRequest, CertifiedDevice, Consent, Decision, Declaration,
+    DocumentHeader, DomainSituation, Goal, JournalNote, LedgerEntry, Need, Offering, PlanHeader, Profile, Record,
+    Revocation, Signed,
 };
 use serde::{Deserialize, Serialize};
 
@@ -86,8 +86,7 @@ macro_rules! kinds {
 /// Verifies a signed record given as JSON, dispatching on its kind.
 pub fn verify_json(kind: &str, value: &serde_json::Value) -> std::result::Result<(), String> {
     fn one<R: Record>(v: &serde_json::Value) -> std::result::Result<(), String> {
-        let s: Signed<R> =
-            serde_json::from_value(v.clone()).map_err(|e| format!("malformed {}: {e}", R::KIND))?;
+        let s: Signed<R> = serde_json::from_value(v.clone()).map_err(|e| format!("malformed {}: {e}", R::KIND))?;
         keys::verify_record(&s).map_err(|e| e.to_string())
     }
     macro_rules! dispatch {

@@ -11,9 +11,7 @@ impl Vault {
     pub fn add_note(&mut self, text: &str) -> Result<JournalNote> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(VaultError::Input(SchemaError::Invalid(
-                "the note is empty".into(),
-            )));
+            return Err(VaultError::Input(SchemaError::Invalid("the note is empty".into())));
         }
         let note = JournalNote {
             id: crate::plan::new_id(),

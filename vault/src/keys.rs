@@ -7,8 +7,8 @@
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use inwonercloud_schemas::{
-    CertifiedDevice, DeviceCertificate, PublicKey, Record, Role, SignatureBytes, Signed,
-    canonical_bytes, signed::signing_bytes,
+    CertifiedDevice, DeviceCertificate, PublicKey, Record, Role, SignatureBytes, Signed, canonical_bytes,
+    signed::signing_bytes,
 };
 
 use crate::error::{Result, VaultError};
@@ -20,8 +20,7 @@ impl SecretKey {
     /// A fresh random key from the operating system's generator.
     pub fn generate() -> Result<Self> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed)
-            .map_err(|e| VaultError::Storage(format!("no randomness available: {e}")))?;
+        getrandom::fill(&mut seed).map_err(|e| VaultError::Storage(format!("no randomness available: {e}")))?;
         Ok(Self(SigningKey::from_bytes(&seed)))
     }
 
@@ -68,12 +67,7 @@ pub fn checked_key(key: &PublicKey) -> Result<VerifyingKey> {
 }
 
 /// Checks one signature strictly.
-pub fn verify(
-    key: &PublicKey,
-    msg: &[u8],
-    sig: &SignatureBytes,
-    what: impl FnOnce() -> String,
-) -> Result<()> {
+pub fn verify(key: &PublicKey, msg: &[u8], sig: &SignatureBytes, what: impl FnOnce() -> String) -> Result<()> {
     let vk = checked_key(key)?;
     vk.verify_strict(msg, &Signature::from_bytes(&sig.0))
         .map_err(|_| VaultError::BadSignature { what: what() })
@@ -97,10 +91,7 @@ pub fn certify_device(
         issued_at: now,
     };
     let signature = identity.sign(&cert_bytes(&certificate));
-    CertifiedDevice {
-        certificate,
-        signature,
-    }
+    CertifiedDevice { certificate, signature }
 }
 
 fn cert_bytes(c: &DeviceCertificate) -> Vec<u8> {
@@ -127,12 +118,7 @@ pub fn verify_certificate(c: &CertifiedDevice) -> Result<()> {
 }
 
 /// Signs a record with a certified device key.
-pub fn sign_record<R: Record>(
-    record: R,
-    device_key: &SecretKey,
-    device: &CertifiedDevice,
-    now: u64,
-) -> Signed<R> {
+pub fn sign_record<R: Record>(record: R, device_key: &SecretKey, device: &CertifiedDevice, now: u64) -> Signed<R> {
     let signature = device_key.sign(&signing_bytes(&record, now));
     Signed {
         record,
@@ -149,13 +135,7 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
         &s.device.certificate.device,
         &signing_bytes(&s.record, s.signed_at),
         &s.signature,
-        || {
-            format!(
-                "{} record signed by {}",
-                R::KIND,
-                s.device.certificate.identity_name
-            )
-        },
+        || format!("{} record signed by {}", R::KIND, s.device.certificate.identity_name),
     )
 }
 
@@ -196,10 +176,7 @@ mod tests {
         let mut s = sign_record(rec, &dev, &cert, 5);
         verify_record(&s).unwrap();
         s.record.name = "Bob".into();
-        assert!(matches!(
-            verify_record(&s),
-            Err(VaultError::BadSignature { .. })
-        ));
+        assert!(matches!(verify_record(&s), Err(VaultError::BadSignature { .. })));
     }
 
     #[test]

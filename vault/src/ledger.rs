@@ -134,9 +134,7 @@ pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey)
         );
     }
     let mut ordered: Vec<&LedgerInput> = entries.iter().collect();
-    ordered.sort_by(|a, b| {
-        (a.entry.date, &a.entry.id, &a.author).cmp(&(b.entry.date, &b.entry.id, &b.author))
-    });
+    ordered.sort_by(|a, b| (a.entry.date, &a.entry.id, &a.author).cmp(&(b.entry.date, &b.entry.id, &b.author)));
     // Outstanding amount per reservation id.
     let mut reservations: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     let mut seen_ids: BTreeMap<String, ()> = BTreeMap::new();
@@ -257,11 +255,7 @@ fn spend(
     EntryStatus::Counted
 }
 
-fn release(
-    reservations: &mut BTreeMap<(String, String), Decimal>,
-    e: &LedgerEntry,
-    amount: Decimal,
-) -> Decimal {
+fn release(reservations: &mut BTreeMap<(String, String), Decimal>, e: &LedgerEntry, amount: Decimal) -> Decimal {
     let Some(r) = e.reference.as_ref() else {
         return Decimal::ZERO;
     };
@@ -283,13 +277,7 @@ mod tests {
         Decimal::from_str(s).unwrap()
     }
 
-    fn entry(
-        id: &str,
-        kind: EntryKind,
-        amount: &str,
-        date: &str,
-        reference: Option<&str>,
-    ) -> LedgerEntry {
+    fn entry(id: &str, kind: EntryKind, amount: &str, date: &str, reference: Option<&str>) -> LedgerEntry {
         LedgerEntry {
             id: id.into(),
             account: "wmo".into(),
@@ -359,7 +347,11 @@ mod tests {
         assert_eq!(f.remaining, d("-149.75"));
         assert_eq!(f.spent_per_month["2026-03"], d("900"));
         assert_eq!(r.over_budget_lines().count(), 1);
-        assert!(r.lines.iter().any(|l| matches!(&l.status, EntryStatus::Refused { reason } if reason.contains("municipality"))));
+        assert!(
+            r.lines
+                .iter()
+                .any(|l| matches!(&l.status, EntryStatus::Refused { reason } if reason.contains("municipality")))
+        );
         // Same figures whatever the input order.
         let mut rev = inputs.clone();
         rev.reverse();

@@ -41,11 +41,10 @@ pub mod journal;
 pub mod keys;
 pub mod ledger;
 pub mod plan;
+pub mod replica;
 pub mod store;
 pub mod vault;
 
 pub use change::SignedChange;
 pub use error::{Result, VaultError};
-pub use vault::{
-    Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI,
-};
+pub use vault::{Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI};

@@ -1,8 +1,7 @@
 //! The support plan through the vault: typed edits and a typed view.
 
 use inwonercloud_schemas::{
-    Date, DocKind, DomainSituation, Goal, GoalStatus, LifeDomain, Need, PlanHeader, SchemaError,
-    TimeCost,
+    Date, DocKind, DomainSituation, Goal, GoalStatus, LifeDomain, Need, PlanHeader, SchemaError, TimeCost,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -30,18 +29,12 @@ pub struct PlanView {
 impl PlanView {
     /// Total cost per year of every need, exact.
     pub fn cost_per_year(&self) -> Decimal {
-        self.needs
-            .iter()
-            .map(|n| n.record.time_cost.cost_per_year())
-            .sum()
+        self.needs.iter().map(|n| n.record.time_cost.cost_per_year()).sum()
     }
 
     /// Total hours per year of every need.
     pub fn hours_per_year(&self) -> Decimal {
-        self.needs
-            .iter()
-            .map(|n| n.record.time_cost.hours_per_year())
-            .sum()
+        self.needs.iter().map(|n| n.record.time_cost.hours_per_year()).sum()
     }
 }
 
@@ -79,9 +72,7 @@ pub fn new_id() -> String {
 fn non_empty(what: &str, s: &str) -> Result<String> {
     let t = s.trim();
     if t.is_empty() {
-        return Err(VaultError::Input(SchemaError::Invalid(format!(
-            "{what} is empty"
-        ))));
+        return Err(VaultError::Input(SchemaError::Invalid(format!("{what} is empty"))));
     }
     if t.len() > 20_000 {
         return Err(VaultError::Input(SchemaError::Invalid(format!(
@@ -98,13 +89,7 @@ impl Vault {
     }
 
     /// Sets the plan's title and period.
-    pub fn set_plan_header(
-        &mut self,
-        doc: &str,
-        title: &str,
-        from: Option<Date>,
-        until: Option<Date>,
-    ) -> Result<()> {
+    pub fn set_plan_header(&mut self, doc: &str, title: &str, from: Option<Date>, until: Option<Date>) -> Result<()> {
         if let (Some(f), Some(u)) = (from, until)
             && u < f
         {
@@ -133,13 +118,7 @@ impl Vault {
     }
 
     /// Adds a goal.
-    pub fn add_goal(
-        &mut self,
-        doc: &str,
-        domain: LifeDomain,
-        text: &str,
-        target: Option<Date>,
-    ) -> Result<Goal> {
+    pub fn add_goal(&mut self, doc: &str, domain: LifeDomain, text: &str, target: Option<Date>) -> Result<Goal> {
         let g = Goal {
             id: new_id(),
             domain,
@@ -180,19 +159,13 @@ impl Vault {
                 "hours must be more than zero".into(),
             )));
         }
-        inwonercloud_schemas::money::check_scale(
-            n.time_cost.hours,
-            inwonercloud_schemas::Unit::Hours,
-        )?;
+        inwonercloud_schemas::money::check_scale(n.time_cost.hours, inwonercloud_schemas::Unit::Hours)?;
         if n.time_cost.tariff < Decimal::ZERO {
             return Err(VaultError::Input(SchemaError::Invalid(
                 "a tariff cannot be negative".into(),
             )));
         }
-        inwonercloud_schemas::money::check_scale(
-            n.time_cost.tariff,
-            inwonercloud_schemas::Unit::Euro,
-        )?;
+        inwonercloud_schemas::money::check_scale(n.time_cost.tariff, inwonercloud_schemas::Unit::Euro)?;
         let need = Need {
             id: new_id(),
             domain: n.domain,

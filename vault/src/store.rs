@@ -23,21 +23,28 @@ pub const DOCS: TableDefinition<&str, &[u8]> = TableDefinition::new("docs");
 /// (Document id, row) → encoded [`SignedChange`].
 pub const CHANGES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("changes");
 /// (Document id, change hash) → row.
-pub const CHANGE_INDEX: TableDefinition<(&str, &[u8; 32]), u64> =
-    TableDefinition::new("change_index");
+pub const CHANGE_INDEX: TableDefinition<(&str, &[u8; 32]), u64> = TableDefinition::new("change_index");
 /// Document id → rows covered (8 bytes, big-endian) followed by an automerge save.
 pub const SNAPSHOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("snapshots");
 /// Device key → JSON of its `CertifiedDevice`.
 pub const DEVICES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("devices");
 /// Running number → JSON of a refused change or record (the audit of what was rejected).
 pub const REJECTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("rejections");
+/// (Document id, device, automerge seq) → change hash: version vectors and equivocation checks.
+pub const SEQS: TableDefinition<(&str, &[u8; 32], u64), &[u8; 32]> = TableDefinition::new("seqs");
+/// SHA-256 of an invite secret → JSON of the invite.
+pub const INVITES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("invites");
+/// Peer identity → JSON of what is known about the peer.
+pub const PEERS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("peers");
+/// Running number → JSON of one access-log line (who got or gave what, when).
+pub const ACCESS_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("access_log");
 
 /// The opened redb database.
 pub struct Store {
     db: Database,
 }
 
-/// A change to append: document, signed change, its hash.
+/// A change to append: document, signed change, its hash and sequence number.
 pub struct NewChange<'a> {
     /// Document id.
     pub doc: &'a str,
@@ -45,6 +52,17 @@ pub struct NewChange<'a> {
     pub change: &'a SignedChange,
     /// Its automerge hash.
     pub hash: [u8; 32],
+    /// Its automerge sequence number (per device, per document).
+    pub seq: u64,
+}
+
+/// Several processes may open one vault (the app, a `serve` node and a
+/// command in another terminal): redb serialises their write transactions,
+/// and each write first catches up with what the others committed.
+fn builder() -> redb::Builder {
+    let mut b = redb::Builder::new();
+    b.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+    b
 }
 
 impl Store {
@@ -53,7 +71,7 @@ impl Store {
         if path.exists() {
             return Err(VaultError::AlreadyExists(path.display().to_string()));
         }
-        let db = Database::create(path).map_err(|e| map_db_error(e, path))?;
+        let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
         let store = Self { db };
         let w = store.begin()?;
         {
@@ -65,6 +83,10 @@ impl Store {
             w.open_table(SNAPSHOTS)?;
             w.open_table(DEVICES)?;
             w.open_table(REJECTIONS)?;
+            w.open_table(SEQS)?;
+            w.open_table(INVITES)?;
+            w.open_table(PEERS)?;
+            w.open_table(ACCESS_LOG)?;
         }
         w.commit()?;
         Ok(store)
@@ -75,7 +97,7 @@ impl Store {
         if !path.exists() {
             return Err(VaultError::NotFound(path.display().to_string()));
         }
-        let db = Database::open(path).map_err(|e| map_db_error(e, path))?;
+        let db = builder().open(path).map_err(|e| map_db_error(e, path))?;
         let store = Self { db };
         let version = store
             .meta("schema_version")?
@@ -124,10 +146,15 @@ impl Store {
 
     /// All change rows of a document, in row order.
     pub fn changes(&self, doc: &str) -> Result<Vec<(u64, Vec<u8>)>> {
+        self.changes_from(doc, 0)
+    }
+
+    /// Change rows of a document from row `from` on.
+    pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
         let r = self.read()?;
         let t = r.open_table(CHANGES)?;
         let mut out = vec![];
-        for row in t.range((doc, 0)..=(doc, u64::MAX))? {
+        for row in t.range((doc, from)..=(doc, u64::MAX))? {
             let (k, v) = row?;
             out.push((k.value().1, v.value().to_vec()));
         }
@@ -168,10 +195,80 @@ impl Store {
         Ok(out)
     }
 
-    /// Every rejection record (JSON), oldest first.
-    pub fn rejections(&self) -> Result<Vec<Vec<u8>>> {
+    /// Every line of a running-number table (JSON), oldest first.
+    pub fn lines(&self, table: TableDefinition<u64, &[u8]>) -> Result<Vec<Vec<u8>>> {
         let r = self.read()?;
-        let t = r.open_table(REJECTIONS)?;
+        let t = r.open_table(table)?;
+        let mut out = vec![];
+        for row in t.iter()? {
+            out.push(row?.1.value().to_vec());
+        }
+        Ok(out)
+    }
+
+    /// Per device, how many changes of the document are held without a gap
+    /// from seq 1 (the version vector a peer sends).
+    pub fn version_vector(&self, doc: &str) -> Result<std::collections::BTreeMap<[u8; 32], u64>> {
+        let r = self.read()?;
+        let t = r.open_table(SEQS)?;
+        let mut out = std::collections::BTreeMap::new();
+        let lo: (&str, &[u8; 32], u64) = (doc, &[0u8; 32], 0);
+        let hi: (&str, &[u8; 32], u64) = (doc, &[0xffu8; 32], u64::MAX);
+        for row in t.range(lo..=hi)? {
+            let (k, _) = row?;
+            let (_, device, seq) = k.value();
+            let have = out.entry(*device).or_insert(0u64);
+            if seq == *have + 1 {
+                *have = seq;
+            }
+        }
+        out.retain(|_, v| *v > 0);
+        Ok(out)
+    }
+
+    /// Rows of the changes a peer with `have` lacks, in row order.
+    pub fn missing_for(
+        &self,
+        doc: &str,
+        have: &std::collections::BTreeMap<[u8; 32], u64>,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
+        let r = self.read()?;
+        let seqs = r.open_table(SEQS)?;
+        let index = r.open_table(CHANGE_INDEX)?;
+        let log = r.open_table(CHANGES)?;
+        let mut rows = vec![];
+        let lo: (&str, &[u8; 32], u64) = (doc, &[0u8; 32], 0);
+        let hi: (&str, &[u8; 32], u64) = (doc, &[0xffu8; 32], u64::MAX);
+        for row in seqs.range(lo..=hi)? {
+            let (k, hash) = row?;
+            let (_, device, seq) = k.value();
+            if seq > have.get(device).copied().unwrap_or(0)
+                && let Some(n) = index.get((doc, hash.value()))?
+            {
+                rows.push(n.value());
+            }
+        }
+        rows.sort_unstable();
+        let mut out = Vec::with_capacity(rows.len());
+        for n in rows {
+            if let Some(v) = log.get((doc, n))? {
+                out.push((n, v.value().to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A value from a table keyed by 32 bytes.
+    pub fn get32(&self, table: TableDefinition<&[u8; 32], &[u8]>, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
+        let r = self.read()?;
+        let t = r.open_table(table)?;
+        Ok(t.get(key)?.map(|g| g.value().to_vec()))
+    }
+
+    /// Every value of a table keyed by 32 bytes.
+    pub fn all32(&self, table: TableDefinition<&[u8; 32], &[u8]>) -> Result<Vec<Vec<u8>>> {
+        let r = self.read()?;
+        let t = r.open_table(table)?;
         let mut out = vec![];
         for row in t.iter()? {
             out.push(row?.1.value().to_vec());
@@ -180,15 +277,30 @@ impl Store {
     }
 }
 
-/// Appends changes inside an open write transaction, skipping ones already stored.
+/// Appends changes inside an open write transaction, skipping ones already
+/// stored. A different change with the same (device, seq) as a stored one is
+/// equivocation: nothing is appended and the error names both hashes.
 /// Returns how many were new.
 pub fn append_changes(w: &redb::WriteTransaction, changes: &[NewChange<'_>]) -> Result<usize> {
     let mut log = w.open_table(CHANGES)?;
     let mut index = w.open_table(CHANGE_INDEX)?;
+    let mut seqs = w.open_table(SEQS)?;
     let mut added = 0;
     for c in changes {
         if index.get((c.doc, &c.hash))?.is_some() {
             continue;
+        }
+        if let Some(other) = seqs.get((c.doc, c.change.signer.as_bytes(), c.seq))? {
+            let other = other.value();
+            if other != &c.hash {
+                return Err(VaultError::Equivocation {
+                    doc: c.doc.to_string(),
+                    device: c.change.signer.to_string(),
+                    seq: c.seq,
+                    first: hex::encode(other),
+                    second: hex::encode(c.hash),
+                });
+            }
         }
         let next = log
             .range((c.doc, 0)..=(c.doc, u64::MAX))?
@@ -198,14 +310,26 @@ pub fn append_changes(w: &redb::WriteTransaction, changes: &[NewChange<'_>]) -> 
             .unwrap_or(0);
         log.insert((c.doc, next), c.change.encode().as_slice())?;
         index.insert((c.doc, &c.hash), next)?;
+        seqs.insert((c.doc, c.change.signer.as_bytes(), c.seq), &c.hash)?;
         added += 1;
     }
     Ok(added)
 }
 
-/// Appends a rejection record inside an open write transaction.
-pub fn append_rejection(w: &redb::WriteTransaction, json: &[u8]) -> Result<()> {
-    let mut t = w.open_table(REJECTIONS)?;
+/// Change rows of a document from row `from` on, read inside a write transaction.
+pub fn changes_from_txn(w: &redb::WriteTransaction, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+    let t = w.open_table(CHANGES)?;
+    let mut out = vec![];
+    for row in t.range((doc, from)..=(doc, u64::MAX))? {
+        let (k, v) = row?;
+        out.push((k.value().1, v.value().to_vec()));
+    }
+    Ok(out)
+}
+
+/// Appends a line to a running-number table (rejections, access log).
+pub fn append_line(w: &redb::WriteTransaction, table: TableDefinition<u64, &[u8]>, json: &[u8]) -> Result<()> {
+    let mut t = w.open_table(table)?;
     let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(0);
     t.insert(next, json)?;
     Ok(())

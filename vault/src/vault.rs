@@ -4,9 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use automerge::{ActorId, AutoCommit, Change, ChangeHash};
-use inwonercloud_schemas::{
-    CertifiedDevice, DocKind, DocumentHeader, PublicKey, Record, Role, Signed,
-};
+use inwonercloud_schemas::{CertifiedDevice, DocKind, DocumentHeader, PublicKey, Record, Role, Signed};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{self, SignedChange};
@@ -130,9 +128,9 @@ impl Vault {
     pub fn create(dir: &Path, opts: CreateOptions) -> Result<Self> {
         let name = opts.name.trim();
         if name.is_empty() {
-            return Err(VaultError::Input(
-                inwonercloud_schemas::SchemaError::Invalid("a vault needs the owner's name".into()),
-            ));
+            return Err(VaultError::Input(inwonercloud_schemas::SchemaError::Invalid(
+                "a vault needs the owner's name".into(),
+            )));
         }
         std::fs::create_dir_all(dir).map_err(|source| VaultError::Io {
             path: dir.display().to_string(),
@@ -146,14 +144,7 @@ impl Vault {
         } else {
             opts.device_name.trim().to_string()
         };
-        let cert = keys::certify_device(
-            &identity,
-            name,
-            opts.role,
-            device.public(),
-            &device_name,
-            keys::now(),
-        );
+        let cert = keys::certify_device(&identity, name, opts.role, device.public(), &device_name, keys::now());
         let cert_json = json(&cert)?;
         let w = store.begin()?;
         {
@@ -228,18 +219,14 @@ impl Vault {
                 .ok_or_else(|| VaultError::Corrupt("device certificate is missing".into()))?,
             "this device's certificate",
         )?;
-        keys::verify_certificate(&cert)
-            .map_err(|e| VaultError::Corrupt(format!("this device's certificate: {e}")))?;
+        keys::verify_certificate(&cert).map_err(|e| VaultError::Corrupt(format!("this device's certificate: {e}")))?;
         if cert.certificate.device != device.public() {
-            return Err(VaultError::Corrupt(
-                "the device certificate is for another key".into(),
-            ));
+            return Err(VaultError::Corrupt("the device certificate is for another key".into()));
         }
         let mut devices = HashMap::new();
         for raw in store.devices()? {
             let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
-            keys::verify_certificate(&c)
-                .map_err(|e| VaultError::Corrupt(format!("device certificate: {e}")))?;
+            keys::verify_certificate(&c).map_err(|e| VaultError::Corrupt(format!("device certificate: {e}")))?;
             devices.insert(c.certificate.device, c);
         }
         let mut vault = Self {
@@ -253,8 +240,7 @@ impl Vault {
         };
         for (id, raw) in vault.store.documents()? {
             let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
-            check_header(&header)
-                .map_err(|e| VaultError::Corrupt(format!("header of {id}: {e}")))?;
+            check_header(&header).map_err(|e| VaultError::Corrupt(format!("header of {id}: {e}")))?;
             if header.record.id != id {
                 return Err(VaultError::Corrupt(format!(
                     "header stored under {id} names {}",
@@ -271,37 +257,7 @@ impl Vault {
     fn load_document(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
         let id = header.record.id.clone();
         let rows = self.store.changes(&id)?;
-        let mut signed = Vec::with_capacity(rows.len());
-        for (seq, bytes) in &rows {
-            let sc = SignedChange::decode(bytes).map_err(|why| VaultError::TamperedChange {
-                doc: id.clone(),
-                seq: *seq,
-                hash: "?".into(),
-                why,
-            })?;
-            signed.push(sc);
-        }
-        let parsed =
-            change::verify_all(&id, &signed).map_err(|(i, why)| VaultError::TamperedChange {
-                doc: id.clone(),
-                seq: rows.get(i).map(|r| r.0).unwrap_or(0),
-                hash: signed
-                    .get(i)
-                    .and_then(|s| Change::from_bytes(s.bytes.clone()).ok())
-                    .map(|c| c.hash().to_string())
-                    .unwrap_or_else(|| "?".into()),
-                why,
-            })?;
-        for (i, sc) in signed.iter().enumerate() {
-            if let Err(why) = self.writer_check(&header.record, &sc.signer) {
-                return Err(VaultError::TamperedChange {
-                    doc: id.clone(),
-                    seq: rows[i].0,
-                    hash: parsed[i].hash().to_string(),
-                    why,
-                });
-            }
-        }
+        let parsed = verify_rows(&self.devices, &header.record, &rows)?;
         let actor = ActorId::from(self.device.public().0);
         let snapshot = self.store.snapshot(&id)?;
         let mut snapshot_rows = 0;
@@ -342,31 +298,51 @@ impl Vault {
         Ok(Doc {
             header,
             am,
-            rows: rows.len() as u64,
+            rows: rows.last().map(|r| r.0 + 1).unwrap_or(0),
             snapshot_rows,
         })
     }
 
-    /// Whether a device may write a document under its header.
-    fn writer_check(
-        &self,
-        header: &DocumentHeader,
-        device: &PublicKey,
-    ) -> std::result::Result<(), String> {
-        let cert = self.devices.get(device).ok_or_else(|| {
-            format!(
-                "device {} is not certified by any known identity",
-                device.short()
-            )
-        })?;
-        if !header.may_write(&cert.certificate.identity) {
-            return Err(format!(
-                "{} ({}) may not write this document",
-                cert.certificate.identity_name,
-                cert.certificate.identity.short()
-            ));
+    /// Catches up with changes other processes committed to the file (the
+    /// `serve` node, a command in another terminal): new devices, new or
+    /// newer document headers, new change rows. Returns the ids of documents
+    /// that changed.
+    pub fn refresh(&mut self) -> Result<Vec<String>> {
+        for raw in self.store.devices()? {
+            let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
+            if !self.devices.contains_key(&c.certificate.device) {
+                keys::verify_certificate(&c)?;
+                self.devices.insert(c.certificate.device, c);
+            }
         }
-        Ok(())
+        let mut changed = vec![];
+        for (id, raw) in self.store.documents()? {
+            let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
+            match self.docs.get_mut(&id) {
+                None => {
+                    check_header(&header)?;
+                    let doc = self.load_document(header)?;
+                    self.docs.insert(id.clone(), doc);
+                    changed.push(id);
+                    continue;
+                }
+                Some(doc) if header.record.version > doc.header.record.version => {
+                    check_header(&header)?;
+                    doc.header = header;
+                    changed.push(id.clone());
+                }
+                Some(_) => {}
+            }
+            let Some(doc) = self.docs.get_mut(&id) else { continue };
+            let rows = self.store.changes_from(&id, doc.rows)?;
+            if !rows.is_empty() {
+                catch_up(&self.devices, doc, &rows)?;
+                if !changed.contains(&id) {
+                    changed.push(id);
+                }
+            }
+        }
+        Ok(changed)
     }
 
     fn create_document(&mut self, kind: DocKind) -> Result<String> {
@@ -376,6 +352,7 @@ impl Vault {
             kind,
             owner: self.identity(),
             writers: vec![],
+            revoked: vec![],
             version: 1,
         };
         let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
@@ -465,6 +442,32 @@ impl Vault {
         &self.devices
     }
 
+    pub(crate) fn devices_mut(&mut self) -> &mut HashMap<PublicKey, CertifiedDevice> {
+        &mut self.devices
+    }
+
+    pub(crate) fn docs_map(&self) -> &BTreeMap<String, Doc> {
+        &self.docs
+    }
+
+    pub(crate) fn docs_mut(&mut self) -> &mut BTreeMap<String, Doc> {
+        &mut self.docs
+    }
+
+    pub(crate) fn devices_and_docs_mut(
+        &mut self,
+    ) -> (&HashMap<PublicKey, CertifiedDevice>, &mut BTreeMap<String, Doc>) {
+        (&self.devices, &mut self.docs)
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn load_document_pub(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
+        self.load_document(header)
+    }
+
     pub(crate) fn doc(&self, id: &str) -> Result<&Doc> {
         self.docs
             .get(id)
@@ -472,12 +475,7 @@ impl Vault {
     }
 
     /// Signs `record`, writes it into `doc` as one signed change, persists it.
-    pub fn put_record<R: Record>(
-        &mut self,
-        doc_id: &str,
-        id: &str,
-        record: R,
-    ) -> Result<Signed<R>> {
+    pub fn put_record<R: Record>(&mut self, doc_id: &str, id: &str, record: R) -> Result<Signed<R>> {
         let signed = keys::sign_record(record, &self.device, &self.cert, keys::now());
         let s = signed.clone();
         self.commit_local(doc_id, R::KIND, move |doc| doc.put(id, &s))?;
@@ -487,12 +485,7 @@ impl Vault {
     /// Runs `edit` on a document, commits, signs and persists the change in
     /// one transaction. On failure the in-memory document is reloaded from the
     /// store, so memory never holds what the file does not.
-    fn commit_local(
-        &mut self,
-        doc_id: &str,
-        message: &str,
-        edit: impl FnOnce(&mut Doc) -> Result<()>,
-    ) -> Result<()> {
+    fn commit_local(&mut self, doc_id: &str, message: &str, edit: impl FnOnce(&mut Doc) -> Result<()>) -> Result<()> {
         let me = self.identity();
         let doc = self
             .docs
@@ -504,35 +497,42 @@ impl Vault {
                 doc: doc_id.to_string(),
             });
         }
-        let before = doc.am.get_heads();
-        let result = edit(doc).and_then(|()| {
+        let result = (|| {
+            // The write transaction serialises writers across processes; inside
+            // it, first take in what others committed, so this device never
+            // reuses a sequence number.
+            let w = self.store.begin()?;
+            let pending = store::changes_from_txn(&w, doc_id, doc.rows)?;
+            if !pending.is_empty() {
+                catch_up(&self.devices, doc, &pending)?;
+            }
+            let before = doc.am.get_heads();
+            edit(doc)?;
             doc.am.commit_with(
                 automerge::transaction::CommitOptions::default()
                     .with_message(message.to_string())
                     .with_time(keys::now() as i64),
             );
             let mut new = doc.am.get_changes(&before);
-            let signed: Vec<(SignedChange, [u8; 32])> = new
+            let signed: Vec<(SignedChange, [u8; 32], u64)> = new
                 .iter_mut()
-                .map(|c| (SignedChange::sign(doc_id, c, &self.device), c.hash().0))
+                .map(|c| (SignedChange::sign(doc_id, c, &self.device), c.hash().0, c.seq()))
                 .collect();
             let snapshot = if doc.rows + signed.len() as u64 - doc.snapshot_rows >= SNAPSHOT_EVERY {
                 Some(doc.am.save())
             } else {
                 None
             };
-            let w = self.store.begin()?;
-            let added = store::append_changes(
-                &w,
-                &signed
-                    .iter()
-                    .map(|(c, h)| NewChange {
-                        doc: doc_id,
-                        change: c,
-                        hash: *h,
-                    })
-                    .collect::<Vec<_>>(),
-            )?;
+            let items: Vec<NewChange<'_>> = signed
+                .iter()
+                .map(|(c, h, seq)| NewChange {
+                    doc: doc_id,
+                    change: c,
+                    hash: *h,
+                    seq: *seq,
+                })
+                .collect();
+            let added = store::append_changes(&w, &items)?;
             let rows = doc.rows + added as u64;
             if let Some(bytes) = &snapshot {
                 let mut t = w.open_table(store::SNAPSHOTS)?;
@@ -546,14 +546,14 @@ impl Vault {
                 doc.snapshot_rows = rows;
             }
             Ok(())
-        });
+        })();
         if result.is_err() {
             self.reload(doc_id)?;
         }
         result
     }
 
-    fn reload(&mut self, doc_id: &str) -> Result<()> {
+    pub(crate) fn reload(&mut self, doc_id: &str) -> Result<()> {
         let header = self.doc(doc_id)?.header.clone();
         let fresh = self.load_document(header)?;
         self.docs.insert(doc_id.to_string(), fresh);
@@ -568,11 +568,7 @@ impl Vault {
     }
 
     /// The same as of an earlier version (heads as hex change hashes).
-    pub fn records_at<R: Record>(
-        &self,
-        doc_id: &str,
-        heads: &[String],
-    ) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
+    pub fn records_at<R: Record>(&self, doc_id: &str, heads: &[String]) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
         let doc = self.doc(doc_id)?;
         let heads: Vec<ChangeHash> = heads
             .iter()
@@ -588,11 +584,7 @@ impl Vault {
     pub fn record<R: Record>(&self, doc_id: &str, id: &str) -> Result<Option<Authored<R>>> {
         let key = crate::document::record_key::<R>(id);
         let doc = self.doc(doc_id)?;
-        let raw: Vec<RawRecord> = doc
-            .raw_records::<R>()
-            .into_iter()
-            .filter(|r| r.key == key)
-            .collect();
+        let raw: Vec<RawRecord> = doc.raw_records::<R>().into_iter().filter(|r| r.key == key).collect();
         Ok(verify_raw(doc_id, raw).0.into_iter().next())
     }
 
@@ -619,248 +611,6 @@ impl Vault {
                 }
             })
             .collect())
-    }
-
-    /// Every stored signed change of a document, in log order.
-    pub fn signed_changes(&self, doc_id: &str) -> Result<Vec<SignedChange>> {
-        self.doc(doc_id)?;
-        self.store
-            .changes(doc_id)?
-            .into_iter()
-            .map(|(seq, b)| {
-                SignedChange::decode(&b).map_err(|why| VaultError::TamperedChange {
-                    doc: doc_id.to_string(),
-                    seq,
-                    hash: "?".into(),
-                    why,
-                })
-            })
-            .collect()
-    }
-
-    /// A bundle of one document for another vault.
-    pub fn bundle(&self, doc_id: &str) -> Result<DocumentBundle> {
-        let doc = self.doc(doc_id)?;
-        let changes = self.signed_changes(doc_id)?;
-        let mut devices: BTreeMap<PublicKey, CertifiedDevice> = BTreeMap::new();
-        devices.insert(
-            doc.header.device.certificate.device,
-            doc.header.device.clone(),
-        );
-        for c in &changes {
-            if let Some(cert) = self.devices.get(&c.signer) {
-                devices.insert(c.signer, cert.clone());
-            }
-        }
-        Ok(DocumentBundle {
-            header: doc.header.clone(),
-            devices: devices.into_values().collect(),
-            changes: changes.iter().map(|c| hex::encode(c.encode())).collect(),
-        })
-    }
-
-    /// Imports a bundle: verifies the header, the certificates and every
-    /// change, then stores and applies them in one transaction. If anything
-    /// fails, nothing is applied and the refusal is logged.
-    pub fn import_bundle(&mut self, bundle: &DocumentBundle, from: &str) -> Result<ImportReport> {
-        check_header(&bundle.header)?;
-        let doc_id = bundle.header.record.id.clone();
-        for cert in &bundle.devices {
-            keys::verify_certificate(cert)?;
-        }
-        let mut changes = Vec::with_capacity(bundle.changes.len());
-        for (i, h) in bundle.changes.iter().enumerate() {
-            let bytes = hex::decode(h).map_err(|_| VaultError::ChangeRefused {
-                doc: doc_id.clone(),
-                hash: format!("#{i}"),
-                why: "not hex".into(),
-            })?;
-            changes.push(SignedChange::decode(&bytes).map_err(|why| {
-                VaultError::ChangeRefused {
-                    doc: doc_id.clone(),
-                    hash: format!("#{i}"),
-                    why,
-                }
-            })?);
-        }
-        self.import_changes(&bundle.header, &bundle.devices, &changes, from)
-    }
-
-    /// Imports signed changes for a document under `header` (stored if new or
-    /// newer). Every change must verify and its signer's identity must be a
-    /// writer; otherwise the whole batch is refused and logged.
-    pub fn import_changes(
-        &mut self,
-        header: &Signed<DocumentHeader>,
-        certs: &[CertifiedDevice],
-        changes: &[SignedChange],
-        from: &str,
-    ) -> Result<ImportReport> {
-        check_header(header)?;
-        let doc_id = header.record.id.clone();
-        // The header in force: ours unless the owner signed a newer one.
-        let current = self.docs.get(&doc_id).map(|d| d.header.clone());
-        if let Some(cur) = &current
-            && cur.record.owner != header.record.owner
-        {
-            return Err(self.refuse(
-                &doc_id,
-                "-",
-                "a header with another owner was offered",
-                from,
-            ));
-        }
-        let header_in_force = match &current {
-            Some(cur) if cur.record.version >= header.record.version => cur.clone(),
-            _ => header.clone(),
-        };
-        let mut new_certs = vec![];
-        for cert in certs {
-            keys::verify_certificate(cert)?;
-            if !self.devices.contains_key(&cert.certificate.device) {
-                new_certs.push(cert.clone());
-            }
-        }
-        let known = |d: &PublicKey| -> Option<CertifiedDevice> {
-            self.devices.get(d).cloned().or_else(|| {
-                new_certs
-                    .iter()
-                    .find(|c| &c.certificate.device == d)
-                    .cloned()
-            })
-        };
-        let mut parsed = Vec::with_capacity(changes.len());
-        for sc in changes {
-            let change = match sc.verify(&doc_id) {
-                Ok(c) => c,
-                Err(why) => {
-                    let hash = Change::from_bytes(sc.bytes.clone())
-                        .map(|c| c.hash().to_string())
-                        .unwrap_or_else(|_| "?".into());
-                    return Err(self.refuse(&doc_id, &hash, &why, from));
-                }
-            };
-            let hash = change.hash().to_string();
-            let Some(cert) = known(&sc.signer) else {
-                return Err(self.refuse(
-                    &doc_id,
-                    &hash,
-                    &format!("device {} has no known certificate", sc.signer.short()),
-                    from,
-                ));
-            };
-            if !header_in_force.record.may_write(&cert.certificate.identity) {
-                return Err(self.refuse(
-                    &doc_id,
-                    &hash,
-                    &format!(
-                        "{} ({}) may not write this document",
-                        cert.certificate.identity_name,
-                        cert.certificate.identity.short()
-                    ),
-                    from,
-                ));
-            }
-            parsed.push(change);
-        }
-        // Store certificates, header and changes in one transaction.
-        let mut report = ImportReport::default();
-        let w = self.store.begin()?;
-        {
-            let mut devs = w.open_table(store::DEVICES)?;
-            for c in &new_certs {
-                devs.insert(c.certificate.device.as_bytes(), json(c)?.as_slice())?;
-            }
-            let mut docs = w.open_table(store::DOCS)?;
-            docs.insert(doc_id.as_str(), json(&header_in_force)?.as_slice())?;
-        }
-        let items: Vec<NewChange<'_>> = changes
-            .iter()
-            .zip(&parsed)
-            .map(|(c, p)| NewChange {
-                doc: &doc_id,
-                change: c,
-                hash: p.hash().0,
-            })
-            .collect();
-        let added = store::append_changes(&w, &items)?;
-        report.applied = added;
-        report.duplicates = changes.len() - added;
-        w.commit()?;
-        for c in new_certs {
-            self.devices.insert(c.certificate.device, c);
-        }
-        match self.docs.get_mut(&doc_id) {
-            Some(doc) => {
-                doc.header = header_in_force;
-                doc.rows += added as u64;
-                if let Err(e) = doc.am.apply_changes(parsed) {
-                    self.reload(&doc_id)?;
-                    return Err(e.into());
-                }
-            }
-            None => {
-                let doc = self.load_document(header_in_force)?;
-                self.docs.insert(doc_id, doc);
-            }
-        }
-        Ok(report)
-    }
-
-    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
-        let entry = serde_json::json!({
-            "at": keys::now(), "doc": doc, "change": hash, "from": from, "why": why,
-        });
-        if let Ok(w) = self.store.begin() {
-            let ok = store::append_rejection(&w, entry.to_string().as_bytes()).is_ok();
-            if ok {
-                let _ = w.commit();
-            }
-        }
-        VaultError::ChangeRefused {
-            doc: doc.to_string(),
-            hash: hash.to_string(),
-            why: why.to_string(),
-        }
-    }
-
-    /// Every refused change or record, oldest first (JSON objects).
-    pub fn rejections(&self) -> Result<Vec<serde_json::Value>> {
-        Ok(self
-            .store
-            .rejections()?
-            .iter()
-            .filter_map(|b| serde_json::from_slice(b).ok())
-            .collect())
-    }
-
-    /// Adds `identity` as a writer of one of the owner's documents (a new
-    /// header version, signed by the owner). Consents drive this in sync.
-    pub fn add_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
-        let doc = self.doc(doc_id)?;
-        if doc.header.record.owner != self.identity() {
-            return Err(VaultError::NotAllowed(format!(
-                "only the owner can change who writes {doc_id}"
-            )));
-        }
-        let mut header = doc.header.record.clone();
-        if header.writers.contains(&identity) {
-            return Ok(());
-        }
-        header.writers.push(identity);
-        header.writers.sort();
-        header.version += 1;
-        let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
-        let w = self.store.begin()?;
-        {
-            let mut t = w.open_table(store::DOCS)?;
-            t.insert(doc_id, json(&signed)?.as_slice())?;
-        }
-        w.commit()?;
-        if let Some(d) = self.docs.get_mut(doc_id) {
-            d.header = signed;
-        }
-        Ok(())
     }
 
     /// Stores a verified device certificate of another party.
@@ -897,12 +647,7 @@ impl Vault {
             .docs
             .get_mut(doc_id)
             .ok_or_else(|| VaultError::UnknownDocument(doc_id.to_string()))?;
-        Ok(doc
-            .am
-            .get_missing_deps(&[])
-            .iter()
-            .map(|h| h.to_string())
-            .collect())
+        Ok(doc.am.get_missing_deps(&[]).iter().map(|h| h.to_string()).collect())
     }
 
     /// Saves a compacted snapshot of every document (fast next open).
@@ -959,11 +704,7 @@ fn verify_raw<R: Record>(doc_id: &str, raw: Vec<RawRecord>) -> (Vec<Authored<R>>
     for r in raw {
         let parsed: std::result::Result<Signed<R>, String> =
             serde_json::from_str(&r.json).map_err(|e| format!("malformed: {e}"));
-        match parsed.and_then(|s| {
-            keys::verify_record(&s)
-                .map(|()| s)
-                .map_err(|e| e.to_string())
-        }) {
+        match parsed.and_then(|s| keys::verify_record(&s).map(|()| s).map_err(|e| e.to_string())) {
             Ok(s) => good.push(Authored {
                 record: s.record.clone(),
                 author: s.device.certificate.identity,
@@ -983,7 +724,74 @@ fn verify_raw<R: Record>(doc_id: &str, raw: Vec<RawRecord>) -> (Vec<Authored<R>>
     (good, bad)
 }
 
-fn check_header(h: &Signed<DocumentHeader>) -> Result<()> {
+/// Decodes and verifies change rows: signatures (batched), actor = signer,
+/// signer certified, and the header lets its identity write that change.
+pub(crate) fn verify_rows(
+    devices: &HashMap<PublicKey, CertifiedDevice>,
+    header: &DocumentHeader,
+    rows: &[(u64, Vec<u8>)],
+) -> Result<Vec<Change>> {
+    let id = &header.id;
+    let mut signed = Vec::with_capacity(rows.len());
+    for (seq, bytes) in rows {
+        let sc = SignedChange::decode(bytes).map_err(|why| VaultError::TamperedChange {
+            doc: id.clone(),
+            seq: *seq,
+            hash: "?".into(),
+            why,
+        })?;
+        signed.push(sc);
+    }
+    let parsed = change::verify_all(id, &signed).map_err(|(i, why)| VaultError::TamperedChange {
+        doc: id.clone(),
+        seq: rows.get(i).map(|r| r.0).unwrap_or(0),
+        hash: signed
+            .get(i)
+            .and_then(|s| Change::from_bytes(s.bytes.clone()).ok())
+            .map(|c| c.hash().to_string())
+            .unwrap_or_else(|| "?".into()),
+        why,
+    })?;
+    for (i, (sc, c)) in signed.iter().zip(&parsed).enumerate() {
+        let why = match devices.get(&sc.signer) {
+            None => Some(format!(
+                "device {} is not certified by any known identity",
+                sc.signer.short()
+            )),
+            Some(cert) if !header.may_write_change(&cert.certificate.identity, &sc.signer, c.seq()) => Some(format!(
+                "{} ({}) may not write this document",
+                cert.certificate.identity_name,
+                cert.certificate.identity.short()
+            )),
+            Some(_) => None,
+        };
+        if let Some(why) = why {
+            return Err(VaultError::TamperedChange {
+                doc: id.clone(),
+                seq: rows[i].0,
+                hash: c.hash().to_string(),
+                why,
+            });
+        }
+    }
+    Ok(parsed)
+}
+
+/// Applies rows that follow what `doc` holds.
+pub(crate) fn catch_up(
+    devices: &HashMap<PublicKey, CertifiedDevice>,
+    doc: &mut Doc,
+    rows: &[(u64, Vec<u8>)],
+) -> Result<()> {
+    let parsed = verify_rows(devices, &doc.header.record, rows)?;
+    doc.am.apply_changes(parsed)?;
+    if let Some(last) = rows.last() {
+        doc.rows = last.0 + 1;
+    }
+    Ok(())
+}
+
+pub(crate) fn check_header(h: &Signed<DocumentHeader>) -> Result<()> {
     keys::verify_record(h)?;
     if h.device.certificate.identity != h.record.owner {
         return Err(VaultError::BadSignature {
@@ -999,13 +807,12 @@ fn check_header(h: &Signed<DocumentHeader>) -> Result<()> {
     Ok(())
 }
 
-fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+pub(crate) fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(v).map_err(|e| VaultError::Storage(e.to_string()))
 }
 
-fn parse_stored<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| VaultError::Corrupt(format!("{what} is unreadable: {e}")))
+pub(crate) fn parse_stored<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| VaultError::Corrupt(format!("{what} is unreadable: {e}")))
 }
 
 #[cfg(test)]
@@ -1033,9 +840,7 @@ mod tests {
         let dir = tmp.path().join("v");
         let mut v = citizen(&dir);
         let plan = v.plan_doc();
-        let g = v
-            .add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None)
-            .unwrap();
+        let g = v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
         let budget = v.budget_doc();
         let a = v
             .add_account(
@@ -1062,10 +867,7 @@ mod tests {
         assert_eq!(p.goals[0].record.id, g.id);
         assert_eq!(p.goals[0].author_name, "Anna de Vries");
         let b = v.budget(&budget).unwrap();
-        assert_eq!(
-            b.report.accounts[&a.id].topped_up,
-            Decimal::from_str("12.50").unwrap()
-        );
+        assert_eq!(b.report.accounts[&a.id].topped_up, Decimal::from_str("12.50").unwrap());
         assert!(matches!(
             Vault::create(
                 &dir,

@@ -2,9 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{
-    Catalogue, Date, FundingStream, Quantity, Unit, format_quantity, parse_amount,
-};
+use inwonercloud_schemas::{Catalogue, Date, FundingStream, Quantity, Unit, format_quantity, parse_amount};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::ledger::EntryStatus;
 use rust_decimal::Decimal;
@@ -12,8 +10,7 @@ use rust_decimal::Decimal;
 use super::Out;
 
 fn date(s: &str) -> Result<Date, String> {
-    s.parse()
-        .map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
 }
 fn amount(s: &str) -> Result<Decimal, String> {
     parse_amount(s).map_err(|e| e.to_string())
@@ -81,8 +78,18 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                     );
                 }
                 for a in &b.accounts {
-                    let Some(f) = b.report.accounts.get(&a.record.id) else { continue };
-                    let q = |d: Decimal| format_quantity(Quantity { amount: d, unit: a.record.unit }, out.lang);
+                    let Some(f) = b.report.accounts.get(&a.record.id) else {
+                        continue;
+                    };
+                    let q = |d: Decimal| {
+                        format_quantity(
+                            Quantity {
+                                amount: d,
+                                unit: a.record.unit,
+                            },
+                            out.lang,
+                        )
+                    };
                     println!(
                         "{} [{}] {} – {}  (id {})",
                         a.record.name,
@@ -94,8 +101,16 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                     println!("  {:<22} {}", out.t("toegekend", "granted"), q(f.granted));
                     println!("  {:<22} {}", out.t("eigen aanvulling", "own top-ups"), q(f.topped_up));
                     if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
-                        println!("  {:<22} {}", out.t("overboekingen in", "transfers in"), q(f.transferred_in));
-                        println!("  {:<22} {}", out.t("overboekingen uit", "transfers out"), q(f.transferred_out));
+                        println!(
+                            "  {:<22} {}",
+                            out.t("overboekingen in", "transfers in"),
+                            q(f.transferred_in)
+                        );
+                        println!(
+                            "  {:<22} {}",
+                            out.t("overboekingen uit", "transfers out"),
+                            q(f.transferred_out)
+                        );
                     }
                     println!("  {:<22} {}", out.t("gereserveerd", "reserved"), q(f.reserved));
                     println!("  {:<22} {}", out.t("besteed", "spent"), q(f.spent));
@@ -155,13 +170,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
 
 pub fn topup(out: &Out, v: &mut Vault, a: TopupArgs) -> Result<()> {
     let doc = v.budget_doc();
-    let e = v.top_up(
-        &doc,
-        &a.account,
-        a.amount,
-        a.date.unwrap_or_else(Date::today),
-        &a.note,
-    )?;
+    let e = v.top_up(&doc, &a.account, a.amount, a.date.unwrap_or_else(Date::today), &a.note)?;
     out.emit(&e, || {
         out.say(
             &format!(

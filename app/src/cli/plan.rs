@@ -2,9 +2,7 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use inwonercloud_schemas::{
-    Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros, parse_amount,
-};
+use inwonercloud_schemas::{Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros, parse_amount};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::plan::NewNeed;
 use rust_decimal::Decimal;
@@ -15,8 +13,7 @@ fn domain(s: &str) -> Result<LifeDomain, String> {
     LifeDomain::parse(s).map_err(|e| e.to_string())
 }
 fn date(s: &str) -> Result<Date, String> {
-    s.parse()
-        .map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
 }
 fn amount(s: &str) -> Result<Decimal, String> {
     parse_amount(s).map_err(|e| e.to_string())
@@ -29,9 +26,7 @@ fn status(s: &str) -> Result<GoalStatus, String> {
         "actief" | "active" => Ok(GoalStatus::Actief),
         "bereikt" | "reached" => Ok(GoalStatus::Bereikt),
         "gestopt" | "stopped" => Ok(GoalStatus::Gestopt),
-        _ => Err(format!(
-            "unknown status '{s}': use actief, bereikt or gestopt"
-        )),
+        _ => Err(format!("unknown status '{s}': use actief, bereikt or gestopt")),
     }
 }
 
@@ -139,17 +134,10 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 )
             })
         }
-        PlanCmd::Goal {
-            domain,
-            text,
-            target,
-        } => {
+        PlanCmd::Goal { domain, text, target } => {
             let g = v.add_goal(&doc, domain, &text, target)?;
             out.emit(&g, || {
-                out.say(
-                    &format!("Doel toegevoegd: {}", g.id),
-                    &format!("Goal added: {}", g.id),
-                )
+                out.say(&format!("Doel toegevoegd: {}", g.id), &format!("Goal added: {}", g.id))
             })
         }
         PlanCmd::GoalStatus { id, status } => {
@@ -191,11 +179,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                         n.id,
                         format_euros(year, out.lang)
                     ),
-                    &format!(
-                        "Need added: {} ({} per year)",
-                        n.id,
-                        format_euros(year, out.lang)
-                    ),
+                    &format!("Need added: {} ({} per year)", n.id, format_euros(year, out.lang)),
                 )
             })
         }
@@ -222,21 +206,12 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         Some(h) => println!(
             "{}  ({} – {})",
             h.record.title,
-            h.record
-                .valid_from
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            h.record
-                .valid_until
-                .map(|d| d.to_string())
-                .unwrap_or_default()
+            h.record.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+            h.record.valid_until.map(|d| d.to_string()).unwrap_or_default()
         ),
         None => println!(
             "{}",
-            out.t(
-                "Ondersteuningsplan (nog zonder titel)",
-                "Support plan (no title yet)"
-            )
+            out.t("Ondersteuningsplan (nog zonder titel)", "Support plan (no title yet)")
         ),
     }
     for d in LifeDomain::ALL {

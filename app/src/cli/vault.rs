@@ -56,12 +56,7 @@ pub fn whoami(out: &Out, v: &Vault) -> Result<()> {
     out.emit(&who, || {
         println!("{} ({})", who.name, who.role.label(out.lang));
         println!("{}: {}", out.t("identiteit", "identity"), who.identity);
-        println!(
-            "{}: {} ({})",
-            out.t("apparaat", "device"),
-            who.device,
-            who.device_name
-        );
+        println!("{}: {} ({})", out.t("apparaat", "device"), who.device, who.device_name);
         println!("{}: {}", out.t("kluis", "vault"), who.vault);
         println!("{}:", out.t("documenten", "documents"));
         for d in &who.documents {
@@ -118,8 +113,7 @@ pub fn export(out: &Out, v: &Vault, a: ExportArgs) -> Result<()> {
     let text = serde_json::to_string_pretty(&e)?;
     match a.out {
         Some(path) => {
-            std::fs::write(&path, text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             let n: usize = e.documents.iter().map(|d| d.records.len()).sum();
             out.emit(
                 &serde_json::json!({"file": path, "documents": e.documents.len(), "records": n}),
@@ -157,10 +151,9 @@ pub struct VerifyExportArgs {
 }
 
 pub fn verify_export(out: &Out, a: VerifyExportArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("cannot read {}", a.file.display()))?;
-    let e: Export = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an Inwonercloud export", a.file.display()))?;
+    let text = std::fs::read_to_string(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let e: Export =
+        serde_json::from_str(&text).with_context(|| format!("{} is not an Inwonercloud export", a.file.display()))?;
     let check = check_export(&e);
     out.emit(&check, || {
         println!(
@@ -194,8 +187,7 @@ pub struct SchemaArgs {
 }
 
 pub fn schema(out: &Out, a: SchemaArgs) -> Result<()> {
-    std::fs::create_dir_all(&a.out)
-        .with_context(|| format!("cannot create {}", a.out.display()))?;
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
     let mut written = vec![];
     for (name, schema) in inwonercloud_schemas::json_schemas() {
         let path = a.out.join(format!("{name}.schema.json"));
@@ -207,11 +199,7 @@ pub fn schema(out: &Out, a: SchemaArgs) -> Result<()> {
         println!(
             "{}",
             out.t(
-                &format!(
-                    "{} schema's geschreven naar {}",
-                    written.len(),
-                    a.out.display()
-                ),
+                &format!("{} schema's geschreven naar {}", written.len(), a.out.display()),
                 &format!("{} schemas written to {}", written.len(), a.out.display()),
             )
         )
@@ -222,13 +210,17 @@ pub fn rejections(out: &Out, v: &Vault) -> Result<()> {
     let r = v.rejections()?;
     out.emit(&r, || {
         if r.is_empty() {
-            println!(
-                "{}",
-                out.t("Geen geweigerde wijzigingen.", "No refused changes.")
-            );
+            println!("{}", out.t("Geen geweigerde wijzigingen.", "No refused changes."));
         }
         for x in &r {
-            println!("{x}");
+            println!(
+                "{}  {}  {}  {}: {}",
+                inwonercloud_schemas::Date::from_unix(x.at),
+                x.from,
+                x.doc,
+                x.change,
+                x.why
+            );
         }
     })
 }

@@ -8,11 +8,7 @@ use inwonercloud_schemas::Role;
 use inwonercloud_vault::{CreateOptions, Vault};
 
 fn main() {
-    let dir = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "crash-vault".into()),
-    );
+    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "crash-vault".into()));
     let mut v = if dir.join(inwonercloud_vault::vault::DB_FILE).exists() {
         Vault::open(&dir).unwrap_or_else(|e| panic!("open: {e}"))
     } else {

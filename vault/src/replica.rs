@@ -1,0 +1,339 @@
+//! The narrow interface the sync layer uses: document headers, version
+//! vectors, the changes a peer lacks, and importing a peer's changes.
+//!
+//! Import is the one gate every foreign change passes: signature, actor =
+//! signer, certified device, the header's write rule (with revocation
+//! cut-offs), and no equivocation. A batch is all or nothing, and refusals are
+//! logged with the peer and the reason.
+
+use std::collections::BTreeMap;
+
+use automerge::Change;
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Signed};
+use serde::Serialize;
+
+use crate::change::SignedChange;
+use crate::error::{Result, VaultError};
+use crate::keys;
+use crate::store::{self, NewChange};
+use crate::vault::{DocumentBundle, ImportReport, Vault, catch_up, check_header, json};
+
+/// Per device: how many changes of a document are held, without gaps.
+pub type VersionVector = BTreeMap<PublicKey, u64>;
+
+/// A refused change or record, as logged.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Rejection {
+    /// Unix seconds.
+    pub at: u64,
+    /// Document id.
+    pub doc: String,
+    /// Change hash, or `-`.
+    pub change: String,
+    /// Who sent it (peer name or key).
+    pub from: String,
+    /// Why it was refused.
+    pub why: String,
+}
+
+impl Vault {
+    /// Every stored signed change of a document, in log order.
+    pub fn signed_changes(&self, doc_id: &str) -> Result<Vec<SignedChange>> {
+        self.doc(doc_id)?;
+        decode_rows(doc_id, self.store().changes(doc_id)?)
+    }
+
+    /// The owner-signed header of a document.
+    pub fn signed_header(&self, doc_id: &str) -> Result<Signed<DocumentHeader>> {
+        Ok(self.doc(doc_id)?.header.clone())
+    }
+
+    /// What this vault holds of a document, per device.
+    pub fn version_vector(&self, doc_id: &str) -> Result<VersionVector> {
+        Ok(self
+            .store()
+            .version_vector(doc_id)?
+            .into_iter()
+            .map(|(k, v)| (PublicKey(k), v))
+            .collect())
+    }
+
+    /// The signed changes a peer that holds `have` lacks, streamed from the
+    /// change log without touching the in-memory document.
+    pub fn changes_missing(&self, doc_id: &str, have: &VersionVector) -> Result<Vec<SignedChange>> {
+        let have: BTreeMap<[u8; 32], u64> = have.iter().map(|(k, v)| (k.0, *v)).collect();
+        decode_rows(doc_id, self.store().missing_for(doc_id, &have)?)
+    }
+
+    /// Certificates of the devices that signed `changes` (and the header).
+    pub fn certificates_for(&self, doc_id: &str, changes: &[SignedChange]) -> Result<Vec<CertifiedDevice>> {
+        let doc = self.doc(doc_id)?;
+        let mut out: BTreeMap<PublicKey, CertifiedDevice> = BTreeMap::new();
+        out.insert(doc.header.device.certificate.device, doc.header.device.clone());
+        for c in changes {
+            if let Some(cert) = self.devices_map().get(&c.signer) {
+                out.insert(c.signer, cert.clone());
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    /// A bundle of one document for another vault.
+    pub fn bundle(&self, doc_id: &str) -> Result<DocumentBundle> {
+        let changes = self.signed_changes(doc_id)?;
+        Ok(DocumentBundle {
+            header: self.signed_header(doc_id)?,
+            devices: self.certificates_for(doc_id, &changes)?,
+            changes: changes.iter().map(|c| hex::encode(c.encode())).collect(),
+        })
+    }
+
+    /// Imports a bundle (see [`import_changes`](Self::import_changes)).
+    pub fn import_bundle(&mut self, bundle: &DocumentBundle, from: &str) -> Result<ImportReport> {
+        let doc_id = bundle.header.record.id.clone();
+        let mut changes = Vec::with_capacity(bundle.changes.len());
+        for (i, h) in bundle.changes.iter().enumerate() {
+            let bytes = hex::decode(h).map_err(|_| VaultError::ChangeRefused {
+                doc: doc_id.clone(),
+                hash: format!("#{i}"),
+                why: "not hex".into(),
+            })?;
+            changes.push(SignedChange::decode(&bytes).map_err(|why| VaultError::ChangeRefused {
+                doc: doc_id.clone(),
+                hash: format!("#{i}"),
+                why,
+            })?);
+        }
+        self.import_changes(&bundle.header, &bundle.devices, &changes, from)
+    }
+
+    /// Imports signed changes for a document under `header` (stored when new
+    /// or newer). Every change must verify, its actor must be its signer, its
+    /// signer must be certified, and the header in force must let that
+    /// identity write it; otherwise the whole batch is refused and logged.
+    pub fn import_changes(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+    ) -> Result<ImportReport> {
+        if let Err(e) = check_header(header) {
+            return Err(self.refuse(&header.record.id, "-", &e.to_string(), from));
+        }
+        let doc_id = header.record.id.clone();
+        let current = self.docs_map().get(&doc_id).map(|d| d.header.clone());
+        if let Some(cur) = &current
+            && cur.record.owner != header.record.owner
+        {
+            return Err(self.refuse(&doc_id, "-", "a header with another owner was offered", from));
+        }
+        let header_in_force = match &current {
+            Some(cur) if cur.record.version >= header.record.version => cur.clone(),
+            _ => header.clone(),
+        };
+        let mut new_certs = vec![];
+        for cert in certs {
+            if let Err(e) = keys::verify_certificate(cert) {
+                return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
+            }
+            if !self.devices_map().contains_key(&cert.certificate.device) {
+                new_certs.push(cert.clone());
+            }
+        }
+        let mut parsed: Vec<Change> = Vec::with_capacity(changes.len());
+        for sc in changes {
+            let change = match sc.verify(&doc_id) {
+                Ok(c) => c,
+                Err(why) => {
+                    let hash = Change::from_bytes(sc.bytes.clone())
+                        .map(|c| c.hash().to_string())
+                        .unwrap_or_else(|_| "?".into());
+                    return Err(self.refuse(&doc_id, &hash, &why, from));
+                }
+            };
+            let hash = change.hash().to_string();
+            let cert = self
+                .devices_map()
+                .get(&sc.signer)
+                .or_else(|| new_certs.iter().find(|c| c.certificate.device == sc.signer));
+            let Some(cert) = cert else {
+                let why = format!("device {} has no known certificate", sc.signer.short());
+                return Err(self.refuse(&doc_id, &hash, &why, from));
+            };
+            if !header_in_force
+                .record
+                .may_write_change(&cert.certificate.identity, &sc.signer, change.seq())
+            {
+                let why = format!(
+                    "{} ({}) may not write this document",
+                    cert.certificate.identity_name,
+                    cert.certificate.identity.short()
+                );
+                return Err(self.refuse(&doc_id, &hash, &why, from));
+            }
+            parsed.push(change);
+        }
+        // Store certificates, header and changes in one transaction.
+        let w = self.store().begin()?;
+        {
+            let mut devs = w.open_table(store::DEVICES)?;
+            for c in &new_certs {
+                devs.insert(c.certificate.device.as_bytes(), json(c)?.as_slice())?;
+            }
+            if current.as_ref().map(|c| c.record.version) != Some(header_in_force.record.version) {
+                let mut docs = w.open_table(store::DOCS)?;
+                docs.insert(doc_id.as_str(), json(&header_in_force)?.as_slice())?;
+            }
+        }
+        let items: Vec<NewChange<'_>> = changes
+            .iter()
+            .zip(&parsed)
+            .map(|(c, p)| NewChange {
+                doc: &doc_id,
+                change: c,
+                hash: p.hash().0,
+                seq: p.seq(),
+            })
+            .collect();
+        let added = match store::append_changes(&w, &items) {
+            Ok(n) => n,
+            Err(e @ VaultError::Equivocation { .. }) => {
+                drop(w);
+                let why = e.to_string();
+                let _ = self.refuse(&doc_id, "-", &why, from);
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        w.commit()?;
+        for c in new_certs {
+            self.devices_mut().insert(c.certificate.device, c);
+        }
+        let report = ImportReport {
+            applied: added,
+            duplicates: changes.len() - added,
+        };
+        if current.is_none() {
+            let doc = self.load_document_pub(header_in_force)?;
+            self.docs_mut().insert(doc_id, doc);
+            return Ok(report);
+        }
+        let rows = match self.docs_map().get(&doc_id) {
+            Some(d) => self.store().changes_from(&doc_id, d.rows)?,
+            None => vec![],
+        };
+        let (devices, docs) = self.devices_and_docs_mut();
+        if let Some(doc) = docs.get_mut(&doc_id) {
+            doc.header = header_in_force;
+            if let Err(e) = catch_up(devices, doc, &rows) {
+                self.reload(&doc_id)?;
+                return Err(e);
+            }
+        }
+        Ok(report)
+    }
+
+    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
+        let entry = Rejection {
+            at: keys::now(),
+            doc: doc.to_string(),
+            change: hash.to_string(),
+            from: from.to_string(),
+            why: why.to_string(),
+        };
+        if let (Ok(w), Ok(bytes)) = (self.store().begin(), json(&entry))
+            && store::append_line(&w, store::REJECTIONS, &bytes).is_ok()
+        {
+            let _ = w.commit();
+        }
+        VaultError::ChangeRefused {
+            doc: doc.to_string(),
+            hash: hash.to_string(),
+            why: why.to_string(),
+        }
+    }
+
+    /// Every refused change, oldest first.
+    pub fn rejections(&self) -> Result<Vec<Rejection>> {
+        Ok(self
+            .store()
+            .lines(store::REJECTIONS)?
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect())
+    }
+
+    /// Lets `identity` write one of the owner's documents (a new header
+    /// version, signed by the owner). Consents drive this.
+    pub fn add_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
+        let mut header = self.owned_header(doc_id)?;
+        if header.writers.contains(&identity) {
+            return Ok(());
+        }
+        header.writers.push(identity);
+        header.writers.sort();
+        header.revoked.retain(|r| r.identity != identity);
+        self.store_header(doc_id, header)
+    }
+
+    /// Stops `identity` writing one of the owner's documents. Its changes held
+    /// now stay valid (the cut-off per device is recorded in the header);
+    /// later ones are refused everywhere the new header reaches.
+    pub fn remove_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
+        let mut header = self.owned_header(doc_id)?;
+        if !header.writers.contains(&identity) {
+            return Ok(());
+        }
+        header.writers.retain(|w| w != &identity);
+        let vector = self.version_vector(doc_id)?;
+        let cutoffs: Vec<(PublicKey, u64)> = vector
+            .into_iter()
+            .filter(|(device, _)| {
+                self.devices_map()
+                    .get(device)
+                    .is_some_and(|c| c.certificate.identity == identity)
+            })
+            .collect();
+        header.revoked.push(RevokedWriter { identity, cutoffs });
+        self.store_header(doc_id, header)
+    }
+
+    fn owned_header(&self, doc_id: &str) -> Result<DocumentHeader> {
+        let doc = self.doc(doc_id)?;
+        if doc.header.record.owner != self.identity() {
+            return Err(VaultError::NotAllowed(format!(
+                "only the owner can change who writes {doc_id}"
+            )));
+        }
+        Ok(doc.header.record.clone())
+    }
+
+    fn store_header(&mut self, doc_id: &str, mut header: DocumentHeader) -> Result<()> {
+        header.version += 1;
+        let signed = keys::sign_record(header, self.device_key(), self.device_certificate(), keys::now());
+        let w = self.store().begin()?;
+        {
+            let mut t = w.open_table(store::DOCS)?;
+            t.insert(doc_id, json(&signed)?.as_slice())?;
+        }
+        w.commit()?;
+        if let Some(d) = self.docs_mut().get_mut(doc_id) {
+            d.header = signed;
+        }
+        Ok(())
+    }
+}
+
+fn decode_rows(doc_id: &str, rows: Vec<(u64, Vec<u8>)>) -> Result<Vec<SignedChange>> {
+    rows.into_iter()
+        .map(|(seq, b)| {
+            SignedChange::decode(&b).map_err(|why| VaultError::TamperedChange {
+                doc: doc_id.to_string(),
+                seq,
+                hash: "?".into(),
+                why,
+            })
+        })
+        .collect()
+}
