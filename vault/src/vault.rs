@@ -310,9 +310,9 @@ impl Vault {
     pub fn refresh(&mut self) -> Result<Vec<String>> {
         for raw in self.store.devices()? {
             let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
-            if !self.devices.contains_key(&c.certificate.device) {
+            if let std::collections::hash_map::Entry::Vacant(e) = self.devices.entry(c.certificate.device) {
                 keys::verify_certificate(&c)?;
-                self.devices.insert(c.certificate.device, c);
+                e.insert(c);
             }
         }
         let mut changed = vec![];
