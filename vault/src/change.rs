@@ -129,3 +129,8 @@ pub fn verify_all(doc_id: &str, changes: &[SignedChange]) -> Result<Vec<Change>,
     // Batch and single checks disagree only for non-canonical inputs; refuse.
     Err((0, "batch signature check failed".into()))
 }
+
+/// The automerge sequence number of a change, read from its bytes.
+pub fn seq_of(bytes: &[u8]) -> Option<u64> {
+    Change::from_bytes(bytes.to_vec()).ok().map(|c| c.seq())
+}

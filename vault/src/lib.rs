@@ -34,6 +34,7 @@
 
 pub mod budget;
 pub mod change;
+pub mod consent;
 pub mod document;
 pub mod error;
 pub mod export;

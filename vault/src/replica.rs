@@ -213,6 +213,7 @@ impl Vault {
         let report = ImportReport {
             applied: added,
             duplicates: changes.len() - added,
+            seqs: changes.iter().zip(&parsed).map(|(c, p)| (c.signer, p.seq())).collect(),
         };
         if current.is_none() {
             let doc = self.load_document_pub(header_in_force)?;

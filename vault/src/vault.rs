@@ -99,6 +99,8 @@ pub struct ImportReport {
     pub applied: usize,
     /// Changes already present.
     pub duplicates: usize,
+    /// (signing device, sequence number) of every change in the batch.
+    pub seqs: Vec<(PublicKey, u64)>,
 }
 
 /// One party's vault: keys, documents, change log.
@@ -431,6 +433,15 @@ impl Vault {
     /// A document's header.
     pub fn header(&self, doc: &str) -> Result<&DocumentHeader> {
         Ok(&self.doc(doc)?.header.record)
+    }
+
+    /// Per document: change rows held and header version; comparing two of
+    /// these tells which documents changed in between.
+    pub fn doc_states(&self) -> BTreeMap<String, (u64, u64)> {
+        self.docs
+            .iter()
+            .map(|(id, d)| (id.clone(), (d.rows, d.header.record.version)))
+            .collect()
     }
 
     /// Number of changes stored for a document.

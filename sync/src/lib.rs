@@ -1,0 +1,36 @@
+//! Inwonercloud's sync layer: an iroh endpoint for a closed network, invite
+//! tickets, and a consent-driven protocol that moves signed changes between
+//! vaults.
+//!
+//! # Shape
+//!
+//! A [`Node`] owns a vault and an iroh endpoint whose key is the vault's
+//! device key, so a peer's endpoint id — proven by QUIC's TLS handshake — is
+//! its device key. The endpoint uses the `Minimal` preset: no public relays,
+//! no DNS or pkarr lookups, no port mapping; peers are dialed by endpoint id
+//! plus direct addresses from a ticket, or through a relay the user names.
+//!
+//! A session ([`session`]) runs on one bidirectional stream: `Hello` (the
+//! dialer's device certificate, and an invite secret when joining) →
+//! `Welcome` → each side `Offer`s the headers of the documents its consents
+//! let it share with this peer → the other side `Want`s each with its version
+//! vector (per device, how many changes it holds) → the sharing side streams
+//! the missing signed changes straight from the change log → the receiver
+//! imports each batch through the vault's one gate (signature, actor = signer,
+//! certified device, the header's write rule) in one transaction. In live
+//! mode the session stays open and pushes changes as they are made.
+//!
+//! Authorization is decided by the vault on every offer and every request
+//! ([`inwonercloud_vault::Vault::documents_for_peer`]); iroh only
+//! authenticates. The wire format is in [`wire`] and `docs/protocol.md`.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod node;
+pub mod session;
+pub mod ticket;
+pub mod wire;
+
+pub use node::{Node, NodeConfig, NodeError, PeerStatus, parse_addr, ticket_addr};
+pub use session::{Mode, SyncError, SyncReport};
+pub use ticket::{Ticket, TicketError};

@@ -1,0 +1,439 @@
+//! The node: an iroh endpoint for a closed network, the vault it serves, and
+//! the sessions it runs (accepted, dialed once, or kept live with backoff).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use inwonercloud_schemas::PublicKey;
+use inwonercloud_vault::Vault;
+use inwonercloud_vault::consent::InviteSpec;
+use iroh::endpoint::{Connection, PortmapperConfig, presets};
+use iroh::protocol::{AcceptError, ProtocolHandler, Router};
+use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, RelayUrl, TransportAddr};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::session::{Mode, Session, Side, SyncError, SyncReport};
+use crate::ticket::Ticket;
+use crate::wire::ALPN;
+
+/// How a node binds and reaches others.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Address to bind (default `0.0.0.0:0`: every IPv4 interface, a free port).
+    pub bind: SocketAddr,
+    /// An optional relay (for example one the municipality hosts).
+    pub relay: Option<RelayUrl>,
+    /// How long a dial may take.
+    pub dial_timeout: Duration,
+    /// How often to look for changes other processes wrote to the vault.
+    pub poll: Duration,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([0, 0, 0, 0], 0)),
+            relay: None,
+            dial_timeout: Duration::from_secs(5),
+            poll: Duration::from_millis(200),
+        }
+    }
+}
+
+impl NodeConfig {
+    /// Loopback only, a free port: for tests and single-machine demos.
+    pub fn loopback() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Self::default()
+        }
+    }
+}
+
+/// Something sessions must know.
+#[derive(Clone, Debug)]
+pub(crate) enum Event {
+    /// These documents changed (local write, import, header or consent change).
+    Changed(Vec<String>),
+}
+
+/// What the UI shows per peer.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PeerStatus {
+    /// Name.
+    pub name: String,
+    /// Connected now.
+    pub online: bool,
+    /// Unix seconds of the last completed sync.
+    pub last_sync: Option<u64>,
+    /// The last error, in words.
+    pub last_error: Option<String>,
+}
+
+pub(crate) struct Inner {
+    vault: Mutex<Vault>,
+    pub(crate) events: broadcast::Sender<Event>,
+    status: Mutex<BTreeMap<PublicKey, PeerStatus>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Inner")
+    }
+}
+
+impl Inner {
+    /// Runs `f` on the vault and tells sessions which documents it changed.
+    pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> R {
+        let mut v = self.vault.lock().unwrap_or_else(|p| p.into_inner());
+        let before = v.doc_states();
+        let r = f(&mut v);
+        let after = v.doc_states();
+        drop(v);
+        let changed: Vec<String> = after
+            .iter()
+            .filter(|(k, s)| before.get(*k) != Some(s))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !changed.is_empty() {
+            let _ = self.events.send(Event::Changed(changed));
+        }
+        r
+    }
+
+    pub(crate) fn notify(&self, docs: Vec<String>) {
+        let _ = self.events.send(Event::Changed(docs));
+    }
+
+    pub(crate) fn notify_all(&self) {
+        let all = self.with_vault(|v| v.document_ids());
+        self.notify(all);
+    }
+
+    pub(crate) fn set_online(&self, peer: PublicKey, name: &str, online: bool, error: Option<String>) {
+        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        let e = s.entry(peer).or_default();
+        e.name = name.to_string();
+        e.online = online;
+        if error.is_some() {
+            e.last_error = error;
+        }
+    }
+
+    pub(crate) fn mark_synced(&self, peer: PublicKey) {
+        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        let e = s.entry(peer).or_default();
+        e.last_sync = Some(inwonercloud_vault::keys::now());
+        e.last_error = None;
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Handler(Arc<Inner>);
+
+impl ProtocolHandler for Handler {
+    async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        // Errors were reported to the peer and logged in the vault; the
+        // node keeps serving others.
+        let _ = Session::run(&self.0, conn, Side::Acceptor, Mode::Live).await;
+        Ok(())
+    }
+}
+
+/// Errors starting a node or dialing.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// Binding failed.
+    #[error("cannot start the network endpoint: {0}")]
+    Bind(String),
+    /// A session failed.
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    /// Vault failure.
+    #[error(transparent)]
+    Vault(#[from] inwonercloud_vault::VaultError),
+    /// A ticket or address was unusable.
+    #[error("{0}")]
+    Address(String),
+}
+
+/// A running node.
+#[derive(Clone)]
+pub struct Node {
+    inner: Arc<Inner>,
+    endpoint: Endpoint,
+    router: Arc<Router>,
+    relay: Option<RelayUrl>,
+    dial_timeout: Duration,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({})", self.endpoint.id().fmt_short())
+    }
+}
+
+impl Node {
+    /// Starts a node for `vault`: binds the endpoint with the vault's device
+    /// key, accepts sessions, and watches the vault file for changes other
+    /// processes make.
+    pub async fn spawn(vault: Vault, cfg: NodeConfig) -> Result<Node, NodeError> {
+        let secret = iroh::SecretKey::from_bytes(&vault.device_key().to_bytes());
+        let relay_mode = match &cfg.relay {
+            Some(url) => RelayMode::Custom(url.clone().into()),
+            None => RelayMode::Disabled,
+        };
+        let builder = Endpoint::builder(presets::Minimal)
+            .relay_mode(relay_mode)
+            .portmapper_config(PortmapperConfig::Disabled)
+            .net_report_config(NetReportConfig::minimal())
+            .clear_ip_transports()
+            .bind_addr(cfg.bind)
+            .map_err(|e| NodeError::Bind(e.to_string()))?
+            .secret_key(secret);
+        let endpoint = builder.bind().await.map_err(|e| NodeError::Bind(e.to_string()))?;
+        let (events, _) = broadcast::channel(256);
+        let inner = Arc::new(Inner {
+            vault: Mutex::new(vault),
+            events,
+            status: Mutex::new(BTreeMap::new()),
+        });
+        let router = Router::builder(endpoint.clone())
+            .accept(ALPN, Handler(inner.clone()))
+            .spawn();
+        // Pick up writes from other processes (a CLI command in another terminal).
+        let weak = Arc::downgrade(&inner);
+        let poll = cfg.poll;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(poll).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let changed = {
+                    let mut v = inner.vault.lock().unwrap_or_else(|p| p.into_inner());
+                    v.refresh().unwrap_or_default()
+                };
+                if !changed.is_empty() {
+                    inner.notify(changed);
+                }
+            }
+        });
+        Ok(Node {
+            inner,
+            endpoint,
+            router: Arc::new(router),
+            relay: cfg.relay,
+            dial_timeout: cfg.dial_timeout,
+        })
+    }
+
+    /// Runs `f` on the vault; sessions push whatever it changed.
+    pub fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> R {
+        self.inner.with_vault(f)
+    }
+
+    /// This node's endpoint id (its device key).
+    pub fn id(&self) -> PublicKey {
+        PublicKey(*self.endpoint.id().as_bytes())
+    }
+
+    /// Addresses peers can dial: the bound sockets (an unspecified address
+    /// is listed as loopback plus the interfaces iroh reports).
+    pub fn addrs(&self) -> Vec<SocketAddr> {
+        let mut out: Vec<SocketAddr> = vec![];
+        for a in self.endpoint.bound_sockets() {
+            if a.ip().is_unspecified() {
+                out.push(SocketAddr::from(([127, 0, 0, 1], a.port())));
+            } else {
+                out.push(a);
+            }
+        }
+        for t in self.endpoint.addr().addrs {
+            if let TransportAddr::Ip(a) = t
+                && !out.contains(&a)
+            {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// The address to dial this node by.
+    pub fn endpoint_addr(&self) -> EndpointAddr {
+        let mut addr = EndpointAddr::new(self.endpoint.id());
+        for a in self.addrs() {
+            addr = addr.with_ip_addr(a);
+        }
+        if let Some(r) = &self.relay {
+            addr = addr.with_relay_url(r.clone());
+        }
+        addr
+    }
+
+    /// Makes an invite and the ticket that carries it.
+    pub fn invite(&self, spec: InviteSpec, ttl_secs: u64) -> Result<Ticket, NodeError> {
+        let (secret, invite, who) = self.with_vault(|v| -> Result<_, NodeError> {
+            let (secret, invite) = v.create_invite(spec, ttl_secs)?;
+            Ok((secret, invite, v.whoami()))
+        })?;
+        Ok(Ticket {
+            endpoint: self.id(),
+            addrs: self.addrs().iter().map(|a| a.to_string()).collect(),
+            relay: self.relay.as_ref().map(|r| r.to_string()),
+            inviter: who.identity,
+            inviter_name: who.name,
+            role: invite.spec.role,
+            documents: invite.spec.documents,
+            access: invite.spec.access,
+            valid_until: invite.spec.valid_until,
+            expires_at: invite.expires_at,
+            secret: hex::encode(secret),
+        })
+    }
+
+    async fn dial(&self, addr: EndpointAddr) -> Result<Connection, NodeError> {
+        match tokio::time::timeout(self.dial_timeout, self.endpoint.connect(addr, ALPN)).await {
+            Err(_) => Err(SyncError::Connect(format!(
+                "no answer within {} s: is the other side running `inwonercloud serve`, and is the address right?",
+                self.dial_timeout.as_secs()
+            ))
+            .into()),
+            Ok(Err(e)) => Err(SyncError::Connect(e.to_string()).into()),
+            Ok(Ok(c)) => Ok(c),
+        }
+    }
+
+    /// Joins with a ticket: dials the inviter, redeems the invite, syncs once.
+    pub async fn join(&self, ticket: &Ticket) -> Result<SyncReport, NodeError> {
+        let addr = ticket_addr(ticket)?;
+        let conn = self.dial(addr).await?;
+        let secret =
+            hex::decode(&ticket.secret).map_err(|_| NodeError::Address("the ticket's secret is damaged".into()))?;
+        let side = Side::Dialer {
+            ticket_secret: Some(secret),
+            expect_identity: Some(ticket.inviter),
+        };
+        let report = Session::run(&self.inner, conn, side, Mode::Once).await?;
+        self.remember_addrs(&ticket.inviter, &ticket.addrs);
+        Ok(report)
+    }
+
+    fn remember_addrs(&self, peer: &PublicKey, addrs: &[String]) {
+        self.with_vault(|v| {
+            if let Ok(Some(mut info)) = v.peer(peer) {
+                for a in addrs {
+                    if !info.addrs.contains(a) {
+                        info.addrs.push(a.clone());
+                    }
+                }
+                let _ = v.remember_peer(&info);
+            }
+        });
+    }
+
+    /// Syncs once with a peer at `addr`, then closes.
+    pub async fn sync_once(&self, addr: EndpointAddr) -> Result<SyncReport, NodeError> {
+        let conn = self.dial(addr.clone()).await?;
+        let side = Side::Dialer {
+            ticket_secret: None,
+            expect_identity: None,
+        };
+        let addrs: Vec<String> = addr.ip_addrs().map(|a| a.to_string()).collect();
+        let report = Session::run(&self.inner, conn, side, Mode::Once).await?;
+        if let Some(peer) = report.peer {
+            self.remember_addrs(&peer, &addrs);
+        }
+        Ok(report)
+    }
+
+    /// Keeps a live session with `addr`, reconnecting with backoff (0.5 s
+    /// doubling to 30 s) until the node shuts down.
+    pub fn keep_connected(&self, addr: EndpointAddr) -> tokio::task::JoinHandle<()> {
+        let node = self.clone();
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(500);
+            loop {
+                if node.endpoint.is_closed() {
+                    return;
+                }
+                if let Ok(conn) = node.dial(addr.clone()).await {
+                    backoff = Duration::from_millis(500);
+                    let side = Side::Dialer {
+                        ticket_secret: None,
+                        expect_identity: None,
+                    };
+                    let _ = Session::run(&node.inner, conn, side, Mode::Live).await;
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        })
+    }
+
+    /// The address of a known peer from the vault's peer table.
+    pub fn peer_addr(&self, identity: &PublicKey) -> Option<EndpointAddr> {
+        let info = self.with_vault(|v| v.peer(identity).ok().flatten())?;
+        let device = info.devices.last()?;
+        let id = iroh::PublicKey::from_bytes(device.as_bytes()).ok()?;
+        let mut addr = EndpointAddr::new(id);
+        for a in &info.addrs {
+            if let Ok(sa) = a.parse::<SocketAddr>() {
+                addr = addr.with_ip_addr(sa);
+            }
+        }
+        Some(addr)
+    }
+
+    /// Status of every peer seen since the node started.
+    pub fn peer_status(&self) -> BTreeMap<PublicKey, PeerStatus> {
+        self.inner.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Stops accepting and closes the endpoint.
+    pub async fn shutdown(&self) {
+        let _ = self.router.shutdown().await;
+        self.endpoint.close().await;
+    }
+}
+
+/// The endpoint address a ticket names.
+pub fn ticket_addr(t: &Ticket) -> Result<EndpointAddr, NodeError> {
+    let id = iroh::PublicKey::from_bytes(t.endpoint.as_bytes())
+        .map_err(|e| NodeError::Address(format!("the ticket's endpoint id is unusable: {e}")))?;
+    let mut addr = EndpointAddr::new(id);
+    for a in &t.addrs {
+        let sa: SocketAddr = a
+            .parse()
+            .map_err(|_| NodeError::Address(format!("'{a}' in the ticket is not an address")))?;
+        addr = addr.with_ip_addr(sa);
+    }
+    if let Some(r) = &t.relay {
+        let url: RelayUrl = r
+            .parse()
+            .map_err(|_| NodeError::Address(format!("'{r}' in the ticket is not a relay URL")))?;
+        addr = addr.with_relay_url(url);
+    }
+    Ok(addr)
+}
+
+/// Parses `ENDPOINT_ID@ip:port[,ip:port…]` as people type it.
+pub fn parse_addr(s: &str) -> Result<EndpointAddr, NodeError> {
+    let (id, addrs) = s
+        .split_once('@')
+        .ok_or_else(|| NodeError::Address(format!("'{s}': write it as ENDPOINT_ID@IP:PORT")))?;
+    let id: iroh::PublicKey = id
+        .trim()
+        .parse()
+        .map_err(|_| NodeError::Address(format!("'{id}' is not an endpoint id")))?;
+    let mut addr = EndpointAddr::new(id);
+    for a in addrs.split(',') {
+        let sa: SocketAddr = a
+            .trim()
+            .parse()
+            .map_err(|_| NodeError::Address(format!("'{a}' is not an address like 127.0.0.1:4433")))?;
+        addr = addr.with_ip_addr(sa);
+    }
+    Ok(addr)
+}

@@ -1,0 +1,327 @@
+//! The wire format: length-prefixed frames on one QUIC bidirectional stream.
+//!
+//! A frame is `u32 length (big-endian) | u8 type | payload`, where length
+//! counts type and payload. Control frames carry JSON; a `Changes` frame
+//! carries a small JSON head followed by length-prefixed signed changes, so
+//! change bytes travel as they are stored. See `docs/protocol.md`.
+
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, Signed};
+use inwonercloud_vault::SignedChange;
+use inwonercloud_vault::replica::VersionVector;
+use serde::{Deserialize, Serialize};
+
+/// ALPN of the protocol.
+pub const ALPN: &[u8] = b"inwonercloud/sync/1";
+/// Protocol version carried in `Hello`.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest frame accepted (type + payload).
+pub const MAX_FRAME: usize = 8 * 1024 * 1024;
+/// Most changes in one `Changes` frame.
+pub const MAX_CHANGES_PER_FRAME: usize = 1000;
+/// Most documents in one `Offer`.
+pub const MAX_DOCS_PER_OFFER: usize = 1000;
+
+/// Error codes sent when closing a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Code {
+    /// Normal end of a session.
+    Done = 0,
+    /// A frame could not be decoded or broke the protocol's order.
+    Protocol = 1,
+    /// A frame exceeded a limit.
+    TooLarge = 2,
+    /// The peer's certificate does not match its connection, or it may not do this.
+    Unauthorized = 3,
+    /// A change failed verification or its author may not write; nothing of it was applied.
+    RefusedChange = 4,
+    /// The invite ticket was unknown, used or expired.
+    BadTicket = 5,
+    /// Unsupported protocol version.
+    Version = 6,
+    /// The peer was too slow.
+    Timeout = 7,
+    /// The node is shutting down.
+    Shutdown = 8,
+    /// An internal error on this side.
+    Internal = 9,
+}
+
+impl Code {
+    /// The code for a number received from a peer.
+    pub fn from_u32(n: u32) -> Option<Code> {
+        Some(match n {
+            0 => Code::Done,
+            1 => Code::Protocol,
+            2 => Code::TooLarge,
+            3 => Code::Unauthorized,
+            4 => Code::RefusedChange,
+            5 => Code::BadTicket,
+            6 => Code::Version,
+            7 => Code::Timeout,
+            8 => Code::Shutdown,
+            9 => Code::Internal,
+            _ => return None,
+        })
+    }
+}
+
+/// The dialer's first frame.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hello {
+    /// [`PROTOCOL_VERSION`].
+    pub version: u32,
+    /// The dialing device's certificate; its device key must be the connection's endpoint id.
+    pub device: CertifiedDevice,
+    /// An invite secret (hex), when joining with a ticket.
+    pub ticket_secret: Option<String>,
+}
+
+/// The acceptor's answer to `Hello`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Welcome {
+    /// [`PROTOCOL_VERSION`].
+    pub version: u32,
+    /// The accepting device's certificate.
+    pub device: CertifiedDevice,
+}
+
+/// Headers of the documents the sender may share with the receiver.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// Owner-signed headers.
+    pub docs: Vec<Signed<DocumentHeader>>,
+    /// Documents no longer shared (revoked since the last offer).
+    pub withdrawn: Vec<String>,
+}
+
+/// A request for a document's changes beyond a version vector.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Want {
+    /// Document id.
+    pub doc: String,
+    /// What the requester holds.
+    pub have: VersionVector,
+}
+
+/// Head of a `Changes` frame.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesHead {
+    /// Document id.
+    pub doc: String,
+    /// Certificates of signers the receiver may not know yet.
+    pub certs: Vec<CertifiedDevice>,
+    /// Whether this answers a `Want` completely.
+    pub last: bool,
+}
+
+/// An error the sender reports before closing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFrame {
+    /// [`Code`] as a number.
+    pub code: u32,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+/// One decoded frame.
+#[derive(Clone, Debug)]
+pub enum Frame {
+    /// Type 1.
+    Hello(Hello),
+    /// Type 2.
+    Welcome(Welcome),
+    /// Type 3.
+    Offer(Offer),
+    /// Type 4.
+    Want(Want),
+    /// Type 5.
+    Changes(ChangesHead, Vec<SignedChange>),
+    /// Type 6: the sender has sent every `Want` for the offer it received.
+    WantsDone,
+    /// Type 7: the sender holds everything it asked for and answered every request.
+    Synced,
+    /// Type 8.
+    Error(ErrorFrame),
+}
+
+/// Why a frame could not be decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    /// Over a limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Malformed.
+    #[error("malformed frame: {0}")]
+    Malformed(String),
+}
+
+impl WireError {
+    /// The close code for this error.
+    pub fn code(&self) -> Code {
+        match self {
+            WireError::TooLarge(_) => Code::TooLarge,
+            WireError::Malformed(_) => Code::Protocol,
+        }
+    }
+}
+
+fn json_frame<T: Serialize>(ty: u8, v: &T) -> Vec<u8> {
+    let body = serde_json::to_vec(v).unwrap_or_default();
+    let mut out = Vec::with_capacity(5 + body.len());
+    out.extend_from_slice(&((body.len() + 1) as u32).to_be_bytes());
+    out.push(ty);
+    out.extend_from_slice(&body);
+    out
+}
+
+impl Frame {
+    /// Encodes the frame with its length prefix.
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Frame::Hello(h) => json_frame(1, h),
+            Frame::Welcome(w) => json_frame(2, w),
+            Frame::Offer(o) => json_frame(3, o),
+            Frame::Want(w) => json_frame(4, w),
+            Frame::Changes(head, changes) => {
+                let head = serde_json::to_vec(head).unwrap_or_default();
+                let mut body =
+                    Vec::with_capacity(8 + head.len() + changes.iter().map(|c| c.bytes.len() + 101).sum::<usize>());
+                body.extend_from_slice(&(head.len() as u32).to_be_bytes());
+                body.extend_from_slice(&head);
+                body.extend_from_slice(&(changes.len() as u32).to_be_bytes());
+                for c in changes {
+                    let b = c.encode();
+                    body.extend_from_slice(&(b.len() as u32).to_be_bytes());
+                    body.extend_from_slice(&b);
+                }
+                let mut out = Vec::with_capacity(5 + body.len());
+                out.extend_from_slice(&((body.len() + 1) as u32).to_be_bytes());
+                out.push(5);
+                out.extend_from_slice(&body);
+                out
+            }
+            Frame::WantsDone => json_frame(6, &()),
+            Frame::Synced => json_frame(7, &()),
+            Frame::Error(e) => json_frame(8, e),
+        }
+    }
+
+    /// Decodes a frame body (type byte and payload, without the length prefix).
+    pub fn decode(body: &[u8]) -> Result<Frame, WireError> {
+        let (&ty, payload) = body
+            .split_first()
+            .ok_or_else(|| WireError::Malformed("empty frame".into()))?;
+        fn json<T: serde::de::DeserializeOwned>(p: &[u8], what: &str) -> Result<T, WireError> {
+            serde_json::from_slice(p).map_err(|e| WireError::Malformed(format!("{what}: {e}")))
+        }
+        Ok(match ty {
+            1 => Frame::Hello(json(payload, "hello")?),
+            2 => Frame::Welcome(json(payload, "welcome")?),
+            3 => {
+                let o: Offer = json(payload, "offer")?;
+                if o.docs.len() + o.withdrawn.len() > MAX_DOCS_PER_OFFER {
+                    return Err(WireError::TooLarge(format!("offer of {} documents", o.docs.len())));
+                }
+                Frame::Offer(o)
+            }
+            4 => Frame::Want(json(payload, "want")?),
+            5 => {
+                let mut r = Reader(payload);
+                let head_len = r.u32()? as usize;
+                let head: ChangesHead = json(r.take(head_len)?, "changes head")?;
+                let n = r.u32()? as usize;
+                if n > MAX_CHANGES_PER_FRAME {
+                    return Err(WireError::TooLarge(format!(
+                        "{n} changes in one frame (at most {MAX_CHANGES_PER_FRAME})"
+                    )));
+                }
+                let mut changes = Vec::with_capacity(n);
+                for i in 0..n {
+                    let len = r.u32()? as usize;
+                    let c = SignedChange::decode(r.take(len)?)
+                        .map_err(|e| WireError::Malformed(format!("change {i}: {e}")))?;
+                    changes.push(c);
+                }
+                if !r.0.is_empty() {
+                    return Err(WireError::Malformed("trailing bytes after the changes".into()));
+                }
+                Frame::Changes(head, changes)
+            }
+            6 => Frame::WantsDone,
+            7 => Frame::Synced,
+            8 => Frame::Error(json(payload, "error")?),
+            other => return Err(WireError::Malformed(format!("unknown frame type {other}"))),
+        })
+    }
+
+    /// A short name for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Frame::Hello(_) => "hello",
+            Frame::Welcome(_) => "welcome",
+            Frame::Offer(_) => "offer",
+            Frame::Want(_) => "want",
+            Frame::Changes(..) => "changes",
+            Frame::WantsDone => "wants-done",
+            Frame::Synced => "synced",
+            Frame::Error(_) => "error",
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
+        if self.0.len() < n {
+            return Err(WireError::Malformed(format!(
+                "needs {n} more bytes, has {}",
+                self.0.len()
+            )));
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn u32(&mut self) -> Result<u32, WireError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_refused_not_panicked() {
+        for body in [
+            &b""[..],
+            b"\x09",
+            b"\x05\x00\x00\x00\xff",
+            b"\x03{",
+            b"\x05\x00\x00\x00\x02{}\x00\x00\x00\x01",
+        ] {
+            assert!(Frame::decode(body).is_err(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn roundtrip() {
+        let f = Frame::Want(Want {
+            doc: "d".into(),
+            have: Default::default(),
+        });
+        let enc = f.encode();
+        let len = u32::from_be_bytes([enc[0], enc[1], enc[2], enc[3]]) as usize;
+        assert_eq!(len, enc.len() - 4);
+        assert!(matches!(Frame::decode(&enc[4..]).unwrap(), Frame::Want(w) if w.doc == "d"));
+    }
+}

@@ -1,0 +1,430 @@
+//! Consents, invites, peers and the access log.
+//!
+//! A consent is a record signed by the citizen in their `consents` document:
+//! grantee, role, documents, read or write, validity, purpose. Write consents
+//! also add the grantee to the documents' headers; revocation removes them
+//! with a cut-off, so what they wrote before stays valid and nothing later is
+//! accepted. Revocation stops future sharing; it cannot recall what was
+//! already shared.
+
+use inwonercloud_schemas::{
+    Access, CertifiedDevice, Consent, Date, DocKind, DocumentHeader, PublicKey, Revocation, Role, SchemaError,
+};
+use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use crate::error::{Result, VaultError};
+use crate::keys;
+use crate::plan::new_id;
+use crate::store;
+use crate::vault::{Authored, Vault, json, parse_stored};
+
+/// A consent with its revocation, if any.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsentView {
+    /// The signed consent.
+    pub consent: Authored<Consent>,
+    /// The revocation, when revoked.
+    pub revocation: Option<Authored<Revocation>>,
+    /// In force today and not revoked.
+    pub active: bool,
+}
+
+/// What an invite offers.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct InviteSpec {
+    /// Role offered to whoever joins.
+    pub role: Role,
+    /// Document ids offered.
+    pub documents: Vec<String>,
+    /// Read or write.
+    pub access: Access,
+    /// Last day the resulting consent is valid.
+    pub valid_until: Option<Date>,
+    /// Why.
+    pub purpose: String,
+    /// Whom the citizen means to invite (shown in the consent until the peer names itself).
+    pub name_hint: String,
+}
+
+/// A stored invite.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Invite {
+    /// Stable id.
+    pub id: String,
+    /// What it offers.
+    pub spec: InviteSpec,
+    /// Unix seconds when made.
+    pub created_at: u64,
+    /// Unix seconds after which the ticket may no longer be used.
+    pub expires_at: u64,
+    /// Who used it, once used.
+    pub used_by: Option<PublicKey>,
+}
+
+/// What this vault knows of a peer.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PeerInfo {
+    /// Identity key.
+    pub identity: PublicKey,
+    /// Name as its certificate states it.
+    pub name: String,
+    /// Role as its certificate states it.
+    pub role: Role,
+    /// Its devices (endpoint ids).
+    pub devices: Vec<PublicKey>,
+    /// Addresses it was reached at or announced (`ip:port`).
+    pub addrs: Vec<String>,
+    /// Unix seconds of the last successful session.
+    pub last_seen: u64,
+}
+
+/// Direction of an access-log line.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// We sent.
+    Sent,
+    /// We received.
+    Received,
+}
+
+/// One line of the access log: who got or gave what, when.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AccessLine {
+    /// Unix seconds.
+    pub at: u64,
+    /// The peer's identity.
+    pub peer: PublicKey,
+    /// The peer's name.
+    pub peer_name: String,
+    /// Document id.
+    pub doc: String,
+    /// Sent or received.
+    pub direction: Direction,
+    /// Number of changes.
+    pub changes: usize,
+    /// Bytes of those changes.
+    pub bytes: usize,
+}
+
+/// Seconds an invite ticket stays usable unless told otherwise (7 days).
+pub const INVITE_TTL: u64 = 7 * 24 * 3600;
+
+fn secret_key(secret: &[u8]) -> [u8; 32] {
+    sha2::Sha256::digest(secret).into()
+}
+
+impl Vault {
+    /// The owner's consents document id.
+    pub fn consents_doc(&self) -> String {
+        self.doc_id(DocKind::Consents)
+    }
+
+    /// Grants a consent (signed by the owner) and, for write access, adds the
+    /// grantee as a writer of each document.
+    #[allow(clippy::too_many_arguments)]
+    pub fn grant_consent(
+        &mut self,
+        grantee: PublicKey,
+        grantee_name: &str,
+        role: Role,
+        documents: Vec<String>,
+        access: Access,
+        valid_until: Option<Date>,
+        purpose: &str,
+    ) -> Result<Consent> {
+        keys::checked_key(&grantee)?;
+        if grantee == self.identity() {
+            return Err(VaultError::Input(SchemaError::Invalid(
+                "a consent for yourself is not needed: your own devices see everything".into(),
+            )));
+        }
+        if documents.is_empty() {
+            return Err(VaultError::Input(SchemaError::Invalid(
+                "a consent needs at least one document".into(),
+            )));
+        }
+        for d in &documents {
+            let h = self.header(d)?;
+            if h.owner != self.identity() {
+                return Err(VaultError::NotAllowed(format!("{d} is not yours to share")));
+            }
+        }
+        let consent = Consent {
+            id: new_id(),
+            grantee,
+            grantee_name: grantee_name.trim().to_string(),
+            role,
+            documents: documents.clone(),
+            access,
+            valid_from: Date::today(),
+            valid_until,
+            purpose: purpose.trim().to_string(),
+        };
+        let doc = self.consents_doc();
+        let id = consent.id.clone();
+        let signed = self.put_record(&doc, &id, consent)?;
+        if access == Access::Write {
+            for d in &documents {
+                self.add_writer(d, grantee)?;
+            }
+        }
+        Ok(signed.record)
+    }
+
+    /// Revokes a consent: stops sharing those documents with the grantee and,
+    /// for write consents, refuses the grantee's later changes.
+    pub fn revoke_consent(&mut self, consent_id: &str, reason: &str) -> Result<()> {
+        let doc = self.consents_doc();
+        let c = self
+            .record::<Consent>(&doc, consent_id)?
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "consent",
+                id: consent_id.to_string(),
+            })?
+            .record;
+        let r = Revocation {
+            consent_id: consent_id.to_string(),
+            reason: reason.trim().to_string(),
+            at: keys::now(),
+        };
+        self.put_record(&doc, consent_id, r)?;
+        if c.access == Access::Write {
+            let still: Vec<String> = self
+                .consents()?
+                .into_iter()
+                .filter(|v| {
+                    v.active && v.consent.record.grantee == c.grantee && v.consent.record.access == Access::Write
+                })
+                .flat_map(|v| v.consent.record.documents)
+                .collect();
+            for d in &c.documents {
+                if !still.contains(d) {
+                    self.remove_writer(d, c.grantee)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every consent with its state, newest first.
+    pub fn consents(&self) -> Result<Vec<ConsentView>> {
+        let doc = self.consents_doc();
+        let (consents, _) = self.records::<Consent>(&doc)?;
+        let (revocations, _) = self.records::<Revocation>(&doc)?;
+        let me = self.identity();
+        let today = Date::today();
+        let mut out: Vec<ConsentView> = consents
+            .into_iter()
+            .filter(|c| c.author == me)
+            .map(|c| {
+                let revocation = revocations
+                    .iter()
+                    .find(|r| r.record.consent_id == c.record.id && r.author == me)
+                    .cloned();
+                let active = revocation.is_none() && c.record.valid_on(today);
+                ConsentView {
+                    consent: c,
+                    revocation,
+                    active,
+                }
+            })
+            .collect();
+        out.sort_by_key(|v| std::cmp::Reverse(v.consent.signed_at));
+        Ok(out)
+    }
+
+    /// The documents this vault may send to `peer`: everything to the owner's
+    /// own devices; a document back to its owner; public catalogues and
+    /// policies to anyone; the owner's documents under an active consent.
+    pub fn documents_for_peer(&self, peer: &PublicKey) -> Result<Vec<String>> {
+        let me = self.identity();
+        if peer == &me {
+            return Ok(self.document_ids());
+        }
+        let consented: Vec<String> = if self.docs_map().contains_key(&self.consents_doc()) {
+            self.consents()?
+                .into_iter()
+                .filter(|c| c.active && &c.consent.record.grantee == peer)
+                .flat_map(|c| c.consent.record.documents)
+                .collect()
+        } else {
+            vec![]
+        };
+        let mut out = vec![];
+        for id in self.document_ids() {
+            let h = self.header(&id)?;
+            let public = matches!(h.kind, DocKind::Catalogue | DocKind::Policy) && h.owner == me;
+            if &h.owner == peer || public || (h.owner == me && consented.contains(&id)) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether to take a document offered by `peer`: one already held (its
+    /// changes are still checked one by one), the peer's own, or this owner's.
+    pub fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
+        self.docs_map().contains_key(&header.id) || &header.owner == peer || header.owner == self.identity()
+    }
+
+    /// Makes an invite; returns the one-time secret (shown once, in the ticket).
+    pub fn create_invite(&mut self, spec: InviteSpec, ttl_secs: u64) -> Result<(Vec<u8>, Invite)> {
+        for d in &spec.documents {
+            if self.header(d)?.owner != self.identity() {
+                return Err(VaultError::NotAllowed(format!("{d} is not yours to share")));
+            }
+        }
+        let mut secret = vec![0u8; 16];
+        getrandom::fill(&mut secret).map_err(|e| VaultError::Storage(format!("no randomness available: {e}")))?;
+        let now = keys::now();
+        let invite = Invite {
+            id: new_id(),
+            spec,
+            created_at: now,
+            expires_at: now + ttl_secs,
+            used_by: None,
+        };
+        let w = self.store().begin()?;
+        {
+            let mut t = w.open_table(store::INVITES)?;
+            t.insert(&secret_key(&secret), json(&invite)?.as_slice())?;
+        }
+        w.commit()?;
+        Ok((secret, invite))
+    }
+
+    /// Uses an invite for the peer whose certificate is given: single use,
+    /// not after it expires. Grants the consent it offers and remembers the peer.
+    pub fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Consent> {
+        keys::verify_certificate(peer)?;
+        let key = secret_key(secret);
+        let w = self.store().begin()?;
+        let mut invite: Invite = {
+            let t = w.open_table(store::INVITES)?;
+            let raw = t.get(&key)?.map(|g| g.value().to_vec());
+            match raw {
+                Some(raw) => parse_stored(&raw, "an invite")?,
+                None => {
+                    return Err(VaultError::Invite(
+                        "this invite ticket is unknown here: ask for a new one".into(),
+                    ));
+                }
+            }
+        };
+        if let Some(by) = invite.used_by {
+            return Err(VaultError::Invite(format!(
+                "this invite ticket was already used (by {}): a ticket works once; ask for a new one",
+                by.short()
+            )));
+        }
+        if keys::now() > invite.expires_at {
+            return Err(VaultError::Invite(format!(
+                "this invite ticket expired on {}: ask for a new one",
+                Date::from_unix(invite.expires_at)
+            )));
+        }
+        invite.used_by = Some(peer.certificate.identity);
+        {
+            let mut t = w.open_table(store::INVITES)?;
+            t.insert(&key, json(&invite)?.as_slice())?;
+        }
+        w.commit()?;
+        self.add_device_certificate(peer)?;
+        let name = if peer.certificate.identity_name.trim().is_empty() {
+            invite.spec.name_hint.clone()
+        } else {
+            peer.certificate.identity_name.clone()
+        };
+        self.grant_consent(
+            peer.certificate.identity,
+            &name,
+            invite.spec.role,
+            invite.spec.documents.clone(),
+            invite.spec.access,
+            invite.spec.valid_until,
+            &invite.spec.purpose,
+        )
+    }
+
+    /// Every invite made, newest first.
+    pub fn invites(&self) -> Result<Vec<Invite>> {
+        let mut v: Vec<Invite> = self
+            .store()
+            .all32(store::INVITES)?
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect();
+        v.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+        Ok(v)
+    }
+
+    /// Remembers (or updates) a peer.
+    pub fn remember_peer(&mut self, peer: &PeerInfo) -> Result<()> {
+        let w = self.store().begin()?;
+        {
+            let mut t = w.open_table(store::PEERS)?;
+            t.insert(peer.identity.as_bytes(), json(peer)?.as_slice())?;
+        }
+        w.commit()?;
+        Ok(())
+    }
+
+    /// Every known peer.
+    pub fn peers(&self) -> Result<Vec<PeerInfo>> {
+        Ok(self
+            .store()
+            .all32(store::PEERS)?
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect())
+    }
+
+    /// One known peer.
+    pub fn peer(&self, identity: &PublicKey) -> Result<Option<PeerInfo>> {
+        Ok(self
+            .store()
+            .get32(store::PEERS, identity.as_bytes())?
+            .and_then(|b| serde_json::from_slice(&b).ok()))
+    }
+
+    /// Writes a line to the access log.
+    pub fn log_access(&self, line: &AccessLine) -> Result<()> {
+        let w = self.store().begin()?;
+        store::append_line(&w, store::ACCESS_LOG, &json(line)?)?;
+        w.commit()?;
+        Ok(())
+    }
+
+    /// The access log, oldest first.
+    pub fn access_log(&self) -> Result<Vec<AccessLine>> {
+        Ok(self
+            .store()
+            .lines(store::ACCESS_LOG)?
+            .iter()
+            .filter_map(|b| serde_json::from_slice(b).ok())
+            .collect())
+    }
+
+    /// A document id by kind name for this owner (`plan`, `budget`, …) or as given.
+    pub fn resolve_doc(&self, name: &str) -> Result<String> {
+        if self.docs_map().contains_key(name) {
+            return Ok(name.to_string());
+        }
+        let kind = match name.trim().to_lowercase().as_str() {
+            "profile" | "profiel" => DocKind::Profile,
+            "plan" => DocKind::Plan,
+            "budget" => DocKind::Budget,
+            "journal" | "dagboek" => DocKind::Journal,
+            "consents" | "toestemmingen" => DocKind::Consents,
+            "catalogue" | "catalogus" => DocKind::Catalogue,
+            "policy" | "beleid" => DocKind::Policy,
+            _ => return Err(VaultError::UnknownDocument(name.to_string())),
+        };
+        let id = self.doc_id(kind);
+        self.doc(&id)?;
+        Ok(id)
+    }
+}
