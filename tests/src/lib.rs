@@ -51,3 +51,46 @@ pub fn flip_in_file(file: &Path, needle: &[u8], offset: usize) -> usize {
     std::fs::write(file, bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     count
 }
+
+/// Starts a node on 127.0.0.1 for a fresh vault.
+pub async fn node(dir: &Path, name: &str, role: Role) -> inwonercloud_sync::Node {
+    let v = vault(dir, name, role);
+    inwonercloud_sync::Node::spawn(v, inwonercloud_sync::NodeConfig::loopback())
+        .await
+        .unwrap_or_else(|e| panic!("node for {name}: {e}"))
+}
+
+/// An invite for `role` on the citizen's documents of these kinds.
+pub fn invite(
+    citizen: &inwonercloud_sync::Node,
+    role: Role,
+    kinds: &[inwonercloud_schemas::DocKind],
+    access: inwonercloud_schemas::Access,
+) -> inwonercloud_sync::Ticket {
+    let documents = citizen.with_vault(|v| kinds.iter().map(|k| v.doc_id(*k)).collect());
+    citizen
+        .invite(
+            inwonercloud_vault::consent::InviteSpec {
+                role,
+                documents,
+                access,
+                valid_until: None,
+                purpose: "test".into(),
+                name_hint: String::new(),
+            },
+            3600,
+        )
+        .unwrap_or_else(|e| panic!("invite: {e}"))
+}
+
+/// Polls `f` every 20 ms for up to `secs` seconds.
+pub async fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    f()
+}

@@ -1,0 +1,56 @@
+//! Two real nodes on 127.0.0.1: join with a ticket, co-edit the plan, live push.
+
+use inwonercloud_schemas::{Access, DocKind, LifeDomain, Role};
+use inwonercloud_tests::{eventually, invite, node};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counselor_joins_coedits_and_sees_live_edits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert (begeleider)", Role::Counselor).await;
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap());
+
+    let ticket = invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write);
+    let parsed: inwonercloud_sync::Ticket = ticket.to_string().parse().unwrap();
+    let report = bert.join(&parsed).await.unwrap();
+    assert_eq!(report.received_changes, 1, "{report:?}");
+    assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    // Bert holds only the plan: not the budget, journal or consents.
+    let held = bert.with_vault(|v| v.document_ids());
+    assert!(held.contains(&plan));
+    assert!(
+        !held
+            .iter()
+            .any(|d| d.ends_with("/journal") && d.starts_with(&plan[..64]))
+    );
+    assert!(!held.iter().any(|d| d.ends_with("/budget")));
+
+    // The ticket works once.
+    let again = bert.join(&parsed).await.unwrap_err().to_string();
+    assert!(again.contains("already used"), "{again}");
+
+    // Bert writes; a one-shot sync brings it to Anna with Bert as author.
+    bert.with_vault(|v| {
+        v.add_goal(&plan, LifeDomain::WerkEnInkomen, "Vrijwilligerswerk", None)
+            .unwrap()
+    });
+    let report = bert.sync_once(anna.endpoint_addr()).await.unwrap();
+    assert_eq!(report.sent_changes, 1, "{report:?}");
+    let goals = anna.with_vault(|v| v.plan(&plan).unwrap().goals);
+    assert_eq!(goals.len(), 2);
+    assert!(goals.iter().any(|g| g.author_name == "Bert (begeleider)"));
+
+    // Live: Bert stays connected; Anna's next edit reaches him without a new
+    // sync (the latency itself is measured in the benchmarks, not here).
+    let _live = bert.keep_connected(anna.endpoint_addr());
+    assert!(eventually(5, || anna.peer_status().values().any(|s| s.online)).await);
+    anna.with_vault(|v| {
+        v.add_goal(&plan, LifeDomain::Gezondheid, "Elke dag wandelen", None)
+            .unwrap()
+    });
+    assert!(eventually(10, || bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()) == 3).await);
+    // And the access log says who got what.
+    let log = anna.with_vault(|v| v.access_log().unwrap());
+    assert!(log.iter().any(|l| l.doc == plan && l.peer_name.starts_with("Bert")));
+}
