@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
 use inwonercloud_vault::SignedChange;
-use inwonercloud_vault::consent::{AccessLine, Direction, PeerInfo};
+use inwonercloud_vault::consent::{AccessLine, Direction, PeerInfo, Redeemed};
 use inwonercloud_vault::replica::VersionVector;
 use iroh::endpoint::{Connection, RecvStream, SendStream};
 use serde::Serialize;
@@ -232,6 +232,19 @@ impl<'a> Session<'a> {
                         if let Err(why) = check_cert(&w.device) {
                             return Err(self.fail(Code::Unauthorized, why).await);
                         }
+                        if let Some(issued) = w.issued {
+                            if issued.certificate.identity != w.device.certificate.identity {
+                                let why = "the issued certificate is not from the inviting identity".to_string();
+                                return Err(self.fail(Code::Unauthorized, why).await);
+                            }
+                            let adopted = self.inner.with_vault(|v| {
+                                v.add_device_certificate(&w.device)?;
+                                v.adopt_certificate(issued)
+                            });
+                            if let Err(e) = adopted {
+                                return Err(self.fail(Code::Unauthorized, e.to_string()).await);
+                            }
+                        }
                         if let Some(id) = expect_identity
                             && id != w.device.certificate.identity
                         {
@@ -273,11 +286,18 @@ impl<'a> Session<'a> {
                 if let Err(why) = check_cert(&hello.device) {
                     return Err(self.fail(Code::Unauthorized, why).await);
                 }
+                let mut issued = None;
+                let mut peer_cert = hello.device.clone();
                 if let Some(secret) = &hello.ticket_secret {
                     let secret = hex::decode(secret).unwrap_or_default();
                     let redeemed = self.inner.with_vault(|v| v.redeem_invite(&secret, &hello.device));
-                    if let Err(e) = redeemed {
-                        return Err(self.fail(Code::BadTicket, e.to_string()).await);
+                    match redeemed {
+                        Err(e) => return Err(self.fail(Code::BadTicket, e.to_string()).await),
+                        Ok(Redeemed::Device(cert)) => {
+                            peer_cert = cert.clone();
+                            issued = Some(cert);
+                        }
+                        Ok(Redeemed::Consent(_)) => {}
                     }
                     self.inner.notify_all();
                 } else {
@@ -290,11 +310,12 @@ impl<'a> Session<'a> {
                     &Frame::Welcome(Welcome {
                         version: PROTOCOL_VERSION,
                         device: mine,
+                        issued,
                     }),
                     report,
                 )
                 .await?;
-                Ok(hello.device)
+                Ok(peer_cert)
             }
         }
     }

@@ -86,6 +86,8 @@ pub struct Welcome {
     pub version: u32,
     /// The accepting device's certificate.
     pub device: CertifiedDevice,
+    /// For a device ticket: the certificate the identity issued for the dialing device.
+    pub issued: Option<CertifiedDevice>,
 }
 
 /// Headers of the documents the sender may share with the receiver.

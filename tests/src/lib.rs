@@ -77,6 +77,7 @@ pub fn invite(
                 valid_until: None,
                 purpose: "test".into(),
                 name_hint: String::new(),
+                device: false,
             },
             3600,
         )

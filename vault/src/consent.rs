@@ -46,6 +46,18 @@ pub struct InviteSpec {
     pub purpose: String,
     /// Whom the citizen means to invite (shown in the consent until the peer names itself).
     pub name_hint: String,
+    /// An invite for another device of the owner (it then sees everything).
+    #[serde(default)]
+    pub device: bool,
+}
+
+/// What redeeming an invite produced.
+#[derive(Clone, Debug)]
+pub enum Redeemed {
+    /// A consent for another party.
+    Consent(Consent),
+    /// A certificate for another device of the owner.
+    Device(CertifiedDevice),
 }
 
 /// A stored invite.
@@ -272,6 +284,11 @@ impl Vault {
 
     /// Makes an invite; returns the one-time secret (shown once, in the ticket).
     pub fn create_invite(&mut self, spec: InviteSpec, ttl_secs: u64) -> Result<(Vec<u8>, Invite)> {
+        if spec.device && !self.holds_identity_key() {
+            return Err(VaultError::NotAllowed(
+                "add devices from your first device: only it holds your identity key".into(),
+            ));
+        }
         for d in &spec.documents {
             if self.header(d)?.owner != self.identity() {
                 return Err(VaultError::NotAllowed(format!("{d} is not yours to share")));
@@ -298,7 +315,7 @@ impl Vault {
 
     /// Uses an invite for the peer whose certificate is given: single use,
     /// not after it expires. Grants the consent it offers and remembers the peer.
-    pub fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Consent> {
+    pub fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed> {
         keys::verify_certificate(peer)?;
         let key = secret_key(secret);
         let w = self.store().begin()?;
@@ -332,6 +349,10 @@ impl Vault {
             t.insert(&key, json(&invite)?.as_slice())?;
         }
         w.commit()?;
+        if invite.spec.device {
+            let cert = self.certify_new_device(peer.certificate.device, &peer.certificate.device_name)?;
+            return Ok(Redeemed::Device(cert));
+        }
         self.add_device_certificate(peer)?;
         let name = if peer.certificate.identity_name.trim().is_empty() {
             invite.spec.name_hint.clone()
@@ -347,6 +368,7 @@ impl Vault {
             invite.spec.valid_until,
             &invite.spec.purpose,
         )
+        .map(Redeemed::Consent)
     }
 
     /// Every invite made, newest first.

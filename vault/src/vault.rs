@@ -349,11 +349,18 @@ impl Vault {
 
     fn create_document(&mut self, kind: DocKind) -> Result<String> {
         let id = kind.doc_id(&self.identity());
+        self.create_document_with(kind, id, vec![])
+    }
+
+    fn create_document_with(&mut self, kind: DocKind, id: String, writers: Vec<PublicKey>) -> Result<String> {
+        if self.docs.contains_key(&id) {
+            return Ok(id);
+        }
         let header = DocumentHeader {
             id: id.clone(),
             kind,
             owner: self.identity(),
-            writers: vec![],
+            writers,
             revoked: vec![],
             version: 1,
         };
@@ -375,6 +382,99 @@ impl Vault {
             },
         );
         Ok(id)
+    }
+
+    /// The id of the agreement document between this citizen and a provider.
+    pub fn agreement_doc_id(&self, provider: &PublicKey) -> String {
+        format!("{}/agreement/{provider}", self.identity())
+    }
+
+    /// Opens (or returns) the agreement document shared by this citizen and
+    /// one provider; the provider may write to it, no other provider sees it.
+    pub fn open_agreement_doc(&mut self, provider: PublicKey) -> Result<String> {
+        keys::checked_key(&provider)?;
+        let id = self.agreement_doc_id(&provider);
+        self.create_document_with(DocKind::Agreement, id, vec![provider])
+    }
+
+    /// Creates a vault for a second device of an existing identity. It holds
+    /// a fresh device key and a provisional self-signed certificate until it
+    /// joins with a device ticket from the identity's first device.
+    pub fn create_unlinked(dir: &Path, device_name: &str) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|source| VaultError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let store = Store::create(&dir.join(DB_FILE))?;
+        let device = SecretKey::generate()?;
+        let cert = keys::certify_device(
+            &device,
+            "",
+            Role::Citizen,
+            device.public(),
+            device_name.trim(),
+            keys::now(),
+        );
+        let cert_json = json(&cert)?;
+        let w = store.begin()?;
+        {
+            let mut meta = w.open_table(store::META)?;
+            meta.insert("device_secret", device.to_bytes().as_slice())?;
+            meta.insert("device_cert", cert_json.as_slice())?;
+            meta.insert("unlinked", [1u8].as_slice())?;
+        }
+        w.commit()?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            store,
+            identity: None,
+            devices: HashMap::from([(device.public(), cert.clone())]),
+            device,
+            cert,
+            docs: BTreeMap::new(),
+        })
+    }
+
+    /// Whether this device still waits for a certificate from its identity.
+    pub fn is_unlinked(&self) -> bool {
+        self.cert.certificate.identity == self.cert.certificate.device && self.identity.is_none()
+    }
+
+    /// Issues a certificate for another device of this identity (needs the identity key).
+    pub fn certify_new_device(&mut self, device: PublicKey, device_name: &str) -> Result<CertifiedDevice> {
+        keys::checked_key(&device)?;
+        let identity = self.identity.as_ref().ok_or_else(|| {
+            VaultError::NotAllowed("only the first device, which holds the identity key, can add devices".into())
+        })?;
+        let cert = keys::certify_device(identity, self.name(), self.role(), device, device_name, keys::now());
+        self.add_device_certificate(&cert)?;
+        Ok(cert)
+    }
+
+    /// Takes the certificate the identity issued for this device.
+    pub fn adopt_certificate(&mut self, cert: CertifiedDevice) -> Result<()> {
+        keys::verify_certificate(&cert)?;
+        if cert.certificate.device != self.device.public() {
+            return Err(VaultError::NotAllowed("that certificate is for another device".into()));
+        }
+        if !self.is_unlinked() {
+            return Err(VaultError::NotAllowed(
+                "this device already belongs to an identity".into(),
+            ));
+        }
+        let cert_json = json(&cert)?;
+        let w = self.store.begin()?;
+        {
+            let mut meta = w.open_table(store::META)?;
+            meta.insert("device_cert", cert_json.as_slice())?;
+            meta.remove("unlinked")?;
+            let mut devs = w.open_table(store::DEVICES)?;
+            devs.insert(cert.certificate.device.as_bytes(), cert_json.as_slice())?;
+        }
+        w.commit()?;
+        self.devices.insert(cert.certificate.device, cert.clone());
+        self.cert = cert;
+        Ok(())
     }
 
     /// The owner's identity key.
@@ -491,6 +591,28 @@ impl Vault {
         let s = signed.clone();
         self.commit_local(doc_id, R::KIND, move |doc| doc.put(id, &s))?;
         Ok(signed)
+    }
+
+    /// Signs and writes many records, one change each, in one transaction
+    /// (imports, demo data, benchmarks).
+    pub fn put_records<R: Record>(&mut self, doc_id: &str, records: Vec<(String, R)>) -> Result<usize> {
+        let n = records.len();
+        let signed: Vec<(String, Signed<R>)> = records
+            .into_iter()
+            .map(|(id, r)| (id, keys::sign_record(r, &self.device, &self.cert, keys::now())))
+            .collect();
+        self.commit_local(doc_id, R::KIND, move |doc| {
+            for (id, s) in &signed {
+                doc.put(id, s)?;
+                doc.am.commit_with(
+                    automerge::transaction::CommitOptions::default()
+                        .with_message(R::KIND.to_string())
+                        .with_time(keys::now() as i64),
+                );
+            }
+            Ok(())
+        })?;
+        Ok(n)
     }
 
     /// Runs `edit` on a document, commits, signs and persists the change in
