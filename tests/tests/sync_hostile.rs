@@ -1,0 +1,147 @@
+//! A hostile peer on a raw connection: oversized and malformed frames, a
+//! forged change, a change from a key that may not write. Each gets an error
+//! code and a closed connection; the vault is unchanged; honest peers are
+//! still served.
+
+use automerge::{ActorId, AutoCommit, Change, transaction::Transactable};
+use inwonercloud_schemas::{Access, DocKind, Goal, GoalStatus, LifeDomain, Role};
+use inwonercloud_sync::Node;
+use inwonercloud_sync::wire::{ALPN, ChangesHead, Code, Frame, Hello, MAX_FRAME, Offer, PROTOCOL_VERSION};
+use inwonercloud_tests::{invite, node, vault};
+use inwonercloud_vault::keys::sign_record;
+use inwonercloud_vault::{SignedChange, Vault};
+use iroh::endpoint::{RecvStream, SendStream, presets};
+use tokio::io::AsyncReadExt;
+
+struct Raw {
+    _ep: iroh::Endpoint,
+    send: SendStream,
+    recv: RecvStream,
+}
+
+async fn read_frame(recv: &mut RecvStream) -> Option<Frame> {
+    let mut len = [0u8; 4];
+    recv.read_exact(&mut len).await.ok()?;
+    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+    recv.read_exact(&mut body).await.ok()?;
+    Frame::decode(&body).ok()
+}
+
+/// Dials `target` as `who` and completes the handshake.
+async fn connect(target: &Node, who: &Vault) -> Raw {
+    let sk = iroh::SecretKey::from_bytes(&who.device_key().to_bytes());
+    let ep = iroh::Endpoint::builder(presets::Minimal)
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .secret_key(sk)
+        .bind()
+        .await
+        .unwrap();
+    let conn = ep.connect(target.endpoint_addr(), ALPN).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    let hello = Frame::Hello(Hello {
+        version: PROTOCOL_VERSION,
+        device: who.device_certificate().clone(),
+        ticket_secret: None,
+    });
+    send.write_all(&hello.encode()).await.unwrap();
+    assert!(matches!(read_frame(&mut recv).await, Some(Frame::Welcome(_))));
+    Raw { _ep: ep, send, recv }
+}
+
+/// Reads until the node's error frame and returns its code.
+async fn error_code(raw: &mut Raw) -> Option<Code> {
+    while let Some(f) = read_frame(&mut raw.recv).await {
+        if let Frame::Error(e) = f {
+            return Code::from_u32(e.code);
+        }
+    }
+    None
+}
+
+/// A change to the plan made and signed by `by`, on top of `base`; `forge` spoils its signature.
+fn goal_change(by: &Vault, plan: &str, base: &[SignedChange], forge: bool) -> SignedChange {
+    let mut am = AutoCommit::new().with_actor(ActorId::from(by.device_key().public().0));
+    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap())).unwrap();
+    let before = am.get_heads();
+    let goal = Goal {
+        id: "evil".into(),
+        domain: LifeDomain::Wonen,
+        text: "opname in een instelling".into(),
+        target_date: None,
+        status: GoalStatus::Actief,
+    };
+    let signed = sign_record(goal, by.device_key(), by.device_certificate(), 1);
+    am.put(automerge::ROOT, "goal/evil", serde_json::to_string(&signed).unwrap()).unwrap();
+    am.commit();
+    let mut c = am.get_changes(&before).pop().unwrap();
+    let mut sc = SignedChange::sign(plan, &mut c, by.device_key());
+    if forge {
+        sc.signature.0[0] ^= 1;
+    }
+    sc
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "zelfstandig wonen", None).unwrap());
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write)).await.unwrap();
+    let header = anna.with_vault(|v| v.signed_header(&plan).unwrap());
+    let base = anna.with_vault(|v| v.signed_changes(&plan).unwrap());
+    let count = || anna.with_vault(|v| v.change_count(&plan).unwrap());
+    let before = count();
+
+    // 1. A frame over the size limit.
+    let mut raw = connect(&anna, &mallory).await;
+    raw.send.write_all(&((MAX_FRAME as u32) + 1).to_be_bytes()).await.unwrap();
+    assert_eq!(error_code(&mut raw).await, Some(Code::TooLarge));
+
+    // 2. A malformed frame.
+    let mut raw = connect(&anna, &mallory).await;
+    raw.send.write_all(&[0, 0, 0, 3, 99, 1, 2]).await.unwrap();
+    assert_eq!(error_code(&mut raw).await, Some(Code::Protocol));
+
+    // 3 and 4. A forged change, and a well-signed change from a key that may
+    // not write: offered as an update to a document Anna holds.
+    for forge in [true, false] {
+        let mut raw = connect(&anna, &mallory).await;
+        let offer = Frame::Offer(Offer {
+            docs: vec![header.clone()],
+            withdrawn: vec![],
+        });
+        raw.send.write_all(&offer.encode()).await.unwrap();
+        // Wait for Anna's want, then answer it with the bad change.
+        loop {
+            match read_frame(&mut raw.recv).await {
+                Some(Frame::Want(w)) if w.doc == plan => break,
+                Some(_) => continue,
+                None => panic!("no want"),
+            }
+        }
+        let bad = goal_change(&mallory, &plan, &base, forge);
+        let head = ChangesHead {
+            doc: plan.clone(),
+            certs: vec![mallory.device_certificate().clone()],
+            last: true,
+        };
+        raw.send.write_all(&Frame::Changes(head, vec![bad]).encode()).await.unwrap();
+        assert_eq!(error_code(&mut raw).await, Some(Code::RefusedChange), "forge = {forge}");
+    }
+
+    // Nothing was applied, every refusal was logged, and Bert is still served.
+    assert_eq!(count(), before);
+    assert_eq!(anna.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    let rejections = anna.with_vault(|v| v.rejections().unwrap());
+    assert!(rejections.iter().any(|r| r.from == "Mallory" && r.why.contains("may not write")));
+    assert!(rejections.iter().any(|r| r.from == "Mallory" && r.why.contains("signature")));
+    bert.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "van Bert", None).unwrap());
+    let report = bert.sync_once(anna.endpoint_addr()).await.unwrap();
+    assert_eq!(report.sent_changes, 1);
+    assert_eq!(count(), before + 1);
+}
