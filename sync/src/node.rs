@@ -290,6 +290,7 @@ impl Node {
             valid_until: invite.spec.valid_until,
             expires_at: invite.expires_at,
             secret: hex::encode(secret),
+            device: invite.spec.device,
         })
     }
 
@@ -384,6 +385,26 @@ impl Node {
             }
         }
         Some(addr)
+    }
+
+    /// A receiver of "these documents changed" notices (local writes, imports).
+    pub fn subscribe(&self) -> broadcast::Receiver<Vec<String>> {
+        let (tx, rx) = broadcast::channel(64);
+        let mut events = self.inner.events.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(Event::Changed(d)) => {
+                        if tx.send(d).is_err() {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        rx
     }
 
     /// Status of every peer seen since the node started.

@@ -36,6 +36,9 @@ pub struct Ticket {
     pub expires_at: u64,
     /// The one-time secret (hex).
     pub secret: String,
+    /// A ticket for another device of the inviter (not for another person).
+    #[serde(default)]
+    pub device: bool,
 }
 
 /// Why a ticket string could not be read.
@@ -97,6 +100,7 @@ mod tests {
             valid_until: None,
             expires_at: 10,
             secret: "00112233445566778899aabbccddeeff".into(),
+            device: false,
         };
         let s = t.to_string();
         assert!(s.starts_with(PREFIX));

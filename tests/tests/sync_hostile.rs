@@ -63,7 +63,8 @@ async fn error_code(raw: &mut Raw) -> Option<Code> {
 /// A change to the plan made and signed by `by`, on top of `base`; `forge` spoils its signature.
 fn goal_change(by: &Vault, plan: &str, base: &[SignedChange], forge: bool) -> SignedChange {
     let mut am = AutoCommit::new().with_actor(ActorId::from(by.device_key().public().0));
-    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap())).unwrap();
+    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
+        .unwrap();
     let before = am.get_heads();
     let goal = Goal {
         id: "evil".into(),
@@ -73,7 +74,8 @@ fn goal_change(by: &Vault, plan: &str, base: &[SignedChange], forge: bool) -> Si
         status: GoalStatus::Actief,
     };
     let signed = sign_record(goal, by.device_key(), by.device_certificate(), 1);
-    am.put(automerge::ROOT, "goal/evil", serde_json::to_string(&signed).unwrap()).unwrap();
+    am.put(automerge::ROOT, "goal/evil", serde_json::to_string(&signed).unwrap())
+        .unwrap();
     am.commit();
     let mut c = am.get_changes(&before).pop().unwrap();
     let mut sc = SignedChange::sign(plan, &mut c, by.device_key());
@@ -91,7 +93,9 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
     let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
     let plan = anna.with_vault(|v| v.plan_doc());
     anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "zelfstandig wonen", None).unwrap());
-    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write)).await.unwrap();
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write))
+        .await
+        .unwrap();
     let header = anna.with_vault(|v| v.signed_header(&plan).unwrap());
     let base = anna.with_vault(|v| v.signed_changes(&plan).unwrap());
     let count = || anna.with_vault(|v| v.change_count(&plan).unwrap());
@@ -99,7 +103,10 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
 
     // 1. A frame over the size limit.
     let mut raw = connect(&anna, &mallory).await;
-    raw.send.write_all(&((MAX_FRAME as u32) + 1).to_be_bytes()).await.unwrap();
+    raw.send
+        .write_all(&((MAX_FRAME as u32) + 1).to_be_bytes())
+        .await
+        .unwrap();
     assert_eq!(error_code(&mut raw).await, Some(Code::TooLarge));
 
     // 2. A malformed frame.
@@ -130,7 +137,10 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
             certs: vec![mallory.device_certificate().clone()],
             last: true,
         };
-        raw.send.write_all(&Frame::Changes(head, vec![bad]).encode()).await.unwrap();
+        raw.send
+            .write_all(&Frame::Changes(head, vec![bad]).encode())
+            .await
+            .unwrap();
         assert_eq!(error_code(&mut raw).await, Some(Code::RefusedChange), "forge = {forge}");
     }
 
@@ -138,8 +148,16 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
     assert_eq!(count(), before);
     assert_eq!(anna.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
     let rejections = anna.with_vault(|v| v.rejections().unwrap());
-    assert!(rejections.iter().any(|r| r.from == "Mallory" && r.why.contains("may not write")));
-    assert!(rejections.iter().any(|r| r.from == "Mallory" && r.why.contains("signature")));
+    assert!(
+        rejections
+            .iter()
+            .any(|r| r.from == "Mallory" && r.why.contains("may not write"))
+    );
+    assert!(
+        rejections
+            .iter()
+            .any(|r| r.from == "Mallory" && r.why.contains("signature"))
+    );
     bert.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "van Bert", None).unwrap());
     let report = bert.sync_once(anna.endpoint_addr()).await.unwrap();
     assert_eq!(report.sent_changes, 1);

@@ -430,6 +430,60 @@ impl Vault {
             .collect())
     }
 
+    /// The document of `kind` to work on: the owner's own; or, for someone
+    /// who works on other people's documents (a counselor), the one whose
+    /// owner matches `of` (a name or identity prefix), or the only one held.
+    pub fn pick_doc(&self, kind: DocKind, of: Option<&str>) -> Result<String> {
+        let held: Vec<(String, PublicKey)> = self
+            .document_ids()
+            .into_iter()
+            .filter_map(|id| self.header(&id).ok().filter(|h| h.kind == kind).map(|h| (id, h.owner)))
+            .collect();
+        let peers = self.peers()?;
+        let name_of = |k: &PublicKey| {
+            if k == &self.identity() {
+                self.name().to_string()
+            } else {
+                peers
+                    .iter()
+                    .find(|p| &p.identity == k)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| k.short())
+            }
+        };
+        if let Some(of) = of {
+            let low = of.to_lowercase();
+            let found: Vec<&(String, PublicKey)> = held
+                .iter()
+                .filter(|(_, o)| o.to_string().starts_with(&low) || name_of(o).to_lowercase().contains(&low))
+                .collect();
+            return match found.as_slice() {
+                [one] => Ok(one.0.clone()),
+                [] => Err(VaultError::UnknownDocument(format!("{} of '{of}'", kind.code()))),
+                _ => Err(VaultError::Input(SchemaError::Invalid(format!(
+                    "'{of}' matches more than one {}: use the identity",
+                    kind.code()
+                )))),
+            };
+        }
+        let own = self.doc_id(kind);
+        if self.docs_map().contains_key(&own) {
+            return Ok(own);
+        }
+        match held.as_slice() {
+            [one] => Ok(one.0.clone()),
+            [] => Err(VaultError::UnknownDocument(format!(
+                "no {} here yet: join with an invite from its owner",
+                kind.code()
+            ))),
+            many => Err(VaultError::Input(SchemaError::Invalid(format!(
+                "you hold the {} of {}: choose one with --of NAME",
+                kind.code(),
+                many.iter().map(|(_, o)| name_of(o)).collect::<Vec<_>>().join(", ")
+            )))),
+        }
+    }
+
     /// A document id by kind name for this owner (`plan`, `budget`, …) or as given.
     pub fn resolve_doc(&self, name: &str) -> Result<String> {
         if self.docs_map().contains_key(name) {

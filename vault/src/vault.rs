@@ -535,6 +535,25 @@ impl Vault {
         Ok(&self.doc(doc)?.header.record)
     }
 
+    /// A user setting (for example the addresses `serve` listens on).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .store
+            .meta(&format!("setting:{key}"))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
+    }
+
+    /// Stores a user setting.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let w = self.store.begin()?;
+        {
+            let mut t = w.open_table(store::META)?;
+            t.insert(format!("setting:{key}").as_str(), value.as_bytes())?;
+        }
+        w.commit()?;
+        Ok(())
+    }
+
     /// Per document: change rows held and header version; comparing two of
     /// these tells which documents changed in between.
     pub fn doc_states(&self) -> BTreeMap<String, (u64, u64)> {

@@ -66,7 +66,7 @@ pub struct TopupArgs {
 }
 
 pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
-    let doc = v.budget_doc();
+    let doc = v.pick_doc(inwonercloud_schemas::DocKind::Budget, out.of.as_deref())?;
     match c {
         BudgetCmd::Show => {
             let b = v.budget(&doc)?;
@@ -169,7 +169,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
 }
 
 pub fn topup(out: &Out, v: &mut Vault, a: TopupArgs) -> Result<()> {
-    let doc = v.budget_doc();
+    let doc = v.pick_doc(inwonercloud_schemas::DocKind::Budget, out.of.as_deref())?;
     let e = v.top_up(&doc, &a.account, a.amount, a.date.unwrap_or_else(Date::today), &a.note)?;
     out.emit(&e, || {
         out.say(

@@ -4,6 +4,7 @@
 //! and `--json` (machine-readable output on stdout).
 
 mod budget;
+mod net;
 mod output;
 mod plan;
 mod vault;
@@ -27,6 +28,9 @@ pub struct Args {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Work on the plan or budget of this person (name or identity), e.g. as their counselor.
+    #[arg(long, global = true)]
+    pub of: Option<String>,
     /// Language of messages: nl (default) or en.
     #[arg(long, global = true, default_value = "nl", value_parser = parse_lang)]
     pub lang: Lang,
@@ -71,6 +75,22 @@ pub enum Command {
     Schema(vault::SchemaArgs),
     /// List changes refused because of a bad signature or missing right.
     Rejections,
+    /// Run a node: be reachable for the people you share with (until Ctrl-C).
+    Serve(net::ServeArgs),
+    /// Make a one-time invite ticket for someone (or for another device of yours).
+    Invite(net::InviteArgs),
+    /// Join with an invite ticket and receive what is shared.
+    Join(net::JoinArgs),
+    /// Exchange changes with known peers (once, or --live).
+    Sync(net::SyncArgs),
+    /// The people and organisations you are connected with.
+    Peers,
+    /// What you share with whom.
+    Consents,
+    /// Stop sharing with someone (what was shared cannot be called back).
+    Revoke(net::RevokeArgs),
+    /// Who received or sent what, when.
+    AccessLog,
 }
 
 /// Runs a parsed command line.
@@ -78,6 +98,7 @@ pub fn run(args: Args) -> Result<()> {
     let out = Out {
         json: args.json,
         lang: args.lang,
+        of: args.of.clone(),
     };
     let Some(command) = args.command else {
         return no_command(&out, args.vault);
@@ -95,6 +116,14 @@ pub fn run(args: Args) -> Result<()> {
         Command::VerifyExport(a) => vault::verify_export(&out, a),
         Command::Schema(a) => vault::schema(&out, a),
         Command::Rejections => vault::rejections(&out, &open(&dir)?),
+        Command::Serve(a) => net::serve(&out, &dir, a),
+        Command::Invite(a) => net::invite(&out, &mut open(&dir)?, a),
+        Command::Join(a) => net::join(&out, &dir, a),
+        Command::Sync(a) => net::sync(&out, &dir, a),
+        Command::Peers => net::peers(&out, &open(&dir)?),
+        Command::Consents => net::consents(&out, &open(&dir)?),
+        Command::Revoke(a) => net::revoke(&out, &mut open(&dir)?, a),
+        Command::AccessLog => net::access_log(&out, &open(&dir)?),
     }
 }
 

@@ -4,12 +4,14 @@ use inwonercloud_schemas::Lang;
 use serde::Serialize;
 
 /// How to print.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Out {
     /// JSON on stdout.
     pub json: bool,
     /// Language of human text.
     pub lang: Lang,
+    /// Whose plan or budget to work on (`--of`).
+    pub of: Option<String>,
 }
 
 impl Out {

@@ -109,7 +109,7 @@ pub enum PlanCmd {
 }
 
 pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
-    let doc = v.plan_doc();
+    let doc = v.pick_doc(inwonercloud_schemas::DocKind::Plan, out.of.as_deref())?;
     match c {
         PlanCmd::Show { at } => {
             let view = if at.is_empty() {

@@ -1,0 +1,495 @@
+//! Network commands: serve, invite, join, sync, peers, consents, revoke, access-log.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use inwonercloud_schemas::{Access, Date, PublicKey, Role};
+use inwonercloud_sync::{Node, NodeConfig, Ticket, parse_addr, ticket_addr};
+use inwonercloud_vault::Vault;
+use inwonercloud_vault::consent::InviteSpec;
+use inwonercloud_vault::vault::DB_FILE;
+
+use super::Out;
+
+/// Port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 47470;
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")
+}
+
+fn config(bind: SocketAddr, relay: Option<&str>) -> Result<NodeConfig> {
+    let relay = relay
+        .map(|r| r.parse().with_context(|| format!("'{r}' is not a relay URL")))
+        .transpose()?;
+    Ok(NodeConfig {
+        bind,
+        relay,
+        ..NodeConfig::default()
+    })
+}
+
+fn short_doc(doc: &str) -> String {
+    match doc.split_once('/') {
+        Some((owner, rest)) => format!(
+            "{}…/{}",
+            &owner[..8.min(owner.len())],
+            rest.split('/').next().unwrap_or(rest)
+        ),
+        None => doc.to_string(),
+    }
+}
+
+/// Arguments of `serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
+    pub bind: SocketAddr,
+    /// A relay URL for peers that cannot reach you directly (for example your municipality's).
+    #[arg(long)]
+    pub relay: Option<String>,
+    /// Stay connected to these peers too (ENDPOINT_ID@IP:PORT).
+    #[arg(long)]
+    pub peer: Vec<String>,
+}
+
+pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
+    let vault = Vault::open(dir)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::spawn(vault, config(a.bind, a.relay.as_deref())?)
+            .await
+            .with_context(|| format!("cannot listen on {} (is another `serve` running? use --bind)", a.bind))?;
+        let addrs: Vec<String> = node.addrs().iter().map(|s| s.to_string()).collect();
+        node.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")))?;
+        if let Some(r) = &a.relay {
+            node.with_vault(|v| v.set_setting("relay", r))?;
+        }
+        let who = node.with_vault(|v| v.whoami());
+        let connect = format!("{}@{}", node.id(), addrs.join(","));
+        out.emit(&serde_json::json!({"identity": who.identity, "endpoint": node.id(), "addrs": addrs, "connect": connect}), || {
+            println!(
+                "{}",
+                out.t(
+                    &format!("{} is bereikbaar.\nAdres: {connect}\nMaak een uitnodiging in een ander venster: inwonercloud invite --role begeleider --docs plan --write\nStoppen: Ctrl-C", who.name),
+                    &format!("{} is reachable.\nAddress: {connect}\nMake an invite in another terminal: inwonercloud invite --role counselor --docs plan --write\nStop: Ctrl-C", who.name),
+                )
+            )
+        })?;
+        for p in &a.peer {
+            node.keep_connected(parse_addr(p)?);
+        }
+        let mut changes = node.subscribe();
+        let mut status: BTreeMap<PublicKey, bool> = BTreeMap::new();
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                d = changes.recv() => {
+                    if let Ok(docs) = d && !out.json {
+                        let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
+                        println!("{} {}", out.t("bijgewerkt:", "updated:"), names.join(", "));
+                    }
+                }
+                _ = tick.tick() => {
+                    for (peer, s) in node.peer_status() {
+                        if status.insert(peer, s.online) != Some(s.online) && !out.json {
+                            if s.online {
+                                println!("{} {}", out.t("verbonden met", "connected to"), s.name);
+                            } else {
+                                println!("{} {}{}", out.t("verbinding verbroken met", "disconnected from"), s.name,
+                                    s.last_error.map(|e| format!(" ({e})")).unwrap_or_default());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        node.shutdown().await;
+        Ok(())
+    })
+}
+
+fn role(s: &str) -> Result<Role, String> {
+    Role::parse(s).map_err(|e| e.to_string())
+}
+fn date(s: &str) -> Result<Date, String> {
+    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+}
+
+/// Arguments of `invite`.
+#[derive(Args, Debug)]
+pub struct InviteArgs {
+    /// Role of whom you invite: begeleider, familie, zorgaanbieder, gemeente.
+    #[arg(long, value_parser = role, required_unless_present = "device")]
+    pub role: Option<Role>,
+    /// Documents to share, comma-separated: plan, budget, journal, profile, or document ids.
+    #[arg(long, value_delimiter = ',', required_unless_present = "device")]
+    pub docs: Vec<String>,
+    /// Let them write (co-edit) too; otherwise they may only read.
+    #[arg(long)]
+    pub write: bool,
+    /// Last day the consent is valid.
+    #[arg(long, value_parser = date)]
+    pub until: Option<Date>,
+    /// Why you share, in words.
+    #[arg(long, default_value = "")]
+    pub purpose: String,
+    /// An invite for another device of yours (it will see and write everything).
+    #[arg(long)]
+    pub device: bool,
+    /// Hours the ticket stays usable.
+    #[arg(long, default_value_t = 168)]
+    pub hours: u64,
+}
+
+pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
+    let addrs = v.setting("serve_addrs")?.unwrap_or_default();
+    if addrs.is_empty() {
+        bail!(
+            "{}",
+            out.t(
+                "start eerst `inwonercloud serve` in een ander venster: de uitnodiging moet zeggen waar u bereikbaar bent",
+                "start `inwonercloud serve` in another terminal first: the invite must say where you can be reached"
+            )
+        );
+    }
+    let documents = if a.device {
+        vec![]
+    } else {
+        a.docs.iter().map(|d| v.resolve_doc(d)).collect::<Result<Vec<_>, _>>()?
+    };
+    let spec = InviteSpec {
+        role: if a.device {
+            v.role()
+        } else {
+            a.role.unwrap_or(Role::Family)
+        },
+        documents,
+        access: if a.write || a.device {
+            Access::Write
+        } else {
+            Access::Read
+        },
+        valid_until: a.until,
+        purpose: a.purpose,
+        name_hint: String::new(),
+        device: a.device,
+    };
+    let (secret, invite) = v.create_invite(spec, a.hours * 3600)?;
+    let who = v.whoami();
+    let ticket = Ticket {
+        endpoint: who.device,
+        addrs: addrs.split(',').map(str::to_string).collect(),
+        relay: v.setting("relay")?,
+        inviter: who.identity,
+        inviter_name: who.name,
+        role: invite.spec.role,
+        documents: invite.spec.documents,
+        access: invite.spec.access,
+        valid_until: invite.spec.valid_until,
+        expires_at: invite.expires_at,
+        secret: hex_encode(&secret),
+        device: invite.spec.device,
+    };
+    let text = ticket.to_string();
+    out.emit(
+        &serde_json::json!({"ticket": text, "expires": Date::from_unix(invite.expires_at)}),
+        || {
+            println!(
+                "{}\n\n{text}\n",
+                out.t(
+                    "Geef deze uitnodiging aan de ander (eenmalig te gebruiken):",
+                    "Give this invite to the other person (it works once):"
+                )
+            );
+            println!(
+                "{} inwonercloud join <{}>",
+                out.t("Die voert uit:", "They run:"),
+                out.t("uitnodiging", "ticket")
+            );
+        },
+    )
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Arguments of `join`.
+#[derive(Args, Debug)]
+pub struct JoinArgs {
+    /// The invite ticket (starts with inwonercloud1).
+    pub ticket: String,
+    /// This device's name (for a device ticket on a new device).
+    #[arg(long, default_value = "telefoon")]
+    pub device_name: String,
+}
+
+pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
+    let ticket: Ticket = a.ticket.parse()?;
+    let vault = if dir.join(DB_FILE).exists() {
+        Vault::open(dir)?
+    } else if ticket.device {
+        Vault::create_unlinked(dir, &a.device_name)?
+    } else {
+        bail!(
+            "{}",
+            out.t(
+                "maak eerst uw eigen kluis: inwonercloud init --name \"Uw naam\" --role begeleider",
+                "create your own vault first: inwonercloud init --name \"Your name\" --role counselor"
+            )
+        );
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), None)?).await?;
+        let report = node.join(&ticket).await?;
+        node.shutdown().await;
+        out.emit(&report, || {
+            println!(
+                "{}",
+                out.t(
+                    &format!(
+                        "Verbonden met {}. Ontvangen: {} wijzigingen in {} documenten; verstuurd: {}.",
+                        report.peer_name,
+                        report.received_changes,
+                        report.docs_received.len(),
+                        report.sent_changes
+                    ),
+                    &format!(
+                        "Connected to {}. Received {} changes in {} documents; sent {}.",
+                        report.peer_name,
+                        report.received_changes,
+                        report.docs_received.len(),
+                        report.sent_changes
+                    ),
+                )
+            );
+            let _ = ticket_addr(&ticket);
+        })
+    })
+}
+
+/// Arguments of `sync`.
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// A known peer's name or identity (prefix), or ENDPOINT_ID@IP:PORT; default: every known peer.
+    pub peer: Option<String>,
+    /// Stay connected and exchange changes as they are made (until Ctrl-C).
+    #[arg(long)]
+    pub live: bool,
+}
+
+pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
+    let vault = Vault::open(dir)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), None)?).await?;
+        let peers = node.with_vault(|v| v.peers())?;
+        let mut targets = vec![];
+        match &a.peer {
+            Some(p) if p.contains('@') => targets.push((p.clone(), parse_addr(p)?)),
+            Some(p) => {
+                let low = p.to_lowercase();
+                for info in peers
+                    .iter()
+                    .filter(|i| i.name.to_lowercase().contains(&low) || i.identity.to_string().starts_with(&low))
+                {
+                    if let Some(addr) = node.peer_addr(&info.identity) {
+                        targets.push((info.name.clone(), addr));
+                    }
+                }
+                if targets.is_empty() {
+                    bail!(
+                        "{} '{p}'",
+                        out.t(
+                            "geen bekende partij met adres heet",
+                            "no known peer with an address matches"
+                        )
+                    );
+                }
+            }
+            None => {
+                for info in peers.iter().filter(|i| !i.addrs.is_empty()) {
+                    if let Some(addr) = node.peer_addr(&info.identity) {
+                        targets.push((info.name.clone(), addr));
+                    }
+                }
+            }
+        }
+        if targets.is_empty() {
+            out.say(
+                "Geen partijen met een bekend adres. Gebruik: inwonercloud sync ID@IP:POORT",
+                "No peers with a known address. Use: inwonercloud sync ID@IP:PORT",
+            );
+            return Ok(());
+        }
+        if a.live {
+            for (_, addr) in &targets {
+                node.keep_connected(addr.clone());
+            }
+            out.say("Live verbonden; stoppen met Ctrl-C.", "Live; stop with Ctrl-C.");
+            let mut changes = node.subscribe();
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => break,
+                    d = changes.recv() => {
+                        if let Ok(docs) = d && !out.json {
+                            let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
+                            println!("{} {}", out.t("bijgewerkt:", "updated:"), names.join(", "));
+                        }
+                    }
+                }
+            }
+            node.shutdown().await;
+            return Ok(());
+        }
+        let mut reports = vec![];
+        let mut failed = 0;
+        for (name, addr) in targets {
+            match node.sync_once(addr).await {
+                Ok(r) => {
+                    if !out.json {
+                        println!(
+                            "{name}: {} {}, {} {} ({} bytes)",
+                            out.t("ontvangen", "received"),
+                            r.received_changes,
+                            out.t("verstuurd", "sent"),
+                            r.sent_changes,
+                            r.bytes_sent + r.bytes_received
+                        );
+                    }
+                    reports.push(serde_json::to_value(&r)?);
+                }
+                Err(e) => {
+                    failed += 1;
+                    if !out.json {
+                        println!("{name}: {} {e}", out.t("mislukt:", "failed:"));
+                    }
+                    reports.push(serde_json::json!({"peer_name": name, "error": e.to_string()}));
+                }
+            }
+        }
+        node.shutdown().await;
+        if out.json {
+            println!("{}", serde_json::to_string_pretty(&reports)?);
+        }
+        if failed > 0 {
+            bail!("{failed} {}", out.t("synchronisaties mislukt", "syncs failed"));
+        }
+        Ok(())
+    })
+}
+
+pub fn peers(out: &Out, v: &Vault) -> Result<()> {
+    let p = v.peers()?;
+    out.emit(&p, || {
+        if p.is_empty() {
+            out.say("Nog geen bekende partijen.", "No known peers yet.");
+        }
+        for i in &p {
+            println!(
+                "{:<24} {:<14} {}  {}  {}",
+                i.name,
+                i.role.label(out.lang),
+                i.identity.short(),
+                i.addrs.join(","),
+                Date::from_unix(i.last_seen)
+            );
+        }
+    })
+}
+
+pub fn consents(out: &Out, v: &Vault) -> Result<()> {
+    let c = v.consents()?;
+    out.emit(&c, || {
+        if c.is_empty() {
+            out.say("U deelt nog niets.", "You share nothing yet.");
+        }
+        for x in &c {
+            let r = &x.consent.record;
+            let docs: Vec<String> = r.documents.iter().map(|d| short_doc(d)).collect();
+            let state = if x.revocation.is_some() {
+                out.t("INGETROKKEN", "REVOKED")
+            } else if x.active {
+                out.t("actief", "active")
+            } else {
+                out.t("verlopen", "expired")
+            };
+            println!(
+                "{}  {:<20} {:<12} {:<6} {:<10} {}  [{}]",
+                r.id,
+                r.grantee_name,
+                r.role.label(out.lang),
+                if r.access == Access::Write {
+                    out.t("schrijf", "write")
+                } else {
+                    out.t("lees", "read")
+                },
+                state,
+                docs.join(","),
+                r.purpose
+            );
+        }
+        println!(
+            "\n{}",
+            out.t(
+                "Let op: intrekken stopt het delen vanaf nu; wat al gedeeld is, kan niet worden teruggehaald.",
+                "Note: revoking stops sharing from now on; what was shared before cannot be called back."
+            )
+        );
+    })
+}
+
+/// Arguments of `revoke`.
+#[derive(Args, Debug)]
+pub struct RevokeArgs {
+    /// Consent id (see `inwonercloud consents`).
+    pub id: String,
+    /// Why.
+    #[arg(long, default_value = "")]
+    pub reason: String,
+}
+
+pub fn revoke(out: &Out, v: &mut Vault, a: RevokeArgs) -> Result<()> {
+    v.revoke_consent(&a.id, &a.reason)?;
+    out.emit(&serde_json::json!({"revoked": a.id}), || {
+        out.say(
+            "Ingetrokken. Vanaf nu wordt niets meer gedeeld en worden nieuwe wijzigingen van deze partij geweigerd. Wat al gedeeld is, kan niet worden teruggehaald.",
+            "Revoked. From now on nothing more is shared and new changes from this party are refused. What was shared before cannot be called back.",
+        )
+    })
+}
+
+pub fn access_log(out: &Out, v: &Vault) -> Result<()> {
+    let log = v.access_log()?;
+    out.emit(&log, || {
+        if log.is_empty() {
+            out.say("Nog niets gedeeld of ontvangen.", "Nothing shared or received yet.");
+        }
+        for l in &log {
+            println!(
+                "{}  {:<9} {:<20} {:<26} {} {}",
+                Date::from_unix(l.at),
+                match l.direction {
+                    inwonercloud_vault::consent::Direction::Sent => out.t("verstuurd", "sent"),
+                    inwonercloud_vault::consent::Direction::Received => out.t("ontvangen", "received"),
+                },
+                l.peer_name,
+                short_doc(&l.doc),
+                l.changes,
+                out.t("wijzigingen", "changes"),
+            );
+        }
+    })
+}
