@@ -11,7 +11,6 @@ use inwonercloud_tests::{invite, node, vault};
 use inwonercloud_vault::keys::sign_record;
 use inwonercloud_vault::{SignedChange, Vault};
 use iroh::endpoint::{RecvStream, SendStream, presets};
-use tokio::io::AsyncReadExt;
 
 struct Raw {
     _ep: iroh::Endpoint,
