@@ -1,16 +1,15 @@
 //! `inwonercloud`: the desktop app (no arguments) and the command line for
 //! headless nodes, scripts and tests (subcommands).
 
-mod cli;
-
 use std::process::ExitCode;
 
 use clap::Parser;
+use inwonercloud_app::cli;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
     match cli::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("fout: {e:#}");
             ExitCode::from(1)

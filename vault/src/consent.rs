@@ -10,6 +10,8 @@
 use inwonercloud_schemas::{
     Access, CertifiedDevice, Consent, Date, DocKind, DocumentHeader, PublicKey, Revocation, Role, SchemaError,
 };
+use std::collections::BTreeMap;
+
 use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -90,6 +92,29 @@ pub struct PeerInfo {
     pub addrs: Vec<String>,
     /// Unix seconds of the last successful session.
     pub last_seen: u64,
+}
+
+/// Someone whose documents this vault holds.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Holder {
+    /// Their identity.
+    pub identity: PublicKey,
+    /// Their name, as far as known.
+    pub name: String,
+    /// Their role, when known.
+    pub role: Option<Role>,
+    /// The documents held, by kind.
+    pub documents: Vec<(DocKind, String)>,
+}
+
+impl Holder {
+    /// The held document of `kind`, if any.
+    pub fn doc(&self, kind: DocKind) -> Option<&str> {
+        self.documents
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, id)| id.as_str())
+    }
 }
 
 /// Direction of an access-log line.
@@ -430,6 +455,47 @@ impl Vault {
             .collect())
     }
 
+    /// The name of an identity: ours, a known peer's, or a short key.
+    pub fn display_name(&self, identity: &PublicKey) -> String {
+        let peers = self.peers().unwrap_or_default();
+        self.name_among(&peers, identity)
+    }
+
+    fn name_among(&self, peers: &[PeerInfo], k: &PublicKey) -> String {
+        if k == &self.identity() {
+            self.name().to_string()
+        } else {
+            peers
+                .iter()
+                .find(|p| &p.identity == k)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| k.short())
+        }
+    }
+
+    /// The people whose documents this vault holds (for a counselor: the
+    /// citizens who share with them), with those documents by kind.
+    pub fn holders(&self) -> Result<Vec<Holder>> {
+        let peers = self.peers()?;
+        let mut by_owner: BTreeMap<PublicKey, Vec<(DocKind, String)>> = BTreeMap::new();
+        for id in self.document_ids() {
+            if let Ok(h) = self.header(&id)
+                && h.owner != self.identity()
+            {
+                by_owner.entry(h.owner).or_default().push((h.kind, id));
+            }
+        }
+        Ok(by_owner
+            .into_iter()
+            .map(|(identity, documents)| Holder {
+                name: self.name_among(&peers, &identity),
+                role: peers.iter().find(|p| p.identity == identity).map(|p| p.role),
+                identity,
+                documents,
+            })
+            .collect())
+    }
+
     /// The document of `kind` to work on: the owner's own; or, for someone
     /// who works on other people's documents (a counselor), the one whose
     /// owner matches `of` (a name or identity prefix), or the only one held.
@@ -440,17 +506,7 @@ impl Vault {
             .filter_map(|id| self.header(&id).ok().filter(|h| h.kind == kind).map(|h| (id, h.owner)))
             .collect();
         let peers = self.peers()?;
-        let name_of = |k: &PublicKey| {
-            if k == &self.identity() {
-                self.name().to_string()
-            } else {
-                peers
-                    .iter()
-                    .find(|p| &p.identity == k)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| k.short())
-            }
-        };
+        let name_of = |k: &PublicKey| self.name_among(&peers, k);
         if let Some(of) = of {
             let low = of.to_lowercase();
             let found: Vec<&(String, PublicKey)> = held

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use inwonercloud_schemas::{Account, EntryKind, LedgerEntry, PublicKey, Unit};
+use inwonercloud_schemas::{Account, Date, EntryKind, LedgerEntry, PublicKey, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -97,6 +97,38 @@ impl AccountFigures {
     /// Whether spending exceeds funding.
     pub fn over_budget(&self) -> bool {
         self.not_covered > Decimal::ZERO
+    }
+}
+
+/// A year-end (period-end) forecast from the spending rate so far.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Forecast {
+    /// Spent by the end of the period if spending goes on at the rate so far.
+    pub projected_spent: Decimal,
+    /// What would then be left (negative: short).
+    pub projected_remaining: Decimal,
+    /// Days of the period passed, and in total.
+    pub days: (i64, i64),
+}
+
+/// Projects `figures` of `account` to the end of its period, as seen on `today`:
+/// spending so far per elapsed day, times the days of the whole period.
+/// Before the period starts nothing is projected; after it ends the actual
+/// figures stand.
+pub fn forecast(account: &Account, figures: &AccountFigures, today: Date) -> Forecast {
+    let start = account.period_start.days_since_epoch();
+    let end = account.period_end.days_since_epoch();
+    let total = (end - start + 1).max(1);
+    let elapsed = (today.days_since_epoch() - start + 1).clamp(0, total);
+    let projected_spent = if elapsed == 0 {
+        figures.spent
+    } else {
+        (figures.spent * Decimal::from(total) / Decimal::from(elapsed)).round_dp(2)
+    };
+    Forecast {
+        projected_remaining: figures.available() - projected_spent,
+        projected_spent,
+        days: (elapsed, total),
     }
 }
 
@@ -269,6 +301,34 @@ fn release(reservations: &mut BTreeMap<(String, String), Decimal>, e: &LedgerEnt
 
 #[cfg(test)]
 mod tests {
+    use super::forecast as project;
+
+    #[test]
+    fn forecast_projects_the_rate_to_the_period_end() {
+        let acc = Account {
+            id: "a".into(),
+            name: "pgb".into(),
+            stream: inwonercloud_schemas::FundingStream::Wmo,
+            unit: Unit::Euro,
+            period_start: Date::new(2026, 1, 1).unwrap(),
+            period_end: Date::new(2026, 12, 31).unwrap(),
+        };
+        let f = AccountFigures {
+            granted: Decimal::new(1000000, 2),
+            spent: Decimal::new(500000, 2),
+            ..Default::default()
+        };
+        // 1 July is day 182 of 365: 5000 / 182 * 365 = 10027.47.
+        let p = project(&acc, &f, Date::new(2026, 7, 1).unwrap());
+        assert_eq!(p.days, (182, 365));
+        assert_eq!(p.projected_spent, Decimal::new(1002747, 2));
+        assert_eq!(p.projected_remaining, Decimal::new(-2747, 2));
+        let after = project(&acc, &f, Date::new(2027, 3, 1).unwrap());
+        assert_eq!(after.projected_spent, f.spent);
+        let before = project(&acc, &f, Date::new(2025, 3, 1).unwrap());
+        assert_eq!(before.days.0, 0);
+    }
+
     use super::*;
     use inwonercloud_schemas::FundingStream;
     use std::str::FromStr;

@@ -46,6 +46,10 @@ pub mod replica;
 pub mod store;
 pub mod vault;
 
+pub use budget::{BudgetView, NewEntry};
 pub use change::SignedChange;
+pub use consent::{AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec, PeerInfo, Redeemed};
 pub use error::{Result, VaultError};
+pub use ledger::{AccountFigures, EntryLine, EntryStatus, LedgerReport};
+pub use plan::{NewNeed, PlanView};
 pub use vault::{Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI};

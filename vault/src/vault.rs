@@ -195,6 +195,11 @@ impl Vault {
         Ok(vault)
     }
 
+    /// Whether `dir` holds a vault file.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(DB_FILE).is_file()
+    }
+
     /// Opens an existing vault, verifying every stored change. A change that
     /// fails its check makes opening fail with an error naming it.
     pub fn open(dir: &Path) -> Result<Self> {

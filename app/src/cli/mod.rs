@@ -10,6 +10,7 @@ mod plan;
 mod vault;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -91,20 +92,52 @@ pub enum Command {
     Revoke(net::RevokeArgs),
     /// Who received or sent what, when.
     AccessLog,
+    /// Open the desktop app (what happens without a command).
+    App(AppArgs),
+    /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
+    Demo(DemoArgs),
+}
+
+/// Arguments of `app`.
+#[derive(clap::Args, Debug, Default)]
+pub struct AppArgs {
+    /// Screen to show first: overzicht, plan, budget, delen, apparaten, dagboek, clienten.
+    #[arg(long)]
+    pub screen: Option<String>,
+    /// Font scale in percent (100, 125, 150).
+    #[arg(long, default_value_t = 100)]
+    pub zoom: u16,
+    /// Do not start the network (work offline).
+    #[arg(long)]
+    pub offline: bool,
+    /// Open the demo world (building it first if needed) as: inwoner, begeleider, zorgaanbieder, gemeente.
+    #[arg(long)]
+    pub demo: Option<String>,
+}
+
+/// Arguments of `demo`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Folder to build it in (default: the demo folder next to the default vault).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// Runs a parsed command line.
-pub fn run(args: Args) -> Result<()> {
+pub fn run(args: Args) -> Result<ExitCode> {
     let out = Out {
         json: args.json,
         lang: args.lang,
         of: args.of.clone(),
     };
-    let Some(command) = args.command else {
-        return no_command(&out, args.vault);
-    };
+    let command = args.command.unwrap_or(Command::App(AppArgs {
+        zoom: 100,
+        ..AppArgs::default()
+    }));
     let dir = vault_dir(args.vault)?;
-    match command {
+    let done = match command {
+        Command::App(a) => return app(&out, dir, a),
+        Command::Demo(a) => demo(&out, a),
         Command::Init(a) => vault::init(&out, &dir, a),
         Command::Whoami => vault::whoami(&out, &open(&dir)?),
         Command::Plan(c) => plan::run(&out, &mut open(&dir)?, c),
@@ -124,24 +157,82 @@ pub fn run(args: Args) -> Result<()> {
         Command::Consents => net::consents(&out, &open(&dir)?),
         Command::Revoke(a) => net::revoke(&out, &mut open(&dir)?, a),
         Command::AccessLog => net::access_log(&out, &open(&dir)?),
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
-fn no_command(out: &Out, vault: Option<PathBuf>) -> Result<()> {
-    let dir = vault_dir(vault)?;
-    out.say(
-        &format!(
-            "Inwonercloud — de app met vensters komt in een volgende versie. Gebruik nu de opdrachtregel.\n\
-             Kluis: {}\nBegin met:  inwonercloud init --name \"Uw naam\" --role inwoner\nAlle opdrachten: inwonercloud --help",
-            dir.display()
-        ),
-        &format!(
-            "Inwonercloud — the windowed app arrives in a later version. Use the command line for now.\n\
-             Vault: {}\nStart with:  inwonercloud init --name \"Your name\" --role citizen\nAll commands: inwonercloud --help",
-            dir.display()
-        ),
-    );
-    Ok(())
+/// The default demo folder: `demo` next to the default vault.
+pub fn demo_dir() -> Result<PathBuf> {
+    Ok(dirs::data_dir()
+        .context("no data directory is known for this user: pass --out DIR")?
+        .join("inwonercloud")
+        .join("demo"))
+}
+
+fn demo(out: &Out, a: DemoArgs) -> Result<()> {
+    let base = match a.out {
+        Some(p) => p,
+        None => demo_dir()?,
+    };
+    let w = crate::demo::DemoWorld::at(&base);
+    if w.exists() {
+        anyhow::bail!(
+            "{}",
+            out.t(
+                &format!("er staat al een demo in {}", base.display()),
+                &format!("a demo already exists in {}", base.display())
+            )
+        );
+    }
+    let w = crate::demo::build(&base)?;
+    out.emit(
+        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality}),
+        || {
+            println!(
+                "{}",
+                out.t(
+                    &format!(
+                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display()
+                    ),
+                    &format!(
+                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display()
+                    ),
+                )
+            )
+        },
+    )
+}
+
+fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
+    let demo_base = demo_dir()?;
+    let mut vault = dir;
+    if let Some(role) = &a.demo {
+        let w = crate::demo::DemoWorld::at(&demo_base);
+        if !w.exists() {
+            crate::demo::build(&demo_base)?;
+        }
+        vault = match role.to_lowercase().as_str() {
+            "inwoner" | "citizen" => w.citizen,
+            "begeleider" | "counselor" => w.counselor,
+            "zorgaanbieder" | "provider" => w.provider,
+            "gemeente" | "municipality" => w.municipality,
+            other => anyhow::bail!("unknown demo role '{other}': inwoner, begeleider, zorgaanbieder or gemeente"),
+        };
+    }
+    let screen = match &a.screen {
+        Some(s) => Some(crate::gui::Screen::parse(s).with_context(|| format!("unknown screen '{s}'"))?),
+        None => None,
+    };
+    Ok(crate::gui::run(crate::gui::Options {
+        vault,
+        demo_dir: demo_base,
+        lang: out.lang,
+        network: (!a.offline).then(inwonercloud_sync::NodeConfig::default),
+        screen,
+        zoom: f32::from(a.zoom.clamp(50, 300)) / 100.0,
+    }))
 }
 
 /// The vault directory: `--vault`, or the platform data directory.

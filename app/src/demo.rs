@@ -1,0 +1,344 @@
+//! A small example world, fully signed: a citizen (Sanne), her counselor, a
+//! care provider and the municipality, each with their own vault.
+//!
+//! Documents travel between the vaults as signed bundles, exactly the bytes a
+//! sync session would carry, so every record in the demo passes the same
+//! checks as real data. Used by the app's "load demo" button, by
+//! `inwonercloud demo`, by the screenshots and by the GUI tests.
+
+use std::path::{Path, PathBuf};
+
+use inwonercloud_schemas::{
+    Access, Date, EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Role, SchemaError, TimeCost, Unit,
+};
+use inwonercloud_vault::{CreateOptions, NewEntry, NewNeed, PeerInfo, Vault, VaultError};
+use rust_decimal::Decimal;
+
+/// The four demo vaults, by directory.
+#[derive(Clone, Debug)]
+pub struct DemoWorld {
+    /// Sanne de Vries, the citizen.
+    pub citizen: PathBuf,
+    /// Ahmed Bakker, her counselor.
+    pub counselor: PathBuf,
+    /// Zorgcoöperatie De Linde, a care provider.
+    pub provider: PathBuf,
+    /// Gemeente Utrecht.
+    pub municipality: PathBuf,
+}
+
+impl DemoWorld {
+    /// The directories under `base`.
+    pub fn at(base: &Path) -> Self {
+        DemoWorld {
+            citizen: base.join("inwoner"),
+            counselor: base.join("begeleider"),
+            provider: base.join("zorgaanbieder"),
+            municipality: base.join("gemeente"),
+        }
+    }
+
+    /// Whether the demo was built here before.
+    pub fn exists(&self) -> bool {
+        Vault::exists(&self.citizen)
+    }
+}
+
+fn d(y: u16, m: u8, day: u8) -> Result<Date, VaultError> {
+    Ok(Date::new(y, m, day)?)
+}
+
+fn dec(s: &str) -> Result<Decimal, VaultError> {
+    s.parse::<Decimal>()
+        .map_err(|e| VaultError::Input(SchemaError::Invalid(format!("{s}: {e}"))))
+}
+
+/// Copies one document's signed changes from `from` into `to`.
+fn hand_over(from: &Vault, to: &mut Vault, doc: &str) -> Result<(), VaultError> {
+    let bundle = from.bundle(doc)?;
+    to.import_bundle(&bundle, "demo")?;
+    Ok(())
+}
+
+fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
+    let (wa, wb) = (a.whoami(), b.whoami());
+    for (x, y) in [(&mut *a, wb), (&mut *b, wa)] {
+        x.remember_peer(&PeerInfo {
+            identity: y.identity,
+            name: y.name,
+            role: y.role,
+            devices: vec![y.device],
+            addrs: Vec::new(),
+            last_seen: 0,
+        })?;
+    }
+    Ok(())
+}
+
+fn create(dir: &Path, name: &str, role: Role) -> Result<Vault, VaultError> {
+    Vault::create(
+        dir,
+        CreateOptions {
+            name: name.into(),
+            role,
+            device_name: "demo-laptop".into(),
+        },
+    )
+}
+
+/// Builds the demo world under `base` (which must not hold one yet).
+pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
+    let w = DemoWorld::at(base);
+    let mut citizen = create(&w.citizen, "Sanne de Vries", Role::Citizen)?;
+    let mut counselor = create(&w.counselor, "Ahmed Bakker", Role::Counselor)?;
+    let mut provider = create(&w.provider, "Zorgcoöperatie De Linde", Role::Provider)?;
+    let mut municipality = create(&w.municipality, "Gemeente Utrecht", Role::Municipality)?;
+
+    // The citizen's plan, in her own words.
+    let plan = citizen.plan_doc();
+    citizen.set_plan_header(&plan, "Mijn plan 2026", Some(d(2026, 1, 1)?), Some(d(2026, 12, 31)?))?;
+    citizen.set_situation(
+        &plan,
+        LifeDomain::Zelfzorg,
+        "Ik woon zelfstandig, maar plannen en post bijhouden lukt niet goed sinds mijn hersenletsel.",
+    )?;
+    citizen.set_situation(
+        &plan,
+        LifeDomain::Dagbesteding,
+        "Ik wil graag weer iets doen overdag, het liefst met dieren of in een tuin.",
+    )?;
+    let g1 = citizen.add_goal(
+        &plan,
+        LifeDomain::Zelfzorg,
+        "Zelf mijn weekplanning en post bijhouden",
+        Some(d(2026, 12, 31)?),
+    )?;
+    let g2 = citizen.add_goal(
+        &plan,
+        LifeDomain::Dagbesteding,
+        "Twee dagdelen per week meedoen bij de zorgboerderij",
+        Some(d(2026, 9, 1)?),
+    )?;
+    citizen.add_need(
+        &plan,
+        NewNeed {
+            domain: LifeDomain::Zelfzorg,
+            goal_id: Some(g1.id.clone()),
+            wish: "Iemand die één keer per week met mij de post en planning doorneemt.".into(),
+            objective_need: "Individuele begeleiding, 3 uur per week.".into(),
+            time_cost: TimeCost {
+                hours: dec("3")?,
+                period: Period::Week,
+                tariff: dec("66.50")?,
+            },
+            category: Some("begeleiding_individueel".into()),
+        },
+    )?;
+    citizen.add_need(
+        &plan,
+        NewNeed {
+            domain: LifeDomain::Dagbesteding,
+            goal_id: Some(g2.id.clone()),
+            wish: "Meewerken op de zorgboerderij, met begeleiding.".into(),
+            objective_need: "Dagbesteding, 2 dagdelen per week.".into(),
+            time_cost: TimeCost {
+                hours: dec("8")?,
+                period: Period::Week,
+                tariff: dec("14.50")?,
+            },
+            category: Some("dagbesteding".into()),
+        },
+    )?;
+    citizen.add_note("Gesprek met Ahmed ging goed. Volgende keer de brief van de belasting meenemen.")?;
+
+    // The budget: one municipal pgb account and her own contribution.
+    let budget = citizen.budget_doc();
+    let pgb = citizen.add_account(
+        &budget,
+        "PGB Wmo 2026",
+        FundingStream::Wmo,
+        Unit::Euro,
+        d(2026, 1, 1)?,
+        d(2026, 12, 31)?,
+    )?;
+
+    // Consents: the counselor writes in the plan and reads the budget; the
+    // municipality writes grants into the budget and reads the plan.
+    let c_who = counselor.whoami();
+    let m_who = municipality.whoami();
+    citizen.grant_consent(
+        c_who.identity,
+        &c_who.name,
+        Role::Counselor,
+        vec![plan.clone()],
+        Access::Write,
+        None,
+        "begeleiding bij mijn plan",
+    )?;
+    citizen.grant_consent(
+        c_who.identity,
+        &c_who.name,
+        Role::Counselor,
+        vec![budget.clone()],
+        Access::Read,
+        None,
+        "meekijken met mijn budget",
+    )?;
+    citizen.grant_consent(
+        m_who.identity,
+        &m_who.name,
+        Role::Municipality,
+        vec![budget.clone()],
+        Access::Write,
+        Some(d(2027, 12, 31)?),
+        "toekenning en verantwoording pgb",
+    )?;
+    citizen.grant_consent(
+        m_who.identity,
+        &m_who.name,
+        Role::Municipality,
+        vec![plan.clone()],
+        Access::Read,
+        Some(d(2027, 12, 31)?),
+        "beoordeling van mijn aanvraag",
+    )?;
+    meet(&mut citizen, &mut counselor)?;
+    meet(&mut citizen, &mut municipality)?;
+    meet(&mut citizen, &mut provider)?;
+    for doc in [&plan, &budget] {
+        hand_over(&citizen, &mut counselor, doc)?;
+        hand_over(&citizen, &mut municipality, doc)?;
+    }
+
+    // The counselor adds a goal to Sanne's plan.
+    counselor.add_goal(
+        &plan,
+        LifeDomain::Financien,
+        "Overzicht van vaste lasten en een betaalregeling voor de achterstand",
+        Some(d(2026, 6, 30)?),
+    )?;
+
+    // The municipality grants the pgb and later raises it.
+    let grant = |m: &mut Vault, kind, amount: &str, date, note: &str| -> Result<(), VaultError> {
+        m.record_entry(
+            &budget,
+            NewEntry {
+                account: pgb.id.clone(),
+                kind,
+                amount: dec(amount)?,
+                category: None,
+                date,
+                note: note.into(),
+                reference: None,
+            },
+        )?;
+        Ok(())
+    };
+    grant(
+        &mut municipality,
+        EntryKind::Grant,
+        "14000.00",
+        d(2026, 1, 5)?,
+        "Besluit Wmo-pgb 2026: begeleiding en dagbesteding",
+    )?;
+    grant(
+        &mut municipality,
+        EntryKind::Adjustment,
+        "1250.00",
+        d(2026, 6, 15)?,
+        "Bijstelling na heronderzoek: extra dagdeel in de zomer",
+    )?;
+    hand_over(&counselor, &mut citizen, &plan)?;
+    hand_over(&municipality, &mut citizen, &budget)?;
+
+    // Sanne tops up and pays her care, month by month.
+    citizen.top_up(
+        &budget,
+        &pgb.id,
+        dec("150.00")?,
+        d(2026, 3, 1)?,
+        "eigen geld voor een extra uitje",
+    )?;
+    let monthly = [
+        ("begeleiding_individueel", "864.50", "De Linde — begeleiding"),
+        ("dagbesteding", "464.00", "Zorgboerderij Het Eiland"),
+    ];
+    for month in 1..=10u8 {
+        for (i, (cat, amount, note)) in monthly.iter().enumerate() {
+            let extra = if month == 7 && i == 1 { "116.00" } else { "0" };
+            citizen.record_entry(
+                &budget,
+                NewEntry {
+                    account: pgb.id.clone(),
+                    kind: EntryKind::Spend,
+                    amount: dec(amount)? + dec(extra)?,
+                    category: Some((*cat).into()),
+                    date: d(2026, month, 28)?,
+                    note: format!("{note}, {}", month_name(month)),
+                    reference: None,
+                },
+            )?;
+        }
+    }
+    citizen.record_entry(
+        &budget,
+        NewEntry {
+            account: pgb.id.clone(),
+            kind: EntryKind::Reservation,
+            amount: dec("1329.00")?,
+            category: Some("begeleiding_individueel".into()),
+            date: d(2026, 11, 1)?,
+            note: "De Linde — november, wacht op declaratie".into(),
+            reference: None,
+        },
+    )?;
+    citizen.set_goal_status(&plan, &g2.id, GoalStatus::Bereikt)?;
+    for doc in [&plan, &budget] {
+        hand_over(&citizen, &mut counselor, doc)?;
+        hand_over(&citizen, &mut municipality, doc)?;
+    }
+    Ok(w)
+}
+
+fn month_name(m: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    NAMES.get(usize::from(m).saturating_sub(1)).copied().unwrap_or("?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_world_is_consistent_across_vaults() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = build(tmp.path()).unwrap();
+        let citizen = Vault::open(&w.citizen).unwrap();
+        let municipality = Vault::open(&w.municipality).unwrap();
+        let doc = citizen.budget_doc();
+        let a = citizen.budget(&doc).unwrap();
+        let b = municipality.budget(&doc).unwrap();
+        let fa = a.report.accounts.values().next().unwrap();
+        let fb = b.report.accounts.values().next().unwrap();
+        assert_eq!(fa, fb);
+        assert_eq!(fa.granted, dec("15250.00").unwrap());
+        assert_eq!(fa.topped_up, dec("150.00").unwrap());
+        assert_eq!(fa.spent, dec("13401.00").unwrap());
+        let plan = citizen.plan(&citizen.plan_doc()).unwrap();
+        assert_eq!(plan.goals.len(), 3);
+        assert!(plan.goals.iter().any(|g| g.author_name == "Ahmed Bakker"));
+    }
+}

@@ -1,0 +1,129 @@
+//! What the user is typing: one struct per form, kept between frames.
+
+use inwonercloud_schemas::{EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Role, Unit};
+
+/// Every form's contents.
+#[derive(Debug)]
+pub struct Forms {
+    /// New goal.
+    pub goal_domain: LifeDomain,
+    /// New goal text.
+    pub goal_text: String,
+    /// New goal target date.
+    pub goal_target: String,
+    /// Situation domain.
+    pub situation_domain: LifeDomain,
+    /// Situation text.
+    pub situation_text: String,
+    /// Need domain.
+    pub need_domain: LifeDomain,
+    /// Need: the citizen's wish.
+    pub need_wish: String,
+    /// Need: the objective need.
+    pub need_objective: String,
+    /// Need: hours.
+    pub need_hours: String,
+    /// Need: per period.
+    pub need_period: Period,
+    /// Need: tariff.
+    pub need_tariff: String,
+    /// Need: category code.
+    pub need_category: String,
+    /// Need: goal served (index in the plan's goals, 0 = none).
+    pub need_goal: usize,
+    /// Plan title.
+    pub plan_title: String,
+    /// Entry: account index.
+    pub entry_account: usize,
+    /// Entry kind.
+    pub entry_kind: EntryKind,
+    /// Entry amount.
+    pub entry_amount: String,
+    /// Entry date.
+    pub entry_date: String,
+    /// Entry category.
+    pub entry_category: String,
+    /// Entry note.
+    pub entry_note: String,
+    /// New account name.
+    pub account_name: String,
+    /// New account stream.
+    pub account_stream: FundingStream,
+    /// New account unit.
+    pub account_unit: Unit,
+    /// New account start.
+    pub account_from: String,
+    /// New account end.
+    pub account_until: String,
+    /// Invite: role.
+    pub invite_role: Role,
+    /// Invite: share the plan.
+    pub invite_plan: bool,
+    /// Invite: share the budget.
+    pub invite_budget: bool,
+    /// Invite: share the journal.
+    pub invite_journal: bool,
+    /// Invite: share the profile.
+    pub invite_profile: bool,
+    /// Invite: may write.
+    pub invite_write: bool,
+    /// Invite: until.
+    pub invite_until: String,
+    /// Invite: purpose.
+    pub invite_purpose: String,
+    /// Invite: name of whom.
+    pub invite_name: String,
+    /// Ticket to join with.
+    pub join_ticket: String,
+    /// Reason to revoke.
+    pub revoke_reason: String,
+    /// Journal note.
+    pub note: String,
+    /// Goal status to set.
+    pub goal_status: GoalStatus,
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Forms {
+            goal_domain: LifeDomain::Zelfzorg,
+            goal_text: String::new(),
+            goal_target: String::new(),
+            situation_domain: LifeDomain::Zelfzorg,
+            situation_text: String::new(),
+            need_domain: LifeDomain::Zelfzorg,
+            need_wish: String::new(),
+            need_objective: String::new(),
+            need_hours: String::new(),
+            need_period: Period::Week,
+            need_tariff: String::new(),
+            need_category: String::new(),
+            need_goal: 0,
+            plan_title: String::new(),
+            entry_account: 0,
+            entry_kind: EntryKind::Spend,
+            entry_amount: String::new(),
+            entry_date: String::new(),
+            entry_category: String::new(),
+            entry_note: String::new(),
+            account_name: String::new(),
+            account_stream: FundingStream::Wmo,
+            account_unit: Unit::Euro,
+            account_from: String::new(),
+            account_until: String::new(),
+            invite_role: Role::Counselor,
+            invite_plan: true,
+            invite_budget: false,
+            invite_journal: false,
+            invite_profile: false,
+            invite_write: false,
+            invite_until: String::new(),
+            invite_purpose: String::new(),
+            invite_name: String::new(),
+            join_ticket: String::new(),
+            revoke_reason: String::new(),
+            note: String::new(),
+            goal_status: GoalStatus::Actief,
+        }
+    }
+}

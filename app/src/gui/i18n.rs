@@ -1,0 +1,398 @@
+//! Every text of the app, Dutch and English side by side: one table per
+//! language ([`NL`], [`EN`]), built from one list so a missing translation
+//! does not compile. Texts with numbers in them are methods below.
+
+use std::path::Path;
+
+use inwonercloud_schemas::{Date, GoalStatus, Lang, Period, Unit};
+use rust_decimal::Decimal;
+
+use super::widgets;
+
+macro_rules! texts {
+    ($($key:ident: $nl:expr, $en:expr;)*) => {
+        /// The texts of one language.
+        #[derive(Debug)]
+        pub struct Texts {
+            /// The language.
+            pub lang: Lang,
+            $(#[allow(missing_docs)] pub $key: &'static str,)*
+        }
+        /// Nederlands.
+        pub const NL: Texts = Texts { lang: Lang::Nl, $($key: $nl,)* };
+        /// English.
+        pub const EN: Texts = Texts { lang: Lang::En, $($key: $en,)* };
+    };
+}
+
+/// The table of `lang`.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Nl => &NL,
+        Lang::En => &EN,
+    }
+}
+
+texts! {
+    // Frame
+    language: "Taal", "Language";
+    text_size: "Tekstgrootte", "Text size";
+    close_vault: "Kluis sluiten", "Close vault";
+    window_failed: "Het venster kon niet openen. Gebruik de opdrachtregel: inwonercloud --help",
+        "The window could not open. Use the command line: inwonercloud --help";
+    open_failed: "Kluis openen mislukt", "Could not open the vault";
+    // Navigation
+    nav_clients: "Cliënten", "Clients";
+    nav_overview: "Overzicht", "Overview";
+    nav_plan: "Plan", "Plan";
+    nav_budget: "Budget", "Budget";
+    nav_sharing: "Delen", "Sharing";
+    nav_devices: "Apparaten", "Devices";
+    nav_journal: "Dagboek", "Journal";
+    // Welcome
+    welcome_title: "Welkom bij Inwonercloud", "Welcome to Inwonercloud";
+    welcome_intro: "Uw ondersteuningsplan, uw budget en uw bonnetjes, in uw eigen kluis op dit apparaat. U bepaalt wie wat mag zien.",
+        "Your support plan, your budget and your receipts, in your own vault on this device. You decide who sees what.";
+    create_title: "Nieuwe kluis maken", "Create a new vault";
+    your_name: "Uw naam", "Your name";
+    your_role: "Uw rol", "Your role";
+    device_name: "Naam van dit apparaat", "Name of this device";
+    vault_folder: "Map van de kluis", "Vault folder";
+    passphrase_later: "Versleuteling met een wachtwoordzin volgt in een volgende versie; bewaar de kluis op een versleutelde schijf.",
+        "Encryption with a passphrase follows in a later version; keep the vault on an encrypted disk.";
+    create_button: "Kluis maken", "Create vault";
+    name_needed: "Vul uw naam in.", "Fill in your name.";
+    vault_exists: "Daar staat al een kluis; open die hieronder", "A vault already exists there; open it below";
+    open_title: "Bestaande kluis openen", "Open an existing vault";
+    open_button: "Openen", "Open";
+    no_vault_there: "Daar staat geen kluis", "There is no vault there";
+    demo_title: "Demo", "Demo";
+    demo_intro: "Probeer Inwonercloud met voorbeeldgegevens: Sanne (inwoner), haar begeleider Ahmed, zorgaanbieder De Linde en de gemeente. Elk heeft een eigen kluis; alles is echt ondertekend.",
+        "Try Inwonercloud with example data: Sanne (citizen), her counselor Ahmed, provider De Linde and the municipality. Each has their own vault; everything is really signed.";
+    demo_as_citizen: "Demo openen als inwoner", "Open demo as citizen";
+    demo_as_counselor: "… als begeleider", "… as counselor";
+    demo_as_provider: "… als zorgaanbieder", "… as provider";
+    demo_as_municipality: "… als gemeente", "… as municipality";
+    demo_failed: "Demo maken mislukt", "Could not build the demo";
+    demo_folder: "Demomap", "Demo folder";
+    // Common
+    saved: "Opgeslagen en ondertekend.", "Saved and signed.";
+    save: "Opslaan", "Save";
+    close: "Sluiten", "Close";
+    read_only: "U mag dit lezen, niet wijzigen.", "You may read this, not change it.";
+    documents_of: "Documenten van", "Documents of";
+    written_by: "geschreven door", "written by";
+    who: "Wie", "Who";
+    role: "Rol", "Role";
+    documents: "Documenten", "Documents";
+    document: "Document", "Document";
+    access: "Toegang", "Access";
+    until: "Tot", "Until";
+    status: "Status", "Status";
+    when: "Wanneer", "When";
+    date: "Datum", "Date";
+    note: "Omschrijving", "Description";
+    alert_bad_record: "Niet geaccepteerd gegeven", "Record not accepted";
+    // Overview
+    alerts: "Let op", "Attention";
+    no_budget: "Er is (nog) geen budget om te tonen.", "There is no budget to show (yet).";
+    no_accounts: "Nog geen budgetrekening. Open er een onder Budget.", "No budget account yet. Open one under Budget.";
+    granted: "Toegekend", "Granted";
+    topped_up: "Eigen geld", "Own money";
+    transferred: "Overgeboekt (saldo)", "Transferred (net)";
+    reserved: "Gereserveerd", "Reserved";
+    spent: "Uitgegeven", "Spent";
+    remaining: "Nog te besteden", "Remaining";
+    forecast_spent: "Verwacht uitgegeven aan het eind", "Expected spent at the end";
+    forecast_left: "Verwacht over aan het eind", "Expected left at the end";
+    per_month: "Uitgaven per maand", "Spending per month";
+    per_category: "Uitgaven per categorie", "Spending per category";
+    // Plan
+    no_plan: "Er is (nog) geen plan om te tonen.", "There is no plan to show (yet).";
+    target: "streefdatum", "target";
+    wish: "Wens", "Wish";
+    need: "Nodig", "Need";
+    per_year: "per jaar", "per year";
+    category: "Categorie", "Category";
+    plan_cost: "Kosten van het plan per jaar", "Cost of the plan per year";
+    add_goal: "Doel toevoegen", "Add goal";
+    domain: "Leefgebied", "Life domain";
+    goal_text: "Het doel in eigen woorden", "The goal in your own words";
+    target_date: "Streefdatum (dd-mm-jjjj, mag leeg)", "Target date (yyyy-mm-dd, may be empty)";
+    write_situation: "Situatie beschrijven", "Describe the situation";
+    situation: "Situatie", "Situation";
+    add_need: "Behoefte toevoegen (iPVB)", "Add need (iPVB)";
+    goal: "Bij doel", "For goal";
+    hours: "Uren", "Hours";
+    period: "Per", "Per";
+    tariff: "Tarief per uur (€)", "Tariff per hour (€)";
+    category_code: "Categorie (code, zie catalogus)", "Category (code, see catalogue)";
+    earlier_versions: "Eerdere versies", "Earlier versions";
+    show_version: "Bekijk", "View";
+    // Budget
+    account: "Rekening", "Account";
+    stream: "Financiering", "Funding";
+    ledger: "Alle boekingen", "All entries";
+    kind: "Soort", "Kind";
+    amount: "Bedrag", "Amount";
+    amount_eur: "Bedrag (bijv. 66,50)", "Amount (e.g. 66.50)";
+    date_hint: "Datum (leeg = vandaag)", "Date (empty = today)";
+    signed_by: "Ondertekend door", "Signed by";
+    not_covered: "niet gedekt:", "not covered:";
+    refused: "geweigerd", "refused";
+    counted: "geteld", "counted";
+    book_title: "Boeken", "Book";
+    grant_title: "Toekennen of bijstellen", "Grant or adjust";
+    new_account: "Nieuwe budgetrekening", "New budget account";
+    account_name: "Naam van de rekening", "Account name";
+    unit: "Eenheid", "Unit";
+    from_date: "Van (datum)", "From (date)";
+    until_date: "Tot en met (datum, mag leeg)", "Until (date, may be empty)";
+    open_account: "Rekening openen", "Open account";
+    // Sharing
+    who_sees_what: "Wie ziet wat", "Who sees what";
+    no_consents: "U deelt nog niets.", "You share nothing yet.";
+    read: "lezen", "read";
+    write: "lezen en schrijven", "read and write";
+    active: "actief", "active";
+    revoked: "ingetrokken", "revoked";
+    revoke: "Intrekken", "Revoke";
+    revoke_reason: "Reden van intrekken", "Reason for revoking";
+    revoke_note: "Intrekken stopt het delen direct. Wat al gedeeld is, kan niet worden teruggehaald.",
+        "Revoking stops sharing at once. What was already shared cannot be called back.";
+    revoked_for: "Toestemming ingetrokken voor", "Consent revoked for";
+    invite_title: "Iemand uitnodigen", "Invite someone";
+    invite_whom: "Naam van wie u uitnodigt", "Name of whom you invite";
+    may_write: "Mag ook schrijven (samen bewerken)", "May also write (co-edit)";
+    purpose: "Waarvoor", "Purpose";
+    make_invite: "Uitnodiging maken", "Make invite";
+    choose_documents: "Kies minstens één document om te delen.", "Choose at least one document to share.";
+    ticket_title: "Uitnodiging", "Invite";
+    ticket_help: "Laat de ander deze QR-code scannen of stuur de tekst. De uitnodiging werkt één keer en verloopt na 7 dagen.",
+        "Let the other scan this QR code or send the text. The invite works once and expires after 7 days.";
+    ticket_text: "Uitnodigingstekst", "Invite text";
+    copy: "Kopiëren", "Copy";
+    join_title: "Uitnodiging gebruiken", "Use an invite";
+    join_help: "Plak hier de uitnodiging die u kreeg.", "Paste the invite you received here.";
+    join_button: "Verbinden", "Connect";
+    sync_now: "Nu synchroniseren", "Sync now";
+    paste_ticket: "Plak eerst een uitnodiging.", "Paste an invite first.";
+    peers_title: "Verbindingen", "Connections";
+    no_peers: "Nog geen verbindingen.", "No connections yet.";
+    online: "verbonden", "connected";
+    offline: "niet verbonden", "not connected";
+    last_sync: "laatst gesynchroniseerd", "last synced";
+    addresses: "Adressen", "Addresses";
+    access_log: "Toegangslogboek: wie kreeg wat", "Access log: who got what";
+    direction: "Richting", "Direction";
+    changes: "Wijzigingen", "Changes";
+    sent: "verstuurd", "sent";
+    received: "ontvangen", "received";
+    // Network
+    net_off: "Het netwerk staat uit; start de app opnieuw of gebruik `inwonercloud serve`.",
+        "The network is off; restart the app or use `inwonercloud serve`.";
+    net_offline: "Offline (netwerk uit)", "Offline (network off)";
+    net_starting: "Netwerk start…", "Network starting…";
+    net_on: "Netwerk aan", "Network on";
+    net_failed: "Netwerk niet gestart", "Network not started";
+    working: "bezig…", "working…";
+    // Devices
+    this_device: "Dit apparaat", "This device";
+    device_key: "Apparaatsleutel", "Device key";
+    identity: "Identiteit", "Identity";
+    add_device: "Apparaat toevoegen", "Add a device";
+    add_device_help: "Maak een apparaat-uitnodiging en gebruik die op uw andere apparaat met: inwonercloud join <tekst>. Dat apparaat krijgt een certificaat van uw identiteit en ziet al uw documenten.",
+        "Make a device invite and use it on your other device with: inwonercloud join <text>. That device gets a certificate from your identity and sees all your documents.";
+    make_device_ticket: "Apparaat-uitnodiging maken", "Make device invite";
+    not_identity_device: "Alleen het apparaat met uw identiteitssleutel kan apparaten toevoegen.",
+        "Only the device holding your identity key can add devices.";
+    // Journal
+    journal_private: "Uw dagboek is privé: het wordt met niemand gedeeld, tenzij u dat zelf kiest onder Delen.",
+        "Your journal is private: it is shared with no one unless you choose so under Sharing.";
+    new_note: "Nieuwe notitie", "New note";
+    save_note: "Notitie opslaan", "Save note";
+    // Clients
+    no_clients: "Nog niemand deelt iets met u. Vraag uw cliënt om een uitnodiging en gebruik die onder Delen.",
+        "No one shares anything with you yet. Ask your client for an invite and use it under Sharing.";
+    clients_help: "Kies iemand; Overzicht, Plan en Budget tonen dan diens documenten.",
+        "Choose someone; Overview, Plan and Budget then show their documents.";
+    open_client: "Bekijken", "Open";
+}
+
+impl Texts {
+    /// A document kind's name (`plan`, `budget`, …).
+    pub fn doc_kind(&self, code: &str) -> &'static str {
+        match (code, self.lang) {
+            ("plan", Lang::Nl) => "plan",
+            ("plan", Lang::En) => "plan",
+            ("budget", _) => "budget",
+            ("profile", Lang::Nl) => "profiel",
+            ("profile", Lang::En) => "profile",
+            ("journal", Lang::Nl) => "dagboek",
+            ("journal", Lang::En) => "journal",
+            ("consents", Lang::Nl) => "toestemmingen",
+            ("consents", Lang::En) => "consents",
+            ("agreement", Lang::Nl) => "zorgovereenkomst",
+            ("agreement", Lang::En) => "agreement",
+            ("catalogue", Lang::Nl) => "catalogus",
+            ("catalogue", Lang::En) => "catalogue",
+            ("policy", Lang::Nl) => "beleid",
+            ("policy", Lang::En) => "policy",
+            (_, Lang::Nl) => "document",
+            (_, Lang::En) => "document",
+        }
+    }
+
+    /// A goal status.
+    pub fn goal_status(&self, s: GoalStatus) -> &'static str {
+        match (s, self.lang) {
+            (GoalStatus::Actief, Lang::Nl) => "actief",
+            (GoalStatus::Actief, Lang::En) => "active",
+            (GoalStatus::Bereikt, Lang::Nl) => "bereikt",
+            (GoalStatus::Bereikt, Lang::En) => "reached",
+            (GoalStatus::Gestopt, Lang::Nl) => "gestopt",
+            (GoalStatus::Gestopt, Lang::En) => "stopped",
+        }
+    }
+
+    /// The button that sets a goal status.
+    pub fn mark_as(&self, s: GoalStatus) -> &'static str {
+        match (s, self.lang) {
+            (GoalStatus::Actief, Lang::Nl) => "Weer actief",
+            (GoalStatus::Actief, Lang::En) => "Active again",
+            (GoalStatus::Bereikt, Lang::Nl) => "Bereikt",
+            (GoalStatus::Bereikt, Lang::En) => "Reached",
+            (GoalStatus::Gestopt, Lang::Nl) => "Gestopt",
+            (GoalStatus::Gestopt, Lang::En) => "Stopped",
+        }
+    }
+
+    /// "hours per week" and the like.
+    pub fn hours_per(&self, p: Period) -> &'static str {
+        match (p, self.lang) {
+            (Period::Week, Lang::Nl) => "uur per week",
+            (Period::Week, Lang::En) => "hours per week",
+            (Period::Month, Lang::Nl) => "uur per maand",
+            (Period::Month, Lang::En) => "hours per month",
+            (Period::Year, Lang::Nl) => "uur per jaar",
+            (Period::Year, Lang::En) => "hours per year",
+        }
+    }
+
+    /// A unit's name.
+    pub fn unit_name(&self, u: Unit) -> &'static str {
+        match (u, self.lang) {
+            (Unit::Euro, _) => "euro",
+            (Unit::Hours, Lang::Nl) => "uren",
+            (Unit::Hours, Lang::En) => "hours",
+            (Unit::Points, Lang::Nl) => "punten",
+            (Unit::Points, Lang::En) => "points",
+        }
+    }
+
+    fn eur(&self, d: Decimal) -> String {
+        widgets::euros(d, self.lang)
+    }
+
+    /// Alert: a spend without budget behind it.
+    pub fn alert_not_covered(&self, note: &str, amount: Decimal, date: Date) -> String {
+        let (a, d) = (self.eur(amount), widgets::date(date, self.lang));
+        match self.lang {
+            Lang::Nl => format!("Niet gedekt door budget: {a} op {d} ({note}). Neem contact op met uw gemeente."),
+            Lang::En => format!("Not covered by budget: {a} on {d} ({note}). Contact your municipality."),
+        }
+    }
+
+    /// Alert: spending at this rate will not fit.
+    pub fn alert_forecast_short(&self, account: &str, short: Decimal) -> String {
+        let s = self.eur(short);
+        match self.lang {
+            Lang::Nl => format!("{account}: bij dit uitgavetempo komt u aan het eind {s} tekort."),
+            Lang::En => format!("{account}: at this spending rate you will be {s} short at the end."),
+        }
+    }
+
+    /// Alert: money reserved and waiting for a declaration.
+    pub fn alert_reserved(&self, account: &str, amount: Decimal) -> String {
+        let s = self.eur(amount);
+        match self.lang {
+            Lang::Nl => format!("{account}: {s} gereserveerd, wacht op een declaratie."),
+            Lang::En => format!("{account}: {s} reserved, waiting for a declaration."),
+        }
+    }
+
+    /// Own money against municipal money.
+    pub fn own_vs_municipal(&self, own: Decimal, municipal: Decimal) -> String {
+        let (o, m) = (self.eur(own), self.eur(municipal));
+        match self.lang {
+            Lang::Nl => format!("Eigen geld {o} · geld van de gemeente {m}"),
+            Lang::En => format!("Own money {o} · municipal money {m}"),
+        }
+    }
+
+    /// The progress bar's text.
+    pub fn used_share(&self, share: f32) -> String {
+        match self.lang {
+            Lang::Nl => format!("{:.0} % besteed of gereserveerd", share * 100.0),
+            Lang::En => format!("{:.0} % spent or reserved", share * 100.0),
+        }
+    }
+
+    /// How the forecast is made.
+    pub fn forecast_note(&self, elapsed: i64, total: i64) -> String {
+        match self.lang {
+            Lang::Nl => format!("Verwachting: uitgaventempo van {elapsed} van de {total} dagen doorgetrokken."),
+            Lang::En => format!("Forecast: spending rate of {elapsed} of {total} days carried on."),
+        }
+    }
+
+    /// "2 of 3 connected".
+    pub fn peers_online(&self, online: usize, total: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("{online} van {total} verbonden"),
+            Lang::En => format!("{online} of {total} connected"),
+        }
+    }
+
+    /// Changes refused.
+    pub fn refused_changes(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("{n} wijziging(en) geweigerd (zie `inwonercloud rejections`)"),
+            Lang::En => format!("{n} change(s) refused (see `inwonercloud rejections`)"),
+        }
+    }
+
+    /// After a sync.
+    pub fn synced(&self, peer: &str, received: usize, sent: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("Gesynchroniseerd met {peer}: {received} ontvangen, {sent} verstuurd."),
+            Lang::En => format!("Synced with {peer}: {received} received, {sent} sent."),
+        }
+    }
+
+    /// Title of an earlier version.
+    pub fn version_of(&self, secs: u64) -> String {
+        let m = widgets::moment(secs, self.lang);
+        match self.lang {
+            Lang::Nl => format!("Het plan zoals het was op {m}"),
+            Lang::En => format!("The plan as it was at {m}"),
+        }
+    }
+
+    /// Without a display.
+    pub fn no_display(&self, vault: &Path) -> String {
+        let v = vault.display();
+        match self.lang {
+            Lang::Nl => format!(
+                "Geen beeldscherm gevonden (DISPLAY en WAYLAND_DISPLAY zijn leeg), dus het venster kan niet openen.\n\
+                 Gebruik de opdrachtregel, bijvoorbeeld:\n  inwonercloud init --name \"Uw naam\" --role inwoner\n  \
+                 inwonercloud plan show\n  inwonercloud budget show\nAlle opdrachten: inwonercloud --help\nKluis: {v}"
+            ),
+            Lang::En => format!(
+                "No display found (DISPLAY and WAYLAND_DISPLAY are empty), so the window cannot open.\n\
+                 Use the command line, for example:\n  inwonercloud init --name \"Your name\" --role citizen\n  \
+                 inwonercloud plan show\n  inwonercloud budget show\nAll commands: inwonercloud --help\nVault: {v}"
+            ),
+        }
+    }
+}

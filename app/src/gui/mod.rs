@@ -1,0 +1,207 @@
+//! The desktop app (eframe/egui).
+//!
+//! [`App`] is either at the welcome screen (create a vault, open one, or load
+//! the demo) or has a [`Workspace`]: an open vault with its screens. Each
+//! screen is a function in [`screens`] that reads the workspace's cached
+//! views and calls the vault API through [`Workspace::act`]; networking runs
+//! on a background thread ([`network`]). Texts live in [`i18n`], one table
+//! per language.
+
+pub mod forms;
+pub mod i18n;
+pub mod network;
+pub mod screens;
+pub mod welcome;
+pub mod widgets;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use egui::RichText;
+use inwonercloud_schemas::Lang;
+use inwonercloud_sync::NodeConfig;
+
+pub use i18n::Texts;
+pub use workspace::{Screen, Workspace};
+
+/// How the app starts.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The vault directory (created at first run).
+    pub vault: PathBuf,
+    /// Where the demo world goes.
+    pub demo_dir: PathBuf,
+    /// Language.
+    pub lang: Lang,
+    /// The network to start with an open vault; none keeps the app offline.
+    pub network: Option<NodeConfig>,
+    /// The screen to show first.
+    pub screen: Option<Screen>,
+    /// Font scale (1.0 = 100 %).
+    pub zoom: f32,
+}
+
+/// The app.
+pub struct App {
+    /// Start options.
+    pub options: Options,
+    /// Language.
+    pub lang: Lang,
+    /// Welcome screen state.
+    pub welcome: welcome::Welcome,
+    /// The open vault, if any.
+    pub workspace: Option<Workspace>,
+    ctx: egui::Context,
+    zoom: f32,
+}
+
+impl App {
+    /// Builds the app; opens the vault at `options.vault` when there is one.
+    pub fn new(ctx: &egui::Context, options: Options) -> Self {
+        let mut app = App {
+            lang: options.lang,
+            welcome: welcome::Welcome::new(&options),
+            workspace: None,
+            ctx: ctx.clone(),
+            zoom: options.zoom,
+            options,
+        };
+        ctx.set_zoom_factor(app.zoom);
+        if inwonercloud_vault::Vault::exists(&app.options.vault) {
+            let dir = app.options.vault.clone();
+            app.open(&dir);
+        }
+        app
+    }
+
+    /// The texts in the current language.
+    pub fn texts(&self) -> &'static Texts {
+        i18n::texts(self.lang)
+    }
+
+    /// Opens the vault in `dir` (closing any open one).
+    pub fn open(&mut self, dir: &Path) {
+        self.workspace = None;
+        let net = self.options.network.clone().map(|c| (c, self.ctx.clone()));
+        match Workspace::open(dir, net) {
+            Ok(mut ws) => {
+                if let Some(s) = self.options.screen
+                    && Screen::for_role(ws.who.role).contains(&s)
+                {
+                    ws.screen = s;
+                }
+                self.workspace = Some(ws);
+                self.welcome.error = None;
+            }
+            Err(e) => self.welcome.error = Some(format!("{}: {e}", self.texts().open_failed)),
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        let t = self.texts();
+        ui.horizontal(|ui| {
+            ui.heading("Inwonercloud");
+            if let Some(ws) = &self.workspace {
+                ui.separator();
+                ui.label(RichText::new(&ws.who.name).strong());
+                ui.label(format!("({})", ws.who.role.label(self.lang)));
+            }
+            ui.separator();
+            egui::ComboBox::from_label(t.language)
+                .selected_text(match self.lang {
+                    Lang::Nl => "Nederlands",
+                    Lang::En => "English",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.lang, Lang::Nl, "Nederlands");
+                    ui.selectable_value(&mut self.lang, Lang::En, "English");
+                });
+            let before = self.zoom;
+            egui::ComboBox::from_label(t.text_size)
+                .selected_text(format!("{:.0} %", self.zoom * 100.0))
+                .show_ui(ui, |ui| {
+                    for z in [1.0f32, 1.25, 1.5] {
+                        ui.selectable_value(&mut self.zoom, z, format!("{:.0} %", z * 100.0));
+                    }
+                });
+            if before != self.zoom {
+                ui.ctx().set_zoom_factor(self.zoom);
+            }
+            if self.workspace.is_some() && ui.button(t.close_vault).clicked() {
+                self.workspace = None;
+            }
+        });
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let t = self.texts();
+        let lang = self.lang;
+        if let Some(ws) = &mut self.workspace {
+            ws.tick(t);
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+        }
+        egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
+        match &mut self.workspace {
+            None => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    if let Some(dir) = welcome::show(ui, &mut self.welcome, t, lang) {
+                        self.open(&dir);
+                    }
+                });
+            }
+            Some(ws) => {
+                egui::Panel::bottom("status").show(ui, |ui| screens::status_bar(ui, ws, t, lang));
+                egui::Panel::left("nav")
+                    .resizable(false)
+                    .default_size(170.0)
+                    .show(ui, |ui| {
+                        screens::nav(ui, ws, t);
+                    });
+                egui::CentralPanel::default().show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| screens::show(ui, ws, t, lang));
+                });
+            }
+        }
+    }
+}
+
+/// Whether a window can be opened here.
+pub fn display_available() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Runs the app in a window until it is closed.
+pub fn run(options: Options) -> ExitCode {
+    let t = i18n::texts(options.lang);
+    if !display_available() {
+        eprintln!("{}", t.no_display(&options.vault));
+        return ExitCode::from(2);
+    }
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1180.0, 780.0])
+            .with_min_inner_size([640.0, 420.0])
+            .with_title("Inwonercloud"),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "inwonercloud",
+        native,
+        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}\n{e}", t.window_failed);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Budget: accounts with their figures, every ledger entry with who signed it
+//! and whether it counted, and the forms to book (own budget) or to grant
+//! (the municipality on a citizen's budget).
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::{Date, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
+use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
+
+use super::subject_line;
+use crate::gui::i18n::Texts;
+use crate::gui::widgets::{self, euros};
+use crate::gui::workspace::Workspace;
+
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    subject_line(ui, ws, t);
+    let view = match ws.views.budget.clone() {
+        None => {
+            ui.label(t.no_budget);
+            return;
+        }
+        Some(Err(e)) => {
+            widgets::warning(ui, &e);
+            return;
+        }
+        Some(Ok(v)) => v,
+    };
+    accounts(ui, &view, t, lang);
+    ui.add_space(8.0);
+    let own = ws.views.budget_is_own;
+    let municipality = ws.who.role == Role::Municipality && !own;
+    if (own || municipality) && !view.accounts.is_empty() {
+        entry_form(ui, ws, &view, municipality, t, lang);
+    }
+    if own {
+        account_form(ui, ws, &view, t, lang);
+    }
+    ui.add_space(8.0);
+    ledger(ui, ws, &view, t, lang);
+}
+
+fn accounts(ui: &mut Ui, view: &BudgetView, t: &Texts, lang: Lang) {
+    egui::Grid::new("accounts").striped(true).num_columns(7).show(ui, |ui| {
+        for h in [
+            t.account,
+            t.stream,
+            t.granted,
+            t.topped_up,
+            t.reserved,
+            t.spent,
+            t.remaining,
+        ] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for a in &view.accounts {
+            let f = view.report.accounts.get(&a.record.id).cloned().unwrap_or_default();
+            ui.label(&a.record.name);
+            ui.label(a.record.stream.label(lang));
+            for v in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining] {
+                ui.label(RichText::new(euros(v, lang)).monospace());
+            }
+            ui.end_row();
+        }
+    });
+}
+
+fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
+    egui::CollapsingHeader::new(format!("{} ({})", t.ledger, view.report.lines.len()))
+        .id_salt("ledger")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("ledger-grid")
+                .striped(true)
+                .num_columns(7)
+                .show(ui, |ui| {
+                    for h in [t.date, t.kind, t.amount, t.category, t.note, t.signed_by, t.status] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for l in view.report.lines.iter().rev().take(500) {
+                        ui.label(widgets::date(l.entry.date, lang));
+                        ui.label(l.entry.kind.label(lang));
+                        ui.label(RichText::new(euros(l.entry.amount, lang)).monospace());
+                        ui.label(widgets::category(l.entry.category.as_deref().unwrap_or(""), lang));
+                        ui.label(&l.entry.note);
+                        ui.label(
+                            ws.views
+                                .names
+                                .get(&l.author)
+                                .cloned()
+                                .unwrap_or_else(|| l.author.short()),
+                        );
+                        match &l.status {
+                            EntryStatus::Counted => {
+                                ui.label(t.counted);
+                            }
+                            EntryStatus::NotCovered { uncovered } => {
+                                widgets::warning(ui, &format!("{} {}", t.not_covered, euros(*uncovered, lang)));
+                            }
+                            EntryStatus::Refused { reason } => {
+                                widgets::warning(ui, &format!("{}: {reason}", t.refused));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: bool, t: &Texts, lang: Lang) {
+    let kinds: &[EntryKind] = if municipality {
+        &[EntryKind::Grant, EntryKind::Adjustment]
+    } else {
+        &[
+            EntryKind::Spend,
+            EntryKind::Reservation,
+            EntryKind::Release,
+            EntryKind::TopUp,
+        ]
+    };
+    let title = if municipality { t.grant_title } else { t.book_title };
+    widgets::card(ui, title, |ui| {
+        let f = &mut ws.forms;
+        if !kinds.contains(&f.entry_kind) {
+            f.entry_kind = kinds[0];
+        }
+        let idx: Vec<usize> = (0..view.accounts.len()).collect();
+        widgets::choice(ui, t.account, &mut f.entry_account, &idx, |i| {
+            view.accounts.get(i).map(|a| a.record.name.clone()).unwrap_or_default()
+        });
+        widgets::choice(ui, t.kind, &mut f.entry_kind, kinds, |k| k.label(lang).into());
+        widgets::text(ui, t.amount_eur, &mut f.entry_amount);
+        widgets::text(ui, t.date_hint, &mut f.entry_date);
+        widgets::text(ui, t.category_code, &mut f.entry_category);
+        widgets::text(ui, t.note, &mut f.entry_note);
+        if ui.button(title).clicked() {
+            let Some(account) = view.accounts.get(f.entry_account).map(|a| a.record.id.clone()) else {
+                return;
+            };
+            let doc = view.doc.clone();
+            let made = (|| -> Result<NewEntry, VaultError> {
+                let date = f.entry_date.trim();
+                Ok(NewEntry {
+                    account,
+                    kind: f.entry_kind,
+                    amount: parse_amount(&f.entry_amount)?,
+                    category: Some(f.entry_category.trim().to_string()).filter(|c| !c.is_empty()),
+                    date: if date.is_empty() { Date::today() } else { date.parse()? },
+                    note: f.entry_note.clone(),
+                    reference: None,
+                })
+            })();
+            if ws.act(t.saved, |v| v.record_entry(&doc, made?)).is_some() {
+                ws.forms.entry_amount.clear();
+                ws.forms.entry_note.clear();
+            }
+        }
+    });
+}
+
+fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
+    egui::CollapsingHeader::new(t.new_account)
+        .id_salt("new-account")
+        .show(ui, |ui| {
+            let f = &mut ws.forms;
+            widgets::text(ui, t.account_name, &mut f.account_name);
+            widgets::choice(ui, t.stream, &mut f.account_stream, &FundingStream::ALL, |s| {
+                s.label(lang).into()
+            });
+            widgets::choice(
+                ui,
+                t.unit,
+                &mut f.account_unit,
+                &[Unit::Euro, Unit::Hours, Unit::Points],
+                |u| t.unit_name(u).into(),
+            );
+            widgets::text(ui, t.from_date, &mut f.account_from);
+            widgets::text(ui, t.until_date, &mut f.account_until);
+            if ui.button(t.open_account).clicked() {
+                let doc = view.doc.clone();
+                let (name, stream, unit) = (f.account_name.clone(), f.account_stream, f.account_unit);
+                let (from, until) = (f.account_from.clone(), f.account_until.clone());
+                if ws
+                    .act(t.saved, |v| {
+                        let from: Date = from.trim().parse()?;
+                        let until: Date = until.trim().parse()?;
+                        v.add_account(&doc, &name, stream, unit, from, until)
+                    })
+                    .is_some()
+                {
+                    ws.forms.account_name.clear();
+                }
+            }
+        });
+}

@@ -1,0 +1,110 @@
+//! The screens of an open vault, one module each, plus the menu and the
+//! status bar. A screen reads `ws.views` and changes the vault only through
+//! [`Workspace::act`] or the network commands.
+
+mod budget;
+mod clients;
+mod devices;
+mod journal;
+mod overview;
+mod plan;
+mod sharing;
+
+use egui::{Color32, RichText, Ui};
+use inwonercloud_schemas::Lang;
+
+use super::i18n::Texts;
+use super::widgets;
+use super::workspace::{Screen, Workspace};
+
+/// The menu on the left.
+pub fn nav(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    ui.add_space(6.0);
+    for &s in Screen::for_role(ws.who.role) {
+        let label = s.title(t);
+        if ui
+            .add_sized([150.0, 28.0], egui::Button::selectable(ws.screen == s, label))
+            .clicked()
+        {
+            ws.screen = s;
+            ws.notice = None;
+        }
+    }
+}
+
+/// The bar at the bottom: network and peers.
+pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        match &ws.net {
+            None => {
+                ui.label(t.net_offline);
+            }
+            Some(n) => {
+                match &n.started {
+                    None => ui.label(t.net_starting),
+                    Some(Ok((id, _))) => ui.label(format!("{} · {}", t.net_on, &id[..id.len().min(10)])),
+                    Some(Err(e)) => widgets::warning(ui, &format!("{}: {e}", t.net_failed)),
+                };
+                ui.separator();
+                ui.label(t.peers_online(n.online(), ws.views.peers.len()));
+                for p in n.peers.values() {
+                    let (dot, color) = if p.online {
+                        ("•", Color32::from_rgb(30, 150, 60))
+                    } else {
+                        ("•", Color32::GRAY)
+                    };
+                    ui.label(RichText::new(dot).color(color));
+                    let last = p
+                        .last_sync
+                        .map(|s| widgets::moment(s, lang))
+                        .unwrap_or_else(|| "—".into());
+                    let mut line = format!("{} ({} {last})", p.name, t.last_sync);
+                    if let Some(e) = &p.last_error
+                        && !p.online
+                    {
+                        line.push_str(&format!(" — {e}"));
+                    }
+                    ui.label(line);
+                }
+                if n.busy > 0 {
+                    ui.spinner();
+                    ui.label(t.working);
+                }
+            }
+        }
+        if !ws.views.rejections.is_empty() {
+            ui.separator();
+            widgets::warning(ui, &t.refused_changes(ws.views.rejections.len()));
+        }
+    });
+}
+
+/// The current screen.
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    ui.heading(ws.screen.title(t));
+    if let Some(n) = &ws.notice {
+        let color = if n.error {
+            Color32::from_rgb(200, 40, 40)
+        } else {
+            Color32::from_rgb(30, 130, 60)
+        };
+        ui.label(RichText::new(&n.text).color(color));
+    }
+    ui.add_space(6.0);
+    match ws.screen {
+        Screen::Clients => clients::show(ui, ws, t, lang),
+        Screen::Overview => overview::show(ui, ws, t, lang),
+        Screen::Plan => plan::show(ui, ws, t, lang),
+        Screen::Budget => budget::show(ui, ws, t, lang),
+        Screen::Sharing => sharing::show(ui, ws, t, lang),
+        Screen::Devices => devices::show(ui, ws, t, lang),
+        Screen::Journal => journal::show(ui, ws, t, lang),
+    }
+}
+
+/// For screens about someone else's documents: whose they are.
+fn subject_line(ui: &mut Ui, ws: &Workspace, t: &Texts) {
+    if ws.subject.is_some() {
+        ui.label(RichText::new(format!("{}: {}", t.documents_of, ws.subject_name())).italics());
+    }
+}

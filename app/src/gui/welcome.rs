@@ -1,0 +1,122 @@
+//! First run: create a vault, open another one, or load the demo.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+use inwonercloud_schemas::{Lang, Role};
+use inwonercloud_vault::{CreateOptions, Vault};
+
+use super::Options;
+use super::i18n::Texts;
+use super::widgets;
+use crate::demo::{self, DemoWorld};
+
+/// The welcome screen's state.
+#[derive(Debug)]
+pub struct Welcome {
+    /// Where a new vault goes.
+    pub dir: String,
+    /// Owner's name.
+    pub name: String,
+    /// Owner's role.
+    pub role: Role,
+    /// This device's name.
+    pub device: String,
+    /// A vault to open.
+    pub open_dir: String,
+    /// Where the demo goes.
+    pub demo_dir: PathBuf,
+    /// What went wrong last.
+    pub error: Option<String>,
+}
+
+impl Welcome {
+    /// Fresh state for these start options.
+    pub fn new(o: &Options) -> Self {
+        Welcome {
+            dir: o.vault.display().to_string(),
+            name: String::new(),
+            role: Role::Citizen,
+            device: std::env::var("HOSTNAME").unwrap_or_else(|_| "laptop".into()),
+            open_dir: String::new(),
+            demo_dir: o.demo_dir.clone(),
+            error: None,
+        }
+    }
+}
+
+/// Shows the welcome screen; returns the vault directory to open, if chosen.
+pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option<PathBuf> {
+    let mut open = None;
+    ui.heading(t.welcome_title);
+    ui.label(t.welcome_intro);
+    ui.add_space(8.0);
+    if let Some(e) = &w.error {
+        widgets::warning(ui, e);
+    }
+    widgets::card(ui, t.create_title, |ui| {
+        widgets::text(ui, t.your_name, &mut w.name);
+        widgets::choice(ui, t.your_role, &mut w.role, &Role::ALL, |r| r.label(lang).to_string());
+        widgets::text(ui, t.device_name, &mut w.device);
+        widgets::text(ui, t.vault_folder, &mut w.dir);
+        ui.label(RichText::new(t.passphrase_later).weak());
+        if ui.button(t.create_button).clicked() {
+            let dir = PathBuf::from(w.dir.trim());
+            if w.name.trim().is_empty() {
+                w.error = Some(t.name_needed.into());
+            } else if Vault::exists(&dir) {
+                w.error = Some(format!("{}: {}", t.vault_exists, dir.display()));
+            } else {
+                let made = Vault::create(
+                    &dir,
+                    CreateOptions {
+                        name: w.name.trim().into(),
+                        role: w.role,
+                        device_name: w.device.trim().into(),
+                    },
+                );
+                match made {
+                    Ok(_) => open = Some(dir),
+                    Err(e) => w.error = Some(e.to_string()),
+                }
+            }
+        }
+    });
+    ui.add_space(8.0);
+    widgets::card(ui, t.open_title, |ui| {
+        widgets::text(ui, t.vault_folder, &mut w.open_dir);
+        if ui.button(t.open_button).clicked() {
+            let dir = PathBuf::from(w.open_dir.trim());
+            if Vault::exists(&dir) {
+                open = Some(dir);
+            } else {
+                w.error = Some(format!("{}: {}", t.no_vault_there, dir.display()));
+            }
+        }
+    });
+    ui.add_space(8.0);
+    widgets::card(ui, t.demo_title, |ui| {
+        ui.label(t.demo_intro);
+        ui.horizontal_wrapped(|ui| {
+            let world = DemoWorld::at(&w.demo_dir);
+            for (label, dir) in [
+                (t.demo_as_citizen, &world.citizen),
+                (t.demo_as_counselor, &world.counselor),
+                (t.demo_as_provider, &world.provider),
+                (t.demo_as_municipality, &world.municipality),
+            ] {
+                if ui.button(label).clicked() {
+                    if !world.exists()
+                        && let Err(e) = demo::build(&w.demo_dir)
+                    {
+                        w.error = Some(format!("{}: {e}", t.demo_failed));
+                        continue;
+                    }
+                    open = Some(dir.clone());
+                }
+            }
+        });
+        ui.label(RichText::new(format!("{}: {}", t.demo_folder, w.demo_dir.display())).weak());
+    });
+    open
+}

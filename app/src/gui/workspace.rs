@@ -1,0 +1,322 @@
+//! An open vault in the window: the vault handle, the screen shown, whose
+//! documents are looked at, the views read from the vault, and the network.
+//!
+//! Views are read once and kept ([`Views`]); they are read again only after
+//! this window changed something or the vault file changed under it (the
+//! network thread imported changes). Frames never recompute the ledger.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use inwonercloud_schemas::{DocKind, JournalNote, PublicKey, Role};
+use inwonercloud_sync::NodeConfig;
+use inwonercloud_vault::replica::Rejection;
+use inwonercloud_vault::{
+    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, Vault, VaultError,
+    WhoAmI,
+};
+
+use super::forms::Forms;
+use super::i18n::Texts;
+use super::network::{NetCmd, NetEvent, Network};
+
+/// The screens, in menu order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// People who share with me (counselor, family, provider, municipality).
+    Clients,
+    /// Figures, charts, forecast and alerts.
+    Overview,
+    /// The support plan.
+    Plan,
+    /// Accounts and the ledger.
+    Budget,
+    /// Consents, invites, peers and the access log.
+    Sharing,
+    /// This device and adding another.
+    Devices,
+    /// Private notes.
+    Journal,
+}
+
+impl Screen {
+    /// The screens a role works with.
+    pub fn for_role(role: Role) -> &'static [Screen] {
+        match role {
+            Role::Citizen => &[
+                Screen::Overview,
+                Screen::Plan,
+                Screen::Budget,
+                Screen::Sharing,
+                Screen::Devices,
+                Screen::Journal,
+            ],
+            Role::Counselor | Role::Family | Role::Municipality => &[
+                Screen::Clients,
+                Screen::Overview,
+                Screen::Plan,
+                Screen::Budget,
+                Screen::Sharing,
+                Screen::Devices,
+            ],
+            Role::Provider => &[Screen::Clients, Screen::Overview, Screen::Sharing, Screen::Devices],
+        }
+    }
+
+    /// The screen's name in the menu.
+    pub fn title(self, t: &Texts) -> &'static str {
+        match self {
+            Screen::Clients => t.nav_clients,
+            Screen::Overview => t.nav_overview,
+            Screen::Plan => t.nav_plan,
+            Screen::Budget => t.nav_budget,
+            Screen::Sharing => t.nav_sharing,
+            Screen::Devices => t.nav_devices,
+            Screen::Journal => t.nav_journal,
+        }
+    }
+
+    /// Parses a screen name (Dutch or English), for `inwonercloud app --screen`.
+    pub fn parse(s: &str) -> Option<Screen> {
+        Some(match s.to_lowercase().as_str() {
+            "clients" | "clienten" | "cliënten" | "budgethouders" => Screen::Clients,
+            "overview" | "overzicht" => Screen::Overview,
+            "plan" => Screen::Plan,
+            "budget" => Screen::Budget,
+            "sharing" | "delen" => Screen::Sharing,
+            "devices" | "apparaten" => Screen::Devices,
+            "journal" | "dagboek" => Screen::Journal,
+            _ => return None,
+        })
+    }
+}
+
+/// A message after an action.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// It went wrong.
+    pub error: bool,
+    /// In words.
+    pub text: String,
+}
+
+/// What the screens show, read from the vault.
+#[derive(Default)]
+pub struct Views {
+    /// People whose documents are held here.
+    pub holders: Vec<Holder>,
+    /// The plan looked at, or why it cannot be shown.
+    pub plan: Option<Result<PlanView, String>>,
+    /// May this vault write that plan.
+    pub plan_writable: bool,
+    /// Its changes, newest last.
+    pub plan_history: Vec<HistoryEntry>,
+    /// The plan as it was at an earlier change.
+    pub plan_then: Option<(HistoryEntry, PlanView)>,
+    /// The budget looked at, or why it cannot be shown.
+    pub budget: Option<Result<BudgetView, String>>,
+    /// Whether that budget is this vault owner's own.
+    pub budget_is_own: bool,
+    /// Own consents.
+    pub consents: Vec<ConsentView>,
+    /// Own invites.
+    pub invites: Vec<Invite>,
+    /// Known peers.
+    pub peers: Vec<PeerInfo>,
+    /// Who got what.
+    pub access: Vec<AccessLine>,
+    /// Journal notes.
+    pub notes: Vec<Authored<JournalNote>>,
+    /// Refused changes.
+    pub rejections: Vec<Rejection>,
+    /// Names of known identities (self and peers).
+    pub names: BTreeMap<PublicKey, String>,
+}
+
+/// An open vault in the window.
+pub struct Workspace {
+    /// The vault.
+    pub vault: Vault,
+    /// Whose vault.
+    pub who: WhoAmI,
+    /// The screen shown.
+    pub screen: Screen,
+    /// Whose documents are looked at (none: one's own).
+    pub subject: Option<PublicKey>,
+    /// What the screens show.
+    pub views: Views,
+    /// Form contents.
+    pub forms: Forms,
+    /// The network, when started.
+    pub net: Option<Network>,
+    /// The last message.
+    pub notice: Option<Notice>,
+    /// The last ticket made here.
+    pub ticket: Option<String>,
+    dirty: bool,
+    last_poll: Instant,
+}
+
+impl Workspace {
+    /// Opens the vault in `dir`; starts the network when `net` is given.
+    pub fn open(dir: &std::path::Path, net: Option<(NodeConfig, egui::Context)>) -> Result<Self, VaultError> {
+        let vault = Vault::open(dir)?;
+        let who = vault.whoami();
+        let screen = Screen::for_role(who.role)[0];
+        let mut ws = Workspace {
+            net: net.map(|(cfg, ctx)| Network::start(PathBuf::from(dir), cfg, ctx)),
+            vault,
+            who,
+            screen,
+            subject: None,
+            views: Views::default(),
+            forms: Forms::default(),
+            notice: None,
+            ticket: None,
+            dirty: true,
+            last_poll: Instant::now(),
+        };
+        ws.reload();
+        Ok(ws)
+    }
+
+    /// Is this the citizen's own vault (as opposed to a professional's).
+    pub fn is_citizen(&self) -> bool {
+        self.who.role == Role::Citizen
+    }
+
+    /// The document of `kind` looked at: the subject's, or one's own.
+    pub fn doc_of(&self, kind: DocKind) -> Option<String> {
+        match &self.subject {
+            Some(k) => self
+                .views
+                .holders
+                .iter()
+                .find(|h| &h.identity == k)
+                .and_then(|h| h.doc(kind))
+                .map(str::to_string),
+            None => {
+                let own = self.vault.doc_id(kind);
+                self.vault.header(&own).ok().map(|_| own)
+            }
+        }
+    }
+
+    /// The name of whose documents are looked at.
+    pub fn subject_name(&self) -> String {
+        match &self.subject {
+            Some(k) => self.vault.display_name(k),
+            None => self.who.name.clone(),
+        }
+    }
+
+    /// Runs a vault operation from a screen: on success shows `ok` and
+    /// re-reads the views; on failure shows the error and changes nothing.
+    pub fn act<R>(&mut self, ok: &str, f: impl FnOnce(&mut Vault) -> Result<R, VaultError>) -> Option<R> {
+        match f(&mut self.vault) {
+            Ok(r) => {
+                self.notice = Some(Notice {
+                    error: false,
+                    text: ok.to_string(),
+                });
+                self.dirty = true;
+                Some(r)
+            }
+            Err(e) => {
+                self.fail(e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Shows an error.
+    pub fn fail(&mut self, text: String) {
+        self.notice = Some(Notice { error: true, text });
+    }
+
+    /// Asks the network to do something; says so when it is not running.
+    pub fn net(&mut self, c: NetCmd, t: &Texts) {
+        let sent = self.net.as_mut().is_some_and(|n| n.send(c));
+        if !sent {
+            self.fail(t.net_off.to_string());
+        }
+    }
+
+    /// Between frames: network events, and every half second a look at the
+    /// vault file for changes the network wrote.
+    pub fn tick(&mut self, t: &Texts) {
+        let events = self.net.as_mut().map(|n| n.poll()).unwrap_or_default();
+        for e in events {
+            match e {
+                NetEvent::Ticket(s) => {
+                    self.ticket = Some(s);
+                    self.dirty = true;
+                }
+                NetEvent::Synced(r) => {
+                    self.notice = Some(Notice {
+                        error: false,
+                        text: t.synced(&r.peer_name, r.received_changes, r.sent_changes),
+                    });
+                    self.dirty = true;
+                }
+                NetEvent::Error(e) => self.fail(e),
+                NetEvent::Failed(e) => self.fail(format!("{}: {e}", t.net_failed)),
+                NetEvent::Started(..) | NetEvent::Peers(_) => {}
+            }
+        }
+        if self.last_poll.elapsed() >= Duration::from_millis(500) {
+            self.last_poll = Instant::now();
+            match self.vault.refresh() {
+                Ok(changed) if !changed.is_empty() => self.dirty = true,
+                Ok(_) => {}
+                Err(e) => self.fail(e.to_string()),
+            }
+        }
+        if self.dirty {
+            self.reload();
+        }
+    }
+
+    /// Reads every view again from the vault.
+    pub fn reload(&mut self) {
+        self.dirty = false;
+        let v = &mut self.vault;
+        self.views.holders = v.holders().unwrap_or_default();
+        if self.subject.is_none() && !self.is_citizen() {
+            self.subject = self.views.holders.first().map(|h| h.identity);
+        }
+        let plan_doc = self.doc_of(DocKind::Plan);
+        let budget_doc = self.doc_of(DocKind::Budget);
+        let v = &mut self.vault;
+        self.views.plan = plan_doc.as_ref().map(|d| v.plan(d).map_err(|e| e.to_string()));
+        self.views.plan_writable = plan_doc
+            .as_ref()
+            .and_then(|d| v.header(d).ok().map(|h| h.may_write(&v.identity())))
+            .unwrap_or(false);
+        self.views.plan_history = plan_doc.as_ref().and_then(|d| v.history(d).ok()).unwrap_or_default();
+        self.views.budget = budget_doc.as_ref().map(|d| v.budget(d).map_err(|e| e.to_string()));
+        self.views.budget_is_own = budget_doc
+            .as_ref()
+            .and_then(|d| v.header(d).ok().map(|h| h.owner == v.identity()))
+            .unwrap_or(false);
+        self.views.consents = v.consents().unwrap_or_default();
+        self.views.invites = v.invites().unwrap_or_default();
+        self.views.peers = v.peers().unwrap_or_default();
+        self.views.names = self.views.peers.iter().map(|p| (p.identity, p.name.clone())).collect();
+        self.views.names.insert(v.identity(), v.name().to_string());
+        self.views.access = v.access_log().unwrap_or_default();
+        self.views.notes = v.notes().unwrap_or_default();
+        self.views.rejections = v.rejections().unwrap_or_default();
+        self.who = v.whoami();
+    }
+
+    /// Shows the plan as it was right after change `hash`.
+    pub fn show_plan_at(&mut self, entry: &HistoryEntry) {
+        let Some(doc) = self.doc_of(DocKind::Plan) else { return };
+        match self.vault.plan_at(&doc, std::slice::from_ref(&entry.hash)) {
+            Ok(p) => self.views.plan_then = Some((entry.clone(), p)),
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Inwonercloud's front ends: the desktop app ([`gui`]) and the command line
+//! ([`cli`]), both on top of the vault and sync crates.
+//!
+//! The binary `inwonercloud` opens the app when it gets no command and runs
+//! the command line otherwise. Both front ends talk to the vault only through
+//! its public API; the app runs networking on a background thread with its own
+//! handle on the same vault file, so the window never waits for the network.
+//! [`demo`] builds a small, fully signed example world (a citizen, their
+//! counselor, a care provider and the municipality) for first use and for
+//! screenshots.
+
+pub mod cli;
+pub mod demo;
+pub mod gui;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Regenerates the screenshots in this folder from the real app on the demo
+# data: builds the app, builds the demo world in a temporary folder, opens
+# each role's screens under Xvfb and captures the window.
+# Needs: Xvfb, xwd (x11-apps) and ImageMagick (apt-get install xvfb x11-apps imagemagick).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -p inwonercloud
+  BIN=$PWD/target/release/inwonercloud
+fi
+OUT=$PWD/docs/screenshots
+CONVERT=/usr/bin/convert; [ -x "$CONVERT" ] || CONVERT=convert
+TMP=$(mktemp -d)
+export XDG_DATA_HOME=$TMP # the demo goes to $TMP/inwonercloud/demo
+DISPLAY_NO=:77
+Xvfb $DISPLAY_NO -screen 0 1280x900x24 >/dev/null 2>&1 &
+XVFB=$!
+trap 'kill $XVFB 2>/dev/null; rm -rf "$TMP"' EXIT
+sleep 1
+"$BIN" demo >/dev/null
+
+shot() { # role screen file [extra args]
+  local role=$1 screen=$2 file=$3; shift 3
+  DISPLAY=$DISPLAY_NO "$BIN" app --demo "$role" --offline --screen "$screen" "$@" >/dev/null 2>&1 &
+  local pid=$!
+  sleep "${SHOT_WAIT:-4}"
+  DISPLAY=$DISPLAY_NO xwd -root -silent | "$CONVERT" xwd:- -crop 1180x780+0+0 +repage "$OUT/$file.png"
+  kill $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  echo "$file.png"
+}
+
+shot inwoner overzicht inwoner-overzicht
+shot inwoner plan inwoner-plan
+shot inwoner budget inwoner-budget
+shot inwoner delen inwoner-delen
+shot inwoner apparaten inwoner-apparaten
+shot inwoner overzicht citizen-overview-en --lang en
+shot begeleider clienten begeleider-clienten
+shot begeleider plan begeleider-plan
+shot gemeente budget gemeente-budget
+shot gemeente clienten gemeente-budgethouders
+shot zorgaanbieder clienten zorgaanbieder-clienten
+shot inwoner overzicht inwoner-overzicht-150 --zoom 150

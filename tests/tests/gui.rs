@@ -1,0 +1,297 @@
+//! The desktop app driven through its accessibility tree with egui_kittest:
+//! real App, real vault files, and for sharing a real iroh node on
+//! 127.0.0.1. Each test asserts what the vault holds afterwards, read through
+//! a second, independent vault handle.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role as A11y;
+use egui_kittest::{Harness, kittest::Queryable};
+use inwonercloud_app::gui::{App, Options, Screen};
+use inwonercloud_schemas::{DocKind, EntryKind, Lang, LifeDomain};
+use inwonercloud_sync::{Node, NodeConfig, Ticket};
+use inwonercloud_vault::{CreateOptions, Vault};
+use rust_decimal::Decimal;
+
+fn options(vault: &Path, demo: &Path, network: Option<NodeConfig>) -> Options {
+    Options {
+        vault: vault.to_path_buf(),
+        demo_dir: demo.to_path_buf(),
+        lang: Lang::Nl,
+        network,
+        screen: None,
+        zoom: 1.0,
+    }
+}
+
+fn app(o: Options) -> Harness<'static, App> {
+    // Tall enough that every form is on screen: clicks land at a widget's centre.
+    Harness::builder()
+        .with_size(egui::vec2(1300.0, 3200.0))
+        .build_eframe(move |cc| App::new(&cc.egui_ctx, o))
+}
+
+fn settle(h: &mut Harness<'static, App>) {
+    h.run_steps(4);
+}
+
+fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_role_and_label(A11y::Button, label).click();
+    settle(h);
+}
+
+fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(A11y::TextInput, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(A11y::TextInput, label).type_text(text);
+    settle(h);
+}
+
+fn go(h: &mut Harness<'static, App>, screen: &str) {
+    click(h, screen);
+}
+
+/// Steps the app until `done` holds, or panics after `secs` seconds.
+fn wait_for(h: &mut Harness<'static, App>, secs: u64, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+    }
+}
+
+#[test]
+fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("kluis");
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    assert!(
+        h.state().workspace.is_none(),
+        "without a vault the welcome screen shows"
+    );
+
+    type_into(&mut h, "Uw naam", "Fatima El Amrani");
+    click(&mut h, "Kluis maken");
+    let ws = h.state().workspace.as_ref().expect("the new vault is open");
+    assert_eq!(ws.who.name, "Fatima El Amrani");
+    assert_eq!(ws.screen, Screen::Overview);
+
+    go(&mut h, "Plan");
+    type_into(&mut h, "Het doel in eigen woorden", "Elke week zelf boodschappen doen");
+    type_into(&mut h, "Streefdatum (dd-mm-jjjj, mag leeg)", "01-06-2027");
+    click(&mut h, "Doel toevoegen");
+    assert!(
+        h.query_by_label_contains("Elke week zelf boodschappen doen").is_some(),
+        "the goal is shown"
+    );
+
+    // A bad date is refused with a message and nothing is written.
+    type_into(&mut h, "Het doel in eigen woorden", "Tweede doel");
+    type_into(&mut h, "Streefdatum (dd-mm-jjjj, mag leeg)", "31-02-2027");
+    click(&mut h, "Doel toevoegen");
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(notice.error, "an impossible date is an error: {}", notice.text);
+    drop(h);
+
+    let v = Vault::open(&dir).unwrap();
+    let plan = v.plan(&v.plan_doc()).unwrap();
+    assert_eq!(plan.goals.len(), 1, "only the valid goal was written");
+    let g = &plan.goals[0];
+    assert_eq!(g.record.text, "Elke week zelf boodschappen doen");
+    assert_eq!(g.record.domain, LifeDomain::Zelfzorg);
+    assert_eq!(g.record.target_date.unwrap().to_string(), "2027-06-01");
+    assert_eq!(g.author_name, "Fatima El Amrani");
+}
+
+#[test]
+fn demo_citizen_books_a_spend_and_the_municipality_grants() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Sanne de Vries");
+
+    go(&mut h, "Budget");
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "125,40");
+    type_into(&mut h, "Datum (leeg = vandaag)", "15-11-2026");
+    type_into(&mut h, "Categorie (code, zie catalogus)", "begeleiding_informeel");
+    type_into(&mut h, "Omschrijving", "Buurvrouw Els, 5 uur");
+    h.get_all_by_role_and_label(A11y::Button, "Boeken")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("Buurvrouw Els, 5 uur").is_some());
+
+    // An amount with three decimals is refused; the ledger is unchanged.
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "1,005");
+    h.get_all_by_role_and_label(A11y::Button, "Boeken")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+
+    // The municipality opens the same demo and grants more.
+    click(&mut h, "Kluis sluiten");
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Budget");
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "500,00");
+    type_into(&mut h, "Omschrijving", "Extra toekenning winter");
+    h.get_all_by_role_and_label(A11y::Button, "Toekennen of bijstellen")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    drop(h);
+
+    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let doc = citizen.budget_doc();
+    let b = citizen.budget(&doc).unwrap();
+    let spend = b
+        .report
+        .lines
+        .iter()
+        .find(|l| l.entry.note == "Buurvrouw Els, 5 uur")
+        .expect("the spend is in the citizen's ledger");
+    assert_eq!(spend.entry.amount, Decimal::new(12540, 2));
+    assert_eq!(spend.entry.kind, EntryKind::Spend);
+    assert_eq!(spend.entry.category.as_deref(), Some("begeleiding_informeel"));
+    assert!(!b.report.lines.iter().any(|l| l.entry.amount == Decimal::new(1005, 3)));
+
+    let municipality = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let m = municipality.budget(&doc).unwrap();
+    let grant = m
+        .report
+        .lines
+        .iter()
+        .find(|l| l.entry.note == "Extra toekenning winter")
+        .expect("the grant is in the municipality's copy of the budget");
+    assert_eq!(grant.entry.kind, EntryKind::Grant);
+    assert_eq!(grant.author, municipality.identity());
+    let f = m.report.accounts.values().next().unwrap();
+    assert_eq!(f.granted, Decimal::new(1575000, 2));
+}
+
+#[test]
+fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inwoner");
+    Vault::create(
+        &dir,
+        CreateOptions {
+            name: "Sanne".into(),
+            role: inwonercloud_schemas::Role::Citizen,
+            device_name: "laptop".into(),
+        },
+    )
+    .unwrap();
+    let mut h = app(options(&dir, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
+    settle(&mut h);
+    wait_for(&mut h, 20, "the network to start", |a| {
+        a.workspace
+            .as_ref()
+            .and_then(|w| w.net.as_ref())
+            .is_some_and(|n| n.started.is_some())
+    });
+    go(&mut h, "Delen");
+    type_into(&mut h, "Naam van wie u uitnodigt", "Ahmed");
+    h.get_by_label("Mag ook schrijven (samen bewerken)").click();
+    settle(&mut h);
+    click(&mut h, "Uitnodiging maken");
+    wait_for(&mut h, 20, "a ticket", |a| {
+        a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
+    });
+    let ticket: Ticket = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .ticket
+        .clone()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The counselor joins from their own vault and node.
+    let cdir = tmp.path().join("begeleider");
+    let counselor = Vault::create(
+        &cdir,
+        CreateOptions {
+            name: "Ahmed Bakker".into(),
+            role: inwonercloud_schemas::Role::Counselor,
+            device_name: "werklaptop".into(),
+        },
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let node = rt.block_on(Node::spawn(counselor, NodeConfig::loopback())).unwrap();
+    rt.block_on(node.join(&ticket)).unwrap();
+    let plan_doc = Vault::open(&dir).unwrap().doc_id(DocKind::Plan);
+    assert!(
+        node.with_vault(|v| v.header(&plan_doc).is_ok()),
+        "the counselor received the plan"
+    );
+
+    wait_for(&mut h, 10, "the consent to show", |a| {
+        a.workspace
+            .as_ref()
+            .is_some_and(|w| w.views.consents.iter().any(|c| c.active))
+    });
+    assert!(
+        h.query_all_by_label("Ahmed Bakker").next().is_some(),
+        "the consent names the counselor"
+    );
+    type_into(&mut h, "Reden van intrekken", "begeleiding afgerond");
+    click(&mut h, "Intrekken");
+    settle(&mut h);
+    rt.block_on(node.shutdown());
+    drop(h);
+
+    let v = Vault::open(&dir).unwrap();
+    let consents = v.consents().unwrap();
+    assert_eq!(consents.len(), 1);
+    let c = &consents[0];
+    assert_eq!(c.consent.record.grantee_name, "Ahmed Bakker");
+    assert!(!c.active, "revoked in the app");
+    assert_eq!(c.revocation.as_ref().unwrap().record.reason, "begeleiding afgerond");
+    assert!(
+        !v.documents_for_peer(&c.consent.record.grantee)
+            .unwrap()
+            .contains(&plan_doc),
+        "the plan is no longer offered to the counselor"
+    );
+}
+
+#[test]
+fn counselor_sees_clients_and_english_switch_changes_texts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als begeleider");
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert_eq!(ws.screen, Screen::Clients);
+    assert!(h.query_by_label_contains("Sanne de Vries").is_some());
+    go(&mut h, "Plan");
+    // The counselor may write in the plan: the form is there.
+    assert!(h.query_by_role_and_label(A11y::Button, "Doel toevoegen").is_some());
+    assert!(h.query_by_label_contains("geschreven door Ahmed Bakker").is_some());
+    go(&mut h, "Budget");
+    // Read-only budget: no booking form.
+    assert!(h.query_by_role_and_label(A11y::Button, "Boeken").is_none());
+    h.state_mut().lang = Lang::En;
+    settle(&mut h);
+    assert!(h.query_by_role_and_label(A11y::Button, "Overview").is_some());
+    assert!(
+        h.query_by_label_contains("€15,250.00").is_some(),
+        "amounts in English notation"
+    );
+}
