@@ -37,6 +37,7 @@ pub mod keys;
 pub mod market;
 pub mod money;
 pub mod plan;
+pub mod policy;
 pub mod profile;
 pub mod request;
 pub mod signed;
@@ -50,6 +51,7 @@ pub use keys::{Hash32, PublicKey, SignatureBytes};
 pub use market::{AgreedService, Agreement, Approval, Declaration, Offering, ProviderDetails, ServiceUnit, Verdict};
 pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
 pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
+pub use policy::{AllocationRule, Policy};
 pub use profile::{JournalNote, Profile};
 pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind};
 pub use signed::{CertifiedDevice, DeviceCertificate, Signed};
@@ -164,6 +166,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<Account>("account"),
         one::<LedgerEntry>("ledger_entry"),
         one::<BudgetRequest>("budget_request"),
+        one::<Policy>("policy"),
         one::<AssessmentStep>("assessment_step"),
         one::<Decision>("decision"),
         one::<Consent>("consent"),

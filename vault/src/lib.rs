@@ -32,6 +32,7 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod assessment;
 pub mod budget;
 pub mod change;
 pub mod consent;
@@ -46,6 +47,7 @@ pub mod replica;
 pub mod store;
 pub mod vault;
 
+pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, RequestView};
 pub use budget::{BudgetView, NewEntry};
 pub use change::SignedChange;
 pub use consent::{AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec, PeerInfo, Redeemed};

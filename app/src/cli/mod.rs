@@ -7,6 +7,7 @@ mod budget;
 mod net;
 mod output;
 mod plan;
+mod request;
 mod vault;
 
 use std::path::PathBuf;
@@ -92,6 +93,45 @@ pub enum Command {
     Revoke(net::RevokeArgs),
     /// Who received or sent what, when.
     AccessLog,
+    /// Ask the municipality for budget (or to change an account).
+    Request(request::RequestArgs),
+    /// Your requests with their assessment timeline (or someone's, with --of).
+    Requests,
+    /// Answer the municipality's question on a request.
+    Answer {
+        /// Request id.
+        request: String,
+        /// Your answer.
+        text: String,
+    },
+    /// Ask a person to look again at an automated decision.
+    Review {
+        /// Request id.
+        request: String,
+        /// Why.
+        reason: String,
+    },
+    /// Municipality: requests waiting for a decision.
+    Inbox,
+    /// Municipality: take a request into assessment.
+    Assess {
+        /// Request id.
+        request: String,
+    },
+    /// Municipality: ask the citizen for more information.
+    Ask {
+        /// Request id.
+        request: String,
+        /// The question.
+        question: String,
+    },
+    /// Municipality: decide on a request (grants write the budget entry).
+    Decide(request::DecideArgs),
+    /// Municipality: decide new requests by the policy's rules, route the rest to the inbox.
+    Allocate,
+    /// The municipality's policy: categories, tariffs, allocation rules.
+    #[command(subcommand)]
+    Policy(request::PolicyCmd),
     /// Open the desktop app (what happens without a command).
     App(AppArgs),
     /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
@@ -157,6 +197,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Consents => net::consents(&out, &open(&dir)?),
         Command::Revoke(a) => net::revoke(&out, &mut open(&dir)?, a),
         Command::AccessLog => net::access_log(&out, &open(&dir)?),
+        Command::Request(a) => request::request(&out, &mut open(&dir)?, a),
+        Command::Requests => request::requests(&out, &open(&dir)?),
+        Command::Answer { request, text } => request::answer(&out, &mut open(&dir)?, &request, &text),
+        Command::Review { request, reason } => request::review(&out, &mut open(&dir)?, &request, &reason),
+        Command::Inbox => request::inbox(&out, &open(&dir)?),
+        Command::Assess { request } => request::assess(&out, &mut open(&dir)?, &request),
+        Command::Ask { request, question } => request::ask(&out, &mut open(&dir)?, &request, &question),
+        Command::Decide(a) => request::decide(&out, &mut open(&dir)?, a),
+        Command::Allocate => request::allocate(&out, &mut open(&dir)?),
+        Command::Policy(c) => request::policy(&out, &dir, c),
     };
     done.map(|()| ExitCode::SUCCESS)
 }

@@ -60,10 +60,32 @@ pub struct ServeArgs {
     /// Stay connected to these peers too (ENDPOINT_ID@IP:PORT).
     #[arg(long)]
     pub peer: Vec<String>,
+    /// The role this node serves as; `gemeente` checks the vault is a municipality's.
+    #[arg(long, value_parser = role)]
+    pub role: Option<Role>,
+    /// Municipality: publish this policy file and decide incoming requests by its rules.
+    #[arg(long)]
+    pub policy: Option<std::path::PathBuf>,
 }
 
 pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
-    let vault = Vault::open(dir)?;
+    let mut vault = Vault::open(dir)?;
+    if let Some(r) = a.role
+        && r != vault.role()
+    {
+        anyhow::bail!(
+            "this vault belongs to a {}, not a {}",
+            vault.role().label(out.lang),
+            r.label(out.lang)
+        );
+    }
+    let automate = a.policy.is_some();
+    if let Some(file) = &a.policy {
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let p = inwonercloud_schemas::Policy::from_json(&text)
+            .with_context(|| format!("{} is not a valid policy", file.display()))?;
+        vault.publish_policy(p)?;
+    }
     let rt = runtime()?;
     rt.block_on(async {
         let node = Node::spawn(vault, config(a.bind, a.relay.as_deref())?)
@@ -88,6 +110,26 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
         for p in &a.peer {
             node.keep_connected(parse_addr(p)?);
         }
+        let allocate = |node: &Node| {
+            if !automate {
+                return;
+            }
+            match node.with_vault(|v| v.allocate()) {
+                Ok(done) => {
+                    for x in done {
+                        let what = match &x.rule {
+                            Some(r) => format!("{} {r}", out.t("automatisch toegekend, regel", "granted automatically, rule")),
+                            None => out.t("naar de inbox", "to the inbox").to_string(),
+                        };
+                        if !out.json {
+                            println!("{} {} ({}): {what}", out.t("aanvraag", "request"), x.request, x.holder);
+                        }
+                    }
+                }
+                Err(e) => eprintln!("allocate: {e}"),
+            }
+        };
+        allocate(&node);
         let mut changes = node.subscribe();
         let mut status: BTreeMap<PublicKey, bool> = BTreeMap::new();
         let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -99,6 +141,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                         let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
                         println!("{} {}", out.t("bijgewerkt:", "updated:"), names.join(", "));
                     }
+                    allocate(&node);
                 }
                 _ = tick.tick() => {
                     for (peer, s) in node.peer_status() {

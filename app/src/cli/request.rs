@@ -1,0 +1,355 @@
+//! `request`, `requests`, `answer`, `review` (citizen) and `inbox`, `assess`,
+//! `ask`, `decide`, `allocate`, `policy` (municipality): the budget lifecycle.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use inwonercloud_schemas::{
+    Date, FundingStream, Lang, Outcome, Policy, Quantity, StepKind, Unit, format_quantity, parse_amount,
+};
+use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, Vault};
+use rust_decimal::Decimal;
+
+use super::Out;
+
+fn date(s: &str) -> Result<Date, String> {
+    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+}
+fn amount(s: &str) -> Result<Decimal, String> {
+    parse_amount(s).map_err(|e| e.to_string())
+}
+fn stream(s: &str) -> Result<FundingStream, String> {
+    FundingStream::parse(s).map_err(|e| e.to_string())
+}
+fn unit(s: &str) -> Result<Unit, String> {
+    Unit::parse(s).map_err(|e| e.to_string())
+}
+fn outcome(s: &str) -> Result<Outcome, String> {
+    match s.to_lowercase().as_str() {
+        "toegekend" | "granted" => Ok(Outcome::Toegekend),
+        "deels" | "deels_toegekend" | "partial" => Ok(Outcome::DeelsToegekend),
+        "afgewezen" | "refused" => Ok(Outcome::Afgewezen),
+        _ => Err(format!("unknown outcome '{s}': toegekend, deels or afgewezen")),
+    }
+}
+
+/// Arguments of `request`.
+#[derive(Args, Debug)]
+pub struct RequestArgs {
+    /// pgb category code (see `inwonercloud catalogue`).
+    #[arg(long)]
+    pub category: String,
+    /// Amount asked: 1200 or 12,5 (hours) — negative only with --adjusts.
+    #[arg(long, value_parser = amount, allow_hyphen_values = true)]
+    pub amount: Decimal,
+    /// euro, uren or punten.
+    #[arg(long, default_value = "euro", value_parser = unit)]
+    pub unit: Unit,
+    /// Funding stream.
+    #[arg(long, default_value = "wmo", value_parser = stream)]
+    pub stream: FundingStream,
+    /// First day.
+    #[arg(long, value_parser = date)]
+    pub from: Date,
+    /// Last day.
+    #[arg(long, value_parser = date)]
+    pub until: Date,
+    /// Goal ids in your plan this serves (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub goals: Vec<String>,
+    /// Why you need it.
+    #[arg(long)]
+    pub motivation: String,
+    /// Ask to change this existing account (id or name) instead of opening one.
+    #[arg(long)]
+    pub adjusts: Option<String>,
+}
+
+/// Arguments of `decide`.
+#[derive(Args, Debug)]
+pub struct DecideArgs {
+    /// Request id (or the start of it).
+    pub request: String,
+    /// toegekend, deels or afgewezen.
+    #[arg(long, value_parser = outcome)]
+    pub outcome: Outcome,
+    /// For deels: the amount granted.
+    #[arg(long, value_parser = amount)]
+    pub amount: Option<Decimal>,
+    /// The reasons.
+    #[arg(long)]
+    pub reasons: String,
+}
+
+/// `policy` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum PolicyCmd {
+    /// Publish a policy file (JSON): categories, tariffs, allocation rules.
+    Publish {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Show the policy in force (your municipality's, or the example catalogue).
+    Show,
+    /// Write an example policy file to start from.
+    Example {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
+    let adjusts = match &a.adjusts {
+        Some(acc) => Some(v.find_account(&v.budget_doc(), acc)?.id),
+        None => None,
+    };
+    let r = v.request_budget(NewRequest {
+        stream: a.stream,
+        category: a.category,
+        quantity: Quantity::new(a.amount, a.unit)?,
+        period_start: a.from,
+        period_end: a.until,
+        goal_ids: a.goals,
+        motivation: a.motivation,
+        adjusts_account: adjusts,
+    })?;
+    out.emit(&r, || {
+        println!(
+            "{} {} ({})",
+            out.t("Aanvraag ingediend:", "Request submitted:"),
+            r.id,
+            format_quantity(r.quantity, out.lang)
+        );
+        out.say(
+            "Ze gaat naar de gemeente bij de volgende synchronisatie (inwonercloud sync).",
+            "It goes to the municipality at the next sync (inwonercloud sync).",
+        );
+    })
+}
+
+fn state_name(s: RequestState, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (RequestState::Ingediend, Lang::Nl) => "ingediend",
+        (RequestState::Ingediend, Lang::En) => "submitted",
+        (RequestState::InBehandeling, Lang::Nl) => "in behandeling",
+        (RequestState::InBehandeling, Lang::En) => "being assessed",
+        (RequestState::InformatieGevraagd, Lang::Nl) => "aanvullende informatie gevraagd",
+        (RequestState::InformatieGevraagd, Lang::En) => "more information asked",
+        (RequestState::Besloten, Lang::Nl) => "besloten",
+        (RequestState::Besloten, Lang::En) => "decided",
+        (RequestState::HerbeoordelingGevraagd, Lang::Nl) => "herbeoordeling gevraagd",
+        (RequestState::HerbeoordelingGevraagd, Lang::En) => "review asked",
+    }
+}
+
+/// One timeline line in words.
+pub fn step_text(step: &StepKind, lang: Lang) -> String {
+    match (step, lang) {
+        (StepKind::Ingediend, Lang::Nl) => "ingediend".into(),
+        (StepKind::Ingediend, Lang::En) => "submitted".into(),
+        (StepKind::InBehandeling, Lang::Nl) => "in behandeling".into(),
+        (StepKind::InBehandeling, Lang::En) => "being assessed".into(),
+        (StepKind::InformatieGevraagd { question }, Lang::Nl) => format!("vraag: {question}"),
+        (StepKind::InformatieGevraagd { question }, Lang::En) => format!("question: {question}"),
+        (StepKind::InformatieGegeven { answer }, Lang::Nl) => format!("antwoord: {answer}"),
+        (StepKind::InformatieGegeven { answer }, Lang::En) => format!("answer: {answer}"),
+        (StepKind::HerbeoordelingGevraagd { reason }, Lang::Nl) => format!("herbeoordeling gevraagd: {reason}"),
+        (StepKind::HerbeoordelingGevraagd { reason }, Lang::En) => format!("review asked: {reason}"),
+        (StepKind::Besluit { .. }, Lang::Nl) => "besluit".into(),
+        (StepKind::Besluit { .. }, Lang::En) => "decision".into(),
+    }
+}
+
+/// The outcome in words.
+pub fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
+    match (o, lang) {
+        (Outcome::Toegekend, Lang::Nl) => "toegekend",
+        (Outcome::Toegekend, Lang::En) => "granted",
+        (Outcome::DeelsToegekend, Lang::Nl) => "deels toegekend",
+        (Outcome::DeelsToegekend, Lang::En) => "partly granted",
+        (Outcome::Afgewezen, Lang::Nl) => "afgewezen",
+        (Outcome::Afgewezen, Lang::En) => "refused",
+    }
+}
+
+fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
+    if views.is_empty() {
+        out.say("Geen aanvragen.", "No requests.");
+    }
+    for r in views {
+        let q = &r.request.record;
+        println!(
+            "{}  {}  {}  {}  [{}]",
+            q.id,
+            v.display_name(&r.owner),
+            q.category,
+            format_quantity(q.quantity, out.lang),
+            state_name(r.state, out.lang)
+        );
+        println!("    {}", q.motivation);
+        for s in &r.steps {
+            println!(
+                "    {}  {:<28} {}",
+                inwonercloud_schemas::Date::from_unix(s.record.at),
+                s.author_name,
+                step_text(&s.record.step, out.lang)
+            );
+        }
+        if let Some(d) = &r.decision {
+            let auto = d
+                .record
+                .automated_rule
+                .as_ref()
+                .map(|r| format!(" ({} {r})", out.t("automatisch, regel", "automated, rule")))
+                .unwrap_or_default();
+            println!(
+                "    {}: {}{}{} — {}",
+                out.t("besluit", "decision"),
+                outcome_text(d.record.outcome, out.lang),
+                d.record
+                    .granted
+                    .map(|g| format!(" {}", format_quantity(g, out.lang)))
+                    .unwrap_or_default(),
+                auto,
+                d.record.reasons
+            );
+        }
+        for x in &r.refused {
+            println!("    ! {x}");
+        }
+    }
+}
+
+pub fn requests(out: &Out, v: &Vault) -> Result<()> {
+    let doc = v.pick_doc(inwonercloud_schemas::DocKind::Budget, out.of.as_deref())?;
+    let views = v.requests(&doc)?;
+    out.emit(&views, || print_views(out, v, &views))
+}
+
+pub fn inbox(out: &Out, v: &Vault) -> Result<()> {
+    let views = v.inbox()?;
+    out.emit(&views, || print_views(out, v, &views))
+}
+
+pub fn answer(out: &Out, v: &mut Vault, request: &str, text: &str) -> Result<()> {
+    let s = v.answer_question(request, text)?;
+    out.emit(&s, || out.say("Antwoord verstuurd.", "Answer sent."))
+}
+
+pub fn review(out: &Out, v: &mut Vault, request: &str, reason: &str) -> Result<()> {
+    let s = v.ask_review(request, reason)?;
+    out.emit(&s, || {
+        out.say(
+            "Herbeoordeling gevraagd: een medewerker van de gemeente kijkt opnieuw.",
+            "Review asked: a person at the municipality will look again.",
+        )
+    })
+}
+
+pub fn assess(out: &Out, v: &mut Vault, request: &str) -> Result<()> {
+    let s = v.start_assessment(request)?;
+    out.emit(&s, || out.say("In behandeling genomen.", "Taken into assessment."))
+}
+
+pub fn ask(out: &Out, v: &mut Vault, request: &str, question: &str) -> Result<()> {
+    let s = v.ask_information(request, question)?;
+    out.emit(&s, || out.say("Vraag gesteld.", "Question asked."))
+}
+
+pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
+    let d = v.decide(
+        &a.request,
+        DecisionInput {
+            outcome: a.outcome,
+            granted: a.amount,
+            reasons: a.reasons,
+            automated_rule: None,
+        },
+    )?;
+    out.emit(&d, || {
+        println!(
+            "{}: {}{}",
+            out.t("Besluit", "Decision"),
+            outcome_text(d.outcome, out.lang),
+            d.granted
+                .map(|g| format!(" {}", format_quantity(g, out.lang)))
+                .unwrap_or_default()
+        )
+    })
+}
+
+pub fn allocate(out: &Out, v: &mut Vault) -> Result<()> {
+    let done = v.allocate()?;
+    out.emit(&done, || {
+        if done.is_empty() {
+            out.say("Geen nieuwe aanvragen.", "No new requests.");
+        }
+        for a in &done {
+            match &a.rule {
+                Some(r) => println!(
+                    "{} {} ({}): {} {r}",
+                    out.t("aanvraag", "request"),
+                    a.request,
+                    a.holder,
+                    out.t("automatisch toegekend, regel", "granted automatically, rule")
+                ),
+                None => println!(
+                    "{} {} ({}): {}",
+                    out.t("aanvraag", "request"),
+                    a.request,
+                    a.holder,
+                    out.t("naar de inbox van een medewerker", "to a person's inbox")
+                ),
+            }
+        }
+    })
+}
+
+pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
+    match c {
+        PolicyCmd::Publish { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let p = Policy::from_json(&text).with_context(|| format!("{} is not a valid policy", file.display()))?;
+            let mut v = Vault::open(dir)?;
+            v.publish_policy(p)?;
+            out.say(
+                "Beleid gepubliceerd: iedereen die met u verbonden is krijgt het bij de volgende synchronisatie.",
+                "Policy published: everyone connected to you receives it at the next sync.",
+            );
+            Ok(())
+        }
+        PolicyCmd::Show => {
+            let v = Vault::open(dir)?;
+            match v.policy() {
+                Some(p) => out.emit(&p.record, || {
+                    println!("{} — {}", p.record.municipality, out.t("beleid", "policy"));
+                    for c in &p.record.catalogue.categories {
+                        println!("  {:<28} {}", c.code, c.name(out.lang));
+                    }
+                    for r in &p.record.rules {
+                        println!("  {} {}: {}", out.t("regel", "rule"), r.id, r.description);
+                    }
+                }),
+                None => {
+                    out.say(
+                        "Geen beleid van een gemeente ontvangen; de voorbeeldcatalogus geldt (inwonercloud catalogue).",
+                        "No municipal policy received; the example catalogue applies (inwonercloud catalogue).",
+                    );
+                    Ok(())
+                }
+            }
+        }
+        PolicyCmd::Example { out: path } => {
+            let p = Policy::example("Gemeente Voorbeeld");
+            std::fs::write(&path, serde_json::to_string_pretty(&p)?)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            out.say(
+                &format!("Voorbeeldbeleid geschreven: {}", path.display()),
+                &format!("Example policy written: {}", path.display()),
+            );
+            Ok(())
+        }
+    }
+}
