@@ -9,9 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use inwonercloud_schemas::{
-    Access, Date, EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Role, SchemaError, TimeCost, Unit,
+    Access, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Policy, Quantity, Role,
+    SchemaError, TimeCost, Unit,
 };
-use inwonercloud_vault::{CreateOptions, NewEntry, NewNeed, PeerInfo, Vault, VaultError};
+use inwonercloud_vault::{CreateOptions, NewEntry, NewNeed, NewRequest, PeerInfo, Vault, VaultError};
 use rust_decimal::Decimal;
 
 /// The four demo vaults, by directory.
@@ -293,6 +294,43 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         },
     )?;
     citizen.set_goal_status(&plan, &g2.id, GoalStatus::Bereikt)?;
+
+    // Phase 1–3: the municipality publishes its policy; Sanne asks for
+    // household help (decided automatically by rule R1) and for job coaching
+    // (a question, her answer, waiting in the assessor's inbox).
+    municipality.publish_policy(Policy::example("Gemeente Utrecht"))?;
+    let policy = municipality.doc_id(DocKind::Policy);
+    for v in [&mut citizen, &mut counselor] {
+        hand_over(&municipality, v, &policy)?;
+    }
+    citizen.request_budget(NewRequest {
+        stream: FundingStream::Wmo,
+        category: "huishoudelijke_hulp".into(),
+        quantity: Quantity::new(dec("104")?, Unit::Hours)?,
+        period_start: d(2027, 1, 1)?,
+        period_end: d(2027, 12, 31)?,
+        goal_ids: vec![g1.id.clone()],
+        motivation: "Schoonmaken lukt niet meer sinds mijn hersenletsel; twee uur per week.".into(),
+        adjusts_account: None,
+    })?;
+    let coach = citizen.request_budget(NewRequest {
+        stream: FundingStream::Participatiewet,
+        category: "jobcoaching".into(),
+        quantity: Quantity::new(dec("2400.00")?, Unit::Euro)?,
+        period_start: d(2027, 1, 1)?,
+        period_end: d(2027, 6, 30)?,
+        goal_ids: vec![],
+        motivation: "Ik wil weer aan het werk, eerst 8 uur per week met een jobcoach.".into(),
+        adjusts_account: None,
+    })?;
+    for doc in [&plan, &budget] {
+        hand_over(&citizen, &mut counselor, doc)?;
+        hand_over(&citizen, &mut municipality, doc)?;
+    }
+    municipality.allocate()?;
+    municipality.ask_information(&coach.id, "Bij welke werkgever wilt u beginnen, en is er al contact?")?;
+    hand_over(&municipality, &mut citizen, &budget)?;
+    citizen.answer_question(&coach.id, "Bij Kringloop Utrecht, ik heb een gesprek gehad.")?;
     for doc in [&plan, &budget] {
         hand_over(&citizen, &mut counselor, doc)?;
         hand_over(&citizen, &mut municipality, doc)?;
@@ -340,5 +378,15 @@ mod tests {
         let plan = citizen.plan(&citizen.plan_doc()).unwrap();
         assert_eq!(plan.goals.len(), 3);
         assert!(plan.goals.iter().any(|g| g.author_name == "Ahmed Bakker"));
+        // One request decided by rule, one waiting in the inbox after a question and answer.
+        let inbox = municipality.inbox().unwrap();
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0].state, inwonercloud_vault::RequestState::InBehandeling);
+        let all = citizen.requests(&doc).unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(
+            all.iter()
+                .any(|r| r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some()))
+        );
     }
 }

@@ -57,6 +57,13 @@ pub struct Catalogue {
 
 const SHIPPED: &str = include_str!("../data/pgb-categories.json");
 
+impl Default for Catalogue {
+    /// The shipped example catalogue.
+    fn default() -> Self {
+        Self::shipped()
+    }
+}
+
 impl Catalogue {
     /// The shipped example catalogue.
     pub fn shipped() -> Self {

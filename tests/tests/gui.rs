@@ -295,3 +295,92 @@ fn counselor_sees_clients_and_english_switch_changes_texts() {
         "amounts in English notation"
     );
 }
+
+fn type_into_first(h: &mut Harness<'static, App>, role: A11y, label: &str, text: &str) {
+    h.get_all_by_role_and_label(role, label).next().unwrap().focus();
+    h.run_steps(1);
+    h.get_all_by_role_and_label(role, label).next().unwrap().type_text(text);
+    settle(h);
+}
+
+#[test]
+fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    h.get_by_label("Budget aanvragen").click();
+    settle(&mut h);
+    type_into(&mut h, "Bedrag", "1200");
+    type_into(&mut h, "Van (datum)", "01-01-2027");
+    type_into(&mut h, "Tot en met (datum)", "31-12-2027");
+    type_into_first(
+        &mut h,
+        A11y::MultilineTextInput,
+        "Waarom heeft u dit nodig?",
+        "Begeleiding bij de verhuizing",
+    );
+    click(&mut h, "Aanvraag indienen");
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    assert!(h.query_by_label_contains("Begeleiding bij de verhuizing").is_some());
+    click(&mut h, "Kluis sluiten");
+
+    // What sync would carry: the budget's signed changes reach the municipality.
+    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let doc = citizen.budget_doc();
+    let mut m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    m.import_bundle(&citizen.bundle(&doc).unwrap(), "test").unwrap();
+    drop(m);
+
+    click(&mut h, "… als gemeente");
+    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Inbox);
+    assert!(h.query_by_label_contains("Begeleiding bij de verhuizing").is_some());
+    // One card per waiting request, in inbox order.
+    let n = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .inbox
+        .iter()
+        .position(|r| r.request.record.motivation == "Begeleiding bij de verhuizing")
+        .unwrap();
+    h.get_all_by_role_and_label(A11y::TextInput, "Motivering van het besluit")
+        .nth(n)
+        .unwrap()
+        .focus();
+    h.run_steps(1);
+    h.get_all_by_role_and_label(A11y::TextInput, "Motivering van het besluit")
+        .nth(n)
+        .unwrap()
+        .type_text("Past bij doel zelfzorg");
+    settle(&mut h);
+    h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
+        .nth(n)
+        .unwrap()
+        .click();
+    settle(&mut h);
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    drop(h);
+
+    let m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let req = m
+        .all_requests()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.request.record.motivation == "Begeleiding bij de verhuizing")
+        .unwrap();
+    assert_eq!(req.request.record.category, "begeleiding_individueel");
+    assert_eq!(req.request.record.quantity.amount, Decimal::from(1200));
+    let d = req.decision.expect("decided in the app");
+    assert_eq!(d.record.outcome, inwonercloud_schemas::Outcome::Toegekend);
+    assert_eq!(d.author, m.identity());
+    let acc = inwonercloud_vault::assessment::account_for(&req.request.record.id);
+    let b = m.budget(&doc).unwrap();
+    assert_eq!(b.report.accounts[&acc].granted, Decimal::from(1200));
+}

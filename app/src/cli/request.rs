@@ -5,10 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{
-    Date, FundingStream, Lang, Outcome, Policy, Quantity, StepKind, Unit, format_quantity, parse_amount,
-};
-use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, Vault};
+use inwonercloud_schemas::{Date, FundingStream, Outcome, Policy, Quantity, Unit, format_quantity, parse_amount};
+use inwonercloud_vault::{DecisionInput, NewRequest, RequestView, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
@@ -129,49 +127,8 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
     })
 }
 
-fn state_name(s: RequestState, lang: Lang) -> &'static str {
-    match (s, lang) {
-        (RequestState::Ingediend, Lang::Nl) => "ingediend",
-        (RequestState::Ingediend, Lang::En) => "submitted",
-        (RequestState::InBehandeling, Lang::Nl) => "in behandeling",
-        (RequestState::InBehandeling, Lang::En) => "being assessed",
-        (RequestState::InformatieGevraagd, Lang::Nl) => "aanvullende informatie gevraagd",
-        (RequestState::InformatieGevraagd, Lang::En) => "more information asked",
-        (RequestState::Besloten, Lang::Nl) => "besloten",
-        (RequestState::Besloten, Lang::En) => "decided",
-        (RequestState::HerbeoordelingGevraagd, Lang::Nl) => "herbeoordeling gevraagd",
-        (RequestState::HerbeoordelingGevraagd, Lang::En) => "review asked",
-    }
-}
-
-/// One timeline line in words.
-pub fn step_text(step: &StepKind, lang: Lang) -> String {
-    match (step, lang) {
-        (StepKind::Ingediend, Lang::Nl) => "ingediend".into(),
-        (StepKind::Ingediend, Lang::En) => "submitted".into(),
-        (StepKind::InBehandeling, Lang::Nl) => "in behandeling".into(),
-        (StepKind::InBehandeling, Lang::En) => "being assessed".into(),
-        (StepKind::InformatieGevraagd { question }, Lang::Nl) => format!("vraag: {question}"),
-        (StepKind::InformatieGevraagd { question }, Lang::En) => format!("question: {question}"),
-        (StepKind::InformatieGegeven { answer }, Lang::Nl) => format!("antwoord: {answer}"),
-        (StepKind::InformatieGegeven { answer }, Lang::En) => format!("answer: {answer}"),
-        (StepKind::HerbeoordelingGevraagd { reason }, Lang::Nl) => format!("herbeoordeling gevraagd: {reason}"),
-        (StepKind::HerbeoordelingGevraagd { reason }, Lang::En) => format!("review asked: {reason}"),
-        (StepKind::Besluit { .. }, Lang::Nl) => "besluit".into(),
-        (StepKind::Besluit { .. }, Lang::En) => "decision".into(),
-    }
-}
-
-/// The outcome in words.
-pub fn outcome_text(o: Outcome, lang: Lang) -> &'static str {
-    match (o, lang) {
-        (Outcome::Toegekend, Lang::Nl) => "toegekend",
-        (Outcome::Toegekend, Lang::En) => "granted",
-        (Outcome::DeelsToegekend, Lang::Nl) => "deels toegekend",
-        (Outcome::DeelsToegekend, Lang::En) => "partly granted",
-        (Outcome::Afgewezen, Lang::Nl) => "afgewezen",
-        (Outcome::Afgewezen, Lang::En) => "refused",
-    }
+fn texts(out: &Out) -> &'static crate::gui::Texts {
+    crate::gui::i18n::texts(out.lang)
 }
 
 fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
@@ -186,7 +143,7 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
             v.display_name(&r.owner),
             q.category,
             format_quantity(q.quantity, out.lang),
-            state_name(r.state, out.lang)
+            texts(out).request_state(r.state)
         );
         println!("    {}", q.motivation);
         for s in &r.steps {
@@ -194,7 +151,7 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
                 "    {}  {:<28} {}",
                 inwonercloud_schemas::Date::from_unix(s.record.at),
                 s.author_name,
-                step_text(&s.record.step, out.lang)
+                texts(out).step(&s.record.step)
             );
         }
         if let Some(d) = &r.decision {
@@ -207,7 +164,7 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
             println!(
                 "    {}: {}{}{} — {}",
                 out.t("besluit", "decision"),
-                outcome_text(d.record.outcome, out.lang),
+                texts(out).outcome(d.record.outcome),
                 d.record
                     .granted
                     .map(|g| format!(" {}", format_quantity(g, out.lang)))
@@ -272,7 +229,7 @@ pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
         println!(
             "{}: {}{}",
             out.t("Besluit", "Decision"),
-            outcome_text(d.outcome, out.lang),
+            texts(out).outcome(d.outcome),
             d.granted
                 .map(|g| format!(" {}", format_quantity(g, out.lang)))
                 .unwrap_or_default()

@@ -1,6 +1,32 @@
 //! What the user is typing: one struct per form, kept between frames.
 
-use inwonercloud_schemas::{EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Role, Unit};
+use std::collections::HashMap;
+
+use inwonercloud_schemas::{EntryKind, FundingStream, GoalStatus, LifeDomain, Outcome, Period, Role, Unit};
+
+/// Per request: what is typed on its card.
+#[derive(Debug)]
+pub struct CardForm {
+    /// Answer or question or review reason.
+    pub text: String,
+    /// Decision outcome.
+    pub outcome: Outcome,
+    /// Amount granted (partial grants).
+    pub amount: String,
+    /// Reasons for the decision.
+    pub reasons: String,
+}
+
+impl Default for CardForm {
+    fn default() -> Self {
+        CardForm {
+            text: String::new(),
+            outcome: Outcome::Toegekend,
+            amount: String::new(),
+            reasons: String::new(),
+        }
+    }
+}
 
 /// Every form's contents.
 #[derive(Debug)]
@@ -81,6 +107,26 @@ pub struct Forms {
     pub note: String,
     /// Goal status to set.
     pub goal_status: GoalStatus,
+    /// New request: category index in the catalogue.
+    pub req_category: usize,
+    /// New request: amount.
+    pub req_amount: String,
+    /// New request: unit.
+    pub req_unit: Unit,
+    /// New request: stream.
+    pub req_stream: FundingStream,
+    /// New request: from.
+    pub req_from: String,
+    /// New request: until.
+    pub req_until: String,
+    /// New request: motivation.
+    pub req_motivation: String,
+    /// New request: linked goals by id.
+    pub req_goals: Vec<String>,
+    /// New request: account to adjust (index + 1; 0 = a new account).
+    pub req_adjusts: usize,
+    /// Per request card.
+    pub cards: HashMap<String, CardForm>,
 }
 
 impl Default for Forms {
@@ -124,6 +170,16 @@ impl Default for Forms {
             revoke_reason: String::new(),
             note: String::new(),
             goal_status: GoalStatus::Actief,
+            req_category: 0,
+            req_amount: String::new(),
+            req_unit: Unit::Euro,
+            req_stream: FundingStream::Wmo,
+            req_from: String::new(),
+            req_until: String::new(),
+            req_motivation: String::new(),
+            req_goals: Vec::new(),
+            req_adjusts: 0,
+            cards: HashMap::new(),
         }
     }
 }

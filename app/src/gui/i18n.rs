@@ -196,6 +196,42 @@ texts! {
     net_on: "Netwerk aan", "Network on";
     net_failed: "Netwerk niet gestart", "Network not started";
     working: "bezig…", "working…";
+    // Requests
+    nav_inbox: "Inbox", "Inbox";
+    requests_title: "Aanvragen", "Requests";
+    no_requests: "Nog geen aanvragen.", "No requests yet.";
+    request_id: "aanvraag", "request";
+    decision: "Besluit", "Decision";
+    automated_rule: "automatisch, regel", "automated, rule";
+    replaced: "(vervangen na herbeoordeling)", "(replaced after review)";
+    your_answer: "Uw antwoord", "Your answer";
+    send_answer: "Antwoord versturen", "Send answer";
+    review_reason: "Waarom een medewerker opnieuw moet kijken", "Why a person should look again";
+    ask_review: "Herbeoordeling vragen", "Ask for review";
+    take_up: "In behandeling nemen", "Take into assessment";
+    question: "Vraag aan de inwoner", "Question to the citizen";
+    ask_question: "Vraag stellen", "Ask";
+    outcome_label: "Besluit", "Outcome";
+    granted_amount: "Toegekend bedrag of aantal", "Amount granted";
+    reasons: "Motivering van het besluit", "Reasons for the decision";
+    decide: "Besluit nemen", "Decide";
+    decided: "Besluit genomen en ondertekend.", "Decision made and signed.";
+    sent_ok: "Verstuurd (bij de volgende synchronisatie).", "Sent (at the next sync).";
+    new_request: "Budget aanvragen", "Request budget";
+    until_date_required: "Tot en met (datum)", "Until (date)";
+    motivation: "Waarom heeft u dit nodig?", "Why do you need this?";
+    for_goals: "Voor welke doelen in uw plan:", "For which goals in your plan:";
+    adjusts: "Rekening", "Account";
+    new_account_option: "nieuwe rekening", "new account";
+    submit_request: "Aanvraag indienen", "Submit request";
+    request_sent: "Aanvraag ingediend en ondertekend; de gemeente ziet haar bij de volgende synchronisatie.",
+        "Request submitted and signed; the municipality sees it at the next sync.";
+    rules_title: "Regels voor automatisch toekennen", "Rules for automatic allocation";
+    no_policy: "Nog geen beleid gepubliceerd: inwonercloud policy publish BESTAND (of serve --policy BESTAND).",
+        "No policy published yet: inwonercloud policy publish FILE (or serve --policy FILE).";
+    apply_rules: "Regels nu toepassen", "Apply rules now";
+    rules_applied: "Regels toegepast.", "Rules applied.";
+    inbox_empty: "Geen aanvragen die wachten.", "No requests waiting.";
     // Devices
     this_device: "Dit apparaat", "This device";
     device_key: "Apparaatsleutel", "Device key";
@@ -220,6 +256,72 @@ texts! {
 }
 
 impl Texts {
+    /// Where a request stands.
+    pub fn request_state(&self, s: inwonercloud_vault::RequestState) -> &'static str {
+        use inwonercloud_vault::RequestState as S;
+        match (s, self.lang) {
+            (S::Ingediend, Lang::Nl) => "ingediend",
+            (S::Ingediend, Lang::En) => "submitted",
+            (S::InBehandeling, Lang::Nl) => "in behandeling",
+            (S::InBehandeling, Lang::En) => "being assessed",
+            (S::InformatieGevraagd, Lang::Nl) => "aanvullende informatie gevraagd",
+            (S::InformatieGevraagd, Lang::En) => "more information asked",
+            (S::Besloten, Lang::Nl) => "besloten",
+            (S::Besloten, Lang::En) => "decided",
+            (S::HerbeoordelingGevraagd, Lang::Nl) => "herbeoordeling gevraagd",
+            (S::HerbeoordelingGevraagd, Lang::En) => "review asked",
+        }
+    }
+
+    /// One step of the timeline.
+    pub fn step(&self, s: &inwonercloud_schemas::StepKind) -> String {
+        use inwonercloud_schemas::StepKind as K;
+        match (s, self.lang) {
+            (K::Ingediend, Lang::Nl) => "ingediend".into(),
+            (K::Ingediend, Lang::En) => "submitted".into(),
+            (K::InBehandeling, Lang::Nl) => "in behandeling".into(),
+            (K::InBehandeling, Lang::En) => "being assessed".into(),
+            (K::InformatieGevraagd { question }, Lang::Nl) => format!("aanvullende informatie gevraagd: {question}"),
+            (K::InformatieGevraagd { question }, Lang::En) => format!("more information asked: {question}"),
+            (K::InformatieGegeven { answer }, Lang::Nl) => format!("antwoord: {answer}"),
+            (K::InformatieGegeven { answer }, Lang::En) => format!("answer: {answer}"),
+            (K::HerbeoordelingGevraagd { reason }, Lang::Nl) => format!("herbeoordeling gevraagd: {reason}"),
+            (K::HerbeoordelingGevraagd { reason }, Lang::En) => format!("review asked: {reason}"),
+            (K::Besluit { .. }, Lang::Nl) => "besluit".into(),
+            (K::Besluit { .. }, Lang::En) => "decision".into(),
+        }
+    }
+
+    /// A decision's outcome.
+    pub fn outcome(&self, o: inwonercloud_schemas::Outcome) -> &'static str {
+        use inwonercloud_schemas::Outcome as O;
+        match (o, self.lang) {
+            (O::Toegekend, Lang::Nl) => "toegekend",
+            (O::Toegekend, Lang::En) => "granted",
+            (O::DeelsToegekend, Lang::Nl) => "deels toegekend",
+            (O::DeelsToegekend, Lang::En) => "partly granted",
+            (O::Afgewezen, Lang::Nl) => "afgewezen",
+            (O::Afgewezen, Lang::En) => "refused",
+        }
+    }
+
+    /// The example and maximum tariff of a category.
+    pub fn example_tariff(&self, example: Decimal, max: Option<Decimal>, note: &str) -> String {
+        let max = max.map(|m| self.eur(m)).unwrap_or_else(|| "—".into());
+        match self.lang {
+            Lang::Nl => format!("Voorbeeldtarief {} · maximum {max} · {note}", self.eur(example)),
+            Lang::En => format!("Example tariff {} · maximum {max} · {note}", self.eur(example)),
+        }
+    }
+
+    /// After applying the rules.
+    pub fn allocation_result(&self, decided: usize, routed: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("{decided} aanvraag/aanvragen automatisch toegekend, {routed} naar de inbox."),
+            Lang::En => format!("{decided} request(s) granted automatically, {routed} to the inbox."),
+        }
+    }
+
     /// A document kind's name (`plan`, `budget`, …).
     pub fn doc_kind(&self, code: &str) -> &'static str {
         match (code, self.lang) {

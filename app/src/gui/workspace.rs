@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use inwonercloud_schemas::{DocKind, JournalNote, PublicKey, Role};
+use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, Role};
 use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
-    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, Vault, VaultError,
-    WhoAmI,
+    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, RequestView,
+    Vault, VaultError, WhoAmI,
 };
 
 use super::forms::Forms;
@@ -38,6 +38,8 @@ pub enum Screen {
     Devices,
     /// Private notes.
     Journal,
+    /// The municipality's requests waiting for a decision, and its rules.
+    Inbox,
 }
 
 impl Screen {
@@ -52,7 +54,16 @@ impl Screen {
                 Screen::Devices,
                 Screen::Journal,
             ],
-            Role::Counselor | Role::Family | Role::Municipality => &[
+            Role::Municipality => &[
+                Screen::Inbox,
+                Screen::Clients,
+                Screen::Overview,
+                Screen::Plan,
+                Screen::Budget,
+                Screen::Sharing,
+                Screen::Devices,
+            ],
+            Role::Counselor | Role::Family => &[
                 Screen::Clients,
                 Screen::Overview,
                 Screen::Plan,
@@ -74,6 +85,7 @@ impl Screen {
             Screen::Sharing => t.nav_sharing,
             Screen::Devices => t.nav_devices,
             Screen::Journal => t.nav_journal,
+            Screen::Inbox => t.nav_inbox,
         }
     }
 
@@ -87,6 +99,7 @@ impl Screen {
             "sharing" | "delen" => Screen::Sharing,
             "devices" | "apparaten" => Screen::Devices,
             "journal" | "dagboek" => Screen::Journal,
+            "inbox" => Screen::Inbox,
             _ => return None,
         })
     }
@@ -130,6 +143,14 @@ pub struct Views {
     pub notes: Vec<Authored<JournalNote>>,
     /// Refused changes.
     pub rejections: Vec<Rejection>,
+    /// Requests on the budget looked at, with their timelines.
+    pub requests: Vec<RequestView>,
+    /// The municipality's inbox (requests waiting for a decision).
+    pub inbox: Vec<RequestView>,
+    /// The policy in force (own or the municipality's), if any.
+    pub policy: Option<Policy>,
+    /// The categories in force.
+    pub catalogue: Catalogue,
     /// Names of known identities (self and peers).
     pub names: BTreeMap<PublicKey, String>,
 }
@@ -296,6 +317,14 @@ impl Workspace {
             .unwrap_or(false);
         self.views.plan_history = plan_doc.as_ref().and_then(|d| v.history(d).ok()).unwrap_or_default();
         self.views.budget = budget_doc.as_ref().map(|d| v.budget(d).map_err(|e| e.to_string()));
+        self.views.requests = budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default();
+        self.views.inbox = if v.role() == Role::Municipality {
+            v.inbox().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        self.views.policy = v.policy().map(|p| p.record);
+        self.views.catalogue = v.catalogue();
         self.views.budget_is_own = budget_doc
             .as_ref()
             .and_then(|d| v.header(d).ok().map(|h| h.owner == v.identity()))

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use inwonercloud_schemas::{Date, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
 use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
 
-use super::subject_line;
+use super::{requests, subject_line};
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::Workspace;
@@ -33,6 +33,16 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     }
     if own {
         account_form(ui, ws, &view, t, lang);
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new(t.requests_title).strong().size(16.0));
+    let reqs = ws.views.requests.clone();
+    if reqs.is_empty() {
+        ui.label(t.no_requests);
+    }
+    requests::cards(ui, ws, &reqs, t, lang);
+    if own {
+        requests::form(ui, ws, t, lang);
     }
     ui.add_space(8.0);
     ledger(ui, ws, &view, t, lang);

@@ -5,9 +5,11 @@
 mod budget;
 mod clients;
 mod devices;
+mod inbox;
 mod journal;
 mod overview;
 mod plan;
+mod requests;
 mod sharing;
 
 use egui::{Color32, RichText, Ui};
@@ -99,6 +101,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Screen::Sharing => sharing::show(ui, ws, t, lang),
         Screen::Devices => devices::show(ui, ws, t, lang),
         Screen::Journal => journal::show(ui, ws, t, lang),
+        Screen::Inbox => inbox::show(ui, ws, t, lang),
     }
 }
 

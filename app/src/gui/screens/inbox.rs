@@ -1,0 +1,41 @@
+//! Inbox (municipality): requests waiting for a decision across every
+//! citizen who shares their budget, the allocation rules of the published
+//! policy, and a button to apply them now.
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::Lang;
+
+use super::requests;
+use crate::gui::i18n::Texts;
+use crate::gui::widgets;
+use crate::gui::workspace::Workspace;
+
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let own_policy = ws.vault.policy().filter(|p| p.author == ws.vault.identity());
+    widgets::card(ui, t.rules_title, |ui| match &own_policy {
+        None => {
+            ui.label(t.no_policy);
+        }
+        Some(p) => {
+            for r in &p.record.rules {
+                ui.label(format!("{} — {}", r.id, r.description));
+            }
+        }
+    });
+    if own_policy.is_some()
+        && ui.button(t.apply_rules).clicked()
+        && let Some(done) = ws.act(t.rules_applied, |v| v.allocate())
+    {
+        let n = done.iter().filter(|a| a.rule.is_some()).count();
+        let text = t.allocation_result(n, done.len() - n);
+        if let Some(notice) = &mut ws.notice {
+            notice.text = text;
+        }
+    }
+    ui.add_space(6.0);
+    let inbox = ws.views.inbox.clone();
+    if inbox.is_empty() {
+        ui.label(RichText::new(t.inbox_empty).italics());
+    }
+    requests::cards(ui, ws, &inbox, t, lang);
+}

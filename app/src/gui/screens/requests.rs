@@ -1,0 +1,264 @@
+//! Budget requests in the app: the citizen's request form, and a card per
+//! request with its assessment timeline and the actions the viewer may take
+//! (answer or ask review as holder; take up, ask, decide as municipality).
+//! The same card serves the citizen's Budget screen and the municipality's
+//! Inbox.
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::{
+    Date, FundingStream, Lang, Outcome, Quantity, Role, SchemaError, Unit, format_quantity, parse_amount,
+};
+use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, VaultError};
+
+use crate::gui::i18n::Texts;
+use crate::gui::widgets;
+use crate::gui::workspace::Workspace;
+
+/// What a card's buttons asked for.
+enum CardAction {
+    Answer(String),
+    Review(String),
+    TakeUp,
+    Ask(String),
+    Decide(DecisionInput),
+    Invalid(String),
+}
+
+/// Every request card of `views`.
+pub fn cards(ui: &mut Ui, ws: &mut Workspace, views: &[RequestView], t: &Texts, lang: Lang) {
+    for v in views {
+        card(ui, ws, v, t, lang);
+        ui.add_space(4.0);
+    }
+}
+
+fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang) {
+    let r = &v.request.record;
+    let holder = v.owner == ws.vault.identity();
+    let municipality = ws.who.role == Role::Municipality && !holder;
+    let title = format!(
+        "{} — {} ({})",
+        widgets::category(&r.category, lang),
+        format_quantity(r.quantity, lang),
+        t.request_state(v.state)
+    );
+    let mut action = None;
+    widgets::card(ui, &title, |ui| {
+        ui.label(format!(
+            "{} · {} – {} · {} {}",
+            ws.views.names.get(&v.owner).cloned().unwrap_or_else(|| v.owner.short()),
+            widgets::date(r.period_start, lang),
+            widgets::date(r.period_end, lang),
+            t.request_id,
+            &r.id
+        ));
+        ui.label(RichText::new(&r.motivation).italics());
+        egui::Grid::new(("timeline", &r.id))
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for s in &v.steps {
+                    ui.label(widgets::moment(s.record.at, lang));
+                    ui.label(&s.author_name);
+                    ui.label(t.step(&s.record.step));
+                    ui.end_row();
+                }
+            });
+        for d in v.superseded.iter().chain(v.decision.iter()) {
+            let replaced = v.superseded.iter().any(|x| x.record.id == d.record.id);
+            let mut line = format!(
+                "{}: {}{} — {}",
+                t.decision,
+                t.outcome(d.record.outcome),
+                d.record
+                    .granted
+                    .map(|g| format!(" {}", format_quantity(g, lang)))
+                    .unwrap_or_default(),
+                d.record.reasons
+            );
+            if let Some(rule) = &d.record.automated_rule {
+                line.push_str(&format!(" [{} {rule}]", t.automated_rule));
+            }
+            line.push_str(&format!(" · {} {}", t.signed_by, d.author_name));
+            if replaced {
+                line = format!("{} {line}", t.replaced);
+                ui.label(RichText::new(line).weak());
+            } else {
+                ui.label(RichText::new(line).strong());
+            }
+        }
+        for x in &v.refused {
+            widgets::warning(ui, x);
+        }
+        let f = ws.forms.cards.entry(r.id.clone()).or_default();
+        if holder && v.state == RequestState::InformatieGevraagd {
+            widgets::text(ui, t.your_answer, &mut f.text);
+            if ui.button(t.send_answer).clicked() {
+                action = Some(CardAction::Answer(f.text.clone()));
+            }
+        }
+        let automated = v.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some());
+        if holder && v.state == RequestState::Besloten && automated {
+            widgets::text(ui, t.review_reason, &mut f.text);
+            if ui.button(t.ask_review).clicked() {
+                action = Some(CardAction::Review(f.text.clone()));
+            }
+        }
+        if municipality && v.state != RequestState::Besloten {
+            ui.separator();
+            ui.horizontal(|ui| {
+                if v.state == RequestState::Ingediend && ui.button(t.take_up).clicked() {
+                    action = Some(CardAction::TakeUp);
+                }
+            });
+            widgets::text(ui, t.question, &mut f.text);
+            if ui.button(t.ask_question).clicked() {
+                action = Some(CardAction::Ask(f.text.clone()));
+            }
+            widgets::choice(
+                ui,
+                t.outcome_label,
+                &mut f.outcome,
+                &[Outcome::Toegekend, Outcome::DeelsToegekend, Outcome::Afgewezen],
+                |o| t.outcome(o).into(),
+            );
+            if f.outcome == Outcome::DeelsToegekend {
+                widgets::text(ui, t.granted_amount, &mut f.amount);
+            }
+            widgets::text(ui, t.reasons, &mut f.reasons);
+            if ui.button(t.decide).clicked() {
+                match parse_partial(f) {
+                    Ok(granted) => {
+                        action = Some(CardAction::Decide(DecisionInput {
+                            outcome: f.outcome,
+                            granted,
+                            reasons: f.reasons.clone(),
+                            automated_rule: None,
+                        }))
+                    }
+                    Err(e) => action = Some(CardAction::Invalid(e.to_string())),
+                }
+            }
+        }
+    });
+    let id = r.id.clone();
+    let Some(a) = action else { return };
+    let done = match a {
+        CardAction::Answer(s) => ws.act(t.sent_ok, |vault| vault.answer_question(&id, &s)).is_some(),
+        CardAction::Review(s) => ws.act(t.sent_ok, |vault| vault.ask_review(&id, &s)).is_some(),
+        CardAction::TakeUp => ws.act(t.saved, |vault| vault.start_assessment(&id)).is_some(),
+        CardAction::Invalid(e) => {
+            ws.fail(e);
+            false
+        }
+        CardAction::Ask(s) => ws.act(t.sent_ok, |vault| vault.ask_information(&id, &s)).is_some(),
+        CardAction::Decide(d) => ws.act(t.decided, |vault| vault.decide(&id, d)).is_some(),
+    };
+    if done {
+        ws.forms.cards.remove(&id);
+    }
+}
+
+fn parse_partial(f: &crate::gui::forms::CardForm) -> Result<Option<rust_decimal::Decimal>, SchemaError> {
+    if f.outcome == Outcome::DeelsToegekend {
+        parse_amount(&f.amount).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The citizen's form to ask for budget (or to change an account).
+pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let mut submit = false;
+    egui::CollapsingHeader::new(t.new_request)
+        .id_salt("new-request")
+        .show(ui, |ui| {
+            let cats = ws.views.catalogue.categories.clone();
+            let goals: Vec<(String, String)> = match &ws.views.plan {
+                Some(Ok(p)) => p
+                    .goals
+                    .iter()
+                    .map(|g| (g.record.id.clone(), g.record.text.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let accounts: Vec<String> = match &ws.views.budget {
+                Some(Ok(b)) => b.accounts.iter().map(|a| a.record.name.clone()).collect(),
+                _ => Vec::new(),
+            };
+            let f = &mut ws.forms;
+            let idx: Vec<usize> = (0..cats.len()).collect();
+            widgets::choice(ui, t.category, &mut f.req_category, &idx, |i| {
+                cats.get(i).map(|c| c.name(lang).to_string()).unwrap_or_default()
+            });
+            if let Some(c) = cats.get(f.req_category) {
+                ui.label(RichText::new(t.example_tariff(c.example_tariff, c.max_tariff, &c.note)).weak());
+            }
+            widgets::text(ui, t.amount, &mut f.req_amount);
+            widgets::choice(
+                ui,
+                t.unit,
+                &mut f.req_unit,
+                &[Unit::Euro, Unit::Hours, Unit::Points],
+                |u| t.unit_name(u).into(),
+            );
+            widgets::choice(ui, t.stream, &mut f.req_stream, &FundingStream::ALL, |s| {
+                s.label(lang).into()
+            });
+            widgets::text(ui, t.from_date, &mut f.req_from);
+            widgets::text(ui, t.until_date_required, &mut f.req_until);
+            widgets::multiline(ui, t.motivation, &mut f.req_motivation);
+            if !goals.is_empty() {
+                ui.label(t.for_goals);
+                for (id, text) in &goals {
+                    let mut on = f.req_goals.contains(id);
+                    if ui.checkbox(&mut on, text).changed() {
+                        if on {
+                            f.req_goals.push(id.clone());
+                        } else {
+                            f.req_goals.retain(|g| g != id);
+                        }
+                    }
+                }
+            }
+            let opts: Vec<usize> = (0..=accounts.len()).collect();
+            widgets::choice(ui, t.adjusts, &mut f.req_adjusts, &opts, |i| match i {
+                0 => t.new_account_option.to_string(),
+                n => accounts.get(n - 1).cloned().unwrap_or_default(),
+            });
+            submit = ui.button(t.submit_request).clicked();
+        });
+    if !submit {
+        return;
+    }
+    let f = &ws.forms;
+    let cat = ws
+        .views
+        .catalogue
+        .categories
+        .get(f.req_category)
+        .map(|c| c.code.clone());
+    let adjusts = match (&ws.views.budget, f.req_adjusts) {
+        (Some(Ok(b)), n) if n > 0 => b.accounts.get(n - 1).map(|a| a.record.id.clone()),
+        _ => None,
+    };
+    let made = (|| -> Result<NewRequest, VaultError> {
+        let from: Date = f.req_from.trim().parse()?;
+        let until: Date = f.req_until.trim().parse()?;
+        Ok(NewRequest {
+            stream: f.req_stream,
+            category: cat.ok_or_else(|| SchemaError::Invalid("choose a category".into()))?,
+            quantity: Quantity::new(parse_amount(&f.req_amount)?, f.req_unit)?,
+            period_start: from,
+            period_end: until,
+            goal_ids: f.req_goals.clone(),
+            motivation: f.req_motivation.clone(),
+            adjusts_account: adjusts,
+        })
+    })();
+    if ws.act(t.request_sent, |v| v.request_budget(made?)).is_some() {
+        ws.forms.req_amount.clear();
+        ws.forms.req_motivation.clear();
+        ws.forms.req_goals.clear();
+    }
+}
