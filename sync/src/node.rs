@@ -373,6 +373,30 @@ impl Node {
         })
     }
 
+    /// Keeps a live session with every peer the vault knows an address for,
+    /// including peers learned later (for example by a `join` in another
+    /// process, or an invite redeemed here); looks once a second.
+    pub fn keep_known_peers_connected(&self) -> tokio::task::JoinHandle<()> {
+        let node = self.clone();
+        tokio::spawn(async move {
+            let mut kept = std::collections::HashSet::new();
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            while !node.endpoint.is_closed() {
+                tick.tick().await;
+                let peers = node.with_vault(|v| v.peers()).unwrap_or_default();
+                for p in peers {
+                    if p.addrs.is_empty() || kept.contains(&p.identity) {
+                        continue;
+                    }
+                    if let Some(addr) = node.peer_addr(&p.identity) {
+                        kept.insert(p.identity);
+                        node.keep_connected(addr);
+                    }
+                }
+            }
+        })
+    }
+
     /// The address of a known peer from the vault's peer table.
     pub fn peer_addr(&self, identity: &PublicKey) -> Option<EndpointAddr> {
         let info = self.with_vault(|v| v.peer(identity).ok().flatten())?;

@@ -125,6 +125,8 @@ pub(crate) struct Session<'a> {
     send: SendStream,
     frames: mpsc::Receiver<Result<(Frame, usize), WireError>>,
     events: broadcast::Receiver<Event>,
+    /// Addresses the peer announced in its hello.
+    peer_listen: Vec<String>,
 }
 
 fn remote_device(conn: &Connection) -> PublicKey {
@@ -155,6 +157,7 @@ impl<'a> Session<'a> {
             send,
             frames: rx,
             events,
+            peer_listen: Vec::new(),
         };
         let result = s.session(side, mode).await;
         match &result {
@@ -215,10 +218,20 @@ impl<'a> Session<'a> {
                 ticket_secret,
                 expect_identity,
             } => {
+                let listen: Vec<String> = self
+                    .inner
+                    .with_vault(|v| v.setting("serve_addrs").ok().flatten())
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())
+                    .take(crate::wire::MAX_LISTEN_ADDRS)
+                    .map(str::to_string)
+                    .collect();
                 let hello = Frame::Hello(Hello {
                     version: PROTOCOL_VERSION,
                     device: mine,
                     ticket_secret: ticket_secret.map(hex::encode),
+                    listen,
                 });
                 self.write(&hello, report).await?;
                 let frame = tokio::time::timeout(HANDSHAKE_TIMEOUT, self.next_frame(report))
@@ -286,6 +299,16 @@ impl<'a> Session<'a> {
                 if let Err(why) = check_cert(&hello.device) {
                     return Err(self.fail(Code::Unauthorized, why).await);
                 }
+                if hello.listen.len() > crate::wire::MAX_LISTEN_ADDRS
+                    || hello.listen.iter().any(|a| a.parse::<std::net::SocketAddr>().is_err())
+                {
+                    let why = format!(
+                        "hello announces more than {} addresses or one that is not ip:port",
+                        crate::wire::MAX_LISTEN_ADDRS
+                    );
+                    return Err(self.fail(Code::Protocol, why).await);
+                }
+                self.peer_listen = hello.listen.clone();
                 let mut issued = None;
                 let mut peer_cert = hello.device.clone();
                 if let Some(secret) = &hello.ticket_secret {
@@ -345,6 +368,11 @@ impl<'a> Session<'a> {
             });
             if !info.devices.contains(&peer_cert.certificate.device) {
                 info.devices.push(peer_cert.certificate.device);
+            }
+            for a in &self.peer_listen {
+                if !info.addrs.contains(a) {
+                    info.addrs.push(a.clone());
+                }
             }
             info.last_seen = inwonercloud_vault::keys::now();
             let _ = v.remember_peer(&info);

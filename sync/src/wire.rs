@@ -76,7 +76,14 @@ pub struct Hello {
     pub device: CertifiedDevice,
     /// An invite secret (hex), when joining with a ticket.
     pub ticket_secret: Option<String>,
+    /// Where the dialer's vault is reachable for sessions the other way
+    /// (`ip:port`, at most [`MAX_LISTEN_ADDRS`]); omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listen: Vec<String>,
 }
+
+/// Most addresses a `Hello` may announce.
+pub const MAX_LISTEN_ADDRS: usize = 8;
 
 /// The acceptor's answer to `Hello`.
 #[derive(Clone, Debug, Serialize, Deserialize)]

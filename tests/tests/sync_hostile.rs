@@ -43,6 +43,7 @@ async fn connect(target: &Node, who: &Vault) -> Raw {
         version: PROTOCOL_VERSION,
         device: who.device_certificate().clone(),
         ticket_secret: None,
+        listen: vec![],
     });
     send.write_all(&hello.encode()).await.unwrap();
     assert!(matches!(read_frame(&mut recv).await, Some(Frame::Welcome(_))));

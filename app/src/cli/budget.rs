@@ -122,6 +122,21 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                             q(f.not_covered)
                         );
                     }
+                    let fc = inwonercloud_vault::ledger::forecast(&a.record, f, Date::today());
+                    println!(
+                        "  {:<22} {} ({} {}/{})",
+                        out.t("verwacht over aan eind", "expected left at end"),
+                        q(fc.projected_remaining),
+                        out.t("tempo van dag", "rate of day"),
+                        fc.days.0,
+                        fc.days.1
+                    );
+                    for (m, v) in &f.spent_per_month {
+                        println!("    {m}  {}", q(*v));
+                    }
+                    for (c, v) in &f.spent_per_category {
+                        println!("    {:<28} {}", if c.is_empty() { "—" } else { c }, q(*v));
+                    }
                 }
             })
         }

@@ -110,6 +110,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
         for p in &a.peer {
             node.keep_connected(parse_addr(p)?);
         }
+        node.keep_known_peers_connected();
         let allocate = |node: &Node| {
             if !automate {
                 return;

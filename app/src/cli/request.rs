@@ -121,8 +121,8 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
             format_quantity(r.quantity, out.lang)
         );
         out.say(
-            "Ze gaat naar de gemeente bij de volgende synchronisatie (inwonercloud sync).",
-            "It goes to the municipality at the next sync (inwonercloud sync).",
+            "Ze gaat naar de gemeente zodra u verbonden bent (inwonercloud serve, of sync).",
+            "It goes to the municipality as soon as you are connected (inwonercloud serve, or sync).",
         );
     })
 }

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use inwonercloud_schemas::PublicKey;
-use inwonercloud_sync::{Node, NodeConfig, PeerStatus, SyncReport, Ticket, ticket_addr};
+use inwonercloud_sync::{Node, NodeConfig, PeerStatus, SyncReport, Ticket};
 use inwonercloud_vault::{InviteSpec, Vault};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -158,11 +158,7 @@ fn run(
         let addrs: Vec<String> = node.addrs().iter().map(|a| a.to_string()).collect();
         let _ = node.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")));
         send(NetEvent::Started(node.id().to_string(), addrs));
-        for p in node.with_vault(|v| v.peers()).unwrap_or_default() {
-            if let Some(addr) = node.peer_addr(&p.identity) {
-                node.keep_connected(addr);
-            }
-        }
+        node.keep_known_peers_connected();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
@@ -191,12 +187,7 @@ fn handle(node: &Node, c: NetCmd, send: impl Fn(NetEvent) + Send + 'static) {
                     Err(e) => return send(NetEvent::Error(e.to_string())),
                 };
                 match node.join(&ticket).await {
-                    Ok(r) => {
-                        if let Ok(addr) = ticket_addr(&ticket) {
-                            node.keep_connected(addr);
-                        }
-                        send(NetEvent::Synced(r))
-                    }
+                    Ok(r) => send(NetEvent::Synced(r)),
                     Err(e) => send(NetEvent::Error(e.to_string())),
                 }
             });
