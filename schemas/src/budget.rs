@@ -209,3 +209,49 @@ impl LedgerEntry {
         }
     }
 }
+
+/// A transfer of budget from one holder to another (EigenBudget phase 3):
+/// signed by the sender in the exchange document the two share. Money moves
+/// only once the receiver has signed a [`TransferAcceptance`] too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Stable id; both ledger entries refer to it.
+    pub id: String,
+    /// Sending budget holder.
+    pub from: crate::PublicKey,
+    /// Sending account.
+    pub from_account: String,
+    /// Receiving budget holder.
+    pub to: crate::PublicKey,
+    /// Amount in euros.
+    pub amount: Decimal,
+    /// pgb category the money is for (must be exchangeable under the policy).
+    pub category: String,
+    /// Day it applies to.
+    pub date: Date,
+    /// Why, in words.
+    pub note: String,
+}
+
+impl Record for Transfer {
+    const KIND: &'static str = "transfer";
+    const VERSION: u16 = 1;
+}
+
+/// The receiver's signature on a transfer: which account takes it in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferAcceptance {
+    /// The transfer accepted.
+    pub transfer_id: String,
+    /// Receiving account.
+    pub to_account: String,
+    /// The amount accepted (must equal the transfer's).
+    pub amount: Decimal,
+}
+
+impl Record for TransferAcceptance {
+    const KIND: &'static str = "transfer_acceptance";
+    const VERSION: u16 = 1;
+}

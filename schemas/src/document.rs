@@ -26,6 +26,8 @@ pub enum DocKind {
     Catalogue,
     /// A municipality's public policy.
     Policy,
+    /// Budget transfers from its owner to one other budget holder.
+    Exchange,
 }
 
 impl DocKind {
@@ -40,6 +42,7 @@ impl DocKind {
             DocKind::Agreement => "agreement",
             DocKind::Catalogue => "catalogue",
             DocKind::Policy => "policy",
+            DocKind::Exchange => "exchange",
         }
     }
 

@@ -42,7 +42,7 @@ pub mod profile;
 pub mod request;
 pub mod signed;
 
-pub use budget::{Account, EntryKind, FundingStream, LedgerEntry};
+pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, Transfer, TransferAcceptance};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
@@ -167,6 +167,8 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<LedgerEntry>("ledger_entry"),
         one::<BudgetRequest>("budget_request"),
         one::<Policy>("policy"),
+        one::<Transfer>("transfer"),
+        one::<TransferAcceptance>("transfer_acceptance"),
         one::<AssessmentStep>("assessment_step"),
         one::<Decision>("decision"),
         one::<Consent>("consent"),

@@ -208,6 +208,86 @@ async fn full_lifecycle_agrees_to_the_cent_on_both_sides() {
         grants,
         vec![("Adjustment".into(), eur(50000)), ("Grant".into(), eur(600000))]
     );
+
+    // Exchange: Sanne moves 250,50 to her mother's budget for informal support.
+    let mother = node(&tmp.path().join("m"), "Moeder van Sanne", Role::Citizen).await;
+    let mb = mother.with_vault(|v| v.budget_doc());
+    let mother_acc = mother.with_vault(|v| {
+        v.add_account(
+            &mb,
+            "Mantelzorg",
+            FundingStream::Wmo,
+            Unit::Euro,
+            day("2027-01-01"),
+            day("2027-12-31"),
+        )
+        .unwrap()
+        .id
+    });
+    let t = invite(&citizen, Role::Family, &[DocKind::Plan], Access::Read);
+    mother.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let mother_id = mother.with_vault(|v| v.identity());
+    // A category the policy does not allow to exchange is refused.
+    let e = citizen
+        .with_vault(|v| v.offer_transfer(mother_id, &account, eur(1000), "verpleging", "x"))
+        .unwrap_err();
+    assert!(e.to_string().contains("may not be exchanged"), "{e}");
+    let tr = citizen.with_vault(|v| {
+        v.offer_transfer(
+            mother_id,
+            &account,
+            eur(25050),
+            "begeleiding_informeel",
+            "mantelzorg in maart",
+        )
+        .unwrap()
+    });
+    // One signature only: nothing moves yet.
+    let before = citizen.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].clone());
+    assert_eq!(before.transferred_out, Decimal::ZERO);
+    assert_eq!(before.remaining, a.remaining);
+    sync(&citizen, &mother).await;
+    mother.with_vault(|v| v.accept_transfer(&tr.id, "Mantelzorg").unwrap());
+    sync(&mother, &citizen).await;
+    sync(&citizen, &gemeente).await;
+    let mine = citizen.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].clone());
+    let theirs = gemeente.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].clone());
+    let hers = mother.with_vault(|v| v.budget(&mb).unwrap().report.accounts[&mother_acc].clone());
+    assert_eq!(mine.transferred_out, eur(25050));
+    assert_eq!(hers.transferred_in, eur(25050));
+    assert_eq!(mine.remaining, a.remaining - eur(25050));
+    assert_eq!(hers.remaining, eur(25050));
+    assert_eq!(
+        mine, theirs,
+        "the municipality's view agrees to the cent, transfer included"
+    );
+    // A transfer-in nobody sent (one signature, hers) moves no money.
+    mother.with_vault(|v| {
+        v.record_entry(
+            &mb,
+            NewEntry {
+                account: mother_acc.clone(),
+                kind: EntryKind::TransferIn,
+                amount: eur(99900),
+                category: None,
+                date: day("2027-03-01"),
+                note: "zomaar".into(),
+                reference: Some("bestaat-niet".into()),
+            },
+        )
+        .unwrap()
+    });
+    let hers = mother.with_vault(|v| v.budget(&mb).unwrap());
+    assert_eq!(hers.report.accounts[&mother_acc].transferred_in, eur(25050));
+    assert!(matches!(
+        hers.report
+            .lines
+            .iter()
+            .find(|l| l.entry.note == "zomaar")
+            .unwrap()
+            .status,
+        inwonercloud_vault::EntryStatus::Pending { .. }
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

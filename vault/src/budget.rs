@@ -157,9 +157,23 @@ impl Vault {
         let (entries, b) = self.records::<LedgerEntry>(doc)?;
         bad.extend(b);
         let owner = self.header(doc)?.owner;
+        let confirmed = self.confirmed_transfers();
         let inputs: Vec<LedgerInput> = entries
             .into_iter()
             .map(|a| LedgerInput {
+                transfer_confirmed: a
+                    .record
+                    .reference
+                    .as_ref()
+                    .and_then(|r| confirmed.get(r))
+                    .is_some_and(|t| {
+                        t.amount == a.record.amount
+                            && match a.record.kind {
+                                EntryKind::TransferOut => t.from == owner && t.from_account == a.record.account,
+                                EntryKind::TransferIn => t.to == owner,
+                                _ => false,
+                            }
+                    }),
                 author_is_municipality: a.author_role == Role::Municipality,
                 author: a.author,
                 entry: a.record,

@@ -290,11 +290,14 @@ impl Vault {
         } else {
             vec![]
         };
+        // Whoever may read my budget may also see the transfers behind it.
+        let sees_budget = consented.contains(&self.doc_id(DocKind::Budget));
         let mut out = vec![];
         for id in self.document_ids() {
             let h = self.header(&id)?;
             let public = matches!(h.kind, DocKind::Catalogue | DocKind::Policy) && h.owner == me;
-            if &h.owner == peer || public || (h.owner == me && consented.contains(&id)) {
+            let exchange = h.kind == DocKind::Exchange && sees_budget && (h.owner == me || h.writers.contains(&me));
+            if &h.owner == peer || public || exchange || (h.owner == me && consented.contains(&id)) {
                 out.push(id);
             }
         }
@@ -302,9 +305,14 @@ impl Vault {
     }
 
     /// Whether to take a document offered by `peer`: one already held (its
-    /// changes are still checked one by one), the peer's own, or this owner's.
+    /// changes are still checked one by one), the peer's own, this owner's,
+    /// or an exchange document the peer is a party to (its transfers back a
+    /// budget the peer shares).
     pub fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
-        self.docs_map().contains_key(&header.id) || &header.owner == peer || header.owner == self.identity()
+        self.docs_map().contains_key(&header.id)
+            || &header.owner == peer
+            || header.owner == self.identity()
+            || (header.kind == DocKind::Exchange && header.writers.contains(peer))
     }
 
     /// Makes an invite; returns the one-time secret (shown once, in the ticket).

@@ -27,6 +27,8 @@ pub struct LedgerInput {
     pub author: PublicKey,
     /// Whether that identity is a recognised municipality.
     pub author_is_municipality: bool,
+    /// For transfers: both parties signed the transfer it refers to.
+    pub transfer_confirmed: bool,
 }
 
 /// What happened to one entry in the computation.
@@ -39,6 +41,11 @@ pub enum EntryStatus {
     NotCovered {
         /// The part without budget.
         uncovered: Decimal,
+    },
+    /// Not counted yet: waits for something (a transfer's second signature).
+    Pending {
+        /// What it waits for.
+        reason: String,
     },
     /// Not counted, with the rule it broke.
     Refused {
@@ -174,8 +181,12 @@ pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey)
     // Pass 1: check every entry and add up the funding of each account.
     for input in &ordered {
         let e = &input.entry;
+        let transfer = matches!(e.kind, EntryKind::TransferIn | EntryKind::TransferOut);
         match check(input, &units, owner, &mut seen_ids) {
             Err(reason) => statuses.push(Some(EntryStatus::Refused { reason })),
+            Ok(()) if transfer && !input.transfer_confirmed => statuses.push(Some(EntryStatus::Pending {
+                reason: "waits for both parties' signatures on the transfer".into(),
+            })),
             Ok(()) => {
                 if let Some(f) = report.accounts.get_mut(&e.account) {
                     fund(f, e);
@@ -370,31 +381,37 @@ mod tests {
                 entry: entry("g", EntryKind::Grant, "1000.00", "2026-01-01", None),
                 author: gemeente,
                 author_is_municipality: true,
+                transfer_confirmed: false,
             },
             LedgerInput {
                 entry: entry("t", EntryKind::TopUp, "50.25", "2026-01-02", None),
                 author: owner,
                 author_is_municipality: false,
+                transfer_confirmed: false,
             },
             LedgerInput {
                 entry: entry("r", EntryKind::Reservation, "300", "2026-01-03", None),
                 author: owner,
                 author_is_municipality: false,
+                transfer_confirmed: false,
             },
             LedgerInput {
                 entry: entry("s1", EntryKind::Spend, "200.10", "2026-02-01", Some("r")),
                 author: owner,
                 author_is_municipality: false,
+                transfer_confirmed: false,
             },
             LedgerInput {
                 entry: entry("s2", EntryKind::Spend, "900", "2026-03-01", None),
                 author: owner,
                 author_is_municipality: false,
+                transfer_confirmed: false,
             },
             LedgerInput {
                 entry: entry("fake", EntryKind::Grant, "5000", "2026-01-01", None),
                 author: owner,
                 author_is_municipality: false,
+                transfer_confirmed: false,
             },
         ];
         let r = compute(&[account()], &inputs, &owner);

@@ -402,6 +402,12 @@ impl Vault {
         self.create_document_with(DocKind::Agreement, id, vec![provider])
     }
 
+    /// Creates (or returns) an exchange document owned by this holder with
+    /// `receiver` as its other writer.
+    pub(crate) fn create_exchange_document(&mut self, id: String, receiver: PublicKey) -> Result<String> {
+        self.create_document_with(DocKind::Exchange, id, vec![receiver])
+    }
+
     /// Creates a vault for a second device of an existing identity. It holds
     /// a fresh device key and a provisional self-signed certificate until it
     /// joins with a device ticket from the identity's first device.

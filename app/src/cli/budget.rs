@@ -152,6 +152,13 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                         EntryStatus::Refused { reason } => {
                             format!("  [{}: {reason}]", out.t("geweigerd", "refused"))
                         }
+                        EntryStatus::Pending { .. } => format!(
+                            "  [{}]",
+                            out.t(
+                                "wacht op de handtekening van de ontvanger",
+                                "waits for the receiver's signature"
+                            )
+                        ),
                     };
                     println!(
                         "{}  {:<16} {:>12}  {}  {}{}",

@@ -132,6 +132,18 @@ pub enum Command {
     /// The municipality's policy: categories, tariffs, allocation rules.
     #[command(subcommand)]
     Policy(request::PolicyCmd),
+    /// Transfer budget to another budget holder (moves once they sign too).
+    Transfer(request::TransferArgs),
+    /// Sign a transfer addressed to you, into one of your accounts.
+    AcceptTransfer {
+        /// Transfer id.
+        transfer: String,
+        /// Your receiving account (id or name).
+        #[arg(long)]
+        account: String,
+    },
+    /// Transfers to and from you, and whether both signed.
+    Transfers,
     /// Open the desktop app (what happens without a command).
     App(AppArgs),
     /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
@@ -206,6 +218,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ask { request, question } => request::ask(&out, &mut open(&dir)?, &request, &question),
         Command::Decide(a) => request::decide(&out, &mut open(&dir)?, a),
         Command::Allocate => request::allocate(&out, &mut open(&dir)?),
+        Command::Transfer(a) => request::transfer(&out, &mut open(&dir)?, a),
+        Command::AcceptTransfer { transfer, account } => {
+            request::accept_transfer(&out, &mut open(&dir)?, &transfer, &account)
+        }
+        Command::Transfers => request::transfers(&out, &open(&dir)?),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
     done.map(|()| ExitCode::SUCCESS)

@@ -310,3 +310,85 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
         }
     }
 }
+
+/// Arguments of `transfer`.
+#[derive(Args, Debug)]
+pub struct TransferArgs {
+    /// Whom to (a known peer: name or identity).
+    #[arg(long)]
+    pub to: String,
+    /// Your account to transfer from (id or name).
+    #[arg(long)]
+    pub from_account: String,
+    /// Amount in euros.
+    #[arg(long, value_parser = amount)]
+    pub amount: Decimal,
+    /// pgb category the money is for (must be exchangeable).
+    #[arg(long)]
+    pub category: String,
+    /// Why.
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+pub fn transfer(out: &Out, v: &mut Vault, a: TransferArgs) -> Result<()> {
+    let low = a.to.to_lowercase();
+    let peers = v.peers()?;
+    let found: Vec<_> = peers
+        .iter()
+        .filter(|p| p.identity.to_string().starts_with(&low) || p.name.to_lowercase().contains(&low))
+        .collect();
+    let to = match found.as_slice() {
+        [one] => one.identity,
+        [] => anyhow::bail!("no known peer matches '{}': connect first (invite / join)", a.to),
+        _ => anyhow::bail!(
+            "'{}' matches more than one peer: use more of the name or the identity",
+            a.to
+        ),
+    };
+    let t = v.offer_transfer(to, &a.from_account, a.amount, &a.category, &a.note)?;
+    out.emit(&t, || {
+        println!(
+            "{} {} ({}). {}",
+            out.t("Overboeking aangeboden:", "Transfer offered:"),
+            t.id,
+            inwonercloud_schemas::format_euros(t.amount, out.lang),
+            out.t(
+                "Het geld gaat pas over als de ontvanger tekent (accept-transfer).",
+                "The money moves only once the receiver signs (accept-transfer)."
+            )
+        )
+    })
+}
+
+pub fn accept_transfer(out: &Out, v: &mut Vault, id: &str, account: &str) -> Result<()> {
+    let a = v.accept_transfer(id, account)?;
+    out.emit(&a, || {
+        out.say("Overboeking ontvangen en ondertekend.", "Transfer received and signed.")
+    })
+}
+
+pub fn transfers(out: &Out, v: &Vault) -> Result<()> {
+    let ts = v.transfers()?;
+    out.emit(&ts, || {
+        if ts.is_empty() {
+            out.say("Geen overboekingen.", "No transfers.");
+        }
+        for x in &ts {
+            let t = &x.transfer.record;
+            println!(
+                "{}  {} → {}  {}  {}  [{}]",
+                t.id,
+                v.display_name(&t.from),
+                v.display_name(&t.to),
+                inwonercloud_schemas::format_euros(t.amount, out.lang),
+                t.category,
+                if x.confirmed() {
+                    out.t("door beiden getekend", "signed by both")
+                } else {
+                    out.t("wacht op de ontvanger", "waits for the receiver")
+                }
+            );
+        }
+    })
+}

@@ -141,6 +141,7 @@ texts! {
     not_covered: "niet gedekt:", "not covered:";
     refused: "geweigerd", "refused";
     counted: "geteld", "counted";
+    pending_transfer: "wacht op tweede handtekening", "waits for the second signature";
     book_title: "Boeken", "Book";
     grant_title: "Toekennen of bijstellen", "Grant or adjust";
     new_account: "Nieuwe budgetrekening", "New budget account";

@@ -110,6 +110,9 @@ fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang)
                             EntryStatus::Refused { reason } => {
                                 widgets::warning(ui, &format!("{}: {reason}", t.refused));
                             }
+                            EntryStatus::Pending { .. } => {
+                                ui.label(t.pending_transfer);
+                            }
                         }
                         ui.end_row();
                     }
