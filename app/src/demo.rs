@@ -260,6 +260,9 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         d(2026, 3, 1)?,
         "eigen geld voor een extra uitje",
     )?;
+    // De Linde draws from its own room in the account (wijkbudget style).
+    let linde = provider.whoami().identity;
+    let room = citizen.assign_room(&budget, &pgb.id, linde, dec("10000.00")?, "begeleiding 2026")?;
     let monthly = [
         ("begeleiding_individueel", "864.50", "De Linde — begeleiding"),
         ("dagbesteding", "464.00", "Zorgboerderij Het Eiland"),
@@ -276,7 +279,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
                     category: Some((*cat).into()),
                     date: d(2026, month, 28)?,
                     note: format!("{note}, {}", month_name(month)),
-                    reference: None,
+                    reference: (i == 0).then(|| room.id.clone()),
                 },
             )?;
         }

@@ -42,7 +42,7 @@ pub mod profile;
 pub mod request;
 pub mod signed;
 
-pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, Transfer, TransferAcceptance};
+pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, PotRoom, Transfer, TransferAcceptance};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
@@ -168,6 +168,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<BudgetRequest>("budget_request"),
         one::<Policy>("policy"),
         one::<Transfer>("transfer"),
+        one::<PotRoom>("pot_room"),
         one::<TransferAcceptance>("transfer_acceptance"),
         one::<AssessmentStep>("assessment_step"),
         one::<Decision>("decision"),

@@ -7,6 +7,7 @@ mod budget;
 mod net;
 mod output;
 mod plan;
+mod pot;
 mod request;
 mod vault;
 
@@ -144,6 +145,9 @@ pub enum Command {
     },
     /// Transfers to and from you, and whether both signed.
     Transfers,
+    /// Wijkbudget: room per provider in a shared pot, and its figures.
+    #[command(subcommand)]
+    Pot(pot::PotCmd),
     /// Open the desktop app (what happens without a command).
     App(AppArgs),
     /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
@@ -223,6 +227,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             request::accept_transfer(&out, &mut open(&dir)?, &transfer, &account)
         }
         Command::Transfers => request::transfers(&out, &open(&dir)?),
+        Command::Pot(c) => pot::run(&out, &mut open(&dir)?, c),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
     done.map(|()| ExitCode::SUCCESS)

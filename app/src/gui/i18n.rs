@@ -107,6 +107,10 @@ texts! {
     forecast_left: "Verwacht over aan het eind", "Expected left at the end";
     per_month: "Uitgaven per maand", "Spending per month";
     per_category: "Uitgaven per categorie", "Spending per category";
+    pot_title: "Wijkbudget: ruimte per aanbieder", "Neighbourhood pot: room per provider";
+    pot_unassigned: "Niet toegewezen", "Not assigned";
+    provider: "Aanbieder", "Provider";
+    room: "Ruimte", "Room";
     // Plan
     no_plan: "Er is (nog) geen plan om te tonen.", "There is no plan to show (yet).";
     target: "streefdatum", "target";

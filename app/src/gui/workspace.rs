@@ -13,8 +13,8 @@ use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, R
 use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
-    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, RequestView,
-    Vault, VaultError, WhoAmI,
+    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, PotView,
+    RequestView, Vault, VaultError, WhoAmI,
 };
 
 use super::forms::Forms;
@@ -151,6 +151,8 @@ pub struct Views {
     pub policy: Option<Policy>,
     /// The categories in force.
     pub catalogue: Catalogue,
+    /// Wijkbudget pots among the accounts looked at (accounts with provider room).
+    pub pots: Vec<PotView>,
     /// Names of known identities (self and peers).
     pub names: BTreeMap<PublicKey, String>,
 }
@@ -317,6 +319,15 @@ impl Workspace {
             .unwrap_or(false);
         self.views.plan_history = plan_doc.as_ref().and_then(|d| v.history(d).ok()).unwrap_or_default();
         self.views.budget = budget_doc.as_ref().map(|d| v.budget(d).map_err(|e| e.to_string()));
+        self.views.pots = match (&budget_doc, &self.views.budget) {
+            (Some(d), Some(Ok(b))) => b
+                .accounts
+                .iter()
+                .filter_map(|a| v.pot(d, &a.record.id).ok())
+                .filter(|p| !p.rooms.is_empty())
+                .collect(),
+            _ => Vec::new(),
+        };
         self.views.requests = budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default();
         self.views.inbox = if v.role() == Role::Municipality {
             v.inbox().unwrap_or_default()
