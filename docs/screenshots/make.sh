@@ -36,9 +36,11 @@ shot inwoner plan inwoner-plan
 shot inwoner budget inwoner-budget
 shot inwoner delen inwoner-delen
 shot inwoner apparaten inwoner-apparaten
+shot inwoner dagboek inwoner-dagboek
 shot inwoner overzicht citizen-overview-en --lang en
 shot begeleider clienten begeleider-clienten
 shot begeleider plan begeleider-plan
+shot gemeente inbox gemeente-inbox
 shot gemeente budget gemeente-budget
 shot gemeente clienten gemeente-budgethouders
 shot zorgaanbieder clienten zorgaanbieder-clienten

@@ -42,11 +42,13 @@ pub struct BudgetView {
 }
 
 impl BudgetView {
-    /// Own money (top-ups) and municipal money (grants) across all accounts.
+    /// Own money (top-ups) and municipal money (grants) across all euro
+    /// accounts (hours and points are not money).
     pub fn own_and_municipal(&self) -> (Decimal, Decimal) {
         self.report
             .accounts
             .values()
+            .filter(|f| f.unit == Some(Unit::Euro))
             .fold((Decimal::ZERO, Decimal::ZERO), |(o, m), f| {
                 (o + f.topped_up, m + f.granted)
             })

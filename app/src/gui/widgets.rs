@@ -52,6 +52,11 @@ pub fn euros(amount: Decimal, lang: Lang) -> String {
     format_euros(amount, lang)
 }
 
+/// An amount in its unit: euros, hours or points.
+pub fn amount(d: Decimal, unit: inwonercloud_schemas::Unit, lang: Lang) -> String {
+    inwonercloud_schemas::format_quantity(inwonercloud_schemas::Quantity { amount: d, unit }, lang)
+}
+
 /// A date as people write it: `23-11-2026` in Dutch, `2026-11-23` in English.
 pub fn date(d: Date, lang: Lang) -> String {
     match lang {

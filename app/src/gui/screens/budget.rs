@@ -67,7 +67,7 @@ fn accounts(ui: &mut Ui, view: &BudgetView, t: &Texts, lang: Lang) {
             ui.label(&a.record.name);
             ui.label(a.record.stream.label(lang));
             for v in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining] {
-                ui.label(RichText::new(euros(v, lang)).monospace());
+                ui.label(RichText::new(widgets::amount(v, a.record.unit, lang)).monospace());
             }
             ui.end_row();
         }

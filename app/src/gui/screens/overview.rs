@@ -62,6 +62,8 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     for a in &view.accounts {
         let f = view.report.accounts.get(&a.record.id).cloned().unwrap_or_default();
         let fc = forecast(&a.record, &f, today);
+        let unit = a.record.unit;
+        let q = |d| widgets::amount(d, unit, lang);
         widgets::card(ui, &a.record.name, |ui| {
             ui.label(format!(
                 "{} · {} – {}",
@@ -74,16 +76,16 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     .num_columns(2)
                     .striped(true)
                     .show(&mut cols[0], |ui| {
-                        widgets::figure(ui, t.granted, euros(f.granted, lang));
-                        widgets::figure(ui, t.topped_up, euros(f.topped_up, lang));
+                        widgets::figure(ui, t.granted, q(f.granted));
+                        widgets::figure(ui, t.topped_up, q(f.topped_up));
                         if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
-                            widgets::figure(ui, t.transferred, euros(f.transferred_in - f.transferred_out, lang));
+                            widgets::figure(ui, t.transferred, q(f.transferred_in - f.transferred_out));
                         }
-                        widgets::figure(ui, t.reserved, euros(f.reserved, lang));
-                        widgets::figure(ui, t.spent, euros(f.spent, lang));
-                        widgets::figure(ui, t.remaining, euros(f.remaining, lang));
-                        widgets::figure(ui, t.forecast_spent, euros(fc.projected_spent, lang));
-                        widgets::figure(ui, t.forecast_left, euros(fc.projected_remaining, lang));
+                        widgets::figure(ui, t.reserved, q(f.reserved));
+                        widgets::figure(ui, t.spent, q(f.spent));
+                        widgets::figure(ui, t.remaining, q(f.remaining));
+                        widgets::figure(ui, t.forecast_spent, q(fc.projected_spent));
+                        widgets::figure(ui, t.forecast_left, q(fc.projected_remaining));
                     });
                 let avail = f.available();
                 let used = if avail.is_zero() {
