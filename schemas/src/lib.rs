@@ -48,7 +48,10 @@ pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
 pub use document::{DocKind, DocumentHeader, RevokedWriter};
 pub use keys::{Hash32, PublicKey, SignatureBytes};
-pub use market::{AgreedService, Agreement, Approval, Declaration, Offering, ProviderDetails, ServiceUnit, Verdict};
+pub use market::{
+    AgreedService, Agreement, AgreementSignature, Approval, Declaration, Offering, ProviderDetails, ServiceUnit,
+    Verdict,
+};
 pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
 pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
 pub use policy::{AllocationRule, Policy};
@@ -169,6 +172,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<Policy>("policy"),
         one::<Transfer>("transfer"),
         one::<PotRoom>("pot_room"),
+        one::<AgreementSignature>("agreement_signature"),
         one::<TransferAcceptance>("transfer_acceptance"),
         one::<AssessmentStep>("assessment_step"),
         one::<Decision>("decision"),

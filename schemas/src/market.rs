@@ -170,3 +170,19 @@ impl Record for Approval {
     const KIND: &'static str = "approval";
     const VERSION: u16 = 1;
 }
+
+/// The provider's signature on an agreement the citizen signed: together
+/// they make the *zorgovereenkomst* binding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementSignature {
+    /// The agreement.
+    pub agreement_id: String,
+    /// Hash of the citizen's signed agreement, so a changed agreement is not covered.
+    pub agreement_hash: Hash32,
+}
+
+impl Record for AgreementSignature {
+    const KIND: &'static str = "agreement_signature";
+    const VERSION: u16 = 1;
+}

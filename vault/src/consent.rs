@@ -200,7 +200,8 @@ impl Vault {
             valid_until,
             purpose: purpose.trim().to_string(),
         };
-        let doc = self.consents_doc();
+        // Providers, counselors and municipalities start without one.
+        let doc = self.ensure_own_document(DocKind::Consents)?;
         let id = consent.id.clone();
         let signed = self.put_record(&doc, &id, consent)?;
         if access == Access::Write {
@@ -290,14 +291,25 @@ impl Vault {
         } else {
             vec![]
         };
-        // Whoever may read my budget may also see the transfers behind it.
-        let sees_budget = consented.contains(&self.doc_id(DocKind::Budget));
+        // Whoever may read my budget may also see the transfers behind it;
+        // the municipality also sees the agreements it pays for.
+        let budget = self.doc_id(DocKind::Budget);
+        let sees_budget = consented.contains(&budget);
+        let municipal = sees_budget
+            && self.docs_map().contains_key(&self.consents_doc())
+            && self.consents()?.iter().any(|c| {
+                c.active
+                    && &c.consent.record.grantee == peer
+                    && c.consent.record.role == Role::Municipality
+                    && c.consent.record.documents.contains(&budget)
+            });
         let mut out = vec![];
         for id in self.document_ids() {
             let h = self.header(&id)?;
             let public = matches!(h.kind, DocKind::Catalogue | DocKind::Policy) && h.owner == me;
             let exchange = h.kind == DocKind::Exchange && sees_budget && (h.owner == me || h.writers.contains(&me));
-            if &h.owner == peer || public || exchange || (h.owner == me && consented.contains(&id)) {
+            let agreement = h.kind == DocKind::Agreement && municipal && h.owner == me;
+            if &h.owner == peer || public || exchange || agreement || (h.owner == me && consented.contains(&id)) {
                 out.push(id);
             }
         }

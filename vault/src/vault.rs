@@ -402,6 +402,12 @@ impl Vault {
         self.create_document_with(DocKind::Agreement, id, vec![provider])
     }
 
+    /// The owner's document of `kind`, created (empty) when missing.
+    pub(crate) fn ensure_own_document(&mut self, kind: DocKind) -> Result<String> {
+        let id = self.doc_id(kind);
+        self.create_document_with(kind, id, vec![])
+    }
+
     /// Creates (or returns) an exchange document owned by this holder with
     /// `receiver` as its other writer.
     pub(crate) fn create_exchange_document(&mut self, id: String, receiver: PublicKey) -> Result<String> {

@@ -4,6 +4,7 @@
 //! and `--json` (machine-readable output on stdout).
 
 mod budget;
+mod market;
 mod net;
 mod output;
 mod plan;
@@ -148,6 +149,50 @@ pub enum Command {
     /// Wijkbudget: room per provider in a shared pot, and its figures.
     #[command(subcommand)]
     Pot(pot::PotCmd),
+    /// Provider: publish an offering in your public catalogue.
+    Offer(market::OfferArgs),
+    /// Browse the offerings of the providers you know.
+    Market(market::MarketArgs),
+    /// Order an offering: sign an agreement and reserve the money.
+    Order(market::OrderArgs),
+    /// Agreements with their declarations and approvals.
+    Agreements,
+    /// Provider: sign an agreement a citizen made.
+    Countersign {
+        /// Agreement id.
+        agreement: String,
+    },
+    /// Provider: declare delivered units.
+    Declare(market::DeclareArgs),
+    /// Approve a declaration (it becomes a spend).
+    Approve {
+        /// Declaration id.
+        declaration: String,
+    },
+    /// Dispute a declaration, with the reason.
+    Dispute {
+        /// Declaration id.
+        declaration: String,
+        /// Why.
+        reason: String,
+    },
+    /// Municipality: verify every claim you can see (table, --json, --csv FILE).
+    VerifyClaims {
+        /// Also write the report as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Write every claim you can see, with all signatures, to a file.
+    ExportClaims {
+        /// The file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a claims file offline, without a vault; fails naming invalid claims.
+    Verify {
+        /// The file.
+        file: PathBuf,
+    },
     /// Open the desktop app (what happens without a command).
     App(AppArgs),
     /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
@@ -228,6 +273,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Command::Transfers => request::transfers(&out, &open(&dir)?),
         Command::Pot(c) => pot::run(&out, &mut open(&dir)?, c),
+        Command::Offer(a) => market::offer(&out, &mut open(&dir)?, a),
+        Command::Market(a) => market::market(&out, &open(&dir)?, a),
+        Command::Order(a) => market::order(&out, &mut open(&dir)?, a),
+        Command::Agreements => market::agreements(&out, &open(&dir)?),
+        Command::Countersign { agreement } => market::countersign(&out, &mut open(&dir)?, &agreement),
+        Command::Declare(a) => market::declare(&out, &mut open(&dir)?, a),
+        Command::Approve { declaration } => market::judge(&out, &mut open(&dir)?, &declaration, None),
+        Command::Dispute { declaration, reason } => market::judge(&out, &mut open(&dir)?, &declaration, Some(reason)),
+        Command::VerifyClaims { csv } => market::verify_claims(&out, &open(&dir)?, csv),
+        Command::ExportClaims { out: path } => market::export_claims(&out, &open(&dir)?, path),
+        Command::Verify { file } => market::verify_file(&out, file),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
     done.map(|()| ExitCode::SUCCESS)

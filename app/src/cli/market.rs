@@ -1,0 +1,350 @@
+//! Marketplace and claims: `offer`, `market`, `order`, `agreements`,
+//! `countersign`, `declare`, `approve`, `dispute`, `verify-claims`,
+//! `export-claims`, `verify`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use inwonercloud_schemas::{Date, Offering, ProviderDetails, ServiceUnit, Verdict, format_euros, parse_amount};
+use inwonercloud_vault::claims::CLAIMS_FORMAT;
+use inwonercloud_vault::{ClaimReport, ClaimsFile, Vault};
+use rust_decimal::Decimal;
+
+use super::Out;
+
+fn date(s: &str) -> Result<Date, String> {
+    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
+}
+fn amount(s: &str) -> Result<Decimal, String> {
+    parse_amount(s).map_err(|e| e.to_string())
+}
+fn unit(s: &str) -> Result<ServiceUnit, String> {
+    match s.to_lowercase().as_str() {
+        "uur" | "hour" => Ok(ServiceUnit::Uur),
+        "dagdeel" | "half-day" => Ok(ServiceUnit::Dagdeel),
+        "etmaal" | "day" => Ok(ServiceUnit::Etmaal),
+        "product" => Ok(ServiceUnit::Product),
+        _ => Err(format!("unknown unit '{s}': uur, dagdeel, etmaal or product")),
+    }
+}
+
+/// Arguments of `offer`.
+#[derive(Args, Debug)]
+pub struct OfferArgs {
+    /// The service, e.g. "Individuele begeleiding thuis".
+    #[arg(long)]
+    pub service: String,
+    /// pgb category code.
+    #[arg(long)]
+    pub category: String,
+    /// uur, dagdeel, etmaal or product.
+    #[arg(long, value_parser = unit, default_value = "uur")]
+    pub unit: ServiceUnit,
+    /// Price per unit in euros.
+    #[arg(long, value_parser = amount)]
+    pub price: Decimal,
+    /// Region.
+    #[arg(long, default_value = "")]
+    pub region: String,
+    /// Availability, in words.
+    #[arg(long, default_value = "")]
+    pub availability: String,
+    /// A short description.
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// KvK number.
+    #[arg(long)]
+    pub kvk: Option<String>,
+    /// AGB code.
+    #[arg(long)]
+    pub agb: Option<String>,
+}
+
+/// Arguments of `market`.
+#[derive(Args, Debug)]
+pub struct MarketArgs {
+    /// Only this category.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only up to this price per unit.
+    #[arg(long, value_parser = amount)]
+    pub max_price: Option<Decimal>,
+    /// Only what fits in the remaining budget of this account (one unit at least).
+    #[arg(long)]
+    pub fits: Option<String>,
+}
+
+/// Arguments of `order`.
+#[derive(Args, Debug)]
+pub struct OrderArgs {
+    /// Offering id.
+    pub offering: String,
+    /// Account to pay from (id or name).
+    #[arg(long)]
+    pub account: String,
+    /// Most units.
+    #[arg(long, value_parser = amount)]
+    pub units: Decimal,
+    /// First day.
+    #[arg(long, value_parser = date)]
+    pub from: Date,
+    /// Last day.
+    #[arg(long, value_parser = date)]
+    pub until: Date,
+}
+
+/// Arguments of `declare`.
+#[derive(Args, Debug)]
+pub struct DeclareArgs {
+    /// Agreement id.
+    pub agreement: String,
+    /// Units delivered.
+    #[arg(long, value_parser = amount)]
+    pub units: Decimal,
+    /// First day of the period.
+    #[arg(long, value_parser = date)]
+    pub from: Date,
+    /// Last day of the period.
+    #[arg(long, value_parser = date)]
+    pub until: Date,
+    /// Note.
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+pub fn offer(out: &Out, v: &mut Vault, a: OfferArgs) -> Result<()> {
+    let o = v.publish_offering(Offering {
+        id: String::new(),
+        service: a.service,
+        category: a.category,
+        unit: a.unit,
+        price: a.price,
+        region: a.region,
+        availability: a.availability,
+        description: a.description,
+        provider: ProviderDetails {
+            name: v.name().to_string(),
+            kvk: a.kvk,
+            agb: a.agb,
+        },
+    })?;
+    out.emit(&o, || {
+        println!(
+            "{} {} ({})",
+            out.t("Aanbod gepubliceerd:", "Offering published:"),
+            o.id,
+            o.service
+        )
+    })
+}
+
+pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
+    let remaining = match &a.fits {
+        Some(acc) => {
+            let doc = v.budget_doc();
+            let acc = v.find_account(&doc, acc)?;
+            Some(
+                v.budget(&doc)?
+                    .report
+                    .accounts
+                    .get(&acc.id)
+                    .map(|f| f.remaining)
+                    .unwrap_or_default(),
+            )
+        }
+        None => None,
+    };
+    let list: Vec<_> = v
+        .offerings()?
+        .into_iter()
+        .filter(|o| a.category.as_ref().is_none_or(|c| &o.offering.record.category == c))
+        .filter(|o| a.max_price.is_none_or(|m| o.offering.record.price <= m))
+        .filter(|o| remaining.is_none_or(|r| o.offering.record.price <= r))
+        .collect();
+    out.emit(&list, || {
+        if list.is_empty() {
+            out.say(
+                "Geen aanbod gevonden. Verbind met een aanbieder via diens uitnodiging (join).",
+                "No offerings found. Connect to a provider with their invite (join).",
+            );
+        }
+        for o in &list {
+            let r = &o.offering.record;
+            let warn = if o.above_max {
+                out.t(
+                    "  LET OP: boven het maximumtarief van de gemeente",
+                    "  NOTE: above the municipality's maximum tariff",
+                )
+            } else {
+                ""
+            };
+            println!(
+                "{}  {:<28} {:<24} {} / {:?}  ({} {}){}",
+                r.id,
+                r.service,
+                r.provider.name,
+                format_euros(r.price, out.lang),
+                r.unit,
+                out.t("voorbeeld", "example"),
+                o.example_tariff
+                    .map(|t| format_euros(t, out.lang))
+                    .unwrap_or_else(|| "—".into()),
+                warn
+            );
+        }
+    })
+}
+
+pub fn order(out: &Out, v: &mut Vault, a: OrderArgs) -> Result<()> {
+    let ag = v.order(&a.offering, &a.account, a.units, a.from, a.until)?;
+    out.emit(&ag, || {
+        println!(
+            "{} {}. {}",
+            out.t("Zorgovereenkomst getekend:", "Agreement signed:"),
+            ag.id,
+            out.t(
+                "Het bedrag is gereserveerd; de aanbieder tekent bij de volgende synchronisatie.",
+                "The amount is reserved; the provider signs at the next sync."
+            )
+        )
+    })
+}
+
+pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
+    let list = v.agreements()?;
+    out.emit(&list, || {
+        if list.is_empty() {
+            out.say("Geen zorgovereenkomsten.", "No agreements.");
+        }
+        for a in &list {
+            let r = &a.agreement.record;
+            println!(
+                "{}  {} ↔ {}  {} – {}  [{}]",
+                r.id,
+                v.display_name(&r.citizen),
+                v.display_name(&r.provider),
+                r.period_start,
+                r.period_end,
+                if a.countersigned {
+                    out.t("door beiden getekend", "signed by both")
+                } else {
+                    out.t("wacht op de aanbieder", "waits for the provider")
+                }
+            );
+            for d in &a.declarations {
+                let x = &d.declaration.record;
+                let state = match d.approval.as_ref().map(|ap| &ap.record.verdict) {
+                    None => out.t("wacht op goedkeuring", "awaiting approval").to_string(),
+                    Some(Verdict::Goedgekeurd) => out.t("goedgekeurd", "approved").to_string(),
+                    Some(Verdict::Betwist { reason }) => format!("{}: {reason}", out.t("betwist", "disputed")),
+                };
+                println!(
+                    "    {} {}  {} × {} = {}  {} – {}  [{state}]",
+                    out.t("declaratie", "declaration"),
+                    x.id,
+                    x.units.normalize(),
+                    format_euros(x.tariff, out.lang),
+                    format_euros(x.amount(), out.lang),
+                    x.period_start,
+                    x.period_end
+                );
+            }
+        }
+    })
+}
+
+pub fn countersign(out: &Out, v: &mut Vault, id: &str) -> Result<()> {
+    let s = v.countersign(id)?;
+    out.emit(&s, || out.say("Zorgovereenkomst getekend.", "Agreement signed."))
+}
+
+pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
+    let d = v.declare(&a.agreement, a.units, a.from, a.until, &a.note)?;
+    out.emit(&d, || {
+        println!(
+            "{} {} ({})",
+            out.t("Gedeclareerd:", "Declared:"),
+            d.id,
+            format_euros(d.amount(), out.lang)
+        )
+    })
+}
+
+pub fn judge(out: &Out, v: &mut Vault, id: &str, dispute: Option<String>) -> Result<()> {
+    let verdict = match dispute {
+        Some(reason) => Verdict::Betwist { reason },
+        None => Verdict::Goedgekeurd,
+    };
+    let a = v.judge_declaration(id, verdict)?;
+    out.emit(&a, || match a.verdict {
+        Verdict::Goedgekeurd => out.say(
+            "Goedgekeurd: het bedrag is als uitgave geboekt.",
+            "Approved: the amount is booked as spent.",
+        ),
+        Verdict::Betwist { .. } => out.say("Betwist.", "Disputed."),
+    })
+}
+
+fn print_report(out: &Out, r: &ClaimReport) {
+    for c in &r.claims {
+        println!(
+            "{}  {:<20} {:<24} {:<24} {}  {:>12}  {}",
+            c.claim,
+            c.citizen,
+            c.provider,
+            c.category,
+            c.month,
+            format_euros(c.amount, out.lang),
+            match &c.reason {
+                None => out.t("geldig", "valid").to_string(),
+                Some(why) => format!("{}: {why}", out.t("ONGELDIG", "INVALID")),
+            }
+        );
+    }
+    println!(
+        "{} {} / {}",
+        out.t("geldig:", "valid:"),
+        r.valid_count(),
+        r.claims.len()
+    );
+    for (p, x) in &r.per_provider {
+        println!("  {p:<28} {}", format_euros(*x, out.lang));
+    }
+}
+
+pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
+    let r = v.verify_claims()?;
+    if let Some(p) = csv {
+        std::fs::write(&p, r.to_csv()).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    out.emit(&r, || print_report(out, &r))
+}
+
+pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
+    let f = v.export_claims()?;
+    std::fs::write(&path, serde_json::to_string_pretty(&f)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    out.say(
+        &format!("{} declaraties geschreven naar {}", f.claims.len(), path.display()),
+        &format!("{} claims written to {}", f.claims.len(), path.display()),
+    );
+    Ok(())
+}
+
+/// Checks a claims file offline; fails (exit 1) when any claim is invalid.
+pub fn verify_file(out: &Out, path: PathBuf) -> Result<()> {
+    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let f: ClaimsFile =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a claims file", path.display()))?;
+    if f.format != CLAIMS_FORMAT {
+        anyhow::bail!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format);
+    }
+    let r = f.verify();
+    out.emit(&r, || print_report(out, &r))?;
+    let bad: Vec<&str> = r.claims.iter().filter(|c| !c.valid).map(|c| c.claim.as_str()).collect();
+    if !bad.is_empty() {
+        anyhow::bail!("invalid claim(s): {}", bad.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! Verifiable spending claims: one claim is an approved declaration with
+//! every signed record that justifies it, checked the same way inside a
+//! vault and offline from an exported file.
+//!
+//! A claim is valid when, in this order: every signature verifies; the
+//! agreement is signed by the citizen and countersigned by the provider; the
+//! declaration is signed by the agreement's provider; the approval is signed
+//! by the budget holder and covers exactly this declaration; a grant signed
+//! by the municipality funds the agreement's account, tied by the
+//! municipality's decision to a request the same citizen signed; the
+//! declaration's category and period fall within that grant; its tariff is
+//! not above the agreed tariff; the declaration is not counted before; and
+//! the claims on an account stay within what was granted to it. The first
+//! rule a claim breaks is its reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use inwonercloud_schemas::{
+    Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, EntryKind, LedgerEntry, Outcome,
+    PublicKey, Record, Role, Signed, Verdict,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::keys;
+use crate::vault::Vault;
+
+/// The municipality's grant behind a claim: the entry, the decision it
+/// carries out, and the request that decision answered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GrantChain {
+    /// The grant or adjustment entry, signed by the municipality.
+    pub entry: Signed<LedgerEntry>,
+    /// The decision, signed by the municipality.
+    pub decision: Signed<Decision>,
+    /// The citizen's request.
+    pub request: Signed<BudgetRequest>,
+}
+
+/// Everything one claim needs, each piece signed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClaimBundle {
+    /// The citizen's agreement.
+    pub agreement: Signed<Agreement>,
+    /// The provider's countersignature.
+    pub countersignature: Option<Signed<AgreementSignature>>,
+    /// The provider's declaration.
+    pub declaration: Signed<Declaration>,
+    /// The budget holder's approval.
+    pub approval: Signed<Approval>,
+    /// The grants on the agreement's account.
+    pub grants: Vec<GrantChain>,
+}
+
+/// The verdict on one claim.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClaimResult {
+    /// The declaration id (the claim's name).
+    pub claim: String,
+    /// Citizen (budget holder).
+    pub citizen: String,
+    /// Provider.
+    pub provider: String,
+    /// pgb category.
+    pub category: String,
+    /// Month of the period's end (`YYYY-MM`).
+    pub month: String,
+    /// Amount claimed.
+    pub amount: Decimal,
+    /// Valid or not.
+    pub valid: bool,
+    /// Why not, in words.
+    pub reason: Option<String>,
+}
+
+/// A whole verification: every claim, and totals of the valid ones.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClaimReport {
+    /// Per claim.
+    pub claims: Vec<ClaimResult>,
+    /// Valid spending per provider.
+    pub per_provider: BTreeMap<String, Decimal>,
+    /// Valid spending per category.
+    pub per_category: BTreeMap<String, Decimal>,
+    /// Valid spending per month.
+    pub per_month: BTreeMap<String, Decimal>,
+}
+
+impl ClaimReport {
+    /// The report as CSV (one line per claim).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("claim,citizen,provider,category,month,amount,valid,reason\n");
+        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        for c in &self.claims {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                q(&c.claim),
+                q(&c.citizen),
+                q(&c.provider),
+                q(&c.category),
+                c.month,
+                c.amount,
+                c.valid,
+                q(c.reason.as_deref().unwrap_or(""))
+            ));
+        }
+        out
+    }
+
+    /// How many claims are valid.
+    pub fn valid_count(&self) -> usize {
+        self.claims.iter().filter(|c| c.valid).count()
+    }
+}
+
+fn sig<R: Record>(s: &Signed<R>, what: &str) -> std::result::Result<(), String> {
+    keys::verify_record(s).map_err(|e| format!("the {what}'s signature does not verify (changed after signing?): {e}"))
+}
+
+/// Checks one claim against every rule but the two that need the others
+/// (counted twice, within the total). Returns the granted total of its account.
+fn check_one(b: &ClaimBundle) -> std::result::Result<Decimal, String> {
+    sig(&b.agreement, "agreement")?;
+    sig(&b.declaration, "declaration")?;
+    sig(&b.approval, "approval")?;
+    let a = &b.agreement.record;
+    let d = &b.declaration.record;
+    if b.agreement.author() != &a.citizen {
+        return Err("the agreement is not signed by its citizen".into());
+    }
+    let Some(cs) = &b.countersignature else {
+        return Err("the provider did not countersign the agreement".into());
+    };
+    sig(cs, "countersignature")?;
+    if cs.author() != &a.provider
+        || cs.record.agreement_id != a.id
+        || cs.record.agreement_hash != keys::record_hash(&b.agreement)
+    {
+        return Err("the agreement is not countersigned by its provider as it stands".into());
+    }
+    if b.declaration.author() != &a.provider || d.agreement_id != a.id {
+        return Err("the declaration is not signed by the agreement's provider".into());
+    }
+    if b.approval.author() != &a.citizen {
+        return Err("approved by someone other than the budget holder".into());
+    }
+    if b.approval.record.declaration_id != d.id
+        || b.approval.record.declaration_hash != keys::record_hash(&b.declaration)
+    {
+        return Err("the approval is for another version of the declaration (changed after approval)".into());
+    }
+    if b.approval.record.verdict != Verdict::Goedgekeurd {
+        return Err("the budget holder disputed the declaration".into());
+    }
+    let mut granted = Decimal::ZERO;
+    let mut matching = Vec::new();
+    for g in &b.grants {
+        if sig(&g.entry, "grant").is_err()
+            || sig(&g.decision, "decision").is_err()
+            || sig(&g.request, "request").is_err()
+        {
+            continue;
+        }
+        let e = &g.entry.record;
+        let municipal = |r: Role| r == Role::Municipality;
+        let ok = municipal(g.entry.device.certificate.role)
+            && matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
+            && e.account == a.account
+            && e.reference.as_deref() == Some(g.decision.record.id.as_str())
+            && g.decision.author() == g.entry.author()
+            && g.decision.record.outcome != Outcome::Afgewezen
+            && g.decision.record.request_id == g.request.record.id
+            && g.request.author() == &a.citizen;
+        if ok {
+            granted += e.amount;
+            matching.push(g);
+        }
+    }
+    if matching.is_empty() {
+        return Err("no grant of the municipality to this citizen funds the agreement's account".into());
+    }
+    if !matching.iter().any(|g| g.request.record.category == d.category) {
+        return Err(format!("category {} lies outside the grant", d.category));
+    }
+    let within = matching
+        .iter()
+        .any(|g| d.period_start >= g.request.record.period_start && d.period_end <= g.request.record.period_end);
+    if !within || d.period_start < a.period_start || d.period_end > a.period_end {
+        return Err("the declared period lies outside the grant or the agreement".into());
+    }
+    let agreed = a
+        .services
+        .iter()
+        .find(|s| s.offering_id == d.offering_id)
+        .ok_or_else(|| "the declared service is not in the agreement".to_string())?;
+    if d.tariff > agreed.tariff {
+        return Err(format!(
+            "tariff {} is above the agreed tariff {}",
+            d.tariff, agreed.tariff
+        ));
+    }
+    Ok(granted)
+}
+
+/// Checks claims (in the given order, which decides which of two duplicates
+/// or which claim beyond the budget is refused). Names in the report are
+/// the ones the signers' own certificates state.
+pub fn check_claims(bundles: &[ClaimBundle]) -> ClaimReport {
+    let mut report = ClaimReport::default();
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
+    for b in bundles {
+        let a = &b.agreement.record;
+        let d = &b.declaration.record;
+        let amount = d.amount();
+        let verdict = check_one(b).and_then(|granted| {
+            // The same declaration (by id or by content) counts once.
+            let key = (d.id.clone(), String::new());
+            let content = (
+                format!(
+                    "{}|{}|{}|{}",
+                    d.agreement_id, d.offering_id, d.period_start, d.period_end
+                ),
+                d.units.to_string(),
+            );
+            if !seen.insert(key) || !seen.insert(content) {
+                return Err("this declaration is counted already".into());
+            }
+            let total = used.entry((a.citizen, a.account.clone())).or_default();
+            if *total + amount > granted {
+                return Err(format!(
+                    "claims on this account would reach {} of {} granted",
+                    *total + amount,
+                    granted
+                ));
+            }
+            *total += amount;
+            Ok(())
+        });
+        let (valid, reason) = match verdict {
+            Ok(()) => (true, None),
+            Err(r) => (false, Some(r)),
+        };
+        let provider = b.declaration.device.certificate.identity_name.clone();
+        if valid {
+            *report.per_provider.entry(provider.clone()).or_default() += amount;
+            *report.per_category.entry(d.category.clone()).or_default() += amount;
+            *report.per_month.entry(d.period_end.month_key()).or_default() += amount;
+        }
+        report.claims.push(ClaimResult {
+            claim: d.id.clone(),
+            citizen: b.agreement.device.certificate.identity_name.clone(),
+            provider,
+            category: d.category.clone(),
+            month: d.period_end.month_key(),
+            amount,
+            valid,
+            reason,
+        });
+    }
+    report
+}
+
+/// A portable claims file: the bundles, readable and checkable without a vault.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClaimsFile {
+    /// Format name and version.
+    pub format: String,
+    /// The claims.
+    pub claims: Vec<ClaimBundle>,
+}
+
+/// The format tag of a claims file.
+pub const CLAIMS_FORMAT: &str = "inwonercloud-claims/1";
+
+impl ClaimsFile {
+    /// Checks every claim in the file (see [`check_claims`]).
+    pub fn verify(&self) -> ClaimReport {
+        check_claims(&self.claims)
+    }
+}
+
+impl Vault {
+    /// Every approved declaration this vault can see, as a claim bundle, in
+    /// a stable order (approval time, then id).
+    pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
+        let mut out = Vec::new();
+        for a in self.agreements()? {
+            let doc = &a.doc;
+            let (sigs, _) = self.records::<AgreementSignature>(doc)?;
+            let (apps, _) = self.records::<Approval>(doc)?;
+            let (decls, _) = self.records::<Declaration>(doc)?;
+            let ag = &a.agreement.record;
+            let budget = inwonercloud_schemas::DocKind::Budget.doc_id(&ag.citizen);
+            let grants = if self.header(&budget).is_ok() {
+                self.grant_chains(&budget, &ag.account)?
+            } else {
+                Vec::new()
+            };
+            let countersignature = sigs
+                .iter()
+                .find(|s| s.record.agreement_id == ag.id && s.author == ag.provider)
+                .map(|s| s.signed.clone());
+            for ap in apps.iter().filter(|x| x.record.verdict == Verdict::Goedgekeurd) {
+                let Some(d) = decls.iter().find(|d| d.record.id == ap.record.declaration_id) else {
+                    continue;
+                };
+                if d.record.agreement_id != ag.id {
+                    continue;
+                }
+                out.push((
+                    (ap.signed_at, ap.record.id.clone()),
+                    ClaimBundle {
+                        agreement: a.agreement.signed.clone(),
+                        countersignature: countersignature.clone(),
+                        declaration: d.signed.clone(),
+                        approval: ap.signed.clone(),
+                        grants: grants.clone(),
+                    },
+                ));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out.into_iter().map(|(_, b)| b).collect())
+    }
+
+    fn grant_chains(&self, budget: &str, account: &str) -> Result<Vec<GrantChain>> {
+        let (entries, _) = self.records::<LedgerEntry>(budget)?;
+        let (decisions, _) = self.records::<Decision>(budget)?;
+        let (requests, _) = self.records::<BudgetRequest>(budget)?;
+        let mut out = Vec::new();
+        for e in entries.iter().filter(|e| {
+            e.record.account == account && matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment)
+        }) {
+            let Some(d) = e
+                .record
+                .reference
+                .as_ref()
+                .and_then(|r| decisions.iter().find(|d| &d.record.id == r))
+            else {
+                continue;
+            };
+            let Some(r) = requests.iter().find(|r| r.record.id == d.record.request_id) else {
+                continue;
+            };
+            out.push(GrantChain {
+                entry: e.signed.clone(),
+                decision: d.signed.clone(),
+                request: r.signed.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Verifies every claim this vault can see (the municipality's job).
+    pub fn verify_claims(&self) -> Result<ClaimReport> {
+        let bundles = self.claim_bundles()?;
+        Ok(check_claims(&bundles))
+    }
+
+    /// A self-contained claims file of every claim this vault can see.
+    pub fn export_claims(&self) -> Result<ClaimsFile> {
+        Ok(ClaimsFile {
+            format: CLAIMS_FORMAT.into(),
+            claims: self.claim_bundles()?,
+        })
+    }
+}

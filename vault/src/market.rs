@@ -1,0 +1,403 @@
+//! The marketplace (EigenBudget phase 2): providers publish offerings in
+//! their public catalogue; a citizen orders, which makes a *zorgovereenkomst*
+//! in the agreement document shared by that citizen and that provider only;
+//! the provider countersigns and declares delivered units; the citizen
+//! approves (a spend against the reservation) or disputes.
+//!
+//! The agreement document belongs to the citizen, the provider is its only
+//! other writer, and a write consent shares it with that provider alone. A
+//! municipality that may read the citizen's budget also receives the
+//! agreements, to verify the claims (see [`crate::claims`]).
+
+use inwonercloud_schemas::{
+    Access, AgreedService, Agreement, AgreementSignature, Approval, Date, Declaration, DocKind, EntryKind, LedgerEntry,
+    Offering, PublicKey, Role, SchemaError, Verdict,
+};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::budget::NewEntry;
+use crate::error::{Result, VaultError};
+use crate::keys;
+use crate::plan::new_id;
+use crate::vault::{Authored, Vault};
+
+/// An offering with who offers it and how it compares with the policy.
+#[derive(Clone, Debug, Serialize)]
+pub struct OfferingView {
+    /// The signed offering.
+    pub offering: Authored<Offering>,
+    /// The provider's identity.
+    pub provider: PublicKey,
+    /// The policy's example tariff for its category.
+    pub example_tariff: Option<Decimal>,
+    /// The policy's maximum tariff for its category.
+    pub max_tariff: Option<Decimal>,
+    /// The price is above the policy's maximum.
+    pub above_max: bool,
+}
+
+/// An agreement with its signatures, declarations and approvals.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgreementView {
+    /// The agreement document.
+    pub doc: String,
+    /// The citizen's signed agreement.
+    pub agreement: Authored<Agreement>,
+    /// The provider's countersignature, once given.
+    pub countersigned: bool,
+    /// Declarations with the citizen's verdict, if any.
+    pub declarations: Vec<DeclarationView>,
+}
+
+/// A declaration and what the citizen said of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeclarationView {
+    /// The provider's signed declaration.
+    pub declaration: Authored<Declaration>,
+    /// The budget holder's approval or dispute, if given.
+    pub approval: Option<Authored<Approval>>,
+}
+
+impl DeclarationView {
+    /// Waiting for the citizen.
+    pub fn pending(&self) -> bool {
+        self.approval.is_none()
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> VaultError {
+    VaultError::Input(SchemaError::Invalid(msg.into()))
+}
+
+/// The reservation entry id of an agreement.
+pub fn reservation_for(agreement_id: &str) -> String {
+    format!("res-{agreement_id}")
+}
+
+impl Vault {
+    /// A provider publishes (or replaces) an offering in its public catalogue.
+    pub fn publish_offering(&mut self, mut o: Offering) -> Result<Offering> {
+        if self.role() != Role::Provider {
+            return Err(VaultError::NotAllowed(
+                "only a care provider publishes offerings".into(),
+            ));
+        }
+        if o.price <= Decimal::ZERO || o.price.scale() > 2 {
+            return Err(invalid("the price is a euro amount above zero"));
+        }
+        if o.service.trim().is_empty() || o.category.trim().is_empty() {
+            return Err(invalid("an offering needs a service and a category"));
+        }
+        if o.id.trim().is_empty() {
+            o.id = new_id();
+        }
+        let doc = self.doc_id(DocKind::Catalogue);
+        let id = o.id.clone();
+        Ok(self.put_record(&doc, &id, o)?.record)
+    }
+
+    /// Every offering of every provider whose catalogue is held, with the
+    /// policy's tariffs for comparison.
+    pub fn offerings(&self) -> Result<Vec<OfferingView>> {
+        let cat = self.catalogue();
+        let mut out = Vec::new();
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != DocKind::Catalogue {
+                continue;
+            }
+            let owner = h.owner;
+            let (os, _) = self.records::<Offering>(&doc)?;
+            for o in os.into_iter().filter(|o| o.author == owner) {
+                let c = cat.get(&o.record.category);
+                let max_tariff = c.and_then(|c| c.max_tariff);
+                out.push(OfferingView {
+                    above_max: max_tariff.is_some_and(|m| o.record.price > m),
+                    example_tariff: c.map(|c| c.example_tariff),
+                    max_tariff,
+                    provider: owner,
+                    offering: o,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            (&a.offering.record.category, a.offering.record.price)
+                .cmp(&(&b.offering.record.category, b.offering.record.price))
+        });
+        Ok(out)
+    }
+
+    /// The citizen orders `max_units` of an offering, paid from `account`:
+    /// signs the agreement, shares its document with the provider (and only
+    /// that provider), and reserves tariff × units in the budget.
+    pub fn order(
+        &mut self,
+        offering_id: &str,
+        account: &str,
+        max_units: Decimal,
+        period_start: Date,
+        period_end: Date,
+    ) -> Result<Agreement> {
+        let budget = self.budget_doc();
+        if self.header(&budget)?.owner != self.identity() {
+            return Err(VaultError::NotAllowed("only a budget holder can order".into()));
+        }
+        let o = self
+            .offerings()?
+            .into_iter()
+            .find(|o| o.offering.record.id == offering_id)
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "offering",
+                id: offering_id.to_string(),
+            })?;
+        if period_end < period_start {
+            return Err(invalid("the period ends before it starts"));
+        }
+        if max_units <= Decimal::ZERO {
+            return Err(invalid("order at least some units"));
+        }
+        let acc = self.find_account(&budget, account)?;
+        let amount = (o.offering.record.price * max_units).round_dp(2);
+        let left = self
+            .budget(&budget)?
+            .report
+            .accounts
+            .get(&acc.id)
+            .map(|f| f.remaining)
+            .unwrap_or_default();
+        if amount > left {
+            return Err(invalid(format!(
+                "this order costs {amount}, more than the {left} left in the account"
+            )));
+        }
+        let doc = self.open_agreement_doc(o.provider)?;
+        let shared = self
+            .consents()?
+            .iter()
+            .any(|c| c.active && c.consent.record.grantee == o.provider && c.consent.record.documents.contains(&doc));
+        if !shared {
+            let name = o.offering.record.provider.name.clone();
+            self.grant_consent(
+                o.provider,
+                &name,
+                Role::Provider,
+                vec![doc.clone()],
+                Access::Write,
+                None,
+                "zorgovereenkomst",
+            )?;
+        }
+        let a = Agreement {
+            id: new_id(),
+            citizen: self.identity(),
+            provider: o.provider,
+            account: acc.id.clone(),
+            services: vec![AgreedService {
+                offering_id: o.offering.record.id.clone(),
+                category: o.offering.record.category.clone(),
+                unit: o.offering.record.unit,
+                tariff: o.offering.record.price,
+                max_units,
+            }],
+            period_start,
+            period_end,
+        };
+        let id = a.id.clone();
+        let a = self.put_record(&doc, &id, a)?.record;
+        let res = LedgerEntry {
+            id: reservation_for(&id),
+            account: acc.id,
+            kind: EntryKind::Reservation,
+            amount,
+            category: Some(o.offering.record.category.clone()),
+            date: period_start,
+            note: format!("zorgovereenkomst {} met {}", id, o.offering.record.provider.name),
+            reference: Some(id.clone()),
+        };
+        self.put_record(&budget, &res.id.clone(), res)?;
+        Ok(a)
+    }
+
+    /// Every agreement held, with its declarations and approvals.
+    pub fn agreements(&self) -> Result<Vec<AgreementView>> {
+        let mut out = Vec::new();
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != DocKind::Agreement {
+                continue;
+            }
+            let owner = h.owner;
+            let (ags, _) = self.records::<Agreement>(&doc)?;
+            let (sigs, _) = self.records::<AgreementSignature>(&doc)?;
+            let (decls, _) = self.records::<Declaration>(&doc)?;
+            let (apps, _) = self.records::<Approval>(&doc)?;
+            for a in ags
+                .into_iter()
+                .filter(|a| a.author == owner && a.record.citizen == owner)
+            {
+                let hash = keys::record_hash(&a.signed);
+                let countersigned = sigs.iter().any(|s| {
+                    s.author == a.record.provider
+                        && s.record.agreement_id == a.record.id
+                        && s.record.agreement_hash == hash
+                });
+                let declarations = decls
+                    .iter()
+                    .filter(|d| d.record.agreement_id == a.record.id && d.author == a.record.provider)
+                    .map(|d| DeclarationView {
+                        approval: apps
+                            .iter()
+                            .find(|x| x.record.declaration_id == d.record.id && x.author == owner)
+                            .cloned(),
+                        declaration: d.clone(),
+                    })
+                    .collect();
+                out.push(AgreementView {
+                    doc: doc.clone(),
+                    agreement: a,
+                    countersigned,
+                    declarations,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    fn agreement(&self, id: &str) -> Result<AgreementView> {
+        self.agreements()?
+            .into_iter()
+            .find(|a| a.agreement.record.id.starts_with(id.trim()))
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "agreement",
+                id: id.to_string(),
+            })
+    }
+
+    /// The provider signs an agreement the citizen made.
+    pub fn countersign(&mut self, agreement_id: &str) -> Result<AgreementSignature> {
+        let a = self.agreement(agreement_id)?;
+        if a.agreement.record.provider != self.identity() {
+            return Err(VaultError::NotAllowed("this agreement is not with you".into()));
+        }
+        let s = AgreementSignature {
+            agreement_id: a.agreement.record.id.clone(),
+            agreement_hash: keys::record_hash(&a.agreement.signed),
+        };
+        let key = format!("sig-{}", s.agreement_id);
+        Ok(self.put_record(&a.doc, &key, s)?.record)
+    }
+
+    /// The provider declares delivered units under a signed agreement.
+    pub fn declare(
+        &mut self,
+        agreement_id: &str,
+        units: Decimal,
+        period_start: Date,
+        period_end: Date,
+        note: &str,
+    ) -> Result<Declaration> {
+        let a = self.agreement(agreement_id)?;
+        let ag = &a.agreement.record;
+        if ag.provider != self.identity() {
+            return Err(VaultError::NotAllowed("only the agreement's provider declares".into()));
+        }
+        if !a.countersigned {
+            return Err(invalid("sign the agreement first"));
+        }
+        let service = ag
+            .services
+            .first()
+            .ok_or_else(|| invalid("the agreement has no service"))?;
+        if units <= Decimal::ZERO {
+            return Err(invalid("declare at least some units"));
+        }
+        let used: Decimal = a.declarations.iter().map(|d| d.declaration.record.units).sum();
+        if used + units > service.max_units {
+            return Err(invalid(format!(
+                "{} units were agreed; {used} are declared already",
+                service.max_units
+            )));
+        }
+        if period_start < ag.period_start || period_end > ag.period_end || period_end < period_start {
+            return Err(invalid("the period lies outside the agreement"));
+        }
+        let d = Declaration {
+            id: new_id(),
+            agreement_id: ag.id.clone(),
+            offering_id: service.offering_id.clone(),
+            category: service.category.clone(),
+            units,
+            tariff: service.tariff,
+            period_start,
+            period_end,
+            note: note.trim().to_string(),
+        };
+        let id = d.id.clone();
+        Ok(self.put_record(&a.doc, &id, d)?.record)
+    }
+
+    /// The budget holder approves a declaration (a spend against the
+    /// agreement's reservation) or disputes it with a reason.
+    pub fn judge_declaration(&mut self, declaration_id: &str, verdict: Verdict) -> Result<Approval> {
+        let (a, d) = self
+            .agreements()?
+            .into_iter()
+            .find_map(|a| {
+                let d = a
+                    .declarations
+                    .iter()
+                    .find(|d| d.declaration.record.id.starts_with(declaration_id.trim()))
+                    .cloned()?;
+                Some((a, d))
+            })
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "declaration",
+                id: declaration_id.to_string(),
+            })?;
+        if a.agreement.record.citizen != self.identity() {
+            return Err(VaultError::NotAllowed(
+                "only the budget holder approves declarations".into(),
+            ));
+        }
+        if d.approval.is_some() {
+            return Err(invalid("this declaration was judged already"));
+        }
+        if let Verdict::Betwist { reason } = &verdict
+            && reason.trim().is_empty()
+        {
+            return Err(invalid("say why you dispute the declaration"));
+        }
+        let decl = &d.declaration.record;
+        let approval = Approval {
+            id: new_id(),
+            declaration_id: decl.id.clone(),
+            declaration_hash: keys::record_hash(&d.declaration.signed),
+            verdict: verdict.clone(),
+        };
+        let key = approval.id.clone();
+        let approval = self.put_record(&a.doc, &key, approval)?.record;
+        if verdict == Verdict::Goedgekeurd {
+            let budget = self.budget_doc();
+            self.record_entry(
+                &budget,
+                NewEntry {
+                    account: a.agreement.record.account.clone(),
+                    kind: EntryKind::Spend,
+                    amount: decl.amount(),
+                    category: Some(decl.category.clone()),
+                    date: decl.period_end,
+                    note: format!(
+                        "declaratie {} van {} ({} × {})",
+                        decl.id,
+                        self.display_name(&a.agreement.record.provider),
+                        decl.units.normalize(),
+                        decl.tariff
+                    ),
+                    reference: Some(reservation_for(&a.agreement.record.id)),
+                },
+            )?;
+        }
+        Ok(approval)
+    }
+}
