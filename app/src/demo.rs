@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use inwonercloud_schemas::{
-    Access, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, Period, Policy, Quantity, Role,
-    SchemaError, TimeCost, Unit,
+    Access, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, Offering, Outcome, Period, Policy,
+    ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
 };
-use inwonercloud_vault::{CreateOptions, NewEntry, NewNeed, NewRequest, PeerInfo, Vault, VaultError};
+use inwonercloud_vault::{CreateOptions, DecisionInput, NewEntry, NewNeed, NewRequest, PeerInfo, Vault, VaultError};
 use rust_decimal::Decimal;
 
 /// The four demo vaults, by directory.
@@ -152,16 +152,19 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     )?;
     citizen.add_note("Gesprek met Ahmed ging goed. Volgende keer de brief van de belasting meenemen.")?;
 
-    // The budget: one municipal pgb account and her own contribution.
+    // The budget: Sanne asks for her pgb (phase 1); the municipality decides below.
     let budget = citizen.budget_doc();
-    let pgb = citizen.add_account(
-        &budget,
-        "PGB Wmo 2026",
-        FundingStream::Wmo,
-        Unit::Euro,
-        d(2026, 1, 1)?,
-        d(2026, 12, 31)?,
-    )?;
+    let pgb_request = citizen.request_budget(NewRequest {
+        stream: FundingStream::Wmo,
+        category: "begeleiding_individueel".into(),
+        quantity: Quantity::new(dec("14000.00")?, Unit::Euro)?,
+        period_start: d(2026, 1, 1)?,
+        period_end: d(2026, 12, 31)?,
+        goal_ids: vec![g1.id.clone(), g2.id.clone()],
+        motivation: "Begeleiding bij planning en post, en dagbesteding op de zorgboerderij.".into(),
+        adjusts_account: None,
+    })?;
+    let pgb = inwonercloud_vault::assessment::account_for(&pgb_request.id);
 
     // Consents: the counselor writes in the plan and reads the budget; the
     // municipality writes grants into the budget and reads the plan.
@@ -219,34 +222,39 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         Some(d(2026, 6, 30)?),
     )?;
 
-    // The municipality grants the pgb and later raises it.
-    let grant = |m: &mut Vault, kind, amount: &str, date, note: &str| -> Result<(), VaultError> {
-        m.record_entry(
-            &budget,
-            NewEntry {
-                account: pgb.id.clone(),
-                kind,
-                amount: dec(amount)?,
-                category: None,
-                date,
-                note: note.into(),
-                reference: None,
+    // The municipality grants the pgb, and later raises it on request.
+    let decide = |m: &mut Vault, id: &str, reasons: &str| -> Result<(), VaultError> {
+        m.decide(
+            id,
+            DecisionInput {
+                outcome: Outcome::Toegekend,
+                granted: None,
+                reasons: reasons.into(),
+                automated_rule: None,
             },
         )?;
         Ok(())
     };
-    grant(
+    decide(
         &mut municipality,
-        EntryKind::Grant,
-        "14000.00",
-        d(2026, 1, 5)?,
-        "Besluit Wmo-pgb 2026: begeleiding en dagbesteding",
+        &pgb_request.id,
+        "Besluit Wmo-pgb 2026: begeleiding en dagbesteding passen bij het plan",
     )?;
-    grant(
+    hand_over(&municipality, &mut citizen, &budget)?;
+    let raise = citizen.request_budget(NewRequest {
+        stream: FundingStream::Wmo,
+        category: "begeleiding_individueel".into(),
+        quantity: Quantity::new(dec("1250.00")?, Unit::Euro)?,
+        period_start: d(2026, 6, 1)?,
+        period_end: d(2026, 12, 31)?,
+        goal_ids: vec![g2.id.clone()],
+        motivation: "Een extra dagdeel in de zomer.".into(),
+        adjusts_account: Some(pgb.clone()),
+    })?;
+    hand_over(&citizen, &mut municipality, &budget)?;
+    decide(
         &mut municipality,
-        EntryKind::Adjustment,
-        "1250.00",
-        d(2026, 6, 15)?,
+        &raise.id,
         "Bijstelling na heronderzoek: extra dagdeel in de zomer",
     )?;
     hand_over(&counselor, &mut citizen, &plan)?;
@@ -255,14 +263,14 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     // Sanne tops up and pays her care, month by month.
     citizen.top_up(
         &budget,
-        &pgb.id,
+        &pgb,
         dec("150.00")?,
         d(2026, 3, 1)?,
         "eigen geld voor een extra uitje",
     )?;
     // De Linde draws from its own room in the account (wijkbudget style).
     let linde = provider.whoami().identity;
-    let room = citizen.assign_room(&budget, &pgb.id, linde, dec("10000.00")?, "begeleiding 2026")?;
+    let room = citizen.assign_room(&budget, &pgb, linde, dec("10000.00")?, "begeleiding 2026")?;
     let monthly = [
         ("begeleiding_individueel", "864.50", "De Linde — begeleiding"),
         ("dagbesteding", "464.00", "Zorgboerderij Het Eiland"),
@@ -273,7 +281,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
             citizen.record_entry(
                 &budget,
                 NewEntry {
-                    account: pgb.id.clone(),
+                    account: pgb.clone(),
                     kind: EntryKind::Spend,
                     amount: dec(amount)? + dec(extra)?,
                     category: Some((*cat).into()),
@@ -284,18 +292,68 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
             )?;
         }
     }
-    citizen.record_entry(
-        &budget,
-        NewEntry {
-            account: pgb.id.clone(),
-            kind: EntryKind::Reservation,
-            amount: dec("1329.00")?,
-            category: Some("begeleiding_individueel".into()),
-            date: d(2026, 11, 1)?,
-            note: "De Linde — november, wacht op declaratie".into(),
-            reference: None,
-        },
+    // The marketplace: De Linde publishes; Sanne orders for November and
+    // December; De Linde signs and declares; Sanne approves November's
+    // first half, the second half waits for her.
+    let offer = |service: &str, category: &str, price: &str, description: &str| -> Result<Offering, VaultError> {
+        Ok(Offering {
+            id: String::new(),
+            service: service.into(),
+            category: category.into(),
+            unit: ServiceUnit::Uur,
+            price: dec(price)?,
+            region: "Utrecht".into(),
+            availability: "ma–vr, 9–17 uur".into(),
+            description: description.into(),
+            provider: ProviderDetails {
+                name: "Zorgcoöperatie De Linde".into(),
+                kvk: Some("30212345".into()),
+                agb: Some("98001234".into()),
+            },
+        })
+    };
+    let begeleiding = provider.publish_offering(offer(
+        "Begeleiding thuis",
+        "begeleiding_individueel",
+        "64.00",
+        "Samen plannen, post en geldzaken; vaste begeleider.",
+    )?)?;
+    provider.publish_offering(offer(
+        "Huishoudelijke hulp",
+        "huishoudelijke_hulp",
+        "31.50",
+        "Schoonmaken en de was, wekelijks.",
+    )?)?;
+    provider.publish_offering(offer(
+        "Begeleiding met spoed",
+        "begeleiding_individueel",
+        "84.00",
+        "Binnen 24 uur iemand aan huis.",
+    )?)?;
+    let catalogue = provider.doc_id(DocKind::Catalogue);
+    hand_over(&provider, &mut citizen, &catalogue)?;
+    let ag = citizen.order(&begeleiding.id, &pgb, dec("16")?, d(2026, 11, 1)?, d(2026, 12, 31)?)?;
+    let agreement_doc = citizen.agreement_doc_id(&linde);
+    hand_over(&citizen, &mut provider, &agreement_doc)?;
+    provider.countersign(&ag.id)?;
+    let first = provider.declare(
+        &ag.id,
+        dec("6")?,
+        d(2026, 11, 1)?,
+        d(2026, 11, 15)?,
+        "eerste helft november",
     )?;
+    provider.declare(
+        &ag.id,
+        dec("5")?,
+        d(2026, 11, 16)?,
+        d(2026, 11, 30)?,
+        "tweede helft november",
+    )?;
+    hand_over(&provider, &mut citizen, &agreement_doc)?;
+    citizen.judge_declaration(&first.id, Verdict::Goedgekeurd)?;
+    hand_over(&citizen, &mut provider, &agreement_doc)?;
+    hand_over(&citizen, &mut municipality, &agreement_doc)?;
     citizen.set_goal_status(&plan, &g2.id, GoalStatus::Bereikt)?;
 
     // Phase 1–3: the municipality publishes its policy; Sanne asks for
@@ -372,12 +430,32 @@ mod tests {
         let doc = citizen.budget_doc();
         let a = citizen.budget(&doc).unwrap();
         let b = municipality.budget(&doc).unwrap();
-        let fa = a.report.accounts.values().next().unwrap();
-        let fb = b.report.accounts.values().next().unwrap();
+        let pgb = &a
+            .accounts
+            .iter()
+            .find(|x| x.record.name.starts_with("Individuele begeleiding"))
+            .unwrap()
+            .record
+            .id;
+        let fa = &a.report.accounts[pgb];
+        let fb = &b.report.accounts[pgb];
         assert_eq!(fa, fb);
         assert_eq!(fa.granted, dec("15250.00").unwrap());
         assert_eq!(fa.topped_up, dec("150.00").unwrap());
-        assert_eq!(fa.spent, dec("13401.00").unwrap());
+        assert_eq!(
+            fa.spent,
+            dec("13785.00").unwrap(),
+            "13.401 paid plus 6 hours × 64 declared"
+        );
+        let report = municipality.verify_claims().unwrap();
+        assert_eq!(report.valid_count(), 1, "{report:?}");
+        let pending: usize = citizen
+            .agreements()
+            .unwrap()
+            .iter()
+            .map(|a| a.declarations.iter().filter(|d| d.pending()).count())
+            .sum();
+        assert_eq!(pending, 1);
         let plan = citizen.plan(&citizen.plan_doc()).unwrap();
         assert_eq!(plan.goals.len(), 3);
         assert!(plan.goals.iter().any(|g| g.author_name == "Ahmed Bakker"));
@@ -386,7 +464,7 @@ mod tests {
         assert_eq!(inbox.len(), 1);
         assert_eq!(inbox[0].state, inwonercloud_vault::RequestState::InBehandeling);
         let all = citizen.requests(&doc).unwrap();
-        assert_eq!(all.len(), 2);
+        assert_eq!(all.len(), 4, "pgb, its raise, household help, job coaching");
         assert!(
             all.iter()
                 .any(|r| r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some()))
