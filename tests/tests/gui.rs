@@ -391,3 +391,47 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
     let b = m.budget(&doc).unwrap();
     assert_eq!(b.report.accounts[&acc].granted, Decimal::from(1200));
 }
+
+#[test]
+fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    assert!(
+        h.query_by_label_contains("wachten op uw goedkeuring").is_some(),
+        "the overview says a declaration waits"
+    );
+    go(&mut h, "Declaraties");
+    click(&mut h, "Goedkeuren");
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    click(&mut h, "Kluis sluiten");
+
+    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let ag = citizen.agreements().unwrap().remove(0);
+    assert!(ag.declarations.iter().all(|d| !d.pending()), "both declarations judged");
+    let b = citizen.budget(&citizen.budget_doc()).unwrap();
+    let spend = b
+        .report
+        .lines
+        .iter()
+        .find(|l| l.entry.note.contains("declaratie") && l.entry.amount == Decimal::from(320))
+        .expect("5 hours × 64 booked as spent");
+    assert_eq!(spend.entry.kind, EntryKind::Spend);
+
+    // The municipality receives the agreement (what sync carries) and verifies.
+    let mut m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    m.import_bundle(&citizen.bundle(&ag.doc).unwrap(), "test").unwrap();
+    m.import_bundle(&citizen.bundle(&citizen.budget_doc()).unwrap(), "test")
+        .unwrap();
+    drop(m);
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Verificatie");
+    click(&mut h, "Alle declaraties controleren");
+    let report = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
+    assert_eq!(report.claims.len(), 2);
+    assert_eq!(report.valid_count(), 2, "{report:?}");
+    assert!(h.query_by_label_contains("2 van 2 declaraties geldig").is_some());
+}

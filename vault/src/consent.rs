@@ -494,13 +494,16 @@ impl Vault {
     }
 
     /// The people whose documents this vault holds (for a counselor: the
-    /// citizens who share with them), with those documents by kind.
+    /// citizens who share with them), with those documents by kind; public
+    /// catalogues and policies do not count.
     pub fn holders(&self) -> Result<Vec<Holder>> {
         let peers = self.peers()?;
         let mut by_owner: BTreeMap<PublicKey, Vec<(DocKind, String)>> = BTreeMap::new();
         for id in self.document_ids() {
+            // Public catalogues and policies are not "shared with me".
             if let Ok(h) = self.header(&id)
                 && h.owner != self.identity()
+                && !matches!(h.kind, DocKind::Catalogue | DocKind::Policy)
             {
                 by_owner.entry(h.owner).or_default().push((h.kind, id));
             }

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use inwonercloud_schemas::{EntryKind, FundingStream, GoalStatus, LifeDomain, Outcome, Period, Role, Unit};
+use inwonercloud_schemas::{
+    EntryKind, FundingStream, GoalStatus, LifeDomain, Outcome, Period, Role, ServiceUnit, Unit,
+};
 
 /// Per request: what is typed on its card.
 #[derive(Debug)]
@@ -127,6 +129,38 @@ pub struct Forms {
     pub req_adjusts: usize,
     /// Per request card.
     pub cards: HashMap<String, CardForm>,
+    /// Market filter: category (index + 1; 0 = all).
+    pub market_category: usize,
+    /// Market filter: most per unit.
+    pub market_max_price: String,
+    /// Market filter: fits the remaining budget.
+    pub market_fits: bool,
+    /// Order: account index.
+    pub order_account: usize,
+    /// Order: units.
+    pub order_units: String,
+    /// Order: from.
+    pub order_from: String,
+    /// Order: until.
+    pub order_until: String,
+    /// New offering: service.
+    pub offer_service: String,
+    /// New offering: category index.
+    pub offer_category: usize,
+    /// New offering: unit.
+    pub offer_unit: ServiceUnit,
+    /// New offering: price.
+    pub offer_price: String,
+    /// New offering: region.
+    pub offer_region: String,
+    /// New offering: availability.
+    pub offer_availability: String,
+    /// New offering: description.
+    pub offer_description: String,
+    /// New offering: KvK.
+    pub offer_kvk: String,
+    /// New offering: AGB.
+    pub offer_agb: String,
 }
 
 impl Default for Forms {
@@ -180,6 +214,22 @@ impl Default for Forms {
             req_goals: Vec::new(),
             req_adjusts: 0,
             cards: HashMap::new(),
+            market_category: 0,
+            market_max_price: String::new(),
+            market_fits: false,
+            order_account: 0,
+            order_units: "10".into(),
+            order_from: String::new(),
+            order_until: String::new(),
+            offer_service: String::new(),
+            offer_category: 0,
+            offer_unit: ServiceUnit::Uur,
+            offer_price: String::new(),
+            offer_region: String::new(),
+            offer_availability: String::new(),
+            offer_description: String::new(),
+            offer_kvk: String::new(),
+            offer_agb: String::new(),
         }
     }
 }

@@ -237,6 +237,63 @@ texts! {
     apply_rules: "Regels nu toepassen", "Apply rules now";
     rules_applied: "Regels toegepast.", "Rules applied.";
     inbox_empty: "Geen aanvragen die wachten.", "No requests waiting.";
+    // Marketplace
+    nav_market: "Marktplaats", "Marketplace";
+    nav_declarations: "Declaraties", "Declarations";
+    nav_catalogue: "Catalogus", "Catalogue";
+    nav_agreements: "Overeenkomsten", "Agreements";
+    nav_verification: "Verificatie", "Verification";
+    filter: "Zoeken", "Search";
+    all: "alle", "all";
+    max_price: "Hoogstens per eenheid (€)", "At most per unit (€)";
+    left: "over", "left";
+    fits_budget: "Past in mijn resterende budget", "Fits my remaining budget";
+    no_offerings: "Nog geen aanbod. Verbind met een zorgaanbieder via diens uitnodiging (Delen).",
+        "No offerings yet. Connect to a provider with their invite (Sharing).";
+    example: "voorbeeldtarief", "example tariff";
+    maximum: "maximum", "maximum";
+    above_max: "Boven het maximumtarief van de gemeente", "Above the municipality's maximum tariff";
+    order: "Bestellen", "Order";
+    order_terms: "Bestelling: aantal en periode", "Order: units and period";
+    units: "Aantal eenheden", "Units";
+    ordered: "Zorgovereenkomst getekend en bedrag gereserveerd; de aanbieder tekent bij de volgende synchronisatie.",
+        "Agreement signed and amount reserved; the provider signs at the next sync.";
+    no_agreements: "Nog geen zorgovereenkomsten.", "No agreements yet.";
+    agreement_with: "Zorgovereenkomst met", "Agreement with";
+    signed_both: "Door beiden getekend.", "Signed by both.";
+    waits_provider: "Wacht op de handtekening van de aanbieder.", "Waits for the provider's signature.";
+    approved: "goedgekeurd", "approved";
+    disputed: "betwist", "disputed";
+    approve: "Goedkeuren", "Approve";
+    dispute_reason: "Reden van betwisten", "Reason to dispute";
+    dispute: "Betwisten", "Dispute";
+    awaiting_approval: "wacht op goedkeuring", "awaiting approval";
+    approved_ok: "Goedgekeurd en als uitgave geboekt.", "Approved and booked as spent.";
+    disputed_ok: "Betwist; de aanbieder ziet uw reden.", "Disputed; the provider sees your reason.";
+    no_offerings_own: "U heeft nog geen aanbod gepubliceerd.", "You have not published an offering yet.";
+    new_offering: "Nieuw aanbod", "New offering";
+    service: "Dienst", "Service";
+    price: "Prijs per eenheid (€)", "Price per unit (€)";
+    region: "Regio", "Region";
+    availability: "Beschikbaarheid", "Availability";
+    description: "Korte omschrijving", "Short description";
+    publish: "Publiceren", "Publish";
+    published: "Gepubliceerd in uw catalogus.", "Published in your catalogue.";
+    of: "van", "of";
+    sign_agreement: "Overeenkomst tekenen", "Sign agreement";
+    declare_title: "Geleverde zorg declareren", "Declare delivered care";
+    declare: "Declareren", "Declare";
+    signed_ok: "Overeenkomst getekend.", "Agreement signed.";
+    declared_ok: "Gedeclareerd en ondertekend.", "Declared and signed.";
+    verify_now: "Alle declaraties controleren", "Verify all claims";
+    export_claims: "Exporteren (JSON en CSV)", "Export (JSON and CSV)";
+    written_to: "Geschreven naar", "Written to";
+    press_verify: "Kies 'Alle declaraties controleren'.", "Choose 'Verify all claims'.";
+    month: "Maand", "Month";
+    declaration: "Declaratie", "Declaration";
+    valid: "geldig", "valid";
+    per_provider: "Per aanbieder", "Per provider";
+    alert_pending_declarations: "declaratie(s) wachten op uw goedkeuring (Declaraties)", "declaration(s) wait for your approval (Declarations)";
     // Devices
     this_device: "Dit apparaat", "This device";
     device_key: "Apparaatsleutel", "Device key";
@@ -383,6 +440,29 @@ impl Texts {
             (Period::Month, Lang::En) => "hours per month",
             (Period::Year, Lang::Nl) => "uur per jaar",
             (Period::Year, Lang::En) => "hours per year",
+        }
+    }
+
+    /// "per hour" and the like.
+    pub fn per_unit(&self, u: inwonercloud_schemas::ServiceUnit) -> &'static str {
+        use inwonercloud_schemas::ServiceUnit as S;
+        match (u, self.lang) {
+            (S::Uur, Lang::Nl) => "per uur",
+            (S::Uur, Lang::En) => "per hour",
+            (S::Dagdeel, Lang::Nl) => "per dagdeel",
+            (S::Dagdeel, Lang::En) => "per half day",
+            (S::Etmaal, Lang::Nl) => "per etmaal",
+            (S::Etmaal, Lang::En) => "per day",
+            (S::Product, Lang::Nl) => "per product",
+            (S::Product, Lang::En) => "per product",
+        }
+    }
+
+    /// "3 of 4 valid".
+    pub fn valid_of(&self, valid: usize, all: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("{valid} van {all} declaraties geldig"),
+            Lang::En => format!("{valid} of {all} claims valid"),
         }
     }
 

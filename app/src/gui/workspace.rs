@@ -13,8 +13,8 @@ use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, R
 use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
-    AccessLine, Authored, BudgetView, ConsentView, HistoryEntry, Holder, Invite, PeerInfo, PlanView, PotView,
-    RequestView, Vault, VaultError, WhoAmI,
+    AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
+    OfferingView, PeerInfo, PlanView, PotView, RequestView, Vault, VaultError, WhoAmI,
 };
 
 use super::forms::Forms;
@@ -40,6 +40,16 @@ pub enum Screen {
     Journal,
     /// The municipality's requests waiting for a decision, and its rules.
     Inbox,
+    /// Offerings of known providers (citizen).
+    Market,
+    /// Declarations to approve or dispute (citizen).
+    Declarations,
+    /// One's own offerings (provider).
+    Catalogue,
+    /// Agreements to sign and declare under (provider).
+    Agreements,
+    /// Claim verification (municipality).
+    Verification,
 }
 
 impl Screen {
@@ -50,12 +60,15 @@ impl Screen {
                 Screen::Overview,
                 Screen::Plan,
                 Screen::Budget,
+                Screen::Market,
+                Screen::Declarations,
                 Screen::Sharing,
                 Screen::Devices,
                 Screen::Journal,
             ],
             Role::Municipality => &[
                 Screen::Inbox,
+                Screen::Verification,
                 Screen::Clients,
                 Screen::Overview,
                 Screen::Plan,
@@ -71,7 +84,13 @@ impl Screen {
                 Screen::Sharing,
                 Screen::Devices,
             ],
-            Role::Provider => &[Screen::Clients, Screen::Overview, Screen::Sharing, Screen::Devices],
+            Role::Provider => &[
+                Screen::Agreements,
+                Screen::Catalogue,
+                Screen::Clients,
+                Screen::Sharing,
+                Screen::Devices,
+            ],
         }
     }
 
@@ -86,6 +105,11 @@ impl Screen {
             Screen::Devices => t.nav_devices,
             Screen::Journal => t.nav_journal,
             Screen::Inbox => t.nav_inbox,
+            Screen::Market => t.nav_market,
+            Screen::Declarations => t.nav_declarations,
+            Screen::Catalogue => t.nav_catalogue,
+            Screen::Agreements => t.nav_agreements,
+            Screen::Verification => t.nav_verification,
         }
     }
 
@@ -100,6 +124,11 @@ impl Screen {
             "devices" | "apparaten" => Screen::Devices,
             "journal" | "dagboek" => Screen::Journal,
             "inbox" => Screen::Inbox,
+            "market" | "marktplaats" => Screen::Market,
+            "declarations" | "declaraties" => Screen::Declarations,
+            "catalogue" | "catalogus" => Screen::Catalogue,
+            "agreements" | "overeenkomsten" => Screen::Agreements,
+            "verification" | "verificatie" => Screen::Verification,
             _ => return None,
         })
     }
@@ -153,6 +182,12 @@ pub struct Views {
     pub catalogue: Catalogue,
     /// Wijkbudget pots among the accounts looked at (accounts with provider room).
     pub pots: Vec<PotView>,
+    /// Offerings of every provider whose catalogue is held.
+    pub offerings: Vec<OfferingView>,
+    /// Agreements held, with declarations.
+    pub agreements: Vec<AgreementView>,
+    /// The last claim verification (municipality).
+    pub claims: Option<ClaimReport>,
     /// Names of known identities (self and peers).
     pub names: BTreeMap<PublicKey, String>,
 }
@@ -335,6 +370,11 @@ impl Workspace {
             Vec::new()
         };
         self.views.policy = v.policy().map(|p| p.record);
+        self.views.offerings = v.offerings().unwrap_or_default();
+        self.views.agreements = v.agreements().unwrap_or_default();
+        if self.views.claims.is_some() {
+            self.views.claims = v.verify_claims().ok();
+        }
         self.views.catalogue = v.catalogue();
         self.views.budget_is_own = budget_doc
             .as_ref()

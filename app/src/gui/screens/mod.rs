@@ -7,10 +7,13 @@ mod clients;
 mod devices;
 mod inbox;
 mod journal;
+mod market;
 mod overview;
 mod plan;
+mod provider;
 mod requests;
 mod sharing;
+mod verification;
 
 use egui::{Color32, RichText, Ui};
 use inwonercloud_schemas::Lang;
@@ -102,6 +105,11 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Screen::Devices => devices::show(ui, ws, t, lang),
         Screen::Journal => journal::show(ui, ws, t, lang),
         Screen::Inbox => inbox::show(ui, ws, t, lang),
+        Screen::Market => market::show(ui, ws, t, lang),
+        Screen::Declarations => market::declarations(ui, ws, t, lang),
+        Screen::Catalogue => provider::catalogue(ui, ws, t, lang),
+        Screen::Agreements => provider::agreements(ui, ws, t, lang),
+        Screen::Verification => verification::show(ui, ws, t, lang),
     }
 }
 

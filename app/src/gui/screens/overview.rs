@@ -41,6 +41,16 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
         }
     }
+    let pending: usize = ws
+        .views
+        .agreements
+        .iter()
+        .filter(|a| a.agreement.record.citizen == ws.vault.identity())
+        .map(|a| a.declarations.iter().filter(|d| d.pending()).count())
+        .sum();
+    if pending > 0 {
+        alerts.push(format!("{pending} {}", t.alert_pending_declarations));
+    }
     for b in &view.bad {
         alerts.push(format!("{}: {} ({})", t.alert_bad_record, b.key, b.why));
     }

@@ -1,0 +1,93 @@
+//! Verificatie (municipality): every claim it can see, valid or with its
+//! reason; totals per provider, category and month; export for offline
+//! checking and CSV.
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::Lang;
+
+use crate::gui::i18n::Texts;
+use crate::gui::widgets::{self, euros};
+use crate::gui::workspace::Workspace;
+
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    ui.horizontal(|ui| {
+        if ui.button(t.verify_now).clicked() {
+            let r = ws.vault.verify_claims();
+            match r {
+                Ok(r) => ws.views.claims = Some(r),
+                Err(e) => ws.fail(e.to_string()),
+            }
+        }
+        if ui.button(t.export_claims).clicked() {
+            let dir = ws.vault.dir().to_path_buf();
+            let written = ws.vault.export_claims().map_err(|e| e.to_string()).and_then(|f| {
+                let json = serde_json::to_string_pretty(&f).map_err(|e| e.to_string())?;
+                let path = dir.join("declaraties.json");
+                std::fs::write(&path, json).map_err(|e| e.to_string())?;
+                let csv = dir.join("verificatie.csv");
+                if let Some(r) = &ws.views.claims {
+                    std::fs::write(&csv, r.to_csv()).map_err(|e| e.to_string())?;
+                }
+                Ok(path)
+            });
+            match written {
+                Ok(p) => {
+                    ws.notice = Some(crate::gui::workspace::Notice {
+                        error: false,
+                        text: format!("{}: {}", t.written_to, p.display()),
+                    })
+                }
+                Err(e) => ws.fail(e),
+            }
+        }
+    });
+    let Some(r) = ws.views.claims.clone() else {
+        ui.label(t.press_verify);
+        return;
+    };
+    ui.label(RichText::new(t.valid_of(r.valid_count(), r.claims.len())).strong());
+    egui::Grid::new("claims").striped(true).num_columns(7).show(ui, |ui| {
+        for h in [
+            t.declaration,
+            t.who,
+            t.provider,
+            t.category,
+            t.month,
+            t.amount,
+            t.status,
+        ] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for c in &r.claims {
+            ui.label(&c.claim);
+            ui.label(&c.citizen);
+            ui.label(&c.provider);
+            ui.label(widgets::category(&c.category, lang));
+            ui.label(&c.month);
+            ui.label(euros(c.amount, lang));
+            match &c.reason {
+                None => {
+                    ui.label(t.valid);
+                }
+                Some(why) => {
+                    widgets::warning(ui, why);
+                }
+            }
+            ui.end_row();
+        }
+    });
+    ui.add_space(8.0);
+    ui.columns(3, |cols| {
+        for (col, (title, map)) in cols.iter_mut().zip([
+            (t.per_provider, &r.per_provider),
+            (t.per_category, &r.per_category),
+            (t.per_month, &r.per_month),
+        ]) {
+            col.label(RichText::new(title).strong());
+            for (k, v) in map {
+                col.label(format!("{k}: {}", euros(*v, lang)));
+            }
+        }
+    });
+}
