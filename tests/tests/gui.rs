@@ -143,9 +143,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     click(&mut h, "Kluis sluiten");
     let granted_before: std::collections::BTreeMap<String, Decimal> = {
         let m = Vault::open(&demo_dir.join("gemeente")).unwrap();
-        let b = m
-            .budget(&m.holders().unwrap()[0].doc(DocKind::Budget).unwrap().to_string())
-            .unwrap();
+        let b = m.budget(m.holders().unwrap()[0].doc(DocKind::Budget).unwrap()).unwrap();
         b.report.accounts.iter().map(|(k, f)| (k.clone(), f.granted)).collect()
     };
     click(&mut h, "… als gemeente");
