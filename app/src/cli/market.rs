@@ -180,12 +180,12 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
                 ""
             };
             println!(
-                "{}  {:<28} {:<24} {} / {:?}  ({} {}){}",
+                "{}  {:<28} {:<24} {} {}  ({} {}){}",
                 r.id,
                 r.service,
                 r.provider.name,
                 format_euros(r.price, out.lang),
-                r.unit,
+                crate::gui::i18n::texts(out.lang).per_unit(r.unit),
                 out.t("voorbeeld", "example"),
                 o.example_tariff
                     .map(|t| format_euros(t, out.lang))

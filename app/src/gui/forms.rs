@@ -161,6 +161,12 @@ pub struct Forms {
     pub offer_kvk: String,
     /// New offering: AGB.
     pub offer_agb: String,
+    /// Transfer: peer index.
+    pub transfer_to: usize,
+    /// Transfer: amount.
+    pub transfer_amount: String,
+    /// Transfer: category code.
+    pub transfer_category: String,
 }
 
 impl Default for Forms {
@@ -230,6 +236,9 @@ impl Default for Forms {
             offer_description: String::new(),
             offer_kvk: String::new(),
             offer_agb: String::new(),
+            transfer_to: 0,
+            transfer_amount: String::new(),
+            transfer_category: "begeleiding_informeel".into(),
         }
     }
 }

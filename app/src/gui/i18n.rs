@@ -294,6 +294,14 @@ texts! {
     valid: "geldig", "valid";
     per_provider: "Per aanbieder", "Per provider";
     alert_pending_declarations: "declaratie(s) wachten op uw goedkeuring (Declaraties)", "declaration(s) wait for your approval (Declarations)";
+    transfers_title: "Overboeken naar een ander budget", "Transfer to another budget";
+    accept_transfer: "Accepteren op deze rekening", "Accept into this account";
+    transfer_needs: "Overboeken kan naar iemand met wie u verbonden bent, vanaf een rekening in euro.",
+        "You can transfer to someone you are connected with, from a euro account.";
+    transfer_to: "Naar", "To";
+    offer_transfer: "Overboeking aanbieden", "Offer transfer";
+    transfer_offered: "Overboeking aangeboden; het geld gaat over als de ontvanger ook tekent.",
+        "Transfer offered; the money moves once the receiver signs too.";
     // Devices
     this_device: "Dit apparaat", "This device";
     device_key: "Apparaatsleutel", "Device key";

@@ -14,7 +14,7 @@ use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
-    OfferingView, PeerInfo, PlanView, PotView, RequestView, Vault, VaultError, WhoAmI,
+    OfferingView, PeerInfo, PlanView, PotView, RequestView, TransferView, Vault, VaultError, WhoAmI,
 };
 
 use super::forms::Forms;
@@ -186,6 +186,8 @@ pub struct Views {
     pub offerings: Vec<OfferingView>,
     /// Agreements held, with declarations.
     pub agreements: Vec<AgreementView>,
+    /// Transfers to and from this vault's owner.
+    pub transfers: Vec<TransferView>,
     /// The last claim verification (municipality).
     pub claims: Option<ClaimReport>,
     /// Names of known identities (self and peers).
@@ -372,6 +374,7 @@ impl Workspace {
         self.views.policy = v.policy().map(|p| p.record);
         self.views.offerings = v.offerings().unwrap_or_default();
         self.views.agreements = v.agreements().unwrap_or_default();
+        self.views.transfers = v.transfers().unwrap_or_default();
         if self.views.claims.is_some() {
             self.views.claims = v.verify_claims().ok();
         }
