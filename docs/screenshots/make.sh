@@ -34,6 +34,8 @@ shot() { # role screen file [extra args]
 shot inwoner overzicht inwoner-overzicht
 shot inwoner plan inwoner-plan
 shot inwoner budget inwoner-budget
+shot inwoner marktplaats inwoner-marktplaats
+shot inwoner declaraties inwoner-declaraties
 shot inwoner delen inwoner-delen
 shot inwoner apparaten inwoner-apparaten
 shot inwoner dagboek inwoner-dagboek
@@ -43,5 +45,7 @@ shot begeleider plan begeleider-plan
 shot gemeente inbox gemeente-inbox
 shot gemeente budget gemeente-budget
 shot gemeente clienten gemeente-budgethouders
-shot zorgaanbieder clienten zorgaanbieder-clienten
+shot zorgaanbieder overeenkomsten zorgaanbieder-overeenkomsten
+shot zorgaanbieder catalogus zorgaanbieder-catalogus
+shot gemeente verificatie gemeente-verificatie
 shot inwoner overzicht inwoner-overzicht-150 --zoom 150

@@ -221,41 +221,49 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
     let transfers = ws.views.transfers.clone();
     let mut offer = false;
     let mut accept = None;
-    egui::CollapsingHeader::new(t.transfers_title).id_salt("transfers").show(ui, |ui| {
-        for x in &transfers {
-            let tr = &x.transfer.record;
-            let line = format!(
-                "{} → {}: {} ({}) — {}",
-                ws.views.names.get(&tr.from).cloned().unwrap_or_else(|| tr.from.short()),
-                ws.views.names.get(&tr.to).cloned().unwrap_or_else(|| tr.to.short()),
-                euros(tr.amount, lang),
-                widgets::category(&tr.category, lang),
-                if x.confirmed() { t.signed_both } else { t.pending_transfer }
-            );
-            ui.label(line);
-            if tr.to == me && x.acceptance.is_none() && ui.button(t.accept_transfer).clicked() {
-                accept = Some(tr.id.clone());
+    egui::CollapsingHeader::new(t.transfers_title)
+        .id_salt("transfers")
+        .show(ui, |ui| {
+            for x in &transfers {
+                let tr = &x.transfer.record;
+                let line = format!(
+                    "{} → {}: {} ({}) — {}",
+                    ws.views.names.get(&tr.from).cloned().unwrap_or_else(|| tr.from.short()),
+                    ws.views.names.get(&tr.to).cloned().unwrap_or_else(|| tr.to.short()),
+                    euros(tr.amount, lang),
+                    widgets::category(&tr.category, lang),
+                    if x.confirmed() {
+                        t.signed_both
+                    } else {
+                        t.pending_transfer
+                    }
+                );
+                ui.label(line);
+                if tr.to == me && x.acceptance.is_none() && ui.button(t.accept_transfer).clicked() {
+                    accept = Some(tr.id.clone());
+                }
             }
-        }
-        let f = &mut ws.forms;
-        if peers.is_empty() || euro_accounts.is_empty() {
-            ui.label(t.transfer_needs);
-            return;
-        }
-        let pidx: Vec<usize> = (0..peers.len()).collect();
-        widgets::choice(ui, t.transfer_to, &mut f.transfer_to, &pidx, |i| {
-            peers.get(i).map(|p| p.1.clone()).unwrap_or_default()
+            let f = &mut ws.forms;
+            if peers.is_empty() || euro_accounts.is_empty() {
+                ui.label(t.transfer_needs);
+                return;
+            }
+            let pidx: Vec<usize> = (0..peers.len()).collect();
+            widgets::choice(ui, t.transfer_to, &mut f.transfer_to, &pidx, |i| {
+                peers.get(i).map(|p| p.1.clone()).unwrap_or_default()
+            });
+            let aidx: Vec<usize> = (0..euro_accounts.len()).collect();
+            widgets::choice(ui, t.account, &mut f.entry_account, &aidx, |i| {
+                euro_accounts.get(i).map(|a| a.1.clone()).unwrap_or_default()
+            });
+            widgets::text(ui, t.amount_eur, &mut f.transfer_amount);
+            widgets::text(ui, t.category_code, &mut f.transfer_category);
+            offer = ui.button(t.offer_transfer).clicked();
         });
-        let aidx: Vec<usize> = (0..euro_accounts.len()).collect();
-        widgets::choice(ui, t.account, &mut f.entry_account, &aidx, |i| {
-            euro_accounts.get(i).map(|a| a.1.clone()).unwrap_or_default()
-        });
-        widgets::text(ui, t.amount_eur, &mut f.transfer_amount);
-        widgets::text(ui, t.category_code, &mut f.transfer_category);
-        offer = ui.button(t.offer_transfer).clicked();
-    });
     if let Some(id) = accept {
-        let Some(account) = euro_accounts.get(ws.forms.entry_account).map(|a| a.0.clone()) else { return };
+        let Some(account) = euro_accounts.get(ws.forms.entry_account).map(|a| a.0.clone()) else {
+            return;
+        };
         ws.act(t.saved, |v| v.accept_transfer(&id, &account));
     }
     if offer {
@@ -263,8 +271,12 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
         let (Some(to), Some(account)) = (peers.get(f.transfer_to), euro_accounts.get(f.entry_account)) else {
             return;
         };
-        let (to, account, amount, category) =
-            (to.0, account.0.clone(), f.transfer_amount.clone(), f.transfer_category.clone());
+        let (to, account, amount, category) = (
+            to.0,
+            account.0.clone(),
+            f.transfer_amount.clone(),
+            f.transfer_category.clone(),
+        );
         if ws
             .act(t.transfer_offered, |v| {
                 let amount = parse_amount(&amount)?;

@@ -10,6 +10,13 @@ use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::Workspace;
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    if ws.views.claims.is_none() {
+        // First visit: verify once; later changes re-verify on reload.
+        match ws.vault.verify_claims() {
+            Ok(r) => ws.views.claims = Some(r),
+            Err(e) => ws.fail(e.to_string()),
+        }
+    }
     ui.horizontal(|ui| {
         if ui.button(t.verify_now).clicked() {
             let r = ws.vault.verify_claims();
@@ -79,14 +86,19 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     });
     ui.add_space(8.0);
     ui.columns(3, |cols| {
-        for (col, (title, map)) in cols.iter_mut().zip([
-            (t.per_provider, &r.per_provider),
-            (t.per_category, &r.per_category),
-            (t.per_month, &r.per_month),
-        ]) {
+        for (i, (col, (title, map))) in cols
+            .iter_mut()
+            .zip([
+                (t.per_provider, &r.per_provider),
+                (t.per_category, &r.per_category),
+                (t.per_month, &r.per_month),
+            ])
+            .enumerate()
+        {
             col.label(RichText::new(title).strong());
             for (k, v) in map {
-                col.label(format!("{k}: {}", euros(*v, lang)));
+                let name = if i == 1 { widgets::category(k, lang) } else { k.clone() };
+                col.label(format!("{name}: {}", euros(*v, lang)));
             }
         }
     });
