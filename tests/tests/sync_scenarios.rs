@@ -152,9 +152,11 @@ async fn seven_parties_each_hold_exactly_what_their_consents_cover() {
         "counselor"
     );
     assert_eq!(owned_by(&fam, &me), BTreeSet::from([plan.clone()]), "family");
+    // The municipality's budget consent also covers the agreements that
+    // budget pays for (it verifies the claims made under them).
     assert_eq!(
         owned_by(&gemeente, &me),
-        BTreeSet::from([budget.clone()]),
+        BTreeSet::from([budget.clone(), ag_a.clone(), ag_b.clone()]),
         "municipality"
     );
     assert_eq!(owned_by(&prov_a, &me), BTreeSet::from([ag_a.clone()]), "provider A");
