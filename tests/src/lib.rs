@@ -95,3 +95,10 @@ pub async fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
     }
     f()
 }
+
+/// One sync session from `a` to `b` (both directions of the documents each may send).
+pub async fn sync(a: &inwonercloud_sync::Node, b: &inwonercloud_sync::Node) {
+    a.sync_once(b.endpoint_addr())
+        .await
+        .unwrap_or_else(|e| panic!("sync: {e}"));
+}

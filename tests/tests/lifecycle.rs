@@ -6,7 +6,7 @@ use inwonercloud_schemas::{
     Access, DocKind, EntryKind, FundingStream, LifeDomain, Outcome, Policy, Quantity, Role, Unit,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, invite, node};
+use inwonercloud_tests::{day, invite, node, sync};
 use inwonercloud_vault::{DecisionInput, NewEntry, NewRequest, RequestState};
 use rust_decimal::Decimal;
 
@@ -23,10 +23,6 @@ async fn connect(citizen: &Node, municipality: &Node) {
         Access::Write,
     );
     municipality.join(&t.to_string().parse().unwrap()).await.unwrap();
-}
-
-async fn sync(a: &Node, b: &Node) {
-    a.sync_once(b.endpoint_addr()).await.unwrap();
 }
 
 fn request(category: &str, amount: Decimal, unit: Unit, goals: Vec<String>, adjusts: Option<String>) -> NewRequest {

@@ -8,17 +8,13 @@ use inwonercloud_schemas::{
     ServiceUnit, Unit, Verdict,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, invite, node};
+use inwonercloud_tests::{day, invite, node, sync};
 use inwonercloud_vault::claims::check_claims;
 use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest};
 use rust_decimal::Decimal;
 
 fn eur(cents: i64) -> Decimal {
     Decimal::new(cents, 2)
-}
-
-async fn sync(a: &Node, b: &Node) {
-    a.sync_once(b.endpoint_addr()).await.unwrap();
 }
 
 /// A citizen with a municipal grant of `cents` for begeleiding in 2027; returns the account id.

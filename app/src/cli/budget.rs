@@ -2,25 +2,13 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{Catalogue, Date, FundingStream, Quantity, Unit, format_quantity, parse_amount};
+use inwonercloud_schemas::{Catalogue, Date, FundingStream, Quantity, Unit, format_quantity};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::ledger::EntryStatus;
 use rust_decimal::Decimal;
 
 use super::Out;
-
-fn date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
-}
-fn amount(s: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| e.to_string())
-}
-fn stream(s: &str) -> Result<FundingStream, String> {
-    FundingStream::parse(s).map_err(|e| e.to_string())
-}
-fn unit(s: &str) -> Result<Unit, String> {
-    Unit::parse(s).map_err(|e| e.to_string())
-}
+use super::parse::{amount, date, stream, unit};
 
 /// Budget commands.
 #[derive(Subcommand, Debug)]

@@ -6,19 +6,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use inwonercloud_schemas::{Date, Offering, ProviderDetails, ServiceUnit, Verdict, format_euros, parse_amount};
+use inwonercloud_schemas::{Date, Offering, ProviderDetails, ServiceUnit, Verdict, format_euros};
 use inwonercloud_vault::claims::CLAIMS_FORMAT;
 use inwonercloud_vault::{ClaimReport, ClaimsFile, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
+use super::parse::{amount, date};
 
-fn date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
-}
-fn amount(s: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| e.to_string())
-}
 fn unit(s: &str) -> Result<ServiceUnit, String> {
     match s.to_lowercase().as_str() {
         "uur" | "hour" => Ok(ServiceUnit::Uur),

@@ -7,6 +7,7 @@ mod budget;
 mod market;
 mod net;
 mod output;
+mod parse;
 mod plan;
 mod pot;
 mod request;

@@ -14,6 +14,7 @@ use inwonercloud_vault::consent::InviteSpec;
 use inwonercloud_vault::vault::DB_FILE;
 
 use super::Out;
+use super::parse::{date, role};
 
 /// Port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 47470;
@@ -161,13 +162,6 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
         node.shutdown().await;
         Ok(())
     })
-}
-
-fn role(s: &str) -> Result<Role, String> {
-    Role::parse(s).map_err(|e| e.to_string())
-}
-fn date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
 }
 
 /// Arguments of `invite`.

@@ -2,21 +2,16 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use inwonercloud_schemas::{Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros, parse_amount};
+use inwonercloud_schemas::{Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::plan::NewNeed;
 use rust_decimal::Decimal;
 
 use super::Out;
+use super::parse::{amount, date};
 
 fn domain(s: &str) -> Result<LifeDomain, String> {
     LifeDomain::parse(s).map_err(|e| e.to_string())
-}
-fn date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
-}
-fn amount(s: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| e.to_string())
 }
 fn period(s: &str) -> Result<Period, String> {
     Period::parse(s).map_err(|e| e.to_string())

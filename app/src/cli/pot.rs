@@ -2,15 +2,12 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use inwonercloud_schemas::{DocKind, format_euros, parse_amount};
+use inwonercloud_schemas::{DocKind, format_euros};
 use inwonercloud_vault::Vault;
 use rust_decimal::Decimal;
 
 use super::Out;
-
-fn amount(s: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| e.to_string())
-}
+use super::parse::amount;
 
 /// `pot` subcommands.
 #[derive(Subcommand, Debug)]

@@ -5,24 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{Date, FundingStream, Outcome, Policy, Quantity, Unit, format_quantity, parse_amount};
+use inwonercloud_schemas::{Date, FundingStream, Outcome, Policy, Quantity, Unit, format_quantity};
 use inwonercloud_vault::{DecisionInput, NewRequest, RequestView, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
+use super::parse::{amount, date, stream, unit};
 
-fn date(s: &str) -> Result<Date, String> {
-    s.parse().map_err(|e: inwonercloud_schemas::SchemaError| e.to_string())
-}
-fn amount(s: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| e.to_string())
-}
-fn stream(s: &str) -> Result<FundingStream, String> {
-    FundingStream::parse(s).map_err(|e| e.to_string())
-}
-fn unit(s: &str) -> Result<Unit, String> {
-    Unit::parse(s).map_err(|e| e.to_string())
-}
 fn outcome(s: &str) -> Result<Outcome, String> {
     match s.to_lowercase().as_str() {
         "toegekend" | "granted" => Ok(Outcome::Toegekend),
