@@ -427,7 +427,13 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     drop(m);
     click(&mut h, "… als gemeente");
     go(&mut h, "Verificatie");
-    click(&mut h, "Alle declaraties controleren");
+    // Verification runs in the background and shows progress; wait for it.
+    wait_for(&mut h, 20, "the verification", |a| {
+        a.workspace
+            .as_ref()
+            .is_some_and(|w| w.verifying.is_none() && w.views.claims.is_some())
+    });
+    settle(&mut h);
     let report = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
     assert_eq!(report.claims.len(), 2);
     assert_eq!(report.valid_count(), 2, "{report:?}");

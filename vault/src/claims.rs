@@ -207,6 +207,12 @@ fn check_one(b: &ClaimBundle) -> std::result::Result<Decimal, String> {
 /// or which claim beyond the budget is refused). Names in the report are
 /// the ones the signers' own certificates state.
 pub fn check_claims(bundles: &[ClaimBundle]) -> ClaimReport {
+    check_claims_with_progress(bundles, |_, _| {})
+}
+
+/// [`check_claims`], calling `progress(done, total)` after each claim (for a
+/// progress bar over many claims).
+pub fn check_claims_with_progress(bundles: &[ClaimBundle], mut progress: impl FnMut(usize, usize)) -> ClaimReport {
     let mut report = ClaimReport::default();
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
@@ -248,6 +254,7 @@ pub fn check_claims(bundles: &[ClaimBundle]) -> ClaimReport {
             *report.per_category.entry(d.category.clone()).or_default() += amount;
             *report.per_month.entry(d.period_end.month_key()).or_default() += amount;
         }
+        progress(report.claims.len() + 1, bundles.len());
         report.claims.push(ClaimResult {
             claim: d.id.clone(),
             citizen: b.agreement.device.certificate.identity_name.clone(),

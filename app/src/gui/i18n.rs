@@ -466,6 +466,14 @@ impl Texts {
         }
     }
 
+    /// Progress of a verification.
+    pub fn verifying(&self, done: usize, total: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("Declaraties controleren: {done} van {total}"),
+            Lang::En => format!("Verifying claims: {done} of {total}"),
+        }
+    }
+
     /// "3 of 4 valid".
     pub fn valid_of(&self, valid: usize, all: usize) -> String {
         match self.lang {

@@ -7,10 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, Role};
 use inwonercloud_sync::NodeConfig;
+use inwonercloud_vault::claims::check_claims_with_progress;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
@@ -134,6 +137,45 @@ impl Screen {
     }
 }
 
+/// Claim verification on a background thread with its own vault handle.
+pub struct VerifyJob {
+    done: Arc<AtomicUsize>,
+    total: Arc<AtomicUsize>,
+    rx: std::sync::mpsc::Receiver<Result<ClaimReport, String>>,
+}
+
+impl VerifyJob {
+    /// Starts verifying every claim the vault in `dir` can see.
+    pub fn start(dir: PathBuf) -> Self {
+        let done = Arc::new(AtomicUsize::new(0));
+        let total = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (d, tt) = (done.clone(), total.clone());
+        std::thread::spawn(move || {
+            let run = || -> Result<ClaimReport, VaultError> {
+                let v = Vault::open(&dir)?;
+                let bundles = v.claim_bundles()?;
+                tt.store(bundles.len(), Ordering::Relaxed);
+                Ok(check_claims_with_progress(&bundles, |n, _| {
+                    d.store(n, Ordering::Relaxed)
+                }))
+            };
+            let _ = tx.send(run().map_err(|e| e.to_string()));
+        });
+        VerifyJob { done, total, rx }
+    }
+
+    /// Claims checked so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
+    }
+
+    /// The report (or error) once finished; taken once.
+    pub fn result(&self) -> Option<Result<ClaimReport, String>> {
+        self.rx.try_recv().ok()
+    }
+}
+
 /// A message after an action.
 #[derive(Clone, Debug)]
 pub struct Notice {
@@ -214,6 +256,8 @@ pub struct Workspace {
     pub notice: Option<Notice>,
     /// The last ticket made here.
     pub ticket: Option<String>,
+    /// A claim verification running in the background.
+    pub verifying: Option<VerifyJob>,
     dirty: bool,
     last_poll: Instant,
 }
@@ -234,6 +278,7 @@ impl Workspace {
             forms: Forms::default(),
             notice: None,
             ticket: None,
+            verifying: None,
             dirty: true,
             last_poll: Instant::now(),
         };
@@ -375,8 +420,9 @@ impl Workspace {
         self.views.offerings = v.offerings().unwrap_or_default();
         self.views.agreements = v.agreements().unwrap_or_default();
         self.views.transfers = v.transfers().unwrap_or_default();
-        if self.views.claims.is_some() {
-            self.views.claims = v.verify_claims().ok();
+        if self.views.claims.is_some() && self.verifying.is_none() {
+            // Something changed: verify again in the background.
+            self.verifying = Some(VerifyJob::start(v.dir().to_path_buf()));
         }
         self.views.catalogue = v.catalogue();
         self.views.budget_is_own = budget_doc

@@ -7,23 +7,40 @@ use inwonercloud_schemas::Lang;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{VerifyJob, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
-    if ws.views.claims.is_none() {
-        // First visit: verify once; later changes re-verify on reload.
-        match ws.vault.verify_claims() {
-            Ok(r) => ws.views.claims = Some(r),
-            Err(e) => ws.fail(e.to_string()),
+    // Verification runs on its own thread with its own vault handle; the
+    // window shows how far it is.
+    if let Some(job) = &ws.verifying {
+        let (done, total) = job.progress();
+        match job.result() {
+            None => {
+                ui.add(
+                    egui::ProgressBar::new(if total == 0 { 0.0 } else { done as f32 / total as f32 })
+                        .text(t.verifying(done, total))
+                        .desired_width(360.0),
+                );
+                ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+                return;
+            }
+            Some(Ok(r)) => {
+                ws.views.claims = Some(r);
+                ws.verifying = None;
+            }
+            Some(Err(e)) => {
+                ws.verifying = None;
+                ws.fail(e);
+            }
         }
+    }
+    if ws.views.claims.is_none() && ws.verifying.is_none() {
+        ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf()));
+        return;
     }
     ui.horizontal(|ui| {
         if ui.button(t.verify_now).clicked() {
-            let r = ws.vault.verify_claims();
-            match r {
-                Ok(r) => ws.views.claims = Some(r),
-                Err(e) => ws.fail(e.to_string()),
-            }
+            ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf()));
         }
         if ui.button(t.export_claims).clicked() {
             let dir = ws.vault.dir().to_path_buf();
