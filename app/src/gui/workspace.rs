@@ -308,6 +308,11 @@ impl Workspace {
         }
     }
 
+    /// The name of an identity as far as known (self or a peer), else its short key.
+    pub fn name_of(&self, k: &PublicKey) -> String {
+        self.views.names.get(k).cloned().unwrap_or_else(|| k.short())
+    }
+
     /// The name of whose documents are looked at.
     pub fn subject_name(&self) -> String {
         match &self.subject {

@@ -94,13 +94,7 @@ fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang)
                         ui.label(RichText::new(euros(l.entry.amount, lang)).monospace());
                         ui.label(widgets::category(l.entry.category.as_deref().unwrap_or(""), lang));
                         ui.label(&l.entry.note);
-                        ui.label(
-                            ws.views
-                                .names
-                                .get(&l.author)
-                                .cloned()
-                                .unwrap_or_else(|| l.author.short()),
-                        );
+                        ui.label(ws.name_of(&l.author));
                         match &l.status {
                             EntryStatus::Counted => {
                                 ui.label(t.counted);
@@ -228,8 +222,8 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
                 let tr = &x.transfer.record;
                 let line = format!(
                     "{} → {}: {} ({}) — {}",
-                    ws.views.names.get(&tr.from).cloned().unwrap_or_else(|| tr.from.short()),
-                    ws.views.names.get(&tr.to).cloned().unwrap_or_else(|| tr.to.short()),
+                    ws.name_of(&tr.from),
+                    ws.name_of(&tr.to),
                     euros(tr.amount, lang),
                     widgets::category(&tr.category, lang),
                     if x.confirmed() {

@@ -133,17 +133,7 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let mut judge: Option<(String, Verdict)> = None;
     for a in &agreements {
         let r = &a.agreement.record;
-        let title = format!(
-            "{} {} · {} – {}",
-            t.agreement_with,
-            ws.views
-                .names
-                .get(&r.provider)
-                .cloned()
-                .unwrap_or_else(|| r.provider.short()),
-            widgets::date(r.period_start, lang),
-            widgets::date(r.period_end, lang)
-        );
+        let title = agreement_title(ws, r, &r.provider, t, lang);
         widgets::card(ui, &title, |ui| {
             for s in &r.services {
                 ui.label(format!(
@@ -211,4 +201,21 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ws.forms.cards.remove(&id);
         }
     }
+}
+
+/// "Zorgovereenkomst met X · from – until", X being the other party.
+pub fn agreement_title(
+    ws: &Workspace,
+    r: &inwonercloud_schemas::Agreement,
+    other: &inwonercloud_schemas::PublicKey,
+    t: &Texts,
+    lang: Lang,
+) -> String {
+    format!(
+        "{} {} · {} – {}",
+        t.agreement_with,
+        ws.name_of(other),
+        widgets::date(r.period_start, lang),
+        widgets::date(r.period_end, lang)
+    )
 }

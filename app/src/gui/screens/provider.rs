@@ -103,17 +103,7 @@ pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let mut declare = None;
     for a in &list {
         let r = &a.agreement.record;
-        let title = format!(
-            "{} {} · {} – {}",
-            t.agreement_with,
-            ws.views
-                .names
-                .get(&r.citizen)
-                .cloned()
-                .unwrap_or_else(|| r.citizen.short()),
-            widgets::date(r.period_start, lang),
-            widgets::date(r.period_end, lang)
-        );
+        let title = super::market::agreement_title(ws, r, &r.citizen, t, lang);
         widgets::card(ui, &title, |ui| {
             for s in &r.services {
                 let used: rust_decimal::Decimal = a.declarations.iter().map(|d| d.declaration.record.units).sum();

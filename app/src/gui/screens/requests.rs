@@ -46,7 +46,7 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
     widgets::card(ui, &title, |ui| {
         ui.label(format!(
             "{} · {} – {} · {} {}",
-            ws.views.names.get(&v.owner).cloned().unwrap_or_else(|| v.owner.short()),
+            ws.name_of(&v.owner),
             widgets::date(r.period_start, lang),
             widgets::date(r.period_end, lang),
             t.request_id,
