@@ -1,0 +1,369 @@
+//! `inwonercloud-bench`: measures Inwonercloud against a baseline measured in
+//! the same run, so the figures are ratios that survive a noisy machine.
+//!
+//! ```sh
+//! cargo run --release -p inwonercloud-bench -- --n 10000 --claims 10000
+//! ```
+//!
+//! Prints one table and writes it as JSON (`--out`, default
+//! `bench-<n>.json`). Figures, each on a budget document of N signed ledger
+//! entries (declarations with decimal amounts and text notes):
+//!
+//! 1. initial sync between two real nodes on 127.0.0.1, against raw
+//!    automerge sync of the same payloads between two in-memory documents;
+//! 2. incremental sync of one new entry: bytes on the wire against the new
+//!    change's own size;
+//! 3. open (closed vault file → ready ledger) against `AutoCommit::load` of
+//!    the same document's bytes;
+//! 4. claim verification throughput against raw `verify_strict` and
+//!    `verify_batch` over the same number of signatures;
+//! 5. CPU time of one frame of the citizen's overview against an empty frame;
+//! 6. peak resident memory against the document's automerge save size.
+//!
+//! The peers named in issue 7 (iroh-docs, samod) are not measured yet.
+
+use std::path::Path;
+use std::time::Instant;
+
+use automerge::sync::SyncDoc;
+use automerge::transaction::Transactable;
+use inwonercloud_schemas::{Access, Date, EntryKind, FundingStream, LedgerEntry, Role, Unit};
+use inwonercloud_sync::{Node, NodeConfig};
+use inwonercloud_vault::consent::InviteSpec;
+use inwonercloud_vault::{CreateOptions, Vault};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row {
+    figure: String,
+    ours: f64,
+    baseline: f64,
+    unit: String,
+    ratio: f64,
+    target: String,
+    meets: Option<bool>,
+}
+
+fn row(figure: &str, ours: f64, baseline: f64, unit: &str, target: &str, meets: Option<bool>) -> Row {
+    Row {
+        figure: figure.into(),
+        ours,
+        baseline,
+        unit: unit.into(),
+        ratio: if baseline == 0.0 { f64::NAN } else { ours / baseline },
+        target: target.into(),
+        meets,
+    }
+}
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn create(dir: &Path, name: &str, role: Role) -> Vault {
+    Vault::create(
+        dir,
+        CreateOptions {
+            name: name.into(),
+            role,
+            device_name: "bench".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("create {name}: {e}"))
+}
+
+/// N realistic ledger entries: declarations with decimal amounts and notes.
+fn entries(n: usize, account: &str) -> Vec<(String, LedgerEntry)> {
+    (0..n)
+        .map(|i| {
+            let id = format!("e{i:08}");
+            let cents = 1_000 + (i as i64 * 7_919) % 250_000;
+            let e = LedgerEntry {
+                id: id.clone(),
+                account: account.to_string(),
+                kind: EntryKind::Spend,
+                amount: Decimal::new(cents, 2),
+                category: Some(["begeleiding_individueel", "dagbesteding", "huishoudelijke_hulp"][i % 3].into()),
+                date: Date::from_unix(1_798_761_600 + (i as u64 % 365) * 86_400),
+                note: format!("declaratie {i}: {} uur begeleiding, week {}", 1 + i % 9, 1 + i % 52),
+                reference: None,
+            };
+            (id, e)
+        })
+        .collect()
+}
+
+/// The floor: the same payloads, unsigned, one change each, synced between
+/// two in-memory automerge documents. Returns (seconds, bytes).
+fn raw_automerge_sync(payloads: &[(String, String)]) -> (f64, usize, Vec<u8>) {
+    let mut a = automerge::AutoCommit::new();
+    for (k, v) in payloads {
+        a.put(automerge::ROOT, k.as_str(), v.as_str()).ok();
+        a.commit();
+    }
+    let save = a.save();
+    let mut b = automerge::AutoCommit::new();
+    let (mut sa, mut sb) = (automerge::sync::State::new(), automerge::sync::State::new());
+    let start = Instant::now();
+    let mut bytes = 0;
+    loop {
+        let m1 = a.sync().generate_sync_message(&mut sa);
+        let m2 = b.sync().generate_sync_message(&mut sb);
+        if m1.is_none() && m2.is_none() {
+            break;
+        }
+        if let Some(m) = m1 {
+            let enc = m.encode();
+            bytes += enc.len();
+            if let Ok(m) = automerge::sync::Message::decode(&enc) {
+                b.sync().receive_sync_message(&mut sb, m).ok();
+            }
+        }
+        if let Some(m) = m2 {
+            let enc = m.encode();
+            bytes += enc.len();
+            if let Ok(m) = automerge::sync::Message::decode(&enc) {
+                a.sync().receive_sync_message(&mut sa, m).ok();
+            }
+        }
+    }
+    (start.elapsed().as_secs_f64(), bytes, save)
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let n: usize = arg("--n").and_then(|s| s.parse().ok()).unwrap_or(1_000);
+    let m: usize = arg("--claims").and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let out = arg("--out").unwrap_or_else(|| format!("bench-{n}.json"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut rows = Vec::new();
+
+    // A citizen with a budget of N signed entries.
+    let citizen_dir = tmp.path().join("citizen");
+    let mut citizen = create(&citizen_dir, "Sanne", Role::Citizen);
+    let budget = citizen.budget_doc();
+    let d = |s: &str| s.parse::<Date>().expect("date");
+    let acc = citizen
+        .add_account(&budget, "pgb", FundingStream::Wmo, Unit::Euro, d("2027-01-01"), d("2027-12-31"))
+        .expect("account");
+    let list = entries(n, &acc.id);
+    let payloads: Vec<(String, String)> = list
+        .iter()
+        .map(|(k, e)| (format!("ledger_entry/{k}"), serde_json::to_string(e).unwrap_or_default()))
+        .collect();
+    for chunk in list.chunks(1_000) {
+        citizen.put_records(&budget, chunk.to_vec()).expect("entries");
+    }
+    let save = citizen.save_document(&budget).expect("save");
+
+    // 1. Initial sync over real nodes vs the raw automerge floor.
+    let (raw_secs, raw_bytes, raw_save) = raw_automerge_sync(&payloads);
+    drop(citizen);
+    let citizen = Node::spawn(Vault::open(&citizen_dir).expect("open"), NodeConfig::loopback())
+        .await
+        .expect("node");
+    let counselor = Node::spawn(create(&tmp.path().join("counselor"), "Bert", Role::Counselor), NodeConfig::loopback())
+        .await
+        .expect("node");
+    let ticket = citizen
+        .invite(
+            InviteSpec {
+                role: Role::Counselor,
+                documents: vec![budget.clone()],
+                access: Access::Read,
+                valid_until: None,
+                purpose: "bench".into(),
+                name_hint: String::new(),
+                device: false,
+            },
+            600,
+        )
+        .expect("invite");
+    let start = Instant::now();
+    let report = counselor.join(&ticket).await.expect("join");
+    let sync_secs = start.elapsed().as_secs_f64();
+    rows.push(row("1 initial sync, time", sync_secs, raw_secs, "s", "≤ 2× raw automerge", Some(sync_secs <= 2.0 * raw_secs)));
+    rows.push(row(
+        "1 initial sync, bytes",
+        report.bytes_received as f64,
+        raw_bytes as f64,
+        "B",
+        "—",
+        None,
+    ));
+
+    // 2. Incremental sync of one new entry.
+    let one = entries(n + 1, &acc.id).pop().expect("entry");
+    citizen.with_vault(|v| v.put_record(&budget, &one.0, one.1.clone())).expect("one more");
+    let change_size = citizen.with_vault(|v| {
+        v.signed_changes(&budget)
+            .ok()
+            .and_then(|c| c.last().map(|c| c.encode().len()))
+            .unwrap_or(0)
+    });
+    let inc = counselor.sync_once(citizen.endpoint_addr()).await.expect("sync");
+    let wire = (inc.bytes_received + inc.bytes_sent) as f64;
+    let limit = 2.0 * change_size as f64 + 512.0;
+    rows.push(row(
+        "2 incremental sync, bytes",
+        wire,
+        change_size as f64,
+        "B",
+        "≤ 2× change + 512 B",
+        Some(wire <= limit),
+    ));
+    citizen.shutdown().await;
+    counselor.shutdown().await;
+    drop(citizen);
+
+    // 3. Open: closed file → ready ledger, vs AutoCommit::load of the same bytes.
+    let start = Instant::now();
+    let v = Vault::open(&citizen_dir).expect("open");
+    let b = v.budget(&budget).expect("budget");
+    let open_secs = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let loaded = automerge::AutoCommit::load(&save).expect("load");
+    let load_secs = start.elapsed().as_secs_f64();
+    drop(loaded);
+    rows.push(row(
+        "3 open → ledger",
+        open_secs,
+        load_secs,
+        "s",
+        "≤ 1.5× AutoCommit::load",
+        Some(open_secs <= 1.5 * load_secs),
+    ));
+    assert_eq!(b.report.lines.len(), n + 1, "every entry is in the ledger");
+
+    // 4. Verification: raw ed25519 over M signatures, vs verify_record (the
+    // per-record check claims use: certificate + record signature).
+    let signed: Vec<_> = v
+        .records::<LedgerEntry>(&budget)
+        .expect("records")
+        .0
+        .into_iter()
+        .take(m)
+        .map(|a| a.signed)
+        .collect();
+    let k = signed.len().max(1);
+    let msgs: Vec<Vec<u8>> = signed
+        .iter()
+        .map(|s| inwonercloud_schemas::signed::signing_bytes(&s.record, s.signed_at))
+        .collect();
+    let sigs: Vec<ed25519_dalek::Signature> = signed
+        .iter()
+        .map(|s| ed25519_dalek::Signature::from_bytes(&s.signature.0))
+        .collect();
+    let keys: Vec<ed25519_dalek::VerifyingKey> = signed
+        .iter()
+        .filter_map(|s| ed25519_dalek::VerifyingKey::from_bytes(&s.device.certificate.device.0).ok())
+        .collect();
+    let start = Instant::now();
+    for ((msg, sig), key) in msgs.iter().zip(&sigs).zip(&keys) {
+        key.verify_strict(msg, sig).ok();
+    }
+    let strict = k as f64 / start.elapsed().as_secs_f64();
+    let refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_slice()).collect();
+    let start = Instant::now();
+    ed25519_dalek::verify_batch(&refs, &sigs, &keys).ok();
+    let batch = k as f64 / start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    for s in &signed {
+        inwonercloud_vault::keys::verify_record(s).ok();
+    }
+    let ours = k as f64 / start.elapsed().as_secs_f64();
+    rows.push(row("4 record checks/s vs verify_strict", ours, strict, "1/s", "—", None));
+    rows.push(row(
+        "4 record checks/s vs verify_batch",
+        ours,
+        batch,
+        "1/s",
+        "≥ 0.7× verify_batch",
+        Some(ours >= 0.7 * batch),
+    ));
+
+    // 5. Frame CPU time of the citizen's overview, vs an empty frame.
+    let ctx = egui::Context::default();
+    let mut ws = inwonercloud_app::gui::Workspace::open(&citizen_dir, None).expect("workspace");
+    ws.screen = inwonercloud_app::gui::Screen::Overview;
+    let texts = inwonercloud_app::gui::i18n::texts(inwonercloud_schemas::Lang::Nl);
+    let frames = 200;
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 800.0))),
+        ..Default::default()
+    };
+    // One thread lays out the frames in a loop, so wall time is its CPU time.
+    let w0 = Instant::now();
+    for _ in 0..frames {
+        let _ = ctx.run_ui(input(), |ui| {
+            ui.label("");
+        });
+    }
+    let empty_ms = w0.elapsed().as_secs_f64() * 1000.0 / frames as f64;
+    let w1 = Instant::now();
+    for _ in 0..frames {
+        let _ = ctx.run_ui(input(), |ui| {
+            inwonercloud_app::gui::screens::show(ui, &mut ws, texts, inwonercloud_schemas::Lang::Nl);
+        });
+    }
+    let frame_ms = w1.elapsed().as_secs_f64() * 1000.0 / frames as f64;
+    rows.push(row(
+        "5 overview frame",
+        frame_ms,
+        empty_ms,
+        "ms",
+        "≤ 2 ms",
+        Some(frame_ms <= 2.0),
+    ));
+
+    // 6. Peak memory of this process (which also built, synced and opened the vault).
+    let peak = peak_rss_kib() as f64 * 1024.0;
+    let allowed = 3.0 * raw_save.len().max(save.len()) as f64 + 50.0 * 1024.0 * 1024.0;
+    rows.push(row(
+        "6 peak RSS vs document save",
+        peak,
+        save.len() as f64,
+        "B",
+        "≤ 3× save + 50 MB",
+        Some(peak <= allowed),
+    ));
+
+    println!("N = {n} entries, M = {k} signatures\n");
+    println!(
+        "{:<42} {:>14} {:>14} {:>5} {:>9}  {:<24} meets",
+        "figure", "ours", "baseline", "unit", "ratio", "target"
+    );
+    for r in &rows {
+        println!(
+            "{:<42} {:>14.4} {:>14.4} {:>5} {:>9.3}  {:<24} {}",
+            r.figure,
+            r.ours,
+            r.baseline,
+            r.unit,
+            r.ratio,
+            r.target,
+            match r.meets {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "",
+            }
+        );
+    }
+    let json = serde_json::json!({"n": n, "signatures": k, "rows": rows});
+    if let Err(e) = std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()) {
+        eprintln!("cannot write {out}: {e}");
+    }
+}
