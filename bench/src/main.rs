@@ -59,7 +59,9 @@ fn row(figure: &str, ours: f64, baseline: f64, unit: &str, target: &str, meets: 
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn create(dir: &Path, name: &str, role: Role) -> Vault {
@@ -157,12 +159,24 @@ async fn main() {
     let budget = citizen.budget_doc();
     let d = |s: &str| s.parse::<Date>().expect("date");
     let acc = citizen
-        .add_account(&budget, "pgb", FundingStream::Wmo, Unit::Euro, d("2027-01-01"), d("2027-12-31"))
+        .add_account(
+            &budget,
+            "pgb",
+            FundingStream::Wmo,
+            Unit::Euro,
+            d("2027-01-01"),
+            d("2027-12-31"),
+        )
         .expect("account");
     let list = entries(n, &acc.id);
     let payloads: Vec<(String, String)> = list
         .iter()
-        .map(|(k, e)| (format!("ledger_entry/{k}"), serde_json::to_string(e).unwrap_or_default()))
+        .map(|(k, e)| {
+            (
+                format!("ledger_entry/{k}"),
+                serde_json::to_string(e).unwrap_or_default(),
+            )
+        })
         .collect();
     for chunk in list.chunks(1_000) {
         citizen.put_records(&budget, chunk.to_vec()).expect("entries");
@@ -175,9 +189,12 @@ async fn main() {
     let citizen = Node::spawn(Vault::open(&citizen_dir).expect("open"), NodeConfig::loopback())
         .await
         .expect("node");
-    let counselor = Node::spawn(create(&tmp.path().join("counselor"), "Bert", Role::Counselor), NodeConfig::loopback())
-        .await
-        .expect("node");
+    let counselor = Node::spawn(
+        create(&tmp.path().join("counselor"), "Bert", Role::Counselor),
+        NodeConfig::loopback(),
+    )
+    .await
+    .expect("node");
     let ticket = citizen
         .invite(
             InviteSpec {
@@ -195,7 +212,14 @@ async fn main() {
     let start = Instant::now();
     let report = counselor.join(&ticket).await.expect("join");
     let sync_secs = start.elapsed().as_secs_f64();
-    rows.push(row("1 initial sync, time", sync_secs, raw_secs, "s", "≤ 2× raw automerge", Some(sync_secs <= 2.0 * raw_secs)));
+    rows.push(row(
+        "1 initial sync, time",
+        sync_secs,
+        raw_secs,
+        "s",
+        "≤ 2× raw automerge",
+        Some(sync_secs <= 2.0 * raw_secs),
+    ));
     rows.push(row(
         "1 initial sync, bytes",
         report.bytes_received as f64,
@@ -207,7 +231,9 @@ async fn main() {
 
     // 2. Incremental sync of one new entry.
     let one = entries(n + 1, &acc.id).pop().expect("entry");
-    citizen.with_vault(|v| v.put_record(&budget, &one.0, one.1.clone())).expect("one more");
+    citizen
+        .with_vault(|v| v.put_record(&budget, &one.0, one.1.clone()))
+        .expect("one more");
     let change_size = citizen.with_vault(|v| {
         v.signed_changes(&budget)
             .ok()
@@ -285,7 +311,14 @@ async fn main() {
         inwonercloud_vault::keys::verify_record(s).ok();
     }
     let ours = k as f64 / start.elapsed().as_secs_f64();
-    rows.push(row("4 record checks/s vs verify_strict", ours, strict, "1/s", "—", None));
+    rows.push(row(
+        "4 record checks/s vs verify_strict",
+        ours,
+        strict,
+        "1/s",
+        "—",
+        None,
+    ));
     rows.push(row(
         "4 record checks/s vs verify_batch",
         ours,

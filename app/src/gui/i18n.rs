@@ -506,6 +506,15 @@ impl Texts {
         }
     }
 
+    /// Alert: how many more spends are not covered, and their total.
+    pub fn alert_more_not_covered(&self, n: usize, total: Decimal) -> String {
+        let s = self.eur(total);
+        match self.lang {
+            Lang::Nl => format!("… en nog {n} uitgaven niet gedekt, samen {s} (zie Budget)."),
+            Lang::En => format!("… and {n} more spends not covered, together {s} (see Budget)."),
+        }
+    }
+
     /// Alert: spending at this rate will not fit.
     pub fn alert_forecast_short(&self, account: &str, short: Decimal) -> String {
         let s = self.eur(short);

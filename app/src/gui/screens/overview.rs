@@ -26,8 +26,17 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     };
     // Alerts first: what needs attention.
     let mut alerts = Vec::new();
-    for line in view.report.over_budget_lines() {
+    // At most three not-covered spends by name; the rest as a count and total,
+    // so a long ledger never turns into thousands of lines per frame.
+    let mut uncovered = view.report.over_budget_lines();
+    for line in uncovered.by_ref().take(3) {
         alerts.push(t.alert_not_covered(&line.entry.note, line.entry.amount, line.entry.date));
+    }
+    let (more, more_total) = uncovered.fold((0usize, rust_decimal::Decimal::ZERO), |(n, s), l| {
+        (n + 1, s + l.entry.amount)
+    });
+    if more > 0 {
+        alerts.push(t.alert_more_not_covered(more, more_total));
     }
     let today = Date::today();
     for a in &view.accounts {
