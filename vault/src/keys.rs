@@ -139,6 +139,55 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
     )
 }
 
+/// Checks many signed records at once: each distinct device certificate
+/// once, then every record signature in one `verify_batch`. When the batch
+/// fails, each record is checked alone so the result names the bad ones.
+/// Returns one result per record, in order.
+///
+/// Device keys were checked for weak and small-order keys when their
+/// certificate was verified, so the batch cannot be fooled by such keys.
+pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
+    use std::collections::HashMap;
+    // Keyed by the whole certificate and its signature: a valid signature
+    // pasted onto another certificate must not ride on a cached "valid".
+    let mut certs: HashMap<(Vec<u8>, [u8; 64]), bool> = HashMap::new();
+    let mut out: Vec<Result<()>> = Vec::with_capacity(records.len());
+    let mut batch: Vec<(usize, Vec<u8>, Signature, ed25519_dalek::VerifyingKey)> = Vec::new();
+    for (i, s) in records.iter().enumerate() {
+        let cert_ok = *certs
+            .entry((cert_bytes(&s.device.certificate), s.device.signature.0))
+            .or_insert_with(|| verify_certificate(&s.device).is_ok());
+        if !cert_ok {
+            out.push(verify_certificate(&s.device));
+            continue;
+        }
+        match checked_key(&s.device.certificate.device) {
+            Ok(vk) => {
+                batch.push((
+                    i,
+                    signing_bytes(&s.record, s.signed_at),
+                    Signature::from_bytes(&s.signature.0),
+                    vk,
+                ));
+                out.push(Ok(()));
+            }
+            Err(e) => out.push(Err(e)),
+        }
+    }
+    if batch.is_empty() {
+        return out;
+    }
+    let msgs: Vec<&[u8]> = batch.iter().map(|b| b.1.as_slice()).collect();
+    let sigs: Vec<Signature> = batch.iter().map(|b| b.2).collect();
+    let keys: Vec<ed25519_dalek::VerifyingKey> = batch.iter().map(|b| b.3).collect();
+    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_err() {
+        for (i, ..) in &batch {
+            out[*i] = verify_record(records[*i]);
+        }
+    }
+    out
+}
+
 /// SHA-256 of a signed record's signing bytes; binds approvals to content.
 pub fn record_hash<R: Record>(s: &Signed<R>) -> inwonercloud_schemas::Hash32 {
     use sha2::Digest;
@@ -177,6 +226,41 @@ mod tests {
         verify_record(&s).unwrap();
         s.record.name = "Bob".into();
         assert!(matches!(verify_record(&s), Err(VaultError::BadSignature { .. })));
+    }
+
+    #[test]
+    fn batch_names_the_bad_records_and_pasted_certificates() {
+        let id = SecretKey::generate().unwrap();
+        let dev = SecretKey::generate().unwrap();
+        let cert = certify_device(&id, "Anna", Role::Citizen, dev.public(), "laptop", 1);
+        let rec = |n: &str| Profile {
+            name: n.into(),
+            role: Role::Citizen,
+            municipality: None,
+            contact: None,
+        };
+        let mut all: Vec<Signed<Profile>> = (0..20)
+            .map(|i| sign_record(rec(&format!("p{i}")), &dev, &cert, i))
+            .collect();
+        assert!(
+            verify_records(&all.iter().collect::<Vec<_>>())
+                .iter()
+                .all(|r| r.is_ok())
+        );
+        all[7].record.name = "vervalst".into();
+        // A valid certificate signature pasted onto a certificate for another device.
+        let mallory = SecretKey::generate().unwrap();
+        let mut pasted = cert.clone();
+        pasted.certificate.device = mallory.public();
+        all[12] = sign_record(rec("mallory"), &mallory, &pasted, 3);
+        let verdicts = verify_records(&all.iter().collect::<Vec<_>>());
+        let bad: Vec<usize> = verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_err())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(bad, vec![7, 12]);
     }
 
     #[test]

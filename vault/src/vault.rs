@@ -870,11 +870,22 @@ pub struct HistoryEntry {
 fn verify_raw<R: Record>(doc_id: &str, raw: Vec<RawRecord>) -> (Vec<Authored<R>>, Vec<BadRecord>) {
     let mut good = vec![];
     let mut bad = vec![];
+    let mut parsed = Vec::with_capacity(raw.len());
     for r in raw {
-        let parsed: std::result::Result<Signed<R>, String> =
-            serde_json::from_str(&r.json).map_err(|e| format!("malformed: {e}"));
-        match parsed.and_then(|s| keys::verify_record(&s).map(|()| s).map_err(|e| e.to_string())) {
-            Ok(s) => good.push(Authored {
+        match serde_json::from_str::<Signed<R>>(&r.json) {
+            Ok(s) => parsed.push((r, s)),
+            Err(e) => bad.push(BadRecord {
+                doc: doc_id.to_string(),
+                key: r.key,
+                why: format!("malformed: {e}"),
+            }),
+        }
+    }
+    let refs: Vec<&Signed<R>> = parsed.iter().map(|(_, s)| s).collect();
+    let verdicts = keys::verify_records(&refs);
+    for ((r, s), verdict) in parsed.into_iter().zip(verdicts) {
+        match verdict {
+            Ok(()) => good.push(Authored {
                 record: s.record.clone(),
                 author: s.device.certificate.identity,
                 author_name: s.device.certificate.identity_name.clone(),
@@ -883,10 +894,10 @@ fn verify_raw<R: Record>(doc_id: &str, raw: Vec<RawRecord>) -> (Vec<Authored<R>>
                 placed_by: r.placed_by,
                 signed: s,
             }),
-            Err(why) => bad.push(BadRecord {
+            Err(e) => bad.push(BadRecord {
                 doc: doc_id.to_string(),
                 key: r.key,
-                why,
+                why: e.to_string(),
             }),
         }
     }
