@@ -114,16 +114,64 @@ impl ClaimReport {
     }
 }
 
-fn sig<R: Record>(s: &Signed<R>, what: &str) -> std::result::Result<(), String> {
-    keys::verify_record(s).map_err(|e| format!("the {what}'s signature does not verify (changed after signing?): {e}"))
+fn sig(verdict: &crate::Result<()>, what: &str) -> std::result::Result<(), String> {
+    verdict
+        .as_ref()
+        .map(|_| ())
+        .map_err(|e| format!("the {what}'s signature does not verify (changed after signing?): {e}"))
 }
 
-/// Checks one claim against every rule but the two that need the others
+/// Every signature of every bundle, checked in batches per record type
+/// (see [`keys::verify_records`]).
+struct Signatures {
+    agreement: Vec<crate::Result<()>>,
+    declaration: Vec<crate::Result<()>>,
+    approval: Vec<crate::Result<()>>,
+    countersignature: Vec<Option<crate::Result<()>>>,
+    /// Per bundle, per grant chain: all three pieces verify.
+    grants: Vec<Vec<bool>>,
+}
+
+impl Signatures {
+    fn check(bundles: &[ClaimBundle]) -> Self {
+        fn batch<'a, R: Record + 'a>(items: impl Iterator<Item = &'a Signed<R>>) -> Vec<crate::Result<()>> {
+            keys::verify_records(&items.collect::<Vec<_>>())
+        }
+        let mut present = batch(bundles.iter().filter_map(|b| b.countersignature.as_ref())).into_iter();
+        let countersignature = bundles
+            .iter()
+            .map(|b| b.countersignature.as_ref().and_then(|_| present.next()))
+            .collect();
+        let chains = || bundles.iter().flat_map(|b| b.grants.iter());
+        let entries = batch(chains().map(|g| &g.entry));
+        let decisions = batch(chains().map(|g| &g.decision));
+        let requests = batch(chains().map(|g| &g.request));
+        let mut flat = entries
+            .iter()
+            .zip(&decisions)
+            .zip(&requests)
+            .map(|((e, d), r)| e.is_ok() && d.is_ok() && r.is_ok());
+        let grants = bundles
+            .iter()
+            .map(|b| b.grants.iter().map(|_| flat.next().unwrap_or(false)).collect())
+            .collect();
+        Signatures {
+            agreement: batch(bundles.iter().map(|b| &b.agreement)),
+            declaration: batch(bundles.iter().map(|b| &b.declaration)),
+            approval: batch(bundles.iter().map(|b| &b.approval)),
+            countersignature,
+            grants,
+        }
+    }
+}
+
+/// Checks claim `i` against every rule but the two that need the others
 /// (counted twice, within the total). Returns the granted total of its account.
-fn check_one(b: &ClaimBundle) -> std::result::Result<Decimal, String> {
-    sig(&b.agreement, "agreement")?;
-    sig(&b.declaration, "declaration")?;
-    sig(&b.approval, "approval")?;
+fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures) -> std::result::Result<Decimal, String> {
+    let missing: crate::Result<()> = Err(crate::VaultError::Corrupt("signature not checked".into()));
+    sig(sigs.agreement.get(i).unwrap_or(&missing), "agreement")?;
+    sig(sigs.declaration.get(i).unwrap_or(&missing), "declaration")?;
+    sig(sigs.approval.get(i).unwrap_or(&missing), "approval")?;
     let a = &b.agreement.record;
     let d = &b.declaration.record;
     if b.agreement.author() != &a.citizen {
@@ -132,7 +180,13 @@ fn check_one(b: &ClaimBundle) -> std::result::Result<Decimal, String> {
     let Some(cs) = &b.countersignature else {
         return Err("the provider did not countersign the agreement".into());
     };
-    sig(cs, "countersignature")?;
+    sig(
+        sigs.countersignature
+            .get(i)
+            .and_then(Option::as_ref)
+            .unwrap_or(&missing),
+        "countersignature",
+    )?;
     if cs.author() != &a.provider
         || cs.record.agreement_id != a.id
         || cs.record.agreement_hash != keys::record_hash(&b.agreement)
@@ -155,11 +209,8 @@ fn check_one(b: &ClaimBundle) -> std::result::Result<Decimal, String> {
     }
     let mut granted = Decimal::ZERO;
     let mut matching = Vec::new();
-    for g in &b.grants {
-        if sig(&g.entry, "grant").is_err()
-            || sig(&g.decision, "decision").is_err()
-            || sig(&g.request, "request").is_err()
-        {
+    for (j, g) in b.grants.iter().enumerate() {
+        if !sigs.grants.get(i).and_then(|v| v.get(j)).copied().unwrap_or(false) {
             continue;
         }
         let e = &g.entry.record;
@@ -216,11 +267,12 @@ pub fn check_claims_with_progress(bundles: &[ClaimBundle], mut progress: impl Fn
     let mut report = ClaimReport::default();
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
-    for b in bundles {
+    let sigs = Signatures::check(bundles);
+    for (i, b) in bundles.iter().enumerate() {
         let a = &b.agreement.record;
         let d = &b.declaration.record;
         let amount = d.amount();
-        let verdict = check_one(b).and_then(|granted| {
+        let verdict = check_one(b, i, &sigs).and_then(|granted| {
             // The same declaration (by id or by content) counts once.
             let key = (d.id.clone(), String::new());
             let content = (
