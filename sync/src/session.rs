@@ -601,7 +601,9 @@ impl<'a> Session<'a> {
             let new_certs: Vec<CertifiedDevice> = certs
                 .iter()
                 .filter(|c| {
+                    // A device the peer already has changes from is certified there already.
                     !st.certs_sent.contains(&c.certificate.device)
+                        && !have.contains_key(&c.certificate.device)
                         && (i == 0 || chunk.iter().any(|x| x.signer == c.certificate.device))
                 })
                 .cloned()
