@@ -31,6 +31,15 @@ shot() { # role screen file [extra args]
   echo "$file.png"
 }
 
+# The welcome screen: no vault in the default place yet.
+DISPLAY=$DISPLAY_NO "$BIN" app --offline >/dev/null 2>&1 &
+pid=$!
+sleep "${SHOT_WAIT:-4}"
+DISPLAY=$DISPLAY_NO xwd -root -silent | "$CONVERT" xwd:- -crop 1180x780+0+0 +repage "$OUT/welkom.png"
+kill $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+echo welkom.png
+
 shot inwoner overzicht inwoner-overzicht
 shot inwoner plan inwoner-plan
 shot inwoner budget inwoner-budget
