@@ -9,6 +9,8 @@
 //! counselor, a care provider and the municipality) for first use and for
 //! screenshots.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cli;
 pub mod demo;
 pub mod gui;
