@@ -71,6 +71,8 @@ pub struct PeerStatus {
     pub last_sync: Option<u64>,
     /// The last error, in words.
     pub last_error: Option<String>,
+    /// Changes received in the current (or last) session: progress of a long first sync.
+    pub received: usize,
 }
 
 pub(crate) struct Inner {
@@ -121,6 +123,11 @@ impl Inner {
         if error.is_some() {
             e.last_error = error;
         }
+    }
+
+    pub(crate) fn set_received(&self, peer: PublicKey, received: usize) {
+        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
+        s.entry(peer).or_default().received = received;
     }
 
     pub(crate) fn mark_synced(&self, peer: PublicKey) {

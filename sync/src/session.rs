@@ -378,6 +378,7 @@ impl<'a> Session<'a> {
             let _ = v.remember_peer(&info);
         });
         self.inner.set_online(peer, &peer_name, true, None);
+        self.inner.set_received(peer, 0);
         let mut st = State {
             peer,
             peer_name,
@@ -541,6 +542,7 @@ impl<'a> Session<'a> {
                         }
                         if n > 0 {
                             st.report.received_changes += r.applied;
+                            self.inner.set_received(st.peer, st.report.received_changes);
                             st.report.docs_received.insert(head.doc.clone());
                             self.log(st, &head.doc, Direction::Received, n, bytes);
                         }

@@ -566,6 +566,14 @@ impl Texts {
         }
     }
 
+    /// Progress of a sync: changes received so far.
+    pub fn received_so_far(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("bezig… {n} wijzigingen ontvangen"),
+            Lang::En => format!("working… {n} changes received"),
+        }
+    }
+
     /// Changes refused.
     pub fn refused_changes(&self, n: usize) -> String {
         match self.lang {

@@ -73,7 +73,12 @@ pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 }
                 if n.busy > 0 {
                     ui.spinner();
-                    ui.label(t.working);
+                    let received: usize = n.peers.values().filter(|p| p.online).map(|p| p.received).sum();
+                    if received > 0 {
+                        ui.label(t.received_so_far(received));
+                    } else {
+                        ui.label(t.working);
+                    }
                 }
             }
         }
