@@ -16,7 +16,11 @@ async fn counselor_joins_coedits_and_sees_live_edits() {
     let report = bert.join(&parsed).await.unwrap();
     assert_eq!(report.received_changes, 1, "{report:?}");
     // The status the app shows as progress counts what arrived in the session.
-    assert!(bert.peer_status().values().any(|p| p.received == 1), "{:?}", bert.peer_status());
+    assert!(
+        bert.peer_status().values().any(|p| p.received == 1),
+        "{:?}",
+        bert.peer_status()
+    );
     assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
     // Bert holds only the plan: not the budget, journal or consents.
     let held = bert.with_vault(|v| v.document_ids());

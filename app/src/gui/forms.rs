@@ -167,6 +167,12 @@ pub struct Forms {
     pub transfer_amount: String,
     /// Transfer: category code.
     pub transfer_category: String,
+    /// Wijkbudget room: provider index.
+    pub room_provider: usize,
+    /// Wijkbudget room: account index.
+    pub room_account: usize,
+    /// Wijkbudget room: amount.
+    pub room_amount: String,
 }
 
 impl Default for Forms {
@@ -239,6 +245,9 @@ impl Default for Forms {
             transfer_to: 0,
             transfer_amount: String::new(),
             transfer_category: "begeleiding_informeel".into(),
+            room_provider: 0,
+            room_account: 0,
+            room_amount: String::new(),
         }
     }
 }

@@ -111,6 +111,10 @@ texts! {
     pot_unassigned: "Niet toegewezen", "Not assigned";
     provider: "Aanbieder", "Provider";
     room: "Ruimte", "Room";
+    room_needs: "Ruimte toewijzen kan aan een zorgaanbieder met wie u verbonden bent, op een rekening in euro.",
+        "You can give room to a provider you are connected with, on a euro account.";
+    room_amount: "Ruimte (€)", "Room (€)";
+    assign_room: "Ruimte toewijzen", "Assign room";
     // Plan
     no_plan: "Er is (nog) geen plan om te tonen.", "There is no plan to show (yet).";
     target: "streefdatum", "target";

@@ -44,6 +44,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if own {
         requests::form(ui, ws, t, lang);
         transfers(ui, ws, &view, t, lang);
+        rooms(ui, ws, &view, t);
     }
     ui.add_space(8.0);
     ledger(ui, ws, &view, t, lang);
@@ -280,5 +281,59 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
         {
             ws.forms.transfer_amount.clear();
         }
+    }
+}
+
+/// Wijkbudget: give a provider room in one of the holder's euro accounts.
+fn rooms(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts) {
+    let providers: Vec<(inwonercloud_schemas::PublicKey, String)> = ws
+        .views
+        .peers
+        .iter()
+        .filter(|p| p.role == Role::Provider)
+        .map(|p| (p.identity, p.name.clone()))
+        .collect();
+    let accounts: Vec<(String, String)> = view
+        .accounts
+        .iter()
+        .filter(|a| a.record.unit == Unit::Euro)
+        .map(|a| (a.record.id.clone(), a.record.name.clone()))
+        .collect();
+    let mut assign = false;
+    egui::CollapsingHeader::new(t.pot_title)
+        .id_salt("rooms")
+        .show(ui, |ui| {
+            if providers.is_empty() || accounts.is_empty() {
+                ui.label(t.room_needs);
+                return;
+            }
+            let f = &mut ws.forms;
+            let pidx: Vec<usize> = (0..providers.len()).collect();
+            widgets::choice(ui, t.provider, &mut f.room_provider, &pidx, |i| {
+                providers.get(i).map(|p| p.1.clone()).unwrap_or_default()
+            });
+            let aidx: Vec<usize> = (0..accounts.len()).collect();
+            widgets::choice(ui, t.account, &mut f.room_account, &aidx, |i| {
+                accounts.get(i).map(|a| a.1.clone()).unwrap_or_default()
+            });
+            widgets::text(ui, t.room_amount, &mut f.room_amount);
+            assign = ui.button(t.assign_room).clicked();
+        });
+    if !assign {
+        return;
+    }
+    let f = &ws.forms;
+    let (Some(p), Some(a)) = (providers.get(f.room_provider), accounts.get(f.room_account)) else {
+        return;
+    };
+    let (provider, account, amount, doc) = (p.0, a.0.clone(), f.room_amount.clone(), view.doc.clone());
+    if ws
+        .act(t.saved, |v| {
+            let amount = parse_amount(&amount)?;
+            v.assign_room(&doc, &account, provider, amount, "")
+        })
+        .is_some()
+    {
+        ws.forms.room_amount.clear();
     }
 }
