@@ -145,3 +145,37 @@ fn forged_signature_is_refused() {
     assert!(matches!(err, VaultError::ChangeRefused { .. }), "{err}");
     assert!(other.document_ids().iter().all(|d| d != &plan));
 }
+
+#[test]
+fn a_change_from_the_far_future_is_refused_and_logged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("anna"), "Anna", Role::Citizen);
+    let mut bert = vault(&tmp.path().join("bert"), "Bert", Role::Counselor);
+    let plan = anna.plan_doc();
+    anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
+    let base = anna.signed_changes(&plan).unwrap();
+    // Anna's own device, correctly signed, but dated ten days ahead.
+    let mut am = AutoCommit::new().with_actor(ActorId::from(anna.device_key().public().0));
+    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
+        .unwrap();
+    let before = am.get_heads();
+    am.put(automerge::ROOT, "note", "later").unwrap();
+    let future = inwonercloud_vault::keys::now() as i64 + 10 * 86_400;
+    am.commit_with(automerge::transaction::CommitOptions::default().with_time(future));
+    let mut change = am.get_changes(&before).pop().unwrap();
+    let signed = SignedChange::sign(&plan, &mut change, anna.device_key());
+    let mut bundle = anna.bundle(&plan).unwrap();
+    bundle.changes.push(hex::encode(signed.encode()));
+    let err = bert.import_bundle(&bundle, "anna").unwrap_err();
+    assert!(err.to_string().contains("in the future"), "{err}");
+    assert!(
+        bert.document_ids().iter().all(|d| d != &plan),
+        "nothing of the batch applied"
+    );
+    assert!(
+        bert.rejections()
+            .unwrap()
+            .iter()
+            .any(|r| r.why.contains("in the future"))
+    );
+}

@@ -21,6 +21,9 @@ use crate::vault::{DocumentBundle, ImportReport, Vault, catch_up, check_header, 
 /// Per device: how many changes of a document are held, without gaps.
 pub type VersionVector = BTreeMap<PublicKey, u64>;
 
+/// How far ahead of this machine's clock a received change's timestamp may be.
+pub const MAX_CLOCK_AHEAD_SECS: u64 = 24 * 3600;
+
 /// A refused change or record, as logged.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Rejection {
@@ -169,6 +172,16 @@ impl Vault {
                     "{} ({}) may not write this document",
                     cert.certificate.identity_name,
                     cert.certificate.identity.short()
+                );
+                return Err(self.refuse(&doc_id, &hash, &why, from));
+            }
+            // Clocks drift, but not by days: a change from the far future would
+            // sort after everything and could mislead timelines.
+            let limit = keys::now().saturating_add(MAX_CLOCK_AHEAD_SECS) as i64;
+            if change.timestamp() > limit {
+                let why = format!(
+                    "its timestamp {} lies more than a day in the future (the sender's clock is wrong, or the change is forged)",
+                    change.timestamp()
                 );
                 return Err(self.refuse(&doc_id, &hash, &why, from));
             }
