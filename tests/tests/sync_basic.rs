@@ -60,3 +60,54 @@ async fn counselor_joins_coedits_and_sees_live_edits() {
     let log = anna.with_vault(|v| v.access_log().unwrap());
     assert!(log.iter().any(|l| l.doc == plan && l.peer_name.starts_with("Bert")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_tickets_and_expired_consents_give_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap());
+
+    // A ticket valid for 0 seconds is expired a second later.
+    let spec = inwonercloud_vault::consent::InviteSpec {
+        role: Role::Counselor,
+        documents: vec![plan.clone()],
+        access: Access::Read,
+        valid_until: None,
+        purpose: "test".into(),
+        name_hint: String::new(),
+        device: false,
+    };
+    let ticket = anna.invite(spec, 0).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    let err = bert.join(&ticket).await.unwrap_err().to_string();
+    assert!(err.contains("expired"), "{err}");
+    assert!(bert.with_vault(|v| v.header(&plan).is_err()), "nothing shared");
+
+    // A consent whose last day has passed shares nothing.
+    let bert_id = bert.with_vault(|v| v.identity());
+    let yesterday = inwonercloud_schemas::Date::from_unix(inwonercloud_vault::keys::now() - 86_400);
+    anna.with_vault(|v| {
+        v.grant_consent(
+            bert_id,
+            "Bert",
+            Role::Counselor,
+            vec![plan.clone()],
+            Access::Read,
+            Some(yesterday),
+            "x",
+        )
+        .unwrap()
+    });
+    assert!(
+        !anna
+            .with_vault(|v| v.documents_for_peer(&bert_id).unwrap())
+            .contains(&plan)
+    );
+    let _ = bert.sync_once(anna.endpoint_addr()).await;
+    assert!(
+        bert.with_vault(|v| v.header(&plan).is_err()),
+        "an expired consent shares nothing"
+    );
+}
