@@ -109,6 +109,8 @@ struct State {
     sent_synced: bool,
     peer_have: BTreeMap<String, VersionVector>,
     shared: BTreeMap<String, u64>,
+    /// Every document offered in this session, withdrawn or not.
+    ever_offered: HashSet<String>,
     certs_sent: HashSet<PublicKey>,
     report: SyncReport,
 }
@@ -390,6 +392,7 @@ impl<'a> Session<'a> {
             sent_synced: false,
             peer_have: BTreeMap::new(),
             shared: BTreeMap::new(),
+            ever_offered: HashSet::new(),
             certs_sent: HashSet::new(),
             report,
         };
@@ -473,6 +476,7 @@ impl<'a> Session<'a> {
         }
         for h in &docs {
             st.shared.insert(h.record.id.clone(), h.record.version);
+            st.ever_offered.insert(h.record.id.clone());
         }
         for d in &withdrawn {
             st.shared.remove(d);
@@ -507,8 +511,13 @@ impl<'a> Session<'a> {
             }
             Frame::Want(w) => {
                 let shared = self.inner.with_vault(|v| v.documents_for_peer(&st.peer))?;
+                if !shared.contains(&w.doc) && !st.ever_offered.contains(&w.doc) {
+                    // Never offered: outside every consent, or no such document.
+                    let why = format!("asked for {}, which this node never offered to you", w.doc);
+                    return Err(self.fail(Code::Unauthorized, why).await);
+                }
                 if !shared.contains(&w.doc) {
-                    // Not (or no longer) shared: answer with nothing.
+                    // No longer shared (revoked during the session): answer with nothing.
                     let head = ChangesHead {
                         doc: w.doc,
                         certs: vec![],

@@ -109,6 +109,28 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
         .unwrap();
     assert_eq!(error_code(&mut raw).await, Some(Code::TooLarge));
 
+    // 1b. Asking for a document outside any consent, and for one that does
+    // not exist: refused with an error code, nothing sent.
+    for doc in [plan.clone(), "no-such-document".to_string()] {
+        let mut raw = connect(&anna, &mallory).await;
+        let want = Frame::Want(inwonercloud_sync::wire::Want {
+            doc,
+            have: Default::default(),
+        });
+        raw.send.write_all(&want.encode()).await.unwrap();
+        let mut got_changes = false;
+        let code = loop {
+            match read_frame(&mut raw.recv).await {
+                Some(Frame::Changes(_, c)) if !c.is_empty() => got_changes = true,
+                Some(Frame::Error(e)) => break Some(e.code),
+                Some(_) => continue,
+                None => break None,
+            }
+        };
+        assert!(!got_changes, "no change bytes leave the node");
+        assert_eq!(code, Some(Code::Unauthorized as u32));
+    }
+
     // 2. A malformed frame.
     let mut raw = connect(&anna, &mallory).await;
     raw.send.write_all(&[0, 0, 0, 3, 99, 1, 2]).await.unwrap();
