@@ -31,6 +31,6 @@ pub mod session;
 pub mod ticket;
 pub mod wire;
 
-pub use node::{Node, NodeConfig, NodeError, PeerStatus, parse_addr, ticket_addr};
+pub use node::{MAX_SESSIONS_PER_DEVICE, Node, NodeConfig, NodeError, PeerStatus, parse_addr, ticket_addr};
 pub use session::{Mode, SyncError, SyncReport};
 pub use ticket::{Ticket, TicketError};

@@ -79,7 +79,13 @@ pub(crate) struct Inner {
     vault: Mutex<Vault>,
     pub(crate) events: broadcast::Sender<Event>,
     status: Mutex<BTreeMap<PublicKey, PeerStatus>>,
+    /// Open sessions per remote device, bounded by [`MAX_SESSIONS_PER_DEVICE`].
+    sessions: Mutex<BTreeMap<[u8; 32], usize>>,
 }
+
+/// Most sessions one remote device may hold open at once; more are closed
+/// at once with [`Code::TooLarge`](crate::wire::Code::TooLarge).
+pub const MAX_SESSIONS_PER_DEVICE: usize = 8;
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -143,9 +149,34 @@ struct Handler(Arc<Inner>);
 
 impl ProtocolHandler for Handler {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let device = *conn.remote_id().as_bytes();
+        let admitted = {
+            let mut open = self.0.sessions.lock().unwrap_or_else(|p| p.into_inner());
+            let n = open.entry(device).or_default();
+            if *n >= MAX_SESSIONS_PER_DEVICE {
+                false
+            } else {
+                *n += 1;
+                true
+            }
+        };
+        if !admitted {
+            conn.close(
+                (crate::wire::Code::TooLarge as u32).into(),
+                b"too many sessions from one device at once",
+            );
+            return Ok(());
+        }
         // Errors were reported to the peer and logged in the vault; the
         // node keeps serving others.
         let _ = Session::run(&self.0, conn, Side::Acceptor, Mode::Live).await;
+        let mut open = self.0.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&device) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&device);
+            }
+        }
         Ok(())
     }
 }
@@ -207,6 +238,7 @@ impl Node {
             vault: Mutex::new(vault),
             events,
             status: Mutex::new(BTreeMap::new()),
+            sessions: Mutex::new(BTreeMap::new()),
         });
         let router = Router::builder(endpoint.clone())
             .accept(ALPN, Handler(inner.clone()))

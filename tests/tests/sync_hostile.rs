@@ -185,3 +185,44 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
     assert_eq!(report.sent_changes, 1);
     assert_eq!(count(), before + 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_device_cannot_hold_more_than_a_few_sessions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    // Mallory opens the most sessions one device may hold, and keeps them.
+    let mut held = Vec::new();
+    for _ in 0..inwonercloud_sync::MAX_SESSIONS_PER_DEVICE {
+        held.push(connect(&anna, &mallory).await);
+    }
+    // One more is closed at once with TooLarge.
+    let sk = iroh::SecretKey::from_bytes(&mallory.device_key().to_bytes());
+    let ep = iroh::Endpoint::builder(presets::Minimal)
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .secret_key(sk)
+        .bind()
+        .await
+        .unwrap();
+    let conn = ep.connect(anna.endpoint_addr(), ALPN).await.unwrap();
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(10), conn.closed())
+        .await
+        .expect("closed in time");
+    match closed {
+        iroh::endpoint::ConnectionError::ApplicationClosed(c) => {
+            assert_eq!(c.error_code.into_inner(), Code::TooLarge as u64)
+        }
+        other => panic!("expected an application close, got {other:?}"),
+    }
+    // An honest peer is still served.
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
+        .await
+        .unwrap();
+    assert!(bert.with_vault(|v| v.header(&plan).is_ok()));
+    drop(held);
+}
