@@ -2,7 +2,7 @@
 # Regenerates the screenshots in this folder from the real app on the demo
 # data: builds the app, builds the demo world in a temporary folder, opens
 # each role's screens under Xvfb and captures the window.
-# Needs: Xvfb, xwd (x11-apps) and ImageMagick (apt-get install xvfb x11-apps imagemagick).
+# Needs: Xvfb, xwd (x11-apps), ImageMagick and xdotool (apt-get install xvfb x11-apps imagemagick xdotool).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ -z "${BIN:-}" ]; then
@@ -58,3 +58,18 @@ shot zorgaanbieder overeenkomsten zorgaanbieder-overeenkomsten
 shot zorgaanbieder catalogus zorgaanbieder-catalogus
 shot gemeente verificatie gemeente-verificatie
 shot inwoner overzicht inwoner-overzicht-150 --zoom 150
+
+# An invite with its QR code: network on, click "Uitnodiging maken", scroll down.
+DISPLAY=$DISPLAY_NO "$BIN" app --demo inwoner --screen delen >/dev/null 2>&1 &
+pid=$!
+sleep "${SHOT_WAIT:-4}"
+sleep 3
+DISPLAY=$DISPLAY_NO xdotool mousemove 248 482 click 1
+sleep 3
+DISPLAY=$DISPLAY_NO xdotool mousemove 600 600
+for _ in 1 2 3 4 5 6; do DISPLAY=$DISPLAY_NO xdotool click 5; done
+sleep 2
+DISPLAY=$DISPLAY_NO xwd -root -silent | "$CONVERT" xwd:- -crop 1180x780+0+0 +repage "$OUT/inwoner-uitnodiging.png"
+kill $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+echo inwoner-uitnodiging.png
