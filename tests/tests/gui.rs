@@ -465,3 +465,35 @@ fn citizen_gives_a_provider_room_in_a_pot() {
             .any(|r| r.record.amount == Decimal::from(2500) && r.record.provider_name == "Zorgcoöperatie De Linde")
     );
 }
+
+#[test]
+fn a_municipality_publishes_its_policy_from_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("gemeente");
+    Vault::create(
+        &dir,
+        CreateOptions {
+            name: "Gemeente Oss".into(),
+            role: inwonercloud_schemas::Role::Municipality,
+            device_name: "server".into(),
+        },
+    )
+    .unwrap();
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Inbox);
+    // A file that is not a policy is refused with a message.
+    let bad = tmp.path().join("beleid.json");
+    std::fs::write(&bad, "{\"municipality\": 1}").unwrap();
+    type_into(&mut h, "Beleidsbestand (JSON)", bad.to_str().unwrap());
+    click(&mut h, "Beleid publiceren");
+    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+    click(&mut h, "Voorbeeldbeleid publiceren");
+    assert!(h.query_by_label_contains("R1-huishoudelijke-hulp").is_some());
+    drop(h);
+    let v = Vault::open(&dir).unwrap();
+    let p = v.policy().expect("published");
+    assert_eq!(p.record.municipality, "Gemeente Oss");
+    assert_eq!(p.author, v.identity());
+    assert_eq!(p.record.rules.len(), 2);
+}

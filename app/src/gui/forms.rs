@@ -173,6 +173,8 @@ pub struct Forms {
     pub room_account: usize,
     /// Wijkbudget room: amount.
     pub room_amount: String,
+    /// Policy file to publish.
+    pub policy_file: String,
 }
 
 impl Default for Forms {
@@ -248,6 +250,7 @@ impl Default for Forms {
             room_provider: 0,
             room_account: 0,
             room_amount: String::new(),
+            policy_file: String::new(),
         }
     }
 }

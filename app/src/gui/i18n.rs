@@ -239,6 +239,11 @@ texts! {
     no_policy: "Nog geen beleid gepubliceerd: inwonercloud policy publish BESTAND (of serve --policy BESTAND).",
         "No policy published yet: inwonercloud policy publish FILE (or serve --policy FILE).";
     apply_rules: "Regels nu toepassen", "Apply rules now";
+    policy_file: "Beleidsbestand (JSON)", "Policy file (JSON)";
+    publish_policy: "Beleid publiceren", "Publish policy";
+    publish_example_policy: "Voorbeeldbeleid publiceren", "Publish the example policy";
+    policy_published: "Beleid gepubliceerd: iedereen die met u verbonden is, krijgt het.",
+        "Policy published: everyone connected to you receives it.";
     rules_applied: "Regels toegepast.", "Rules applied.";
     inbox_empty: "Geen aanvragen die wachten.", "No requests waiting.";
     // Marketplace

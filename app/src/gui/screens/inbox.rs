@@ -12,16 +12,40 @@ use crate::gui::workspace::Workspace;
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let own_policy = ws.vault.policy().filter(|p| p.author == ws.vault.identity());
-    widgets::card(ui, t.rules_title, |ui| match &own_policy {
-        None => {
-            ui.label(t.no_policy);
-        }
-        Some(p) => {
-            for r in &p.record.rules {
-                ui.label(format!("{} — {}", r.id, r.description));
+    let mut publish: Option<Result<inwonercloud_schemas::Policy, String>> = None;
+    widgets::card(ui, t.rules_title, |ui| {
+        match &own_policy {
+            None => {
+                ui.label(t.no_policy);
+            }
+            Some(p) => {
+                for r in &p.record.rules {
+                    ui.label(format!("{} — {}", r.id, r.description));
+                }
             }
         }
+        widgets::text(ui, t.policy_file, &mut ws.forms.policy_file);
+        ui.horizontal(|ui| {
+            if ui.button(t.publish_policy).clicked() {
+                let path = ws.forms.policy_file.trim().to_string();
+                publish = Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{path}: {e}"))
+                        .and_then(|text| inwonercloud_schemas::Policy::from_json(&text).map_err(|e| e.to_string())),
+                );
+            }
+            if own_policy.is_none() && ui.button(t.publish_example_policy).clicked() {
+                publish = Some(Ok(inwonercloud_schemas::Policy::example(&ws.who.name)));
+            }
+        });
     });
+    match publish {
+        Some(Ok(p)) => {
+            ws.act(t.policy_published, |v| v.publish_policy(p));
+        }
+        Some(Err(e)) => ws.fail(e),
+        None => {}
+    }
     if own_policy.is_some()
         && ui.button(t.apply_rules).clicked()
         && let Some(done) = ws.act(t.rules_applied, |v| v.allocate())
