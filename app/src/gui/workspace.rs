@@ -199,7 +199,8 @@ pub struct Views {
     /// The plan as it was at an earlier change.
     pub plan_then: Option<(HistoryEntry, PlanView)>,
     /// The budget looked at, or why it cannot be shown.
-    pub budget: Option<Result<BudgetView, String>>,
+    /// Shared, so a screen can hold it across vault calls without copying the ledger each frame.
+    pub budget: Option<Result<Arc<BudgetView>, String>>,
     /// Whether that budget is this vault owner's own.
     pub budget_is_own: bool,
     /// Own consents.
@@ -218,8 +219,8 @@ pub struct Views {
     pub requests: Vec<RequestView>,
     /// The municipality's inbox (requests waiting for a decision).
     pub inbox: Vec<RequestView>,
-    /// The policy in force (own or the municipality's), if any.
-    pub policy: Option<Policy>,
+    /// The policy in force (own or the municipality's), with who signed it.
+    pub policy: Option<Authored<Policy>>,
     /// The categories in force.
     pub catalogue: Catalogue,
     /// Wijkbudget pots among the accounts looked at (accounts with provider room).
@@ -405,7 +406,9 @@ impl Workspace {
             .and_then(|d| v.header(d).ok().map(|h| h.may_write(&v.identity())))
             .unwrap_or(false);
         self.views.plan_history = plan_doc.as_ref().and_then(|d| v.history(d).ok()).unwrap_or_default();
-        self.views.budget = budget_doc.as_ref().map(|d| v.budget(d).map_err(|e| e.to_string()));
+        self.views.budget = budget_doc
+            .as_ref()
+            .map(|d| v.budget(d).map(Arc::new).map_err(|e| e.to_string()));
         self.views.pots = match (&budget_doc, &self.views.budget) {
             (Some(d), Some(Ok(b))) => b
                 .accounts
@@ -421,7 +424,7 @@ impl Workspace {
         } else {
             Vec::new()
         };
-        self.views.policy = v.policy().map(|p| p.record);
+        self.views.policy = v.policy();
         self.views.offerings = v.offerings().unwrap_or_default();
         self.views.agreements = v.agreements().unwrap_or_default();
         self.views.transfers = v.transfers().unwrap_or_default();
