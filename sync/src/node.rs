@@ -317,20 +317,14 @@ impl Node {
             let (secret, invite) = v.create_invite(spec, ttl_secs)?;
             Ok((secret, invite, v.whoami()))
         })?;
-        Ok(Ticket {
-            endpoint: self.id(),
-            addrs: self.addrs().iter().map(|a| a.to_string()).collect(),
-            relay: self.relay.as_ref().map(|r| r.to_string()),
-            inviter: who.identity,
-            inviter_name: who.name,
-            role: invite.spec.role,
-            documents: invite.spec.documents,
-            access: invite.spec.access,
-            valid_until: invite.spec.valid_until,
-            expires_at: invite.expires_at,
-            secret: hex::encode(secret),
-            device: invite.spec.device,
-        })
+        Ok(Ticket::for_invite(
+            self.id(),
+            self.addrs().iter().map(|a| a.to_string()).collect(),
+            self.relay.as_ref().map(|r| r.to_string()),
+            &who,
+            invite,
+            &secret,
+        ))
     }
 
     async fn dial(&self, addr: EndpointAddr) -> Result<Connection, NodeError> {

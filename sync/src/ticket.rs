@@ -52,6 +52,35 @@ pub enum TicketError {
     Damaged(String),
 }
 
+impl Ticket {
+    /// The ticket for a freshly made invite: where to reach the inviting
+    /// device (`endpoint`, `addrs`, `relay`), who invites, what is offered,
+    /// and the one-time secret.
+    pub fn for_invite(
+        endpoint: PublicKey,
+        addrs: Vec<String>,
+        relay: Option<String>,
+        who: &inwonercloud_vault::WhoAmI,
+        invite: inwonercloud_vault::Invite,
+        secret: &[u8],
+    ) -> Self {
+        Ticket {
+            endpoint,
+            addrs,
+            relay,
+            inviter: who.identity,
+            inviter_name: who.name.clone(),
+            role: invite.spec.role,
+            documents: invite.spec.documents,
+            access: invite.spec.access,
+            valid_until: invite.spec.valid_until,
+            expires_at: invite.expires_at,
+            secret: hex::encode(secret),
+            device: invite.spec.device,
+        }
+    }
+}
+
 impl fmt::Display for Ticket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let json = serde_json::to_vec(self).map_err(|_| fmt::Error)?;

@@ -475,6 +475,26 @@ impl Vault {
             .collect())
     }
 
+    /// The one known peer whose name contains `query` (any case) or whose
+    /// identity starts with it.
+    pub fn find_peer(&self, query: &str) -> Result<PeerInfo> {
+        let low = query.trim().to_lowercase();
+        let mut found: Vec<PeerInfo> = self
+            .peers()?
+            .into_iter()
+            .filter(|p| p.identity.to_string().starts_with(&low) || p.name.to_lowercase().contains(&low))
+            .collect();
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(VaultError::Input(SchemaError::Invalid(format!(
+                "no known peer matches '{query}': connect first (invite / join)"
+            )))),
+            _ => Err(VaultError::Input(SchemaError::Invalid(format!(
+                "'{query}' matches more than one peer: use more of the name or the identity"
+            )))),
+        }
+    }
+
     /// The name of an identity: ours, a known peer's, or a short key.
     pub fn display_name(&self, identity: &PublicKey) -> String {
         let peers = self.peers().unwrap_or_default();

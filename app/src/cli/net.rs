@@ -224,24 +224,19 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
         device: a.device,
     };
     let (secret, invite) = v.create_invite(spec, a.hours * 3600)?;
+    let expires = invite.expires_at;
     let who = v.whoami();
-    let ticket = Ticket {
-        endpoint: who.device,
-        addrs: addrs.split(',').map(str::to_string).collect(),
-        relay: v.setting("relay")?,
-        inviter: who.identity,
-        inviter_name: who.name,
-        role: invite.spec.role,
-        documents: invite.spec.documents,
-        access: invite.spec.access,
-        valid_until: invite.spec.valid_until,
-        expires_at: invite.expires_at,
-        secret: hex_encode(&secret),
-        device: invite.spec.device,
-    };
+    let ticket = Ticket::for_invite(
+        who.device,
+        addrs.split(',').map(str::to_string).collect(),
+        v.setting("relay")?,
+        &who,
+        invite,
+        &secret,
+    );
     let text = ticket.to_string();
     out.emit(
-        &serde_json::json!({"ticket": text, "expires": Date::from_unix(invite.expires_at)}),
+        &serde_json::json!({"ticket": text, "expires": Date::from_unix(expires)}),
         || {
             println!(
                 "{}\n\n{text}\n",
@@ -257,10 +252,6 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
             );
         },
     )
-}
-
-fn hex_encode(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Arguments of `join`.

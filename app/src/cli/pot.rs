@@ -44,15 +44,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PotCmd) -> Result<()> {
             amount,
             note,
         } => {
-            let low = provider.to_lowercase();
-            let found: Vec<_> = v
-                .peers()?
-                .into_iter()
-                .filter(|p| p.identity.to_string().starts_with(&low) || p.name.to_lowercase().contains(&low))
-                .collect();
-            let [p] = found.as_slice() else {
-                anyhow::bail!("'{provider}' must match exactly one known peer (see `inwonercloud peers`)");
-            };
+            let p = v.find_peer(&provider)?;
             let r = v.assign_room(&doc, &account, p.identity, amount, &note)?;
             out.emit(&r, || {
                 println!(

@@ -321,20 +321,7 @@ pub struct TransferArgs {
 }
 
 pub fn transfer(out: &Out, v: &mut Vault, a: TransferArgs) -> Result<()> {
-    let low = a.to.to_lowercase();
-    let peers = v.peers()?;
-    let found: Vec<_> = peers
-        .iter()
-        .filter(|p| p.identity.to_string().starts_with(&low) || p.name.to_lowercase().contains(&low))
-        .collect();
-    let to = match found.as_slice() {
-        [one] => one.identity,
-        [] => anyhow::bail!("no known peer matches '{}': connect first (invite / join)", a.to),
-        _ => anyhow::bail!(
-            "'{}' matches more than one peer: use more of the name or the identity",
-            a.to
-        ),
-    };
+    let to = v.find_peer(&a.to)?.identity;
     let t = v.offer_transfer(to, &a.from_account, a.amount, &a.category, &a.note)?;
     out.emit(&t, || {
         println!(
