@@ -7,6 +7,11 @@ use std::path::Path;
 use inwonercloud_schemas::{Date, FundingStream, Role, Unit};
 use inwonercloud_vault::{CreateOptions, Vault};
 
+/// Euros from cents, exact.
+pub fn eur(cents: i64) -> rust_decimal::Decimal {
+    rust_decimal::Decimal::new(cents, 2)
+}
+
 /// Creates a vault for `name` with `role` in `dir`.
 pub fn vault(dir: &Path, name: &str, role: Role) -> Vault {
     Vault::create(
@@ -101,4 +106,50 @@ pub async fn sync(a: &inwonercloud_sync::Node, b: &inwonercloud_sync::Node) {
     a.sync_once(b.endpoint_addr())
         .await
         .unwrap_or_else(|e| panic!("sync: {e}"));
+}
+
+/// A change to `doc` on top of its history `base`, made and signed by the
+/// device of `by`: it puts `value` under `key`, dated `time` (unix seconds;
+/// automerge's default when none). For tests that hand-craft what a peer sends.
+pub fn change_on_top(
+    by: &Vault,
+    doc: &str,
+    base: &[inwonercloud_vault::SignedChange],
+    key: &str,
+    value: &str,
+    time: Option<i64>,
+) -> inwonercloud_vault::SignedChange {
+    use automerge::transaction::{CommitOptions, Transactable};
+    let mut am = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(by.device_key().public().0));
+    am.apply_changes(
+        base.iter()
+            .map(|c| automerge::Change::from_bytes(c.bytes.clone()).expect("a stored change decodes")),
+    )
+    .expect("the history applies");
+    let before = am.get_heads();
+    am.put(automerge::ROOT, key, value).expect("put");
+    match time {
+        Some(t) => am.commit_with(CommitOptions::default().with_time(t)),
+        None => am.commit(),
+    };
+    let mut change = am.get_changes(&before).pop().expect("one new change");
+    inwonercloud_vault::SignedChange::sign(doc, &mut change, by.device_key())
+}
+
+/// A goal record signed by `by`, put into the plan `doc` as a change on top of `base`.
+pub fn goal_change(
+    by: &Vault,
+    doc: &str,
+    base: &[inwonercloud_vault::SignedChange],
+) -> inwonercloud_vault::SignedChange {
+    let goal = inwonercloud_schemas::Goal {
+        id: "evil".into(),
+        domain: inwonercloud_schemas::LifeDomain::Wonen,
+        text: "opname in een instelling".into(),
+        target_date: None,
+        status: inwonercloud_schemas::GoalStatus::Actief,
+    };
+    let signed = inwonercloud_vault::keys::sign_record(goal, by.device_key(), by.device_certificate(), 1);
+    let json = serde_json::to_string(&signed).expect("a record serializes");
+    change_on_top(by, doc, base, "goal/evil", &json, None)
 }

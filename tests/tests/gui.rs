@@ -301,10 +301,11 @@ fn counselor_sees_clients_and_english_switch_changes_texts() {
     );
 }
 
-fn type_into_first(h: &mut Harness<'static, App>, role: A11y, label: &str, text: &str) {
-    h.get_all_by_role_and_label(role, label).next().unwrap().focus();
+/// Types into the `n`-th field labelled `label` (forms repeat per card).
+fn type_into_nth(h: &mut Harness<'static, App>, role: A11y, label: &str, n: usize, text: &str) {
+    h.get_all_by_role_and_label(role, label).nth(n).unwrap().focus();
     h.run_steps(1);
-    h.get_all_by_role_and_label(role, label).next().unwrap().type_text(text);
+    h.get_all_by_role_and_label(role, label).nth(n).unwrap().type_text(text);
     settle(h);
 }
 
@@ -321,10 +322,11 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
     type_into(&mut h, "Bedrag", "1200");
     type_into(&mut h, "Van (datum)", "01-01-2027");
     type_into(&mut h, "Tot en met (datum)", "31-12-2027");
-    type_into_first(
+    type_into_nth(
         &mut h,
         A11y::MultilineTextInput,
         "Waarom heeft u dit nodig?",
+        0,
         "Begeleiding bij de verhuizing",
     );
     click(&mut h, "Aanvraag indienen");
@@ -354,16 +356,13 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
         .iter()
         .position(|r| r.request.record.motivation == "Begeleiding bij de verhuizing")
         .unwrap();
-    h.get_all_by_role_and_label(A11y::TextInput, "Motivering van het besluit")
-        .nth(n)
-        .unwrap()
-        .focus();
-    h.run_steps(1);
-    h.get_all_by_role_and_label(A11y::TextInput, "Motivering van het besluit")
-        .nth(n)
-        .unwrap()
-        .type_text("Past bij doel zelfzorg");
-    settle(&mut h);
+    type_into_nth(
+        &mut h,
+        A11y::TextInput,
+        "Motivering van het besluit",
+        n,
+        "Past bij doel zelfzorg",
+    );
     h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
         .nth(n)
         .unwrap()

@@ -1,9 +1,8 @@
 //! Tampering with the file, and changes from keys that may not write.
 
-use automerge::{ActorId, AutoCommit, Change, transaction::Transactable};
-use inwonercloud_schemas::{Goal, GoalStatus, LifeDomain, Role};
-use inwonercloud_tests::{flip_in_file, vault};
-use inwonercloud_vault::keys::sign_record;
+use automerge::Change;
+use inwonercloud_schemas::{LifeDomain, Role};
+use inwonercloud_tests::{change_on_top, flip_in_file, goal_change, vault};
 use inwonercloud_vault::vault::DB_FILE;
 use inwonercloud_vault::{SignedChange, Vault, VaultError};
 
@@ -53,27 +52,6 @@ fn flipping_one_byte_of_a_stored_change_body_is_refused() {
     assert!(matches!(err, VaultError::TamperedChange { .. }), "{err}");
 }
 
-/// Builds a change to `doc` (whose history is `base`) made and signed by `by`.
-fn forged_goal_change(by: &Vault, doc_id: &str, base: &[SignedChange]) -> SignedChange {
-    let mut am = AutoCommit::new().with_actor(ActorId::from(by.device_key().public().0));
-    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
-        .unwrap();
-    let before = am.get_heads();
-    let goal = Goal {
-        id: "evil".into(),
-        domain: LifeDomain::Wonen,
-        text: "verhuizen naar een instelling".into(),
-        target_date: None,
-        status: GoalStatus::Actief,
-    };
-    let signed = sign_record(goal, by.device_key(), by.device_certificate(), 1);
-    am.put(automerge::ROOT, "goal/evil", serde_json::to_string(&signed).unwrap())
-        .unwrap();
-    am.commit();
-    let mut change = am.get_changes(&before).pop().unwrap();
-    SignedChange::sign(doc_id, &mut change, by.device_key())
-}
-
 #[test]
 fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
     let tmp = tempfile::tempdir().unwrap();
@@ -87,7 +65,7 @@ fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
     let bundle = anna.bundle(&plan).unwrap();
     mallory.import_bundle(&bundle, "anna").unwrap();
     let base = anna.signed_changes(&plan).unwrap();
-    let forged = forged_goal_change(&mallory, &plan, &base);
+    let forged = goal_change(&mallory, &plan, &base);
     let header = anna.bundle(&plan).unwrap().header;
     let certs = vec![mallory.device_certificate().clone()];
 
@@ -155,15 +133,8 @@ fn a_change_from_the_far_future_is_refused_and_logged() {
     anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
     let base = anna.signed_changes(&plan).unwrap();
     // Anna's own device, correctly signed, but dated ten days ahead.
-    let mut am = AutoCommit::new().with_actor(ActorId::from(anna.device_key().public().0));
-    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
-        .unwrap();
-    let before = am.get_heads();
-    am.put(automerge::ROOT, "note", "later").unwrap();
     let future = inwonercloud_vault::keys::now() as i64 + 10 * 86_400;
-    am.commit_with(automerge::transaction::CommitOptions::default().with_time(future));
-    let mut change = am.get_changes(&before).pop().unwrap();
-    let signed = SignedChange::sign(&plan, &mut change, anna.device_key());
+    let signed = change_on_top(&anna, &plan, &base, "note", "later", Some(future));
     let mut bundle = anna.bundle(&plan).unwrap();
     bundle.changes.push(hex::encode(signed.encode()));
     let err = bert.import_bundle(&bundle, "anna").unwrap_err();

@@ -6,13 +6,9 @@ use inwonercloud_schemas::{
     Access, DocKind, EntryKind, FundingStream, LifeDomain, Outcome, Policy, Quantity, Role, Unit,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, invite, node, sync};
+use inwonercloud_tests::{day, eur, invite, node, sync};
 use inwonercloud_vault::{DecisionInput, NewEntry, NewRequest, RequestState};
 use rust_decimal::Decimal;
-
-fn eur(cents: i64) -> Decimal {
-    Decimal::new(cents, 2)
-}
 
 /// A citizen shares budget (write) and plan (read) with the municipality.
 async fn connect(citizen: &Node, municipality: &Node) {

@@ -8,14 +8,10 @@ use inwonercloud_schemas::{
     ServiceUnit, Unit, Verdict,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, invite, node, sync};
+use inwonercloud_tests::{day, eur, invite, node, sync};
 use inwonercloud_vault::claims::check_claims;
 use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest};
 use rust_decimal::Decimal;
-
-fn eur(cents: i64) -> Decimal {
-    Decimal::new(cents, 2)
-}
 
 /// A citizen with a municipal grant of `cents` for begeleiding in 2027; returns the account id.
 async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String {

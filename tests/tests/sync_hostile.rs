@@ -3,13 +3,11 @@
 //! code and a closed connection; the vault is unchanged; honest peers are
 //! still served.
 
-use automerge::{ActorId, AutoCommit, Change, transaction::Transactable};
-use inwonercloud_schemas::{Access, DocKind, Goal, GoalStatus, LifeDomain, Role};
+use inwonercloud_schemas::{Access, DocKind, LifeDomain, Role};
 use inwonercloud_sync::Node;
 use inwonercloud_sync::wire::{ALPN, ChangesHead, Code, Frame, Hello, MAX_FRAME, Offer, PROTOCOL_VERSION};
-use inwonercloud_tests::{invite, node, vault};
-use inwonercloud_vault::keys::sign_record;
-use inwonercloud_vault::{SignedChange, Vault};
+use inwonercloud_tests::{goal_change, invite, node, vault};
+use inwonercloud_vault::Vault;
 use iroh::endpoint::{RecvStream, SendStream, presets};
 
 struct Raw {
@@ -26,17 +24,23 @@ async fn read_frame(recv: &mut RecvStream) -> Option<Frame> {
     Frame::decode(&body).ok()
 }
 
-/// Dials `target` as `who` and completes the handshake.
-async fn connect(target: &Node, who: &Vault) -> Raw {
+/// A bare endpoint on 127.0.0.1 with `who`'s device key: a peer that speaks
+/// the protocol by hand.
+async fn raw_endpoint(who: &Vault) -> iroh::Endpoint {
     let sk = iroh::SecretKey::from_bytes(&who.device_key().to_bytes());
-    let ep = iroh::Endpoint::builder(presets::Minimal)
+    iroh::Endpoint::builder(presets::Minimal)
         .clear_ip_transports()
         .bind_addr("127.0.0.1:0")
         .unwrap()
         .secret_key(sk)
         .bind()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Dials `target` as `who` and completes the handshake.
+async fn connect(target: &Node, who: &Vault) -> Raw {
+    let ep = raw_endpoint(who).await;
     let conn = ep.connect(target.endpoint_addr(), ALPN).await.unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
     let hello = Frame::Hello(Hello {
@@ -58,31 +62,6 @@ async fn error_code(raw: &mut Raw) -> Option<Code> {
         }
     }
     None
-}
-
-/// A change to the plan made and signed by `by`, on top of `base`; `forge` spoils its signature.
-fn goal_change(by: &Vault, plan: &str, base: &[SignedChange], forge: bool) -> SignedChange {
-    let mut am = AutoCommit::new().with_actor(ActorId::from(by.device_key().public().0));
-    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
-        .unwrap();
-    let before = am.get_heads();
-    let goal = Goal {
-        id: "evil".into(),
-        domain: LifeDomain::Wonen,
-        text: "opname in een instelling".into(),
-        target_date: None,
-        status: GoalStatus::Actief,
-    };
-    let signed = sign_record(goal, by.device_key(), by.device_certificate(), 1);
-    am.put(automerge::ROOT, "goal/evil", serde_json::to_string(&signed).unwrap())
-        .unwrap();
-    am.commit();
-    let mut c = am.get_changes(&before).pop().unwrap();
-    let mut sc = SignedChange::sign(plan, &mut c, by.device_key());
-    if forge {
-        sc.signature.0[0] ^= 1;
-    }
-    sc
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,7 +132,10 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
                 None => panic!("no want"),
             }
         }
-        let bad = goal_change(&mallory, &plan, &base, forge);
+        let mut bad = goal_change(&mallory, &plan, &base);
+        if forge {
+            bad.signature.0[0] ^= 1;
+        }
         let head = ChangesHead {
             doc: plan.clone(),
             certs: vec![mallory.device_certificate().clone()],
@@ -200,15 +182,7 @@ async fn one_device_cannot_hold_more_than_a_few_sessions() {
         held.push(connect(&anna, &mallory).await);
     }
     // One more is closed at once with TooLarge.
-    let sk = iroh::SecretKey::from_bytes(&mallory.device_key().to_bytes());
-    let ep = iroh::Endpoint::builder(presets::Minimal)
-        .clear_ip_transports()
-        .bind_addr("127.0.0.1:0")
-        .unwrap()
-        .secret_key(sk)
-        .bind()
-        .await
-        .unwrap();
+    let ep = raw_endpoint(&mallory).await;
     let conn = ep.connect(anna.endpoint_addr(), ALPN).await.unwrap();
     let closed = tokio::time::timeout(std::time::Duration::from_secs(10), conn.closed())
         .await
