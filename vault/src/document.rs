@@ -48,45 +48,24 @@ impl Doc {
         Ok(())
     }
 
+    /// The key range holding every record of kind `R` (`kind/…`).
+    fn kind_range<R: Record>() -> std::ops::Range<String> {
+        format!("{}/", R::KIND)..format!("{}0", R::KIND)
+    }
+
     /// Every record of a kind, in key order.
     pub fn raw_records<R: Record>(&self) -> Vec<RawRecord> {
-        let lo = format!("{}/", R::KIND);
-        let hi = format!("{}0", R::KIND);
         self.am
-            .map_range(automerge::ROOT, lo..hi)
-            .filter_map(|item| {
-                let json = match &item.value {
-                    ValueRef::Scalar(ScalarValueRef::Str(s)) => s.to_string(),
-                    _ => return None,
-                };
-                Some(RawRecord {
-                    key: item.key.to_string(),
-                    json,
-                    placed_by: actor_of(&item.id()),
-                    conflict: item.conflict,
-                })
-            })
+            .map_range(automerge::ROOT, Self::kind_range::<R>())
+            .filter_map(raw_record)
             .collect()
     }
 
     /// The same at an earlier point in history.
     pub fn raw_records_at<R: Record>(&self, heads: &[ChangeHash]) -> Vec<RawRecord> {
-        let lo = format!("{}/", R::KIND);
-        let hi = format!("{}0", R::KIND);
         self.am
-            .map_range_at(automerge::ROOT, lo..hi, heads)
-            .filter_map(|item| {
-                let json = match &item.value {
-                    ValueRef::Scalar(ScalarValueRef::Str(s)) => s.to_string(),
-                    _ => return None,
-                };
-                Some(RawRecord {
-                    key: item.key.to_string(),
-                    json,
-                    placed_by: actor_of(&item.id()),
-                    conflict: item.conflict,
-                })
-            })
+            .map_range_at(automerge::ROOT, Self::kind_range::<R>(), heads)
+            .filter_map(raw_record)
             .collect()
     }
 
@@ -107,4 +86,18 @@ pub fn actor_of(id: &ObjId) -> Option<PublicKey> {
         ObjId::Id(_, actor, _) => PublicKey::try_from(actor.to_bytes()).ok(),
         ObjId::Root => None,
     }
+}
+
+/// A stored record (a string value) as read from the document; other values are not records.
+fn raw_record(item: automerge::iter::MapRangeItem<'_>) -> Option<RawRecord> {
+    let json = match &item.value {
+        ValueRef::Scalar(ScalarValueRef::Str(s)) => s.to_string(),
+        _ => return None,
+    };
+    Some(RawRecord {
+        key: item.key.to_string(),
+        json,
+        placed_by: actor_of(&item.id()),
+        conflict: item.conflict,
+    })
 }
