@@ -576,6 +576,22 @@ impl Vault {
         }
         let days = Decimal::from(r.period_end.days_since_epoch() - r.period_start.days_since_epoch() + 1);
         let weeks = days / Decimal::from(7);
+        // Life domains of the goals the request links, from the holder's plan
+        // (when held): read once, and only if a rule asks for a domain.
+        let linked = std::cell::OnceCell::new();
+        let linked_domains = || -> &Vec<inwonercloud_schemas::LifeDomain> {
+            linked.get_or_init(|| {
+                self.plan(&DocKind::Plan.doc_id(&v.owner))
+                    .map(|p| {
+                        p.goals
+                            .iter()
+                            .filter(|g| r.goal_ids.contains(&g.record.id))
+                            .map(|g| g.record.domain)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+        };
         policy.rules.iter().find(|rule| {
             rule.category == r.category
                 && rule.unit == r.quantity.unit
@@ -584,21 +600,9 @@ impl Vault {
                 && rule
                     .max_hours_per_week
                     .is_none_or(|m| !weeks.is_zero() && r.quantity.amount / weeks <= m)
-                && rule.required_domain.is_none_or(|domain| {
-                    let Some(plan) = self
-                        .holders()
-                        .ok()
-                        .and_then(|hs| hs.into_iter().find(|h| h.identity == v.owner))
-                        .and_then(|h| h.doc(DocKind::Plan).map(str::to_string))
-                    else {
-                        return false;
-                    };
-                    self.plan(&plan).is_ok_and(|p| {
-                        p.goals
-                            .iter()
-                            .any(|g| r.goal_ids.contains(&g.record.id) && g.record.domain == domain)
-                    })
-                })
+                && rule
+                    .required_domain
+                    .is_none_or(|domain| linked_domains().contains(&domain))
         })
     }
 
