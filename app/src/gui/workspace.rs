@@ -185,7 +185,8 @@ pub struct Notice {
     pub text: String,
 }
 
-/// What the screens show, read from the vault.
+/// What the screens show, read from the vault. Lists a screen must hold while
+/// it calls the vault are shared (`Arc`), so frames never copy them.
 #[derive(Default)]
 pub struct Views {
     /// People whose documents are held here.
@@ -216,9 +217,9 @@ pub struct Views {
     /// Refused changes.
     pub rejections: Vec<Rejection>,
     /// Requests on the budget looked at, with their timelines.
-    pub requests: Vec<RequestView>,
+    pub requests: Arc<Vec<RequestView>>,
     /// The municipality's inbox (requests waiting for a decision).
-    pub inbox: Vec<RequestView>,
+    pub inbox: Arc<Vec<RequestView>>,
     /// The policy in force (own or the municipality's), with who signed it.
     pub policy: Option<Authored<Policy>>,
     /// The categories in force.
@@ -226,11 +227,11 @@ pub struct Views {
     /// Wijkbudget pots among the accounts looked at (accounts with provider room).
     pub pots: Vec<PotView>,
     /// Offerings of every provider whose catalogue is held.
-    pub offerings: Vec<OfferingView>,
+    pub offerings: Arc<Vec<OfferingView>>,
     /// Agreements held, with declarations.
-    pub agreements: Vec<AgreementView>,
+    pub agreements: Arc<Vec<AgreementView>>,
     /// Transfers to and from this vault's owner.
-    pub transfers: Vec<TransferView>,
+    pub transfers: Arc<Vec<TransferView>>,
     /// The last claim verification (municipality).
     pub claims: Option<ClaimReport>,
     /// Names of known identities (self and peers).
@@ -418,16 +419,16 @@ impl Workspace {
                 .collect(),
             _ => Vec::new(),
         };
-        self.views.requests = budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default();
-        self.views.inbox = if v.role() == Role::Municipality {
+        self.views.requests = Arc::new(budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default());
+        self.views.inbox = Arc::new(if v.role() == Role::Municipality {
             v.inbox().unwrap_or_default()
         } else {
             Vec::new()
-        };
+        });
         self.views.policy = v.policy();
-        self.views.offerings = v.offerings().unwrap_or_default();
-        self.views.agreements = v.agreements().unwrap_or_default();
-        self.views.transfers = v.transfers().unwrap_or_default();
+        self.views.offerings = Arc::new(v.offerings().unwrap_or_default());
+        self.views.agreements = Arc::new(v.agreements().unwrap_or_default());
+        self.views.transfers = Arc::new(v.transfers().unwrap_or_default());
         if self.views.claims.is_some() && self.verifying.is_none() {
             // Something changed: verify again in the background.
             self.verifying = Some(VerifyJob::start(v.dir().to_path_buf()));

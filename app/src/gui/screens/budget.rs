@@ -219,7 +219,7 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
     egui::CollapsingHeader::new(t.transfers_title)
         .id_salt("transfers")
         .show(ui, |ui| {
-            for x in &transfers {
+            for x in transfers.iter() {
                 let tr = &x.transfer.record;
                 let line = format!(
                     "{} → {}: {} ({}) — {}",

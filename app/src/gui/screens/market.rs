@@ -131,7 +131,7 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ui.label(t.no_agreements);
     }
     let mut judge: Option<(String, Verdict)> = None;
-    for a in &agreements {
+    for a in agreements.iter() {
         let r = &a.agreement.record;
         let title = agreement_title(ws, r, &r.provider, t, lang);
         widgets::card(ui, &title, |ui| {

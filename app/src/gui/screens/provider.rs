@@ -101,7 +101,7 @@ pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     }
     let mut sign = None;
     let mut declare = None;
-    for a in &list {
+    for a in list.iter() {
         let r = &a.agreement.record;
         let title = super::market::agreement_title(ws, r, &r.citizen, t, lang);
         widgets::card(ui, &title, |ui| {
