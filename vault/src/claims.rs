@@ -345,39 +345,58 @@ impl Vault {
     /// a stable order (approval time, then id).
     pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
         let mut out = Vec::new();
-        for a in self.agreements()? {
-            let doc = &a.doc;
-            let (sigs, _) = self.records::<AgreementSignature>(doc)?;
-            let (apps, _) = self.records::<Approval>(doc)?;
-            let (decls, _) = self.records::<Declaration>(doc)?;
-            let ag = &a.agreement.record;
-            let budget = inwonercloud_schemas::DocKind::Budget.doc_id(&ag.citizen);
-            let grants = if self.header(&budget).is_ok() {
-                self.grant_chains(&budget, &ag.account)?
-            } else {
-                Vec::new()
-            };
-            let countersignature = sigs
+        // Grant chains per (budget, account): several agreements share them.
+        let mut grants: BTreeMap<(String, String), Vec<GrantChain>> = BTreeMap::new();
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != inwonercloud_schemas::DocKind::Agreement {
+                continue;
+            }
+            let owner = h.owner;
+            // Every record once per document. Approvals and declarations are
+            // taken whoever signed them: judging that is `check_claims`' job.
+            let (agreements, _) = self.records::<Agreement>(&doc)?;
+            let (sigs, _) = self.records::<AgreementSignature>(&doc)?;
+            let (apps, _) = self.records::<Approval>(&doc)?;
+            let (decls, _) = self.records::<Declaration>(&doc)?;
+            for a in agreements
                 .iter()
-                .find(|s| s.record.agreement_id == ag.id && s.author == ag.provider)
-                .map(|s| s.signed.clone());
-            for ap in apps.iter().filter(|x| x.record.verdict == Verdict::Goedgekeurd) {
-                let Some(d) = decls.iter().find(|d| d.record.id == ap.record.declaration_id) else {
-                    continue;
-                };
-                if d.record.agreement_id != ag.id {
-                    continue;
+                .filter(|a| a.author == owner && a.record.citizen == owner)
+            {
+                let ag = &a.record;
+                let budget = inwonercloud_schemas::DocKind::Budget.doc_id(&ag.citizen);
+                let key = (budget, ag.account.clone());
+                if !grants.contains_key(&key) {
+                    let chains = if self.header(&key.0).is_ok() {
+                        self.grant_chains(&key.0, &key.1)?
+                    } else {
+                        Vec::new()
+                    };
+                    grants.insert(key.clone(), chains);
                 }
-                out.push((
-                    (ap.signed_at, ap.record.id.clone()),
-                    ClaimBundle {
-                        agreement: a.agreement.signed.clone(),
-                        countersignature: countersignature.clone(),
-                        declaration: d.signed.clone(),
-                        approval: ap.signed.clone(),
-                        grants: grants.clone(),
-                    },
-                ));
+                let chains = grants.get(&key).cloned().unwrap_or_default();
+                let countersignature = sigs
+                    .iter()
+                    .find(|s| s.record.agreement_id == ag.id && s.author == ag.provider)
+                    .map(|s| s.signed.clone());
+                for ap in apps.iter().filter(|x| x.record.verdict == Verdict::Goedgekeurd) {
+                    let Some(d) = decls.iter().find(|d| d.record.id == ap.record.declaration_id) else {
+                        continue;
+                    };
+                    if d.record.agreement_id != ag.id {
+                        continue;
+                    }
+                    out.push((
+                        (ap.signed_at, ap.record.id.clone()),
+                        ClaimBundle {
+                            agreement: a.signed.clone(),
+                            countersignature: countersignature.clone(),
+                            declaration: d.signed.clone(),
+                            approval: ap.signed.clone(),
+                            grants: chains.clone(),
+                        },
+                    ));
+                }
             }
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
