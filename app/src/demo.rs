@@ -12,7 +12,9 @@ use inwonercloud_schemas::{
     Access, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, Offering, Outcome, Period, Policy,
     ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
 };
-use inwonercloud_vault::{CreateOptions, DecisionInput, NewEntry, NewNeed, NewRequest, PeerInfo, Vault, VaultError};
+use inwonercloud_vault::{
+    CreateOptions, DecisionInput, NewEntry, NewNeed, NewRequest, Passphrase, PeerInfo, Vault, VaultError,
+};
 use rust_decimal::Decimal;
 
 /// The four demo vaults, by directory.
@@ -76,6 +78,14 @@ fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
     Ok(())
 }
 
+/// The passphrase of every demo vault (the demo holds no real data).
+pub const PASSPHRASE: &str = "demo-wachtwoord";
+
+/// [`PASSPHRASE`] as a [`Passphrase`].
+pub fn passphrase() -> Passphrase {
+    Passphrase::new(PASSPHRASE)
+}
+
 fn create(dir: &Path, name: &str, role: Role) -> Result<Vault, VaultError> {
     Vault::create(
         dir,
@@ -83,6 +93,7 @@ fn create(dir: &Path, name: &str, role: Role) -> Result<Vault, VaultError> {
             name: name.into(),
             role,
             device_name: "demo-laptop".into(),
+            passphrase: passphrase(),
         },
     )
 }
@@ -425,8 +436,8 @@ mod tests {
     fn demo_world_is_consistent_across_vaults() {
         let tmp = tempfile::tempdir().unwrap();
         let w = build(tmp.path()).unwrap();
-        let citizen = Vault::open(&w.citizen).unwrap();
-        let municipality = Vault::open(&w.municipality).unwrap();
+        let citizen = Vault::open(&w.citizen, &passphrase()).unwrap();
+        let municipality = Vault::open(&w.municipality, &passphrase()).unwrap();
         let doc = citizen.budget_doc();
         let a = citizen.budget(&doc).unwrap();
         let b = municipality.budget(&doc).unwrap();

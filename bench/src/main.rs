@@ -30,7 +30,7 @@ use automerge::transaction::Transactable;
 use inwonercloud_schemas::{Access, Date, EntryKind, FundingStream, LedgerEntry, Role, Unit};
 use inwonercloud_sync::{Node, NodeConfig};
 use inwonercloud_vault::consent::InviteSpec;
-use inwonercloud_vault::{CreateOptions, Vault};
+use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -64,6 +64,11 @@ fn arg(name: &str) -> Option<String> {
         .and_then(|i| args.get(i + 1).cloned())
 }
 
+/// The bench vaults' passphrase.
+fn pass() -> Passphrase {
+    Passphrase::new("bench-wachtwoord")
+}
+
 fn create(dir: &Path, name: &str, role: Role) -> Vault {
     Vault::create(
         dir,
@@ -71,6 +76,7 @@ fn create(dir: &Path, name: &str, role: Role) -> Vault {
             name: name.into(),
             role,
             device_name: "bench".into(),
+            passphrase: pass(),
         },
     )
     .unwrap_or_else(|e| panic!("create {name}: {e}"))
@@ -186,9 +192,12 @@ async fn main() {
     // 1. Initial sync over real nodes vs the raw automerge floor.
     let (raw_secs, raw_bytes, raw_save) = raw_automerge_sync(&payloads);
     drop(citizen);
-    let citizen = Node::spawn(Vault::open(&citizen_dir).expect("open"), NodeConfig::loopback())
-        .await
-        .expect("node");
+    let citizen = Node::spawn(
+        Vault::open(&citizen_dir, &pass()).expect("open"),
+        NodeConfig::loopback(),
+    )
+    .await
+    .expect("node");
     let counselor = Node::spawn(
         create(&tmp.path().join("counselor"), "Bert", Role::Counselor),
         NodeConfig::loopback(),
@@ -257,8 +266,8 @@ async fn main() {
 
     // 3. Open: closed file → ready ledger, vs AutoCommit::load of the same bytes.
     let start = Instant::now();
-    let v = Vault::open(&citizen_dir).expect("open");
-    let b = v.budget(&budget).expect("budget");
+    let v = Vault::open(&citizen_dir, &pass()).expect("open");
+    let first = v.budget(&budget).expect("budget");
     let open_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let loaded = automerge::AutoCommit::load(&save).expect("load");
@@ -272,7 +281,24 @@ async fn main() {
         "≤ 1.5× AutoCommit::load",
         Some(open_secs <= 1.5 * load_secs),
     ));
+    // The same without the passphrase's key derivation (argon2id, a fixed
+    // cost whatever N), as the app's second handles open.
+    let key = v.key();
+    drop(v);
+    let start = Instant::now();
+    let v = Vault::open_with_key(&citizen_dir, &key).expect("open with key");
+    let b = v.budget(&budget).expect("budget");
+    let keyed_secs = start.elapsed().as_secs_f64();
+    rows.push(row(
+        "3b open → ledger, key given",
+        keyed_secs,
+        load_secs,
+        "s",
+        "(argon2id excluded)",
+        None,
+    ));
     assert_eq!(b.report.lines.len(), n + 1, "every entry is in the ledger");
+    assert_eq!(first.report.lines.len(), b.report.lines.len());
 
     // 4. Verification: raw ed25519 over M signatures, vs verify_record (the
     // per-record check claims use: certificate + record signature).
@@ -335,7 +361,7 @@ async fn main() {
     // countersignature, declaration, approval, grant chains) plus the rules,
     // against verify_batch over the same number of signatures.
     let world = inwonercloud_app::demo::build(&tmp.path().join("demo")).expect("demo");
-    let municipality = Vault::open(&world.municipality).expect("open");
+    let municipality = Vault::open(&world.municipality, &inwonercloud_app::demo::passphrase()).expect("open");
     let one = municipality
         .claim_bundles()
         .expect("bundles")
@@ -359,7 +385,7 @@ async fn main() {
 
     // 5. Frame CPU time of the citizen's overview, vs an empty frame.
     let ctx = egui::Context::default();
-    let mut ws = inwonercloud_app::gui::Workspace::open(&citizen_dir, None).expect("workspace");
+    let mut ws = inwonercloud_app::gui::Workspace::open(&citizen_dir, &pass(), None).expect("workspace");
     ws.screen = inwonercloud_app::gui::Screen::Overview;
     let texts = inwonercloud_app::gui::i18n::texts(inwonercloud_schemas::Lang::Nl);
     let frames = 200;

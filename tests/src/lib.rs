@@ -5,11 +5,19 @@
 use std::path::Path;
 
 use inwonercloud_schemas::{Date, FundingStream, Role, Unit};
-use inwonercloud_vault::{CreateOptions, Vault};
+use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
 
 /// Euros from cents, exact.
 pub fn eur(cents: i64) -> rust_decimal::Decimal {
     rust_decimal::Decimal::new(cents, 2)
+}
+
+/// The passphrase every test vault is created with.
+pub const PASSPHRASE: &str = "proef-wachtwoord";
+
+/// [`PASSPHRASE`] as a [`Passphrase`].
+pub fn pass() -> Passphrase {
+    Passphrase::new(PASSPHRASE)
 }
 
 /// Creates a vault for `name` with `role` in `dir`.
@@ -20,6 +28,7 @@ pub fn vault(dir: &Path, name: &str, role: Role) -> Vault {
             name: name.into(),
             role,
             device_name: "test".into(),
+            passphrase: pass(),
         },
     )
     .unwrap_or_else(|e| panic!("creating {name}'s vault: {e}"))

@@ -57,7 +57,8 @@ fn sigkill_mid_write_loses_no_acknowledged_write() {
             acknowledged.push(line.trim_start_matches("ok ").to_string());
         }
 
-        let v = Vault::open(&dir).unwrap_or_else(|e| panic!("round {round}: vault does not open: {e}"));
+        let v = Vault::open(&dir, &inwonercloud_tests::pass())
+            .unwrap_or_else(|e| panic!("round {round}: vault does not open: {e}"));
         let notes: std::collections::HashSet<String> = v.notes().unwrap().into_iter().map(|n| n.record.id).collect();
         for id in &acknowledged {
             assert!(notes.contains(id), "round {round}: acknowledged note {id} is lost");

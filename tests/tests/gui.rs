@@ -48,6 +48,21 @@ fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
     settle(h);
 }
 
+fn type_secret(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(A11y::PasswordInput, label).focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(A11y::PasswordInput, label).type_text(text);
+    settle(h);
+}
+
+/// Types the test passphrase into the unlock screen.
+fn unlock(h: &mut Harness<'static, App>) {
+    assert!(h.state().locked.is_some(), "the unlock screen shows");
+    type_secret(h, "Wachtwoord", inwonercloud_tests::PASSPHRASE);
+    click(h, "Ontgrendelen");
+    assert!(h.state().workspace.is_some(), "unlocked");
+}
+
 fn go(h: &mut Harness<'static, App>, screen: &str) {
     click(h, screen);
 }
@@ -77,6 +92,17 @@ fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
     );
 
     type_into(&mut h, "Uw naam", "Fatima El Amrani");
+    // A short passphrase, then two different ones, are refused; nothing is created.
+    type_secret(&mut h, "Wachtwoord", "kort");
+    type_secret(&mut h, "Herhaal wachtwoord", "kort");
+    click(&mut h, "Kluis maken");
+    assert!(h.state().workspace.is_none() && !Vault::exists(&dir));
+    assert!(h.query_by_label_contains("te kort").is_some());
+    type_secret(&mut h, "Wachtwoord", "-en-nog-wat");
+    click(&mut h, "Kluis maken");
+    assert!(h.query_by_label_contains("verschillen").is_some());
+    assert!(!Vault::exists(&dir));
+    type_secret(&mut h, "Herhaal wachtwoord", "-en-nog-wat");
     click(&mut h, "Kluis maken");
     let ws = h.state().workspace.as_ref().expect("the new vault is open");
     assert_eq!(ws.who.name, "Fatima El Amrani");
@@ -99,7 +125,20 @@ fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
     assert!(notice.error, "an impossible date is an error: {}", notice.text);
     drop(h);
 
-    let v = Vault::open(&dir).unwrap();
+    // Starting again asks for the passphrase: a wrong one is refused, the right one opens.
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    assert!(h.state().workspace.is_none() && h.state().locked.is_some());
+    type_secret(&mut h, "Wachtwoord", "kort-en-nog-iets");
+    click(&mut h, "Ontgrendelen");
+    assert!(h.state().workspace.is_none());
+    assert!(h.query_by_label_contains("opent de kluis niet").is_some());
+    type_secret(&mut h, "Wachtwoord", "kort-en-nog-wat");
+    click(&mut h, "Ontgrendelen");
+    assert!(h.state().workspace.is_some(), "the right passphrase opens the vault");
+    drop(h);
+
+    let v = Vault::open(&dir, &inwonercloud_vault::Passphrase::new("kort-en-nog-wat")).unwrap();
     let plan = v.plan(&v.plan_doc()).unwrap();
     assert_eq!(plan.goals.len(), 1, "only the valid goal was written");
     let g = &plan.goals[0];
@@ -142,7 +181,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     // The municipality opens the same demo and grants more.
     click(&mut h, "Kluis sluiten");
     let granted_before: std::collections::BTreeMap<String, Decimal> = {
-        let m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+        let m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
         let b = m.budget(m.holders().unwrap()[0].doc(DocKind::Budget).unwrap()).unwrap();
         b.report.accounts.iter().map(|(k, f)| (k.clone(), f.granted)).collect()
     };
@@ -157,7 +196,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     settle(&mut h);
     drop(h);
 
-    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
     let doc = citizen.budget_doc();
     let b = citizen.budget(&doc).unwrap();
     let spend = b
@@ -171,7 +210,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     assert_eq!(spend.entry.category.as_deref(), Some("begeleiding_informeel"));
     assert!(!b.report.lines.iter().any(|l| l.entry.amount == Decimal::new(1005, 3)));
 
-    let municipality = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let municipality = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
     let m = municipality.budget(&doc).unwrap();
     let grant = m
         .report
@@ -195,11 +234,13 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
             name: "Sanne".into(),
             role: inwonercloud_schemas::Role::Citizen,
             device_name: "laptop".into(),
+            passphrase: inwonercloud_tests::pass(),
         },
     )
     .unwrap();
     let mut h = app(options(&dir, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
     settle(&mut h);
+    unlock(&mut h);
     wait_for(&mut h, 20, "the network to start", |a| {
         a.workspace
             .as_ref()
@@ -233,13 +274,16 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
             name: "Ahmed Bakker".into(),
             role: inwonercloud_schemas::Role::Counselor,
             device_name: "werklaptop".into(),
+            passphrase: inwonercloud_tests::pass(),
         },
     )
     .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let node = rt.block_on(Node::spawn(counselor, NodeConfig::loopback())).unwrap();
     rt.block_on(node.join(&ticket)).unwrap();
-    let plan_doc = Vault::open(&dir).unwrap().doc_id(DocKind::Plan);
+    let plan_doc = Vault::open(&dir, &inwonercloud_tests::pass())
+        .unwrap()
+        .doc_id(DocKind::Plan);
     assert!(
         node.with_vault(|v| v.header(&plan_doc).is_ok()),
         "the counselor received the plan"
@@ -260,7 +304,7 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
     rt.block_on(node.shutdown());
     drop(h);
 
-    let v = Vault::open(&dir).unwrap();
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     let consents = v.consents().unwrap();
     assert_eq!(consents.len(), 1);
     let c = &consents[0];
@@ -336,9 +380,9 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
     click(&mut h, "Kluis sluiten");
 
     // What sync would carry: the budget's signed changes reach the municipality.
-    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
     let doc = citizen.budget_doc();
-    let mut m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let mut m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
     m.import_bundle(&citizen.bundle(&doc).unwrap(), "test").unwrap();
     drop(m);
 
@@ -372,7 +416,7 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
     assert!(!notice.error, "{}", notice.text);
     drop(h);
 
-    let m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
     let req = m
         .all_requests()
         .unwrap()
@@ -406,7 +450,7 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     assert!(!notice.error, "{}", notice.text);
     click(&mut h, "Kluis sluiten");
 
-    let citizen = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
     let ag = citizen.agreements().unwrap().remove(0);
     assert!(ag.declarations.iter().all(|d| !d.pending()), "both declarations judged");
     let b = citizen.budget(&citizen.budget_doc()).unwrap();
@@ -419,7 +463,7 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     assert_eq!(spend.entry.kind, EntryKind::Spend);
 
     // The municipality receives the agreement (what sync carries) and verifies.
-    let mut m = Vault::open(&demo_dir.join("gemeente")).unwrap();
+    let mut m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
     m.import_bundle(&citizen.bundle(&ag.doc).unwrap(), "test").unwrap();
     m.import_bundle(&citizen.bundle(&citizen.budget_doc()).unwrap(), "test")
         .unwrap();
@@ -454,7 +498,7 @@ fn citizen_gives_a_provider_room_in_a_pot() {
     let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
     assert!(!notice.error, "{}", notice.text);
     drop(h);
-    let v = Vault::open(&demo_dir.join("inwoner")).unwrap();
+    let v = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
     let doc = v.budget_doc();
     let rooms = v.records::<inwonercloud_schemas::PotRoom>(&doc).unwrap().0;
     assert_eq!(rooms.len(), 2, "the demo's room and the new one");
@@ -475,11 +519,13 @@ fn a_municipality_publishes_its_policy_from_the_app() {
             name: "Gemeente Oss".into(),
             role: inwonercloud_schemas::Role::Municipality,
             device_name: "server".into(),
+            passphrase: inwonercloud_tests::pass(),
         },
     )
     .unwrap();
     let mut h = app(options(&dir, &tmp.path().join("demo"), None));
     settle(&mut h);
+    unlock(&mut h);
     assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Inbox);
     // A file that is not a policy is refused with a message.
     let bad = tmp.path().join("beleid.json");
@@ -490,7 +536,7 @@ fn a_municipality_publishes_its_policy_from_the_app() {
     click(&mut h, "Voorbeeldbeleid publiceren");
     assert!(h.query_by_label_contains("R1-huishoudelijke-hulp").is_some());
     drop(h);
-    let v = Vault::open(&dir).unwrap();
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     let p = v.policy().expect("published");
     assert_eq!(p.record.municipality, "Gemeente Oss");
     assert_eq!(p.author, v.identity());

@@ -1,13 +1,24 @@
-//! Tampering with the file, and changes from keys that may not write.
+//! The file at rest (encrypted, tamper-evident) and changes from keys that may not write.
 
 use automerge::Change;
-use inwonercloud_schemas::{LifeDomain, Role};
-use inwonercloud_tests::{change_on_top, flip_in_file, goal_change, vault};
+use inwonercloud_schemas::{FundingStream, LifeDomain, Role};
+use inwonercloud_tests::{change_on_top, day, eur, euro_account, flip_in_file, goal_change, pass, vault};
+use inwonercloud_vault::store::CHANGES;
 use inwonercloud_vault::vault::DB_FILE;
-use inwonercloud_vault::{SignedChange, Vault, VaultError};
+use inwonercloud_vault::{Passphrase, SignedChange, Vault, VaultError};
+use redb::ReadableDatabase;
+
+/// The sealed bytes of one change row, read from the file without the key
+/// (what an attacker holding the file sees).
+fn sealed_row(file: &std::path::Path, doc: &str, row: u64) -> Vec<u8> {
+    let db = redb::Database::open(file).unwrap();
+    let r = db.begin_read().unwrap();
+    let t = r.open_table(CHANGES).unwrap();
+    t.get((doc, row)).unwrap().unwrap().value().to_vec()
+}
 
 #[test]
-fn flipping_one_byte_of_a_stored_signature_names_the_change() {
+fn flipping_one_byte_of_a_stored_change_names_the_change() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("v");
     let mut v = vault(&dir, "Anna", Role::Citizen);
@@ -18,38 +29,142 @@ fn flipping_one_byte_of_a_stored_signature_names_the_change() {
     let hash = Change::from_bytes(victim.bytes.clone()).unwrap().hash().to_string();
     drop(v);
 
-    let n = flip_in_file(&dir.join(DB_FILE), &victim.signature.0, 10);
-    assert!(n >= 1, "signature not found in the file");
-    let err = Vault::open(&dir).unwrap_err();
-    match &err {
-        VaultError::TamperedChange { doc, seq, hash: h, .. } => {
-            assert_eq!(doc, &plan);
-            assert_eq!(*seq, 1);
-            assert_eq!(h, &hash);
+    let file = dir.join(DB_FILE);
+    let sealed = sealed_row(&file, &plan, 1);
+    for offset in [30, sealed.len() / 2, sealed.len() - 3] {
+        let n = flip_in_file(&file, &sealed, offset);
+        assert_eq!(n, 1, "the sealed row is in the file once");
+        let err = Vault::open(&dir, &pass()).unwrap_err();
+        match &err {
+            VaultError::TamperedChange { doc, seq, hash: h, .. } => {
+                assert_eq!(doc, &plan);
+                assert_eq!(*seq, 1);
+                assert_eq!(h, &hash);
+            }
+            other => panic!("expected a tampered-change error, got {other}"),
         }
-        other => panic!("expected a tampered-change error, got {other}"),
+        let text = err.to_string();
+        assert!(text.contains(&hash) && text.contains("backup"), "{text}");
+        // Flip it back: the vault opens again, nothing else was harmed.
+        let mut bad = sealed.clone();
+        bad[offset] ^= 0x01;
+        flip_in_file(&file, &bad, offset);
+        assert_eq!(Vault::open(&dir, &pass()).unwrap().plan(&plan).unwrap().goals.len(), 2);
     }
-    let text = err.to_string();
-    assert!(text.contains(&hash) && text.contains("backup"), "{text}");
 }
 
 #[test]
-fn flipping_one_byte_of_a_stored_change_body_is_refused() {
+fn a_change_moved_to_another_row_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("v");
     let mut v = vault(&dir, "Anna", Role::Citizen);
     let plan = v.plan_doc();
     v.add_goal(&plan, LifeDomain::Gezondheid, "elke dag wandelen", None)
         .unwrap();
-    let victim = v.signed_changes(&plan).unwrap()[0].clone();
+    v.add_goal(&plan, LifeDomain::Gezondheid, "zwemmen", None).unwrap();
     drop(v);
-    // Flip a bit in the middle of the change's own bytes (not its signature).
-    let mid = victim.bytes.len() / 2;
-    let needle = victim.bytes[mid - 16..mid + 16].to_vec();
-    let n = flip_in_file(&dir.join(DB_FILE), &needle, 16);
-    assert!(n >= 1, "change bytes not found in the file");
-    let err = Vault::open(&dir).unwrap_err();
-    assert!(matches!(err, VaultError::TamperedChange { .. }), "{err}");
+    // Swap two sealed rows: each is intact, but bound to its own row.
+    let file = dir.join(DB_FILE);
+    let (a, b) = (sealed_row(&file, &plan, 0), sealed_row(&file, &plan, 1));
+    {
+        let db = redb::Database::open(&file).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let mut t = w.open_table(CHANGES).unwrap();
+            t.insert((plan.as_str(), 0u64), b.as_slice()).unwrap();
+            t.insert((plan.as_str(), 1u64), a.as_slice()).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    let err = Vault::open(&dir, &pass()).unwrap_err();
+    assert!(matches!(err, VaultError::TamperedChange { seq: 0, .. }), "{err}");
+}
+
+#[test]
+fn the_vault_file_alone_reveals_no_text_amount_name_or_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let mut v = vault(&dir, "Fatima El Amrani", Role::Citizen);
+    let plan = v.plan_doc();
+    v.add_goal(&plan, LifeDomain::Wonen, "zelfstandig boodschappen doen", None)
+        .unwrap();
+    let account = euro_account(&mut v, "Persoonsgebonden budget", FundingStream::Wmo);
+    let budget = v.budget_doc();
+    v.top_up(&budget, &account, eur(123_456), day("2026-02-01"), "spaargeld oma")
+        .unwrap();
+    v.add_note("afspraak met wijkteam over dagbesteding").unwrap();
+    v.compact().unwrap();
+    let secrets = [v.device_key().to_bytes().to_vec()];
+    drop(v);
+
+    let bytes = std::fs::read(dir.join(DB_FILE)).unwrap();
+    let found = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    for text in [
+        "Fatima",
+        "Amrani",
+        "boodschappen",
+        "Persoonsgebonden",
+        "1234.56",
+        "spaargeld",
+        "dagbesteding",
+        "laptop",
+        "test",
+    ] {
+        assert!(!found(text.as_bytes()), "{text:?} is readable in the vault file");
+    }
+    for s in &secrets {
+        assert!(!found(s), "a secret key is readable in the vault file");
+    }
+    // With the passphrase everything is there; with a wrong one, nothing opens.
+    assert!(matches!(
+        Vault::open(&dir, &Passphrase::new("niet-het-wachtwoord")),
+        Err(VaultError::WrongPassphrase)
+    ));
+    let v = Vault::open(&dir, &pass()).unwrap();
+    assert_eq!(v.name(), "Fatima El Amrani");
+    assert_eq!(
+        v.budget(&budget).unwrap().report.accounts[&account].topped_up,
+        eur(123_456)
+    );
+}
+
+#[test]
+fn changing_the_passphrase_rewraps_the_key_and_rewrites_no_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("v");
+    let mut v = vault(&dir, "Anna", Role::Citizen);
+    let plan = v.plan_doc();
+    v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
+    drop(v);
+    let file = dir.join(DB_FILE);
+    let before = sealed_row(&file, &plan, 0);
+    let v = Vault::open(&dir, &pass()).unwrap();
+    assert!(matches!(
+        v.change_passphrase(
+            &Passphrase::new("fout-wachtwoord"),
+            &Passphrase::new("nieuw wachtwoord")
+        ),
+        Err(VaultError::WrongPassphrase)
+    ));
+    assert!(matches!(
+        v.change_passphrase(&pass(), &Passphrase::new("kort")),
+        Err(VaultError::WeakPassphrase(_))
+    ));
+    v.change_passphrase(&pass(), &Passphrase::new("nieuw wachtwoord"))
+        .unwrap();
+    drop(v);
+    assert_eq!(sealed_row(&file, &plan, 0), before, "stored changes are not rewritten");
+    assert!(matches!(Vault::open(&dir, &pass()), Err(VaultError::WrongPassphrase)));
+    let v = Vault::open(&dir, &Passphrase::new("nieuw wachtwoord")).unwrap();
+    assert_eq!(v.plan(&plan).unwrap().goals.len(), 1);
+    // A second handle opens with the key, without the passphrase; a key of
+    // another vault is refused.
+    let other = vault(&tmp.path().join("w"), "Bert", Role::Citizen);
+    assert!(Vault::open_with_key(&dir, &v.key()).is_ok());
+    assert!(matches!(
+        Vault::open_with_key(&dir, &other.key()),
+        Err(VaultError::WrongPassphrase)
+    ));
 }
 
 #[test]
@@ -104,7 +219,7 @@ fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
     // And it survives reopening, with the writer's certificate stored.
     let dir = anna.dir().to_path_buf();
     drop(anna);
-    let anna = Vault::open(&dir).unwrap();
+    let anna = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     assert_eq!(anna.plan(&plan).unwrap().goals.len(), 2);
 }
 

@@ -487,7 +487,8 @@ async fn two_devices_overspending_offline_see_the_same_over_budget_entries() {
         device: true,
     };
     let ticket = laptop.invite(spec, 3600).unwrap();
-    let phone_vault = inwonercloud_vault::Vault::create_unlinked(&phone_dir, "telefoon").unwrap();
+    let phone_vault =
+        inwonercloud_vault::Vault::create_unlinked(&phone_dir, "telefoon", &inwonercloud_tests::pass()).unwrap();
     let phone = Node::spawn(phone_vault, inwonercloud_sync::NodeConfig::loopback())
         .await
         .unwrap();

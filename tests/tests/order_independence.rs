@@ -139,7 +139,7 @@ proptest! {
         // Reopening a replica gives the same again.
         let dir = a.dir().to_path_buf();
         drop(a);
-        let a = Vault::open(&dir).unwrap();
+        let a = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
         let json = serde_json::to_value(&a.budget(&f.doc).unwrap().report).unwrap();
         prop_assert_eq!(&json, &f.expected_json);
     }

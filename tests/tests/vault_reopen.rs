@@ -82,7 +82,7 @@ fn reopen_reproduces_exact_state() {
     let who = v.whoami();
     drop(v);
 
-    let mut v = Vault::open(&dir).unwrap();
+    let mut v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     assert_eq!(v.whoami(), who);
     assert_eq!(serde_json::to_value(v.plan(&plan).unwrap()).unwrap(), plan_before);
     assert_eq!(
@@ -130,7 +130,9 @@ fn reopen_reproduces_exact_state() {
 #[test]
 fn missing_vault_is_named_and_two_handles_write_without_clashing() {
     let tmp = tempfile::tempdir().unwrap();
-    let err = Vault::open(&tmp.path().join("nothing")).unwrap_err().to_string();
+    let err = Vault::open(&tmp.path().join("nothing"), &inwonercloud_tests::pass())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("inwonercloud init"), "{err}");
 
     // Two handles on one vault (as the app and a command in another terminal
@@ -138,7 +140,7 @@ fn missing_vault_is_named_and_two_handles_write_without_clashing() {
     // clash, and `refresh` shows a handle what the other wrote.
     let dir = tmp.path().join("v");
     let mut one = vault(&dir, "A", Role::Citizen);
-    let mut two = Vault::open(&dir).unwrap();
+    let mut two = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     let plan = one.plan_doc();
     one.add_goal(&plan, LifeDomain::Wonen, "van handle één", None).unwrap();
     two.add_goal(&plan, LifeDomain::Wonen, "van handle twee", None).unwrap();
@@ -148,7 +150,7 @@ fn missing_vault_is_named_and_two_handles_write_without_clashing() {
     assert_eq!(two.plan(&plan).unwrap().goals.len(), 3);
     assert!(one.rejections().unwrap().is_empty());
     drop((one, two));
-    let v = Vault::open(&dir).unwrap();
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     assert_eq!(v.plan(&plan).unwrap().goals.len(), 3);
     assert_eq!(v.change_count(&plan).unwrap(), 3);
 }

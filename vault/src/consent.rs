@@ -12,7 +12,6 @@ use inwonercloud_schemas::{
 };
 use std::collections::BTreeMap;
 
-use redb::ReadableTable;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
@@ -350,10 +349,7 @@ impl Vault {
             used_by: None,
         };
         let w = self.store().begin()?;
-        {
-            let mut t = w.open_table(store::INVITES)?;
-            t.insert(&secret_key(&secret), json(&invite)?.as_slice())?;
-        }
+        w.put32(store::INVITES, &secret_key(&secret), json(&invite)?.as_slice())?;
         w.commit()?;
         Ok((secret, invite))
     }
@@ -365,9 +361,7 @@ impl Vault {
         let key = secret_key(secret);
         let w = self.store().begin()?;
         let mut invite: Invite = {
-            let t = w.open_table(store::INVITES)?;
-            let raw = t.get(&key)?.map(|g| g.value().to_vec());
-            match raw {
+            match w.get32(store::INVITES, &key)? {
                 Some(raw) => parse_stored(&raw, "an invite")?,
                 None => {
                     return Err(VaultError::Invite(
@@ -389,10 +383,7 @@ impl Vault {
             )));
         }
         invite.used_by = Some(peer.certificate.identity);
-        {
-            let mut t = w.open_table(store::INVITES)?;
-            t.insert(&key, json(&invite)?.as_slice())?;
-        }
+        w.put32(store::INVITES, &key, json(&invite)?.as_slice())?;
         w.commit()?;
         if invite.spec.device {
             let cert = self.certify_new_device(peer.certificate.device, &peer.certificate.device_name)?;
@@ -431,10 +422,7 @@ impl Vault {
     /// Remembers (or updates) a peer.
     pub fn remember_peer(&mut self, peer: &PeerInfo) -> Result<()> {
         let w = self.store().begin()?;
-        {
-            let mut t = w.open_table(store::PEERS)?;
-            t.insert(peer.identity.as_bytes(), json(peer)?.as_slice())?;
-        }
+        w.put32(store::PEERS, peer.identity.as_bytes(), json(peer)?.as_slice())?;
         w.commit()?;
         Ok(())
     }
@@ -460,7 +448,7 @@ impl Vault {
     /// Writes a line to the access log.
     pub fn log_access(&self, line: &AccessLine) -> Result<()> {
         let w = self.store().begin()?;
-        store::append_line(&w, store::ACCESS_LOG, &json(line)?)?;
+        w.append_line(store::ACCESS_LOG, &json(line)?)?;
         w.commit()?;
         Ok(())
     }

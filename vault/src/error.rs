@@ -24,6 +24,15 @@ pub enum VaultError {
         /// Highest version this build reads.
         supported: u32,
     },
+    /// The passphrase does not unlock this vault.
+    #[error("wrong passphrase: this passphrase does not unlock the vault (nothing was changed); try again")]
+    WrongPassphrase,
+    /// A new passphrase is too short.
+    #[error("the passphrase is too short: use at least {0} characters, for example four unrelated words")]
+    WeakPassphrase(usize),
+    /// The vault needs a passphrase and none was given.
+    #[error("this vault is encrypted: give its passphrase (the app asks for it; scripts set INWONERCLOUD_PASSPHRASE)")]
+    PassphraseNeeded,
     /// A stored change failed its integrity check.
     #[error(
         "tampered or corrupt change {seq} ({hash}) in document {doc}: {why}. The vault was not opened; restore it from a backup"

@@ -48,6 +48,7 @@ pub mod market;
 pub mod plan;
 pub mod pot;
 pub mod replica;
+pub mod seal;
 pub mod store;
 pub mod vault;
 
@@ -62,4 +63,5 @@ pub use ledger::{AccountFigures, EntryLine, EntryStatus, LedgerReport};
 pub use market::{AgreementView, DeclarationView, OfferingView};
 pub use plan::{NewNeed, PlanView};
 pub use pot::{PotView, RoomFigures};
+pub use seal::{KdfParams, Passphrase, VaultKey};
 pub use vault::{Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI};

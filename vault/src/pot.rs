@@ -166,6 +166,7 @@ mod tests {
                     name: n.into(),
                     role: r,
                     device_name: "x".into(),
+                    passphrase: crate::Passphrase::new("proef-wachtwoord"),
                 },
             )
             .unwrap()

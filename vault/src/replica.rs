@@ -189,15 +189,11 @@ impl Vault {
         }
         // Store certificates, header and changes in one transaction.
         let w = self.store().begin()?;
-        {
-            let mut devs = w.open_table(store::DEVICES)?;
-            for c in &new_certs {
-                devs.insert(c.certificate.device.as_bytes(), json(c)?.as_slice())?;
-            }
-            if current.as_ref().map(|c| c.record.version) != Some(header_in_force.record.version) {
-                let mut docs = w.open_table(store::DOCS)?;
-                docs.insert(doc_id.as_str(), json(&header_in_force)?.as_slice())?;
-            }
+        for c in &new_certs {
+            w.put32(store::DEVICES, c.certificate.device.as_bytes(), json(c)?.as_slice())?;
+        }
+        if current.as_ref().map(|c| c.record.version) != Some(header_in_force.record.version) {
+            w.put(store::DOCS, doc_id.as_str(), json(&header_in_force)?.as_slice())?;
         }
         let items: Vec<NewChange<'_>> = changes
             .iter()
@@ -209,7 +205,7 @@ impl Vault {
                 seq: p.seq(),
             })
             .collect();
-        let added = match store::append_changes(&w, &items) {
+        let added = match w.append_changes(&items) {
             Ok(n) => n,
             Err(e @ VaultError::Equivocation { .. }) => {
                 drop(w);
@@ -257,7 +253,7 @@ impl Vault {
             why: why.to_string(),
         };
         if let (Ok(w), Ok(bytes)) = (self.store().begin(), json(&entry))
-            && store::append_line(&w, store::REJECTIONS, &bytes).is_ok()
+            && w.append_line(store::REJECTIONS, &bytes).is_ok()
         {
             let _ = w.commit();
         }
@@ -327,10 +323,7 @@ impl Vault {
         header.version += 1;
         let signed = keys::sign_record(header, self.device_key(), self.device_certificate(), keys::now());
         let w = self.store().begin()?;
-        {
-            let mut t = w.open_table(store::DOCS)?;
-            t.insert(doc_id, json(&signed)?.as_slice())?;
-        }
+        w.put(store::DOCS, doc_id, json(&signed)?.as_slice())?;
         w.commit()?;
         if let Some(d) = self.docs_mut().get_mut(doc_id) {
             d.header = signed;

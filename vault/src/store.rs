@@ -5,16 +5,22 @@
 //! change, keyed by `(document id, row number)`, and an index by change hash.
 //! Snapshots are compacted `save()`s that speed up opening; the log stays the
 //! source of truth.
+//!
+//! Every value is sealed ([`crate::seal`]) with the table and row key as
+//! associated data; only the schema version and the wrapped vault key are
+//! stored in the clear. Keys (document ids, hashes, row numbers) are not
+//! secret and stay readable so that redb can order them.
 
 use std::path::Path;
 
-use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 
 use crate::change::SignedChange;
 use crate::error::{Result, VaultError};
+use crate::seal::{KdfParams, KeyWrap, Passphrase, VaultKey};
 
 /// Bumped on any incompatible change of the tables below.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Small values: schema version, keys, this device's certificate.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -39,9 +45,29 @@ pub const PEERS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("peers
 /// Running number → JSON of one access-log line (who got or gave what, when).
 pub const ACCESS_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("access_log");
 
-/// The opened redb database.
+/// Tables keyed by text.
+pub type StrTable = TableDefinition<'static, &'static str, &'static [u8]>;
+/// Tables keyed by 32 bytes.
+pub type KeyTable = TableDefinition<'static, &'static [u8; 32], &'static [u8]>;
+/// Tables keyed by a running number.
+pub type LineTable = TableDefinition<'static, u64, &'static [u8]>;
+
+/// META keys stored in the clear: needed before the vault is unlocked.
+const CLEAR_META: [&str; 2] = ["schema_version", "key_wrap"];
+
+/// How to unlock a vault file.
+#[derive(Clone, Copy, Debug)]
+pub enum Unlock<'a> {
+    /// Derive the key from the passphrase (argon2id).
+    Passphrase(&'a Passphrase),
+    /// A key already unlocked by another handle of the same vault.
+    Key(&'a VaultKey),
+}
+
+/// The opened, unlocked redb database.
 pub struct Store {
     db: Database,
+    key: VaultKey,
 }
 
 /// A change to append: document, signed change, its hash and sequence number.
@@ -65,42 +91,67 @@ fn builder() -> redb::Builder {
     b
 }
 
+/// Associated data of a sealed value: the table and the row it belongs to.
+fn aad(table: &str, key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(table.len() + 1 + key.len());
+    out.extend_from_slice(table.as_bytes());
+    out.push(0);
+    out.extend_from_slice(key);
+    out
+}
+
+fn change_aad(doc: &str, row: u64) -> Vec<u8> {
+    let mut key = doc.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&row.to_be_bytes());
+    aad(CHANGES.name(), &key)
+}
+
 impl Store {
-    /// Creates a new file (fails if it exists).
-    pub fn create(path: &Path) -> Result<Self> {
+    /// Creates a new file (fails if it exists), sealed under a fresh vault
+    /// key that the passphrase wraps.
+    pub fn create(path: &Path, passphrase: &Passphrase, kdf: KdfParams) -> Result<Self> {
+        passphrase.check_new()?;
         if path.exists() {
             return Err(VaultError::AlreadyExists(path.display().to_string()));
         }
+        let key = VaultKey::generate()?;
+        let wrap = serde_json::to_vec(&key.wrap(passphrase, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self { db };
+        let store = Self { db, key };
         let w = store.begin()?;
         {
-            let mut meta = w.open_table(META)?;
+            let mut meta = w.w.open_table(META)?;
             meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
-            w.open_table(DOCS)?;
-            w.open_table(CHANGES)?;
-            w.open_table(CHANGE_INDEX)?;
-            w.open_table(SNAPSHOTS)?;
-            w.open_table(DEVICES)?;
-            w.open_table(REJECTIONS)?;
-            w.open_table(SEQS)?;
-            w.open_table(INVITES)?;
-            w.open_table(PEERS)?;
-            w.open_table(ACCESS_LOG)?;
+            meta.insert("key_wrap", wrap.as_slice())?;
+            w.w.open_table(DOCS)?;
+            w.w.open_table(CHANGES)?;
+            w.w.open_table(CHANGE_INDEX)?;
+            w.w.open_table(SNAPSHOTS)?;
+            w.w.open_table(DEVICES)?;
+            w.w.open_table(REJECTIONS)?;
+            w.w.open_table(SEQS)?;
+            w.w.open_table(INVITES)?;
+            w.w.open_table(PEERS)?;
+            w.w.open_table(ACCESS_LOG)?;
         }
         w.commit()?;
         Ok(store)
     }
 
-    /// Opens an existing file and checks its schema version.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens an existing file, checks its schema version and unlocks it.
+    /// A wrong passphrase gives [`VaultError::WrongPassphrase`] and changes nothing.
+    pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Self> {
         if !path.exists() {
             return Err(VaultError::NotFound(path.display().to_string()));
         }
         let db = builder().open(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self { db };
-        let version = store
-            .meta("schema_version")?
+        let clear = |k: &str| -> Result<Option<Vec<u8>>> {
+            let r = db.begin_read()?;
+            let t = r.open_table(META)?;
+            Ok(t.get(k)?.map(|g| g.value().to_vec()))
+        };
+        let version = clear("schema_version")?
             .and_then(|v| <[u8; 4]>::try_from(v.as_slice()).ok())
             .map(u32::from_be_bytes)
             .ok_or_else(|| VaultError::Corrupt("the schema version is missing".into()))?;
@@ -110,26 +161,72 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        Ok(store)
+        if version < SCHEMA_VERSION {
+            return Err(VaultError::Corrupt(format!(
+                "this vault has format version {version}, written before vaults were encrypted; \
+                 export what you need with that version and create a new vault"
+            )));
+        }
+        let wrap: KeyWrap = serde_json::from_slice(
+            &clear("key_wrap")?.ok_or_else(|| VaultError::Corrupt("the wrapped vault key is missing".into()))?,
+        )
+        .map_err(|e| VaultError::Corrupt(format!("the wrapped vault key is unreadable: {e}")))?;
+        let key = match unlock {
+            Unlock::Passphrase(p) => wrap.unwrap_key(p)?,
+            Unlock::Key(k) => k.clone(),
+        };
+        // A key from another handle must be this vault's: its certificate opens.
+        if let Unlock::Key(_) = unlock
+            && let Some(raw) = clear("device_cert")?
+            && key.open(&aad(META.name(), b"device_cert"), &raw).is_err()
+        {
+            return Err(VaultError::WrongPassphrase);
+        }
+        Ok(Self { db, key })
+    }
+
+    /// The unlocked vault key, for other handles of the same vault.
+    pub fn key(&self) -> &VaultKey {
+        &self.key
+    }
+
+    /// Wraps the vault key under a new passphrase. No other value changes.
+    pub fn set_passphrase(&self, new: &Passphrase, kdf: KdfParams) -> Result<()> {
+        new.check_new()?;
+        let wrap = serde_json::to_vec(&self.key.wrap(new, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
+        let w = self.begin()?;
+        w.w.open_table(META)?.insert("key_wrap", wrap.as_slice())?;
+        w.commit()
     }
 
     /// Starts a durable write transaction.
-    pub fn begin(&self) -> Result<redb::WriteTransaction> {
+    pub fn begin(&self) -> Result<Txn<'_>> {
         let mut w = self.db.begin_write()?;
         w.set_durability(Durability::Immediate)?;
-        Ok(w)
+        Ok(Txn { w, key: &self.key })
     }
 
-    /// Starts a read transaction.
-    pub fn read(&self) -> Result<redb::ReadTransaction> {
+    fn read(&self) -> Result<redb::ReadTransaction> {
         Ok(self.db.begin_read()?)
     }
 
-    /// A meta value.
+    fn unseal(&self, table: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+        self.key.open(&aad(table, key), sealed).map_err(|_| {
+            VaultError::Corrupt(format!(
+                "a value in table {table} fails its integrity check (altered on disk)"
+            ))
+        })
+    }
+
+    /// A meta value (sealed ones are opened).
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
         let r = self.read()?;
         let t = r.open_table(META)?;
-        Ok(t.get(key)?.map(|g| g.value().to_vec()))
+        let Some(v) = t.get(key)? else { return Ok(None) };
+        if CLEAR_META.contains(&key) {
+            return Ok(Some(v.value().to_vec()));
+        }
+        self.unseal(META.name(), key.as_bytes(), v.value()).map(Some)
     }
 
     /// Every document id with its stored header JSON.
@@ -139,7 +236,9 @@ impl Store {
         let mut out = vec![];
         for row in t.iter()? {
             let (k, v) = row?;
-            out.push((k.value().to_string(), v.value().to_vec()));
+            let id = k.value().to_string();
+            let plain = self.unseal(DOCS.name(), id.as_bytes(), v.value())?;
+            out.push((id, plain));
         }
         Ok(out)
     }
@@ -156,19 +255,23 @@ impl Store {
         let mut out = vec![];
         for row in t.range((doc, from)..=(doc, u64::MAX))? {
             let (k, v) = row?;
-            out.push((k.value().1, v.value().to_vec()));
+            let n = k.value().1;
+            out.push((n, open_change(&r, &self.key, doc, n, v.value())?));
         }
         Ok(out)
     }
 
     /// The snapshot of a document: rows it covers and the saved bytes.
+    /// A snapshot that does not open is ignored (the log is the truth).
     pub fn snapshot(&self, doc: &str) -> Result<Option<(u64, Vec<u8>)>> {
         let r = self.read()?;
         let t = r.open_table(SNAPSHOTS)?;
         let Some(v) = t.get(doc)? else {
             return Ok(None);
         };
-        let v = v.value();
+        let Ok(v) = self.key.open(&aad(SNAPSHOTS.name(), doc.as_bytes()), v.value()) else {
+            return Ok(None);
+        };
         if v.len() < 8 {
             return Ok(None);
         }
@@ -186,22 +289,17 @@ impl Store {
 
     /// Every stored device certificate (JSON).
     pub fn devices(&self) -> Result<Vec<Vec<u8>>> {
-        let r = self.read()?;
-        let t = r.open_table(DEVICES)?;
-        let mut out = vec![];
-        for row in t.iter()? {
-            out.push(row?.1.value().to_vec());
-        }
-        Ok(out)
+        self.all32(DEVICES)
     }
 
     /// Every line of a running-number table (JSON), oldest first.
-    pub fn lines(&self, table: TableDefinition<u64, &[u8]>) -> Result<Vec<Vec<u8>>> {
+    pub fn lines(&self, table: LineTable) -> Result<Vec<Vec<u8>>> {
         let r = self.read()?;
         let t = r.open_table(table)?;
         let mut out = vec![];
         for row in t.iter()? {
-            out.push(row?.1.value().to_vec());
+            let (k, v) = row?;
+            out.push(self.unseal(table.name(), &k.value().to_be_bytes(), v.value())?);
         }
         Ok(out)
     }
@@ -252,87 +350,178 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for n in rows {
             if let Some(v) = log.get((doc, n))? {
-                out.push((n, v.value().to_vec()));
+                out.push((n, open_change(&r, &self.key, doc, n, v.value())?));
             }
         }
         Ok(out)
     }
 
     /// A value from a table keyed by 32 bytes.
-    pub fn get32(&self, table: TableDefinition<&[u8; 32], &[u8]>, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
+    pub fn get32(&self, table: KeyTable, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
         let r = self.read()?;
         let t = r.open_table(table)?;
-        Ok(t.get(key)?.map(|g| g.value().to_vec()))
+        let Some(v) = t.get(key)? else { return Ok(None) };
+        self.unseal(table.name(), key, v.value()).map(Some)
     }
 
     /// Every value of a table keyed by 32 bytes.
-    pub fn all32(&self, table: TableDefinition<&[u8; 32], &[u8]>) -> Result<Vec<Vec<u8>>> {
+    pub fn all32(&self, table: KeyTable) -> Result<Vec<Vec<u8>>> {
         let r = self.read()?;
         let t = r.open_table(table)?;
         let mut out = vec![];
         for row in t.iter()? {
-            out.push(row?.1.value().to_vec());
+            let (k, v) = row?;
+            out.push(self.unseal(table.name(), k.value(), v.value())?);
         }
         Ok(out)
     }
 }
 
-/// Appends changes inside an open write transaction, skipping ones already
-/// stored. A different change with the same (device, seq) as a stored one is
-/// equivocation: nothing is appended and the error names both hashes.
-/// Returns how many were new.
-pub fn append_changes(w: &redb::WriteTransaction, changes: &[NewChange<'_>]) -> Result<usize> {
-    let mut log = w.open_table(CHANGES)?;
-    let mut index = w.open_table(CHANGE_INDEX)?;
-    let mut seqs = w.open_table(SEQS)?;
-    let mut added = 0;
-    for c in changes {
-        if index.get((c.doc, &c.hash))?.is_some() {
-            continue;
-        }
-        if let Some(other) = seqs.get((c.doc, c.change.signer.as_bytes(), c.seq))? {
-            let other = other.value();
-            if other != &c.hash {
-                return Err(VaultError::Equivocation {
-                    doc: c.doc.to_string(),
-                    device: c.change.signer.to_string(),
-                    seq: c.seq,
-                    first: hex::encode(other),
-                    second: hex::encode(c.hash),
-                });
+/// Opens a sealed change row; a row that does not open is reported as a
+/// tampered change, named by the hash the index holds for that row.
+fn open_change(r: &impl ChangeIndexReader, key: &VaultKey, doc: &str, row: u64, sealed: &[u8]) -> Result<Vec<u8>> {
+    key.open(&change_aad(doc, row), sealed)
+        .map_err(|_| VaultError::TamperedChange {
+            doc: doc.to_string(),
+            seq: row,
+            hash: r.hash_of_row(doc, row).unwrap_or_else(|| "?".into()),
+            why: "its stored bytes fail the integrity check (altered on disk)".into(),
+        })
+}
+
+/// Finding the hash of a change row, in a read or a write transaction.
+trait ChangeIndexReader {
+    fn hash_of_row(&self, doc: &str, row: u64) -> Option<String>;
+}
+
+macro_rules! hash_of_row {
+    ($t:ty) => {
+        impl ChangeIndexReader for $t {
+            fn hash_of_row(&self, doc: &str, row: u64) -> Option<String> {
+                let t = self.open_table(CHANGE_INDEX).ok()?;
+                let lo: (&str, &[u8; 32]) = (doc, &[0u8; 32]);
+                let hi: (&str, &[u8; 32]) = (doc, &[0xffu8; 32]);
+                for entry in t.range(lo..=hi).ok()? {
+                    let (k, v) = entry.ok()?;
+                    if v.value() == row {
+                        return Some(hex::encode(k.value().1));
+                    }
+                }
+                None
             }
         }
-        let next = log
-            .range((c.doc, 0)..=(c.doc, u64::MAX))?
-            .next_back()
-            .transpose()?
-            .map(|(k, _)| k.value().1 + 1)
-            .unwrap_or(0);
-        log.insert((c.doc, next), c.change.encode().as_slice())?;
-        index.insert((c.doc, &c.hash), next)?;
-        seqs.insert((c.doc, c.change.signer.as_bytes(), c.seq), &c.hash)?;
-        added += 1;
-    }
-    Ok(added)
+    };
+}
+hash_of_row!(redb::ReadTransaction);
+hash_of_row!(redb::WriteTransaction);
+
+/// A durable write transaction that seals every value it writes.
+pub struct Txn<'s> {
+    w: redb::WriteTransaction,
+    key: &'s VaultKey,
 }
 
-/// Change rows of a document from row `from` on, read inside a write transaction.
-pub fn changes_from_txn(w: &redb::WriteTransaction, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
-    let t = w.open_table(CHANGES)?;
-    let mut out = vec![];
-    for row in t.range((doc, from)..=(doc, u64::MAX))? {
-        let (k, v) = row?;
-        out.push((k.value().1, v.value().to_vec()));
+impl Txn<'_> {
+    /// Writes a sealed value under a text key.
+    pub fn put(&self, table: StrTable, key: &str, value: &[u8]) -> Result<()> {
+        let sealed = self.key.seal(&aad(table.name(), key.as_bytes()), value)?;
+        self.w.open_table(table)?.insert(key, sealed.as_slice())?;
+        Ok(())
     }
-    Ok(out)
-}
 
-/// Appends a line to a running-number table (rejections, access log).
-pub fn append_line(w: &redb::WriteTransaction, table: TableDefinition<u64, &[u8]>, json: &[u8]) -> Result<()> {
-    let mut t = w.open_table(table)?;
-    let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(0);
-    t.insert(next, json)?;
-    Ok(())
+    /// Removes a value under a text key.
+    pub fn remove(&self, table: StrTable, key: &str) -> Result<()> {
+        self.w.open_table(table)?.remove(key)?;
+        Ok(())
+    }
+
+    /// Writes a sealed value under a 32-byte key.
+    pub fn put32(&self, table: KeyTable, key: &[u8; 32], value: &[u8]) -> Result<()> {
+        let sealed = self.key.seal(&aad(table.name(), key), value)?;
+        self.w.open_table(table)?.insert(key, sealed.as_slice())?;
+        Ok(())
+    }
+
+    /// Reads a value under a 32-byte key inside this transaction.
+    pub fn get32(&self, table: KeyTable, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
+        let t = self.w.open_table(table)?;
+        let Some(v) = t.get(key)? else { return Ok(None) };
+        self.key
+            .open(&aad(table.name(), key), v.value())
+            .map(Some)
+            .map_err(|_| {
+                VaultError::Corrupt(format!(
+                    "a value in table {} fails its integrity check (altered on disk)",
+                    table.name()
+                ))
+            })
+    }
+
+    /// Appends a line to a running-number table (rejections, access log).
+    pub fn append_line(&self, table: LineTable, json: &[u8]) -> Result<()> {
+        let mut t = self.w.open_table(table)?;
+        let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(0);
+        let sealed = self.key.seal(&aad(table.name(), &next.to_be_bytes()), json)?;
+        t.insert(next, sealed.as_slice())?;
+        Ok(())
+    }
+
+    /// Appends changes, skipping ones already stored. A different change with
+    /// the same (device, seq) as a stored one is equivocation: nothing is
+    /// appended and the error names both hashes. Returns how many were new.
+    pub fn append_changes(&self, changes: &[NewChange<'_>]) -> Result<usize> {
+        let mut log = self.w.open_table(CHANGES)?;
+        let mut index = self.w.open_table(CHANGE_INDEX)?;
+        let mut seqs = self.w.open_table(SEQS)?;
+        let mut added = 0;
+        for c in changes {
+            if index.get((c.doc, &c.hash))?.is_some() {
+                continue;
+            }
+            if let Some(other) = seqs.get((c.doc, c.change.signer.as_bytes(), c.seq))? {
+                let other = other.value();
+                if other != &c.hash {
+                    return Err(VaultError::Equivocation {
+                        doc: c.doc.to_string(),
+                        device: c.change.signer.to_string(),
+                        seq: c.seq,
+                        first: hex::encode(other),
+                        second: hex::encode(c.hash),
+                    });
+                }
+            }
+            let next = log
+                .range((c.doc, 0)..=(c.doc, u64::MAX))?
+                .next_back()
+                .transpose()?
+                .map(|(k, _)| k.value().1 + 1)
+                .unwrap_or(0);
+            let sealed = self.key.seal(&change_aad(c.doc, next), &c.change.encode())?;
+            log.insert((c.doc, next), sealed.as_slice())?;
+            index.insert((c.doc, &c.hash), next)?;
+            seqs.insert((c.doc, c.change.signer.as_bytes(), c.seq), &c.hash)?;
+            added += 1;
+        }
+        Ok(added)
+    }
+
+    /// Change rows of a document from row `from` on, read inside this transaction.
+    pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+        let t = self.w.open_table(CHANGES)?;
+        let mut out = vec![];
+        for row in t.range((doc, from)..=(doc, u64::MAX))? {
+            let (k, v) = row?;
+            let n = k.value().1;
+            out.push((n, open_change(&self.w, self.key, doc, n, v.value())?));
+        }
+        Ok(out)
+    }
+
+    /// Commits durably.
+    pub fn commit(self) -> Result<()> {
+        self.w.commit()?;
+        Ok(())
+    }
 }
 
 fn map_db_error(e: redb::DatabaseError, path: &Path) -> VaultError {

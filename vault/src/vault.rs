@@ -11,7 +11,8 @@ use crate::change::{self, SignedChange};
 use crate::document::{Doc, RawRecord};
 use crate::error::{Result, VaultError};
 use crate::keys::{self, SecretKey};
-use crate::store::{self, NewChange, Store};
+use crate::seal::{KdfParams, Passphrase, VaultKey};
+use crate::store::{self, NewChange, Store, Unlock};
 
 /// File name of the redb database inside a vault directory.
 pub const DB_FILE: &str = "vault.redb";
@@ -28,6 +29,8 @@ pub struct CreateOptions {
     pub role: Role,
     /// This device's name.
     pub device_name: String,
+    /// The passphrase that will unlock the vault (at least 8 characters).
+    pub passphrase: Passphrase,
 }
 
 /// Who this vault belongs to.
@@ -134,11 +137,12 @@ impl Vault {
                 "a vault needs the owner's name".into(),
             )));
         }
+        opts.passphrase.check_new()?;
         std::fs::create_dir_all(dir).map_err(|source| VaultError::Io {
             path: dir.display().to_string(),
             source,
         })?;
-        let store = Store::create(&dir.join(DB_FILE))?;
+        let store = Store::create(&dir.join(DB_FILE), &opts.passphrase, KdfParams::default())?;
         let identity = SecretKey::generate()?;
         let device = SecretKey::generate()?;
         let device_name = if opts.device_name.trim().is_empty() {
@@ -149,14 +153,10 @@ impl Vault {
         let cert = keys::certify_device(&identity, name, opts.role, device.public(), &device_name, keys::now());
         let cert_json = json(&cert)?;
         let w = store.begin()?;
-        {
-            let mut meta = w.open_table(store::META)?;
-            meta.insert("identity_secret", identity.to_bytes().as_slice())?;
-            meta.insert("device_secret", device.to_bytes().as_slice())?;
-            meta.insert("device_cert", cert_json.as_slice())?;
-            let mut devs = w.open_table(store::DEVICES)?;
-            devs.insert(device.public().as_bytes(), cert_json.as_slice())?;
-        }
+        w.put(store::META, "identity_secret", identity.to_bytes().as_slice())?;
+        w.put(store::META, "device_secret", device.to_bytes().as_slice())?;
+        w.put(store::META, "device_cert", cert_json.as_slice())?;
+        w.put32(store::DEVICES, device.public().as_bytes(), cert_json.as_slice())?;
         w.commit()?;
         let mut devices = HashMap::new();
         devices.insert(device.public(), cert.clone());
@@ -200,11 +200,38 @@ impl Vault {
         dir.join(DB_FILE).is_file()
     }
 
-    /// Opens an existing vault, verifying every stored change. A change that
-    /// fails its check makes opening fail with an error naming it.
-    pub fn open(dir: &Path) -> Result<Self> {
+    /// Opens an existing vault with its passphrase, verifying every stored
+    /// change. A wrong passphrase gives [`VaultError::WrongPassphrase`]; a
+    /// change that fails its check makes opening fail with an error naming it.
+    pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Self> {
+        Self::open_unlocked(dir, Unlock::Passphrase(passphrase))
+    }
+
+    /// Opens another handle on a vault this process already unlocked (the
+    /// app's network thread, a background verification), without deriving
+    /// the key again.
+    pub fn open_with_key(dir: &Path, key: &VaultKey) -> Result<Self> {
+        Self::open_unlocked(dir, Unlock::Key(key))
+    }
+
+    /// The unlocked vault key, for [`Vault::open_with_key`].
+    pub fn key(&self) -> VaultKey {
+        self.store.key().clone()
+    }
+
+    /// Changes the passphrase: the current one must unlock the vault; the
+    /// vault key is wrapped again under the new one. No document, change or
+    /// signature is rewritten.
+    pub fn change_passphrase(&self, current: &Passphrase, new: &Passphrase) -> Result<()> {
+        new.check_new()?;
+        let check = Store::open(&self.dir.join(DB_FILE), Unlock::Passphrase(current))?;
+        drop(check);
+        self.store.set_passphrase(new, KdfParams::default())
+    }
+
+    fn open_unlocked(dir: &Path, unlock: Unlock<'_>) -> Result<Self> {
         let path = dir.join(DB_FILE);
-        let store = Store::open(&path)?;
+        let store = Store::open(&path, unlock)?;
         let secret = |key: &str| -> Result<SecretKey> {
             let bytes = store
                 .meta(key)?
@@ -371,10 +398,7 @@ impl Vault {
         };
         let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
         let w = self.store.begin()?;
-        {
-            let mut t = w.open_table(store::DOCS)?;
-            t.insert(id.as_str(), json(&signed)?.as_slice())?;
-        }
+        w.put(store::DOCS, id.as_str(), json(&signed)?.as_slice())?;
         w.commit()?;
         let am = AutoCommit::new().with_actor(ActorId::from(self.device.public().0));
         self.docs.insert(
@@ -417,12 +441,13 @@ impl Vault {
     /// Creates a vault for a second device of an existing identity. It holds
     /// a fresh device key and a provisional self-signed certificate until it
     /// joins with a device ticket from the identity's first device.
-    pub fn create_unlinked(dir: &Path, device_name: &str) -> Result<Self> {
+    pub fn create_unlinked(dir: &Path, device_name: &str, passphrase: &Passphrase) -> Result<Self> {
+        passphrase.check_new()?;
         std::fs::create_dir_all(dir).map_err(|source| VaultError::Io {
             path: dir.display().to_string(),
             source,
         })?;
-        let store = Store::create(&dir.join(DB_FILE))?;
+        let store = Store::create(&dir.join(DB_FILE), passphrase, KdfParams::default())?;
         let device = SecretKey::generate()?;
         let cert = keys::certify_device(
             &device,
@@ -434,12 +459,9 @@ impl Vault {
         );
         let cert_json = json(&cert)?;
         let w = store.begin()?;
-        {
-            let mut meta = w.open_table(store::META)?;
-            meta.insert("device_secret", device.to_bytes().as_slice())?;
-            meta.insert("device_cert", cert_json.as_slice())?;
-            meta.insert("unlinked", [1u8].as_slice())?;
-        }
+        w.put(store::META, "device_secret", device.to_bytes().as_slice())?;
+        w.put(store::META, "device_cert", cert_json.as_slice())?;
+        w.put(store::META, "unlinked", [1u8].as_slice())?;
         w.commit()?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -481,13 +503,9 @@ impl Vault {
         }
         let cert_json = json(&cert)?;
         let w = self.store.begin()?;
-        {
-            let mut meta = w.open_table(store::META)?;
-            meta.insert("device_cert", cert_json.as_slice())?;
-            meta.remove("unlinked")?;
-            let mut devs = w.open_table(store::DEVICES)?;
-            devs.insert(cert.certificate.device.as_bytes(), cert_json.as_slice())?;
-        }
+        w.put(store::META, "device_cert", cert_json.as_slice())?;
+        w.remove(store::META, "unlinked")?;
+        w.put32(store::DEVICES, cert.certificate.device.as_bytes(), cert_json.as_slice())?;
         w.commit()?;
         self.devices.insert(cert.certificate.device, cert.clone());
         self.cert = cert;
@@ -563,10 +581,7 @@ impl Vault {
     /// Stores a user setting.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         let w = self.store.begin()?;
-        {
-            let mut t = w.open_table(store::META)?;
-            t.insert(format!("setting:{key}").as_str(), value.as_bytes())?;
-        }
+        w.put(store::META, format!("setting:{key}").as_str(), value.as_bytes())?;
         w.commit()?;
         Ok(())
     }
@@ -671,7 +686,7 @@ impl Vault {
             // it, first take in what others committed, so this device never
             // reuses a sequence number.
             let w = self.store.begin()?;
-            let pending = store::changes_from_txn(&w, doc_id, doc.rows)?;
+            let pending = w.changes_from(doc_id, doc.rows)?;
             if !pending.is_empty() {
                 catch_up(&self.devices, doc, &pending)?;
             }
@@ -701,13 +716,12 @@ impl Vault {
                     seq: *seq,
                 })
                 .collect();
-            let added = store::append_changes(&w, &items)?;
+            let added = w.append_changes(&items)?;
             let rows = doc.rows + added as u64;
             if let Some(bytes) = &snapshot {
-                let mut t = w.open_table(store::SNAPSHOTS)?;
                 let mut v = rows.to_be_bytes().to_vec();
                 v.extend_from_slice(bytes);
-                t.insert(doc_id, v.as_slice())?;
+                w.put(store::SNAPSHOTS, doc_id, v.as_slice())?;
             }
             w.commit()?;
             doc.rows = rows;
@@ -786,10 +800,11 @@ impl Vault {
     pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
         keys::verify_certificate(cert)?;
         let w = self.store.begin()?;
-        {
-            let mut t = w.open_table(store::DEVICES)?;
-            t.insert(cert.certificate.device.as_bytes(), json(cert)?.as_slice())?;
-        }
+        w.put32(
+            store::DEVICES,
+            cert.certificate.device.as_bytes(),
+            json(cert)?.as_slice(),
+        )?;
         w.commit()?;
         self.devices.insert(cert.certificate.device, cert.clone());
         Ok(())
@@ -822,16 +837,13 @@ impl Vault {
     /// Saves a compacted snapshot of every document (fast next open).
     pub fn compact(&mut self) -> Result<()> {
         let w = self.store.begin()?;
-        {
-            let mut t = w.open_table(store::SNAPSHOTS)?;
-            for (id, doc) in self.docs.iter_mut() {
-                if doc.rows == doc.snapshot_rows {
-                    continue;
-                }
-                let mut v = doc.rows.to_be_bytes().to_vec();
-                v.extend_from_slice(&doc.am.save());
-                t.insert(id.as_str(), v.as_slice())?;
+        for (id, doc) in self.docs.iter_mut() {
+            if doc.rows == doc.snapshot_rows {
+                continue;
             }
+            let mut v = doc.rows.to_be_bytes().to_vec();
+            v.extend_from_slice(&doc.am.save());
+            w.put(store::SNAPSHOTS, id.as_str(), v.as_slice())?;
         }
         w.commit()?;
         for doc in self.docs.values_mut() {
@@ -1009,6 +1021,7 @@ mod tests {
                 name: "Anna de Vries".into(),
                 role: Role::Citizen,
                 device_name: "laptop".into(),
+                passphrase: crate::Passphrase::new("proef-wachtwoord"),
             },
         )
         .unwrap()
@@ -1041,7 +1054,7 @@ mod tests {
         )
         .unwrap();
         drop(v);
-        let v = Vault::open(&dir).unwrap();
+        let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
         let p = v.plan(&plan).unwrap();
         assert_eq!(p.goals.len(), 1);
         assert_eq!(p.goals[0].record.id, g.id);
@@ -1054,7 +1067,8 @@ mod tests {
                 CreateOptions {
                     name: "x".into(),
                     role: Role::Citizen,
-                    device_name: String::new()
+                    device_name: String::new(),
+                    passphrase: crate::Passphrase::new("proef-wachtwoord"),
                 }
             ),
             Err(VaultError::AlreadyExists(_))

@@ -8,6 +8,7 @@ mod market;
 mod net;
 mod output;
 mod parse;
+mod passphrase;
 mod plan;
 mod pot;
 mod request;
@@ -59,6 +60,9 @@ pub enum Command {
     Init(vault::InitArgs),
     /// Show whose vault this is.
     Whoami,
+    /// Change the vault's passphrase (asks for the current and the new one;
+    /// scripts: INWONERCLOUD_PASSPHRASE and INWONERCLOUD_NEW_PASSPHRASE).
+    Passphrase,
     /// Read and edit the support plan.
     #[command(subcommand)]
     Plan(plan::PlanCmd),
@@ -241,49 +245,52 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::App(a) => return app(&out, dir, a),
         Command::Demo(a) => demo(&out, a),
         Command::Init(a) => vault::init(&out, &dir, a),
-        Command::Whoami => vault::whoami(&out, &open(&dir)?),
-        Command::Plan(c) => plan::run(&out, &mut open(&dir)?, c),
-        Command::Budget(c) => budget::run(&out, &mut open(&dir)?, c),
-        Command::Topup(a) => budget::topup(&out, &mut open(&dir)?, a),
+        Command::Passphrase => vault::change_passphrase(&out, &open_vault(&out, &dir)?),
+        Command::Whoami => vault::whoami(&out, &open_vault(&out, &dir)?),
+        Command::Plan(c) => plan::run(&out, &mut open_vault(&out, &dir)?, c),
+        Command::Budget(c) => budget::run(&out, &mut open_vault(&out, &dir)?, c),
+        Command::Topup(a) => budget::topup(&out, &mut open_vault(&out, &dir)?, a),
         Command::Catalogue => budget::catalogue(&out),
-        Command::Journal(c) => vault::journal(&out, &mut open(&dir)?, c),
-        Command::Export(a) => vault::export(&out, &open(&dir)?, a),
+        Command::Journal(c) => vault::journal(&out, &mut open_vault(&out, &dir)?, c),
+        Command::Export(a) => vault::export(&out, &open_vault(&out, &dir)?, a),
         Command::VerifyExport(a) => vault::verify_export(&out, a),
         Command::Schema(a) => vault::schema(&out, a),
-        Command::Rejections => vault::rejections(&out, &open(&dir)?),
+        Command::Rejections => vault::rejections(&out, &open_vault(&out, &dir)?),
         Command::Serve(a) => net::serve(&out, &dir, a),
-        Command::Invite(a) => net::invite(&out, &mut open(&dir)?, a),
+        Command::Invite(a) => net::invite(&out, &mut open_vault(&out, &dir)?, a),
         Command::Join(a) => net::join(&out, &dir, a),
         Command::Sync(a) => net::sync(&out, &dir, a),
-        Command::Peers => net::peers(&out, &open(&dir)?),
-        Command::Consents => net::consents(&out, &open(&dir)?),
-        Command::Revoke(a) => net::revoke(&out, &mut open(&dir)?, a),
-        Command::AccessLog => net::access_log(&out, &open(&dir)?),
-        Command::Request(a) => request::request(&out, &mut open(&dir)?, a),
-        Command::Requests => request::requests(&out, &open(&dir)?),
-        Command::Answer { request, text } => request::answer(&out, &mut open(&dir)?, &request, &text),
-        Command::Review { request, reason } => request::review(&out, &mut open(&dir)?, &request, &reason),
-        Command::Inbox => request::inbox(&out, &open(&dir)?),
-        Command::Assess { request } => request::assess(&out, &mut open(&dir)?, &request),
-        Command::Ask { request, question } => request::ask(&out, &mut open(&dir)?, &request, &question),
-        Command::Decide(a) => request::decide(&out, &mut open(&dir)?, a),
-        Command::Allocate => request::allocate(&out, &mut open(&dir)?),
-        Command::Transfer(a) => request::transfer(&out, &mut open(&dir)?, a),
+        Command::Peers => net::peers(&out, &open_vault(&out, &dir)?),
+        Command::Consents => net::consents(&out, &open_vault(&out, &dir)?),
+        Command::Revoke(a) => net::revoke(&out, &mut open_vault(&out, &dir)?, a),
+        Command::AccessLog => net::access_log(&out, &open_vault(&out, &dir)?),
+        Command::Request(a) => request::request(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Requests => request::requests(&out, &open_vault(&out, &dir)?),
+        Command::Answer { request, text } => request::answer(&out, &mut open_vault(&out, &dir)?, &request, &text),
+        Command::Review { request, reason } => request::review(&out, &mut open_vault(&out, &dir)?, &request, &reason),
+        Command::Inbox => request::inbox(&out, &open_vault(&out, &dir)?),
+        Command::Assess { request } => request::assess(&out, &mut open_vault(&out, &dir)?, &request),
+        Command::Ask { request, question } => request::ask(&out, &mut open_vault(&out, &dir)?, &request, &question),
+        Command::Decide(a) => request::decide(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Allocate => request::allocate(&out, &mut open_vault(&out, &dir)?),
+        Command::Transfer(a) => request::transfer(&out, &mut open_vault(&out, &dir)?, a),
         Command::AcceptTransfer { transfer, account } => {
-            request::accept_transfer(&out, &mut open(&dir)?, &transfer, &account)
+            request::accept_transfer(&out, &mut open_vault(&out, &dir)?, &transfer, &account)
         }
-        Command::Transfers => request::transfers(&out, &open(&dir)?),
-        Command::Pot(c) => pot::run(&out, &mut open(&dir)?, c),
-        Command::Offer(a) => market::offer(&out, &mut open(&dir)?, a),
-        Command::Market(a) => market::market(&out, &open(&dir)?, a),
-        Command::Order(a) => market::order(&out, &mut open(&dir)?, a),
-        Command::Agreements => market::agreements(&out, &open(&dir)?),
-        Command::Countersign { agreement } => market::countersign(&out, &mut open(&dir)?, &agreement),
-        Command::Declare(a) => market::declare(&out, &mut open(&dir)?, a),
-        Command::Approve { declaration } => market::judge(&out, &mut open(&dir)?, &declaration, None),
-        Command::Dispute { declaration, reason } => market::judge(&out, &mut open(&dir)?, &declaration, Some(reason)),
-        Command::VerifyClaims { csv } => market::verify_claims(&out, &open(&dir)?, csv),
-        Command::ExportClaims { out: path } => market::export_claims(&out, &open(&dir)?, path),
+        Command::Transfers => request::transfers(&out, &open_vault(&out, &dir)?),
+        Command::Pot(c) => pot::run(&out, &mut open_vault(&out, &dir)?, c),
+        Command::Offer(a) => market::offer(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Market(a) => market::market(&out, &open_vault(&out, &dir)?, a),
+        Command::Order(a) => market::order(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Agreements => market::agreements(&out, &open_vault(&out, &dir)?),
+        Command::Countersign { agreement } => market::countersign(&out, &mut open_vault(&out, &dir)?, &agreement),
+        Command::Declare(a) => market::declare(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Approve { declaration } => market::judge(&out, &mut open_vault(&out, &dir)?, &declaration, None),
+        Command::Dispute { declaration, reason } => {
+            market::judge(&out, &mut open_vault(&out, &dir)?, &declaration, Some(reason))
+        }
+        Command::VerifyClaims { csv } => market::verify_claims(&out, &open_vault(&out, &dir)?, csv),
+        Command::ExportClaims { out: path } => market::export_claims(&out, &open_vault(&out, &dir)?, path),
         Command::Verify { file } => market::verify_file(&out, file),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
@@ -375,6 +382,10 @@ pub fn vault_dir(arg: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
-fn open(dir: &std::path::Path) -> Result<Vault> {
-    Ok(Vault::open(dir)?)
+/// Opens the vault, asking for its passphrase (or reading `INWONERCLOUD_PASSPHRASE`).
+fn open_vault(out: &Out, dir: &std::path::Path) -> Result<Vault> {
+    if !Vault::exists(dir) {
+        return Err(inwonercloud_vault::VaultError::NotFound(dir.display().to_string()).into());
+    }
+    Ok(Vault::open(dir, &passphrase::current(out)?)?)
 }

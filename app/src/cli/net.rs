@@ -70,7 +70,7 @@ pub struct ServeArgs {
 }
 
 pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
-    let mut vault = Vault::open(dir)?;
+    let mut vault = super::open_vault(out, dir)?;
     if let Some(r) = a.role
         && r != vault.role()
     {
@@ -267,9 +267,13 @@ pub struct JoinArgs {
 pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
     let ticket: Ticket = a.ticket.parse()?;
     let vault = if dir.join(DB_FILE).exists() {
-        Vault::open(dir)?
+        super::open_vault(out, dir)?
     } else if ticket.device {
-        Vault::create_unlinked(dir, &a.device_name)?
+        Vault::create_unlinked(
+            dir,
+            &a.device_name,
+            &super::passphrase::new(out, inwonercloud_vault::seal::PASSPHRASE_ENV)?,
+        )?
     } else {
         bail!(
             "{}",
@@ -320,7 +324,7 @@ pub struct SyncArgs {
 }
 
 pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
-    let vault = Vault::open(dir)?;
+    let vault = super::open_vault(out, dir)?;
     let rt = runtime()?;
     rt.block_on(async {
         let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), None)?).await?;

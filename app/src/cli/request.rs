@@ -258,7 +258,7 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
         PolicyCmd::Publish { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let p = Policy::from_json(&text).with_context(|| format!("{} is not a valid policy", file.display()))?;
-            let mut v = Vault::open(dir)?;
+            let mut v = super::open_vault(out, dir)?;
             v.publish_policy(p)?;
             out.say(
                 "Beleid gepubliceerd: iedereen die met u verbonden is krijgt het bij de volgende synchronisatie.",
@@ -267,7 +267,7 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
             Ok(())
         }
         PolicyCmd::Show => {
-            let v = Vault::open(dir)?;
+            let v = super::open_vault(out, dir)?;
             match v.policy() {
                 Some(p) => out.emit(&p.record, || {
                     println!("{} — {}", p.record.municipality, out.t("beleid", "policy"));

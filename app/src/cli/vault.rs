@@ -24,6 +24,18 @@ pub struct InitArgs {
     pub device_name: String,
 }
 
+/// `passphrase`: wraps the vault key under a new passphrase.
+pub fn change_passphrase(out: &Out, v: &Vault) -> Result<()> {
+    let current = super::passphrase::current(out)?;
+    let new = super::passphrase::new(out, super::passphrase::NEW_PASSPHRASE_ENV)?;
+    v.change_passphrase(&current, &new)?;
+    out.say(
+        "Wachtwoord gewijzigd. Bewaar het goed: zonder wachtwoord is de kluis niet te openen.",
+        "Passphrase changed. Keep it safe: without it the vault cannot be opened.",
+    );
+    Ok(())
+}
+
 pub fn init(out: &Out, dir: &Path, a: InitArgs) -> Result<()> {
     let v = Vault::create(
         dir,
@@ -31,6 +43,7 @@ pub fn init(out: &Out, dir: &Path, a: InitArgs) -> Result<()> {
             name: a.name,
             role: a.role,
             device_name: a.device_name,
+            passphrase: super::passphrase::new(out, inwonercloud_vault::seal::PASSPHRASE_ENV)?,
         },
     )?;
     let who = v.whoami();

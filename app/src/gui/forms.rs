@@ -33,6 +33,12 @@ impl Default for CardForm {
 /// Every form's contents.
 #[derive(Debug)]
 pub struct Forms {
+    /// Change passphrase: current, new, new again.
+    pub pass_current: String,
+    /// The new passphrase.
+    pub pass_new: String,
+    /// The new passphrase again.
+    pub pass_repeat: String,
     /// New goal.
     pub goal_domain: LifeDomain,
     /// New goal text.
@@ -180,6 +186,9 @@ pub struct Forms {
 impl Default for Forms {
     fn default() -> Self {
         Forms {
+            pass_current: String::new(),
+            pass_new: String::new(),
+            pass_repeat: String::new(),
             goal_domain: LifeDomain::Zelfzorg,
             goal_text: String::new(),
             goal_target: String::new(),

@@ -58,8 +58,23 @@ texts! {
     your_role: "Uw rol", "Your role";
     device_name: "Naam van dit apparaat", "Name of this device";
     vault_folder: "Map van de kluis", "Vault folder";
-    passphrase_later: "Versleuteling met een wachtwoordzin volgt in een volgende versie; bewaar de kluis op een versleutelde schijf.",
-        "Encryption with a passphrase follows in a later version; keep the vault on an encrypted disk.";
+    passphrase: "Wachtwoord", "Passphrase";
+    passphrase_repeat: "Herhaal wachtwoord", "Repeat passphrase";
+    passphrase_hint: "De kluis wordt versleuteld met dit wachtwoord (minstens 8 tekens, bijvoorbeeld vier losse woorden). Zonder wachtwoord kan niemand, ook u niet, de kluis openen: schrijf het op een veilige plek op.",
+        "The vault is encrypted with this passphrase (at least 8 characters, for example four unrelated words). Without it no one, you included, can open the vault: write it down somewhere safe.";
+    passphrases_differ: "De twee wachtwoorden verschillen.", "The two passphrases differ.";
+    passphrase_too_short: "Het wachtwoord is te kort: gebruik minstens 8 tekens.", "The passphrase is too short: use at least 8 characters.";
+    wrong_passphrase: "Dit wachtwoord opent de kluis niet. Er is niets gewijzigd; probeer het opnieuw.",
+        "This passphrase does not open the vault. Nothing was changed; try again.";
+    unlock_title: "Kluis ontgrendelen", "Unlock the vault";
+    unlock_intro: "Deze kluis is versleuteld. Vul het wachtwoord in om hem te openen.", "This vault is encrypted. Enter its passphrase to open it.";
+    unlock_button: "Ontgrendelen", "Unlock";
+    back: "Terug", "Back";
+    change_passphrase_title: "Wachtwoord wijzigen", "Change passphrase";
+    current_passphrase: "Huidig wachtwoord", "Current passphrase";
+    new_passphrase: "Nieuw wachtwoord", "New passphrase";
+    change_passphrase_button: "Wachtwoord wijzigen", "Change passphrase";
+    passphrase_changed: "Wachtwoord gewijzigd. Het oude wachtwoord werkt niet meer.", "Passphrase changed. The old one no longer works.";
     create_button: "Kluis maken", "Create vault";
     name_needed: "Vul uw naam in.", "Fill in your name.";
     vault_exists: "Daar staat al een kluis; open die hieronder", "A vault already exists there; open it below";
@@ -75,6 +90,7 @@ texts! {
     demo_as_municipality: "… als gemeente", "… as municipality";
     demo_failed: "Demo maken mislukt", "Could not build the demo";
     demo_folder: "Demomap", "Demo folder";
+    demo_passphrase: "Wachtwoord van de demokluizen", "Passphrase of the demo vaults";
     // Common
     saved: "Opgeslagen en ondertekend.", "Saved and signed.";
     save: "Opslaan", "Save";

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use egui::RichText;
 use inwonercloud_schemas::Lang;
 use inwonercloud_sync::NodeConfig;
+use inwonercloud_vault::{Passphrase, VaultError};
 
 pub use i18n::Texts;
 pub use workspace::{Screen, Workspace};
@@ -52,6 +53,8 @@ pub struct App {
     pub welcome: welcome::Welcome,
     /// The open vault, if any.
     pub workspace: Option<Workspace>,
+    /// A vault waiting for its passphrase.
+    pub locked: Option<welcome::Locked>,
     ctx: egui::Context,
     zoom: f32,
 }
@@ -63,6 +66,7 @@ impl App {
             lang: options.lang,
             welcome: welcome::Welcome::new(&options),
             workspace: None,
+            locked: None,
             ctx: ctx.clone(),
             zoom: options.zoom,
             options,
@@ -70,7 +74,7 @@ impl App {
         ctx.set_zoom_factor(app.zoom);
         if inwonercloud_vault::Vault::exists(&app.options.vault) {
             let dir = app.options.vault.clone();
-            app.open(&dir);
+            app.open(&dir, None);
         }
         app
     }
@@ -80,11 +84,24 @@ impl App {
         i18n::texts(self.lang)
     }
 
-    /// Opens the vault in `dir` (closing any open one).
-    pub fn open(&mut self, dir: &Path) {
+    /// Opens the vault in `dir` (closing any open one). Without a
+    /// passphrase, the one in `INWONERCLOUD_PASSPHRASE` (or the demo's, for
+    /// a demo vault) is tried; otherwise the unlock screen asks for it.
+    pub fn open(&mut self, dir: &Path, passphrase: Option<Passphrase>) {
         self.workspace = None;
+        let passphrase = passphrase
+            .or_else(|| dir.starts_with(&self.options.demo_dir).then(crate::demo::passphrase))
+            .or_else(Passphrase::from_env);
+        let Some(passphrase) = passphrase else {
+            self.locked = Some(welcome::Locked {
+                dir: dir.to_path_buf(),
+                pass: String::new(),
+                wrong: false,
+            });
+            return;
+        };
         let net = self.options.network.clone().map(|c| (c, self.ctx.clone()));
-        match Workspace::open(dir, net) {
+        match Workspace::open(dir, &passphrase, net) {
             Ok(mut ws) => {
                 if let Some(s) = self.options.screen
                     && Screen::for_role(ws.who.role).contains(&s)
@@ -92,9 +109,20 @@ impl App {
                     ws.screen = s;
                 }
                 self.workspace = Some(ws);
+                self.locked = None;
                 self.welcome.error = None;
             }
-            Err(e) => self.welcome.error = Some(format!("{}: {e}", self.texts().open_failed)),
+            Err(VaultError::WrongPassphrase) => {
+                self.locked = Some(welcome::Locked {
+                    dir: dir.to_path_buf(),
+                    pass: String::new(),
+                    wrong: true,
+                });
+            }
+            Err(e) => {
+                self.locked = None;
+                self.welcome.error = Some(format!("{}: {e}", self.texts().open_failed));
+            }
         }
     }
 
@@ -146,11 +174,18 @@ impl eframe::App for App {
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         match &mut self.workspace {
             None => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    if let Some(dir) = welcome::show(ui, &mut self.welcome, t, lang) {
-                        self.open(&dir);
-                    }
+                let mut chosen = None;
+                egui::CentralPanel::default().show(ui, |ui| match &mut self.locked {
+                    Some(l) => match welcome::unlock(ui, l, t) {
+                        Some(welcome::UnlockAction::Try(p)) => chosen = Some((l.dir.clone(), Some(p))),
+                        Some(welcome::UnlockAction::Back) => self.locked = None,
+                        None => {}
+                    },
+                    None => chosen = welcome::show(ui, &mut self.welcome, t, lang),
                 });
+                if let Some((dir, pass)) = chosen {
+                    self.open(&dir, pass);
+                }
             }
             Some(ws) => {
                 egui::Panel::bottom("status").show(ui, |ui| screens::status_bar(ui, ws, t, lang));

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use inwonercloud_schemas::PublicKey;
 use inwonercloud_sync::{Node, NodeConfig, PeerStatus, SyncReport, Ticket};
-use inwonercloud_vault::{InviteSpec, Vault};
+use inwonercloud_vault::{InviteSpec, Vault, VaultKey};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// What the window asks of the network.
@@ -60,13 +60,13 @@ pub struct Network {
 }
 
 impl Network {
-    /// Starts the node for the vault in `dir` on a background thread.
-    pub fn start(dir: PathBuf, cfg: NodeConfig, ctx: egui::Context) -> Self {
+    /// Starts the node for the vault in `dir` (unlocked with `key`) on a background thread.
+    pub fn start(dir: PathBuf, key: VaultKey, cfg: NodeConfig, ctx: egui::Context) -> Self {
         let (cmd, rx) = unbounded_channel();
         let (tx, events) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("inwonercloud-net".into())
-            .spawn(move || run(dir, cfg, ctx, rx, tx))
+            .spawn(move || run(dir, key, cfg, ctx, rx, tx))
             .ok();
         Network {
             cmd,
@@ -126,6 +126,7 @@ impl Drop for Network {
 
 fn run(
     dir: PathBuf,
+    key: VaultKey,
     cfg: NodeConfig,
     ctx: egui::Context,
     mut rx: UnboundedReceiver<NetCmd>,
@@ -147,7 +148,7 @@ fn run(
         Err(e) => return send(NetEvent::Failed(e.to_string())),
     };
     rt.block_on(async move {
-        let vault = match Vault::open(&dir) {
+        let vault = match Vault::open_with_key(&dir, &key) {
             Ok(v) => v,
             Err(e) => return send(NetEvent::Failed(e.to_string())),
         };

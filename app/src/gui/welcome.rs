@@ -1,10 +1,11 @@
-//! First run: create a vault, open another one, or load the demo.
+//! First run: create a vault, open another one, or load the demo; and the
+//! unlock screen that asks an encrypted vault's passphrase.
 
 use std::path::PathBuf;
 
 use egui::RichText;
 use inwonercloud_schemas::{Lang, Role};
-use inwonercloud_vault::{CreateOptions, Vault};
+use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
 
 use super::Options;
 use super::i18n::Texts;
@@ -22,6 +23,10 @@ pub struct Welcome {
     pub role: Role,
     /// This device's name.
     pub device: String,
+    /// The new vault's passphrase, and again.
+    pub pass: String,
+    /// The passphrase typed a second time.
+    pub pass2: String,
     /// A vault to open.
     pub open_dir: String,
     /// Where the demo goes.
@@ -38,6 +43,8 @@ impl Welcome {
             name: String::new(),
             role: Role::Citizen,
             device: std::env::var("HOSTNAME").unwrap_or_else(|_| "laptop".into()),
+            pass: String::new(),
+            pass2: String::new(),
             open_dir: String::new(),
             demo_dir: o.demo_dir.clone(),
             error: None,
@@ -45,8 +52,9 @@ impl Welcome {
     }
 }
 
-/// Shows the welcome screen; returns the vault directory to open, if chosen.
-pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option<PathBuf> {
+/// Shows the welcome screen; returns the vault directory to open, if chosen,
+/// with its passphrase when it was just typed here.
+pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option<(PathBuf, Option<Passphrase>)> {
     let mut open = None;
     ui.heading(t.welcome_title);
     ui.label(t.welcome_intro);
@@ -59,11 +67,18 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         widgets::choice(ui, t.your_role, &mut w.role, &Role::ALL, |r| r.label(lang).to_string());
         widgets::text(ui, t.device_name, &mut w.device);
         widgets::text(ui, t.vault_folder, &mut w.dir);
-        ui.label(RichText::new(t.passphrase_later).weak());
+        widgets::secret(ui, t.passphrase, &mut w.pass);
+        widgets::secret(ui, t.passphrase_repeat, &mut w.pass2);
+        ui.label(RichText::new(t.passphrase_hint).weak());
         if ui.button(t.create_button).clicked() {
             let dir = PathBuf::from(w.dir.trim());
+            let pass = Passphrase::new(w.pass.clone());
             if w.name.trim().is_empty() {
                 w.error = Some(t.name_needed.into());
+            } else if pass.check_new().is_err() {
+                w.error = Some(t.passphrase_too_short.into());
+            } else if w.pass != w.pass2 {
+                w.error = Some(t.passphrases_differ.into());
             } else if Vault::exists(&dir) {
                 w.error = Some(format!("{}: {}", t.vault_exists, dir.display()));
             } else {
@@ -73,10 +88,15 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                         name: w.name.trim().into(),
                         role: w.role,
                         device_name: w.device.trim().into(),
+                        passphrase: pass.clone(),
                     },
                 );
                 match made {
-                    Ok(_) => open = Some(dir),
+                    Ok(_) => {
+                        w.pass.clear();
+                        w.pass2.clear();
+                        open = Some((dir, Some(pass)));
+                    }
                     Err(e) => w.error = Some(e.to_string()),
                 }
             }
@@ -88,7 +108,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         if ui.button(t.open_button).clicked() {
             let dir = PathBuf::from(w.open_dir.trim());
             if Vault::exists(&dir) {
-                open = Some(dir);
+                open = Some((dir, None));
             } else {
                 w.error = Some(format!("{}: {}", t.no_vault_there, dir.display()));
             }
@@ -112,11 +132,54 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                         w.error = Some(format!("{}: {e}", t.demo_failed));
                         continue;
                     }
-                    open = Some(dir.clone());
+                    open = Some((dir.clone(), Some(demo::passphrase())));
                 }
             }
         });
         ui.label(RichText::new(format!("{}: {}", t.demo_folder, w.demo_dir.display())).weak());
+        ui.label(RichText::new(format!("{}: {}", t.demo_passphrase, demo::PASSPHRASE)).weak());
     });
     open
+}
+
+/// A vault waiting for its passphrase.
+#[derive(Debug)]
+pub struct Locked {
+    /// The vault directory.
+    pub dir: PathBuf,
+    /// What is typed so far.
+    pub pass: String,
+    /// Set after a wrong attempt.
+    pub wrong: bool,
+}
+
+/// What the unlock screen asks for.
+pub enum UnlockAction {
+    /// Try this passphrase.
+    Try(Passphrase),
+    /// Back to the welcome screen.
+    Back,
+}
+
+/// Shows the unlock screen.
+pub fn unlock(ui: &mut egui::Ui, l: &mut Locked, t: &Texts) -> Option<UnlockAction> {
+    let mut action = None;
+    ui.heading(t.unlock_title);
+    ui.label(t.unlock_intro);
+    ui.label(RichText::new(l.dir.display().to_string()).weak());
+    ui.add_space(8.0);
+    if l.wrong {
+        widgets::warning(ui, t.wrong_passphrase);
+    }
+    let field = widgets::secret(ui, t.passphrase, &mut l.pass);
+    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.horizontal(|ui| {
+        if ui.button(t.unlock_button).clicked() || enter {
+            action = Some(UnlockAction::Try(Passphrase::new(std::mem::take(&mut l.pass))));
+        }
+        if ui.button(t.back).clicked() {
+            action = Some(UnlockAction::Back);
+        }
+    });
+    action
 }

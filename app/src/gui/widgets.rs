@@ -16,6 +16,16 @@ pub fn text(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     .inner
 }
 
+/// A passphrase field (shown as dots) with a visible label tied to it.
+pub fn secret(ui: &mut Ui, label: &str, value: &mut String) -> Response {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(value).password(true).desired_width(320.0))
+            .labelled_by(l.id)
+    })
+    .inner
+}
+
 /// A multi-line text field with a visible label tied to it.
 pub fn multiline(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     let l = ui.label(label);

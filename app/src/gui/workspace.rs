@@ -17,7 +17,8 @@ use inwonercloud_vault::claims::check_claims_with_progress;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
-    OfferingView, PeerInfo, PlanView, PotView, RequestView, TransferView, Vault, VaultError, WhoAmI,
+    OfferingView, Passphrase, PeerInfo, PlanView, PotView, RequestView, TransferView, Vault, VaultError, VaultKey,
+    WhoAmI,
 };
 
 use super::forms::Forms;
@@ -146,14 +147,14 @@ pub struct VerifyJob {
 
 impl VerifyJob {
     /// Starts verifying every claim the vault in `dir` can see.
-    pub fn start(dir: PathBuf) -> Self {
+    pub fn start(dir: PathBuf, key: VaultKey) -> Self {
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = std::sync::mpsc::channel();
         let (d, tt) = (done.clone(), total.clone());
         std::thread::spawn(move || {
             let run = || -> Result<ClaimReport, VaultError> {
-                let v = Vault::open(&dir)?;
+                let v = Vault::open_with_key(&dir, &key)?;
                 let bundles = v.claim_bundles()?;
                 tt.store(bundles.len(), Ordering::Relaxed);
                 Ok(check_claims_with_progress(&bundles, |n, _| {
@@ -265,13 +266,17 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Opens the vault in `dir`; starts the network when `net` is given.
-    pub fn open(dir: &std::path::Path, net: Option<(NodeConfig, egui::Context)>) -> Result<Self, VaultError> {
-        let vault = Vault::open(dir)?;
+    /// Opens the vault in `dir` with its passphrase; starts the network when `net` is given.
+    pub fn open(
+        dir: &std::path::Path,
+        passphrase: &Passphrase,
+        net: Option<(NodeConfig, egui::Context)>,
+    ) -> Result<Self, VaultError> {
+        let vault = Vault::open(dir, passphrase)?;
         let who = vault.whoami();
         let screen = Screen::for_role(who.role)[0];
         let mut ws = Workspace {
-            net: net.map(|(cfg, ctx)| Network::start(PathBuf::from(dir), cfg, ctx)),
+            net: net.map(|(cfg, ctx)| Network::start(PathBuf::from(dir), vault.key(), cfg, ctx)),
             vault,
             who,
             screen,
@@ -431,7 +436,7 @@ impl Workspace {
         self.views.transfers = Arc::new(v.transfers().unwrap_or_default());
         if self.views.claims.is_some() && self.verifying.is_none() {
             // Something changed: verify again in the background.
-            self.verifying = Some(VerifyJob::start(v.dir().to_path_buf()));
+            self.verifying = Some(VerifyJob::start(v.dir().to_path_buf(), v.key()));
         }
         self.views.catalogue = v.catalogue();
         self.views.budget_is_own = budget_doc

@@ -10,7 +10,7 @@ use inwonercloud_vault::{CreateOptions, Vault};
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "crash-vault".into()));
     let mut v = if dir.join(inwonercloud_vault::vault::DB_FILE).exists() {
-        Vault::open(&dir).unwrap_or_else(|e| panic!("open: {e}"))
+        Vault::open(&dir, &inwonercloud_tests::pass()).unwrap_or_else(|e| panic!("open: {e}"))
     } else {
         Vault::create(
             &dir,
@@ -18,6 +18,7 @@ fn main() {
                 name: "Crash".into(),
                 role: Role::Citizen,
                 device_name: "test".into(),
+                passphrase: inwonercloud_tests::pass(),
             },
         )
         .unwrap_or_else(|e| panic!("create: {e}"))

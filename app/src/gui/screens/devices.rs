@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 use inwonercloud_schemas::{Access, Lang};
-use inwonercloud_vault::InviteSpec;
 use inwonercloud_vault::consent::INVITE_TTL;
+use inwonercloud_vault::{InviteSpec, Passphrase, VaultError};
 
 use super::sharing;
 use crate::gui::i18n::Texts;
@@ -45,4 +45,42 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ws.net(NetCmd::Invite(spec, INVITE_TTL), t);
     }
     sharing::ticket(ui, ws, t);
+    ui.add_space(8.0);
+    passphrase(ui, ws, t);
+}
+
+/// Changing the passphrase: the current one, the new one twice.
+fn passphrase(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let mut go = false;
+    widgets::card(ui, t.change_passphrase_title, |ui| {
+        widgets::secret(ui, t.current_passphrase, &mut ws.forms.pass_current);
+        widgets::secret(ui, t.new_passphrase, &mut ws.forms.pass_new);
+        widgets::secret(ui, t.passphrase_repeat, &mut ws.forms.pass_repeat);
+        go = ui.button(t.change_passphrase_button).clicked();
+    });
+    if !go {
+        return;
+    }
+    let f = &mut ws.forms;
+    let current = Passphrase::new(std::mem::take(&mut f.pass_current));
+    let new = Passphrase::new(std::mem::take(&mut f.pass_new));
+    let again = Passphrase::new(std::mem::take(&mut f.pass_repeat));
+    if new.check_new().is_err() {
+        ws.fail(t.passphrase_too_short.into());
+    } else if !new.matches(&again) {
+        ws.fail(t.passphrases_differ.into());
+    } else {
+        let wrong = t.wrong_passphrase;
+        if let Err(e) = ws.vault.change_passphrase(&current, &new) {
+            ws.fail(match e {
+                VaultError::WrongPassphrase => wrong.into(),
+                other => other.to_string(),
+            });
+        } else {
+            ws.notice = Some(crate::gui::workspace::Notice {
+                error: false,
+                text: t.passphrase_changed.into(),
+            });
+        }
+    }
 }

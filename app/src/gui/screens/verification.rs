@@ -35,12 +35,12 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         }
     }
     if ws.views.claims.is_none() && ws.verifying.is_none() {
-        ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf()));
+        ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf(), ws.vault.key()));
         return;
     }
     ui.horizontal(|ui| {
         if ui.button(t.verify_now).clicked() {
-            ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf()));
+            ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf(), ws.vault.key()));
         }
         if ui.button(t.export_claims).clicked() {
             let dir = ws.vault.dir().to_path_buf();
