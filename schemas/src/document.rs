@@ -67,6 +67,10 @@ pub struct DocumentHeader {
     pub writers: Vec<PublicKey>,
     /// Former writers: their changes up to a cut-off stay valid, later ones are refused.
     pub revoked: Vec<RevokedWriter>,
+    /// Revoked devices of any identity (a lost laptop): per device, the
+    /// highest sequence number that stays valid; later changes are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked_devices: Vec<(PublicKey, u64)>,
     /// Header version; a higher version from the owner replaces a lower one.
     pub version: u64,
 }
@@ -88,14 +92,30 @@ impl Record for DocumentHeader {
 }
 
 impl DocumentHeader {
+    /// Whether `device` was revoked in this header.
+    pub fn device_revoked(&self, device: &PublicKey) -> bool {
+        self.revoked_devices.iter().any(|(d, _)| d == device)
+    }
+
     /// Whether `identity` may write new changes to this document.
     pub fn may_write(&self, identity: &PublicKey) -> bool {
         &self.owner == identity || self.writers.contains(identity)
     }
 
-    /// Whether change number `seq` of `device`, certified by `identity`, is
-    /// valid here: a current writer's always, a former writer's only up to the cut-off.
+    /// Whether a *new* change number `seq` of `device`, certified by
+    /// `identity`, may be accepted: a current writer's, a former writer's up
+    /// to its cut-off, and never beyond a revoked device's cut-off.
     pub fn may_write_change(&self, identity: &PublicKey, device: &PublicKey, seq: u64) -> bool {
+        if self.revoked_devices.iter().any(|(d, cut)| d == device && seq > *cut) {
+            return false;
+        }
+        self.may_have_written(identity, device, seq)
+    }
+
+    /// Whether a change already held stays valid: device revocation does not
+    /// apply to what a vault accepted before the revocation reached it (what
+    /// was shared cannot be recalled; it stays attributed to that device).
+    pub fn may_have_written(&self, identity: &PublicKey, device: &PublicKey, seq: u64) -> bool {
         if self.may_write(identity) {
             return true;
         }

@@ -208,10 +208,18 @@ impl<'a> Session<'a> {
     async fn handshake(&mut self, side: Side, report: &mut SyncReport) -> Result<CertifiedDevice, SyncError> {
         let device = remote_device(&self.conn);
         let mine = self.inner.with_vault(|v| v.device_certificate().clone());
+        let inner = &self.inner;
         let check_cert = |c: &CertifiedDevice| -> Result<(), String> {
             inwonercloud_vault::keys::verify_certificate(c).map_err(|e| e.to_string())?;
             if c.certificate.device != device {
                 return Err("the device certificate is not for the connecting device".into());
+            }
+            if inner.with_vault(|v| v.is_device_revoked(&c.certificate.identity, &device)) {
+                return Err(format!(
+                    "device {} was revoked by its owner {} (lost or replaced)",
+                    device.short(),
+                    c.certificate.identity_name
+                ));
             }
             Ok(())
         };

@@ -33,6 +33,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod assessment;
+pub mod backup;
 pub mod budget;
 pub mod change;
 pub mod claims;

@@ -309,6 +309,52 @@ impl Vault {
         self.store_header(doc_id, header)
     }
 
+    /// Revokes a device of this identity (a lost or stolen laptop) in every
+    /// document this vault owns: its changes held now stay valid, later ones
+    /// are refused wherever the new headers reach, and peers holding them
+    /// refuse its sessions. Needs the identity key; a device cannot revoke itself.
+    pub fn revoke_device(&mut self, device: PublicKey) -> Result<usize> {
+        if !self.holds_identity_key() {
+            return Err(VaultError::NotAllowed(
+                "only the first device, which holds the identity key, can revoke devices".into(),
+            ));
+        }
+        if device == self.device_key().public() {
+            return Err(VaultError::NotAllowed("this device cannot revoke itself".into()));
+        }
+        let me = self.identity();
+        if self
+            .devices_map()
+            .get(&device)
+            .is_none_or(|c| c.certificate.identity != me)
+        {
+            return Err(VaultError::NotAllowed(format!(
+                "device {} is not one of your devices",
+                device.short()
+            )));
+        }
+        let owned: Vec<String> = self
+            .docs_map()
+            .iter()
+            .filter(|(_, d)| d.header.record.owner == me && !d.header.record.device_revoked(&device))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for doc_id in &owned {
+            let mut header = self.owned_header(doc_id)?;
+            let cut = self.store().max_seq(doc_id, device.as_bytes())?;
+            header.revoked_devices.push((device, cut));
+            self.store_header(doc_id, header)?;
+        }
+        Ok(owned.len())
+    }
+
+    /// Whether a document header of `identity` held here revokes its `device`.
+    pub fn is_device_revoked(&self, identity: &PublicKey, device: &PublicKey) -> bool {
+        self.docs_map()
+            .values()
+            .any(|d| &d.header.record.owner == identity && d.header.record.device_revoked(device))
+    }
+
     fn owned_header(&self, doc_id: &str) -> Result<DocumentHeader> {
         let doc = self.doc(doc_id)?;
         if doc.header.record.owner != self.identity() {

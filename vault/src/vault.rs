@@ -131,6 +131,11 @@ impl Vault {
     /// Creates a new vault in `dir` (created if missing) with fresh keys and
     /// the owner's documents.
     pub fn create(dir: &Path, opts: CreateOptions) -> Result<Self> {
+        Self::create_with_identity(dir, opts, SecretKey::generate()?)
+    }
+
+    /// Creates a vault for an existing identity key (recovery).
+    pub(crate) fn create_with_identity(dir: &Path, opts: CreateOptions, identity: SecretKey) -> Result<Self> {
         let name = opts.name.trim();
         if name.is_empty() {
             return Err(VaultError::Input(inwonercloud_schemas::SchemaError::Invalid(
@@ -143,7 +148,6 @@ impl Vault {
             source,
         })?;
         let store = Store::create(&dir.join(DB_FILE), &opts.passphrase, KdfParams::default())?;
-        let identity = SecretKey::generate()?;
         let device = SecretKey::generate()?;
         let device_name = if opts.device_name.trim().is_empty() {
             "apparaat".to_string()
@@ -394,6 +398,7 @@ impl Vault {
             owner: self.identity(),
             writers,
             revoked: vec![],
+            revoked_devices: vec![],
             version: 1,
         };
         let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
@@ -510,6 +515,11 @@ impl Vault {
         self.devices.insert(cert.certificate.device, cert.clone());
         self.cert = cert;
         Ok(())
+    }
+
+    /// The identity secret, on the first device.
+    pub(crate) fn identity_secret(&self) -> Option<&SecretKey> {
+        self.identity.as_ref()
     }
 
     /// The owner's identity key.
@@ -950,7 +960,7 @@ pub(crate) fn verify_rows(
                 "device {} is not certified by any known identity",
                 sc.signer.short()
             )),
-            Some(cert) if !header.may_write_change(&cert.certificate.identity, &sc.signer, c.seq()) => Some(format!(
+            Some(cert) if !header.may_have_written(&cert.certificate.identity, &sc.signer, c.seq()) => Some(format!(
                 "{} ({}) may not write this document",
                 cert.certificate.identity_name,
                 cert.certificate.identity.short()

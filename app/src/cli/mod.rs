@@ -8,7 +8,7 @@ mod market;
 mod net;
 mod output;
 mod parse;
-mod passphrase;
+pub(crate) mod passphrase;
 mod plan;
 mod pot;
 mod request;
@@ -60,6 +60,21 @@ pub enum Command {
     Init(vault::InitArgs),
     /// Show whose vault this is.
     Whoami,
+    /// Write an encrypted backup of the whole vault to a new file.
+    Backup {
+        /// The backup file (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into --vault DIR on this machine (with a new device key).
+    Restore(vault::RestoreArgs),
+    /// Show the 24-word recovery phrase of your identity (first device only).
+    RecoveryPhrase,
+    /// Revoke a lost or replaced device of yours: its later changes are refused everywhere.
+    RevokeDevice {
+        /// The device key (hex, as `whoami` or `restore` shows it).
+        device: String,
+    },
     /// Change the vault's passphrase (asks for the current and the new one;
     /// scripts: INWONERCLOUD_PASSPHRASE and INWONERCLOUD_NEW_PASSPHRASE).
     Passphrase,
@@ -245,6 +260,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::App(a) => return app(&out, dir, a),
         Command::Demo(a) => demo(&out, a),
         Command::Init(a) => vault::init(&out, &dir, a),
+        Command::Backup { out: file } => vault::backup(&out, &open_vault(&out, &dir)?, &file),
+        Command::Restore(a) => vault::restore(&out, &dir, a),
+        Command::RecoveryPhrase => vault::recovery_phrase(&out, &open_vault(&out, &dir)?),
+        Command::RevokeDevice { device } => vault::revoke_device(&out, &mut open_vault(&out, &dir)?, &device),
         Command::Passphrase => vault::change_passphrase(&out, &open_vault(&out, &dir)?),
         Command::Whoami => vault::whoami(&out, &open_vault(&out, &dir)?),
         Command::Plan(c) => plan::run(&out, &mut open_vault(&out, &dir)?, c),

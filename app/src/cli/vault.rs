@@ -24,6 +24,119 @@ pub struct InitArgs {
     pub device_name: String,
 }
 
+/// Arguments of `restore`.
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// The backup file.
+    pub file: std::path::PathBuf,
+    /// Unlock it with the recovery phrase instead of the passphrase (asks for
+    /// the phrase, or reads INWONERCLOUD_RECOVERY_PHRASE, and a new passphrase).
+    #[arg(long)]
+    pub recovery_phrase: bool,
+    /// This machine's device name.
+    #[arg(long, default_value = "")]
+    pub device_name: String,
+}
+
+/// `backup`: an encrypted copy of everything, in one new file.
+pub fn backup(out: &Out, v: &Vault, file: &Path) -> Result<()> {
+    let pass = super::passphrase::current(out)?;
+    let size = v.backup(file, &pass)?;
+    out.emit(&serde_json::json!({"file": file, "bytes": size}), || {
+        println!(
+            "{}",
+            out.t(
+                &format!(
+                    "Reservekopie geschreven: {} ({size} bytes), versleuteld. Terugzetten: inwonercloud --vault NIEUWE_MAP restore {}",
+                    file.display(),
+                    file.display()
+                ),
+                &format!(
+                    "Backup written: {} ({size} bytes), encrypted. Restore: inwonercloud --vault NEW_DIR restore {}",
+                    file.display(),
+                    file.display()
+                ),
+            )
+        )
+    })
+}
+
+/// `restore`: a backup into a new vault directory.
+pub fn restore(out: &Out, dir: &Path, a: RestoreArgs) -> Result<()> {
+    use inwonercloud_vault::backup::BackupSecret;
+    let (secret, new) = if a.recovery_phrase {
+        let words = match std::env::var("INWONERCLOUD_RECOVERY_PHRASE") {
+            Ok(w) if !w.trim().is_empty() => w,
+            _ => {
+                eprint!("{}", out.t("Herstelzin (24 woorden): ", "Recovery phrase (24 words): "));
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line
+            }
+        };
+        let new = super::passphrase::new(out, super::passphrase::NEW_PASSPHRASE_ENV)?;
+        (BackupSecret::RecoveryPhrase(words), Some(new))
+    } else {
+        (BackupSecret::Passphrase(super::passphrase::current(out)?), None)
+    };
+    let (_, r) = Vault::restore(&a.file, dir, &secret, new.as_ref(), &a.device_name)?;
+    out.emit(&r, || {
+        println!(
+            "{}",
+            out.t(
+                &format!(
+                    "Teruggezet in {}: {} documenten, {} wijzigingen. Dit apparaat heeft een nieuwe sleutel ({}).\nSynchroniseer nu met uw contacten (inwonercloud sync) en trek daarna het oude apparaat in:
+  inwonercloud revoke-device {}",
+                    dir.display(), r.documents, r.changes, r.device.short(), r.old_device
+                ),
+                &format!(
+                    "Restored into {}: {} documents, {} changes. This device has a new key ({}).\nNow sync with your contacts (inwonercloud sync), then revoke the old device:
+  inwonercloud revoke-device {}",
+                    dir.display(), r.documents, r.changes, r.device.short(), r.old_device
+                ),
+            )
+        )
+    })
+}
+
+/// `recovery-phrase`: the identity secret as 24 words.
+pub fn recovery_phrase(out: &Out, v: &Vault) -> Result<()> {
+    let words = v.recovery_phrase()?;
+    out.emit(&serde_json::json!({"recovery_phrase": words.as_str()}), || {
+        println!(
+            "{}
+
+  {}
+",
+            out.t(
+                "Uw herstelzin. Schrijf hem op papier en bewaar hem veilig: wie hem kent, kan zich als u voordoen.",
+                "Your recovery phrase. Write it on paper and keep it safe: whoever knows it can act as you."
+            ),
+            words.as_str()
+        )
+    })
+}
+
+/// `revoke-device`: a lost or replaced device of this identity.
+pub fn revoke_device(out: &Out, v: &mut Vault, device: &str) -> Result<()> {
+    let key: inwonercloud_schemas::PublicKey = device
+        .trim()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{device} is not a device key: {e}"))?;
+    let n = v.revoke_device(key)?;
+    out.say(
+        &format!(
+            "Apparaat {} ingetrokken in {n} documenten. Uw contacten weigeren het zodra ze met u synchroniseren.",
+            key.short()
+        ),
+        &format!(
+            "Device {} revoked in {n} documents. Your contacts refuse it as soon as they sync with you.",
+            key.short()
+        ),
+    );
+    Ok(())
+}
+
 /// `passphrase`: wraps the vault key under a new passphrase.
 pub fn change_passphrase(out: &Out, v: &Vault) -> Result<()> {
     let current = super::passphrase::current(out)?;
