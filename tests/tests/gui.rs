@@ -542,3 +542,67 @@ fn a_municipality_publishes_its_policy_from_the_app() {
     assert_eq!(p.author, v.identity());
     assert_eq!(p.record.rules.len(), 2);
 }
+
+#[test]
+fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Apparaten");
+    let file = tmp.path().join("sanne.bak");
+    h.get_by_role_and_label(A11y::TextInput, "Bestand").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(A11y::TextInput, "Bestand")
+        .type_text(file.to_str().unwrap());
+    settle(&mut h);
+    // The passphrase field of the backup card is the second "Huidig wachtwoord".
+    let fields = h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord");
+    let field = fields.last().unwrap();
+    field.focus();
+    h.run_steps(1);
+    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
+        .last()
+        .unwrap()
+        .type_text("geen-goed-wachtwoord");
+    settle(&mut h);
+    click(&mut h, "Reservekopie maken");
+    assert!(!file.exists(), "a wrong passphrase writes no backup");
+    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
+        .last()
+        .unwrap()
+        .focus();
+    h.run_steps(1);
+    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
+        .last()
+        .unwrap()
+        .type_text(inwonercloud_app::demo::PASSPHRASE);
+    settle(&mut h);
+    click(&mut h, "Reservekopie maken");
+    assert!(file.exists(), "{:?}", h.state().workspace.as_ref().unwrap().notice);
+    click(&mut h, "Herstelzin tonen");
+    let words = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .forms
+        .recovery_words
+        .clone()
+        .unwrap();
+    assert_eq!(words.split(' ').count(), 24);
+    drop(h);
+    // The backup restores with the recovery phrase shown in the app.
+    let (v, _) = Vault::restore(
+        &file,
+        &tmp.path().join("hersteld"),
+        &inwonercloud_vault::backup::BackupSecret::RecoveryPhrase(words),
+        Some(&inwonercloud_vault::Passphrase::new("nieuw wachtwoord")),
+        "",
+    )
+    .unwrap();
+    assert_eq!(v.name(), "Sanne de Vries");
+}

@@ -233,7 +233,26 @@ impl Vault {
         self.store.set_passphrase(new, KdfParams::default())
     }
 
+    /// Opens and verifies. redb answers some damaged pages with a panic
+    /// rather than an error (found by the `vault_file` fuzz target); opening
+    /// reads every table, so a damaged file is reported here, as corrupt,
+    /// instead of taking the program down.
     fn open_unlocked(dir: &Path, unlock: Unlock<'_>) -> Result<Self> {
+        let run = std::panic::AssertUnwindSafe(|| Self::open_checked(dir, unlock));
+        std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unreadable page".into());
+            Err(VaultError::Corrupt(format!(
+                "the vault file {} is damaged ({why})",
+                dir.join(DB_FILE).display()
+            )))
+        })
+    }
+
+    fn open_checked(dir: &Path, unlock: Unlock<'_>) -> Result<Self> {
         let path = dir.join(DB_FILE);
         let store = Store::open(&path, unlock)?;
         let secret = |key: &str| -> Result<SecretKey> {

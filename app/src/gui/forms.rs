@@ -33,6 +33,14 @@ impl Default for CardForm {
 /// Every form's contents.
 #[derive(Debug)]
 pub struct Forms {
+    /// Backup: the file to write.
+    pub backup_file: String,
+    /// Backup: the passphrase that will open it.
+    pub backup_pass: String,
+    /// The recovery phrase, once shown.
+    pub recovery_words: Option<String>,
+    /// A device key to revoke.
+    pub revoke_device: String,
     /// Change passphrase: current, new, new again.
     pub pass_current: String,
     /// The new passphrase.
@@ -186,6 +194,14 @@ pub struct Forms {
 impl Default for Forms {
     fn default() -> Self {
         Forms {
+            backup_file: dirs::home_dir()
+                .unwrap_or_default()
+                .join("inwonercloud-reservekopie.bak")
+                .display()
+                .to_string(),
+            backup_pass: String::new(),
+            recovery_words: None,
+            revoke_device: String::new(),
             pass_current: String::new(),
             pass_new: String::new(),
             pass_repeat: String::new(),

@@ -74,6 +74,18 @@ texts! {
     current_passphrase: "Huidig wachtwoord", "Current passphrase";
     new_passphrase: "Nieuw wachtwoord", "New passphrase";
     change_passphrase_button: "Wachtwoord wijzigen", "Change passphrase";
+    backup_title: "Reservekopie en herstel", "Backup and recovery";
+    backup_help: "Een reservekopie is één versleuteld bestand met alles uit uw kluis. Zet hem op een USB-stick of een andere schijf. Terugzetten: inwonercloud --vault NIEUWE_MAP restore BESTAND.",
+        "A backup is one encrypted file with everything in your vault. Put it on a USB stick or another disk. Restore: inwonercloud --vault NEW_DIR restore FILE.";
+    backup_file: "Bestand", "File";
+    backup_button: "Reservekopie maken", "Make backup";
+    backup_done: "Reservekopie geschreven", "Backup written";
+    show_recovery: "Herstelzin tonen", "Show recovery phrase";
+    recovery_help: "Schrijf deze 24 woorden op papier en bewaar ze veilig. Ermee zet u een reservekopie terug als u het wachtwoord kwijt bent, of haalt u uw identiteit terug op een nieuw apparaat. Wie ze kent, kan zich als u voordoen.",
+        "Write these 24 words on paper and keep them safe. With them you restore a backup when the passphrase is lost, or bring your identity back on a new device. Whoever knows them can act as you.";
+    revoke_device_label: "Sleutel van een kwijtgeraakt apparaat", "Key of a lost device";
+    revoke_device_button: "Apparaat intrekken", "Revoke device";
+    device_revoked: "Apparaat ingetrokken: uw contacten weigeren het zodra ze met u synchroniseren.", "Device revoked: your contacts refuse it as soon as they sync with you.";
     passphrase_changed: "Wachtwoord gewijzigd. Het oude wachtwoord werkt niet meer.", "Passphrase changed. The old one no longer works.";
     create_button: "Kluis maken", "Create vault";
     name_needed: "Vul uw naam in.", "Fill in your name.";

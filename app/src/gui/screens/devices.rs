@@ -47,6 +47,62 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     sharing::ticket(ui, ws, t);
     ui.add_space(8.0);
     passphrase(ui, ws, t);
+    ui.add_space(8.0);
+    backup(ui, ws, t);
+}
+
+/// Backup to a file, the recovery phrase, revoking a lost device.
+fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let (mut make, mut show, mut revoke) = (false, false, false);
+    let first_device = ws.vault.holds_identity_key();
+    widgets::card(ui, t.backup_title, |ui| {
+        ui.label(t.backup_help);
+        widgets::text(ui, t.backup_file, &mut ws.forms.backup_file);
+        widgets::secret(ui, t.current_passphrase, &mut ws.forms.backup_pass);
+        make = ui.button(t.backup_button).clicked();
+        if first_device {
+            ui.separator();
+            ui.label(RichText::new(t.recovery_help).weak());
+            match &ws.forms.recovery_words {
+                Some(words) => {
+                    ui.label(RichText::new(words.as_str()).monospace().strong());
+                }
+                None => show = ui.button(t.show_recovery).clicked(),
+            }
+            ui.separator();
+            widgets::text(ui, t.revoke_device_label, &mut ws.forms.revoke_device);
+            revoke = ui.button(t.revoke_device_button).clicked();
+        }
+    });
+    if make {
+        let pass = Passphrase::new(std::mem::take(&mut ws.forms.backup_pass));
+        let file = std::path::PathBuf::from(ws.forms.backup_file.trim());
+        let wrong = t.wrong_passphrase;
+        match ws.vault.backup(&file, &pass) {
+            Ok(n) => {
+                ws.notice = Some(crate::gui::workspace::Notice {
+                    error: false,
+                    text: format!("{}: {} ({n} bytes)", t.backup_done, file.display()),
+                })
+            }
+            Err(VaultError::WrongPassphrase) => ws.fail(wrong.into()),
+            Err(e) => ws.fail(e.to_string()),
+        }
+    }
+    if show {
+        match ws.vault.recovery_phrase() {
+            Ok(w) => ws.forms.recovery_words = Some(w.to_string()),
+            Err(e) => ws.fail(e.to_string()),
+        }
+    }
+    if revoke {
+        match ws.forms.revoke_device.trim().parse::<inwonercloud_schemas::PublicKey>() {
+            Ok(device) => {
+                ws.act(t.device_revoked, |v| v.revoke_device(device));
+            }
+            Err(e) => ws.fail(format!("{}: {e}", ws.forms.revoke_device.trim())),
+        }
+    }
 }
 
 /// Changing the passphrase: the current one, the new one twice.
