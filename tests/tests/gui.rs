@@ -606,3 +606,46 @@ fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
     .unwrap();
     assert_eq!(v.name(), "Sanne de Vries");
 }
+
+#[test]
+fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
+    use inwonercloud_tests::{change_on_top, vault};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("anna");
+    let mut anna = vault(&dir, "Anna", inwonercloud_schemas::Role::Citizen);
+    let mut mallory = vault(&tmp.path().join("m"), "Mallory", inwonercloud_schemas::Role::Counselor);
+    let plan = anna.plan_doc();
+    anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
+    anna.add_writer(&plan, mallory.identity()).unwrap();
+    let bundle = anna.bundle(&plan).unwrap();
+    mallory.import_bundle(&bundle, "anna").unwrap();
+    // Two different changes as the same (device, seq): one for each peer.
+    let base = anna.signed_changes(&plan).unwrap();
+    let one = change_on_top(&mallory, &plan, &base, "x", "voor Anna", None);
+    let two = change_on_top(&mallory, &plan, &base, "x", "voor Bert", None);
+    assert_ne!(one.bytes, two.bytes);
+    let header = anna.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    anna.import_changes(&header, &certs, &[one], "Mallory").unwrap();
+    let before = anna.change_count(&plan).unwrap();
+    let err = anna.import_changes(&header, &certs, &[two], "Bert").unwrap_err();
+    assert!(
+        matches!(err, inwonercloud_vault::VaultError::Equivocation { .. }),
+        "{err}"
+    );
+    assert_eq!(anna.change_count(&plan).unwrap(), before, "nothing applied");
+    let log = anna.rejections().unwrap();
+    assert_eq!(
+        log.last().unwrap().equivocating_device,
+        Some(mallory.device_key().public())
+    );
+    drop(anna);
+
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    unlock(&mut h);
+    assert!(
+        h.query_by_label_contains("mogelijk gekloond").is_some(),
+        "the citizen is told a device may be cloned"
+    );
+}

@@ -37,6 +37,10 @@ pub struct Rejection {
     pub from: String,
     /// Why it was refused.
     pub why: String,
+    /// For equivocation: the device that sent two different changes as the
+    /// same number (possibly a cloned device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equivocating_device: Option<PublicKey>,
 }
 
 impl Vault {
@@ -209,8 +213,11 @@ impl Vault {
             Ok(n) => n,
             Err(e @ VaultError::Equivocation { .. }) => {
                 drop(w);
-                let why = e.to_string();
-                let _ = self.refuse(&doc_id, "-", &why, from);
+                let device = match &e {
+                    VaultError::Equivocation { device, .. } => device.parse().ok(),
+                    _ => None,
+                };
+                self.log_rejection(&doc_id, "-", &e.to_string(), from, device);
                 return Err(e);
             }
             Err(e) => return Err(e),
@@ -244,19 +251,26 @@ impl Vault {
         Ok(report)
     }
 
-    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
+    /// Keeps a refusal in the audit log (best effort: a failing log write
+    /// never turns a refusal into an acceptance).
+    fn log_rejection(&self, doc: &str, hash: &str, why: &str, from: &str, equivocating_device: Option<PublicKey>) {
         let entry = Rejection {
             at: keys::now(),
             doc: doc.to_string(),
             change: hash.to_string(),
             from: from.to_string(),
             why: why.to_string(),
+            equivocating_device,
         };
         if let (Ok(w), Ok(bytes)) = (self.store().begin(), json(&entry))
             && w.append_line(store::REJECTIONS, &bytes).is_ok()
         {
             let _ = w.commit();
         }
+    }
+
+    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
+        self.log_rejection(doc, hash, why, from, None);
         VaultError::ChangeRefused {
             doc: doc.to_string(),
             hash: hash.to_string(),

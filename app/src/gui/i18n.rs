@@ -619,6 +619,18 @@ impl Texts {
         }
     }
 
+    /// Two different changes with one number from one device.
+    pub fn cloned_device(&self, device: &str, from: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Apparaat {device} stuurde (via {from}) twee verschillende wijzigingen met hetzelfde volgnummer: het is mogelijk gekloond. De tweede is geweigerd. Is het uw apparaat? Trek het in onder Apparaten."
+            ),
+            Lang::En => format!(
+                "Device {device} sent (via {from}) two different changes with the same number: it may be cloned. The second was refused. Is it yours? Revoke it under Devices."
+            ),
+        }
+    }
+
     /// After a sync.
     pub fn synced(&self, peer: &str, received: usize, sent: usize) -> String {
         match self.lang {

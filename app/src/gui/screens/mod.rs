@@ -86,6 +86,14 @@ pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.separator();
             widgets::warning(ui, &t.refused_changes(ws.views.rejections.len()));
         }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &ws.views.rejections {
+            if let Some(d) = r.equivocating_device
+                && seen.insert(d)
+            {
+                widgets::warning(ui, &t.cloned_device(&d.short(), &r.from));
+            }
+        }
     });
 }
 
