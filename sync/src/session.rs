@@ -712,7 +712,10 @@ async fn read_frames(mut recv: RecvStream, tx: mpsc::Sender<Result<(Frame, usize
         match tokio::time::timeout(FRAME_TIMEOUT, recv.read_exact(&mut body)).await {
             Err(_) => {
                 let _ = tx
-                    .send(Err(WireError::Malformed("a frame arrived too slowly".into())))
+                    .send(Err(WireError::TooSlow(format!(
+                        "a frame of {n} bytes did not arrive within {} s",
+                        FRAME_TIMEOUT.as_secs()
+                    ))))
                     .await;
                 return;
             }

@@ -169,6 +169,9 @@ pub enum WireError {
     /// Malformed.
     #[error("malformed frame: {0}")]
     Malformed(String),
+    /// A frame did not arrive completely within the time limit.
+    #[error("{0}")]
+    TooSlow(String),
 }
 
 impl WireError {
@@ -177,6 +180,7 @@ impl WireError {
         match self {
             WireError::TooLarge(_) => Code::TooLarge,
             WireError::Malformed(_) => Code::Protocol,
+            WireError::TooSlow(_) => Code::Timeout,
         }
     }
 }

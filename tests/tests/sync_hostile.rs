@@ -200,3 +200,41 @@ async fn one_device_cannot_hold_more_than_a_few_sessions() {
     assert!(bert.with_vault(|v| v.header(&plan).is_ok()));
     drop(held);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    let mut raw = connect(&anna, &mallory).await;
+    // A frame announced at 1,000 bytes, then one byte per second.
+    raw.send.write_all(&1000u32.to_be_bytes()).await.unwrap();
+    let drip = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        for _ in 0..30 {
+            if raw.send.write_all(&[0u8]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        let code = error_code(&mut raw).await;
+        (code, started.elapsed())
+    });
+    // Meanwhile an honest peer joins and is served at once.
+    let started = std::time::Instant::now();
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
+        .await
+        .unwrap();
+    assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    let honest = started.elapsed();
+    let (code, slow) = drip.await.unwrap();
+    assert_eq!(code, Some(Code::Timeout), "the slow peer is told why");
+    assert!(
+        slow < std::time::Duration::from_secs(20),
+        "cut off after the frame timeout, not served forever"
+    );
+    assert!(honest < slow, "the honest peer did not wait for the slow one");
+}
