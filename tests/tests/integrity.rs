@@ -298,3 +298,53 @@ fn damage_anywhere_in_the_file_gives_an_error_not_a_panic() {
     }
     assert!(refused > 0, "damage was noticed somewhere ({opened} opened)");
 }
+
+/// A writer cannot park unbounded changes in memory by sending ones whose
+/// dependencies never come: above the limit the batch is refused and logged.
+#[test]
+fn changes_waiting_for_missing_dependencies_are_bounded() {
+    use automerge::transaction::{CommitOptions, Transactable};
+    use inwonercloud_vault::replica::MAX_PENDING_CHANGES;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("a"), "Anna", Role::Citizen);
+    let mut mallory = vault(&tmp.path().join("m"), "Mallory", Role::Counselor);
+    let plan = anna.plan_doc();
+    anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
+    anna.add_writer(&plan, mallory.identity()).unwrap();
+    mallory.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+    let base = anna.signed_changes(&plan).unwrap();
+    let mut am = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(mallory.device_key().public().0));
+    am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))
+        .unwrap();
+    let before = am.get_heads();
+    for i in 0..MAX_PENDING_CHANGES + 2 {
+        am.put(automerge::ROOT, "x", i as i64).unwrap();
+        am.commit_with(CommitOptions::default().with_time(1));
+    }
+    let mut signed: Vec<SignedChange> = am
+        .get_changes(&before)
+        .into_iter()
+        .map(|c| {
+            let mut c = c.clone();
+            SignedChange::sign(&plan, &mut c, mallory.device_key())
+        })
+        .collect();
+    // Hold back the first: every other change waits for it.
+    let first = signed.remove(0);
+    let header = anna.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    let count = anna.change_count(&plan).unwrap();
+    // Under the limit, waiting changes are taken (and applied once the first comes).
+    let (under, over) = signed.split_at(MAX_PENDING_CHANGES - 10);
+    anna.import_changes(&header, &certs, under, "mallory").unwrap();
+    let err = anna.import_changes(&header, &certs, over, "mallory").unwrap_err();
+    assert!(err.to_string().contains("never arrived"), "{err}");
+    assert_eq!(anna.change_count(&plan).unwrap(), count + under.len() as u64);
+    // The missing change arrives: everything waiting applies, the bound resets.
+    anna.import_changes(&header, &certs, &[first], "mallory").unwrap();
+    anna.import_changes(&header, &certs, over, "mallory").unwrap();
+    assert_eq!(
+        anna.change_count(&plan).unwrap(),
+        count + MAX_PENDING_CHANGES as u64 + 2
+    );
+}

@@ -21,6 +21,10 @@ pub struct Doc {
     pub rows: u64,
     /// Rows covered by the stored snapshot.
     pub snapshot_rows: u64,
+    /// Changes received that wait for dependencies that have not arrived
+    /// (an upper bound; emptied whenever nothing is missing). See
+    /// [`crate::replica::MAX_PENDING_CHANGES`].
+    pub waiting: std::collections::HashSet<automerge::ChangeHash>,
 }
 
 /// A record as stored: its key, its JSON, and the device that put it there.

@@ -43,6 +43,10 @@ pub struct Rejection {
     pub equivocating_device: Option<PublicKey>,
 }
 
+/// Most changes of one document that may wait for dependencies that have
+/// not arrived (they are held in memory until those come).
+pub const MAX_PENDING_CHANGES: usize = 10_000;
+
 impl Vault {
     /// Every stored signed change of a document, in log order.
     pub fn signed_changes(&self, doc_id: &str) -> Result<Vec<SignedChange>> {
@@ -191,6 +195,23 @@ impl Vault {
             }
             parsed.push(change);
         }
+        // Changes whose dependencies are neither held nor in this batch wait
+        // in memory; a peer may not park more than MAX_PENDING_CHANGES there.
+        let before: std::collections::HashSet<automerge::ChangeHash> = self
+            .docs_map()
+            .get(&doc_id)
+            .map(|d| d.waiting.clone())
+            .unwrap_or_default();
+        let now_waiting = waiting_in(&parsed, |h| {
+            !before.contains(h) && self.store().has_change(&doc_id, &h.0).unwrap_or(false)
+        });
+        let waiting = before.len() + now_waiting.len();
+        if waiting > MAX_PENDING_CHANGES {
+            let why = format!(
+                "{waiting} changes would wait for earlier changes that never arrived (the limit is {MAX_PENDING_CHANGES})"
+            );
+            return Err(self.refuse(&doc_id, "-", &why, from));
+        }
         // Store certificates, header and changes in one transaction.
         let w = self.store().begin()?;
         for c in &new_certs {
@@ -246,6 +267,11 @@ impl Vault {
             if let Err(e) = catch_up(devices, doc, &rows) {
                 self.reload(&doc_id)?;
                 return Err(e);
+            }
+            if doc.am.get_missing_deps(&[]).is_empty() {
+                doc.waiting.clear();
+            } else {
+                doc.waiting.extend(now_waiting);
             }
         }
         Ok(report)
@@ -389,6 +415,31 @@ impl Vault {
             d.header = signed;
         }
         Ok(())
+    }
+}
+
+/// The changes of a batch that would wait: those with a dependency that is
+/// neither held (`held`) nor a change of the batch that can itself apply.
+fn waiting_in(
+    batch: &[Change],
+    mut held: impl FnMut(&automerge::ChangeHash) -> bool,
+) -> std::collections::HashSet<automerge::ChangeHash> {
+    let in_batch: std::collections::HashSet<_> = batch.iter().map(|c| c.hash()).collect();
+    let mut waits: std::collections::HashSet<automerge::ChangeHash> = std::collections::HashSet::new();
+    loop {
+        let before = waits.len();
+        for c in batch {
+            if !waits.contains(&c.hash())
+                && c.deps()
+                    .iter()
+                    .any(|d| waits.contains(d) || (!in_batch.contains(d) && !held(d)))
+            {
+                waits.insert(c.hash());
+            }
+        }
+        if waits.len() == before {
+            return waits;
+        }
     }
 }
 

@@ -357,6 +357,7 @@ impl Vault {
             am,
             rows: rows.last().map(|r| r.0 + 1).unwrap_or(0),
             snapshot_rows,
+            waiting: Default::default(),
         })
     }
 
@@ -432,6 +433,7 @@ impl Vault {
                 am,
                 rows: 0,
                 snapshot_rows: 0,
+                waiting: Default::default(),
             },
         );
         Ok(id)
