@@ -238,3 +238,55 @@ async fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
     );
     assert!(honest < slow, "the honest peer did not wait for the slow one");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_opening_many_streams_gets_nothing_and_others_are_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    // One connection, then stream after stream, each with a frame on it.
+    let ep = raw_endpoint(&mallory).await;
+    let conn = ep.connect(anna.endpoint_addr(), ALPN).await.unwrap();
+    let hello = Frame::Hello(Hello {
+        version: PROTOCOL_VERSION,
+        device: mallory.device_certificate().clone(),
+        ticket_secret: None,
+        listen: vec![],
+    })
+    .encode();
+    let mut opened = 0;
+    let mut answered = 0;
+    for _ in 0..200 {
+        let Ok(Ok((mut send, mut recv))) =
+            tokio::time::timeout(std::time::Duration::from_millis(500), conn.open_bi()).await
+        else {
+            break;
+        };
+        opened += 1;
+        if send.write_all(&hello).await.is_err() {
+            break;
+        }
+        let mut len = [0u8; 4];
+        if let Ok(Ok(())) = tokio::time::timeout(std::time::Duration::from_millis(50), recv.read_exact(&mut len)).await
+        {
+            answered += 1;
+        }
+    }
+    // The node answers the first stream only; with nothing to share it ends
+    // the session and closes the connection, so further streams fail.
+    assert!(opened >= 1);
+    assert!(
+        answered <= 1,
+        "only the first stream is a session ({answered} of {opened} answered)"
+    );
+    assert!(opened < 200, "the node did not keep taking streams");
+    // Nothing of Anna's reached Mallory's vault, and an honest peer is served meanwhile.
+    assert!(mallory.header(&plan).is_err());
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
+        .await
+        .unwrap();
+    assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+}
