@@ -66,8 +66,23 @@ pub enum Unlock<'a> {
 
 /// The opened, unlocked redb database.
 pub struct Store {
-    db: Database,
+    /// Always `Some` until dropped (see `Drop`).
+    db: Option<Database>,
     key: VaultKey,
+}
+
+/// redb may panic on a damaged page, and its database may panic again when
+/// dropped during that unwinding, which aborts the process. While a panic
+/// unwinds, the database is leaked instead of dropped, so that `Vault::open`
+/// can report the damage as an error (fuzz target `vault_file`).
+impl Drop for Store {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(db) = self.db.take()
+        {
+            std::mem::forget(db);
+        }
+    }
 }
 
 /// A change to append: document, signed change, its hash and sequence number.
@@ -118,7 +133,7 @@ impl Store {
         let key = VaultKey::generate()?;
         let wrap = serde_json::to_vec(&key.wrap(passphrase, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self { db, key };
+        let store = Self { db: Some(db), key };
         let w = store.begin()?;
         {
             let mut meta = w.w.open_table(META)?;
@@ -173,7 +188,13 @@ impl Store {
         {
             return Err(VaultError::WrongPassphrase);
         }
-        Ok(Self { db, key })
+        Ok(Self { db: Some(db), key })
+    }
+
+    fn db(&self) -> Result<&Database> {
+        self.db
+            .as_ref()
+            .ok_or_else(|| VaultError::Storage("the database is closed".into()))
     }
 
     /// The unlocked vault key, for other handles of the same vault.
@@ -192,13 +213,13 @@ impl Store {
 
     /// Starts a durable write transaction.
     pub fn begin(&self) -> Result<Txn<'_>> {
-        let mut w = self.db.begin_write()?;
+        let mut w = self.db()?.begin_write()?;
         w.set_durability(Durability::Immediate)?;
         Ok(Txn { w, key: &self.key })
     }
 
     fn read(&self) -> Result<redb::ReadTransaction> {
-        Ok(self.db.begin_read()?)
+        Ok(self.db()?.begin_read()?)
     }
 
     fn unseal(&self, table: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
@@ -648,7 +669,10 @@ impl Store {
         }
         let wrap = serde_json::to_vec(wrap).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self { db, key: key.clone() };
+        let store = Self {
+            db: Some(db),
+            key: key.clone(),
+        };
         let w = store.begin()?;
         {
             let mut meta = w.w.open_table(META)?;
