@@ -348,3 +348,34 @@ fn changes_waiting_for_missing_dependencies_are_bounded() {
         count + MAX_PENDING_CHANGES as u64 + 2
     );
 }
+
+/// A peer cannot fill a vault with certificates of made-up devices.
+#[test]
+fn certificates_per_identity_are_bounded() {
+    use inwonercloud_vault::keys::{SecretKey, certify_device};
+    use inwonercloud_vault::replica::MAX_DEVICES_PER_IDENTITY;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("a"), "Anna", Role::Citizen);
+    let plan = anna.plan_doc();
+    let header = anna.bundle(&plan).unwrap().header;
+    let identity = SecretKey::generate().unwrap();
+    let certs: Vec<_> = (0..=MAX_DEVICES_PER_IDENTITY)
+        .map(|i| {
+            let device = SecretKey::generate().unwrap().public();
+            certify_device(
+                &identity,
+                "Veel Apparaten",
+                Role::Counselor,
+                device,
+                &format!("d{i}"),
+                1,
+            )
+        })
+        .collect();
+    let err = anna.import_changes(&header, &certs, &[], "mallory").unwrap_err();
+    assert!(err.to_string().contains("the limit is"), "{err}");
+    // The limit itself is fine.
+    anna.import_changes(&header, &certs[..MAX_DEVICES_PER_IDENTITY], &[], "mallory")
+        .unwrap();
+    assert!(anna.add_device_certificate(&certs[MAX_DEVICES_PER_IDENTITY]).is_err());
+}

@@ -43,6 +43,10 @@ pub struct Rejection {
     pub equivocating_device: Option<PublicKey>,
 }
 
+/// Most device certificates this vault keeps for one identity: a peer cannot
+/// fill the vault with certificates of made-up devices.
+pub const MAX_DEVICES_PER_IDENTITY: usize = 64;
+
 /// Most changes of one document that may wait for dependencies that have
 /// not arrived (they are held in memory until those come).
 pub const MAX_PENDING_CHANGES: usize = 10_000;
@@ -143,12 +147,31 @@ impl Vault {
             Some(cur) if cur.record.version >= header.record.version => cur.clone(),
             _ => header.clone(),
         };
-        let mut new_certs = vec![];
+        let mut new_certs: Vec<CertifiedDevice> = vec![];
         for cert in certs {
             if let Err(e) = keys::verify_certificate(cert) {
                 return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
             }
-            if !self.devices_map().contains_key(&cert.certificate.device) {
+            if !self.devices_map().contains_key(&cert.certificate.device)
+                && !new_certs
+                    .iter()
+                    .any(|c| c.certificate.device == cert.certificate.device)
+            {
+                let identity = cert.certificate.identity;
+                let held = self
+                    .devices_map()
+                    .values()
+                    .filter(|c| c.certificate.identity == identity)
+                    .count()
+                    + new_certs.iter().filter(|c| c.certificate.identity == identity).count();
+                if held >= MAX_DEVICES_PER_IDENTITY {
+                    let why = format!(
+                        "{} ({}) already has {held} devices here; the limit is {MAX_DEVICES_PER_IDENTITY}",
+                        cert.certificate.identity_name,
+                        identity.short()
+                    );
+                    return Err(self.refuse(&doc_id, "-", &why, from));
+                }
                 new_certs.push(cert.clone());
             }
         }

@@ -830,6 +830,21 @@ impl Vault {
     /// Stores a verified device certificate of another party.
     pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
         keys::verify_certificate(cert)?;
+        let identity = cert.certificate.identity;
+        if !self.devices.contains_key(&cert.certificate.device)
+            && self
+                .devices
+                .values()
+                .filter(|c| c.certificate.identity == identity)
+                .count()
+                >= crate::replica::MAX_DEVICES_PER_IDENTITY
+        {
+            return Err(VaultError::NotAllowed(format!(
+                "{} already has {} devices here; revoke one first",
+                cert.certificate.identity_name,
+                crate::replica::MAX_DEVICES_PER_IDENTITY
+            )));
+        }
         let w = self.store.begin()?;
         w.put32(
             store::DEVICES,
