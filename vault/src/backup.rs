@@ -125,8 +125,7 @@ impl Vault {
     /// unlockable with `passphrase` (which must unlock this vault) or the
     /// recovery phrase. Returns how many bytes were written.
     pub fn backup(&self, out: &Path, passphrase: &Passphrase) -> Result<u64> {
-        let path = self.dir().join(DB_FILE);
-        Store::open(&path, crate::store::Unlock::Passphrase(passphrase))?;
+        self.check_passphrase(passphrase)?;
         let key = self.key();
         let header = BackupHeader {
             created_at: keys::now(),

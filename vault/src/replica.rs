@@ -157,19 +157,11 @@ impl Vault {
                     .iter()
                     .any(|c| c.certificate.device == cert.certificate.device)
             {
-                let identity = cert.certificate.identity;
-                let held = self
-                    .devices_map()
-                    .values()
-                    .filter(|c| c.certificate.identity == identity)
-                    .count()
-                    + new_certs.iter().filter(|c| c.certificate.identity == identity).count();
-                if held >= MAX_DEVICES_PER_IDENTITY {
-                    let why = format!(
-                        "{} ({}) already has {held} devices here; the limit is {MAX_DEVICES_PER_IDENTITY}",
-                        cert.certificate.identity_name,
-                        identity.short()
-                    );
+                let in_batch = new_certs
+                    .iter()
+                    .filter(|c| c.certificate.identity == cert.certificate.identity)
+                    .count();
+                if let Err(why) = self.device_room(cert, in_batch) {
                     return Err(self.refuse(&doc_id, "-", &why, from));
                 }
                 new_certs.push(cert.clone());
@@ -409,6 +401,26 @@ impl Vault {
             self.store_header(doc_id, header)?;
         }
         Ok(owned.len())
+    }
+
+    /// Whether one more certificate of `cert`'s identity may be kept, with
+    /// `also` more of that identity about to be stored; otherwise why not.
+    pub(crate) fn device_room(&self, cert: &CertifiedDevice, also: usize) -> std::result::Result<(), String> {
+        let identity = cert.certificate.identity;
+        let held = self
+            .devices_map()
+            .values()
+            .filter(|c| c.certificate.identity == identity)
+            .count()
+            + also;
+        if held >= MAX_DEVICES_PER_IDENTITY {
+            return Err(format!(
+                "{} ({}) already has {held} devices here; the limit is {MAX_DEVICES_PER_IDENTITY}: revoke one first",
+                cert.certificate.identity_name,
+                identity.short()
+            ));
+        }
+        Ok(())
     }
 
     /// Whether a document header of `identity` held here revokes its `device`.

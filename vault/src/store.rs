@@ -117,6 +117,16 @@ fn aad(table: &str, key: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Opens a sealed value of `table` under row key `key`; a value that does not
+/// open was altered on disk (or moved from another row).
+fn unseal(vault_key: &VaultKey, table: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+    vault_key.open(&aad(table, key), sealed).map_err(|_| {
+        VaultError::Corrupt(format!(
+            "a value in table {table} fails its integrity check (altered on disk)"
+        ))
+    })
+}
+
 fn change_aad(doc: &str, row: u64) -> Vec<u8> {
     let mut key = doc.as_bytes().to_vec();
     key.push(0);
@@ -175,10 +185,7 @@ impl Store {
                  export what you need with that version and create a new vault"
             )));
         }
-        let wrap: KeyWrap = serde_json::from_slice(
-            &clear("key_wrap")?.ok_or_else(|| VaultError::Corrupt("the wrapped vault key is missing".into()))?,
-        )
-        .map_err(|e| VaultError::Corrupt(format!("the wrapped vault key is unreadable: {e}")))?;
+        let wrap = parse_key_wrap(clear("key_wrap")?)?;
         let key = match unlock {
             Unlock::Passphrase(p) => wrap.unwrap_key(p)?,
             Unlock::Key(k) => k.clone(),
@@ -225,11 +232,7 @@ impl Store {
     }
 
     fn unseal(&self, table: &str, key: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
-        self.key.open(&aad(table, key), sealed).map_err(|_| {
-            VaultError::Corrupt(format!(
-                "a value in table {table} fails its integrity check (altered on disk)"
-            ))
-        })
+        unseal(&self.key, table, key, sealed)
     }
 
     /// A meta value (sealed ones are opened).
@@ -486,15 +489,7 @@ impl Txn<'_> {
     pub fn get32(&self, table: KeyTable, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
         let t = self.w.open_table(table)?;
         let Some(v) = t.get(key)? else { return Ok(None) };
-        self.key
-            .open(&aad(table.name(), key), v.value())
-            .map(Some)
-            .map_err(|_| {
-                VaultError::Corrupt(format!(
-                    "a value in table {} fails its integrity check (altered on disk)",
-                    table.name()
-                ))
-            })
+        unseal(self.key, table.name(), key, v.value()).map(Some)
     }
 
     /// Appends a line to a running-number table (rejections, access log).
@@ -725,14 +720,14 @@ impl Store {
 
     /// The wrapped vault key as stored.
     pub fn key_wrap(&self) -> Result<KeyWrap> {
-        let r = self.read()?;
-        let t = r.open_table(META)?;
-        let raw = t
-            .get("key_wrap")?
-            .ok_or_else(|| VaultError::Corrupt("the wrapped vault key is missing".into()))?;
-        serde_json::from_slice(raw.value())
-            .map_err(|e| VaultError::Corrupt(format!("the wrapped vault key is unreadable: {e}")))
+        parse_key_wrap(self.meta("key_wrap")?)
     }
+}
+
+/// The stored key wrap, or why it cannot be read.
+fn parse_key_wrap(raw: Option<Vec<u8>>) -> Result<KeyWrap> {
+    let raw = raw.ok_or_else(|| VaultError::Corrupt("the wrapped vault key is missing".into()))?;
+    serde_json::from_slice(&raw).map_err(|e| VaultError::Corrupt(format!("the wrapped vault key is unreadable: {e}")))
 }
 
 fn map_db_error(e: redb::DatabaseError, path: &Path) -> VaultError {

@@ -228,9 +228,13 @@ impl Vault {
     /// signature is rewritten.
     pub fn change_passphrase(&self, current: &Passphrase, new: &Passphrase) -> Result<()> {
         new.check_new()?;
-        let check = Store::open(&self.dir.join(DB_FILE), Unlock::Passphrase(current))?;
-        drop(check);
+        self.check_passphrase(current)?;
         self.store.set_passphrase(new, KdfParams::default())
+    }
+
+    /// Whether `passphrase` unlocks this vault now ([`VaultError::WrongPassphrase`] if not).
+    pub fn check_passphrase(&self, passphrase: &Passphrase) -> Result<()> {
+        self.store.key_wrap()?.unwrap_key(passphrase).map(drop)
     }
 
     /// Opens and verifies. redb answers some damaged pages with a panic
@@ -830,20 +834,8 @@ impl Vault {
     /// Stores a verified device certificate of another party.
     pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
         keys::verify_certificate(cert)?;
-        let identity = cert.certificate.identity;
-        if !self.devices.contains_key(&cert.certificate.device)
-            && self
-                .devices
-                .values()
-                .filter(|c| c.certificate.identity == identity)
-                .count()
-                >= crate::replica::MAX_DEVICES_PER_IDENTITY
-        {
-            return Err(VaultError::NotAllowed(format!(
-                "{} already has {} devices here; revoke one first",
-                cert.certificate.identity_name,
-                crate::replica::MAX_DEVICES_PER_IDENTITY
-            )));
+        if !self.devices.contains_key(&cert.certificate.device) {
+            self.device_room(cert, 0).map_err(VaultError::NotAllowed)?;
         }
         let w = self.store.begin()?;
         w.put32(
