@@ -93,11 +93,7 @@ impl App {
             .or_else(|| dir.starts_with(&self.options.demo_dir).then(crate::demo::passphrase))
             .or_else(Passphrase::from_env);
         let Some(passphrase) = passphrase else {
-            self.locked = Some(welcome::Locked {
-                dir: dir.to_path_buf(),
-                pass: String::new(),
-                wrong: false,
-            });
+            self.locked = Some(welcome::Locked::new(dir, false));
             return;
         };
         let net = self.options.network.clone().map(|c| (c, self.ctx.clone()));
@@ -113,11 +109,7 @@ impl App {
                 self.welcome.error = None;
             }
             Err(VaultError::WrongPassphrase) => {
-                self.locked = Some(welcome::Locked {
-                    dir: dir.to_path_buf(),
-                    pass: String::new(),
-                    wrong: true,
-                });
+                self.locked = Some(welcome::Locked::new(dir, true));
             }
             Err(e) => {
                 self.locked = None;

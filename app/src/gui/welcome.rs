@@ -153,6 +153,17 @@ pub struct Locked {
     pub wrong: bool,
 }
 
+impl Locked {
+    /// The unlock screen for `dir`, after a wrong attempt when `wrong`.
+    pub fn new(dir: &std::path::Path, wrong: bool) -> Self {
+        Locked {
+            dir: dir.to_path_buf(),
+            pass: String::new(),
+            wrong,
+        }
+    }
+}
+
 /// What the unlock screen asks for.
 pub enum UnlockAction {
     /// Try this passphrase.

@@ -333,10 +333,7 @@ impl Workspace {
     pub fn act<R>(&mut self, ok: &str, f: impl FnOnce(&mut Vault) -> Result<R, VaultError>) -> Option<R> {
         match f(&mut self.vault) {
             Ok(r) => {
-                self.notice = Some(Notice {
-                    error: false,
-                    text: ok.to_string(),
-                });
+                self.inform(ok.to_string());
                 self.dirty = true;
                 Some(r)
             }
@@ -350,6 +347,11 @@ impl Workspace {
     /// Shows an error.
     pub fn fail(&mut self, text: String) {
         self.notice = Some(Notice { error: true, text });
+    }
+
+    /// Shows that something went well.
+    pub fn inform(&mut self, text: String) {
+        self.notice = Some(Notice { error: false, text });
     }
 
     /// Asks the network to do something; says so when it is not running.
@@ -371,10 +373,7 @@ impl Workspace {
                     self.dirty = true;
                 }
                 NetEvent::Synced(r) => {
-                    self.notice = Some(Notice {
-                        error: false,
-                        text: t.synced(&r.peer_name, r.received_changes, r.sent_changes),
-                    });
+                    self.inform(t.synced(&r.peer_name, r.received_changes, r.sent_changes));
                     self.dirty = true;
                 }
                 NetEvent::Error(e) => self.fail(e),

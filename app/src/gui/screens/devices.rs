@@ -77,16 +77,9 @@ fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     if make {
         let pass = Passphrase::new(std::mem::take(&mut ws.forms.backup_pass));
         let file = std::path::PathBuf::from(ws.forms.backup_file.trim());
-        let wrong = t.wrong_passphrase;
         match ws.vault.backup(&file, &pass) {
-            Ok(n) => {
-                ws.notice = Some(crate::gui::workspace::Notice {
-                    error: false,
-                    text: format!("{}: {} ({n} bytes)", t.backup_done, file.display()),
-                })
-            }
-            Err(VaultError::WrongPassphrase) => ws.fail(wrong.into()),
-            Err(e) => ws.fail(e.to_string()),
+            Ok(n) => ws.inform(format!("{}: {} ({n} bytes)", t.backup_done, file.display())),
+            Err(e) => ws.fail(passphrase_error(e, t)),
         }
     }
     if show {
@@ -126,17 +119,18 @@ fn passphrase(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     } else if !new.matches(&again) {
         ws.fail(t.passphrases_differ.into());
     } else {
-        let wrong = t.wrong_passphrase;
-        if let Err(e) = ws.vault.change_passphrase(&current, &new) {
-            ws.fail(match e {
-                VaultError::WrongPassphrase => wrong.into(),
-                other => other.to_string(),
-            });
-        } else {
-            ws.notice = Some(crate::gui::workspace::Notice {
-                error: false,
-                text: t.passphrase_changed.into(),
-            });
+        match ws.vault.change_passphrase(&current, &new) {
+            Ok(()) => ws.inform(t.passphrase_changed.into()),
+            Err(e) => ws.fail(passphrase_error(e, t)),
         }
+    }
+}
+
+/// An error of an operation that checks the passphrase, in the user's language
+/// when it is the passphrase that was wrong.
+fn passphrase_error(e: VaultError, t: &Texts) -> String {
+    match e {
+        VaultError::WrongPassphrase => t.wrong_passphrase.into(),
+        other => other.to_string(),
     }
 }

@@ -55,12 +55,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 Ok(path)
             });
             match written {
-                Ok(p) => {
-                    ws.notice = Some(crate::gui::workspace::Notice {
-                        error: false,
-                        text: format!("{}: {}", t.written_to, p.display()),
-                    })
-                }
+                Ok(p) => ws.inform(format!("{}: {}", t.written_to, p.display())),
                 Err(e) => ws.fail(e),
             }
         }
