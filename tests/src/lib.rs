@@ -34,6 +34,24 @@ pub fn vault(dir: &Path, name: &str, role: Role) -> Vault {
     .unwrap_or_else(|e| panic!("creating {name}'s vault: {e}"))
 }
 
+/// Anna (a citizen, one goal in her plan) in `dir/anna`, and Mallory (a
+/// counselor) in `dir/mallory` whom Anna lets write the plan and who holds it.
+/// Returns Anna, Mallory and the plan's id.
+pub fn plan_with_writer(dir: &Path) -> (Vault, Vault, String) {
+    let mut anna = vault(&dir.join("anna"), "Anna", Role::Citizen);
+    let mut mallory = vault(&dir.join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.plan_doc();
+    anna.add_goal(&plan, inwonercloud_schemas::LifeDomain::Wonen, "doel", None)
+        .unwrap_or_else(|e| panic!("goal: {e}"));
+    anna.add_writer(&plan, mallory.identity())
+        .unwrap_or_else(|e| panic!("writer: {e}"));
+    let bundle = anna.bundle(&plan).unwrap_or_else(|e| panic!("bundle: {e}"));
+    mallory
+        .import_bundle(&bundle, "anna")
+        .unwrap_or_else(|e| panic!("import: {e}"));
+    (anna, mallory, plan)
+}
+
 /// A date literal.
 pub fn day(s: &str) -> Date {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))

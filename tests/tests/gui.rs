@@ -41,18 +41,20 @@ fn click(h: &mut Harness<'static, App>, label: &str) {
     settle(h);
 }
 
-fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_role_and_label(A11y::TextInput, label).focus();
+/// Types into the one field with this role and label.
+fn type_in(h: &mut Harness<'static, App>, role: A11y, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).focus();
     h.run_steps(1);
-    h.get_by_role_and_label(A11y::TextInput, label).type_text(text);
+    h.get_by_role_and_label(role, label).type_text(text);
     settle(h);
 }
 
+fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    type_in(h, A11y::TextInput, label, text);
+}
+
 fn type_secret(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_role_and_label(A11y::PasswordInput, label).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(A11y::PasswordInput, label).type_text(text);
-    settle(h);
+    type_in(h, A11y::PasswordInput, label, text);
 }
 
 /// Types the test passphrase into the unlock screen.
@@ -560,27 +562,17 @@ fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
         .type_text(file.to_str().unwrap());
     settle(&mut h);
     // The passphrase field of the backup card is the second "Huidig wachtwoord".
-    let fields = h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord");
-    let field = fields.last().unwrap();
-    field.focus();
-    h.run_steps(1);
-    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
-        .last()
-        .unwrap()
-        .type_text("geen-goed-wachtwoord");
-    settle(&mut h);
+    let current = "Huidig wachtwoord";
+    type_into_nth(&mut h, A11y::PasswordInput, current, 1, "geen-goed-wachtwoord");
     click(&mut h, "Reservekopie maken");
     assert!(!file.exists(), "a wrong passphrase writes no backup");
-    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
-        .last()
-        .unwrap()
-        .focus();
-    h.run_steps(1);
-    h.get_all_by_role_and_label(A11y::PasswordInput, "Huidig wachtwoord")
-        .last()
-        .unwrap()
-        .type_text(inwonercloud_app::demo::PASSPHRASE);
-    settle(&mut h);
+    type_into_nth(
+        &mut h,
+        A11y::PasswordInput,
+        current,
+        1,
+        inwonercloud_app::demo::PASSPHRASE,
+    );
     click(&mut h, "Reservekopie maken");
     assert!(file.exists(), "{:?}", h.state().workspace.as_ref().unwrap().notice);
     click(&mut h, "Herstelzin tonen");
@@ -609,16 +601,10 @@ fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
 
 #[test]
 fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
-    use inwonercloud_tests::{change_on_top, vault};
+    use inwonercloud_tests::{change_on_top, plan_with_writer};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("anna");
-    let mut anna = vault(&dir, "Anna", inwonercloud_schemas::Role::Citizen);
-    let mut mallory = vault(&tmp.path().join("m"), "Mallory", inwonercloud_schemas::Role::Counselor);
-    let plan = anna.plan_doc();
-    anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
-    anna.add_writer(&plan, mallory.identity()).unwrap();
-    let bundle = anna.bundle(&plan).unwrap();
-    mallory.import_bundle(&bundle, "anna").unwrap();
+    let (mut anna, mallory, plan) = plan_with_writer(tmp.path());
     // Two different changes as the same (device, seq): one for each peer.
     let base = anna.signed_changes(&plan).unwrap();
     let one = change_on_top(&mallory, &plan, &base, "x", "voor Anna", None);

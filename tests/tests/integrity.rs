@@ -306,12 +306,7 @@ fn changes_waiting_for_missing_dependencies_are_bounded() {
     use automerge::transaction::{CommitOptions, Transactable};
     use inwonercloud_vault::replica::MAX_PENDING_CHANGES;
     let tmp = tempfile::tempdir().unwrap();
-    let mut anna = vault(&tmp.path().join("a"), "Anna", Role::Citizen);
-    let mut mallory = vault(&tmp.path().join("m"), "Mallory", Role::Counselor);
-    let plan = anna.plan_doc();
-    anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
-    anna.add_writer(&plan, mallory.identity()).unwrap();
-    mallory.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+    let (mut anna, mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
     let base = anna.signed_changes(&plan).unwrap();
     let mut am = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(mallory.device_key().public().0));
     am.apply_changes(base.iter().map(|c| Change::from_bytes(c.bytes.clone()).unwrap()))

@@ -38,18 +38,42 @@ async fn raw_endpoint(who: &Vault) -> iroh::Endpoint {
         .unwrap()
 }
 
+/// Anna (a node, with one goal in her plan), Bert (an honest node) and
+/// Mallory (a vault whose device key a hand-made peer uses).
+async fn cast(dir: &std::path::Path, goal: &str) -> (Node, Node, Vault, String) {
+    let anna = node(&dir.join("anna"), "Anna", Role::Citizen).await;
+    let bert = node(&dir.join("bert"), "Bert", Role::Counselor).await;
+    let mallory = vault(&dir.join("mallory"), "Mallory", Role::Counselor);
+    let plan = anna.with_vault(|v| v.plan_doc());
+    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, goal, None).unwrap());
+    (anna, bert, mallory, plan)
+}
+
+/// Bert joins Anna with a fresh read invite and receives her plan's one goal.
+async fn honest_peer_is_served(anna: &Node, bert: &Node, plan: &str) {
+    bert.join(&invite(anna, Role::Counselor, &[DocKind::Plan], Access::Read))
+        .await
+        .unwrap();
+    assert_eq!(bert.with_vault(|v| v.plan(plan).unwrap().goals.len()), 1);
+}
+
+/// `who`'s hello frame, encoded.
+fn hello(who: &Vault) -> Vec<u8> {
+    Frame::Hello(Hello {
+        version: PROTOCOL_VERSION,
+        device: who.device_certificate().clone(),
+        ticket_secret: None,
+        listen: vec![],
+    })
+    .encode()
+}
+
 /// Dials `target` as `who` and completes the handshake.
 async fn connect(target: &Node, who: &Vault) -> Raw {
     let ep = raw_endpoint(who).await;
     let conn = ep.connect(target.endpoint_addr(), ALPN).await.unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
-    let hello = Frame::Hello(Hello {
-        version: PROTOCOL_VERSION,
-        device: who.device_certificate().clone(),
-        ticket_secret: None,
-        listen: vec![],
-    });
-    send.write_all(&hello.encode()).await.unwrap();
+    send.write_all(&hello(who)).await.unwrap();
     assert!(matches!(read_frame(&mut recv).await, Some(Frame::Welcome(_))));
     Raw { _ep: ep, send, recv }
 }
@@ -67,11 +91,7 @@ async fn error_code(raw: &mut Raw) -> Option<Code> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
     let tmp = tempfile::tempdir().unwrap();
-    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
-    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
-    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
-    let plan = anna.with_vault(|v| v.plan_doc());
-    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "zelfstandig wonen", None).unwrap());
+    let (anna, bert, mallory, plan) = cast(tmp.path(), "zelfstandig wonen").await;
     bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write))
         .await
         .unwrap();
@@ -171,11 +191,7 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_device_cannot_hold_more_than_a_few_sessions() {
     let tmp = tempfile::tempdir().unwrap();
-    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
-    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
-    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
-    let plan = anna.with_vault(|v| v.plan_doc());
-    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    let (anna, bert, mallory, plan) = cast(tmp.path(), "doel").await;
     // Mallory opens the most sessions one device may hold, and keeps them.
     let mut held = Vec::new();
     for _ in 0..inwonercloud_sync::MAX_SESSIONS_PER_DEVICE {
@@ -194,21 +210,14 @@ async fn one_device_cannot_hold_more_than_a_few_sessions() {
         other => panic!("expected an application close, got {other:?}"),
     }
     // An honest peer is still served.
-    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
-        .await
-        .unwrap();
-    assert!(bert.with_vault(|v| v.header(&plan).is_ok()));
+    honest_peer_is_served(&anna, &bert, &plan).await;
     drop(held);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
     let tmp = tempfile::tempdir().unwrap();
-    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
-    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
-    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
-    let plan = anna.with_vault(|v| v.plan_doc());
-    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    let (anna, bert, mallory, plan) = cast(tmp.path(), "doel").await;
     let mut raw = connect(&anna, &mallory).await;
     // A frame announced at 1,000 bytes, then one byte per second.
     raw.send.write_all(&1000u32.to_be_bytes()).await.unwrap();
@@ -225,10 +234,7 @@ async fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
     });
     // Meanwhile an honest peer joins and is served at once.
     let started = std::time::Instant::now();
-    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
-        .await
-        .unwrap();
-    assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    honest_peer_is_served(&anna, &bert, &plan).await;
     let honest = started.elapsed();
     let (code, slow) = drip.await.unwrap();
     assert_eq!(code, Some(Code::Timeout), "the slow peer is told why");
@@ -242,21 +248,11 @@ async fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_opening_many_streams_gets_nothing_and_others_are_served() {
     let tmp = tempfile::tempdir().unwrap();
-    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
-    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
-    let mallory = vault(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
-    let plan = anna.with_vault(|v| v.plan_doc());
-    anna.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap());
+    let (anna, bert, mallory, plan) = cast(tmp.path(), "doel").await;
     // One connection, then stream after stream, each with a frame on it.
     let ep = raw_endpoint(&mallory).await;
     let conn = ep.connect(anna.endpoint_addr(), ALPN).await.unwrap();
-    let hello = Frame::Hello(Hello {
-        version: PROTOCOL_VERSION,
-        device: mallory.device_certificate().clone(),
-        ticket_secret: None,
-        listen: vec![],
-    })
-    .encode();
+    let hello = hello(&mallory);
     let mut opened = 0;
     let mut answered = 0;
     for _ in 0..200 {
@@ -285,8 +281,5 @@ async fn a_peer_opening_many_streams_gets_nothing_and_others_are_served() {
     assert!(opened < 200, "the node did not keep taking streams");
     // Nothing of Anna's reached Mallory's vault, and an honest peer is served meanwhile.
     assert!(mallory.header(&plan).is_err());
-    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
-        .await
-        .unwrap();
-    assert_eq!(bert.with_vault(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    honest_peer_is_served(&anna, &bert, &plan).await;
 }
