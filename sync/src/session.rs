@@ -420,6 +420,9 @@ impl<'a> Session<'a> {
             if st.done() && !st.sent_synced {
                 st.sent_synced = true;
                 self.inner.mark_synced(st.peer);
+                // Snapshot what came in, so the next open re-checks little. A
+                // failed snapshot costs only speed: the change log is complete.
+                let _ = self.inner.with_vault(|v| v.compact_due());
                 self.write(&Frame::Synced, &mut st.report).await?;
             }
             if mode == Mode::Once && st.sent_synced && st.peer_synced {
@@ -590,17 +593,14 @@ impl<'a> Session<'a> {
     /// Sends what the peer lacks of a document, in chunks; the last one says so.
     async fn send_missing(&mut self, st: &mut State, doc: &str) -> Result<(), SyncError> {
         let have = st.peer_have.get(doc).cloned().unwrap_or_default();
-        let (missing, certs) = self.inner.with_vault(|v| -> Result<_, SyncError> {
+        let (missing, certs, held) = self.inner.with_vault(|v| -> Result<_, SyncError> {
             let missing = v.changes_missing(doc, &have)?;
             let certs = v.certificates_for(doc, &missing)?;
-            Ok((missing, certs))
+            // What the peer holds once it has taken these: at least what this
+            // vault held when it read them.
+            let held = v.version_vector(doc)?;
+            Ok((missing, certs, held))
         })?;
-        let mut seqs: Vec<(PublicKey, u64)> = vec![];
-        for c in &missing {
-            if let Some(seq) = inwonercloud_vault::change::seq_of(&c.bytes) {
-                seqs.push((c.signer, seq));
-            }
-        }
         let total = missing.len();
         let bytes: usize = missing.iter().map(|c| c.bytes.len()).sum();
         let mut chunks: Vec<Vec<SignedChange>> = vec![];
@@ -638,7 +638,7 @@ impl<'a> Session<'a> {
             self.write(&Frame::Changes(head, chunk), &mut st.report).await?;
         }
         let have = st.peer_have.entry(doc.to_string()).or_default();
-        for (dev, seq) in seqs {
+        for (dev, seq) in held {
             let e = have.entry(dev).or_insert(0);
             if seq > *e {
                 *e = seq;

@@ -3,7 +3,10 @@
 //! A frame is `u32 length (big-endian) | u8 type | payload`, where length
 //! counts type and payload. Control frames carry JSON; a `Changes` frame
 //! carries a small JSON head followed by length-prefixed signed changes, so
-//! change bytes travel as they are stored. See `docs/protocol.md`.
+//! change bytes travel as they are stored. A large `Changes` payload travels
+//! deflated (type 9): the signed records inside consecutive changes repeat
+//! their authors' certificates, which compression folds into one copy.
+//! See `docs/protocol.md`.
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, Signed};
 use inwonercloud_vault::SignedChange;
@@ -13,11 +16,13 @@ use serde::{Deserialize, Serialize};
 /// ALPN of the protocol.
 pub const ALPN: &[u8] = b"inwonercloud/sync/1";
 /// Protocol version carried in `Hello`.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// Largest frame accepted (type + payload).
 pub const MAX_FRAME: usize = 8 * 1024 * 1024;
 /// Most changes in one `Changes` frame.
 pub const MAX_CHANGES_PER_FRAME: usize = 1000;
+/// `Changes` payloads at least this long are sent deflated when that is smaller.
+pub const DEFLATE_FROM: usize = 512;
 /// Most documents in one `Offer`.
 pub const MAX_DOCS_PER_OFFER: usize = 1000;
 
@@ -150,7 +155,7 @@ pub enum Frame {
     Offer(Offer),
     /// Type 4.
     Want(Want),
-    /// Type 5.
+    /// Type 5, or type 9 when its payload is deflated.
     Changes(ChangesHead, Vec<SignedChange>),
     /// Type 6: the sender has sent every `Want` for the offer it received.
     WantsDone,
@@ -186,12 +191,58 @@ impl WireError {
 }
 
 fn json_frame<T: Serialize>(ty: u8, v: &T) -> Vec<u8> {
-    let body = serde_json::to_vec(v).unwrap_or_default();
+    framed(ty, &serde_json::to_vec(v).unwrap_or_default())
+}
+
+fn json<T: serde::de::DeserializeOwned>(p: &[u8], what: &str) -> Result<T, WireError> {
+    serde_json::from_slice(p).map_err(|e| WireError::Malformed(format!("{what}: {e}")))
+}
+
+fn framed(ty: u8, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(5 + body.len());
     out.extend_from_slice(&((body.len() + 1) as u32).to_be_bytes());
     out.push(ty);
-    out.extend_from_slice(&body);
+    out.extend_from_slice(body);
     out
+}
+
+/// Type 9's payload: the inflated length (u32, big-endian) and the raw
+/// deflate stream of a type 5 payload; `None` when that is not smaller.
+fn deflated(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    if body.len() < DEFLATE_FROM {
+        return None;
+    }
+    let mut out = (body.len() as u32).to_be_bytes().to_vec();
+    let mut z = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
+    z.write_all(body).ok()?;
+    z.finish().ok()?;
+    (out.len() < body.len()).then_some(out)
+}
+
+/// Inflates a type 9 payload, refusing more than [`MAX_FRAME`] bytes of
+/// output (a small frame cannot expand into a memory bomb).
+fn inflated(payload: &[u8]) -> Result<Vec<u8>, WireError> {
+    use std::io::Read;
+    let mut r = Reader(payload);
+    let len = r.u32()? as usize;
+    if len > MAX_FRAME {
+        return Err(WireError::TooLarge(format!(
+            "a compressed frame of {len} bytes when inflated (at most {MAX_FRAME})"
+        )));
+    }
+    let mut out = Vec::with_capacity(len);
+    flate2::read::DeflateDecoder::new(r.0)
+        .take(len as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| WireError::Malformed(format!("compressed changes: {e}")))?;
+    if out.len() != len {
+        return Err(WireError::Malformed(format!(
+            "compressed changes inflate to {} bytes, not the {len} announced",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 impl Frame {
@@ -214,11 +265,10 @@ impl Frame {
                     body.extend_from_slice(&(b.len() as u32).to_be_bytes());
                     body.extend_from_slice(&b);
                 }
-                let mut out = Vec::with_capacity(5 + body.len());
-                out.extend_from_slice(&((body.len() + 1) as u32).to_be_bytes());
-                out.push(5);
-                out.extend_from_slice(&body);
-                out
+                match deflated(&body) {
+                    Some(z) => framed(9, &z),
+                    None => framed(5, &body),
+                }
             }
             Frame::WantsDone => json_frame(6, &()),
             Frame::Synced => json_frame(7, &()),
@@ -231,9 +281,6 @@ impl Frame {
         let (&ty, payload) = body
             .split_first()
             .ok_or_else(|| WireError::Malformed("empty frame".into()))?;
-        fn json<T: serde::de::DeserializeOwned>(p: &[u8], what: &str) -> Result<T, WireError> {
-            serde_json::from_slice(p).map_err(|e| WireError::Malformed(format!("{what}: {e}")))
-        }
         Ok(match ty {
             1 => Frame::Hello(json(payload, "hello")?),
             2 => Frame::Welcome(json(payload, "welcome")?),
@@ -245,33 +292,35 @@ impl Frame {
                 Frame::Offer(o)
             }
             4 => Frame::Want(json(payload, "want")?),
-            5 => {
-                let mut r = Reader(payload);
-                let head_len = r.u32()? as usize;
-                let head: ChangesHead = json(r.take(head_len)?, "changes head")?;
-                let n = r.u32()? as usize;
-                if n > MAX_CHANGES_PER_FRAME {
-                    return Err(WireError::TooLarge(format!(
-                        "{n} changes in one frame (at most {MAX_CHANGES_PER_FRAME})"
-                    )));
-                }
-                let mut changes = Vec::with_capacity(n);
-                for i in 0..n {
-                    let len = r.u32()? as usize;
-                    let c = SignedChange::decode(r.take(len)?)
-                        .map_err(|e| WireError::Malformed(format!("change {i}: {e}")))?;
-                    changes.push(c);
-                }
-                if !r.0.is_empty() {
-                    return Err(WireError::Malformed("trailing bytes after the changes".into()));
-                }
-                Frame::Changes(head, changes)
-            }
+            5 => Self::decode_changes(payload)?,
             6 => Frame::WantsDone,
             7 => Frame::Synced,
             8 => Frame::Error(json(payload, "error")?),
+            9 => Self::decode_changes(&inflated(payload)?)?,
             other => return Err(WireError::Malformed(format!("unknown frame type {other}"))),
         })
+    }
+
+    fn decode_changes(payload: &[u8]) -> Result<Frame, WireError> {
+        let mut r = Reader(payload);
+        let head_len = r.u32()? as usize;
+        let head: ChangesHead = json(r.take(head_len)?, "changes head")?;
+        let n = r.u32()? as usize;
+        if n > MAX_CHANGES_PER_FRAME {
+            return Err(WireError::TooLarge(format!(
+                "{n} changes in one frame (at most {MAX_CHANGES_PER_FRAME})"
+            )));
+        }
+        let mut changes = Vec::with_capacity(n);
+        for i in 0..n {
+            let len = r.u32()? as usize;
+            let c = SignedChange::decode(r.take(len)?).map_err(|e| WireError::Malformed(format!("change {i}: {e}")))?;
+            changes.push(c);
+        }
+        if !r.0.is_empty() {
+            return Err(WireError::Malformed("trailing bytes after the changes".into()));
+        }
+        Ok(Frame::Changes(head, changes))
     }
 
     /// A short name for logs.
@@ -324,6 +373,52 @@ mod tests {
         ] {
             assert!(Frame::decode(body).is_err(), "{body:?}");
         }
+    }
+
+    fn changes_frame(n: usize) -> Frame {
+        let change = |i: usize| SignedChange {
+            signer: inwonercloud_schemas::PublicKey([7; 32]),
+            signature: inwonercloud_schemas::SignatureBytes([i as u8; 64]),
+            bytes: format!("{{\"certificate\": \"the same text in every change\", \"n\": {i}}}").into_bytes(),
+        };
+        Frame::Changes(
+            ChangesHead {
+                doc: "d".into(),
+                certs: vec![],
+                last: true,
+            },
+            (0..n).map(change).collect(),
+        )
+    }
+
+    #[test]
+    fn large_changes_travel_deflated_and_come_back_whole() {
+        let frame = changes_frame(200);
+        let enc = frame.encode();
+        assert_eq!(enc[4], 9, "deflated");
+        let plain: usize = 4 + 1 + 8 + 40 + 200 * (4 + 97 + 60);
+        assert!(enc.len() * 3 < plain, "{} bytes against about {plain}", enc.len());
+        let (Frame::Changes(_, a), Frame::Changes(_, b)) = (frame, Frame::decode(&enc[4..]).unwrap()) else {
+            panic!("not changes")
+        };
+        assert_eq!(a, b);
+        // A single small change is not worth compressing.
+        assert_eq!(changes_frame(1).encode()[4], 5);
+    }
+
+    #[test]
+    fn a_deflate_bomb_or_a_wrong_length_is_refused() {
+        let enc = changes_frame(200).encode();
+        let mut body = enc[4..].to_vec();
+        // Announce more than a frame may hold.
+        body[1..5].copy_from_slice(&((MAX_FRAME + 1) as u32).to_be_bytes());
+        assert!(matches!(Frame::decode(&body), Err(WireError::TooLarge(_))));
+        // Announce one byte less than the stream inflates to.
+        let real = u32::from_be_bytes([enc[5], enc[6], enc[7], enc[8]]);
+        body[1..5].copy_from_slice(&(real - 1).to_be_bytes());
+        assert!(matches!(Frame::decode(&body), Err(WireError::Malformed(_))));
+        // Not a deflate stream at all.
+        assert!(Frame::decode(b"\x09\x00\x00\x01\x00garbage").is_err());
     }
 
     #[test]

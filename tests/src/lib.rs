@@ -159,8 +159,8 @@ pub fn change_on_top(
         Some(t) => am.commit_with(CommitOptions::default().with_time(t)),
         None => am.commit(),
     };
-    let mut change = am.get_changes(&before).pop().expect("one new change");
-    inwonercloud_vault::SignedChange::sign(doc, &mut change, by.device_key())
+    let change = am.get_changes(&before).pop().expect("one new change");
+    inwonercloud_vault::SignedChange::sign(doc, &change, by.device_key())
 }
 
 /// A goal record signed by `by`, put into the plan `doc` as a change on top of `base`.

@@ -319,10 +319,7 @@ fn changes_waiting_for_missing_dependencies_are_bounded() {
     let mut signed: Vec<SignedChange> = am
         .get_changes(&before)
         .into_iter()
-        .map(|c| {
-            let mut c = c.clone();
-            SignedChange::sign(&plan, &mut c, mallory.device_key())
-        })
+        .map(|c| SignedChange::sign(&plan, &c, mallory.device_key()))
         .collect();
     // Hold back the first: every other change waits for it.
     let first = signed.remove(0);
@@ -373,4 +370,125 @@ fn certificates_per_identity_are_bounded() {
     anna.import_changes(&header, &certs[..MAX_DEVICES_PER_IDENTITY], &[], "mallory")
         .unwrap();
     assert!(anna.add_device_certificate(&certs[MAX_DEVICES_PER_IDENTITY]).is_err());
+}
+
+/// Another identity cannot grow a document's history here without bound:
+/// past its byte quota a batch is refused whole and logged, the counter
+/// survives reopening, and the citizen's own writing is never limited.
+#[test]
+fn history_per_writer_is_bounded() {
+    use inwonercloud_vault::replica::Limits;
+    const QUOTA: u64 = 20_000;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
+    let limits = Limits {
+        writer_bytes_per_document: QUOTA,
+        ..Limits::default()
+    };
+    anna.set_limits(limits);
+    let header = anna.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    let mut taken = 0u64;
+    let err = loop {
+        for i in 0..5 {
+            mallory
+                .add_goal(&plan, LifeDomain::Wonen, &format!("doel van Mallory {taken}-{i}"), None)
+                .unwrap();
+        }
+        let missing = mallory
+            .changes_missing(&plan, &anna.version_vector(&plan).unwrap())
+            .unwrap();
+        let before = anna.change_count(&plan).unwrap();
+        match anna.import_changes(&header, &certs, &missing, "mallory") {
+            Ok(r) => taken += r.applied as u64,
+            Err(e) => {
+                assert_eq!(
+                    anna.change_count(&plan).unwrap(),
+                    before,
+                    "nothing of a refused batch is kept"
+                );
+                break e;
+            }
+        }
+        assert!(taken < 1000, "the quota never bit");
+    };
+    assert!(
+        err.to_string().contains(&format!("the limit per writer is {QUOTA}")),
+        "{err}"
+    );
+    assert!(taken > 5, "changes under the quota were taken ({taken})");
+    assert!(
+        anna.rejections()
+            .unwrap()
+            .iter()
+            .any(|r| r.why.contains("limit per writer"))
+    );
+    // The count is kept in the file: after reopening the writer is still over.
+    let dir = tmp.path().join("anna");
+    drop(anna);
+    let mut anna = Vault::open(&dir, &pass()).unwrap();
+    anna.set_limits(limits);
+    let missing = mallory
+        .changes_missing(&plan, &anna.version_vector(&plan).unwrap())
+        .unwrap();
+    assert!(anna.import_changes(&header, &certs, &missing, "mallory").is_err());
+    // Anna's own history is hers to grow.
+    for i in 0..100 {
+        anna.add_goal(&plan, LifeDomain::Wonen, &format!("mijn doel {i}"), None)
+            .unwrap();
+    }
+}
+
+/// Another identity cannot make this vault keep unbounded documents of its own.
+#[test]
+fn documents_per_owner_are_bounded() {
+    use inwonercloud_vault::replica::Limits;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("a"), "Anna", Role::Citizen);
+    let mallory = vault(&tmp.path().join("m"), "Mallory", Role::Municipality);
+    anna.set_limits(Limits {
+        documents_per_owner: 2,
+        ..Limits::default()
+    });
+    let docs = mallory.document_ids();
+    assert!(docs.len() > 2, "{docs:?}");
+    for doc in &docs[..2] {
+        anna.import_bundle(&mallory.bundle(doc).unwrap(), "mallory").unwrap();
+    }
+    let err = anna
+        .import_bundle(&mallory.bundle(&docs[2]).unwrap(), "mallory")
+        .unwrap_err();
+    assert!(err.to_string().contains("the limit is 2"), "{err}");
+    assert!(!anna.document_ids().contains(&docs[2]));
+}
+
+/// A snapshot stands for every row it covers, so none is taken while changes
+/// wait for a missing dependency: after compacting and reopening, the
+/// waiting changes still apply when the missing one arrives.
+#[test]
+fn waiting_changes_survive_compaction_and_reopening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
+    let before = anna.plan(&plan).unwrap().goals.len();
+    for text in ["een", "twee", "drie"] {
+        mallory.add_goal(&plan, LifeDomain::Wonen, text, None).unwrap();
+    }
+    let theirs = mallory
+        .changes_missing(&plan, &anna.version_vector(&plan).unwrap())
+        .unwrap();
+    assert_eq!(theirs.len(), 3);
+    let header = anna.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    anna.import_changes(&header, &certs, &theirs[1..], "mallory").unwrap();
+    assert_eq!(anna.plan(&plan).unwrap().goals.len(), before, "they wait for the first");
+    anna.compact().unwrap();
+    drop(anna);
+    let mut anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    anna.import_changes(&header, &certs, &theirs[..1], "mallory").unwrap();
+    assert_eq!(anna.plan(&plan).unwrap().goals.len(), before + 3);
+    // And a snapshot taken now stands for all of them.
+    anna.compact().unwrap();
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    assert_eq!(anna.plan(&plan).unwrap().goals.len(), before + 3);
 }

@@ -27,6 +27,17 @@ pub struct Doc {
     pub waiting: std::collections::HashSet<automerge::ChangeHash>,
 }
 
+impl Doc {
+    /// Whether a new snapshot is due: at least `min_new` rows came since the
+    /// last one (counting `unlogged` applied changes about to be appended),
+    /// and no change waits for a missing dependency (a snapshot stands for
+    /// every row it covers, so it may not leave one out).
+    pub fn snapshot_due(&mut self, min_new: u64, unlogged: u64) -> bool {
+        (self.rows + unlogged).saturating_sub(self.snapshot_rows) >= min_new.max(1)
+            && self.am.get_missing_deps(&[]).is_empty()
+    }
+}
+
 /// A record as stored: its key, its JSON, and the device that put it there.
 pub struct RawRecord {
     /// `"<kind>/<id>"`.

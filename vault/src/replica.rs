@@ -16,7 +16,7 @@ use crate::change::SignedChange;
 use crate::error::{Result, VaultError};
 use crate::keys;
 use crate::store::{self, NewChange};
-use crate::vault::{DocumentBundle, ImportReport, Vault, catch_up, check_header, json};
+use crate::vault::{DocumentBundle, ImportReport, SNAPSHOT_EVERY, Vault, catch_up, check_header, json};
 
 /// Per device: how many changes of a document are held, without gaps.
 pub type VersionVector = BTreeMap<PublicKey, u64>;
@@ -51,7 +51,44 @@ pub const MAX_DEVICES_PER_IDENTITY: usize = 64;
 /// not arrived (they are held in memory until those come).
 pub const MAX_PENDING_CHANGES: usize = 10_000;
 
+/// How much other identities may store in this vault, so that no peer can
+/// make it use unbounded disk. Changes by this vault's own identity are not
+/// counted: the citizen's own history is theirs to grow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of signed changes one other identity (all its devices together)
+    /// may have stored in one document.
+    pub writer_bytes_per_document: u64,
+    /// Documents owned by one other identity that this vault keeps.
+    pub documents_per_owner: usize,
+}
+
+/// Default of [`Limits::writer_bytes_per_document`]: 128 MiB, about 160,000
+/// receipts or notes of a provider in one document.
+pub const WRITER_BYTES_PER_DOCUMENT: u64 = 128 * 1024 * 1024;
+/// Default of [`Limits::documents_per_owner`].
+pub const DOCUMENTS_PER_OWNER: usize = 256;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            writer_bytes_per_document: WRITER_BYTES_PER_DOCUMENT,
+            documents_per_owner: DOCUMENTS_PER_OWNER,
+        }
+    }
+}
+
 impl Vault {
+    /// The limits on what other identities may store here.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Sets the limits (for this handle; they are not stored).
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
     /// Every stored signed change of a document, in log order.
     pub fn signed_changes(&self, doc_id: &str) -> Result<Vec<SignedChange>> {
         self.doc(doc_id)?;
@@ -143,6 +180,22 @@ impl Vault {
         {
             return Err(self.refuse(&doc_id, "-", "a header with another owner was offered", from));
         }
+        let owner = header.record.owner;
+        if current.is_none() && owner != self.identity() {
+            let held = self
+                .docs_map()
+                .values()
+                .filter(|d| d.header.record.owner == owner)
+                .count();
+            if held >= self.limits.documents_per_owner {
+                let why = format!(
+                    "this vault already keeps {held} documents of {}; the limit is {}",
+                    owner.short(),
+                    self.limits.documents_per_owner
+                );
+                return Err(self.refuse(&doc_id, "-", &why, from));
+            }
+        }
         let header_in_force = match &current {
             Some(cur) if cur.record.version >= header.record.version => cur.clone(),
             _ => header.clone(),
@@ -168,16 +221,22 @@ impl Vault {
             }
         }
         let mut parsed: Vec<Change> = Vec::with_capacity(changes.len());
-        for sc in changes {
-            let change = match sc.verify(&doc_id) {
-                Ok(c) => c,
-                Err(why) => {
-                    let hash = Change::from_bytes(sc.bytes.clone())
-                        .map(|c| c.hash().to_string())
-                        .unwrap_or_else(|_| "?".into());
-                    return Err(self.refuse(&doc_id, &hash, &why, from));
-                }
-            };
+        let mut writers: std::collections::BTreeMap<PublicKey, String> = Default::default();
+        // Signer keys enter through certificates, which refuse weak and
+        // small-order keys; a failing batch is re-checked one by one to name
+        // the bad change.
+        let checked = match crate::change::verify_all(&doc_id, changes) {
+            Ok(checked) => checked,
+            Err((i, why)) => {
+                let hash = changes
+                    .get(i)
+                    .and_then(|sc| Change::from_bytes(sc.bytes.clone()).ok())
+                    .map(|c| c.hash().to_string())
+                    .unwrap_or_else(|| "?".into());
+                return Err(self.refuse(&doc_id, &hash, &why, from));
+            }
+        };
+        for (sc, change) in changes.iter().zip(checked) {
             let hash = change.hash().to_string();
             let cert = self
                 .devices_map()
@@ -208,6 +267,7 @@ impl Vault {
                 );
                 return Err(self.refuse(&doc_id, &hash, &why, from));
             }
+            writers.insert(cert.certificate.identity, cert.certificate.identity_name.clone());
             parsed.push(change);
         }
         // Changes whose dependencies are neither held nor in this batch wait
@@ -258,6 +318,27 @@ impl Vault {
             }
             Err(e) => return Err(e),
         };
+        writers.remove(&self.identity());
+        for (identity, name) in writers {
+            let mut used = 0;
+            for device in self
+                .devices_map()
+                .values()
+                .chain(&new_certs)
+                .filter(|c| c.certificate.identity == identity)
+            {
+                used += w.usage(&doc_id, device.certificate.device.as_bytes())?;
+            }
+            if used > self.limits.writer_bytes_per_document {
+                drop(w);
+                let why = format!(
+                    "{name} ({}) would hold {used} bytes of changes in this document; the limit per writer is {}",
+                    identity.short(),
+                    self.limits.writer_bytes_per_document
+                );
+                return Err(self.refuse(&doc_id, "-", &why, from));
+            }
+        }
         w.commit()?;
         for c in new_certs {
             self.devices_mut().insert(c.certificate.device, c);
@@ -269,7 +350,8 @@ impl Vault {
         };
         if current.is_none() {
             let doc = self.load_document_pub(header_in_force)?;
-            self.docs_mut().insert(doc_id, doc);
+            self.docs_mut().insert(doc_id.clone(), doc);
+            self.snapshot_after_import(&doc_id)?;
             return Ok(report);
         }
         let rows = match self.docs_map().get(&doc_id) {
@@ -279,7 +361,19 @@ impl Vault {
         let (devices, docs) = self.devices_and_docs_mut();
         if let Some(doc) = docs.get_mut(&doc_id) {
             doc.header = header_in_force;
-            if let Err(e) = catch_up(devices, doc, &rows) {
+            // When the new rows are exactly this batch's, they were verified
+            // above: apply them as parsed. Rows another process appended in
+            // between are verified as any other stored rows are.
+            let applied = if rows.len() == added {
+                let next = rows.last().map(|r| r.0 + 1).unwrap_or(doc.rows);
+                doc.am
+                    .apply_changes(parsed)
+                    .map(|()| doc.rows = next)
+                    .map_err(VaultError::from)
+            } else {
+                catch_up(devices, doc, &rows)
+            };
+            if let Err(e) = applied {
                 self.reload(&doc_id)?;
                 return Err(e);
             }
@@ -289,7 +383,16 @@ impl Vault {
                 doc.waiting.extend(now_waiting);
             }
         }
+        self.snapshot_after_import(&doc_id)?;
         Ok(report)
+    }
+
+    /// During a long import (an initial sync arrives in frames of a thousand
+    /// changes), a snapshot is taken each time the rows since the last one
+    /// reach the rows it covers: O(log N) saves, O(N) bytes written in all.
+    /// A sync session takes a last one when it ends ([`Vault::compact_due`]).
+    fn snapshot_after_import(&mut self, doc_id: &str) -> Result<()> {
+        self.snapshot_where(|id, doc| id == doc_id && doc.snapshot_due(SNAPSHOT_EVERY.max(doc.snapshot_rows), 0))
     }
 
     /// Keeps a refusal in the audit log (best effort: a failing log write

@@ -20,7 +20,7 @@ use crate::error::{Result, VaultError};
 use crate::seal::{KdfParams, KeyWrap, Passphrase, VaultKey};
 
 /// Bumped on any incompatible change of the tables below.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Small values: schema version, keys, this device's certificate.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -40,6 +40,9 @@ pub const REJECTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("reject
 pub const SEQS: TableDefinition<(&str, &[u8; 32], u64), &[u8; 32]> = TableDefinition::new("seqs");
 /// SHA-256 of an invite secret → JSON of the invite.
 pub const INVITES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("invites");
+/// (Document id, device) → bytes of that device's stored changes (u64,
+/// big-endian): what bounds how much history one writer can add.
+pub const USAGE: TableDefinition<(&str, &[u8; 32]), &[u8]> = TableDefinition::new("usage");
 /// Peer identity → JSON of what is known about the peer.
 pub const PEERS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("peers");
 /// Running number → JSON of one access-log line (who got or gave what, when).
@@ -127,6 +130,18 @@ fn unseal(vault_key: &VaultKey, table: &str, key: &[u8], sealed: &[u8]) -> Resul
     })
 }
 
+/// The bytes a usage counter's row key stands for, for its associated data.
+fn usage_key(doc: &str, device: &[u8; 32]) -> Vec<u8> {
+    let mut key = doc.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(device);
+    key
+}
+
+fn usage_aad(doc: &str, device: &[u8; 32]) -> Vec<u8> {
+    aad(USAGE.name(), &usage_key(doc, device))
+}
+
 fn change_aad(doc: &str, row: u64) -> Vec<u8> {
     let mut key = doc.as_bytes().to_vec();
     key.push(0);
@@ -179,7 +194,7 @@ impl Store {
                 supported: SCHEMA_VERSION,
             });
         }
-        if version < SCHEMA_VERSION {
+        if version < 2 {
             return Err(VaultError::Corrupt(format!(
                 "this vault has format version {version}, written before vaults were encrypted; \
                  export what you need with that version and create a new vault"
@@ -197,7 +212,22 @@ impl Store {
         {
             return Err(VaultError::WrongPassphrase);
         }
-        Ok(Self { db: Some(db), key })
+        let store = Self { db: Some(db), key };
+        if version == 2 {
+            // Version 3 added the per-writer usage table: count it once.
+            let w = store.begin()?;
+            w.recount_usage()?;
+            w.w.open_table(META)?
+                .insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
+            w.commit()?;
+        }
+        Ok(store)
+    }
+
+    /// How many bytes of changes `device` has stored in the document.
+    pub fn usage(&self, doc: &str, device: &[u8; 32]) -> Result<u64> {
+        let r = self.read()?;
+        read_usage(&r.open_table(USAGE)?, &self.key, doc, device)
     }
 
     fn db(&self) -> Result<&Database> {
@@ -405,6 +435,22 @@ impl Store {
     }
 }
 
+/// Reads one usage counter (0 when the device has written nothing there).
+fn read_usage(
+    t: &impl ReadableTable<(&'static str, &'static [u8; 32]), &'static [u8]>,
+    key: &VaultKey,
+    doc: &str,
+    device: &[u8; 32],
+) -> Result<u64> {
+    let Some(v) = t.get((doc, device))? else { return Ok(0) };
+    let plain = unseal(key, USAGE.name(), &usage_key(doc, device), v.value())?;
+    let bytes: [u8; 8] = plain
+        .as_slice()
+        .try_into()
+        .map_err(|_| VaultError::Corrupt("a usage counter has the wrong length".into()))?;
+    Ok(u64::from_be_bytes(bytes))
+}
+
 /// Opens a sealed change row; a row that does not open is reported as a
 /// tampered change, named by the hash the index holds for that row.
 fn open_change(r: &impl ChangeIndexReader, key: &VaultKey, doc: &str, row: u64, sealed: &[u8]) -> Result<Vec<u8>> {
@@ -462,6 +508,37 @@ impl Txn<'_> {
         self.w.open_table(INVITES)?;
         self.w.open_table(PEERS)?;
         self.w.open_table(ACCESS_LOG)?;
+        self.w.open_table(USAGE)?;
+        Ok(())
+    }
+
+    /// How many bytes of changes `device` has stored in the document,
+    /// including what this transaction appended.
+    pub fn usage(&self, doc: &str, device: &[u8; 32]) -> Result<u64> {
+        read_usage(&self.w.open_table(USAGE)?, self.key, doc, device)
+    }
+
+    /// Rebuilds the usage table from the change log (after a restore, or
+    /// when a vault from before the table existed is opened).
+    fn recount_usage(&self) -> Result<()> {
+        let mut totals: std::collections::BTreeMap<(String, [u8; 32]), u64> = Default::default();
+        for row in self.w.open_table(CHANGES)?.iter()? {
+            let (k, v) = row?;
+            let (doc, n) = k.value();
+            let plain = open_change(&self.w, self.key, doc, n, v.value())?;
+            let sc = SignedChange::decode(&plain).map_err(|why| VaultError::TamperedChange {
+                doc: doc.to_string(),
+                seq: n,
+                hash: "?".into(),
+                why,
+            })?;
+            *totals.entry((doc.to_string(), sc.signer.0)).or_default() += plain.len() as u64;
+        }
+        let mut usage = self.w.open_table(USAGE)?;
+        for ((doc, device), bytes) in totals {
+            let sealed = self.key.seal(&usage_aad(&doc, &device), &bytes.to_be_bytes())?;
+            usage.insert((doc.as_str(), &device), sealed.as_slice())?;
+        }
         Ok(())
     }
 
@@ -508,6 +585,8 @@ impl Txn<'_> {
         let mut log = self.w.open_table(CHANGES)?;
         let mut index = self.w.open_table(CHANGE_INDEX)?;
         let mut seqs = self.w.open_table(SEQS)?;
+        let mut usage = self.w.open_table(USAGE)?;
+        let mut grown: std::collections::BTreeMap<(&str, &[u8; 32]), u64> = Default::default();
         let mut added = 0;
         for c in changes {
             if index.get((c.doc, &c.hash))?.is_some() {
@@ -531,11 +610,18 @@ impl Txn<'_> {
                 .transpose()?
                 .map(|(k, _)| k.value().1 + 1)
                 .unwrap_or(0);
-            let sealed = self.key.seal(&change_aad(c.doc, next), &c.change.encode())?;
+            let encoded = c.change.encode();
+            let sealed = self.key.seal(&change_aad(c.doc, next), &encoded)?;
             log.insert((c.doc, next), sealed.as_slice())?;
+            *grown.entry((c.doc, c.change.signer.as_bytes())).or_default() += encoded.len() as u64;
             index.insert((c.doc, &c.hash), next)?;
             seqs.insert((c.doc, c.change.signer.as_bytes(), c.seq), &c.hash)?;
             added += 1;
+        }
+        for ((doc, device), bytes) in grown {
+            let used = read_usage(&usage, self.key, doc, device)? + bytes;
+            let sealed = self.key.seal(&usage_aad(doc, device), &used.to_be_bytes())?;
+            usage.insert((doc, device), sealed.as_slice())?;
         }
         Ok(added)
     }
@@ -714,6 +800,7 @@ impl Store {
                 seqs.insert((doc.as_str(), &device, *seq), &unhex::<32>(hash, "a change hash")?)?;
             }
         }
+        w.recount_usage()?;
         w.commit()?;
         Ok(store)
     }
