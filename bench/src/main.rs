@@ -501,6 +501,25 @@ async fn main() {
             Some(peak as f64 <= allowed),
         ));
     }
+    // The floor under any automerge-based vault: a process that does nothing
+    // but load the same document.
+    let load_peak = party::automerge_load_peak(&save, tmp.path());
+    rows.push(row(
+        "6 peak RSS, citizen vs automerge load alone",
+        citizen_peak as f64,
+        load_peak as f64,
+        "B",
+        "—",
+        None,
+    ));
+    rows.push(row(
+        "6 automerge load alone vs document save",
+        load_peak as f64,
+        save.len() as f64,
+        "B",
+        "≤ 3× save + 50 MB",
+        Some(load_peak as f64 <= allowed),
+    ));
 
     println!("N = {n} entries, M = {k} signatures\n");
     println!(

@@ -2,8 +2,9 @@
 //! so its peak resident memory (VmHWM) is its own. The bench binary starts
 //! itself twice: `--party serve DIR` opens the citizen's vault, starts a node,
 //! prints an invite ticket and serves until its input closes; `--party join
-//! TICKET DIR` creates a counselor's vault and joins. Each prints its peak
-//! memory as the last line.
+//! TICKET DIR` creates a counselor's vault and joins; `--party load SAVE`
+//! is the baseline: `AutoCommit::load` of the same document's save, alone.
+//! Each prints its peak memory as the last line.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -35,7 +36,8 @@ pub async fn run_if_asked() -> bool {
     match (args.get(i + 1).map(String::as_str), args.get(i + 2), args.get(i + 3)) {
         (Some("serve"), Some(dir), Some(doc)) => serve(Path::new(dir), doc).await,
         (Some("join"), Some(ticket), Some(dir)) => join(ticket, Path::new(dir)).await,
-        _ => eprintln!("usage: --party serve DIR DOC | --party join TICKET DIR"),
+        (Some("load"), Some(file), _) => load(Path::new(file)),
+        _ => eprintln!("usage: --party serve DIR DOC | --party join TICKET DIR | --party load SAVE"),
     }
     true
 }
@@ -61,6 +63,29 @@ async fn join(ticket: &str, dir: &Path) {
     node.shutdown().await;
     println!("{}", report.received_changes);
     println!("{}", peak_rss());
+}
+
+fn load(file: &Path) {
+    let bytes = std::fs::read(file).expect("save file");
+    let mut doc = automerge::AutoCommit::load(&bytes).expect("load");
+    assert!(!doc.get_heads().is_empty(), "the document has history");
+    println!("{}", peak_rss());
+}
+
+/// Peak memory of a process that only loads `save` with automerge.
+pub fn automerge_load_peak(save: &[u8], work: &Path) -> u64 {
+    let file = work.join("budget.automerge");
+    std::fs::write(&file, save).expect("write save");
+    let out = Command::new(std::env::current_exe().expect("own path"))
+        .args(["--party", "load"])
+        .arg(&file)
+        .output()
+        .expect("load");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .next_back()
+        .unwrap_or(0)
 }
 
 /// Syncs the citizen's vault at `dir` to a new counselor, each in its own

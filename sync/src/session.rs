@@ -590,52 +590,66 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Sends what the peer lacks of a document, in chunks; the last one says so.
+    /// Sends what the peer lacks of a document, read and sent a page of
+    /// [`MAX_CHANGES_PER_FRAME`] rows at a time (a large document is never
+    /// held in memory whole); the last frame says so.
     async fn send_missing(&mut self, st: &mut State, doc: &str) -> Result<(), SyncError> {
         let have = st.peer_have.get(doc).cloned().unwrap_or_default();
-        let (missing, certs, held) = self.inner.with_vault(|v| -> Result<_, SyncError> {
-            let missing = v.changes_missing(doc, &have)?;
-            let certs = v.certificates_for(doc, &missing)?;
+        let (rows, held) = self.inner.with_vault(|v| -> Result<_, SyncError> {
             // What the peer holds once it has taken these: at least what this
-            // vault held when it read them.
-            let held = v.version_vector(doc)?;
-            Ok((missing, certs, held))
+            // vault held when it listed them.
+            Ok((v.missing_rows(doc, &have)?, v.version_vector(doc)?))
         })?;
-        let total = missing.len();
-        let bytes: usize = missing.iter().map(|c| c.bytes.len()).sum();
-        let mut chunks: Vec<Vec<SignedChange>> = vec![];
-        let mut cur: Vec<SignedChange> = vec![];
-        let mut cur_bytes = 0;
-        for c in missing {
-            if cur.len() == MAX_CHANGES_PER_FRAME || (cur_bytes + c.bytes.len() > CHUNK_BYTES && !cur.is_empty()) {
-                chunks.push(std::mem::take(&mut cur));
-                cur_bytes = 0;
+        let total = rows.len();
+        let mut bytes = 0;
+        let pages: Vec<&[u64]> = if rows.is_empty() {
+            vec![&[]]
+        } else {
+            rows.chunks(MAX_CHANGES_PER_FRAME).collect()
+        };
+        let mut first = true;
+        for (p, page) in pages.iter().enumerate() {
+            let (changes, certs) = self.inner.with_vault(|v| -> Result<_, SyncError> {
+                let changes = v.changes_at(doc, page)?;
+                let certs = v.certificates_for(doc, &changes)?;
+                Ok((changes, certs))
+            })?;
+            bytes += changes.iter().map(|c| c.bytes.len()).sum::<usize>();
+            let mut chunks: Vec<Vec<SignedChange>> = vec![];
+            let mut cur: Vec<SignedChange> = vec![];
+            let mut cur_bytes = 0;
+            for c in changes {
+                if cur_bytes + c.bytes.len() > CHUNK_BYTES && !cur.is_empty() {
+                    chunks.push(std::mem::take(&mut cur));
+                    cur_bytes = 0;
+                }
+                cur_bytes += c.bytes.len();
+                cur.push(c);
             }
-            cur_bytes += c.bytes.len();
-            cur.push(c);
-        }
-        chunks.push(cur);
-        let n = chunks.len();
-        for (i, chunk) in chunks.into_iter().enumerate() {
-            let new_certs: Vec<CertifiedDevice> = certs
-                .iter()
-                .filter(|c| {
-                    // A device the peer already has changes from is certified there already.
-                    !st.certs_sent.contains(&c.certificate.device)
-                        && !have.contains_key(&c.certificate.device)
-                        && (i == 0 || chunk.iter().any(|x| x.signer == c.certificate.device))
-                })
-                .cloned()
-                .collect();
-            for c in &new_certs {
-                st.certs_sent.insert(c.certificate.device);
+            chunks.push(cur);
+            let n = chunks.len();
+            for (i, chunk) in chunks.into_iter().enumerate() {
+                let new_certs: Vec<CertifiedDevice> = certs
+                    .iter()
+                    .filter(|c| {
+                        // A device the peer already has changes from is certified there already.
+                        !st.certs_sent.contains(&c.certificate.device)
+                            && !have.contains_key(&c.certificate.device)
+                            && (first || chunk.iter().any(|x| x.signer == c.certificate.device))
+                    })
+                    .cloned()
+                    .collect();
+                first = false;
+                for c in &new_certs {
+                    st.certs_sent.insert(c.certificate.device);
+                }
+                let head = ChangesHead {
+                    doc: doc.to_string(),
+                    certs: new_certs,
+                    last: p + 1 == pages.len() && i + 1 == n,
+                };
+                self.write(&Frame::Changes(head, chunk), &mut st.report).await?;
             }
-            let head = ChangesHead {
-                doc: doc.to_string(),
-                certs: new_certs,
-                last: i + 1 == n,
-            };
-            self.write(&Frame::Changes(head, chunk), &mut st.report).await?;
         }
         let have = st.peer_have.entry(doc.to_string()).or_default();
         for (dev, seq) in held {
@@ -660,7 +674,7 @@ impl<'a> Session<'a> {
                 let have = st.peer_have.get(d).cloned().unwrap_or_default();
                 let any = self
                     .inner
-                    .with_vault(|v| v.changes_missing(d, &have).map(|m| !m.is_empty()).unwrap_or(false));
+                    .with_vault(|v| v.missing_rows(d, &have).map(|m| !m.is_empty()).unwrap_or(false));
                 if any {
                     self.send_missing(st, d).await?;
                 }

@@ -110,11 +110,23 @@ impl Vault {
             .collect())
     }
 
-    /// The signed changes a peer that holds `have` lacks, streamed from the
+    /// The signed changes a peer that holds `have` lacks, read from the
     /// change log without touching the in-memory document.
     pub fn changes_missing(&self, doc_id: &str, have: &VersionVector) -> Result<Vec<SignedChange>> {
+        self.changes_at(doc_id, &self.missing_rows(doc_id, have)?)
+    }
+
+    /// Row numbers (in the change log) of what a peer that holds `have`
+    /// lacks, so that a sender can read and send them a page at a time.
+    pub fn missing_rows(&self, doc_id: &str, have: &VersionVector) -> Result<Vec<u64>> {
+        self.doc(doc_id)?;
         let have: BTreeMap<[u8; 32], u64> = have.iter().map(|(k, v)| (k.0, *v)).collect();
-        decode_rows(doc_id, self.store().missing_for(doc_id, &have)?)
+        self.store().missing_rows(doc_id, &have)
+    }
+
+    /// The signed changes at the given rows of the change log.
+    pub fn changes_at(&self, doc_id: &str, rows: &[u64]) -> Result<Vec<SignedChange>> {
+        decode_rows(doc_id, self.store().rows(doc_id, rows)?)
     }
 
     /// Certificates of the devices that signed `changes` (and the header).

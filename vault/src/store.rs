@@ -105,11 +105,19 @@ pub struct NewChange<'a> {
 /// Several processes may open one vault (the app, a `serve` node and a
 /// command in another terminal): redb serialises their write transactions,
 /// and each write first catches up with what the others committed.
+///
+/// redb's page cache defaults to 1 GiB; a vault is read mostly in order (the
+/// change log at open and when syncing), so a small cache costs little speed
+/// and keeps a large vault's memory bounded.
 fn builder() -> redb::Builder {
     let mut b = redb::Builder::new();
     b.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+    b.set_cache_size(CACHE_BYTES);
     b
 }
+
+/// redb's page cache per open vault.
+pub const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Associated data of a sealed value: the table and the row it belongs to.
 fn aad(table: &str, key: &[u8]) -> Vec<u8> {
@@ -308,6 +316,22 @@ impl Store {
         Ok(out)
     }
 
+    /// Checks the seal of every change row of a document below row `below`
+    /// without keeping them (opening a document whose snapshot stands for
+    /// those rows). Returns one past the last row seen (0 if none).
+    pub fn check_changes(&self, doc: &str, below: u64) -> Result<u64> {
+        let r = self.read()?;
+        let t = r.open_table(CHANGES)?;
+        let mut next = 0;
+        for row in t.range((doc, 0)..(doc, below))? {
+            let (k, v) = row?;
+            let n = k.value().1;
+            open_change(&r, &self.key, doc, n, v.value())?;
+            next = n + 1;
+        }
+        Ok(next)
+    }
+
     /// The snapshot of a document: rows it covers and the saved bytes.
     /// A snapshot that does not open is ignored (the log is the truth).
     pub fn snapshot(&self, doc: &str) -> Result<Option<(u64, Vec<u8>)>> {
@@ -382,16 +406,11 @@ impl Store {
         Ok(last.map(|(k, _)| k.value().2).unwrap_or(0))
     }
 
-    /// Rows of the changes a peer with `have` lacks, in row order.
-    pub fn missing_for(
-        &self,
-        doc: &str,
-        have: &std::collections::BTreeMap<[u8; 32], u64>,
-    ) -> Result<Vec<(u64, Vec<u8>)>> {
+    /// Row numbers of the changes a peer with `have` lacks, in row order.
+    pub fn missing_rows(&self, doc: &str, have: &std::collections::BTreeMap<[u8; 32], u64>) -> Result<Vec<u64>> {
         let r = self.read()?;
         let seqs = r.open_table(SEQS)?;
         let index = r.open_table(CHANGE_INDEX)?;
-        let log = r.open_table(CHANGES)?;
         let mut rows = vec![];
         let lo: (&str, &[u8; 32], u64) = (doc, &[0u8; 32], 0);
         let hi: (&str, &[u8; 32], u64) = (doc, &[0xffu8; 32], u64::MAX);
@@ -405,8 +424,15 @@ impl Store {
             }
         }
         rows.sort_unstable();
+        Ok(rows)
+    }
+
+    /// The given change rows of a document, opened (rows that do not exist are skipped).
+    pub fn rows(&self, doc: &str, rows: &[u64]) -> Result<Vec<(u64, Vec<u8>)>> {
+        let r = self.read()?;
+        let log = r.open_table(CHANGES)?;
         let mut out = Vec::with_capacity(rows.len());
-        for n in rows {
+        for &n in rows {
             if let Some(v) = log.get((doc, n))? {
                 out.push((n, open_change(&r, &self.key, doc, n, v.value())?));
             }

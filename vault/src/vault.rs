@@ -325,7 +325,6 @@ impl Vault {
     /// checks, at most [`SNAPSHOT_EVERY`] in steady use.
     fn load_document(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
         let id = header.record.id.clone();
-        let rows = self.store.changes(&id)?;
         let actor = ActorId::from(self.device.public().0);
         let snapshot = self.store.snapshot(&id)?;
         let mut snapshot_rows = 0;
@@ -352,8 +351,9 @@ impl Vault {
             },
             None => AutoCommit::new(),
         };
-        let after = rows.partition_point(|r| r.0 < snapshot_rows);
-        let parsed = verify_rows(&self.devices, &header.record, &rows[after..])?;
+        let covered = self.store.check_changes(&id, snapshot_rows)?;
+        let rows = self.store.changes_from(&id, snapshot_rows)?;
+        let parsed = verify_rows(&self.devices, &header.record, &rows)?;
         // Changes whose dependencies have not arrived yet wait in automerge's
         // queue; they are applied when the missing ones come (see `missing_changes`).
         am.apply_changes(parsed)?;
@@ -368,7 +368,7 @@ impl Vault {
         Ok(Doc {
             header,
             am,
-            rows: rows.last().map(|r| r.0 + 1).unwrap_or(0),
+            rows: rows.last().map(|r| r.0 + 1).unwrap_or(covered),
             snapshot_rows,
             waiting: Default::default(),
         })
