@@ -65,16 +65,25 @@ pub async fn iroh_docs_sync(payloads: &[(String, String)]) -> f64 {
         .expect("ticket");
     let start = Instant::now();
     let (replica, mut events) = b.docs.api().import_and_subscribe(ticket).await.expect("import");
-    let mut ready = 0usize;
-    let deadline = Duration::from_secs(600);
-    while ready < payloads.len() {
-        let next = tokio::time::timeout(deadline, events.next()).await;
-        match next {
-            Ok(Some(Ok(iroh_docs::engine::LiveEvent::ContentReady { .. }))) => ready += 1,
-            Ok(Some(Ok(iroh_docs::engine::LiveEvent::InsertRemote {
-                content_status: iroh_docs::ContentStatus::Complete,
-                ..
-            }))) => ready += 1,
+    // Done when a sync finished and all content it queued is in, and every
+    // entry is held (checked only then: the query itself costs time).
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut synced = false;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, events.next()).await {
+            Ok(Some(Ok(iroh_docs::engine::LiveEvent::SyncFinished(_)))) => synced = true,
+            Ok(Some(Ok(iroh_docs::engine::LiveEvent::PendingContentReady))) if synced => {
+                let held = replica
+                    .get_many(iroh_docs::store::Query::single_latest_per_key().build())
+                    .await
+                    .expect("entries")
+                    .count()
+                    .await;
+                if held >= payloads.len() {
+                    break;
+                }
+            }
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => break,
         }

@@ -3,9 +3,10 @@
 //! A frame is `u32 length (big-endian) | u8 type | payload`, where length
 //! counts type and payload. Control frames carry JSON; a `Changes` frame
 //! carries a small JSON head followed by length-prefixed signed changes, so
-//! change bytes travel as they are stored. A large `Changes` payload travels
-//! deflated (type 9): the signed records inside consecutive changes repeat
-//! their authors' certificates, which compression folds into one copy.
+//! change bytes travel as they are stored. A frame of 512 bytes or more
+//! travels deflated (type 9) when that is smaller: the signed records inside
+//! consecutive changes repeat their authors' certificates, which compression
+//! folds into one copy, and keys and signatures in JSON are hex.
 //! See `docs/protocol.md`.
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, Signed};
@@ -21,7 +22,7 @@ pub const PROTOCOL_VERSION: u32 = 2;
 pub const MAX_FRAME: usize = 8 * 1024 * 1024;
 /// Most changes in one `Changes` frame.
 pub const MAX_CHANGES_PER_FRAME: usize = 1000;
-/// `Changes` payloads at least this long are sent deflated when that is smaller.
+/// Frames at least this long are sent deflated when that is smaller.
 pub const DEFLATE_FROM: usize = 512;
 /// Most documents in one `Offer`.
 pub const MAX_DOCS_PER_OFFER: usize = 1000;
@@ -155,7 +156,7 @@ pub enum Frame {
     Offer(Offer),
     /// Type 4.
     Want(Want),
-    /// Type 5, or type 9 when its payload is deflated.
+    /// Type 5.
     Changes(ChangesHead, Vec<SignedChange>),
     /// Type 6: the sender has sent every `Want` for the offer it received.
     WantsDone,
@@ -190,8 +191,8 @@ impl WireError {
     }
 }
 
-fn json_frame<T: Serialize>(ty: u8, v: &T) -> Vec<u8> {
-    framed(ty, &serde_json::to_vec(v).unwrap_or_default())
+fn json_payload<T: Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
 }
 
 fn json<T: serde::de::DeserializeOwned>(p: &[u8], what: &str) -> Result<T, WireError> {
@@ -207,7 +208,8 @@ fn framed(ty: u8, body: &[u8]) -> Vec<u8> {
 }
 
 /// Type 9's payload: the inflated length (u32, big-endian) and the raw
-/// deflate stream of a type 5 payload; `None` when that is not smaller.
+/// deflate stream of another frame's type byte and payload; `None` when
+/// that is not smaller.
 fn deflated(body: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
     if body.len() < DEFLATE_FROM {
@@ -246,13 +248,14 @@ fn inflated(payload: &[u8]) -> Result<Vec<u8>, WireError> {
 }
 
 impl Frame {
-    /// Encodes the frame with its length prefix.
+    /// Encodes the frame with its length prefix; a frame of at least
+    /// [`DEFLATE_FROM`] bytes travels deflated (type 9) when that is smaller.
     pub fn encode(&self) -> Vec<u8> {
-        match self {
-            Frame::Hello(h) => json_frame(1, h),
-            Frame::Welcome(w) => json_frame(2, w),
-            Frame::Offer(o) => json_frame(3, o),
-            Frame::Want(w) => json_frame(4, w),
+        let (ty, payload) = match self {
+            Frame::Hello(h) => (1, json_payload(h)),
+            Frame::Welcome(w) => (2, json_payload(w)),
+            Frame::Offer(o) => (3, json_payload(o)),
+            Frame::Want(w) => (4, json_payload(w)),
             Frame::Changes(head, changes) => {
                 let head = serde_json::to_vec(head).unwrap_or_default();
                 let mut body =
@@ -265,14 +268,18 @@ impl Frame {
                     body.extend_from_slice(&(b.len() as u32).to_be_bytes());
                     body.extend_from_slice(&b);
                 }
-                match deflated(&body) {
-                    Some(z) => framed(9, &z),
-                    None => framed(5, &body),
-                }
+                (5, body)
             }
-            Frame::WantsDone => json_frame(6, &()),
-            Frame::Synced => json_frame(7, &()),
-            Frame::Error(e) => json_frame(8, e),
+            Frame::WantsDone => (6, json_payload(&())),
+            Frame::Synced => (7, json_payload(&())),
+            Frame::Error(e) => (8, json_payload(e)),
+        };
+        let mut inner = Vec::with_capacity(1 + payload.len());
+        inner.push(ty);
+        inner.extend_from_slice(&payload);
+        match deflated(&inner) {
+            Some(z) => framed(9, &z),
+            None => framed(ty, &payload),
         }
     }
 
@@ -296,7 +303,13 @@ impl Frame {
             6 => Frame::WantsDone,
             7 => Frame::Synced,
             8 => Frame::Error(json(payload, "error")?),
-            9 => Self::decode_changes(&inflated(payload)?)?,
+            9 => {
+                let inner = inflated(payload)?;
+                if inner.first() == Some(&9) {
+                    return Err(WireError::Malformed("a deflated frame inside a deflated frame".into()));
+                }
+                Self::decode(&inner)?
+            }
             other => return Err(WireError::Malformed(format!("unknown frame type {other}"))),
         })
     }
@@ -417,8 +430,23 @@ mod tests {
         let real = u32::from_be_bytes([enc[5], enc[6], enc[7], enc[8]]);
         body[1..5].copy_from_slice(&(real - 1).to_be_bytes());
         assert!(matches!(Frame::decode(&body), Err(WireError::Malformed(_))));
+        // A deflated frame may not hold another deflated frame.
+        let inner = [vec![9u8], vec![0u8; 600]].concat();
+        let nested = [vec![9u8], deflated(&inner).unwrap()].concat();
+        assert!(matches!(Frame::decode(&nested), Err(WireError::Malformed(m)) if m.contains("inside")));
         // Not a deflate stream at all.
         assert!(Frame::decode(b"\x09\x00\x00\x01\x00garbage").is_err());
+    }
+
+    #[test]
+    fn large_control_frames_travel_deflated_too() {
+        let f = Frame::Error(ErrorFrame {
+            code: 1,
+            message: "ab".repeat(400),
+        });
+        let enc = f.encode();
+        assert_eq!(enc[4], 9);
+        assert!(matches!(Frame::decode(&enc[4..]).unwrap(), Frame::Error(e) if e.message == "ab".repeat(400)));
     }
 
     #[test]
