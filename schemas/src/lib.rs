@@ -140,13 +140,18 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
 
 /// Canonical bytes of a record: kind, version and canonical JSON.
 pub fn canonical_bytes<R: Record>(record: &R) -> Vec<u8> {
-    let mut out = Vec::with_capacity(128);
+    let mut out = Vec::with_capacity(256);
+    write_canonical(&mut out, record);
+    out
+}
+
+/// Appends [`canonical_bytes`] to `out` (one buffer, no intermediate copy).
+pub fn write_canonical<R: Record>(out: &mut Vec<u8>, record: &R) {
     out.extend_from_slice(R::KIND.as_bytes());
     out.push(0);
     out.extend_from_slice(&R::VERSION.to_be_bytes());
     // Serializing plain structs of strings, decimals and enums cannot fail.
-    out.extend_from_slice(&serde_json::to_vec(record).unwrap_or_default());
-    out
+    let _ = serde_json::to_writer(&mut *out, record);
 }
 
 /// Parses a record from JSON with a precise error.

@@ -67,9 +67,9 @@ impl<R: Record> Signed<R> {
 /// The bytes a device signs for a record: a domain tag, the record's kind
 /// and version, the signing time and the record's canonical bytes.
 pub fn signing_bytes<R: Record>(record: &R, signed_at: u64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(512);
     out.extend_from_slice(b"inwonercloud/signed-record/v1\0");
     out.extend_from_slice(&signed_at.to_be_bytes());
-    out.extend_from_slice(&crate::canonical_bytes(record));
+    crate::write_canonical(&mut out, record);
     out
 }

@@ -148,15 +148,22 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
 /// certificate was verified, so the batch cannot be fooled by such keys.
 pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
     use std::collections::HashMap;
-    // Keyed by the whole certificate and its signature: a valid signature
-    // pasted onto another certificate must not ride on a cached "valid".
-    let mut certs: HashMap<(Vec<u8>, [u8; 64]), bool> = HashMap::new();
+    // Looked up by the certificate's signature and then compared whole: a
+    // valid signature pasted onto another certificate must not ride on a
+    // cached "valid" (it gets its own check).
+    let mut certs: HashMap<[u8; 64], Vec<(&CertifiedDevice, bool)>> = HashMap::new();
     let mut out: Vec<Result<()>> = Vec::with_capacity(records.len());
     let mut batch: Vec<(usize, Vec<u8>, Signature, ed25519_dalek::VerifyingKey)> = Vec::new();
     for (i, s) in records.iter().enumerate() {
-        let cert_ok = *certs
-            .entry((cert_bytes(&s.device.certificate), s.device.signature.0))
-            .or_insert_with(|| verify_certificate(&s.device).is_ok());
+        let seen = certs.entry(s.device.signature.0).or_default();
+        let cert_ok = match seen.iter().find(|(c, _)| *c == &s.device) {
+            Some((_, ok)) => *ok,
+            None => {
+                let ok = verify_certificate(&s.device).is_ok();
+                seen.push((&s.device, ok));
+                ok
+            }
+        };
         if !cert_ok {
             out.push(verify_certificate(&s.device));
             continue;
