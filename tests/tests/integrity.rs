@@ -492,3 +492,54 @@ fn waiting_changes_survive_compaction_and_reopening() {
     let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
     assert_eq!(anna.plan(&plan).unwrap().goals.len(), before + 3);
 }
+
+/// A vault written before the usage table existed (format 2) opens: the
+/// table is counted from the change log once, and the format becomes 3.
+#[test]
+fn a_format_2_vault_is_migrated_and_its_usage_counted() {
+    use inwonercloud_vault::store::{META, SCHEMA_VERSION, USAGE};
+    use redb::ReadableTableMetadata;
+    let tmp = tempfile::tempdir().unwrap();
+    let (anna, mut mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
+    mallory
+        .add_goal(&plan, LifeDomain::Wonen, "een doel van Mallory", None)
+        .unwrap();
+    let mut anna = anna;
+    let theirs = mallory
+        .changes_missing(&plan, &anna.version_vector(&plan).unwrap())
+        .unwrap();
+    let header = anna.bundle(&plan).unwrap().header;
+    anna.import_changes(&header, &[mallory.device_certificate().clone()], &theirs, "mallory")
+        .unwrap();
+    let goals = anna.plan(&plan).unwrap().goals.len();
+    drop(anna);
+    // Make it a format-2 file: no usage table, version 2.
+    let dir = tmp.path().join("anna");
+    let file = dir.join(DB_FILE);
+    {
+        let db = redb::Database::open(&file).unwrap();
+        let w = db.begin_write().unwrap();
+        w.delete_table(USAGE).unwrap();
+        w.open_table(META)
+            .unwrap()
+            .insert("schema_version", 2u32.to_be_bytes().as_slice())
+            .unwrap();
+        w.commit().unwrap();
+    }
+    let anna = Vault::open(&dir, &pass()).unwrap();
+    assert_eq!(anna.plan(&plan).unwrap().goals.len(), goals, "nothing was lost");
+    drop(anna);
+    let db = redb::Database::open(&file).unwrap();
+    let r = db.begin_read().unwrap();
+    let version = r
+        .open_table(META)
+        .unwrap()
+        .get("schema_version")
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    assert_eq!(version, SCHEMA_VERSION.to_be_bytes());
+    // One counter per (document, device) that wrote: Anna's and Mallory's in the plan at least.
+    assert!(r.open_table(USAGE).unwrap().len().unwrap() >= 2);
+}
