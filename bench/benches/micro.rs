@@ -6,60 +6,14 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::{Signature, VerifyingKey};
-use inwonercloud_schemas::{Date, EntryKind, FundingStream, LedgerEntry, Role, Unit};
+use inwonercloud_schemas::LedgerEntry;
 use inwonercloud_sync::wire::{ChangesHead, Frame};
-use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
-use rust_decimal::Decimal;
 
 const N: usize = 1_000;
 
-/// A citizen's budget with N signed entries, one change each.
-fn budget(dir: &std::path::Path) -> (Vault, String) {
-    let mut v = Vault::create(
-        dir,
-        CreateOptions {
-            name: "Sanne".into(),
-            role: Role::Citizen,
-            device_name: "bench".into(),
-            passphrase: Passphrase::new("bench-wachtwoord"),
-        },
-    )
-    .expect("vault");
-    let doc = v.budget_doc();
-    let d = |s: &str| s.parse::<Date>().expect("date");
-    let acc = v
-        .add_account(
-            &doc,
-            "pgb",
-            FundingStream::Wmo,
-            Unit::Euro,
-            d("2027-01-01"),
-            d("2027-12-31"),
-        )
-        .expect("account");
-    let entries: Vec<(String, LedgerEntry)> = (0..N)
-        .map(|i| {
-            let id = format!("e{i:08}");
-            let e = LedgerEntry {
-                id: id.clone(),
-                account: acc.id.clone(),
-                kind: EntryKind::Spend,
-                amount: Decimal::new(1_000 + (i as i64 * 7_919) % 250_000, 2),
-                category: Some("begeleiding_individueel".into()),
-                date: Date::from_unix(1_798_761_600 + (i as u64 % 365) * 86_400),
-                note: format!("declaratie {i}: {} uur begeleiding", 1 + i % 9),
-                reference: None,
-            };
-            (id, e)
-        })
-        .collect();
-    v.put_records(&doc, entries).expect("entries");
-    (v, doc)
-}
-
 fn checks(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (v, doc) = budget(&tmp.path().join("v"));
+    let (v, doc, _) = inwonercloud_bench::citizen_budget(&tmp.path().join("v"), N);
 
     // Records: our check (certificate once, signatures batched) vs raw batch.
     let signed: Vec<_> = v

@@ -30,16 +30,15 @@ mod party;
 #[cfg(feature = "peers")]
 mod peers;
 
-use std::path::Path;
 use std::time::Instant;
 
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
-use inwonercloud_schemas::{Access, Date, EntryKind, FundingStream, LedgerEntry, Role, Unit};
+use inwonercloud_bench::{citizen_budget, create, entries, pass};
+use inwonercloud_schemas::{Access, LedgerEntry, Role};
 use inwonercloud_sync::{Node, NodeConfig};
+use inwonercloud_vault::Vault;
 use inwonercloud_vault::consent::InviteSpec;
-use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
-use rust_decimal::Decimal;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -70,45 +69,6 @@ fn arg(name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
-}
-
-/// The bench vaults' passphrase.
-fn pass() -> Passphrase {
-    Passphrase::new("bench-wachtwoord")
-}
-
-fn create(dir: &Path, name: &str, role: Role) -> Vault {
-    Vault::create(
-        dir,
-        CreateOptions {
-            name: name.into(),
-            role,
-            device_name: "bench".into(),
-            passphrase: pass(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("create {name}: {e}"))
-}
-
-/// N realistic ledger entries: declarations with decimal amounts and notes.
-fn entries(n: usize, account: &str) -> Vec<(String, LedgerEntry)> {
-    (0..n)
-        .map(|i| {
-            let id = format!("e{i:08}");
-            let cents = 1_000 + (i as i64 * 7_919) % 250_000;
-            let e = LedgerEntry {
-                id: id.clone(),
-                account: account.to_string(),
-                kind: EntryKind::Spend,
-                amount: Decimal::new(cents, 2),
-                category: Some(["begeleiding_individueel", "dagbesteding", "huishoudelijke_hulp"][i % 3].into()),
-                date: Date::from_unix(1_798_761_600 + (i as u64 % 365) * 86_400),
-                note: format!("declaratie {i}: {} uur begeleiding, week {}", 1 + i % 9, 1 + i % 52),
-                reference: None,
-            };
-            (id, e)
-        })
-        .collect()
 }
 
 /// The floor: the same payloads, unsigned, one change each, synced between
@@ -184,20 +144,8 @@ async fn main() {
 
     // A citizen with a budget of N signed entries.
     let citizen_dir = tmp.path().join("citizen");
-    let mut citizen = create(&citizen_dir, "Sanne", Role::Citizen);
-    let budget = citizen.budget_doc();
-    let d = |s: &str| s.parse::<Date>().expect("date");
-    let acc = citizen
-        .add_account(
-            &budget,
-            "pgb",
-            FundingStream::Wmo,
-            Unit::Euro,
-            d("2027-01-01"),
-            d("2027-12-31"),
-        )
-        .expect("account");
-    let list = entries(n, &acc.id);
+    let (mut citizen, budget, account) = citizen_budget(&citizen_dir, n);
+    let list = entries(n, &account);
     let payloads: Vec<(String, String)> = list
         .iter()
         .map(|(k, e)| {
@@ -207,9 +155,6 @@ async fn main() {
             )
         })
         .collect();
-    for chunk in list.chunks(1_000) {
-        citizen.put_records(&budget, chunk.to_vec()).expect("entries");
-    }
     let save = citizen.save_document(&budget).expect("save");
 
     // 1. Initial sync over real nodes vs the raw automerge floor: the median
@@ -292,7 +237,7 @@ async fn main() {
     eprintln!("(the peers iroh-docs and samod are measured with --features peers)");
 
     // 2. Incremental sync of one new entry.
-    let one = entries(n + 1, &acc.id).pop().expect("entry");
+    let one = entries(n + 1, &account).pop().expect("entry");
     citizen
         .with_vault(|v| v.put_record(&budget, &one.0, one.1.clone()))
         .expect("one more");

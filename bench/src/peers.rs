@@ -43,6 +43,16 @@ async fn docs_node() -> DocsNode {
     DocsNode { router, docs }
 }
 
+/// How many keys a replica holds (latest entry per key).
+async fn entries_held(replica: &iroh_docs::api::Doc) -> usize {
+    replica
+        .get_many(iroh_docs::store::Query::single_latest_per_key().build())
+        .await
+        .expect("entries")
+        .count()
+        .await
+}
+
 /// iroh-docs: node A writes every payload as an entry (key → JSON bytes);
 /// node B imports the document's ticket. Timed from the import until B holds
 /// every entry and its content. Returns seconds.
@@ -74,12 +84,7 @@ pub async fn iroh_docs_sync(payloads: &[(String, String)]) -> f64 {
         match tokio::time::timeout(left, events.next()).await {
             Ok(Some(Ok(iroh_docs::engine::LiveEvent::SyncFinished(_)))) => synced = true,
             Ok(Some(Ok(iroh_docs::engine::LiveEvent::PendingContentReady))) if synced => {
-                let held = replica
-                    .get_many(iroh_docs::store::Query::single_latest_per_key().build())
-                    .await
-                    .expect("entries")
-                    .count()
-                    .await;
+                let held = entries_held(&replica).await;
                 if held >= payloads.len() {
                     break;
                 }
@@ -89,12 +94,7 @@ pub async fn iroh_docs_sync(payloads: &[(String, String)]) -> f64 {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    let held = replica
-        .get_many(iroh_docs::store::Query::single_latest_per_key().build())
-        .await
-        .expect("entries")
-        .count()
-        .await;
+    let held = entries_held(&replica).await;
     assert_eq!(held, payloads.len(), "iroh-docs replicated every entry");
     a.router.shutdown().await.ok();
     b.router.shutdown().await.ok();

@@ -366,24 +366,27 @@ impl Vault {
             self.snapshot_after_import(&doc_id)?;
             return Ok(report);
         }
-        let rows = match self.docs_map().get(&doc_id) {
-            Some(d) => self.store().changes_from(&doc_id, d.rows)?,
-            None => vec![],
+        // When the rows after what the document holds are exactly this
+        // batch's, they were verified above: apply them as parsed, without
+        // reading them back. Rows another process appended in between are
+        // read and verified as any other stored rows are.
+        let held = self.docs_map().get(&doc_id).map(|d| d.rows).unwrap_or(0);
+        let next = self.store().next_row(&doc_id)?;
+        let others = if next == held + added as u64 {
+            None
+        } else {
+            Some(self.store().changes_from(&doc_id, held)?)
         };
         let (devices, docs) = self.devices_and_docs_mut();
         if let Some(doc) = docs.get_mut(&doc_id) {
             doc.header = header_in_force;
-            // When the new rows are exactly this batch's, they were verified
-            // above: apply them as parsed. Rows another process appended in
-            // between are verified as any other stored rows are.
-            let applied = if rows.len() == added {
-                let next = rows.last().map(|r| r.0 + 1).unwrap_or(doc.rows);
-                doc.am
+            let applied = match &others {
+                None => doc
+                    .am
                     .apply_changes(parsed)
                     .map(|()| doc.rows = next)
-                    .map_err(VaultError::from)
-            } else {
-                catch_up(devices, doc, &rows)
+                    .map_err(VaultError::from),
+                Some(rows) => catch_up(devices, doc, rows),
             };
             if let Err(e) = applied {
                 self.reload(&doc_id)?;

@@ -316,6 +316,14 @@ impl Store {
         Ok(out)
     }
 
+    /// One past the last change row of a document (0 if it has none).
+    pub fn next_row(&self, doc: &str) -> Result<u64> {
+        let r = self.read()?;
+        let t = r.open_table(CHANGES)?;
+        let last = t.range((doc, 0)..=(doc, u64::MAX))?.next_back().transpose()?;
+        Ok(last.map(|(k, _)| k.value().1 + 1).unwrap_or(0))
+    }
+
     /// Checks the seal of every change row of a document below row `below`
     /// without keeping them (opening a document whose snapshot stands for
     /// those rows). Returns one past the last row seen (0 if none).
