@@ -78,6 +78,11 @@ async fn a_lost_laptop_is_restored_from_backup_and_revoked_at_the_peers() {
         report.device, old_device,
         "a restored vault never reuses the old device key"
     );
+    assert!(
+        !report.needs_link,
+        "the identity key in the backup certifies the new device"
+    );
+    assert!(!restored.is_unlinked());
     assert_eq!(restored.plan(&plan).unwrap().goals.len(), 1, "the backup's state");
     drop(restored);
     let restored = Node::spawn(Vault::open(&new_dir, &pass()).unwrap(), NodeConfig::loopback())
@@ -181,4 +186,138 @@ fn the_recovery_phrase_restores_a_backup_when_the_passphrase_is_forgotten() {
     .unwrap();
     assert_eq!(again.identity(), identity);
     assert!(again.holds_identity_key());
+}
+
+/// A device ticket from `first` (which holds the identity key).
+fn device_ticket(first: &Node) -> inwonercloud_sync::Ticket {
+    first
+        .invite(
+            inwonercloud_vault::InviteSpec {
+                role: Role::Citizen,
+                documents: vec![],
+                access: Access::Write,
+                valid_until: None,
+                purpose: "mijn telefoon".into(),
+                name_hint: "telefoon".into(),
+                device: true,
+            },
+            600,
+        )
+        .unwrap()
+}
+
+/// Issue 14, defect 6. A second device holds no identity key, so it cannot
+/// certify a new key for itself; restoring its backup used to keep the
+/// backed-up device secret. Now the restored vault gets a fresh device key
+/// and waits, unlinked, until the first device links it again; nothing of
+/// the backup is lost, and the old key never signs again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_devices_backup_is_restored_with_a_new_device_key_and_linked_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let laptop = node(&tmp.path().join("laptop"), "Anna", Role::Citizen).await;
+    let phone_dir = tmp.path().join("telefoon");
+    let phone = Node::spawn(
+        Vault::create_unlinked(&phone_dir, "telefoon", &pass()).unwrap(),
+        NodeConfig::loopback(),
+    )
+    .await
+    .unwrap();
+    phone.join(&device_ticket(&laptop)).await.unwrap();
+    let (identity, plan) = laptop.with_vault(|v| (v.identity(), v.plan_doc()));
+    assert_eq!(phone.with_vault(|v| v.identity()), identity);
+    assert!(!phone.with_vault(|v| v.holds_identity_key()));
+
+    // The phone writes something the laptop never sees, then backs up.
+    phone.with_vault(|v| {
+        v.add_goal(&plan, LifeDomain::WerkEnInkomen, "alleen op de telefoon", None)
+            .unwrap()
+    });
+    let file = tmp.path().join("telefoon.backup");
+    phone.with_vault(|v| v.backup(&file, &pass())).unwrap();
+    let old_device = phone.with_vault(|v| v.device_key().public());
+    phone.shutdown().await;
+    drop(phone);
+
+    // The phone is lost; its backup is restored on a new phone.
+    let new_dir = tmp.path().join("nieuwe-telefoon");
+    let (restored, report) = Vault::restore(
+        &file,
+        &new_dir,
+        &BackupSecret::Passphrase(pass()),
+        None,
+        "nieuwe telefoon",
+    )
+    .unwrap();
+    assert_eq!(report.old_device, old_device);
+    assert_ne!(
+        report.device, old_device,
+        "a restored vault never reuses the old device key"
+    );
+    assert_eq!(restored.device_key().public(), report.device);
+    assert!(report.needs_link, "only the first device can certify the new key");
+    assert!(restored.is_unlinked());
+    assert!(!restored.holds_identity_key());
+    assert_eq!(
+        goals_of(&restored, &plan),
+        ["alleen op de telefoon"],
+        "nothing of the backup is lost"
+    );
+    drop(restored);
+    // Reopened, it is still the new key and still waits for its link.
+    let restored = Vault::open(&new_dir, &pass()).unwrap();
+    assert_eq!(restored.device_key().public(), report.device);
+    assert!(restored.is_unlinked());
+    let restored = Node::spawn(restored, NodeConfig::loopback()).await.unwrap();
+
+    // The first device links it again; the phone-only goal reaches the laptop.
+    restored.join(&device_ticket(&laptop)).await.unwrap();
+    sync(&restored, &laptop).await;
+    assert!(!restored.with_vault(|v| v.is_unlinked()));
+    assert_eq!(restored.with_vault(|v| v.identity()), identity);
+    assert_eq!(
+        restored.with_vault(|v| v.device_certificate().certificate.device),
+        report.device
+    );
+    assert!(goals(&laptop, &plan).iter().any(|g| g == "alleen op de telefoon"));
+
+    // The laptop revokes the lost phone; the new phone writes, signed by its
+    // new key, and the laptop accepts it.
+    laptop.with_vault(|v| v.revoke_device(old_device)).unwrap();
+    let by_old = |n: &Node| {
+        n.with_vault(|v| {
+            v.signed_changes(&plan)
+                .unwrap()
+                .iter()
+                .filter(|c| c.signer == old_device)
+                .count()
+        })
+    };
+    let old_changes = by_old(&restored);
+    restored.with_vault(|v| {
+        v.add_goal(&plan, LifeDomain::Gezondheid, "van de nieuwe telefoon", None)
+            .unwrap()
+    });
+    sync(&restored, &laptop).await;
+    let placed = laptop.with_vault(|v| {
+        v.plan(&plan)
+            .unwrap()
+            .goals
+            .into_iter()
+            .find(|g| g.record.text == "van de nieuwe telefoon")
+            .and_then(|g| g.placed_by)
+    });
+    assert_eq!(placed, Some(report.device));
+    assert_eq!(by_old(&restored), old_changes, "the old device key signs nothing new");
+    assert_eq!(by_old(&laptop), old_changes);
+
+    // The lost phone, if it turns up, is refused by the laptop.
+    let thief = Node::spawn(Vault::open(&phone_dir, &pass()).unwrap(), NodeConfig::loopback())
+        .await
+        .unwrap();
+    let err = thief.sync_once(laptop.endpoint_addr()).await.unwrap_err().to_string();
+    assert!(err.contains("revoked"), "{err}");
+}
+
+fn goals_of(v: &Vault, plan: &str) -> Vec<String> {
+    v.plan(plan).unwrap().goals.into_iter().map(|g| g.record.text).collect()
 }

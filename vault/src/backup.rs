@@ -12,17 +12,35 @@
 //! brings back the identity on a new device so that peers still recognise
 //! the owner ([`Vault::recover`]).
 //!
-//! Restoring never reuses the old device key: the restored vault gets a new
-//! device key certified by the identity (so a stale backup cannot reuse
-//! sequence numbers the old device already used with peers). After the
-//! restored vault has synced with its peers — who may hold what the old
-//! device wrote after the backup — the owner revokes the old device
-//! ([`Vault::revoke_device`]): its later changes are refused everywhere the
-//! new headers reach, and peers refuse its sessions.
+//! Restoring never reuses the old device key, whichever device made the
+//! backup: the restored vault always gets a new device key (so a stale backup
+//! cannot reuse sequence numbers the old device already used with peers, and
+//! a copied backup cannot act as that device), and the old device secret is
+//! not written into the restored vault.
+//!
+//! - **A backup of the first device** (it holds the identity key): the new
+//!   device key is certified by the identity during the restore. After the
+//!   restored vault has synced with its peers — who may hold what the old
+//!   device wrote after the backup — the owner revokes the old device from
+//!   the restored vault ([`Vault::revoke_device`]): its later changes are
+//!   refused everywhere the new headers reach, and peers refuse its sessions.
+//! - **A backup of a second device** (certified by the first; no identity
+//!   key): only the identity key can certify a device, so the restored vault
+//!   cannot certify its new key itself. It is restored *unlinked*
+//!   ([`Vault::is_unlinked`], [`Restored::needs_link`]): every document and
+//!   change of the backup is there, under a new device key with a provisional
+//!   self-signed certificate, and peers do not take it for the owner until
+//!   the first device links it again — a device ticket from the first device
+//!   (`inwonercloud invite --device`), used with `inwonercloud join` on the
+//!   restored vault, which then adopts the certificate the first device
+//!   issues ([`Vault::adopt_certificate`]) and syncs. Only after that sync
+//!   (which brings the backup's changes the first device never saw) does the
+//!   owner revoke the old device, on the first device: revoking first would
+//!   make peers refuse those changes.
 
 use std::path::Path;
 
-use inwonercloud_schemas::{CertifiedDevice, PublicKey};
+use inwonercloud_schemas::{CertifiedDevice, PublicKey, Role};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -71,10 +89,15 @@ pub struct Restored {
     pub changes: usize,
     /// The device the backup was made on: revoke it with
     /// [`Vault::revoke_device`] once the restored vault has synced with its
-    /// peers (they may hold changes that device made after the backup).
+    /// peers (they may hold changes that device made after the backup) —
+    /// from the first device when [`Restored::needs_link`].
     pub old_device: PublicKey,
-    /// This machine's new device key.
+    /// This machine's new device key (never the old one).
     pub device: PublicKey,
+    /// The backup was made on a second device: the new key is not certified
+    /// yet. Link it from the first device (a device ticket, then `join` on
+    /// this vault) before it can sync as the owner.
+    pub needs_link: bool,
 }
 
 /// The identity secret as 24 words.
@@ -151,8 +174,10 @@ impl Vault {
 
     /// Restores a backup into `dir` (which must not hold a vault). With the
     /// recovery phrase a `new_passphrase` is required; with the passphrase
-    /// the vault keeps it. The restored vault gets a new device key, and the
-    /// backup's device is revoked when the identity key is in the backup.
+    /// the vault keeps it. The restored vault always gets a new device key:
+    /// certified by the identity when the backup holds the identity key,
+    /// otherwise left unlinked until the first device links it again (see
+    /// the module documentation). The backup's device is not revoked here.
     pub fn restore(
         backup: &Path,
         dir: &Path,
@@ -206,33 +231,44 @@ impl Vault {
                     .ok_or_else(|| VaultError::Corrupt("the identity key in the backup is malformed".into()))
             })
             .transpose()?;
+        // Always a new device key; the old device secret is dropped.
         let new_device = SecretKey::generate()?;
-        if let Some(id) = &identity {
-            let old: CertifiedDevice = dump
-                .meta
-                .iter()
-                .find(|(k, _)| k == "device_cert")
-                .and_then(|(_, v)| hex::decode(v).ok())
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .ok_or_else(|| VaultError::Corrupt("the device certificate in the backup is unreadable".into()))?;
-            let name = if device_name.trim().is_empty() {
-                format!("{} (hersteld)", old.certificate.device_name)
-            } else {
-                device_name.trim().to_string()
-            };
-            let cert = keys::certify_device(
+        let old: CertifiedDevice = dump
+            .meta
+            .iter()
+            .find(|(k, _)| k == "device_cert")
+            .and_then(|(_, v)| hex::decode(v).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| VaultError::Corrupt("the device certificate in the backup is unreadable".into()))?;
+        let name = if device_name.trim().is_empty() {
+            format!("{} (hersteld)", old.certificate.device_name)
+        } else {
+            device_name.trim().to_string()
+        };
+        let cert = match &identity {
+            Some(id) => keys::certify_device(
                 id,
                 &old.certificate.identity_name,
                 old.certificate.role,
                 new_device.public(),
                 &name,
                 keys::now(),
-            );
-            let cert_json = serde_json::to_vec(&cert).map_err(|e| VaultError::Storage(e.to_string()))?;
-            dump.meta.retain(|(k, _)| k != "device_secret" && k != "device_cert");
-            dump.meta
-                .push(("device_secret".into(), hex::encode(new_device.to_bytes())));
-            dump.meta.push(("device_cert".into(), hex::encode(&cert_json)));
+            ),
+            // A second device cannot certify itself: a provisional
+            // self-signed certificate, as for a new unlinked device, until
+            // the first device issues the real one.
+            None => keys::certify_device(&new_device, "", Role::Citizen, new_device.public(), &name, keys::now()),
+        };
+        let cert_json = serde_json::to_vec(&cert).map_err(|e| VaultError::Storage(e.to_string()))?;
+        dump.meta
+            .retain(|(k, _)| k != "device_secret" && k != "device_cert" && k != "unlinked");
+        dump.meta
+            .push(("device_secret".into(), hex::encode(new_device.to_bytes())));
+        dump.meta.push(("device_cert".into(), hex::encode(&cert_json)));
+        let needs_link = identity.is_none();
+        if needs_link {
+            dump.meta.push(("unlinked".into(), hex::encode([1u8])));
+        } else {
             dump.keyed.push((
                 "devices".into(),
                 hex::encode(new_device.public().0),
@@ -256,6 +292,7 @@ impl Vault {
                 changes,
                 old_device,
                 device,
+                needs_link,
             },
         ))
     }

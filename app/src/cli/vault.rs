@@ -85,17 +85,62 @@ pub fn restore(out: &Out, dir: &Path, a: RestoreArgs) -> Result<()> {
             "{}",
             out.t(
                 &format!(
-                    "Teruggezet in {}: {} documenten, {} wijzigingen. Dit apparaat heeft een nieuwe sleutel ({}).\nSynchroniseer nu met uw contacten (inwonercloud sync) en trek daarna het oude apparaat in:
-  inwonercloud revoke-device {}",
-                    dir.display(), r.documents, r.changes, r.device.short(), r.old_device
+                    "Teruggezet in {}: {} documenten, {} wijzigingen. Dit apparaat heeft een nieuwe sleutel ({}); de oude sleutel ({}) is niet meegekomen.",
+                    dir.display(),
+                    r.documents,
+                    r.changes,
+                    r.device.short(),
+                    r.old_device.short()
                 ),
                 &format!(
-                    "Restored into {}: {} documents, {} changes. This device has a new key ({}).\nNow sync with your contacts (inwonercloud sync), then revoke the old device:
-  inwonercloud revoke-device {}",
-                    dir.display(), r.documents, r.changes, r.device.short(), r.old_device
+                    "Restored into {}: {} documents, {} changes. This device has a new key ({}); the old key ({}) was not restored.",
+                    dir.display(),
+                    r.documents,
+                    r.changes,
+                    r.device.short(),
+                    r.old_device.short()
                 ),
             )
-        )
+        );
+        if r.needs_link {
+            println!(
+                "{}",
+                out.t(
+                    &format!(
+                        "De reservekopie komt van een tweede apparaat: alleen uw eerste apparaat kan deze nieuwe sleutel bevestigen. Tot dan synchroniseert dit apparaat niet als u.
+Koppel het opnieuw: op uw eerste apparaat `inwonercloud invite --device`, hier `inwonercloud --vault {} join <uitnodiging>`.
+Trek daarna, op uw eerste apparaat, het oude apparaat in:
+  inwonercloud revoke-device {}",
+                        dir.display(),
+                        r.old_device
+                    ),
+                    &format!(
+                        "The backup comes from a second device: only your first device can certify this new key. Until then this device does not sync as you.
+Link it again: on your first device `inwonercloud invite --device`, here `inwonercloud --vault {} join <ticket>`.
+Then, on your first device, revoke the old device:
+  inwonercloud revoke-device {}",
+                        dir.display(),
+                        r.old_device
+                    ),
+                )
+            );
+        } else {
+            println!(
+                "{}",
+                out.t(
+                    &format!(
+                        "Synchroniseer nu met uw contacten (inwonercloud sync) en trek daarna het oude apparaat in:
+  inwonercloud revoke-device {}",
+                        r.old_device
+                    ),
+                    &format!(
+                        "Now sync with your contacts (inwonercloud sync), then revoke the old device:
+  inwonercloud revoke-device {}",
+                        r.old_device
+                    ),
+                )
+            );
+        }
     })
 }
 
