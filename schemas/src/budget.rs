@@ -191,10 +191,20 @@ impl Record for LedgerEntry {
     const VERSION: u16 = 1;
 }
 
+/// The largest amount (in its unit) one ledger entry may hold: a trillion.
+pub const MAX_ENTRY_AMOUNT: i64 = 1_000_000_000_000;
+
 impl LedgerEntry {
     /// Checks sign and decimals against the account's unit.
     pub fn validate(&self, unit: Unit) -> Result<(), SchemaError> {
         check_scale(self.amount, unit)?;
+        // Bounded, so that sums over any number of entries stay exact and never overflow.
+        if self.amount.abs() > Decimal::from(MAX_ENTRY_AMOUNT) {
+            return Err(SchemaError::Invalid(format!(
+                "{} is more than the largest amount one entry may hold ({MAX_ENTRY_AMOUNT})",
+                self.amount
+            )));
+        }
         match self.kind {
             EntryKind::Adjustment if self.amount.is_zero() => {
                 Err(SchemaError::Invalid("an adjustment of zero changes nothing".into()))

@@ -48,6 +48,17 @@ impl Role {
         }
     }
 
+    /// Whether a party whose own certificate says `certified` may be invited
+    /// in this role. Organisations and professionals only in their own role
+    /// (a vault made as "gemeente" cannot join as a counselor, nor a
+    /// counselor's as the municipality); a private person — a citizen or a
+    /// family member — in either of those two, because one person is a
+    /// budget holder in her own vault and family in her mother's.
+    pub fn invitable_as(certified: Role, invited: Role) -> bool {
+        let person = |r: Role| matches!(r, Role::Citizen | Role::Family);
+        certified == invited || (person(certified) && person(invited))
+    }
+
     /// Parses Dutch or English role names.
     pub fn parse(s: &str) -> Result<Self, SchemaError> {
         match s.trim().to_lowercase().as_str() {

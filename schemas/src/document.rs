@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{PublicKey, Record};
+use crate::{PublicKey, Record, Role};
 
 /// What a document holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -71,6 +71,11 @@ pub struct DocumentHeader {
     /// highest sequence number that stays valid; later changes are refused.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revoked_devices: Vec<(PublicKey, u64)>,
+    /// The role the owner granted each writer (from the owner's signed
+    /// consent): a writer acts in this document only in this role, whatever
+    /// its own certificate says about itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<(PublicKey, Role)>,
     /// Header version; a higher version from the owner replaces a lower one.
     pub version: u64,
 }
@@ -84,6 +89,9 @@ pub struct RevokedWriter {
     pub identity: PublicKey,
     /// Per device: the highest automerge sequence number accepted before revocation.
     pub cutoffs: Vec<(PublicKey, u64)>,
+    /// The role it wrote in while it could (its records up to the cut-offs keep it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 impl Record for DocumentHeader {
@@ -95,6 +103,22 @@ impl DocumentHeader {
     /// Whether `device` was revoked in this header.
     pub fn device_revoked(&self, device: &PublicKey) -> bool {
         self.revoked_devices.iter().any(|(d, _)| d == device)
+    }
+
+    /// The role the owner granted `identity` in this document: the consented
+    /// role of a writer or former writer, and `None` for anyone else (the
+    /// owner included: the owner acts as holder, checked by identity).
+    pub fn role_of(&self, identity: &PublicKey) -> Option<Role> {
+        self.roles
+            .iter()
+            .find(|(k, _)| k == identity)
+            .map(|(_, r)| *r)
+            .or_else(|| {
+                self.revoked
+                    .iter()
+                    .find(|r| &r.identity == identity)
+                    .and_then(|r| r.role)
+            })
     }
 
     /// Whether `identity` may write new changes to this document.

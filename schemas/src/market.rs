@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, Hash32, PublicKey, Record};
+use crate::{Date, Hash32, PublicKey, Record, SchemaError};
 
 /// The unit a service is sold in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -133,9 +133,30 @@ impl Record for Declaration {
 }
 
 impl Declaration {
-    /// Units × tariff, rounded to the cent.
-    pub fn amount(&self) -> Decimal {
-        (self.units * self.tariff).round_dp(2)
+    /// Units × tariff, rounded to the cent; an error (never a panic) when
+    /// units or tariff are not above zero or the product overflows.
+    pub fn amount(&self) -> Result<Decimal, SchemaError> {
+        if self.units <= Decimal::ZERO {
+            return Err(SchemaError::Invalid(format!(
+                "declaration {}: {} units; units must be above zero",
+                self.id, self.units
+            )));
+        }
+        if self.tariff <= Decimal::ZERO {
+            return Err(SchemaError::Invalid(format!(
+                "declaration {}: tariff {}; a tariff must be above zero",
+                self.id, self.tariff
+            )));
+        }
+        self.units
+            .checked_mul(self.tariff)
+            .map(|a| a.round_dp(2))
+            .ok_or_else(|| {
+                SchemaError::Invalid(format!(
+                    "declaration {}: {} units × {} is too large to be an amount",
+                    self.id, self.units, self.tariff
+                ))
+            })
     }
 }
 

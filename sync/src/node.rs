@@ -196,6 +196,17 @@ pub enum NodeError {
     /// A ticket or address was unusable.
     #[error("{0}")]
     Address(String),
+    /// The ticket offers a role other than the one this vault was made for.
+    #[error(
+        "this invite is for a {offered}, but this vault belongs to a {own}: ask the sender for an invite with \
+         the right role, or join from a vault made for that role (nothing was sent)"
+    )]
+    RoleMismatch {
+        /// The role the ticket offers.
+        offered: &'static str,
+        /// The role of this vault's certificate.
+        own: &'static str,
+    },
 }
 
 /// A running node.
@@ -247,12 +258,22 @@ impl Node {
         let weak = Arc::downgrade(&inner);
         let poll = cfg.poll;
         tokio::spawn(async move {
+            let mut last_expiry: Option<tokio::time::Instant> = None;
             loop {
                 tokio::time::sleep(poll).await;
                 let Some(inner) = weak.upgrade() else { return };
                 let changed = {
                     let mut v = inner.vault.lock().unwrap_or_else(|p| p.into_inner());
-                    v.refresh().unwrap_or_default()
+                    let mut changed = v.refresh().unwrap_or_default();
+                    // Write consents past their last day end once a minute;
+                    // the new headers go out like any other change.
+                    if last_expiry.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                        last_expiry = Some(tokio::time::Instant::now());
+                        if v.expire_consents().unwrap_or(0) > 0 {
+                            changed.extend(v.document_ids());
+                        }
+                    }
+                    changed
                 };
                 if !changed.is_empty() {
                     inner.notify(changed);
@@ -341,6 +362,13 @@ impl Node {
 
     /// Joins with a ticket: dials the inviter, redeems the invite, syncs once.
     pub async fn join(&self, ticket: &Ticket) -> Result<SyncReport, NodeError> {
+        let own = self.with_vault(|v| v.role());
+        if !ticket.device && !inwonercloud_schemas::Role::invitable_as(own, ticket.role) {
+            return Err(NodeError::RoleMismatch {
+                offered: ticket.role.label(inwonercloud_schemas::Lang::En),
+                own: own.label(inwonercloud_schemas::Lang::En),
+            });
+        }
         let addr = ticket_addr(ticket)?;
         let conn = self.dial(addr).await?;
         let secret =
@@ -349,6 +377,9 @@ impl Node {
             ticket_secret: Some(secret),
             expect_identity: Some(ticket.inviter),
         };
+        // Whoever invited us may place their documents here (the session
+        // checks the inviter is the identity the ticket names).
+        self.with_vault(|v| v.admit(ticket.inviter))?;
         let report = Session::run(&self.inner, conn, side, Mode::Once).await?;
         self.remember_addrs(&ticket.inviter, &ticket.addrs);
         Ok(report)

@@ -334,7 +334,17 @@ impl<'a> Session<'a> {
                     }
                     self.inner.notify_all();
                 } else {
-                    let stored = self.inner.with_vault(|v| v.add_device_certificate(&hello.device));
+                    // Only certificates of admitted identities are kept: a
+                    // stranger with fresh keys gets public documents and
+                    // leaves nothing behind.
+                    let stored = self.inner.with_vault(|v| {
+                        if v.is_admitted(&hello.device.certificate.identity) {
+                            v.add_device_certificate(&hello.device)
+                        } else {
+                            inwonercloud_vault::trust::certificate_bounds(&hello.device)
+                                .map_err(inwonercloud_vault::VaultError::NotAllowed)
+                        }
+                    });
                     if let Err(e) = stored {
                         return Err(self.fail(Code::Unauthorized, e.to_string()).await);
                     }
@@ -368,6 +378,10 @@ impl<'a> Session<'a> {
         report.peer = Some(peer);
         report.peer_name = peer_name.clone();
         self.inner.with_vault(|v| {
+            // Strangers are served public documents but not remembered.
+            if !v.is_admitted(&peer) {
+                return;
+            }
             let mut info = v.peer(&peer).ok().flatten().unwrap_or(PeerInfo {
                 identity: peer,
                 name: peer_name.clone(),

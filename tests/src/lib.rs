@@ -43,7 +43,7 @@ pub fn plan_with_writer(dir: &Path) -> (Vault, Vault, String) {
     let plan = anna.plan_doc();
     anna.add_goal(&plan, inwonercloud_schemas::LifeDomain::Wonen, "doel", None)
         .unwrap_or_else(|e| panic!("goal: {e}"));
-    anna.add_writer(&plan, mallory.identity())
+    anna.add_writer(&plan, mallory.identity(), Role::Counselor)
         .unwrap_or_else(|e| panic!("writer: {e}"));
     let bundle = anna.bundle(&plan).unwrap_or_else(|e| panic!("bundle: {e}"));
     mallory

@@ -206,7 +206,8 @@ fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
 
     // Once Anna lets Mallory write, the very same change is accepted: the
     // refusal above was about the right to write, nothing else.
-    anna.add_writer(&plan, mallory.identity()).unwrap();
+    anna.add_writer(&plan, mallory.identity(), inwonercloud_schemas::Role::Counselor)
+        .unwrap();
     let header = anna.bundle(&plan).unwrap().header;
     let report = anna.import_changes(&header, &certs, &[forged], "mallory").unwrap();
     assert_eq!(report.applied, 1);

@@ -10,7 +10,7 @@ use inwonercloud_schemas::{
 use inwonercloud_sync::Node;
 use inwonercloud_tests::{day, eur, invite, node, sync};
 use inwonercloud_vault::claims::check_claims;
-use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest};
+use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest, TrustRoots, VaultError};
 use rust_decimal::Decimal;
 
 /// A citizen with a municipal grant of `cents` for begeleiding in 2027; returns the account id.
@@ -50,6 +50,11 @@ async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String 
     });
     sync(gemeente, citizen).await;
     inwonercloud_vault::assessment::account_for(&req.id)
+}
+
+/// Trust roots holding only this node's identity.
+fn trusting(n: &Node) -> TrustRoots {
+    TrustRoots::new([n.with_vault(|v| v.identity())]).unwrap()
 }
 
 fn offering(name: &str, price: Decimal) -> Offering {
@@ -206,7 +211,8 @@ async fn invalid_claims_each_get_their_own_reason() {
     sync(&other, &gemeente).await;
 
     let bundles = gemeente.with_vault(|v| v.claim_bundles().unwrap());
-    let report = check_claims(&bundles);
+    let trust = trusting(&gemeente);
+    let report = check_claims(&bundles, &trust);
     let reason = |claim: &str| {
         report
             .claims
@@ -230,14 +236,14 @@ async fn invalid_claims_each_get_their_own_reason() {
         .find(|b| b.declaration.record.id == good.id)
         .unwrap()
         .clone();
-    let twice = check_claims(&[good_bundle.clone(), good_bundle.clone()]);
+    let twice = check_claims(&[good_bundle.clone(), good_bundle.clone()], &trust);
     assert!(twice.claims[0].valid);
     assert!(twice.claims[1].reason.as_ref().unwrap().contains("counted already"));
 
     // Amount edited after signing.
     let mut edited = good_bundle.clone();
     edited.declaration.record.units = Decimal::from(40);
-    let r = check_claims(&[edited]);
+    let r = check_claims(&[edited], &trust);
     assert!(
         r.claims[0]
             .reason
@@ -276,7 +282,7 @@ async fn invalid_claims_each_get_their_own_reason() {
             request: req.request.signed.clone(),
         }]
     });
-    let r = check_claims(&[foreign]);
+    let r = check_claims(&[foreign], &trust);
     assert!(
         r.claims[0]
             .reason
@@ -349,7 +355,7 @@ async fn exported_claims_verify_offline_and_a_tampered_file_names_the_claim() {
 
     // Offline: read the file back with no vault at all.
     let read: ClaimsFile = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let r = read.verify();
+    let r = read.verify(&trusting(&gemeente));
     assert_eq!(r.valid_count(), 1, "{r:?}");
 
     // Tamper: 5 units become 6 in the text.
@@ -357,8 +363,169 @@ async fn exported_claims_verify_offline_and_a_tampered_file_names_the_claim() {
     let tampered = text.replacen("\"units\": \"5\"", "\"units\": \"6\"", 1);
     assert_ne!(text, tampered, "the file holds the units as text");
     let bad: ClaimsFile = serde_json::from_str(&tampered).unwrap();
-    let r = bad.verify();
+    let r = bad.verify(&trusting(&gemeente));
     assert_eq!(r.claims[0].claim, d.id, "the report names the claim");
     assert!(!r.claims[0].valid);
     assert!(r.claims[0].reason.as_ref().unwrap().contains("signature"));
+}
+
+/// A grant of 1.000,00 and an agreement of 16 hours at 62,50, with the world behind it.
+struct World {
+    _tmp: tempfile::TempDir,
+    citizen: Node,
+    provider: Node,
+    gemeente: Node,
+    agreement: String,
+    offering: String,
+    agreement_doc: String,
+}
+
+async fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let citizen = node(&tmp.path().join("c"), "Sanne", Role::Citizen).await;
+    let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
+    let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
+    let account = granted_citizen(&citizen, &gemeente, 100_000).await;
+    let (offering, agreement) = order(&citizen, &provider, &account, eur(6250), 16).await;
+    let agreement_doc = citizen.with_vault(|v| v.agreement_doc_id(&provider.with_vault(|p| p.identity())));
+    World {
+        _tmp: tmp,
+        citizen,
+        provider,
+        gemeente,
+        agreement,
+        offering,
+        agreement_doc,
+    }
+}
+
+impl World {
+    /// The provider signs `units` (written around the API's checks), the
+    /// citizen signs an approval of exactly that record (also around the
+    /// API), and the municipality receives both.
+    async fn approved(&self, id: &str, units: Decimal, tariff: Decimal, month: &str) -> String {
+        let d = Declaration {
+            id: id.into(),
+            agreement_id: self.agreement.clone(),
+            offering_id: self.offering.clone(),
+            category: "begeleiding_individueel".into(),
+            units,
+            tariff,
+            period_start: day(&format!("2027-{month}-01")),
+            period_end: day(&format!("2027-{month}-28")),
+            note: String::new(),
+        };
+        let signed = self
+            .provider
+            .with_vault(|v| v.put_record(&self.agreement_doc, id, d).unwrap());
+        sync(&self.provider, &self.citizen).await;
+        self.citizen.with_vault(|v| {
+            let ap = Approval {
+                id: format!("ok-{id}"),
+                declaration_id: id.into(),
+                declaration_hash: inwonercloud_vault::keys::record_hash(&signed),
+                verdict: Verdict::Goedgekeurd,
+            };
+            v.put_record(&self.agreement_doc, &format!("ok-{id}"), ap).unwrap()
+        });
+        sync(&self.citizen, &self.gemeente).await;
+        id.to_string()
+    }
+
+    fn report(&self) -> inwonercloud_vault::ClaimReport {
+        let bundles = self.gemeente.with_vault(|v| v.claim_bundles().unwrap());
+        check_claims(&bundles, &trusting(&self.gemeente))
+    }
+}
+
+fn reason_of(r: &inwonercloud_vault::ClaimReport, claim: &str) -> Option<String> {
+    r.claims
+        .iter()
+        .find(|c| c.claim == claim)
+        .unwrap_or_else(|| panic!("claim {claim} in {r:?}"))
+        .reason
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_counts_only_against_a_trusted_municipality_key() {
+    let w = world().await;
+    let id = w.approved("jan", Decimal::from(2), eur(6250), "01").await;
+    let bundles = w.gemeente.with_vault(|v| v.claim_bundles().unwrap());
+    // No trust root: nothing can be called valid, and the error says what to do.
+    let none = TrustRoots::new(Vec::new());
+    assert!(matches!(none, Err(VaultError::NoTrustRoot)));
+    assert!(none.unwrap_err().to_string().contains("--trust"));
+    // Trusting only someone else (a self-made "Gemeente" key): the genuine grant funds nothing.
+    let stranger = tempfile::tempdir().unwrap();
+    let fake = inwonercloud_tests::vault(stranger.path(), "Gemeente Woerden", Role::Municipality);
+    let r = check_claims(&bundles, &TrustRoots::new([fake.identity()]).unwrap());
+    assert!(
+        reason_of(&r, &id)
+            .unwrap()
+            .contains("not signed by a municipality this verifier trusts"),
+        "{r:?}"
+    );
+    assert_eq!(r.valid_count(), 0);
+    // The municipality's own node trusts itself.
+    assert_eq!(w.gemeente.with_vault(|v| v.verify_claims().unwrap()).valid_count(), 1);
+    // The citizen trusts the municipality she gave a municipality consent.
+    assert!(
+        w.citizen
+            .with_vault(|v| v.trusted_municipalities().unwrap())
+            .contains_key(&w.gemeente.with_vault(|v| v.identity()))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_grant_counts_once() {
+    let w = world().await;
+    // 12 × 62,50 = 750,00 of 1.000,00 granted; 5 more hours would reach 1.062,50.
+    let a = w.approved("jan", Decimal::from(6), eur(6250), "01").await;
+    let b = w.approved("feb", Decimal::from(6), eur(6250), "02").await;
+    let c = w.approved("mrt", Decimal::from(5), eur(6250), "03").await;
+    let mut bundles = w.gemeente.with_vault(|v| v.claim_bundles().unwrap());
+    for bundle in &mut bundles {
+        let copy = bundle.grants.clone();
+        bundle.grants.extend(copy.clone());
+        bundle.grants.extend(copy);
+    }
+    let r = check_claims(&bundles, &trusting(&w.gemeente));
+    assert_eq!(reason_of(&r, &a), None);
+    assert_eq!(reason_of(&r, &b), None);
+    // Were the copies summed, 3.000,00 would be granted and the money check would pass.
+    assert!(
+        reason_of(&r, &c)
+            .unwrap()
+            .contains("would reach 1062.50 of 1000.00 granted"),
+        "{r:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crafted_units_are_refused_with_a_reason_never_a_panic() {
+    let w = world().await;
+    let huge = w.approved("groot", Decimal::MAX, eur(6250), "01").await;
+    let negative = w.approved("negatief", Decimal::from(-3), eur(6250), "02").await;
+    let zero = w.approved("nul", Decimal::ZERO, eur(6250), "03").await;
+    let within = w.approved("apr", Decimal::from(3), eur(6250), "04").await;
+    // 14 more hours at 1,00 stay within the money but reach 17 of 16 agreed hours.
+    let beyond = w.approved("mei", Decimal::from(14), eur(100), "05").await;
+    let r = w.report();
+    assert!(reason_of(&r, &huge).unwrap().contains("too large"), "{r:?}");
+    assert!(reason_of(&r, &negative).unwrap().contains("above zero"), "{r:?}");
+    assert!(reason_of(&r, &zero).unwrap().contains("above zero"), "{r:?}");
+    assert_eq!(reason_of(&r, &within), None, "{r:?}");
+    assert!(
+        reason_of(&r, &beyond)
+            .unwrap()
+            .contains("would reach 17, above the 16 agreed"),
+        "{r:?}"
+    );
+    // A negative claim never lowers the running total: only the valid one counts.
+    assert_eq!(r.per_provider.values().copied().sum::<Decimal>(), eur(18_750));
+    // The exported file verifies the same way offline, without a panic.
+    let file = w.gemeente.with_vault(|v| v.export_claims().unwrap());
+    let again = file.verify(&trusting(&w.gemeente));
+    assert_eq!(again.valid_count(), 1);
 }

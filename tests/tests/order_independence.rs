@@ -31,7 +31,8 @@ fn fixture() -> &'static Fixture {
         let mut oss = vault(&tmp.path().join("oss"), "Gemeente Oss", Role::Municipality);
         let doc = anna.budget_doc();
         let acct = euro_account(&mut anna, "Wmo 2026", FundingStream::Wmo);
-        anna.add_writer(&doc, oss.identity()).unwrap();
+        anna.add_writer(&doc, oss.identity(), inwonercloud_schemas::Role::Municipality)
+            .unwrap();
         oss.import_bundle(&anna.bundle(&doc).unwrap(), "anna").unwrap();
         let entry = |kind, amount: i64, cents: u32, date: &str| NewEntry {
             account: acct.clone(),

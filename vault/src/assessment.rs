@@ -204,8 +204,10 @@ impl Vault {
         if by_holder && v.owner != me {
             return Err(VaultError::NotAllowed("only the budget holder can do this".into()));
         }
-        if !by_holder && self.role() != Role::Municipality {
-            return Err(VaultError::NotAllowed("only the municipality can do this".into()));
+        if !by_holder && !self.acts_as(&v.doc, Role::Municipality)? {
+            return Err(VaultError::NotAllowed(
+                "only the municipality can do this: the budget holder has not given you the municipality's role".into(),
+            ));
         }
         match (&step, v.state) {
             (StepKind::InformatieGegeven { .. }, RequestState::InformatieGevraagd) => {}
@@ -265,10 +267,12 @@ impl Vault {
     /// The municipality decides; a grant also writes the account (when new)
     /// and the grant or adjustment entry, referring to the decision.
     pub fn decide(&mut self, request: &str, d: DecisionInput) -> Result<Decision> {
-        if self.role() != Role::Municipality {
-            return Err(VaultError::NotAllowed("only the municipality can decide".into()));
-        }
         let v = self.find_request(request)?;
+        if !self.acts_as(&v.doc, Role::Municipality)? {
+            return Err(VaultError::NotAllowed(
+                "only the municipality can decide: the budget holder has not given you the municipality's role".into(),
+            ));
+        }
         let review = v.state == RequestState::HerbeoordelingGevraagd;
         if v.state == RequestState::Besloten {
             return Err(invalid(format!(
@@ -390,7 +394,8 @@ impl Vault {
             let key = |d: &Authored<Decision>| (d.signed_at, d.record.automated_rule.is_none(), d.record.id.clone());
             key(a).cmp(&key(b))
         });
-        let municipal = |a: &PublicKey, role: Role| role == Role::Municipality && a != &owner;
+        // The role the holder granted in the header, never the author's own word.
+        let municipal = |a: &PublicKey, role: Option<Role>| role == Some(Role::Municipality) && a != &owner;
         let mut out = Vec::new();
         for r in reqs {
             let mut refused = Vec::new();
@@ -542,14 +547,17 @@ impl Vault {
         Ok(())
     }
 
-    /// The policy in force here: one's own, else the first municipality's held.
+    /// The policy in force here: one's own, else that of a municipality this
+    /// vault trusts ([`Vault::trusted_municipalities`]); a policy published
+    /// by anyone else is held but never used.
     pub fn policy(&self) -> Option<Authored<Policy>> {
         let own = self.doc_id(DocKind::Policy);
+        let trusted = self.trusted_municipalities().unwrap_or_default();
         let mut ids = vec![own.clone()];
         ids.extend(self.document_ids().into_iter().filter(|d| d != &own));
         for id in ids {
             let Ok(h) = self.header(&id) else { continue };
-            if h.kind != DocKind::Policy {
+            if h.kind != DocKind::Policy || (id != own && !trusted.contains_key(&h.owner)) {
                 continue;
             }
             if let Ok(Some(p)) = self.record::<Policy>(&id, "policy")

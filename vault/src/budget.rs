@@ -111,9 +111,11 @@ impl Vault {
     pub fn record_entry(&mut self, doc: &str, e: NewEntry) -> Result<LedgerEntry> {
         let account = self.find_account(doc, &e.account)?;
         match e.kind {
-            EntryKind::Grant | EntryKind::Adjustment if self.role() != Role::Municipality => {
+            EntryKind::Grant | EntryKind::Adjustment if !self.acts_as(doc, Role::Municipality)? => {
                 return Err(VaultError::NotAllowed(
-                    "only the municipality can grant or adjust a budget".into(),
+                    "only the municipality can grant or adjust a budget: the budget holder has not given you \
+                     the municipality's role in this budget"
+                        .into(),
                 ));
             }
             EntryKind::Grant | EntryKind::Adjustment => {}
@@ -176,7 +178,7 @@ impl Vault {
                                 _ => false,
                             }
                     }),
-                author_is_municipality: a.author_role == Role::Municipality,
+                author_is_municipality: a.author_role == Some(Role::Municipality),
                 author: a.author,
                 entry: a.record,
             })

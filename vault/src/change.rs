@@ -5,14 +5,18 @@
 //! change hash covers the change's content and dependencies, the signature
 //! covers everything the change does and where it sits in history.
 
+use std::collections::HashMap;
+
 use automerge::Change;
-use ed25519_dalek::Signature;
+use ed25519_dalek::VerifyingKey;
 use inwonercloud_schemas::{PublicKey, SignatureBytes};
 
 use crate::keys::SecretKey;
 
 const ENCODING_V1: u8 = 1;
 const HEADER_LEN: usize = 1 + 32 + 64;
+/// What a change's signature is called in errors, alone and batched.
+const WHAT: &str = "change";
 
 /// A change with its author's device signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,37 +104,57 @@ impl SignedChange {
             &self.signer,
             &message(doc_id, &change.hash().0),
             &self.signature,
-            || "change".into(),
+            || WHAT.into(),
         )
         .map_err(|e| e.to_string())?;
         Ok(change)
     }
 }
 
-/// Verifies many changes of one document at once (batch verification; the
-/// signers' keys must already have passed [`crate::keys::checked_key`]).
-/// On failure, returns the index of the first bad change and why.
+/// Verifies many changes of one document at once (signatures batched by
+/// [`crate::keys::check_signatures`], which gives each the verdict it gets
+/// alone). On failure, returns the index of the first change whose
+/// [`SignedChange::verify`] fails, and that error.
 pub fn verify_all(doc_id: &str, changes: &[SignedChange]) -> Result<Vec<Change>, (usize, String)> {
     let mut parsed = Vec::with_capacity(changes.len());
     let mut msgs = Vec::with_capacity(changes.len());
-    let mut sigs = Vec::with_capacity(changes.len());
     let mut keys = Vec::with_capacity(changes.len());
+    let mut known: HashMap<PublicKey, VerifyingKey> = HashMap::new();
+    // The first change that does not parse or has an unusable key; only
+    // the signatures before it can still come first.
+    let mut unusable = None;
     for (i, c) in changes.iter().enumerate() {
-        let change = c.parse().map_err(|e| (i, e))?;
+        let change = match c.parse() {
+            Ok(change) => change,
+            Err(e) => {
+                unusable = Some((i, e));
+                break;
+            }
+        };
+        let key = match known.get(&c.signer) {
+            Some(key) => *key,
+            None => match crate::keys::checked_key(&c.signer) {
+                Ok(key) => *known.entry(c.signer).or_insert(key),
+                Err(e) => {
+                    unusable = Some((i, e.to_string()));
+                    break;
+                }
+            },
+        };
         msgs.push(message(doc_id, &change.hash().0));
-        sigs.push(Signature::from_bytes(&c.signature.0));
-        keys.push(crate::keys::checked_key(&c.signer).map_err(|e| (i, e.to_string()))?);
+        keys.push(key);
         parsed.push(change);
     }
-    let refs: Vec<&[u8]> = msgs.iter().map(|m| m.as_slice()).collect();
-    if ed25519_dalek::verify_batch(&refs, &sigs, &keys).is_ok() {
-        return Ok(parsed);
-    }
-    for (i, c) in changes.iter().enumerate() {
-        if let Err(e) = c.verify(doc_id) {
-            return Err((i, e));
+    let items: Vec<(&VerifyingKey, &[u8], &SignatureBytes)> = (0..parsed.len())
+        .map(|i| (&keys[i], msgs[i].as_slice(), &changes[i].signature))
+        .collect();
+    for (i, verdict) in crate::keys::check_signatures(&items).into_iter().enumerate() {
+        if let Err(why) = verdict {
+            return Err((i, crate::keys::refused(WHAT.into(), why).to_string()));
         }
     }
-    // Batch and single checks disagree only for non-canonical inputs; refuse.
-    Err((0, "batch signature check failed".into()))
+    match unusable {
+        Some(bad) => Err(bad),
+        None => Ok(parsed),
+    }
 }

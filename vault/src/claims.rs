@@ -12,19 +12,57 @@
 //! not above the agreed tariff; the declaration is not counted before; and
 //! the claims on an account stay within what was granted to it. The first
 //! rule a claim breaks is its reason.
+//!
+//! **Whose grant counts is the verifier's decision, never the file's.** A
+//! grant chain counts only when its grant and decision are signed by a key in
+//! the verifier's [`TrustRoots`] (the municipality's own node trusts itself;
+//! an offline check names the keys it trusts). A role in a certificate is a
+//! claim, not a credential: a self-made "Gemeente" key signs nothing valid.
+//!
+//! Numbers from outside are checked: units and tariffs must be above zero,
+//! every product and sum is checked arithmetic (an overflow is a reason, not
+//! a panic), the same grant repeated in a file counts once, and the units
+//! declared on one agreed service stay within its `max_units`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
     Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, EntryKind, LedgerEntry, Outcome,
-    PublicKey, Record, Role, Signed, Verdict,
+    PublicKey, Record, Signed, Verdict,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Result, VaultError};
 use crate::keys;
 use crate::vault::Vault;
+
+/// The municipality keys a verifier trusts. A grant chain that does not end
+/// in one of them funds nothing. There is no empty set of trust roots: a
+/// verifier that trusts no one can call nothing valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustRoots(BTreeSet<PublicKey>);
+
+impl TrustRoots {
+    /// Trust these keys; fails with [`VaultError::NoTrustRoot`] when there are none.
+    pub fn new(keys: impl IntoIterator<Item = PublicKey>) -> Result<Self> {
+        let set: BTreeSet<PublicKey> = keys.into_iter().collect();
+        if set.is_empty() {
+            return Err(VaultError::NoTrustRoot);
+        }
+        Ok(TrustRoots(set))
+    }
+
+    /// Whether `key` is trusted.
+    pub fn contains(&self, key: &PublicKey) -> bool {
+        self.0.contains(key)
+    }
+
+    /// The trusted keys.
+    pub fn keys(&self) -> impl Iterator<Item = &PublicKey> {
+        self.0.iter()
+    }
+}
 
 /// The municipality's grant behind a claim: the entry, the decision it
 /// carries out, and the request that decision answered.
@@ -165,9 +203,19 @@ impl Signatures {
     }
 }
 
-/// Checks claim `i` against every rule but the two that need the others
-/// (counted twice, within the total). Returns the granted total of its account.
-fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures) -> std::result::Result<Decimal, String> {
+/// What one claim contributes once it passes [`check_one`].
+struct Checked {
+    /// The granted total of its account (each trusted grant once).
+    granted: Decimal,
+    /// Units × tariff, rounded to the cent.
+    amount: Decimal,
+    /// The most units of this service over the agreement's period.
+    max_units: Decimal,
+}
+
+/// Checks claim `i` against every rule but those that need the others
+/// (counted twice, within the total, within the agreed units).
+fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -> std::result::Result<Checked, String> {
     let missing: crate::Result<()> = Err(crate::VaultError::Corrupt("signature not checked".into()));
     sig(sigs.agreement.get(i).unwrap_or(&missing), "agreement")?;
     sig(sigs.declaration.get(i).unwrap_or(&missing), "declaration")?;
@@ -207,29 +255,49 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures) -> std::result::Resul
     if b.approval.record.verdict != Verdict::Goedgekeurd {
         return Err("the budget holder disputed the declaration".into());
     }
+    let amount = d
+        .amount()
+        .map_err(|e| format!("the declared amount cannot be used: {e}"))?;
     let mut granted = Decimal::ZERO;
-    let mut matching = Vec::new();
+    let mut matching: Vec<&GrantChain> = Vec::new();
+    let mut untrusted = false;
+    // The same grant (by signer and id) counts once, however often a file repeats it.
+    let mut counted: BTreeSet<(PublicKey, &str)> = BTreeSet::new();
     for (j, g) in b.grants.iter().enumerate() {
         if !sigs.grants.get(i).and_then(|v| v.get(j)).copied().unwrap_or(false) {
             continue;
         }
         let e = &g.entry.record;
-        let municipal = |r: Role| r == Role::Municipality;
-        let ok = municipal(g.entry.device.certificate.role)
-            && matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
+        let chained = matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
             && e.account == a.account
             && e.reference.as_deref() == Some(g.decision.record.id.as_str())
             && g.decision.author() == g.entry.author()
             && g.decision.record.outcome != Outcome::Afgewezen
             && g.decision.record.request_id == g.request.record.id
             && g.request.author() == &a.citizen;
-        if ok {
-            granted += e.amount;
-            matching.push(g);
+        if !chained {
+            continue;
         }
+        if !trust.contains(g.entry.author()) {
+            untrusted = true;
+            continue;
+        }
+        if !counted.insert((*g.entry.author(), e.id.as_str())) {
+            continue;
+        }
+        granted = granted
+            .checked_add(e.amount)
+            .ok_or_else(|| "the granted amounts overflow when added up".to_string())?;
+        matching.push(g);
     }
     if matching.is_empty() {
-        return Err("no grant of the municipality to this citizen funds the agreement's account".into());
+        return Err(if untrusted {
+            "the grant is not signed by a municipality this verifier trusts (compare the municipality's key \
+             and pass it with --trust)"
+                .into()
+        } else {
+            "no grant of the municipality to this citizen funds the agreement's account".into()
+        });
     }
     if !matching.iter().any(|g| g.request.record.category == d.category) {
         return Err(format!("category {} lies outside the grant", d.category));
@@ -237,7 +305,7 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures) -> std::result::Resul
     let within = matching
         .iter()
         .any(|g| d.period_start >= g.request.record.period_start && d.period_end <= g.request.record.period_end);
-    if !within || d.period_start < a.period_start || d.period_end > a.period_end {
+    if !within || d.period_start < a.period_start || d.period_end > a.period_end || d.period_start > d.period_end {
         return Err("the declared period lies outside the grant or the agreement".into());
     }
     let agreed = a
@@ -251,57 +319,77 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures) -> std::result::Resul
             d.tariff, agreed.tariff
         ));
     }
-    Ok(granted)
+    Ok(Checked {
+        granted,
+        amount,
+        max_units: agreed.max_units,
+    })
 }
 
-/// Checks claims (in the given order, which decides which of two duplicates
-/// or which claim beyond the budget is refused). Names in the report are
-/// the ones the signers' own certificates state.
-pub fn check_claims(bundles: &[ClaimBundle]) -> ClaimReport {
-    check_claims_with_progress(bundles, |_, _| {})
+/// Checks claims against the municipality keys in `trust` (in the given
+/// order, which decides which of two duplicates or which claim beyond the
+/// budget is refused). Names in the report are the ones the signers' own
+/// certificates state.
+pub fn check_claims(bundles: &[ClaimBundle], trust: &TrustRoots) -> ClaimReport {
+    check_claims_with_progress(bundles, trust, |_, _| {})
 }
 
 /// [`check_claims`], calling `progress(done, total)` after each claim (for a
 /// progress bar over many claims).
-pub fn check_claims_with_progress(bundles: &[ClaimBundle], mut progress: impl FnMut(usize, usize)) -> ClaimReport {
+pub fn check_claims_with_progress(
+    bundles: &[ClaimBundle],
+    trust: &TrustRoots,
+    mut progress: impl FnMut(usize, usize),
+) -> ClaimReport {
     let mut report = ClaimReport::default();
-    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut seen: BTreeSet<(PublicKey, String)> = BTreeSet::new();
     let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
+    let mut units: BTreeMap<(PublicKey, String, String), Decimal> = BTreeMap::new();
     let sigs = Signatures::check(bundles);
     for (i, b) in bundles.iter().enumerate() {
         let a = &b.agreement.record;
         let d = &b.declaration.record;
-        let amount = d.amount();
-        let verdict = check_one(b, i, &sigs).and_then(|granted| {
+        let verdict = check_one(b, i, &sigs, trust).and_then(|c| {
             // The same declaration (by id or by content) counts once.
-            let key = (d.id.clone(), String::new());
-            let content = (
-                format!(
-                    "{}|{}|{}|{}",
-                    d.agreement_id, d.offering_id, d.period_start, d.period_end
-                ),
-                d.units.to_string(),
+            let content = format!(
+                "{}|{}|{}|{}|{}",
+                d.agreement_id, d.offering_id, d.period_start, d.period_end, d.units
             );
-            if !seen.insert(key) || !seen.insert(content) {
+            if !seen.insert((a.provider, format!("id:{}", d.id))) || !seen.insert((a.citizen, content)) {
                 return Err("this declaration is counted already".into());
             }
-            let total = used.entry((a.citizen, a.account.clone())).or_default();
-            if *total + amount > granted {
+            let total = used.get(&(a.citizen, a.account.clone())).copied().unwrap_or_default();
+            let after = total
+                .checked_add(c.amount)
+                .ok_or_else(|| "the claimed amounts overflow when added up".to_string())?;
+            if after > c.granted {
                 return Err(format!(
-                    "claims on this account would reach {} of {} granted",
-                    *total + amount,
-                    granted
+                    "claims on this account would reach {after} of {} granted",
+                    c.granted
                 ));
             }
-            *total += amount;
-            Ok(())
+            let service = (a.citizen, a.id.clone(), d.offering_id.clone());
+            let so_far = units.get(&service).copied().unwrap_or_default();
+            let units_after = so_far
+                .checked_add(d.units)
+                .ok_or_else(|| "the declared units overflow when added up".to_string())?;
+            if units_after > c.max_units {
+                return Err(format!(
+                    "the units declared on this service would reach {units_after}, above the {} agreed",
+                    c.max_units
+                ));
+            }
+            units.insert(service, units_after);
+            used.insert((a.citizen, a.account.clone()), after);
+            Ok(c.amount)
         });
-        let (valid, reason) = match verdict {
-            Ok(()) => (true, None),
-            Err(r) => (false, Some(r)),
+        let (valid, amount, reason) = match verdict {
+            Ok(amount) => (true, amount, None),
+            Err(r) => (false, d.amount().unwrap_or_default(), Some(r)),
         };
         let provider = b.declaration.device.certificate.identity_name.clone();
         if valid {
+            // Each valid amount was within a checked total above, so these sums stay in range.
             *report.per_provider.entry(provider.clone()).or_default() += amount;
             *report.per_category.entry(d.category.clone()).or_default() += amount;
             *report.per_month.entry(d.period_end.month_key()).or_default() += amount;
@@ -334,9 +422,9 @@ pub struct ClaimsFile {
 pub const CLAIMS_FORMAT: &str = "inwonercloud-claims/1";
 
 impl ClaimsFile {
-    /// Checks every claim in the file (see [`check_claims`]).
-    pub fn verify(&self) -> ClaimReport {
-        check_claims(&self.claims)
+    /// Checks every claim in the file against the trusted keys (see [`check_claims`]).
+    pub fn verify(&self, trust: &TrustRoots) -> ClaimReport {
+        check_claims(&self.claims, trust)
     }
 }
 
@@ -431,10 +519,17 @@ impl Vault {
         Ok(out)
     }
 
-    /// Verifies every claim this vault can see (the municipality's job).
+    /// The trust roots this vault verifies claims against: the municipality
+    /// keys it trusts ([`Vault::trusted_municipalities`]).
+    pub fn trust_roots(&self) -> Result<TrustRoots> {
+        TrustRoots::new(self.trusted_municipalities()?.into_keys())
+    }
+
+    /// Verifies every claim this vault can see against the keys it trusts
+    /// (the municipality's job; its own key is trusted here).
     pub fn verify_claims(&self) -> Result<ClaimReport> {
         let bundles = self.claim_bundles()?;
-        Ok(check_claims(&bundles))
+        Ok(check_claims(&bundles, &self.trust_roots()?))
     }
 
     /// A self-contained claims file of every claim this vault can see.

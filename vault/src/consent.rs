@@ -205,7 +205,7 @@ impl Vault {
         let signed = self.put_record(&doc, &id, consent)?;
         if access == Access::Write {
             for d in &documents {
-                self.add_writer(d, grantee)?;
+                self.add_writer(d, grantee, role)?;
             }
         }
         Ok(signed.record)
@@ -229,21 +229,57 @@ impl Vault {
         };
         self.put_record(&doc, consent_id, r)?;
         if c.access == Access::Write {
-            let still: Vec<String> = self
-                .consents()?
-                .into_iter()
-                .filter(|v| {
-                    v.active && v.consent.record.grantee == c.grantee && v.consent.record.access == Access::Write
-                })
-                .flat_map(|v| v.consent.record.documents)
-                .collect();
-            for d in &c.documents {
-                if !still.contains(d) {
-                    self.remove_writer(d, c.grantee)?;
-                }
+            self.end_write_access(&c)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the grantee of an ended write consent from each of its
+    /// documents that no other active write consent still covers.
+    fn end_write_access(&mut self, c: &Consent) -> Result<()> {
+        let still: Vec<String> = self
+            .consents()?
+            .into_iter()
+            .filter(|v| v.active && v.consent.record.grantee == c.grantee && v.consent.record.access == Access::Write)
+            .flat_map(|v| v.consent.record.documents)
+            .collect();
+        for d in &c.documents {
+            if !still.contains(d) && self.docs_map().contains_key(d) {
+                self.remove_writer(d, c.grantee)?;
             }
         }
         Ok(())
+    }
+
+    /// Ends write access under every write consent whose last day has
+    /// passed: its grantee is removed from the documents' headers with a
+    /// cut-off, as a revocation does (what it wrote before stays valid).
+    /// Runs when the owner's vault opens and once a minute in a running
+    /// node; returns how many consents it ended.
+    pub fn expire_consents(&mut self) -> Result<usize> {
+        if !self.docs_map().contains_key(&self.consents_doc()) {
+            return Ok(0);
+        }
+        let today = Date::today();
+        let ended: Vec<Consent> = self
+            .consents()?
+            .into_iter()
+            .filter(|v| {
+                v.revocation.is_none()
+                    && v.consent.record.access == Access::Write
+                    && v.consent.record.valid_until.is_some_and(|u| today > u)
+            })
+            .map(|v| v.consent.record)
+            .filter(|c| {
+                c.documents
+                    .iter()
+                    .any(|d| self.header(d).is_ok_and(|h| h.writers.contains(&c.grantee)))
+            })
+            .collect();
+        for c in &ended {
+            self.end_write_access(c)?;
+        }
+        Ok(ended.len())
     }
 
     /// Every consent with its state, newest first.
@@ -316,14 +352,19 @@ impl Vault {
     }
 
     /// Whether to take a document offered by `peer`: one already held (its
-    /// changes are still checked one by one), the peer's own, this owner's,
-    /// or an exchange document the peer is a party to (its transfers back a
-    /// budget the peer shares).
+    /// changes are still checked one by one), this owner's, or — from an
+    /// admitted identity only ([`Vault::is_admitted`]) — the peer's own or an
+    /// exchange document whose owner is admitted and the peer a party to (its
+    /// transfers back a budget the peer shares). Ids longer than
+    /// [`MAX_DOC_ID_BYTES`](crate::trust::MAX_DOC_ID_BYTES) are never taken.
     pub fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
+        if header.id.len() > crate::trust::MAX_DOC_ID_BYTES {
+            return false;
+        }
         self.docs_map().contains_key(&header.id)
-            || &header.owner == peer
             || header.owner == self.identity()
-            || (header.kind == DocKind::Exchange && header.writers.contains(peer))
+            || (&header.owner == peer && self.is_admitted(peer))
+            || (header.kind == DocKind::Exchange && header.writers.contains(peer) && self.is_admitted(&header.owner))
     }
 
     /// Makes an invite; returns the one-time secret (shown once, in the ticket).
@@ -380,6 +421,15 @@ impl Vault {
             return Err(VaultError::Invite(format!(
                 "this invite ticket expired on {}: ask for a new one",
                 Date::from_unix(invite.expires_at)
+            )));
+        }
+        if !invite.spec.device && !Role::invitable_as(peer.certificate.role, invite.spec.role) {
+            // Refused before the ticket is used up: the right vault may still join with it.
+            return Err(VaultError::Invite(format!(
+                "this invite is for a {}, but {} joined as a {}: the roles must agree; nothing was granted",
+                invite.spec.role.label(inwonercloud_schemas::Lang::En),
+                peer.certificate.identity_name,
+                peer.certificate.role.label(inwonercloud_schemas::Lang::En)
             )));
         }
         invite.used_by = Some(peer.certificate.identity);

@@ -115,6 +115,14 @@ pub enum VaultError {
     /// This vault's owner may not do this.
     #[error("not allowed: {0}")]
     NotAllowed(String),
+
+    /// Claims were to be checked without a trusted municipality key.
+    #[error(
+        "no trusted municipality key was given, so no claim can be called valid: name the municipality's \
+         identity key (`verify FILE --trust KEY`, or `--trust FILE` with one key per line), compared with the \
+         fingerprint the municipality shows"
+    )]
+    NoTrustRoot,
     /// Bad input from a person.
     #[error(transparent)]
     Input(#[from] SchemaError),

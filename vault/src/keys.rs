@@ -1,15 +1,29 @@
 //! Keys, device certificates and record signatures.
 //!
 //! An identity key stands for a person or organisation and certifies device
-//! keys; a device key signs changes and records. Single signatures are
-//! checked with `verify_strict`; keys are checked for weakness where they
-//! enter the vault, so batch verification cannot be fooled by small-order keys.
+//! keys; a device key signs changes and records (signing is ed25519-dalek's).
+//!
+//! **One signature rule, alone and batched** ([`check_signatures`]): a pre-check refuses S ≥ ℓ, a non-canonical
+//! encoding of R or of the key, and an R or key of small order; then RFC 8032's cofactored equation
+//! 8·(S·B − k·A − R) = 0 decides. `ed25519_dalek::verify_batch` is only a fast path: what it accepts meets
+//! that equation (but for a chance near 2⁻¹²⁸); when it fails, each signature is checked alone and that verdict
+//! stands, so no verdict depends on the batch. Not `verify_strict` (cofactorless): it refuses an R with a
+//! small-order component that `verify_batch` accepts in some batches and not in others.
 
+use std::sync::LazyLock;
+
+use curve25519_dalek::{
+    constants::EIGHT_TORSION,
+    edwards::{CompressedEdwardsY, EdwardsPoint},
+    scalar::Scalar,
+    traits::IsIdentity,
+};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use inwonercloud_schemas::{
     CertifiedDevice, DeviceCertificate, PublicKey, Record, Role, SignatureBytes, Signed, canonical_bytes,
     signed::signing_bytes,
 };
+use sha2::{Digest, Sha512};
 
 use crate::error::{Result, VaultError};
 
@@ -51,26 +65,166 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-/// Parses a public key and refuses weak (small-order) keys.
+/// Parses a public key and refuses weak (small-order) keys and
+/// non-canonical encodings: the key half of the signature pre-check
+/// ([`check_signatures`]), applied where a key enters the vault.
 pub fn checked_key(key: &PublicKey) -> Result<VerifyingKey> {
-    let vk = VerifyingKey::from_bytes(key.as_bytes()).map_err(|_| VaultError::BadKey {
+    let bad = |why: &str| VaultError::BadKey {
         key: key.to_string(),
-        why: "not a point on the curve".into(),
-    })?;
+        why: why.into(),
+    };
+    let vk = VerifyingKey::from_bytes(key.as_bytes()).map_err(|_| bad("not a point on the curve"))?;
+    if !canonical_y(key.as_bytes()) {
+        return Err(bad("not canonically encoded"));
+    }
     if vk.is_weak() {
-        return Err(VaultError::BadKey {
-            key: key.to_string(),
-            why: "weak (small-order) key".into(),
-        });
+        return Err(bad("weak (small-order) key"));
     }
     Ok(vk)
 }
 
-/// Checks one signature strictly.
+/// Why a signature is refused (the words end up in the error).
+pub(crate) type Refusal = &'static str;
+
+/// The error for a refused signature on `what`: the same words whichever
+/// path (alone or batched) refused it.
+pub(crate) fn refused(what: String, why: Refusal) -> VaultError {
+    VaultError::BadSignature {
+        what: format!("{what}: {why}"),
+    }
+}
+
+/// The y-coordinates (sign bit cleared) of the eight points of small order.
+static SMALL_ORDER_Y: LazyLock<[[u8; 32]; 8]> = LazyLock::new(|| {
+    EIGHT_TORSION.map(|t| {
+        let mut y = t.compress().to_bytes();
+        y[31] &= 0x7f;
+        y
+    })
+});
+
+/// Whether an encoded point's y-coordinate is below p = 2²⁵⁵ − 19, so that
+/// no y + p alias of it is accepted.
+fn canonical_y(bytes: &[u8; 32]) -> bool {
+    let top = bytes[31] & 0x7f;
+    !(top == 0x7f && bytes[1..31].iter().all(|&b| b == 0xff) && bytes[0] >= 0xed)
+}
+
+/// Whether an encoded point is one of the eight points of small order,
+/// with either sign bit (so also the "negative zero" encodings of the two
+/// with x = 0). Decides without decompressing; meant for encodings that
+/// passed [`canonical_y`] (y + p aliases of small-order points are refused
+/// there).
+fn small_order(bytes: &[u8; 32]) -> bool {
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    SMALL_ORDER_Y.contains(&y)
+}
+
+/// The pre-check every signature passes, alone or before a batch: the key
+/// and R canonically encoded and not of small order, S below ℓ. Together
+/// with decompression (done by both equations) this means R decompresses
+/// and re-compresses to the same bytes. Returns S.
+fn precheck(key: &VerifyingKey, sig: &SignatureBytes) -> std::result::Result<Scalar, Refusal> {
+    if !canonical_y(key.as_bytes()) {
+        return Err("key not canonically encoded");
+    }
+    if small_order(key.as_bytes()) {
+        return Err("weak (small-order) key");
+    }
+    let (r, s) = split(sig);
+    if !canonical_y(&r) {
+        return Err("R not canonically encoded");
+    }
+    if small_order(&r) {
+        return Err("R of small order");
+    }
+    Option::from(Scalar::from_canonical_bytes(s)).ok_or("S not below the group order")
+}
+
+fn split(sig: &SignatureBytes) -> ([u8; 32], [u8; 32]) {
+    let mut r = [0u8; 32];
+    let mut s = [0u8; 32];
+    r.copy_from_slice(&sig.0[..32]);
+    s.copy_from_slice(&sig.0[32..]);
+    (r, s)
+}
+
+/// One signature alone: the pre-check, then RFC 8032's cofactored equation
+/// 8·(S·B − k·A − R) = 0 with k = SHA-512(R ‖ A ‖ M) mod ℓ.
+/// This is the verdict; [`check_signatures`] only gets to it faster.
+fn check_one(key: &VerifyingKey, msg: &[u8], sig: &SignatureBytes) -> std::result::Result<(), Refusal> {
+    let s = precheck(key, sig)?;
+    let (r_bytes, _) = split(sig);
+    let r = CompressedEdwardsY(r_bytes)
+        .decompress()
+        .ok_or("R not a point on the curve")?;
+    let mut h = Sha512::new();
+    h.update(r_bytes);
+    h.update(key.as_bytes());
+    h.update(msg);
+    let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+    let sb_minus_ka = EdwardsPoint::vartime_double_scalar_mul_basepoint(&-k, &key.to_edwards(), &s);
+    if (sb_minus_ka - r).mul_by_cofactor().is_identity() {
+        Ok(())
+    } else {
+        Err("does not verify")
+    }
+}
+
+/// Checks many signatures (key, message, signature); one verdict each, the
+/// one [`check_one`] gives that signature alone.
+///
+/// Each signature passes the pre-check first; those that fail it are
+/// refused with its words. The rest go to `ed25519_dalek::verify_batch`,
+/// which checks Σ zᵢ(Rᵢ + kᵢAᵢ − SᵢB) = 0 (no cofactor) with 128-bit weights
+/// zᵢ that ed25519-dalek 3 derives from a transcript of all its inputs
+/// (it takes no RNG): the same batch always gets the same answer, and
+/// changing the answer means changing the inputs. If it accepts, every
+/// signature in it meets the cofactored equation, except with probability
+/// about 2⁻¹²⁸ per batch tried (the prime-order parts of the defects would
+/// have to cancel under weights nobody chooses; small-order parts are what
+/// the cofactor removes). If it fails, each signature is checked alone and
+/// that verdict stands: a signature made (by the key's holder) with a
+/// small-order component in R or in the key meets the cofactored equation
+/// but fails `verify_batch` in some batches, which costs time, never a
+/// verdict.
+pub(crate) fn check_signatures(
+    items: &[(&VerifyingKey, &[u8], &SignatureBytes)],
+) -> Vec<std::result::Result<(), Refusal>> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut batch = Vec::with_capacity(items.len());
+    for (i, (key, _, sig)) in items.iter().enumerate() {
+        match precheck(key, sig) {
+            Ok(_) => {
+                batch.push(i);
+                out.push(Ok(()));
+            }
+            Err(why) => out.push(Err(why)),
+        }
+    }
+    if batch.len() == 1 {
+        let (key, msg, sig) = items[batch[0]];
+        out[batch[0]] = check_one(key, msg, sig);
+    } else if batch.len() > 1 {
+        let msgs: Vec<&[u8]> = batch.iter().map(|&i| items[i].1).collect();
+        let sigs: Vec<Signature> = batch.iter().map(|&i| Signature::from_bytes(&items[i].2.0)).collect();
+        let keys: Vec<VerifyingKey> = batch.iter().map(|&i| *items[i].0).collect();
+        if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_err() {
+            for &i in &batch {
+                let (key, msg, sig) = items[i];
+                out[i] = check_one(key, msg, sig);
+            }
+        }
+    }
+    out
+}
+
+/// Checks one signature: the key ([`checked_key`]), then the same rule as
+/// every batch ([`check_signatures`]).
 pub fn verify(key: &PublicKey, msg: &[u8], sig: &SignatureBytes, what: impl FnOnce() -> String) -> Result<()> {
     let vk = checked_key(key)?;
-    vk.verify_strict(msg, &Signature::from_bytes(&sig.0))
-        .map_err(|_| VaultError::BadSignature { what: what() })
+    check_one(&vk, msg, sig).map_err(|why| refused(what(), why))
 }
 
 /// Issues a device certificate signed by the identity.
@@ -102,7 +256,12 @@ fn cert_bytes(c: &DeviceCertificate) -> Vec<u8> {
 
 /// Checks a device certificate: both keys usable, identity's signature valid.
 pub fn verify_certificate(c: &CertifiedDevice) -> Result<()> {
-    checked_key(&c.certificate.device)?;
+    certified_key(c).map(|_| ())
+}
+
+/// [`verify_certificate`], giving the device key it certifies.
+fn certified_key(c: &CertifiedDevice) -> Result<VerifyingKey> {
+    let device = checked_key(&c.certificate.device)?;
     verify(
         &c.certificate.identity,
         &cert_bytes(&c.certificate),
@@ -114,7 +273,8 @@ pub fn verify_certificate(c: &CertifiedDevice) -> Result<()> {
                 c.certificate.identity_name
             )
         },
-    )
+    )?;
+    Ok(device)
 }
 
 /// Signs a record with a certified device key.
@@ -135,61 +295,52 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
         &s.device.certificate.device,
         &signing_bytes(&s.record, s.signed_at),
         &s.signature,
-        || format!("{} record signed by {}", R::KIND, s.device.certificate.identity_name),
+        || record_what(s),
     )
 }
 
+fn record_what<R: Record>(s: &Signed<R>) -> String {
+    format!("{} record signed by {}", R::KIND, s.device.certificate.identity_name)
+}
+
 /// Checks many signed records at once: each distinct device certificate
-/// once, then every record signature in one `verify_batch`. When the batch
-/// fails, each record is checked alone so the result names the bad ones.
-/// Returns one result per record, in order.
-///
-/// Device keys were checked for weak and small-order keys when their
-/// certificate was verified, so the batch cannot be fooled by such keys.
+/// once, then every record signature by [`check_signatures`] (batched, with
+/// the same verdicts as one by one). Returns one result per record, in
+/// order, each the one [`verify_record`] gives.
 pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
     use std::collections::HashMap;
     // Looked up by the certificate's signature and then compared whole: a
     // valid signature pasted onto another certificate must not ride on a
-    // cached "valid" (it gets its own check).
-    let mut certs: HashMap<[u8; 64], Vec<(&CertifiedDevice, bool)>> = HashMap::new();
+    // cached "valid" (it gets its own check). Holds the certified device
+    // key, parsed once.
+    let mut certs: HashMap<[u8; 64], Vec<(&CertifiedDevice, Option<VerifyingKey>)>> = HashMap::new();
     let mut out: Vec<Result<()>> = Vec::with_capacity(records.len());
-    let mut batch: Vec<(usize, Vec<u8>, Signature, ed25519_dalek::VerifyingKey)> = Vec::new();
+    let mut todo: Vec<(usize, Vec<u8>, VerifyingKey)> = Vec::new();
     for (i, s) in records.iter().enumerate() {
         let seen = certs.entry(s.device.signature.0).or_default();
-        let cert_ok = match seen.iter().find(|(c, _)| *c == &s.device) {
-            Some((_, ok)) => *ok,
+        let key = match seen.iter().find(|(c, _)| *c == &s.device) {
+            Some((_, key)) => *key,
             None => {
-                let ok = verify_certificate(&s.device).is_ok();
-                seen.push((&s.device, ok));
-                ok
+                let key = certified_key(&s.device).ok();
+                seen.push((&s.device, key));
+                key
             }
         };
-        if !cert_ok {
-            out.push(verify_certificate(&s.device));
-            continue;
-        }
-        match checked_key(&s.device.certificate.device) {
-            Ok(vk) => {
-                batch.push((
-                    i,
-                    signing_bytes(&s.record, s.signed_at),
-                    Signature::from_bytes(&s.signature.0),
-                    vk,
-                ));
+        match key {
+            Some(vk) => {
+                todo.push((i, signing_bytes(&s.record, s.signed_at), vk));
                 out.push(Ok(()));
             }
-            Err(e) => out.push(Err(e)),
+            None => out.push(verify_certificate(&s.device)),
         }
     }
-    if batch.is_empty() {
-        return out;
-    }
-    let msgs: Vec<&[u8]> = batch.iter().map(|b| b.1.as_slice()).collect();
-    let sigs: Vec<Signature> = batch.iter().map(|b| b.2).collect();
-    let keys: Vec<ed25519_dalek::VerifyingKey> = batch.iter().map(|b| b.3).collect();
-    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_err() {
-        for (i, ..) in &batch {
-            out[*i] = verify_record(records[*i]);
+    let items: Vec<(&VerifyingKey, &[u8], &SignatureBytes)> = todo
+        .iter()
+        .map(|(i, msg, vk)| (vk, msg.as_slice(), &records[*i].signature))
+        .collect();
+    for ((i, ..), verdict) in todo.iter().zip(check_signatures(&items)) {
+        if let Err(why) = verdict {
+            out[*i] = Err(refused(record_what(records[*i]), why));
         }
     }
     out
@@ -278,6 +429,94 @@ mod tests {
         let mut cert = certify_device(&other, "Mallory", Role::Municipality, dev.public(), "x", 1);
         cert.certificate.identity = id.public();
         assert!(verify_certificate(&cert).is_err());
+    }
+
+    /// The byte-level pre-check of a point encoding decides as
+    /// decompressing would: among encodings that decompress, it passes
+    /// exactly those that re-compress to the same bytes and are not of
+    /// small order; and the key check at entry agrees with it.
+    #[test]
+    fn encoding_precheck_matches_decompression() {
+        let mut encodings: Vec<[u8; 32]> = Vec::new();
+        for t in EIGHT_TORSION {
+            encodings.push(t.compress().to_bytes());
+        }
+        for y in 0u8..19 {
+            let mut b = [0xffu8; 32];
+            b[0] = 0xed + y;
+            b[31] = 0x7f;
+            encodings.push(b);
+        }
+        for i in 1u64..40 {
+            let p = EdwardsPoint::mul_base(&Scalar::from(i * 7919));
+            encodings.push(p.compress().to_bytes());
+            encodings.push((p + EIGHT_TORSION[(i % 8) as usize]).compress().to_bytes());
+            let mut noise = [0u8; 32];
+            noise[..8].copy_from_slice(&i.wrapping_mul(0x9e37_79b9_7f4a_7c15).to_le_bytes());
+            noise[31] = i as u8;
+            encodings.push(noise);
+        }
+        let with_signs: Vec<[u8; 32]> = encodings
+            .iter()
+            .flat_map(|b| {
+                let mut flipped = *b;
+                flipped[31] ^= 0x80;
+                [*b, flipped]
+            })
+            .collect();
+        let mut decompressed = 0;
+        for b in with_signs {
+            let ours = canonical_y(&b) && !small_order(&b);
+            let Some(p) = CompressedEdwardsY(b).decompress() else {
+                assert!(checked_key(&PublicKey(b)).is_err());
+                continue;
+            };
+            decompressed += 1;
+            if canonical_y(&b) {
+                assert_eq!(small_order(&b), p.is_small_order(), "{}", hex::encode(b));
+            }
+            assert_eq!(
+                ours,
+                p.compress().to_bytes() == b && !p.is_small_order(),
+                "{}",
+                hex::encode(b)
+            );
+            assert_eq!(checked_key(&PublicKey(b)).is_ok(), ours, "{}", hex::encode(b));
+        }
+        assert!(decompressed > 100, "{decompressed}");
+    }
+
+    proptest::proptest! {
+        /// On what an honest signer makes, and on any one bit flipped in
+        /// it, the cofactored check agrees with `verify_strict` (they can
+        /// differ only where R or the key has a small-order component).
+        #[test]
+        fn single_check_agrees_with_verify_strict_on_honest_signatures(
+            seed in proptest::prelude::any::<[u8; 32]>(),
+            msg in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            flip in proptest::option::of(0usize..(64 + 64) * 8),
+        ) {
+            let key = SecretKey::from_bytes(&seed);
+            let vk = checked_key(&key.public()).unwrap();
+            let mut msg = msg;
+            let mut sig = key.sign(&msg);
+            match flip {
+                Some(bit) if bit < 512 => sig.0[bit / 8] ^= 1 << (bit % 8),
+                Some(bit) => {
+                    let bit = bit - 512;
+                    if msg.len() > bit / 8 {
+                        msg[bit / 8] ^= 1 << (bit % 8);
+                    } else {
+                        msg.push(1);
+                    }
+                }
+                None => {}
+            }
+            let strict = vk.verify_strict(&msg, &Signature::from_bytes(&sig.0)).is_ok();
+            proptest::prop_assert_eq!(check_one(&vk, &msg, &sig).is_ok(), strict);
+            proptest::prop_assert_eq!(strict, flip.is_none());
+            proptest::prop_assert_eq!(check_signatures(&[(&vk, &msg, &sig)])[0].is_ok(), strict);
+        }
     }
 
     #[test]

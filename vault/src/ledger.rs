@@ -12,7 +12,7 @@
 //! that approved offline and together overspent see it. A later grant covers
 //! them again.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{Account, Date, EntryKind, LedgerEntry, PublicKey, Unit};
 use rust_decimal::Decimal;
@@ -176,7 +176,8 @@ pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey)
     ordered.sort_by(|a, b| (a.entry.date, &a.entry.id, &a.author).cmp(&(b.entry.date, &b.entry.id, &b.author)));
     // Outstanding amount per reservation id.
     let mut reservations: BTreeMap<(String, String), Decimal> = BTreeMap::new();
-    let mut seen_ids: BTreeMap<String, ()> = BTreeMap::new();
+    // Ids are unique per author: one writer cannot pre-empt another's entry.
+    let mut seen_ids: BTreeSet<(PublicKey, String)> = BTreeSet::new();
     let mut statuses: Vec<Option<EntryStatus>> = Vec::with_capacity(ordered.len());
     // Pass 1: check every entry and add up the funding of each account.
     for input in &ordered {
@@ -223,7 +224,7 @@ fn check(
     input: &LedgerInput,
     units: &BTreeMap<&str, Unit>,
     owner: &PublicKey,
-    seen: &mut BTreeMap<String, ()>,
+    seen: &mut BTreeSet<(PublicKey, String)>,
 ) -> Result<(), String> {
     let e = &input.entry;
     let unit = units
@@ -242,7 +243,7 @@ fn check(
             }
         }
     }
-    if seen.insert(e.id.clone(), ()).is_some() {
+    if !seen.insert((input.author, e.id.clone())) {
         return Err(format!("entry id {} is counted already", e.id));
     }
     Ok(())

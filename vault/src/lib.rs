@@ -51,12 +51,13 @@ pub mod pot;
 pub mod replica;
 pub mod seal;
 pub mod store;
+pub mod trust;
 pub mod vault;
 
 pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, RequestView};
 pub use budget::{BudgetView, NewEntry};
 pub use change::SignedChange;
-pub use claims::{ClaimBundle, ClaimReport, ClaimResult, ClaimsFile};
+pub use claims::{ClaimBundle, ClaimReport, ClaimResult, ClaimsFile, TrustRoots};
 pub use consent::{AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec, PeerInfo, Redeemed};
 pub use error::{Result, VaultError};
 pub use exchange::TransferView;

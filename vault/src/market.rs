@@ -312,8 +312,12 @@ impl Vault {
         if units <= Decimal::ZERO {
             return Err(invalid("declare at least some units"));
         }
-        let used: Decimal = a.declarations.iter().map(|d| d.declaration.record.units).sum();
-        if used + units > service.max_units {
+        let used = a
+            .declarations
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, d| sum.checked_add(d.declaration.record.units))
+            .ok_or_else(|| invalid("the units declared so far are too large to add up"))?;
+        if used.checked_add(units).is_none_or(|total| total > service.max_units) {
             return Err(invalid(format!(
                 "{} units were agreed; {used} are declared already",
                 service.max_units
@@ -369,6 +373,11 @@ impl Vault {
             return Err(invalid("say why you dispute the declaration"));
         }
         let decl = &d.declaration.record;
+        // An approval is refused before anything is signed when the amount is unusable.
+        let amount = match &verdict {
+            Verdict::Goedgekeurd => decl.amount()?,
+            _ => Decimal::ZERO,
+        };
         let approval = Approval {
             id: new_id(),
             declaration_id: decl.id.clone(),
@@ -384,7 +393,7 @@ impl Vault {
                 NewEntry {
                     account: a.agreement.record.account.clone(),
                     kind: EntryKind::Spend,
-                    amount: decl.amount(),
+                    amount,
                     category: Some(decl.category.clone()),
                     date: decl.period_end,
                     note: format!(

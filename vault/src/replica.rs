@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use automerge::Change;
-use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Signed};
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Role, Signed};
 use serde::Serialize;
 
 use crate::change::SignedChange;
@@ -192,6 +192,17 @@ impl Vault {
         {
             return Err(self.refuse(&doc_id, "-", "a header with another owner was offered", from));
         }
+        // A header that would be adopted passes the succession rules; one
+        // that would not (not newer than the held one) changes nothing.
+        if current
+            .as_ref()
+            .is_none_or(|c| header.record.version > c.record.version)
+        {
+            let signer_revoked = self.is_device_revoked(&header.record.owner, &header.device.certificate.device);
+            if let Err(e) = check_header_succession(current.as_ref().map(|c| &c.record), header, signer_revoked) {
+                return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
+            }
+        }
         let owner = header.record.owner;
         if current.is_none() && owner != self.identity() {
             let held = self
@@ -234,6 +245,8 @@ impl Vault {
         }
         let mut parsed: Vec<Change> = Vec::with_capacity(changes.len());
         let mut writers: std::collections::BTreeMap<PublicKey, String> = Default::default();
+        // Per signing device revoked only in other headers: the changes of it held here.
+        let mut revoked_elsewhere: BTreeMap<PublicKey, Option<u64>> = BTreeMap::new();
         // Signer keys enter through certificates, which refuse weak and
         // small-order keys; a failing batch is re-checked one by one to name
         // the bad change.
@@ -262,12 +275,59 @@ impl Vault {
                 .record
                 .may_write_change(&cert.certificate.identity, &sc.signer, change.seq())
             {
-                let why = format!(
-                    "{} ({}) may not write this document",
-                    cert.certificate.identity_name,
-                    cert.certificate.identity.short()
-                );
+                let cut_off = header_in_force
+                    .record
+                    .revoked_devices
+                    .iter()
+                    .filter(|(d, _)| d == &sc.signer)
+                    .map(|(_, c)| *c)
+                    .min();
+                let why = match cut_off {
+                    Some(cut) if change.seq() > cut => format!(
+                        "{} ({}) may not write this document: its device {} was revoked after its change {cut}, and this is its change {}",
+                        cert.certificate.identity_name,
+                        cert.certificate.identity.short(),
+                        sc.signer.short(),
+                        change.seq()
+                    ),
+                    _ => format!(
+                        "{} ({}) may not write this document",
+                        cert.certificate.identity_name,
+                        cert.certificate.identity.short()
+                    ),
+                };
                 return Err(self.refuse(&doc_id, &hash, &why, from));
+            }
+            // A device its identity revoked in another header held here, but
+            // not (yet) in this document's, adds nothing beyond what this
+            // vault already holds of it here: revocation is of the device,
+            // not of one document (a document opened after the revocation
+            // does not name it).
+            if !header_in_force.record.device_revoked(&sc.signer) {
+                let held = match revoked_elsewhere.get(&sc.signer) {
+                    Some(held) => *held,
+                    None => {
+                        let held = if self.is_device_revoked(&cert.certificate.identity, &sc.signer) {
+                            Some(self.store().max_seq(&doc_id, sc.signer.as_bytes())?)
+                        } else {
+                            None
+                        };
+                        revoked_elsewhere.insert(sc.signer, held);
+                        held
+                    }
+                };
+                if let Some(held) = held
+                    && change.seq() > held
+                {
+                    let why = format!(
+                        "device {} of {} ({}) was revoked in another of its identity's headers held here: it may add nothing beyond its {held} changes held of this document, and this is its change {}",
+                        sc.signer.short(),
+                        cert.certificate.identity_name,
+                        cert.certificate.identity.short(),
+                        change.seq()
+                    );
+                    return Err(self.refuse(&doc_id, &hash, &why, from));
+                }
             }
             // Clocks drift, but not by days: a change from the far future would
             // sort after everything and could mislead timelines.
@@ -412,6 +472,17 @@ impl Vault {
 
     /// Keeps a refusal in the audit log (best effort: a failing log write
     /// never turns a refusal into an acceptance).
+    /// Logs stored rows left out while opening (once per row: a row already
+    /// in the log is not logged again on every open).
+    pub(crate) fn log_refused_on_open(&self, doc: &str, refused: &[crate::vault::RefusedRow]) {
+        let logged = self.rejections().unwrap_or_default();
+        for r in refused {
+            if !logged.iter().any(|l| l.doc == doc && l.change == r.hash) {
+                self.log_rejection(doc, &r.hash, &format!("left out on open: {}", r.why), "-", None);
+            }
+        }
+    }
+
     fn log_rejection(&self, doc: &str, hash: &str, why: &str, from: &str, equivocating_device: Option<PublicKey>) {
         let entry = Rejection {
             at: keys::now(),
@@ -447,15 +518,22 @@ impl Vault {
             .collect())
     }
 
-    /// Lets `identity` write one of the owner's documents (a new header
-    /// version, signed by the owner). Consents drive this.
-    pub fn add_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
+    /// Lets `identity` write one of the owner's documents in `role` (a new
+    /// header version, signed by the owner). Consents drive this: the role
+    /// recorded is the one the owner granted, which is the only role the
+    /// writer's records count in.
+    pub fn add_writer(&mut self, doc_id: &str, identity: PublicKey, role: Role) -> Result<()> {
         let mut header = self.owned_header(doc_id)?;
-        if header.writers.contains(&identity) {
+        if header.writers.contains(&identity) && header.role_of(&identity) == Some(role) {
             return Ok(());
         }
-        header.writers.push(identity);
-        header.writers.sort();
+        if !header.writers.contains(&identity) {
+            header.writers.push(identity);
+            header.writers.sort();
+        }
+        header.roles.retain(|(k, _)| k != &identity);
+        header.roles.push((identity, role));
+        header.roles.sort();
         header.revoked.retain(|r| r.identity != identity);
         self.store_header(doc_id, header)
     }
@@ -469,16 +547,26 @@ impl Vault {
             return Ok(());
         }
         header.writers.retain(|w| w != &identity);
-        let vector = self.version_vector(doc_id)?;
-        let cutoffs: Vec<(PublicKey, u64)> = vector
-            .into_iter()
-            .filter(|(device, _)| {
-                self.devices_map()
-                    .get(device)
-                    .is_some_and(|c| c.certificate.identity == identity)
-            })
-            .collect();
-        header.revoked.push(RevokedWriter { identity, cutoffs });
+        let role = header.role_of(&identity);
+        header.roles.retain(|(k, _)| k != &identity);
+        // The cut-off is the highest change *stored* per device, not the
+        // gap-free version vector: a stored change still waiting for an
+        // earlier one must stay valid, or the vault would refuse its own rows.
+        let mut cutoffs: Vec<(PublicKey, u64)> = vec![];
+        for (device, cert) in self.devices_map() {
+            if cert.certificate.identity == identity {
+                let held = self.store().max_seq(doc_id, device.as_bytes())?;
+                if held > 0 {
+                    cutoffs.push((*device, held));
+                }
+            }
+        }
+        cutoffs.sort();
+        header.revoked.push(RevokedWriter {
+            identity,
+            cutoffs,
+            role,
+        });
         self.store_header(doc_id, header)
     }
 
@@ -559,7 +647,12 @@ impl Vault {
     }
 
     fn store_header(&mut self, doc_id: &str, mut header: DocumentHeader) -> Result<()> {
-        header.version += 1;
+        header.version = header.version.checked_add(1).ok_or_else(|| {
+            VaultError::NotAllowed(format!(
+                "the header of {doc_id} is at the last version there is ({}); it cannot change again",
+                header.version
+            ))
+        })?;
         let signed = keys::sign_record(header, self.device_key(), self.device_certificate(), keys::now());
         let w = self.store().begin()?;
         w.put(store::DOCS, doc_id, json(&signed)?.as_slice())?;
@@ -569,6 +662,139 @@ impl Vault {
         }
         Ok(())
     }
+}
+
+/// How far one header may raise a document's header version above the
+/// version held here (above 0 for a document not held yet). The owner raises
+/// it by one for each change of writers or devices, so a million is more than
+/// a lifetime of consents; a bigger jump is refused, so that no device can pin
+/// a header at `u64::MAX`, after which no newer version could follow (one
+/// step at a time, getting there takes some 10^13 accepted headers).
+pub const MAX_HEADER_VERSION_STEP: u64 = 1_000_000;
+
+/// Why a header that would replace the one held here (or be the first of its
+/// document) is refused; each variant names the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeaderRefusal {
+    /// Rule `revoked signer`: a device revoked in a header of its owner held
+    /// here (this document's or any other) signs no headers, so that it
+    /// cannot undo its own revocation or grant anything.
+    #[error(
+        "header rule `revoked signer`: version {version} is signed by device {}, which its owner revoked; a revoked device cannot sign headers, the header held here stays in force",
+        .device.short()
+    )]
+    RevokedSigner {
+        /// The offered version.
+        version: u64,
+        /// The revoked device that signed it.
+        device: PublicKey,
+    },
+    /// Rule `revocations are permanent`: a newer header keeps every device
+    /// revocation of the header held here.
+    #[error(
+        "header rule `revocations are permanent`: version {version} drops the revocation of device {} that version {held} held here has (cut-off {cut_off}); it is refused",
+        .device.short()
+    )]
+    RevocationDropped {
+        /// The offered version.
+        version: u64,
+        /// The held version.
+        held: u64,
+        /// The device whose revocation it drops.
+        device: PublicKey,
+        /// That device's cut-off in the held header.
+        cut_off: u64,
+    },
+    /// Rule `revocations are permanent`, loosened instead of dropped: the
+    /// cut-off of a revoked device may stay or go down, never up.
+    #[error(
+        "header rule `revocations are permanent`: version {version} raises the cut-off of revoked device {} from {cut_off} (version {held} held here) to {offered}; it is refused",
+        .device.short()
+    )]
+    CutOffRaised {
+        /// The offered version.
+        version: u64,
+        /// The held version.
+        held: u64,
+        /// The revoked device.
+        device: PublicKey,
+        /// Its cut-off in the held header.
+        cut_off: u64,
+        /// Its cut-off in the offered header.
+        offered: u64,
+    },
+    /// Rule `version step`: see [`MAX_HEADER_VERSION_STEP`].
+    #[error(
+        "header rule `version step`: version {version} is more than {MAX_HEADER_VERSION_STEP} above version {held} held here (0: none held); it is refused, so that no header can be pinned at the last version"
+    )]
+    VersionJump {
+        /// The offered version.
+        version: u64,
+        /// The held version (0 when none is held).
+        held: u64,
+    },
+}
+
+/// Whether `offered` may replace `held`, the header held here for its
+/// document (`None`: none held, `offered` would be the first). Called only
+/// for a header that would be adopted (none held, or a higher version):
+/// a lower or equal version is not taken anyway. `signer_revoked` says
+/// whether a header of the owner held here (any document's) revokes the
+/// device that signed `offered`. The signature and owner are checked before
+/// (`check_header`); this checks the succession, in this order: the rules
+/// `revoked signer`, `version step` and `revocations are permanent`.
+pub fn check_header_succession(
+    held: Option<&DocumentHeader>,
+    offered: &Signed<DocumentHeader>,
+    signer_revoked: bool,
+) -> std::result::Result<(), HeaderRefusal> {
+    let new = &offered.record;
+    let signer = offered.device.certificate.device;
+    if signer_revoked || held.is_some_and(|h| h.device_revoked(&signer)) {
+        return Err(HeaderRefusal::RevokedSigner {
+            version: new.version,
+            device: signer,
+        });
+    }
+    let base = held.map_or(0, |h| h.version);
+    if new.version > base.saturating_add(MAX_HEADER_VERSION_STEP) {
+        return Err(HeaderRefusal::VersionJump {
+            version: new.version,
+            held: base,
+        });
+    }
+    let Some(held) = held else { return Ok(()) };
+    for (device, cut_off) in &held.revoked_devices {
+        // With a device listed twice, the lowest cut-off is the one in force.
+        let offered_cut = new
+            .revoked_devices
+            .iter()
+            .filter(|(d, _)| d == device)
+            .map(|(_, c)| *c)
+            .min();
+        match offered_cut {
+            None => {
+                return Err(HeaderRefusal::RevocationDropped {
+                    version: new.version,
+                    held: held.version,
+                    device: *device,
+                    cut_off: *cut_off,
+                });
+            }
+            Some(offered) if offered > *cut_off => {
+                return Err(HeaderRefusal::CutOffRaised {
+                    version: new.version,
+                    held: held.version,
+                    device: *device,
+                    cut_off: *cut_off,
+                    offered,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// The changes of a batch that would wait: those with a dependency that is
@@ -607,4 +833,80 @@ fn decode_rows(doc_id: &str, rows: Vec<(u64, Vec<u8>)>) -> Result<Vec<SignedChan
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreateOptions, Passphrase};
+    use inwonercloud_schemas::Role;
+
+    #[test]
+    fn a_header_at_the_last_version_cannot_change_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(
+            &tmp.path().join("v"),
+            CreateOptions {
+                name: "Anna".into(),
+                role: Role::Citizen,
+                device_name: "laptop".into(),
+                passphrase: Passphrase::new("proef-wachtwoord"),
+            },
+        )
+        .unwrap();
+        let plan = v.plan_doc();
+        let held = v.signed_header(&plan).unwrap();
+        let mut last = held.record.clone();
+        last.version = u64::MAX;
+        let err = v.store_header(&plan, last).unwrap_err();
+        assert!(
+            matches!(&err, VaultError::NotAllowed(why) if why.contains("last version")),
+            "{err}"
+        );
+        assert_eq!(v.signed_header(&plan).unwrap(), held, "nothing was stored");
+    }
+
+    #[test]
+    fn of_a_device_listed_twice_the_lowest_cut_off_counts() {
+        let tmp = tempfile::tempdir().unwrap();
+        let v = Vault::create(
+            &tmp.path().join("v"),
+            CreateOptions {
+                name: "Anna".into(),
+                role: Role::Citizen,
+                device_name: "laptop".into(),
+                passphrase: Passphrase::new("proef-wachtwoord"),
+            },
+        )
+        .unwrap();
+        let lost = PublicKey([7; 32]);
+        let mut held = v.signed_header(&v.plan_doc()).unwrap().record;
+        held.revoked_devices = vec![(lost, 4)];
+        let offer = |revoked: Vec<(PublicKey, u64)>| {
+            let mut h = held.clone();
+            h.revoked_devices = revoked;
+            h.version += 1;
+            keys::sign_record(h, v.device_key(), v.device_certificate(), 1)
+        };
+        let ok = |r: Vec<(PublicKey, u64)>| check_header_succession(Some(&held), &offer(r), false);
+        assert_eq!(ok(vec![(lost, 4)]), Ok(()));
+        assert_eq!(ok(vec![(lost, 9), (lost, 3)]), Ok(()));
+        assert!(matches!(
+            ok(vec![(lost, 9), (lost, 5)]),
+            Err(HeaderRefusal::CutOffRaised {
+                offered: 5,
+                cut_off: 4,
+                ..
+            })
+        ));
+        assert!(matches!(
+            ok(vec![]),
+            Err(HeaderRefusal::RevocationDropped { cut_off: 4, .. })
+        ));
+        // The signer's own revocation, here or elsewhere, comes first.
+        assert!(matches!(
+            check_header_succession(Some(&held), &offer(vec![]), true),
+            Err(HeaderRefusal::RevokedSigner { .. })
+        ));
+    }
 }

@@ -61,8 +61,10 @@ pub struct Authored<R> {
     pub author: PublicKey,
     /// That identity's name as its certificate states it.
     pub author_name: String,
-    /// That identity's role as its certificate states it.
-    pub author_role: Role,
+    /// The role the document's owner granted that identity here (from the
+    /// owner-signed header, never from the author's own certificate); `None`
+    /// for the owner and for anyone the owner never let write.
+    pub author_role: Option<Role>,
     /// Unix seconds when signed, by the signer's clock.
     pub signed_at: u64,
     /// Device whose change put it in the document.
@@ -244,7 +246,13 @@ impl Vault {
     /// reads every table, so a damaged file is reported here, as corrupt,
     /// instead of taking the program down.
     fn open_unlocked(dir: &Path, unlock: Unlock<'_>) -> Result<Self> {
-        let run = std::panic::AssertUnwindSafe(|| Self::open_checked(dir, unlock));
+        let run = std::panic::AssertUnwindSafe(|| {
+            let mut v = Self::open_checked(dir, unlock)?;
+            // Write consents past their last day end here. A failure must not
+            // keep the vault closed: the next open tries again.
+            let _ = v.expire_consents();
+            Ok(v)
+        });
         std::panic::catch_unwind(run).unwrap_or_else(|panic| {
             let why = panic
                 .downcast_ref::<&str>()
@@ -353,7 +361,10 @@ impl Vault {
         };
         let covered = self.store.check_changes(&id, snapshot_rows)?;
         let rows = self.store.changes_from(&id, snapshot_rows)?;
-        let parsed = verify_rows(&self.devices, &header.record, &rows)?;
+        let (parsed, refused) = verify_rows(&self.devices, &header.record, &rows)?;
+        if !refused.is_empty() {
+            self.log_refused_on_open(&id, &refused);
+        }
         // Changes whose dependencies have not arrived yet wait in automerge's
         // queue; they are applied when the missing ones come (see `missing_changes`).
         am.apply_changes(parsed)?;
@@ -421,7 +432,7 @@ impl Vault {
         self.create_document_with(kind, id, vec![])
     }
 
-    fn create_document_with(&mut self, kind: DocKind, id: String, writers: Vec<PublicKey>) -> Result<String> {
+    fn create_document_with(&mut self, kind: DocKind, id: String, writers: Vec<(PublicKey, Role)>) -> Result<String> {
         if self.docs.contains_key(&id) {
             return Ok(id);
         }
@@ -429,9 +440,10 @@ impl Vault {
             id: id.clone(),
             kind,
             owner: self.identity(),
-            writers,
+            writers: writers.iter().map(|(k, _)| *k).collect(),
             revoked: vec![],
             revoked_devices: vec![],
+            roles: writers,
             version: 1,
         };
         let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
@@ -462,7 +474,7 @@ impl Vault {
     pub fn open_agreement_doc(&mut self, provider: PublicKey) -> Result<String> {
         keys::checked_key(&provider)?;
         let id = self.agreement_doc_id(&provider);
-        self.create_document_with(DocKind::Agreement, id, vec![provider])
+        self.create_document_with(DocKind::Agreement, id, vec![(provider, Role::Provider)])
     }
 
     /// The owner's document of `kind`, created (empty) when missing.
@@ -474,7 +486,7 @@ impl Vault {
     /// Creates (or returns) an exchange document owned by this holder with
     /// `receiver` as its other writer.
     pub(crate) fn create_exchange_document(&mut self, id: String, receiver: PublicKey) -> Result<String> {
-        self.create_document_with(DocKind::Exchange, id, vec![receiver])
+        self.create_document_with(DocKind::Exchange, id, vec![(receiver, Role::Citizen)])
     }
 
     /// Creates a vault for a second device of an existing identity. It holds
@@ -790,7 +802,7 @@ impl Vault {
     /// fails are returned separately, never mixed in.
     pub fn records<R: Record>(&self, doc_id: &str) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
         let doc = self.doc(doc_id)?;
-        Ok(verify_raw(doc_id, doc.raw_records::<R>(), &self.cert))
+        Ok(verify_raw(&doc.header.record, doc.raw_records::<R>(), &self.cert))
     }
 
     /// The same as of an earlier version (heads as hex change hashes).
@@ -803,7 +815,11 @@ impl Vault {
                     .map_err(|_| VaultError::Document(format!("{h} is not a change hash")))
             })
             .collect::<Result<_>>()?;
-        Ok(verify_raw(doc_id, doc.raw_records_at::<R>(&heads), &self.cert))
+        Ok(verify_raw(
+            &doc.header.record,
+            doc.raw_records_at::<R>(&heads),
+            &self.cert,
+        ))
     }
 
     /// One verified record by id (`None` when absent or failing verification).
@@ -811,7 +827,7 @@ impl Vault {
         let key = crate::document::record_key::<R>(id);
         let doc = self.doc(doc_id)?;
         let raw: Vec<RawRecord> = doc.raw_records::<R>().into_iter().filter(|r| r.key == key).collect();
-        Ok(verify_raw(doc_id, raw, &self.cert).0.into_iter().next())
+        Ok(verify_raw(&doc.header.record, raw, &self.cert).0.into_iter().next())
     }
 
     /// The history of a document: per change, its hash, author device, time and message.
@@ -842,8 +858,23 @@ impl Vault {
     /// Stores a verified device certificate of another party.
     pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
         keys::verify_certificate(cert)?;
-        if !self.devices.contains_key(&cert.certificate.device) {
-            self.device_room(cert, 0).map_err(VaultError::NotAllowed)?;
+        crate::trust::certificate_bounds(cert).map_err(VaultError::NotAllowed)?;
+        match self.devices.get(&cert.certificate.device) {
+            // A device key belongs to one identity for good: a second
+            // certificate naming another identity would re-attribute (or, on
+            // the next open, orphan) everything the device signed.
+            Some(held) if held.certificate.identity != cert.certificate.identity => {
+                return Err(VaultError::NotAllowed(format!(
+                    "device {} is already certified by {} ({}); a certificate from {} ({}) for the same key is refused",
+                    cert.certificate.device.short(),
+                    held.certificate.identity_name,
+                    held.certificate.identity.short(),
+                    cert.certificate.identity_name,
+                    cert.certificate.identity.short()
+                )));
+            }
+            Some(_) => {}
+            None => self.device_room(cert, 0).map_err(VaultError::NotAllowed)?,
         }
         let w = self.store.begin()?;
         w.put32(
@@ -949,10 +980,11 @@ pub struct HistoryEntry {
 /// carries it is this device's, and the file's seals show neither was
 /// altered. Every other record is verified on every read.
 fn verify_raw<R: Record>(
-    doc_id: &str,
+    header: &DocumentHeader,
     raw: Vec<RawRecord>,
     own: &CertifiedDevice,
 ) -> (Vec<Authored<R>>, Vec<BadRecord>) {
+    let doc_id = header.id.as_str();
     let mut good = vec![];
     let mut bad = vec![];
     let mut parsed = Vec::with_capacity(raw.len());
@@ -986,7 +1018,7 @@ fn verify_raw<R: Record>(
                 record: s.record.clone(),
                 author: s.device.certificate.identity,
                 author_name: s.device.certificate.identity_name.clone(),
-                author_role: s.device.certificate.role,
+                author_role: header.role_of(&s.device.certificate.identity),
                 signed_at: s.signed_at,
                 placed_by: r.placed_by,
                 signed: s,
@@ -1001,13 +1033,29 @@ fn verify_raw<R: Record>(
     (good, bad)
 }
 
+/// A stored change row that is not applied: its writer may not (or no
+/// longer) have written it under the header held now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RefusedRow {
+    /// The change's hash.
+    pub hash: String,
+    /// Why, naming the writer.
+    pub why: String,
+}
+
 /// Decodes and verifies change rows: signatures (batched), actor = signer,
 /// signer certified, and the header lets its identity write that change.
+///
+/// A damaged row (it does not decode, or its signature fails) is an error:
+/// the file was altered. A row whose *writer* is not allowed under the header
+/// held now (a certificate that no longer matches, a cut-off below it) is
+/// returned as refused and left out, never an error: nothing a peer sent may
+/// keep the vault from opening.
 pub(crate) fn verify_rows(
     devices: &HashMap<PublicKey, CertifiedDevice>,
     header: &DocumentHeader,
     rows: &[(u64, Vec<u8>)],
-) -> Result<Vec<Change>> {
+) -> Result<(Vec<Change>, Vec<RefusedRow>)> {
     let id = &header.id;
     let mut signed = Vec::with_capacity(rows.len());
     for (seq, bytes) in rows {
@@ -1029,7 +1077,9 @@ pub(crate) fn verify_rows(
             .unwrap_or_else(|| "?".into()),
         why,
     })?;
-    for (i, (sc, c)) in signed.iter().zip(&parsed).enumerate() {
+    let mut good = Vec::with_capacity(parsed.len());
+    let mut refused = vec![];
+    for (sc, c) in signed.iter().zip(parsed) {
         let why = match devices.get(&sc.signer) {
             None => Some(format!(
                 "device {} is not certified by any known identity",
@@ -1042,16 +1092,15 @@ pub(crate) fn verify_rows(
             )),
             Some(_) => None,
         };
-        if let Some(why) = why {
-            return Err(VaultError::TamperedChange {
-                doc: id.clone(),
-                seq: rows[i].0,
+        match why {
+            Some(why) => refused.push(RefusedRow {
                 hash: c.hash().to_string(),
                 why,
-            });
+            }),
+            None => good.push(c),
         }
     }
-    Ok(parsed)
+    Ok((good, refused))
 }
 
 /// Applies rows that follow what `doc` holds.
@@ -1060,7 +1109,9 @@ pub(crate) fn catch_up(
     doc: &mut Doc,
     rows: &[(u64, Vec<u8>)],
 ) -> Result<()> {
-    let parsed = verify_rows(devices, &doc.header.record, rows)?;
+    // Rows refused here were logged by the process that stored them, or are
+    // logged when this vault next opens.
+    let (parsed, _refused) = verify_rows(devices, &doc.header.record, rows)?;
     doc.am.apply_changes(parsed)?;
     if let Some(last) = rows.last() {
         doc.rows = last.0 + 1;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use inwonercloud_schemas::{Date, Offering, ProviderDetails, ServiceUnit, Verdict, format_euros};
+use inwonercloud_schemas::{Date, Offering, ProviderDetails, PublicKey, ServiceUnit, Verdict, format_euros};
 use inwonercloud_vault::claims::CLAIMS_FORMAT;
-use inwonercloud_vault::{ClaimReport, ClaimsFile, Vault};
+use inwonercloud_vault::{ClaimReport, ClaimsFile, TrustRoots, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
@@ -240,7 +240,8 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                     x.id,
                     x.units.normalize(),
                     format_euros(x.tariff, out.lang),
-                    format_euros(x.amount(), out.lang),
+                    x.amount()
+                        .map_or_else(|_| "?".to_string(), |a| format_euros(a, out.lang)),
                     x.period_start,
                     x.period_end
                 );
@@ -261,7 +262,8 @@ pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
             "{} {} ({})",
             out.t("Gedeclareerd:", "Declared:"),
             d.id,
-            format_euros(d.amount(), out.lang)
+            d.amount()
+                .map_or_else(|_| "?".to_string(), |a| format_euros(a, out.lang))
         )
     })
 }
@@ -327,16 +329,55 @@ pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
     Ok(())
 }
 
-/// Checks a claims file offline; fails (exit 1) when any claim is invalid.
-pub fn verify_file(out: &Out, path: PathBuf) -> Result<()> {
+/// The trust roots named on the command line: each a hex identity key, or a
+/// file holding one key per line (`#` starts a comment).
+fn trust_roots(args: &[String]) -> Result<TrustRoots> {
+    let mut keys = Vec::new();
+    let parse = |s: &str, from: &str| -> Result<PublicKey> {
+        let k: PublicKey = s
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{from}: '{s}' is not an identity key (64 hex characters): {e}"))?;
+        Ok(k)
+    };
+    for a in args {
+        let p = std::path::Path::new(a);
+        if p.is_file() {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            for line in text.lines() {
+                let line = line.split('#').next().unwrap_or("").trim();
+                if !line.is_empty() {
+                    keys.push(parse(line, &p.display().to_string())?);
+                }
+            }
+        } else {
+            keys.push(parse(a.trim(), "--trust")?);
+        }
+    }
+    Ok(TrustRoots::new(keys)?)
+}
+
+/// Checks a claims file offline against the municipality keys in `trust`;
+/// fails (exit 1) without a trust root or when any claim is invalid.
+pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
+    let trust = trust_roots(trust)?;
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let f: ClaimsFile =
         serde_json::from_str(&text).with_context(|| format!("{} is not a claims file", path.display()))?;
     if f.format != CLAIMS_FORMAT {
         anyhow::bail!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format);
     }
-    let r = f.verify();
-    out.emit(&r, || print_report(out, &r))?;
+    let r = f.verify(&trust);
+    out.emit(&r, || {
+        for k in trust.keys() {
+            println!(
+                "{} {} ({})",
+                out.t("vertrouwde gemeentesleutel:", "trusted municipality key:"),
+                k.short(),
+                inwonercloud_vault::trust::fingerprint(k)
+            );
+        }
+        print_report(out, &r)
+    })?;
     let bad: Vec<&str> = r.claims.iter().filter(|c| !c.valid).map(|c| c.claim.as_str()).collect();
     if !bad.is_empty() {
         anyhow::bail!("invalid claim(s): {}", bad.join(", "));

@@ -111,6 +111,9 @@ pub enum Command {
     Peers,
     /// What you share with whom.
     Consents,
+    /// The municipality keys whose grants and policies you trust (list, add, remove).
+    #[command(subcommand)]
+    Trust(net::TrustCmd),
     /// Stop sharing with someone (what was shared cannot be called back).
     Revoke(net::RevokeArgs),
     /// Who received or sent what, when.
@@ -212,6 +215,10 @@ pub enum Command {
     Verify {
         /// The file.
         file: PathBuf,
+        /// A municipality identity key to trust (hex), or a file with one key per line; repeatable.
+        /// Without one, no claim can be called valid.
+        #[arg(long = "trust", value_name = "KEY|FILE")]
+        trust: Vec<String>,
     },
     /// Open the desktop app (what happens without a command).
     App(AppArgs),
@@ -281,6 +288,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Sync(a) => net::sync(&out, &dir, a),
         Command::Peers => net::peers(&out, &open_vault(&out, &dir)?),
         Command::Consents => net::consents(&out, &open_vault(&out, &dir)?),
+        Command::Trust(c) => net::trust(&out, &mut open_vault(&out, &dir)?, c),
         Command::Revoke(a) => net::revoke(&out, &mut open_vault(&out, &dir)?, a),
         Command::AccessLog => net::access_log(&out, &open_vault(&out, &dir)?),
         Command::Request(a) => request::request(&out, &mut open_vault(&out, &dir)?, a),
@@ -310,7 +318,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Command::VerifyClaims { csv } => market::verify_claims(&out, &open_vault(&out, &dir)?, csv),
         Command::ExportClaims { out: path } => market::export_claims(&out, &open_vault(&out, &dir)?, path),
-        Command::Verify { file } => market::verify_file(&out, file),
+        Command::Verify { file, trust } => market::verify_file(&out, file, &trust),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
     done.map(|()| ExitCode::SUCCESS)

@@ -11,6 +11,7 @@ use inwonercloud_schemas::{Access, Date, PublicKey, Role};
 use inwonercloud_sync::{Node, NodeConfig, Ticket, parse_addr, ticket_addr};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::consent::InviteSpec;
+use inwonercloud_vault::trust::fingerprint;
 use inwonercloud_vault::vault::DB_FILE;
 
 use super::Out;
@@ -250,6 +251,14 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
                 out.t("Die voert uit:", "They run:"),
                 out.t("uitnodiging", "ticket")
             );
+            println!(
+                "{} {}",
+                out.t(
+                    "Uw vingerafdruk (vergelijk die met wat de ander na het verbinden ziet, bijvoorbeeld aan de telefoon):",
+                    "Your fingerprint (compare it with what the other person sees after joining, for example by phone):"
+                ),
+                fingerprint(&who.identity)
+            );
         },
     )
 }
@@ -289,6 +298,25 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
         let report = node.join(&ticket).await?;
         node.shutdown().await;
         out.emit(&report, || {
+            println!(
+                "{} {}: {}",
+                out.t("Vingerafdruk van", "Fingerprint of"),
+                ticket.inviter_name,
+                fingerprint(&ticket.inviter)
+            );
+            println!(
+                "{}",
+                out.t(
+                    &format!(
+                        "Vergelijk die met wat de ander ziet. Is de ander uw gemeente? Vertrouw de sleutel dan met: inwonercloud trust add {}",
+                        ticket.inviter
+                    ),
+                    &format!(
+                        "Compare it with what the other person sees. Is it your municipality? Then trust its key with: inwonercloud trust add {}",
+                        ticket.inviter
+                    ),
+                )
+            );
             println!(
                 "{}",
                 out.t(
@@ -525,4 +553,76 @@ pub fn access_log(out: &Out, v: &Vault) -> Result<()> {
             );
         }
     })
+}
+
+/// `trust` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum TrustCmd {
+    /// The municipality keys trusted here, with where the trust comes from.
+    List,
+    /// Trust a municipality key, after comparing its fingerprint with the municipality.
+    Add {
+        /// The municipality's identity key (64 hex characters).
+        key: PublicKey,
+        /// A name to remember it by.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Stop trusting a key pinned with `trust add`.
+    Remove {
+        /// The identity key.
+        key: PublicKey,
+    },
+}
+
+pub fn trust(out: &Out, v: &mut Vault, c: TrustCmd) -> Result<()> {
+    match c {
+        TrustCmd::List => {
+            let list = v.trusted_municipalities()?;
+            let rows: Vec<serde_json::Value> = list
+                .iter()
+                .map(|(k, src)| serde_json::json!({"key": k, "fingerprint": fingerprint(k), "source": src, "name": v.display_name(k)}))
+                .collect();
+            out.emit(&rows, || {
+                if list.is_empty() {
+                    println!(
+                        "{}",
+                        out.t(
+                            "U vertrouwt nog geen gemeentesleutel: geef uw gemeente toestemming (invite --role gemeente) of gebruik trust add.",
+                            "You trust no municipality key yet: give your municipality a consent (invite --role municipality) or use trust add."
+                        )
+                    );
+                }
+                for (k, src) in &list {
+                    let why = match src {
+                        inwonercloud_vault::trust::TrustSource::Own => out.t("uw eigen sleutel", "your own key"),
+                        inwonercloud_vault::trust::TrustSource::Consent => out.t("uw toestemming", "your consent"),
+                        inwonercloud_vault::trust::TrustSource::Pinned => out.t("zelf toegevoegd", "added by you"),
+                    };
+                    println!("{:<24} {}  {}  ({why})", v.display_name(k), fingerprint(k), k);
+                }
+            })
+        }
+        TrustCmd::Add { key, name } => {
+            v.pin_municipality(key, &name)?;
+            out.say(
+                &format!("Vertrouwd: {} (vingerafdruk {})", key, fingerprint(&key)),
+                &format!("Trusted: {} (fingerprint {})", key, fingerprint(&key)),
+            );
+            Ok(())
+        }
+        TrustCmd::Remove { key } => {
+            if !v.unpin_municipality(&key)? {
+                bail!(
+                    "{}",
+                    out.t(
+                        "die sleutel stond niet in uw lijst (sleutels uit een toestemming verdwijnen door die in te trekken)",
+                        "that key was not pinned (keys from a consent go when you revoke that consent)"
+                    )
+                );
+            }
+            out.say("Niet meer vertrouwd.", "No longer trusted.");
+            Ok(())
+        }
+    }
 }

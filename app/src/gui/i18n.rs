@@ -215,6 +215,20 @@ texts! {
     sync_now: "Nu synchroniseren", "Sync now";
     paste_ticket: "Plak eerst een uitnodiging.", "Paste an invite first.";
     peers_title: "Verbindingen", "Connections";
+    fingerprint: "Vingerafdruk", "Fingerprint";
+    your_fingerprint: "Uw vingerafdruk: vergelijk die met wat de ander ziet (aan de telefoon of naast elkaar), zeker bij de gemeente.",
+        "Your fingerprint: compare it with what the other person sees (by phone or side by side), especially with the municipality.";
+    trusted_title: "Vertrouwde gemeenten", "Trusted municipalities";
+    trusted_help: "Alleen toekenningen, besluiten en beleid van deze gemeentesleutels tellen mee. Vertrouw een sleutel pas nadat u de vingerafdruk met de gemeente hebt vergeleken.",
+        "Only grants, decisions and policies signed by these municipality keys count. Trust a key only after comparing its fingerprint with the municipality.";
+    no_trusted: "U vertrouwt nog geen gemeentesleutel.", "You trust no municipality key yet.";
+    trust_button: "Vertrouw als gemeente", "Trust as municipality";
+    untrust_button: "Niet meer vertrouwen", "Stop trusting";
+    trust_own: "uw eigen sleutel", "your own key";
+    trust_consent: "door uw toestemming", "through your consent";
+    trust_pinned: "door u toegevoegd", "added by you";
+    trusted_now: "Vertrouwd als gemeente:", "Trusted as municipality:";
+    untrusted_now: "Niet meer vertrouwd:", "No longer trusted:";
     no_peers: "Nog geen verbindingen.", "No connections yet.";
     online: "verbonden", "connected";
     offline: "niet verbonden", "not connected";

@@ -156,8 +156,9 @@ impl VerifyJob {
             let run = || -> Result<ClaimReport, VaultError> {
                 let v = Vault::open_with_key(&dir, &key)?;
                 let bundles = v.claim_bundles()?;
+                let trust = v.trust_roots()?;
                 tt.store(bundles.len(), Ordering::Relaxed);
-                Ok(check_claims_with_progress(&bundles, |n, _| {
+                Ok(check_claims_with_progress(&bundles, &trust, |n, _| {
                     d.store(n, Ordering::Relaxed)
                 }))
             };
@@ -237,6 +238,8 @@ pub struct Views {
     pub claims: Option<ClaimReport>,
     /// Names of known identities (self and peers).
     pub names: BTreeMap<PublicKey, String>,
+    /// Municipality keys trusted here, and why.
+    pub trusted: BTreeMap<PublicKey, inwonercloud_vault::trust::TrustSource>,
 }
 
 /// An open vault in the window.
@@ -373,7 +376,15 @@ impl Workspace {
                     self.dirty = true;
                 }
                 NetEvent::Synced(r) => {
-                    self.inform(t.synced(&r.peer_name, r.received_changes, r.sent_changes));
+                    // The peer's fingerprint, to compare with what it shows (see Delen).
+                    let fp = r
+                        .peer
+                        .map(|p| format!(" ({} {})", t.fingerprint, inwonercloud_vault::trust::fingerprint(&p)))
+                        .unwrap_or_default();
+                    self.inform(format!(
+                        "{}{fp}",
+                        t.synced(&r.peer_name, r.received_changes, r.sent_changes)
+                    ));
                     self.dirty = true;
                 }
                 NetEvent::Error(e) => self.fail(e),
@@ -445,6 +456,7 @@ impl Workspace {
         self.views.consents = v.consents().unwrap_or_default();
         self.views.invites = v.invites().unwrap_or_default();
         self.views.peers = v.peers().unwrap_or_default();
+        self.views.trusted = v.trusted_municipalities().unwrap_or_default();
         self.views.names = self.views.peers.iter().map(|p| (p.identity, p.name.clone())).collect();
         self.views.names.insert(v.identity(), v.name().to_string());
         self.views.access = v.access_log().unwrap_or_default();

@@ -159,7 +159,7 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     widgets::date(x.period_end, lang),
                     x.units.normalize(),
                     euros(x.tariff, lang),
-                    euros(x.amount(), lang),
+                    x.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang)),
                     x.note
                 ));
                 match d.approval.as_ref().map(|ap| &ap.record.verdict) {

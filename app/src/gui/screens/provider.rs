@@ -136,7 +136,7 @@ pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     widgets::date(x.period_end, lang),
                     x.units.normalize(),
                     euros(x.tariff, lang),
-                    euros(x.amount(), lang)
+                    x.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang))
                 ));
             }
             let f = ws.forms.cards.entry(r.id.clone()).or_default();

@@ -4,6 +4,7 @@
 use egui::{RichText, Ui};
 use inwonercloud_schemas::{Access, DocKind, Lang, Role};
 use inwonercloud_vault::consent::INVITE_TTL;
+use inwonercloud_vault::trust::{TrustSource, fingerprint};
 use inwonercloud_vault::{Direction, InviteSpec};
 
 use crate::gui::i18n::Texts;
@@ -20,7 +21,63 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     ui.add_space(8.0);
     peers(ui, ws, t, lang);
     ui.add_space(8.0);
+    trusted(ui, ws, t);
+    ui.add_space(8.0);
     access_log(ui, ws, t, lang);
+}
+
+/// The municipality keys trusted here, with pin and unpin.
+fn trusted(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let mut pin = None;
+    let mut unpin = None;
+    widgets::card(ui, t.trusted_title, |ui| {
+        ui.label(RichText::new(t.trusted_help).weak());
+        if ws.views.trusted.is_empty() {
+            ui.label(t.no_trusted);
+        }
+        egui::Grid::new("trusted").striped(true).num_columns(4).show(ui, |ui| {
+            for (k, src) in &ws.views.trusted {
+                ui.label(ws.name_of(k));
+                ui.label(RichText::new(fingerprint(k)).monospace());
+                ui.label(match src {
+                    TrustSource::Own => t.trust_own,
+                    TrustSource::Consent => t.trust_consent,
+                    TrustSource::Pinned => t.trust_pinned,
+                });
+                if *src == TrustSource::Pinned && ui.button(t.untrust_button).clicked() {
+                    unpin = Some(*k);
+                }
+                ui.end_row();
+            }
+            for p in ws
+                .views
+                .peers
+                .iter()
+                .filter(|p| !ws.views.trusted.contains_key(&p.identity))
+            {
+                ui.label(&p.name);
+                ui.label(RichText::new(fingerprint(&p.identity)).monospace());
+                ui.label("");
+                if ui
+                    .button(t.trust_button)
+                    .on_hover_text(format!("{} {}", t.trust_button, p.name))
+                    .clicked()
+                {
+                    pin = Some((p.identity, p.name.clone()));
+                }
+                ui.end_row();
+            }
+        });
+    });
+    if let Some((k, name)) = pin {
+        ws.act(&format!("{} {name}", t.trusted_now), |v| v.pin_municipality(k, &name));
+    }
+    if let Some(k) = unpin {
+        let name = ws.name_of(&k);
+        ws.act(&format!("{} {name}", t.untrusted_now), |v| {
+            v.unpin_municipality(&k).map(|_| ())
+        });
+    }
 }
 
 /// The short name of a document id (`<owner>/plan` → plan).
@@ -155,8 +212,11 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
 /// Shows the last ticket made: QR code, the text, and a copy button.
 pub fn ticket(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let Some(ticket) = ws.ticket.clone() else { return };
+    let own = ws.who.identity;
     widgets::card(ui, t.ticket_title, |ui| {
         ui.label(t.ticket_help);
+        ui.label(t.your_fingerprint);
+        ui.label(RichText::new(fingerprint(&own)).monospace().strong());
         ui.horizontal(|ui| {
             widgets::qr(ui, &ticket, 3.0);
             ui.vertical(|ui| {
