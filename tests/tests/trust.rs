@@ -318,3 +318,33 @@ fn a_person_may_be_family_but_an_organisation_only_itself() {
         assert!(Role::invitable_as(r, r));
     }
 }
+
+#[test]
+fn a_writer_cannot_put_back_an_older_version_of_someone_elses_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
+    let goal = anna.plan(&plan).unwrap().goals[0].clone();
+    // Anna marks her goal reached; the old "active" version stays in history.
+    anna.set_goal_status(&plan, &goal.record.id, inwonercloud_schemas::GoalStatus::Bereikt)
+        .unwrap();
+    pass_on(&anna, &mut mallory, &plan);
+    // Mallory, a writer, puts Anna's own older signed version back under its key.
+    let old = serde_json::to_string(&goal.signed).unwrap();
+    let base = mallory.signed_changes(&plan).unwrap();
+    let key = format!("goal/{}", goal.record.id);
+    let change = inwonercloud_tests::change_on_top(&mallory, &plan, &base, &key, &old, None);
+    let header = mallory.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    anna.import_changes(&header, &certs, &[change], "mallory").unwrap();
+    let view = anna.plan(&plan).unwrap();
+    assert!(
+        view.goals.iter().all(|g| g.record.status == inwonercloud_schemas::GoalStatus::Bereikt),
+        "the older version does not count as Anna's: {:?}",
+        view.goals
+    );
+    assert!(
+        view.bad.iter().any(|b| b.why.contains("placed here by someone else")),
+        "and it is named: {:?}",
+        view.bad
+    );
+}

@@ -802,7 +802,7 @@ impl Vault {
     /// fails are returned separately, never mixed in.
     pub fn records<R: Record>(&self, doc_id: &str) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
         let doc = self.doc(doc_id)?;
-        Ok(verify_raw(&doc.header.record, doc.raw_records::<R>(), &self.cert))
+        Ok(verify_raw(&doc.header.record, doc.raw_records::<R>(), &self.cert, &self.devices))
     }
 
     /// The same as of an earlier version (heads as hex change hashes).
@@ -819,6 +819,7 @@ impl Vault {
             &doc.header.record,
             doc.raw_records_at::<R>(&heads),
             &self.cert,
+            &self.devices,
         ))
     }
 
@@ -827,7 +828,10 @@ impl Vault {
         let key = crate::document::record_key::<R>(id);
         let doc = self.doc(doc_id)?;
         let raw: Vec<RawRecord> = doc.raw_records::<R>().into_iter().filter(|r| r.key == key).collect();
-        Ok(verify_raw(&doc.header.record, raw, &self.cert).0.into_iter().next())
+        Ok(verify_raw(&doc.header.record, raw, &self.cert, &self.devices)
+            .0
+            .into_iter()
+            .next())
     }
 
     /// The history of a document: per change, its hash, author device, time and message.
@@ -974,6 +978,19 @@ pub struct HistoryEntry {
     pub seq: u64,
 }
 
+/// The identity whose device placed a record, when known.
+fn placer_identity(
+    placed_by: Option<&PublicKey>,
+    own: &CertifiedDevice,
+    devices: &HashMap<PublicKey, CertifiedDevice>,
+) -> Option<PublicKey> {
+    let device = placed_by?;
+    if device == &own.certificate.device {
+        return Some(own.certificate.identity);
+    }
+    devices.get(device).map(|c| c.certificate.identity)
+}
+
 /// Parses raw records and checks their signatures (batched). A record this
 /// device signed and placed itself, under its own current certificate, is
 /// not checked again: this device made that signature, the change that
@@ -983,6 +1000,7 @@ fn verify_raw<R: Record>(
     header: &DocumentHeader,
     raw: Vec<RawRecord>,
     own: &CertifiedDevice,
+    devices: &HashMap<PublicKey, CertifiedDevice>,
 ) -> (Vec<Authored<R>>, Vec<BadRecord>) {
     let doc_id = header.id.as_str();
     let mut good = vec![];
@@ -990,6 +1008,19 @@ fn verify_raw<R: Record>(
     let mut parsed = Vec::with_capacity(raw.len());
     for r in raw {
         match serde_json::from_str::<Signed<R>>(&r.json) {
+            // A record counts only where a device of its own signer placed
+            // it: another writer cannot copy someone's signed record into
+            // this document, nor put back an older version of it.
+            Ok(s) if placer_identity(r.placed_by.as_ref(), own, devices) != Some(s.device.certificate.identity) => {
+                bad.push(BadRecord {
+                    doc: doc_id.to_string(),
+                    key: r.key,
+                    why: format!(
+                        "signed by {} but placed here by someone else: a copy of another's record does not count",
+                        s.device.certificate.identity_name
+                    ),
+                })
+            }
             Ok(s) => parsed.push((r, s)),
             Err(e) => bad.push(BadRecord {
                 doc: doc_id.to_string(),
