@@ -338,7 +338,9 @@ fn a_writer_cannot_put_back_an_older_version_of_someone_elses_record() {
     anna.import_changes(&header, &certs, &[change], "mallory").unwrap();
     let view = anna.plan(&plan).unwrap();
     assert!(
-        view.goals.iter().all(|g| g.record.status == inwonercloud_schemas::GoalStatus::Bereikt),
+        view.goals
+            .iter()
+            .all(|g| g.record.status == inwonercloud_schemas::GoalStatus::Bereikt),
         "the older version does not count as Anna's: {:?}",
         view.goals
     );

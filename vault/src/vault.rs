@@ -802,7 +802,12 @@ impl Vault {
     /// fails are returned separately, never mixed in.
     pub fn records<R: Record>(&self, doc_id: &str) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
         let doc = self.doc(doc_id)?;
-        Ok(verify_raw(&doc.header.record, doc.raw_records::<R>(), &self.cert, &self.devices))
+        Ok(verify_raw(
+            &doc.header.record,
+            doc.raw_records::<R>(),
+            &self.cert,
+            &self.devices,
+        ))
     }
 
     /// The same as of an earlier version (heads as hex change hashes).
@@ -1011,16 +1016,15 @@ fn verify_raw<R: Record>(
             // A record counts only where a device of its own signer placed
             // it: another writer cannot copy someone's signed record into
             // this document, nor put back an older version of it.
-            Ok(s) if placer_identity(r.placed_by.as_ref(), own, devices) != Some(s.device.certificate.identity) => {
-                bad.push(BadRecord {
+            Ok(s) if placer_identity(r.placed_by.as_ref(), own, devices) != Some(s.device.certificate.identity) => bad
+                .push(BadRecord {
                     doc: doc_id.to_string(),
                     key: r.key,
                     why: format!(
                         "signed by {} but placed here by someone else: a copy of another's record does not count",
                         s.device.certificate.identity_name
                     ),
-                })
-            }
+                }),
             Ok(s) => parsed.push((r, s)),
             Err(e) => bad.push(BadRecord {
                 doc: doc_id.to_string(),
