@@ -12,6 +12,7 @@ use automerge::Change;
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Role, Signed};
 use serde::Serialize;
 
+use crate::admission::{Moment, admit};
 use crate::change::SignedChange;
 use crate::error::{Result, VaultError};
 use crate::keys;
@@ -21,8 +22,7 @@ use crate::vault::{DocumentBundle, ImportReport, SNAPSHOT_EVERY, Vault, catch_up
 /// Per device: how many changes of a document are held, without gaps.
 pub type VersionVector = BTreeMap<PublicKey, u64>;
 
-/// How far ahead of this machine's clock a received change's timestamp may be.
-pub const MAX_CLOCK_AHEAD_SECS: u64 = 24 * 3600;
+pub use crate::admission::MAX_CLOCK_AHEAD_SECS;
 
 /// A refused change or record, as logged.
 #[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
@@ -267,44 +267,16 @@ impl Vault {
                 .devices_map()
                 .get(&sc.signer)
                 .or_else(|| new_certs.iter().find(|c| c.certificate.device == sc.signer));
-            let Some(cert) = cert else {
-                let why = format!("device {} has no known certificate", sc.signer.short());
-                return Err(self.refuse(&doc_id, &hash, &why, from));
-            };
-            if !header_in_force
-                .record
-                .may_write_change(&cert.certificate.identity, &sc.signer, change.seq())
-            {
-                let cut_off = header_in_force
-                    .record
-                    .revoked_devices
-                    .iter()
-                    .filter(|(d, _)| d == &sc.signer)
-                    .map(|(_, c)| *c)
-                    .min();
-                let why = match cut_off {
-                    Some(cut) if change.seq() > cut => format!(
-                        "{} ({}) may not write this document: its device {} was revoked after its change {cut}, and this is its change {}",
-                        cert.certificate.identity_name,
-                        cert.certificate.identity.short(),
-                        sc.signer.short(),
-                        change.seq()
-                    ),
-                    _ => format!(
-                        "{} ({}) may not write this document",
-                        cert.certificate.identity_name,
-                        cert.certificate.identity.short()
-                    ),
-                };
-                return Err(self.refuse(&doc_id, &hash, &why, from));
-            }
             // A device its identity revoked in another header held here, but
             // not (yet) in this document's, adds nothing beyond what this
             // vault already holds of it here: revocation is of the device,
             // not of one document (a document opened after the revocation
             // does not name it).
-            if !header_in_force.record.device_revoked(&sc.signer) {
-                let held = match revoked_elsewhere.get(&sc.signer) {
+            let mut elsewhere = None;
+            if let Some(cert) = cert
+                && !header_in_force.record.device_revoked(&sc.signer)
+            {
+                elsewhere = match revoked_elsewhere.get(&sc.signer) {
                     Some(held) => *held,
                     None => {
                         let held = if self.is_device_revoked(&cert.certificate.identity, &sc.signer) {
@@ -316,29 +288,15 @@ impl Vault {
                         held
                     }
                 };
-                if let Some(held) = held
-                    && change.seq() > held
-                {
-                    let why = format!(
-                        "device {} of {} ({}) was revoked in another of its identity's headers held here: it may add nothing beyond its {held} changes held of this document, and this is its change {}",
-                        sc.signer.short(),
-                        cert.certificate.identity_name,
-                        cert.certificate.identity.short(),
-                        change.seq()
-                    );
-                    return Err(self.refuse(&doc_id, &hash, &why, from));
-                }
             }
-            // Clocks drift, but not by days: a change from the far future would
-            // sort after everything and could mislead timelines.
-            let limit = keys::now().saturating_add(MAX_CLOCK_AHEAD_SECS) as i64;
-            if change.timestamp() > limit {
-                let why = format!(
-                    "its timestamp {} lies more than a day in the future (the sender's clock is wrong, or the change is forged)",
-                    change.timestamp()
-                );
-                return Err(self.refuse(&doc_id, &hash, &why, from));
+            let moment = Moment::Arriving {
+                now: keys::now(),
+                held_if_revoked_elsewhere: elsewhere,
+            };
+            if let Err(r) = admit(cert, &sc.signer, &header_in_force.record, &change, moment) {
+                return Err(self.refuse(&doc_id, &hash, &r.to_string(), from));
             }
+            let Some(cert) = cert else { continue };
             writers.insert(cert.certificate.identity, cert.certificate.identity_name.clone());
             parsed.push(change);
         }

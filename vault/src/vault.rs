@@ -7,6 +7,7 @@ use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 use inwonercloud_schemas::{CertifiedDevice, DocKind, DocumentHeader, PublicKey, Record, Role, Signed};
 use serde::{Deserialize, Serialize};
 
+use crate::admission::Moment;
 use crate::change::{self, SignedChange};
 use crate::document::{Doc, RawRecord};
 use crate::error::{Result, VaultError};
@@ -1115,18 +1116,9 @@ pub(crate) fn verify_rows(
     let mut good = Vec::with_capacity(parsed.len());
     let mut refused = vec![];
     for (sc, c) in signed.iter().zip(parsed) {
-        let why = match devices.get(&sc.signer) {
-            None => Some(format!(
-                "device {} is not certified by any known identity",
-                sc.signer.short()
-            )),
-            Some(cert) if !header.may_have_written(&cert.certificate.identity, &sc.signer, c.seq()) => Some(format!(
-                "{} ({}) may not write this document",
-                cert.certificate.identity_name,
-                cert.certificate.identity.short()
-            )),
-            Some(_) => None,
-        };
+        let why = crate::admission::admit(devices.get(&sc.signer), &sc.signer, header, &c, Moment::Held)
+            .err()
+            .map(|r| r.to_string());
         match why {
             Some(why) => refused.push(RefusedRow {
                 hash: c.hash().to_string(),

@@ -1,0 +1,118 @@
+//! Nothing a peer sends can keep a citizen's vault from opening: a device key
+//! re-certified under another identity is refused, a revocation's cut-off
+//! counts what is stored (also changes waiting for an earlier one), and a
+//! stored row that the header held now no longer allows is left out and
+//! logged, never fatal.
+
+use inwonercloud_schemas::{LifeDomain, Role};
+use inwonercloud_tests::{pass, plan_with_writer};
+use inwonercloud_vault::{Vault, VaultError, keys};
+
+#[test]
+fn a_known_device_cannot_be_re_certified_by_another_identity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    mallory.add_goal(&plan, LifeDomain::Wonen, "van Mallory", None).unwrap();
+    anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    // Eve certifies Mallory's device key under her own identity.
+    let eve = keys::SecretKey::generate().unwrap();
+    let forged = keys::certify_device(&eve, "Eve", Role::Counselor, mallory.device_key().public(), "x", 1);
+    let e = anna.add_device_certificate(&forged).unwrap_err();
+    assert!(matches!(e, VaultError::NotAllowed(_)), "{e}");
+    assert!(e.to_string().contains("already certified by Mallory"), "{e}");
+    // Nor through an import: the held certificate stays.
+    let header = anna.bundle(&plan).unwrap().header;
+    let _ = anna.import_changes(&header, &[forged], &[], "eve");
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    let goals = anna.plan(&plan).unwrap().goals;
+    let hers = goals.iter().find(|g| g.record.text == "van Mallory").unwrap();
+    assert_eq!(hers.author_name, "Mallory", "still attributed to Mallory");
+}
+
+#[test]
+fn a_revocation_while_a_change_waits_for_an_earlier_one_keeps_the_vault_opening() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    for text in ["een", "twee", "drie"] {
+        mallory.add_goal(&plan, LifeDomain::Wonen, text, None).unwrap();
+    }
+    let mine: Vec<_> = mallory
+        .signed_changes(&plan)
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.signer == mallory.device_key().public())
+        .collect();
+    assert_eq!(mine.len(), 3);
+    let header = mallory.bundle(&plan).unwrap().header;
+    let certs = vec![mallory.device_certificate().clone()];
+    // Anna gets Mallory's first and third change; the third waits for the second.
+    anna.import_changes(&header, &certs, &mine[0..1], "mallory").unwrap();
+    anna.import_changes(&header, &certs, &mine[2..3], "mallory").unwrap();
+    anna.remove_writer(&plan, mallory.identity()).unwrap();
+    let cut = &anna.header(&plan).unwrap().revoked[0].cutoffs;
+    assert_eq!(
+        cut,
+        &vec![(mallory.device_key().public(), 3)],
+        "the stored third change counts"
+    );
+    drop(anna);
+    let mut anna = Vault::open(&tmp.path().join("anna"), &pass()).expect("the vault opens");
+    // The second change, written before the revocation, still completes the history.
+    let header = anna.bundle(&plan).unwrap().header;
+    anna.import_changes(&header, &certs, &mine[1..2], "mallory").unwrap();
+    let texts: Vec<String> = anna
+        .plan(&plan)
+        .unwrap()
+        .goals
+        .iter()
+        .map(|g| g.record.text.clone())
+        .collect();
+    for t in ["een", "twee", "drie"] {
+        assert!(texts.contains(&t.to_string()), "{t} in {texts:?}");
+    }
+}
+
+#[test]
+fn a_stored_row_the_header_no_longer_allows_is_left_out_and_logged_not_fatal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    for text in ["een", "twee", "drie"] {
+        mallory.add_goal(&plan, LifeDomain::Wonen, text, None).unwrap();
+    }
+    anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    // A header whose cut-off lies below what is stored, as a revoke in
+    // another process racing an import could write: Anna's own device signs it.
+    let mut h = anna.header(&plan).unwrap().clone();
+    h.writers.retain(|w| w != &mallory.identity());
+    h.roles.retain(|(k, _)| k != &mallory.identity());
+    h.revoked.push(inwonercloud_schemas::RevokedWriter {
+        identity: mallory.identity(),
+        cutoffs: vec![(mallory.device_key().public(), 1)],
+        role: Some(Role::Counselor),
+    });
+    h.version += 1;
+    let signed = keys::sign_record(h, anna.device_key(), anna.device_certificate(), keys::now());
+    anna.import_changes(&signed, &[], &[], "self").unwrap();
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).expect("the vault opens");
+    let texts: Vec<String> = anna
+        .plan(&plan)
+        .unwrap()
+        .goals
+        .iter()
+        .map(|g| g.record.text.clone())
+        .collect();
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.contains(&"drie".to_string()),
+        "rows beyond the cut-off are left out: {texts:?}"
+    );
+    let logged = anna.rejections().unwrap();
+    let left_out = logged.iter().filter(|r| r.why.contains("left out on open")).count();
+    assert_eq!(left_out, 2, "the two rows are logged once: {logged:?}");
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    let again = anna.rejections().unwrap();
+    assert_eq!(again.len(), logged.len(), "opening again logs nothing new");
+}
