@@ -248,11 +248,11 @@ proptest! {
         }
         let plan = w.plan.clone();
         let budget = w.budget.clone();
-        let anna_plan = goals(&w.at(ANNA), &plan);
+        let anna_plan = goals(w.at(ANNA), &plan);
         let anna_header = w.at(ANNA).header(&plan).unwrap().clone();
         if w.at(BEN).header(&plan).is_ok() {
             prop_assert_eq!(w.at(BEN).header(&plan).unwrap(), &anna_header, "Ben's plan header");
-            prop_assert_eq!(goals(&w.at(BEN), &plan), anna_plan.clone(), "Ben's plan");
+            prop_assert_eq!(goals(w.at(BEN), &plan), anna_plan.clone(), "Ben's plan");
         }
         let anna_budget = w.at(ANNA).budget(&budget).unwrap().report.accounts;
         let theirs = w.at(GEMEENTE).budget(&budget).unwrap().report.accounts;
