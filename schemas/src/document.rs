@@ -72,12 +72,64 @@ pub struct DocumentHeader {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revoked_devices: Vec<(PublicKey, u64)>,
     /// The role the owner granted each writer (from the owner's signed
-    /// consent): a writer acts in this document only in this role, whatever
-    /// its own certificate says about itself.
+    /// consent), and when: a writer acts in this document only in this role,
+    /// whatever its own certificate says about itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<(PublicKey, Role)>,
+    pub grants: Vec<WriterGrant>,
+    /// How many header edits each of the owner's devices made that this
+    /// header includes (a version vector): it tells a newer header from a
+    /// concurrent one, made on another device of the owner while offline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clock: Clock,
     /// Header version; a higher version from the owner replaces a lower one.
     pub version: u64,
+}
+
+/// A version vector over the owner's devices: per device, how many header
+/// edits it made. Sorted by device, no zero entries.
+pub type Clock = Vec<(PublicKey, u64)>;
+
+/// Whether clock `a` includes every edit `b` does.
+pub fn clock_includes(a: &Clock, b: &Clock) -> bool {
+    b.iter()
+        .all(|(d, n)| a.iter().find(|(e, _)| e == d).is_some_and(|(_, m)| m >= n))
+}
+
+/// The pointwise maximum of two clocks.
+pub fn clock_join(a: &Clock, b: &Clock) -> Clock {
+    let mut out: std::collections::BTreeMap<PublicKey, u64> = a.iter().copied().collect();
+    for (d, n) in b {
+        let e = out.entry(*d).or_insert(0);
+        *e = (*e).max(*n);
+    }
+    out.into_iter().filter(|(_, n)| *n > 0).collect()
+}
+
+/// A writer the owner admitted, in which role, and at which header clock.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WriterGrant {
+    /// The identity.
+    pub identity: PublicKey,
+    /// The role the owner granted.
+    pub role: Role,
+    /// The header clock of the edit that granted it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Clock,
+}
+
+/// How an offered header relates to the one held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Succession {
+    /// It includes everything the held one does, and more.
+    Newer,
+    /// The held one includes everything it does.
+    Older,
+    /// The same edits.
+    Same,
+    /// Made on another device of the owner, unaware of some edits the held
+    /// one has and vice versa: the two are merged.
+    Concurrent,
 }
 
 /// A writer whose right to write was revoked, with the last change of each of
@@ -92,6 +144,9 @@ pub struct RevokedWriter {
     /// The role it wrote in while it could (its records up to the cut-offs keep it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+    /// The header clock of the edit that revoked it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Clock,
 }
 
 impl Record for DocumentHeader {
@@ -109,16 +164,136 @@ impl DocumentHeader {
     /// role of a writer or former writer, and `None` for anyone else (the
     /// owner included: the owner acts as holder, checked by identity).
     pub fn role_of(&self, identity: &PublicKey) -> Option<Role> {
-        self.roles
+        self.grants
             .iter()
-            .find(|(k, _)| k == identity)
-            .map(|(_, r)| *r)
+            .find(|g| &g.identity == identity && self.writers.contains(identity))
+            .map(|g| g.role)
             .or_else(|| {
                 self.revoked
                     .iter()
                     .find(|r| &r.identity == identity)
                     .and_then(|r| r.role)
             })
+    }
+
+    /// How `offered` relates to this header: by their clocks, or by version
+    /// for headers written before clocks existed.
+    pub fn succession(&self, offered: &DocumentHeader) -> Succession {
+        if self.clock.is_empty() && offered.clock.is_empty() {
+            return match offered.version.cmp(&self.version) {
+                std::cmp::Ordering::Greater => Succession::Newer,
+                std::cmp::Ordering::Less => Succession::Older,
+                std::cmp::Ordering::Equal if offered == self => Succession::Same,
+                std::cmp::Ordering::Equal => Succession::Concurrent,
+            };
+        }
+        match (
+            clock_includes(&offered.clock, &self.clock),
+            clock_includes(&self.clock, &offered.clock),
+        ) {
+            // The same clock with other content: the owner signed two
+            // different headers as one edit; merged like concurrent ones.
+            (true, true) if offered != self => Succession::Concurrent,
+            (true, true) => Succession::Same,
+            (true, false) => Succession::Newer,
+            (false, true) => Succession::Older,
+            (false, false) => Succession::Concurrent,
+        }
+    }
+
+    /// The clock after one more edit by `device`.
+    pub fn next_clock(&self, device: &PublicKey) -> Clock {
+        let mine = self.clock.iter().find(|(d, _)| d == device).map_or(0, |(_, n)| *n);
+        clock_join(&self.clock, &vec![(*device, mine.saturating_add(1))])
+    }
+
+    /// Whether two headers grant and revoke the same (clock and version aside).
+    pub fn same_access(&self, other: &DocumentHeader) -> bool {
+        let strip = |h: &DocumentHeader| {
+            let mut h = h.clone();
+            h.clock.clear();
+            h.version = 0;
+            h
+        };
+        strip(self) == strip(other)
+    }
+
+    /// Two concurrent headers of one document merged, the same whichever
+    /// order they come in. A writer stays a writer only through a grant made
+    /// after (that saw) every revocation of it in either header: a
+    /// revocation always wins over a grant it did not see. Device
+    /// revocations are united, the lowest cut-off in force; the clock is the
+    /// pointwise maximum.
+    pub fn merge(&self, other: &DocumentHeader) -> DocumentHeader {
+        // Per header: the writer's grant clock, and its grant if stamped (a
+        // writer from before grants were stamped saw nothing).
+        let grants_of = |h: &DocumentHeader, id: &PublicKey| -> Vec<(Clock, Option<WriterGrant>)> {
+            if !h.writers.contains(id) {
+                return vec![];
+            }
+            let g = h.grants.iter().find(|g| &g.identity == id).cloned();
+            vec![(g.as_ref().map(|g| g.at.clone()).unwrap_or_default(), g)]
+        };
+        let mut ids: Vec<PublicKey> = self
+            .writers
+            .iter()
+            .chain(&other.writers)
+            .chain(self.revoked.iter().map(|r| &r.identity))
+            .chain(other.revoked.iter().map(|r| &r.identity))
+            .copied()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut out = DocumentHeader {
+            id: self.id.clone(),
+            kind: self.kind,
+            owner: self.owner,
+            writers: vec![],
+            revoked: vec![],
+            revoked_devices: vec![],
+            grants: vec![],
+            clock: clock_join(&self.clock, &other.clock),
+            version: self.version.max(other.version),
+        };
+        for id in ids {
+            let revs: Vec<&RevokedWriter> = self
+                .revoked
+                .iter()
+                .chain(&other.revoked)
+                .filter(|r| r.identity == id)
+                .collect();
+            let mut alive: Vec<(Clock, Option<WriterGrant>)> = grants_of(self, &id)
+                .into_iter()
+                .chain(grants_of(other, &id))
+                .filter(|(at, _)| revs.iter().all(|r| clock_includes(at, &r.at)))
+                .collect();
+            alive.sort();
+            if let Some((_, g)) = alive.pop() {
+                out.writers.push(id);
+                out.grants.extend(g);
+            } else if !revs.is_empty() {
+                let mut cutoffs: std::collections::BTreeMap<PublicKey, u64> = Default::default();
+                for r in &revs {
+                    for (d, c) in &r.cutoffs {
+                        let e = cutoffs.entry(*d).or_insert(*c);
+                        *e = (*e).min(*c);
+                    }
+                }
+                out.revoked.push(RevokedWriter {
+                    identity: id,
+                    cutoffs: cutoffs.into_iter().collect(),
+                    role: revs.iter().find_map(|r| r.role),
+                    at: revs.iter().fold(vec![], |acc, r| clock_join(&acc, &r.at)),
+                });
+            }
+        }
+        let mut devices: std::collections::BTreeMap<PublicKey, u64> = Default::default();
+        for (d, c) in self.revoked_devices.iter().chain(&other.revoked_devices) {
+            let e = devices.entry(*d).or_insert(*c);
+            *e = (*e).min(*c);
+        }
+        out.revoked_devices = devices.into_iter().collect();
+        out
     }
 
     /// Whether `identity` may write new changes to this document.

@@ -46,7 +46,9 @@ pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, PotRoom, Transf
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
-pub use document::{DocKind, DocumentHeader, RevokedWriter};
+pub use document::{
+    Clock, DocKind, DocumentHeader, RevokedWriter, Succession, WriterGrant, clock_includes, clock_join,
+};
 pub use keys::{Hash32, PublicKey, SignatureBytes};
 pub use market::{
     AgreedService, Agreement, AgreementSignature, Approval, Declaration, Offering, ProviderDetails, ServiceUnit,

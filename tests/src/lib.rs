@@ -52,6 +52,18 @@ pub fn plan_with_writer(dir: &Path) -> (Vault, Vault, String) {
     (anna, mallory, plan)
 }
 
+/// A second device of `first`'s identity, in `dir`, certified by `first`
+/// (what a device ticket does, without the network).
+pub fn another_device(first: &mut Vault, dir: &Path, name: &str) -> Vault {
+    let mut v = Vault::create_unlinked(dir, name, &pass()).unwrap_or_else(|e| panic!("creating device {name}: {e}"));
+    let cert = first
+        .certify_new_device(v.device_key().public(), name)
+        .unwrap_or_else(|e| panic!("certifying {name}: {e}"));
+    v.adopt_certificate(cert)
+        .unwrap_or_else(|e| panic!("adopting {name}'s certificate: {e}"));
+    v
+}
+
 /// A date literal.
 pub fn day(s: &str) -> Date {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))

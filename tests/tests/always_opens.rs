@@ -85,13 +85,15 @@ fn a_stored_row_the_header_no_longer_allows_is_left_out_and_logged_not_fatal() {
     // another process racing an import could write: Anna's own device signs it.
     let mut h = anna.header(&plan).unwrap().clone();
     h.writers.retain(|w| w != &mallory.identity());
-    h.roles.retain(|(k, _)| k != &mallory.identity());
+    h.grants.retain(|g| g.identity != mallory.identity());
     h.revoked.push(inwonercloud_schemas::RevokedWriter {
         identity: mallory.identity(),
         cutoffs: vec![(mallory.device_key().public(), 1)],
         role: Some(Role::Counselor),
+        at: vec![],
     });
     h.version += 1;
+    h.clock = h.next_clock(&anna.device_key().public());
     let signed = keys::sign_record(h, anna.device_key(), anna.device_certificate(), keys::now());
     anna.import_changes(&signed, &[], &[], "self").unwrap();
     drop(anna);

@@ -1,5 +1,7 @@
 //! Random interleavings of grant, revoke, expiry and writes by several
-//! identities over several replicas: after everyone has synced, every
+//! identities and two devices of the citizen (a laptop and a phone, each
+//! granting and revoking while apart) over four replicas: after everyone
+//! has synced, every
 //! replica that holds a document agrees on who may write it and on its
 //! content, the balances agree to the cent, and every vault opens.
 //!
@@ -16,16 +18,16 @@ use proptest::prelude::*;
 /// One step of the story.
 #[derive(Clone, Debug)]
 enum Op {
-    /// Anna gives Ben write access to her plan (open-ended).
-    GrantBen,
-    /// Anna gives Ben write access that ended yesterday, and her vault ends it.
-    GrantBenExpired,
-    /// Anna revokes every consent she gave Ben.
-    RevokeBen,
+    /// Anna, on her laptop or phone, gives Ben write access to her plan (open-ended).
+    GrantBen(usize),
+    /// Anna gives Ben write access that ended yesterday, and that device ends it.
+    GrantBenExpired(usize),
+    /// Anna revokes, on one device, every consent she gave Ben that it knows.
+    RevokeBen(usize),
     /// Ben adds a goal to the plan he holds (if he holds it).
     BenWrites(u8),
-    /// Anna adds a goal.
-    AnnaWrites(u8),
+    /// Anna adds a goal, on her laptop or phone.
+    AnnaWrites(usize, u8),
     /// The municipality grants on Anna's account.
     GemeenteGrants(u8),
     /// Anna spends from her account.
@@ -36,17 +38,22 @@ enum Op {
     Reopen(usize),
 }
 
+/// One of Anna's devices.
+fn device() -> impl Strategy<Value = usize> {
+    prop_oneof![Just(ANNA), Just(PHONE)]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        2 => Just(Op::GrantBen),
-        1 => Just(Op::GrantBenExpired),
-        2 => Just(Op::RevokeBen),
+        2 => device().prop_map(Op::GrantBen),
+        1 => device().prop_map(Op::GrantBenExpired),
+        2 => device().prop_map(Op::RevokeBen),
         3 => any::<u8>().prop_map(Op::BenWrites),
-        2 => any::<u8>().prop_map(Op::AnnaWrites),
+        2 => (device(), any::<u8>()).prop_map(|(d, n)| Op::AnnaWrites(d, n)),
         2 => any::<u8>().prop_map(Op::GemeenteGrants),
         2 => any::<u8>().prop_map(Op::AnnaSpends),
-        5 => (0usize..3, 0usize..3).prop_map(|(a, b)| Op::Sync(a, b)),
-        1 => (0usize..3).prop_map(Op::Reopen),
+        6 => (0usize..4, 0usize..4).prop_map(|(a, b)| Op::Sync(a, b)),
+        1 => (0usize..4).prop_map(Op::Reopen),
     ]
 }
 
@@ -69,10 +76,14 @@ struct World {
 const ANNA: usize = 0;
 const BEN: usize = 1;
 const GEMEENTE: usize = 2;
+const PHONE: usize = 3;
 
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
-    let dirs: Vec<_> = ["anna", "ben", "gemeente"].iter().map(|n| tmp.path().join(n)).collect();
+    let dirs: Vec<_> = ["anna", "ben", "gemeente", "phone"]
+        .iter()
+        .map(|n| tmp.path().join(n))
+        .collect();
     let mut anna = vault(&dirs[0], "Anna", Role::Citizen);
     let mut ben = vault(&dirs[1], "Ben", Role::Counselor);
     let mut gemeente = vault(&dirs[2], "Gemeente", Role::Municipality);
@@ -113,18 +124,25 @@ fn world() -> World {
         "kennismaken",
     )
     .unwrap();
-    for other in [&mut ben, &mut gemeente] {
+    let mut phone = inwonercloud_tests::another_device(&mut anna, &dirs[3], "telefoon");
+    for other in [&mut ben, &mut gemeente, &mut phone] {
         other.add_device_certificate(anna.device_certificate()).unwrap();
         anna.add_device_certificate(other.device_certificate()).unwrap();
     }
-    World {
+    for other in [&mut ben, &mut gemeente] {
+        other.add_device_certificate(phone.device_certificate()).unwrap();
+        phone.add_device_certificate(other.device_certificate()).unwrap();
+    }
+    let mut w = World {
         _tmp: tmp,
         dirs,
-        v: vec![Some(anna), Some(ben), Some(gemeente)],
+        v: vec![Some(anna), Some(ben), Some(gemeente), Some(phone)],
         plan,
         budget,
         account,
-    }
+    };
+    send(&mut w, ANNA, PHONE);
+    w
 }
 
 /// Everything `from` may send `to`, taken where `to` accepts it.
@@ -161,16 +179,17 @@ fn apply(w: &mut World, op: &Op) {
     let ben_id = w.at(BEN).identity();
     let plan = w.plan.clone();
     match op {
-        Op::GrantBen | Op::GrantBenExpired => {
-            let until = matches!(op, Op::GrantBenExpired).then(|| Date::from_unix(keys::now() - 86_400));
-            w.at(ANNA)
+        Op::GrantBen(d) | Op::GrantBenExpired(d) => {
+            let until = matches!(op, Op::GrantBenExpired(_)).then(|| Date::from_unix(keys::now() - 86_400));
+            w.at(*d)
                 .grant_consent(ben_id, "Ben", Role::Counselor, vec![plan], Access::Write, until, "plan")
                 .unwrap();
-            w.at(ANNA).expire_consents().unwrap();
+            w.at(*d).expire_consents().unwrap();
         }
-        Op::RevokeBen => {
+        Op::RevokeBen(d) => {
+            let d = *d;
             let ids: Vec<String> = w
-                .at(ANNA)
+                .at(d)
                 .consents()
                 .unwrap()
                 .into_iter()
@@ -178,18 +197,22 @@ fn apply(w: &mut World, op: &Op) {
                 .map(|c| c.consent.record.id)
                 .collect();
             for id in ids {
-                w.at(ANNA).revoke_consent(&id, "klaar").unwrap();
+                w.at(d).revoke_consent(&id, "klaar").unwrap();
             }
         }
         Op::BenWrites(n) => {
-            if w.at(BEN).header(&plan).is_ok() {
+            // Ben holds what Anna still shares with him; once his consent ends
+            // nothing more is sent (his later writing is refused, not recalled).
+            let ben_id = w.at(BEN).identity();
+            let shared = w.at(ANNA).documents_for_peer(&ben_id).unwrap().contains(&plan);
+            if shared && w.at(BEN).header(&plan).is_ok() {
                 // Refused locally when Ben knows he may no longer write; what he
                 // writes on a stale header is refused by the others.
                 let _ = w.at(BEN).add_goal(&plan, LifeDomain::Wonen, &format!("ben {n}"), None);
             }
         }
-        Op::AnnaWrites(n) => {
-            w.at(ANNA)
+        Op::AnnaWrites(d, n) => {
+            w.at(*d)
                 .add_goal(&plan, LifeDomain::Wonen, &format!("anna {n}"), None)
                 .unwrap();
         }
@@ -236,31 +259,48 @@ proptest! {
         for op in &ops {
             apply(&mut w, op);
         }
-        // Everyone syncs with everyone until nothing changes (three rounds suffice for three replicas).
-        for _ in 0..3 {
-            for (a, b) in [(0, 1), (0, 2), (1, 2)] {
-                apply(&mut w, &Op::Sync(a, b));
+        // Everyone syncs with everyone; Anna's devices then bring their
+        // headers in line with the merged consents (what a node does once a
+        // minute), and everyone syncs again.
+        let everyone = |w: &mut World| {
+            for _ in 0..3 {
+                for (a, b) in [(0, 3), (0, 1), (0, 2), (3, 1), (3, 2), (1, 2)] {
+                    apply(w, &Op::Sync(a, b));
+                }
             }
+        };
+        everyone(&mut w);
+        for d in [ANNA, PHONE] {
+            w.at(d).expire_consents().unwrap();
         }
+        everyone(&mut w);
         // Every replica opens, and what each holds is what the citizen holds.
-        for i in 0..3 {
+        for i in 0..4 {
             reopen(&mut w, i);
         }
         let plan = w.plan.clone();
+        let phone_header = w.at(PHONE).header(&plan).unwrap().clone();
         let budget = w.budget.clone();
         let anna_plan = goals(w.at(ANNA), &plan);
         let anna_header = w.at(ANNA).header(&plan).unwrap().clone();
-        if w.at(BEN).header(&plan).is_ok() {
+        prop_assert_eq!(&phone_header, &anna_header, "the phone's plan header");
+        prop_assert_eq!(goals(w.at(PHONE), &plan), anna_plan.clone(), "the phone's plan");
+        // Ben holds what Anna still shares with him; once his consent ends
+        // nothing more is sent (his later writing is refused, not recalled).
+        let ben_id = w.at(BEN).identity();
+        let shared = w.at(ANNA).documents_for_peer(&ben_id).unwrap().contains(&plan);
+        if shared && w.at(BEN).header(&plan).is_ok() {
             prop_assert_eq!(w.at(BEN).header(&plan).unwrap(), &anna_header, "Ben's plan header");
             prop_assert_eq!(goals(w.at(BEN), &plan), anna_plan.clone(), "Ben's plan");
         }
         let anna_budget = w.at(ANNA).budget(&budget).unwrap().report.accounts;
         let theirs = w.at(GEMEENTE).budget(&budget).unwrap().report.accounts;
         prop_assert_eq!(&theirs, &anna_budget, "the municipality's figures");
+        let on_phone = w.at(PHONE).budget(&budget).unwrap().report.accounts;
+        prop_assert_eq!(&on_phone, &anna_budget, "the phone's figures");
         let gemeente_header = w.at(GEMEENTE).header(&budget).unwrap().clone();
         prop_assert_eq!(&gemeente_header, w.at(ANNA).header(&budget).unwrap(), "budget header");
         // Whether Ben may write is what Anna's consents say.
-        let ben_id = w.at(BEN).identity();
         let active = w.at(ANNA).consents().unwrap().iter().any(|c| {
             c.active && c.consent.record.grantee == ben_id && c.consent.record.access == Access::Write
         });

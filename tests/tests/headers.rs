@@ -6,17 +6,9 @@
 use std::path::Path;
 
 use inwonercloud_schemas::{CertifiedDevice, DocKind, DocumentHeader, LifeDomain, Role, Signed};
-use inwonercloud_tests::{change_on_top, goal_change, pass, vault};
+use inwonercloud_tests::{another_device, change_on_top, goal_change, pass, vault};
 use inwonercloud_vault::replica::MAX_HEADER_VERSION_STEP;
 use inwonercloud_vault::{ImportReport, SignedChange, Vault, VaultError, keys};
-
-/// A second device of `first`'s identity, in `dir`, certified by `first`.
-fn another_device(first: &mut Vault, dir: &Path, name: &str) -> Vault {
-    let mut v = Vault::create_unlinked(dir, name, &pass()).unwrap();
-    let cert = first.certify_new_device(v.device_key().public(), name).unwrap();
-    v.adopt_certificate(cert).unwrap();
-    v
-}
 
 /// Sanne's laptop (her first device, holding the identity key), phone and
 /// tablet, all holding her plan; the phone has written one change to it
@@ -71,6 +63,8 @@ fn phone_writes(phone: &Vault, base: &Vault, doc: &str, value: &str) -> SignedCh
 fn signed_by(by: &Vault, header: &DocumentHeader, edit: impl FnOnce(&mut DocumentHeader)) -> Signed<DocumentHeader> {
     let mut h = header.clone();
     edit(&mut h);
+    // A device signing a header edit counts it in the header's clock.
+    h.clock = h.next_clock(&by.device_key().public());
     keys::sign_record(h, by.device_key(), by.device_certificate(), keys::now())
 }
 
@@ -170,11 +164,33 @@ fn a_newer_header_may_not_drop_or_loosen_a_device_revocation() {
         .unwrap();
     assert_eq!(cut, 1);
 
-    // The tablet, not revoked and offline, changed the header twice without
-    // ever seeing the revocation: its version is higher, the revocation gone.
+    // The tablet, not revoked and offline, changed the header without ever
+    // seeing the revocation: its version is higher, the revocation absent.
+    // The two are concurrent; the laptop merges them and the revocation holds.
     let stale = tablet.signed_header(&plan).unwrap().record;
     assert!(stale.revoked_devices.is_empty());
-    let dropped = signed_by(&tablet, &stale, |h| h.version = held.record.version + 1);
+    let concurrent = signed_by(&tablet, &stale, |h| h.version = held.record.version + 1);
+    laptop
+        .import_changes(&concurrent, &[cert(&tablet)], &[], "tablet")
+        .unwrap();
+    let merged = laptop.signed_header(&plan).unwrap();
+    assert_eq!(
+        merged.record.revoked_devices,
+        vec![(phone_key, cut)],
+        "the revocation holds"
+    );
+    assert!(inwonercloud_schemas::clock_includes(
+        &merged.record.clock,
+        &concurrent.record.clock
+    ));
+    let held = merged;
+
+    // A header that saw the revocation (its clock includes it) and drops it
+    // anyway is refused.
+    let dropped = signed_by(&tablet, &held.record, |h| {
+        h.revoked_devices.clear();
+        h.version += 1;
+    });
     let why = refusal(laptop.import_changes(&dropped, &[cert(&tablet)], &[], "tablet"));
     assert!(why.contains("revocations are permanent"), "{why}");
     assert!(why.contains(&phone_key.short()), "names the device: {why}");

@@ -251,11 +251,13 @@ impl Vault {
         Ok(())
     }
 
-    /// Ends write access under every write consent whose last day has
-    /// passed: its grantee is removed from the documents' headers with a
-    /// cut-off, as a revocation does (what it wrote before stays valid).
-    /// Runs when the owner's vault opens and once a minute in a running
-    /// node; returns how many consents it ended.
+    /// Makes the headers follow the consents: ends write access under every
+    /// write consent whose last day has passed (its grantee is removed from
+    /// the documents' headers with a cut-off, as a revocation does; what it
+    /// wrote before stays valid), and restores it under every write consent
+    /// in force whose grantee is missing. Runs when the owner's vault opens
+    /// and once a minute in a running node; returns how many header edits it
+    /// made.
     pub fn expire_consents(&mut self) -> Result<usize> {
         if !self.docs_map().contains_key(&self.consents_doc()) {
             return Ok(0);
@@ -279,7 +281,27 @@ impl Vault {
         for c in &ended {
             self.end_write_access(c)?;
         }
-        Ok(ended.len())
+        // The other way round: a write consent in force whose grantee is not
+        // a writer (its grant met a revocation made on another device of the
+        // owner, which wins over grants it did not see) is granted again, now
+        // after that revocation. Headers thus follow the consents document,
+        // which every device of the owner merges the same way.
+        let today = Date::today();
+        let mut granted = 0;
+        for v in self.consents()? {
+            let c = &v.consent.record;
+            if v.revocation.is_some() || c.access != Access::Write || !c.valid_on(today) {
+                continue;
+            }
+            for d in &c.documents {
+                let Ok(h) = self.header(d) else { continue };
+                if h.owner == self.identity() && !h.may_write(&c.grantee) {
+                    self.add_writer(d, c.grantee, c.role)?;
+                    granted += 1;
+                }
+            }
+        }
+        Ok(ended.len() + granted)
     }
 
     /// Every consent with its state, newest first.

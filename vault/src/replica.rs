@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use automerge::Change;
-use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Role, Signed};
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, RevokedWriter, Role, Signed, Succession};
 use serde::Serialize;
 
 use crate::admission::{Moment, admit};
@@ -193,13 +193,16 @@ impl Vault {
             return Err(self.refuse(&doc_id, "-", "a header with another owner was offered", from));
         }
         // A header that would be adopted passes the succession rules; one
-        // that would not (not newer than the held one) changes nothing.
-        if current
-            .as_ref()
-            .is_none_or(|c| header.record.version > c.record.version)
-        {
+        // that would not (older than the held one) changes nothing. A
+        // concurrent one (made on another device of the owner) is merged, so
+        // it need not repeat what the held one has, but its signer must not
+        // be revoked.
+        let succession = current.as_ref().map(|c| c.record.succession(&header.record));
+        if matches!(succession, None | Some(Succession::Newer | Succession::Concurrent)) {
             let signer_revoked = self.is_device_revoked(&header.record.owner, &header.device.certificate.device);
-            if let Err(e) = check_header_succession(current.as_ref().map(|c| &c.record), header, signer_revoked) {
+            let merging = succession == Some(Succession::Concurrent);
+            let held = current.as_ref().map(|c| &c.record);
+            if let Err(e) = check_header_succession(held, header, signer_revoked, merging) {
                 return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
             }
         }
@@ -219,8 +222,9 @@ impl Vault {
                 return Err(self.refuse(&doc_id, "-", &why, from));
             }
         }
-        let header_in_force = match &current {
-            Some(cur) if cur.record.version >= header.record.version => cur.clone(),
+        let header_in_force = match (&current, succession) {
+            (Some(cur), Some(Succession::Older | Succession::Same)) => cur.clone(),
+            (Some(cur), Some(Succession::Concurrent)) => self.reconcile_headers(cur, header)?,
             _ => header.clone(),
         };
         let mut new_certs: Vec<CertifiedDevice> = vec![];
@@ -322,7 +326,7 @@ impl Vault {
         for c in &new_certs {
             w.put32(store::DEVICES, c.certificate.device.as_bytes(), json(c)?.as_slice())?;
         }
-        if current.as_ref().map(|c| c.record.version) != Some(header_in_force.record.version) {
+        if current.as_ref() != Some(&header_in_force) {
             w.put(store::DOCS, doc_id.as_str(), json(&header_in_force)?.as_slice())?;
         }
         let items: Vec<NewChange<'_>> = changes
@@ -489,9 +493,14 @@ impl Vault {
             header.writers.push(identity);
             header.writers.sort();
         }
-        header.roles.retain(|(k, _)| k != &identity);
-        header.roles.push((identity, role));
-        header.roles.sort();
+        // Stamped with the clock of this edit: the grant has seen every
+        // revocation this header holds (see `DocumentHeader::merge`).
+        let at = header.next_clock(&self.device_key().public());
+        header.grants.retain(|g| g.identity != identity);
+        header
+            .grants
+            .push(inwonercloud_schemas::WriterGrant { identity, role, at });
+        header.grants.sort();
         header.revoked.retain(|r| r.identity != identity);
         self.store_header(doc_id, header)
     }
@@ -506,7 +515,7 @@ impl Vault {
         }
         header.writers.retain(|w| w != &identity);
         let role = header.role_of(&identity);
-        header.roles.retain(|(k, _)| k != &identity);
+        header.grants.retain(|g| g.identity != identity);
         // The cut-off is the highest change *stored* per device, not the
         // gap-free version vector: a stored change still waiting for an
         // earlier one must stay valid, or the vault would refuse its own rows.
@@ -520,10 +529,12 @@ impl Vault {
             }
         }
         cutoffs.sort();
+        let at = header.next_clock(&self.device_key().public());
         header.revoked.push(RevokedWriter {
             identity,
             cutoffs,
             role,
+            at,
         });
         self.store_header(doc_id, header)
     }
@@ -604,7 +615,48 @@ impl Vault {
         Ok(doc.header.record.clone())
     }
 
+    /// The header in force when `offered` is concurrent with the held `cur`
+    /// (two devices of the owner changed it while apart). Every replica ends
+    /// with the same one: when both already grant and revoke the same, the
+    /// one with the larger hash; otherwise an owner device signs their merge
+    /// ([`DocumentHeader::merge`]: a revocation wins over any grant that did
+    /// not see it), which includes both and so replaces them everywhere; a
+    /// replica of someone else keeps the larger hash until that merge comes.
+    fn reconcile_headers(
+        &self,
+        cur: &Signed<DocumentHeader>,
+        offered: &Signed<DocumentHeader>,
+    ) -> Result<Signed<DocumentHeader>> {
+        let merged = cur.record.merge(&offered.record);
+        let larger = || {
+            if keys::record_hash(offered) > keys::record_hash(cur) {
+                offered.clone()
+            } else {
+                cur.clone()
+            }
+        };
+        if merged.same_access(&cur.record) && merged.same_access(&offered.record) {
+            return Ok(larger());
+        }
+        if cur.record.owner != self.identity() {
+            return Ok(larger());
+        }
+        let mut m = merged;
+        m.clock = m.next_clock(&self.device_key().public());
+        m.version = m
+            .version
+            .checked_add(1)
+            .ok_or_else(|| VaultError::NotAllowed(format!("the header of {} is at the last version there is", m.id)))?;
+        Ok(keys::sign_record(
+            m,
+            self.device_key(),
+            self.device_certificate(),
+            keys::now(),
+        ))
+    }
+
     fn store_header(&mut self, doc_id: &str, mut header: DocumentHeader) -> Result<()> {
+        header.clock = header.next_clock(&self.device_key().public());
         header.version = header.version.checked_add(1).ok_or_else(|| {
             VaultError::NotAllowed(format!(
                 "the header of {doc_id} is at the last version there is ({}); it cannot change again",
@@ -701,11 +753,14 @@ pub enum HeaderRefusal {
 /// whether a header of the owner held here (any document's) revokes the
 /// device that signed `offered`. The signature and owner are checked before
 /// (`check_header`); this checks the succession, in this order: the rules
-/// `revoked signer`, `version step` and `revocations are permanent`.
+/// `revoked signer`, `version step` and `revocations are permanent`. A
+/// header concurrent with the held one (`merging`) is merged with it, which
+/// keeps every revocation of both, so the last rule does not apply to it.
 pub fn check_header_succession(
     held: Option<&DocumentHeader>,
     offered: &Signed<DocumentHeader>,
     signer_revoked: bool,
+    merging: bool,
 ) -> std::result::Result<(), HeaderRefusal> {
     let new = &offered.record;
     let signer = offered.device.certificate.device;
@@ -722,7 +777,9 @@ pub fn check_header_succession(
             held: base,
         });
     }
-    let Some(held) = held else { return Ok(()) };
+    let Some(held) = held.filter(|_| !merging) else {
+        return Ok(());
+    };
     for (device, cut_off) in &held.revoked_devices {
         // With a device listed twice, the lowest cut-off is the one in force.
         let offered_cut = new
@@ -846,7 +903,7 @@ mod tests {
             h.version += 1;
             keys::sign_record(h, v.device_key(), v.device_certificate(), 1)
         };
-        let ok = |r: Vec<(PublicKey, u64)>| check_header_succession(Some(&held), &offer(r), false);
+        let ok = |r: Vec<(PublicKey, u64)>| check_header_succession(Some(&held), &offer(r), false, false);
         assert_eq!(ok(vec![(lost, 4)]), Ok(()));
         assert_eq!(ok(vec![(lost, 9), (lost, 3)]), Ok(()));
         assert!(matches!(
@@ -863,8 +920,13 @@ mod tests {
         ));
         // The signer's own revocation, here or elsewhere, comes first.
         assert!(matches!(
-            check_header_succession(Some(&held), &offer(vec![]), true),
+            check_header_succession(Some(&held), &offer(vec![]), true, false),
             Err(HeaderRefusal::RevokedSigner { .. })
         ));
+        // A concurrent header is merged (which keeps the revocation): not refused.
+        assert_eq!(
+            check_header_succession(Some(&held), &offer(vec![]), false, true),
+            Ok(())
+        );
     }
 }

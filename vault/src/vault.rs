@@ -409,7 +409,9 @@ impl Vault {
                     changed.push(id);
                     continue;
                 }
-                Some(doc) if header.record.version > doc.header.record.version => {
+                // The file is the truth: another process of this vault put
+                // this header there (a newer one, or a merge's pick).
+                Some(doc) if header != doc.header => {
                     check_header(&header)?;
                     doc.header = header;
                     changed.push(id.clone());
@@ -444,7 +446,15 @@ impl Vault {
             writers: writers.iter().map(|(k, _)| *k).collect(),
             revoked: vec![],
             revoked_devices: vec![],
-            roles: writers,
+            grants: writers
+                .into_iter()
+                .map(|(identity, role)| inwonercloud_schemas::WriterGrant {
+                    identity,
+                    role,
+                    at: vec![],
+                })
+                .collect(),
+            clock: vec![],
             version: 1,
         };
         let signed = keys::sign_record(header, &self.device, &self.cert, keys::now());
