@@ -635,3 +635,50 @@ fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
         "the citizen is told a device may be cloned"
     );
 }
+
+#[test]
+fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inwoner");
+    let gemeente = tmp.path().join("gemeente");
+    let g = inwonercloud_tests::vault(&gemeente, "Gemeente Woerden", inwonercloud_schemas::Role::Municipality);
+    let key = g.identity();
+    drop(g);
+    {
+        let mut v = inwonercloud_tests::vault(&dir, "Sanne", inwonercloud_schemas::Role::Citizen);
+        // Sanne joined the municipality's invite earlier: it is a known peer.
+        v.remember_peer(&inwonercloud_vault::PeerInfo {
+            identity: key,
+            name: "Gemeente Woerden".into(),
+            role: inwonercloud_schemas::Role::Municipality,
+            devices: vec![],
+            addrs: vec![],
+            last_seen: 0,
+        })
+        .unwrap();
+    }
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    unlock(&mut h);
+    go(&mut h, "Delen");
+    assert!(h.query_by_label("Vertrouwde gemeenten").is_some(), "the card shows");
+    let fp = inwonercloud_vault::trust::fingerprint(&key);
+    assert!(h.query_by_label(&fp).is_some(), "with the key's fingerprint {fp}");
+    click(&mut h, "Vertrouw als gemeente");
+    drop(h);
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert_eq!(
+        v.trusted_municipalities().unwrap().get(&key),
+        Some(&inwonercloud_vault::trust::TrustSource::Pinned),
+        "the key is pinned in the vault"
+    );
+    drop(v);
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    unlock(&mut h);
+    go(&mut h, "Delen");
+    click(&mut h, "Niet meer vertrouwen");
+    drop(h);
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert!(v.trusted_municipalities().unwrap().is_empty());
+}

@@ -295,7 +295,9 @@ impl Vault {
             }
             for d in &c.documents {
                 let Ok(h) = self.header(d) else { continue };
-                if h.owner == self.identity() && !h.may_write(&c.grantee) {
+                // Also a writer from before roles were recorded (a vault made
+                // by an earlier version): its role comes from its consent.
+                if h.owner == self.identity() && (!h.may_write(&c.grantee) || h.role_of(&c.grantee).is_none()) {
                     self.add_writer(d, c.grantee, c.role)?;
                     granted += 1;
                 }

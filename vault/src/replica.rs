@@ -513,8 +513,8 @@ impl Vault {
         if !header.writers.contains(&identity) {
             return Ok(());
         }
-        header.writers.retain(|w| w != &identity);
         let role = header.role_of(&identity);
+        header.writers.retain(|w| w != &identity);
         header.grants.retain(|g| g.identity != identity);
         // The cut-off is the highest change *stored* per device, not the
         // gap-free version vector: a stored change still waiting for an
