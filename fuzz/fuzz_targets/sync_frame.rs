@@ -7,6 +7,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|body: &[u8]| {
     if let Ok(frame) = Frame::decode(body) {
         let enc = frame.encode();
-        assert!(Frame::decode(&enc[4..]).is_ok(), "a decoded frame re-encodes to a valid frame");
+        assert!(
+            Frame::decode(&enc[4..]).is_ok(),
+            "a decoded frame re-encodes to a valid frame"
+        );
     }
 });

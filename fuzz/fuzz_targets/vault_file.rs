@@ -37,7 +37,8 @@ fn base() -> &'static Base {
         .expect("create");
         let plan = v.plan_doc();
         for i in 0..5 {
-            v.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None).expect("goal");
+            v.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None)
+                .expect("goal");
         }
         v.add_note("notitie").expect("note");
         let key = v.key();

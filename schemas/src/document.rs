@@ -262,13 +262,19 @@ impl DocumentHeader {
                 .chain(&other.revoked)
                 .filter(|r| r.identity == id)
                 .collect();
-            let mut alive: Vec<(Clock, Option<WriterGrant>)> = grants_of(self, &id)
+            let alive: Vec<(Clock, Option<WriterGrant>)> = grants_of(self, &id)
                 .into_iter()
                 .chain(grants_of(other, &id))
                 .filter(|(at, _)| revs.iter().all(|r| clock_includes(at, &r.at)))
                 .collect();
-            alive.sort();
-            if let Some((_, g)) = alive.pop() {
+            // The grant that saw the others, or (grants made apart) the
+            // lowest one, so that the choice does not depend on the order.
+            let pick = alive
+                .iter()
+                .find(|(at, _)| alive.iter().all(|(other, _)| clock_includes(at, other)))
+                .or_else(|| alive.iter().min_by(|x, y| (&x.1, &x.0).cmp(&(&y.1, &y.0))))
+                .cloned();
+            if let Some((_, g)) = pick {
                 out.writers.push(id);
                 out.grants.extend(g);
             } else if !revs.is_empty() {
@@ -282,7 +288,7 @@ impl DocumentHeader {
                 out.revoked.push(RevokedWriter {
                     identity: id,
                     cutoffs: cutoffs.into_iter().collect(),
-                    role: revs.iter().find_map(|r| r.role),
+                    role: revs.iter().filter_map(|r| r.role).min(),
                     at: revs.iter().fold(vec![], |acc, r| clock_join(&acc, &r.at)),
                 });
             }
@@ -321,5 +327,99 @@ impl DocumentHeader {
         self.revoked
             .iter()
             .any(|r| &r.identity == identity && r.cutoffs.iter().any(|(d, cut)| d == device && seq <= *cut))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWNER: PublicKey = PublicKey([1; 32]);
+    const L: PublicKey = PublicKey([2; 32]);
+    const P: PublicKey = PublicKey([3; 32]);
+    const T: PublicKey = PublicKey([4; 32]);
+    const X: PublicKey = PublicKey([8; 32]);
+    const Y: PublicKey = PublicKey([9; 32]);
+
+    fn base() -> DocumentHeader {
+        DocumentHeader {
+            id: format!("{OWNER}/plan"),
+            kind: DocKind::Plan,
+            owner: OWNER,
+            writers: vec![X],
+            revoked: vec![],
+            revoked_devices: vec![],
+            grants: vec![WriterGrant {
+                identity: X,
+                role: Role::Counselor,
+                at: vec![(L, 1)],
+            }],
+            clock: vec![(L, 1)],
+            version: 2,
+        }
+    }
+
+    /// What one device does on top of `h`: grant or revoke `who`.
+    fn edit(h: &DocumentHeader, device: PublicKey, who: PublicKey, grant: Option<Role>) -> DocumentHeader {
+        let mut h = h.clone();
+        let at = h.next_clock(&device);
+        h.writers.retain(|w| w != &who);
+        h.grants.retain(|g| g.identity != who);
+        match grant {
+            Some(role) => {
+                h.writers.push(who);
+                h.writers.sort();
+                h.grants.push(WriterGrant {
+                    identity: who,
+                    role,
+                    at: at.clone(),
+                });
+                h.revoked.retain(|r| r.identity != who);
+            }
+            None => h.revoked.push(RevokedWriter {
+                identity: who,
+                cutoffs: vec![(who, 3)],
+                role: Some(Role::Counselor),
+                at: at.clone(),
+            }),
+        }
+        h.clock = at;
+        h.version += 1;
+        h
+    }
+
+    #[test]
+    fn merging_is_the_same_in_any_order_and_a_revocation_wins_over_an_unseen_grant() {
+        let b = base();
+        let on_laptop = edit(&b, L, Y, Some(Role::Family));
+        let on_phone = edit(&b, P, X, None);
+        let on_tablet = edit(&b, T, X, Some(Role::Provider));
+        let hs = [on_laptop, on_phone, on_tablet];
+        assert_eq!(hs[0].succession(&hs[1]), Succession::Concurrent);
+        let ab = hs[0].merge(&hs[1]);
+        assert_eq!(ab, hs[1].merge(&hs[0]), "commutative");
+        assert_eq!(ab.merge(&ab), ab, "idempotent");
+        assert!(
+            !ab.may_write(&X),
+            "the phone's revocation wins over the laptop's older grant"
+        );
+        assert!(ab.may_write(&Y), "the laptop's grant of Y holds");
+        for (a, b, c) in [(0, 1, 2), (1, 2, 0), (2, 0, 1), (0, 2, 1)] {
+            let left = hs[a].merge(&hs[b]).merge(&hs[c]);
+            let right = hs[a].merge(&hs[b].merge(&hs[c]));
+            assert!(left.same_access(&right), "associative: {a}{b}{c}");
+            assert!(
+                left.same_access(&hs[0].merge(&hs[1]).merge(&hs[2])),
+                "any order: {a}{b}{c}"
+            );
+        }
+        // The tablet's new grant of X did not see the phone's revocation: revoked.
+        let all = hs[0].merge(&hs[1]).merge(&hs[2]);
+        assert!(!all.may_write(&X));
+        // A grant made after seeing the revocation wins over it.
+        let regrant = edit(&all, L, X, Some(Role::Counselor));
+        assert_eq!(all.succession(&regrant), Succession::Newer);
+        assert!(regrant.merge(&hs[1]).may_write(&X));
+        assert_eq!(regrant.merge(&hs[1]).role_of(&X), Some(Role::Counselor));
     }
 }

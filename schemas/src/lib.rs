@@ -42,7 +42,9 @@ pub mod profile;
 pub mod request;
 pub mod signed;
 
-pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, PotRoom, Transfer, TransferAcceptance};
+pub use budget::{
+    Account, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, PotRoom, Transfer, TransferAcceptance,
+};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;

@@ -621,6 +621,9 @@ impl<'a> Session<'a> {
         } else {
             rows.chunks(MAX_CHANGES_PER_FRAME).collect()
         };
+        let header_signer = self
+            .inner
+            .with_vault(|v| v.signed_header(doc).map(|h| h.device.certificate.device))?;
         let mut first = true;
         for (p, page) in pages.iter().enumerate() {
             let (changes, certs) = self.inner.with_vault(|v| -> Result<_, SyncError> {
@@ -646,10 +649,15 @@ impl<'a> Session<'a> {
                 let new_certs: Vec<CertifiedDevice> = certs
                     .iter()
                     .filter(|c| {
-                        // A device the peer already has changes from is certified there already.
+                        // A device the peer already has changes from is certified
+                        // there already; a certificate travels with the first
+                        // chunk holding a change of its device, because the
+                        // receiver keeps only certificates of signers of the
+                        // batch they come with (and the header's).
                         !st.certs_sent.contains(&c.certificate.device)
                             && !have.contains_key(&c.certificate.device)
-                            && (first || chunk.iter().any(|x| x.signer == c.certificate.device))
+                            && ((first && c.certificate.device == header_signer)
+                                || chunk.iter().any(|x| x.signer == c.certificate.device))
                     })
                     .cloned()
                     .collect();

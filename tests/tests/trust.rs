@@ -350,3 +350,95 @@ fn a_writer_cannot_put_back_an_older_version_of_someone_elses_record() {
         view.bad
     );
 }
+
+#[test]
+fn a_revoked_consent_takes_its_role_along_and_a_cut_off_revocation_is_repaired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("anna");
+    let mut anna = vault(&dir, "Anna", Role::Citizen);
+    let x = vault(&tmp.path().join("x"), "Xander", Role::Counselor).identity();
+    let budget = anna.budget_doc();
+    let consent = |anna: &mut Vault, role| {
+        anna.grant_consent(x, "Xander", role, vec![budget.clone()], Access::Write, None, "hulp")
+            .unwrap()
+            .id
+    };
+    consent(&mut anna, Role::Counselor);
+    let municipal = consent(&mut anna, Role::Municipality);
+    assert_eq!(anna.header(&budget).unwrap().role_of(&x), Some(Role::Municipality));
+    anna.revoke_consent(&municipal, "vergissing").unwrap();
+    assert_eq!(
+        anna.header(&budget).unwrap().role_of(&x),
+        Some(Role::Counselor),
+        "the counselor consent still holds, the municipality's role went with its consent"
+    );
+    assert!(!anna.trusted_municipalities().unwrap().contains_key(&x));
+
+    // A revocation stored without its header edit (a crash in between) is
+    // repaired when the vault next opens.
+    let counselor = anna
+        .consents()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.active)
+        .unwrap()
+        .consent
+        .record
+        .id;
+    let consents_doc = anna.consents_doc();
+    anna.put_record(
+        &consents_doc,
+        &counselor,
+        inwonercloud_schemas::Revocation {
+            consent_id: counselor.clone(),
+            reason: "stroomuitval".into(),
+            at: keys_now(),
+        },
+    )
+    .unwrap();
+    assert!(
+        anna.header(&budget).unwrap().may_write(&x),
+        "only the record was written"
+    );
+    drop(anna);
+    let anna = Vault::open(&dir, &pass()).unwrap();
+    assert!(!anna.header(&budget).unwrap().may_write(&x), "repaired on open");
+}
+
+fn keys_now() -> u64 {
+    inwonercloud_vault::keys::now()
+}
+
+#[test]
+fn a_transfer_makes_no_one_the_citizens_municipality() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("anna"), "Anna", Role::Citizen);
+    // A peer whose own certificate says "gemeente", known to Anna.
+    let posing = vault(&tmp.path().join("nep"), "Gemeente Nep", Role::Municipality);
+    anna.remember_peer(&inwonercloud_vault::PeerInfo {
+        identity: posing.identity(),
+        name: "Gemeente Nep".into(),
+        role: Role::Municipality,
+        devices: vec![],
+        addrs: vec![],
+        last_seen: 0,
+    })
+    .unwrap();
+    let account = inwonercloud_tests::euro_account(&mut anna, "Wmo", FundingStream::Wmo);
+    let budget = anna.budget_doc();
+    anna.top_up(&budget, &account, eur(10_000), day("2026-02-01"), "")
+        .unwrap();
+    anna.offer_transfer(posing.identity(), &account, eur(1_000), "begeleiding_individueel", "x")
+        .unwrap();
+    assert!(
+        anna.consents()
+            .unwrap()
+            .iter()
+            .any(|c| c.consent.record.grantee == posing.identity()),
+        "the transfer opened an exchange under a consent"
+    );
+    assert!(
+        !anna.trusted_municipalities().unwrap().contains_key(&posing.identity()),
+        "a transfer's consent carries no municipality role"
+    );
+}

@@ -27,8 +27,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
-    Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, EntryKind, LedgerEntry, Outcome,
-    PublicKey, Record, Signed, Verdict,
+    Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, EntryKind, LedgerEntry,
+    MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record, Signed, Verdict,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -205,12 +205,74 @@ impl Signatures {
 
 /// What one claim contributes once it passes [`check_one`].
 struct Checked {
-    /// The granted total of its account (each trusted grant once).
-    granted: Decimal,
     /// Units × tariff, rounded to the cent.
     amount: Decimal,
     /// The most units of this service over the agreement's period.
     max_units: Decimal,
+}
+
+/// The grant chains of bundle `i` that fund its agreement's account: whole
+/// (every signature verifies), tied together (grant → decision → the
+/// citizen's request, not refused), signed by a trusted key, with an amount
+/// within [`MAX_ENTRY_AMOUNT`]; and whether a chain was left out only for an
+/// untrusted signer.
+fn trusted_chains<'b>(
+    b: &'b ClaimBundle,
+    i: usize,
+    sigs: &Signatures,
+    trust: &TrustRoots,
+) -> (Vec<&'b GrantChain>, bool) {
+    let a = &b.agreement.record;
+    let mut matching = Vec::new();
+    let mut untrusted = false;
+    for (j, g) in b.grants.iter().enumerate() {
+        if !sigs.grants.get(i).and_then(|v| v.get(j)).copied().unwrap_or(false) {
+            continue;
+        }
+        let e = &g.entry.record;
+        let chained = matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
+            && e.account == a.account
+            && e.amount.abs() <= Decimal::from(MAX_ENTRY_AMOUNT)
+            && e.reference.as_deref() == Some(g.decision.record.id.as_str())
+            && g.decision.author() == g.entry.author()
+            && g.decision.record.outcome != Outcome::Afgewezen
+            && g.decision.record.request_id == g.request.record.id
+            && g.request.author() == &a.citizen;
+        if !chained {
+            continue;
+        }
+        if !trust.contains(g.entry.author()) {
+            untrusted = true;
+            continue;
+        }
+        matching.push(g);
+    }
+    (matching, untrusted)
+}
+
+/// The granted total per (citizen, account) over the whole file: every
+/// trusted grant once (by signer and id), whichever bundles carry it, so a
+/// bundle that leaves out an adjustment another bundle holds does not raise
+/// what was granted.
+fn granted_totals(
+    bundles: &[ClaimBundle],
+    sigs: &Signatures,
+    trust: &TrustRoots,
+) -> BTreeMap<(PublicKey, String), Decimal> {
+    let mut seen: BTreeSet<(PublicKey, String)> = BTreeSet::new();
+    let mut totals: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
+    for (i, b) in bundles.iter().enumerate() {
+        let a = &b.agreement.record;
+        for g in trusted_chains(b, i, sigs, trust).0 {
+            if seen.insert((*g.entry.author(), g.entry.record.id.clone())) {
+                let t = totals.entry((a.citizen, a.account.clone())).or_default();
+                // Each amount is within MAX_ENTRY_AMOUNT, so no file of any
+                // realistic size reaches Decimal's range; saturate regardless.
+                *t = t.checked_add(g.entry.record.amount).unwrap_or(Decimal::MAX);
+            }
+        }
+    }
+    totals
 }
 
 /// Checks claim `i` against every rule but those that need the others
@@ -258,38 +320,7 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -
     let amount = d
         .amount()
         .map_err(|e| format!("the declared amount cannot be used: {e}"))?;
-    let mut granted = Decimal::ZERO;
-    let mut matching: Vec<&GrantChain> = Vec::new();
-    let mut untrusted = false;
-    // The same grant (by signer and id) counts once, however often a file repeats it.
-    let mut counted: BTreeSet<(PublicKey, &str)> = BTreeSet::new();
-    for (j, g) in b.grants.iter().enumerate() {
-        if !sigs.grants.get(i).and_then(|v| v.get(j)).copied().unwrap_or(false) {
-            continue;
-        }
-        let e = &g.entry.record;
-        let chained = matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
-            && e.account == a.account
-            && e.reference.as_deref() == Some(g.decision.record.id.as_str())
-            && g.decision.author() == g.entry.author()
-            && g.decision.record.outcome != Outcome::Afgewezen
-            && g.decision.record.request_id == g.request.record.id
-            && g.request.author() == &a.citizen;
-        if !chained {
-            continue;
-        }
-        if !trust.contains(g.entry.author()) {
-            untrusted = true;
-            continue;
-        }
-        if !counted.insert((*g.entry.author(), e.id.as_str())) {
-            continue;
-        }
-        granted = granted
-            .checked_add(e.amount)
-            .ok_or_else(|| "the granted amounts overflow when added up".to_string())?;
-        matching.push(g);
-    }
+    let (matching, untrusted) = trusted_chains(b, i, sigs, trust);
     if matching.is_empty() {
         return Err(if untrusted {
             "the grant is not signed by a municipality this verifier trusts (compare the municipality's key \
@@ -320,7 +351,6 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -
         ));
     }
     Ok(Checked {
-        granted,
         amount,
         max_units: agreed.max_units,
     })
@@ -346,6 +376,7 @@ pub fn check_claims_with_progress(
     let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
     let mut units: BTreeMap<(PublicKey, String, String), Decimal> = BTreeMap::new();
     let sigs = Signatures::check(bundles);
+    let granted = granted_totals(bundles, &sigs, trust);
     for (i, b) in bundles.iter().enumerate() {
         let a = &b.agreement.record;
         let d = &b.declaration.record;
@@ -362,10 +393,13 @@ pub fn check_claims_with_progress(
             let after = total
                 .checked_add(c.amount)
                 .ok_or_else(|| "the claimed amounts overflow when added up".to_string())?;
-            if after > c.granted {
+            let granted = granted
+                .get(&(a.citizen, a.account.clone()))
+                .copied()
+                .unwrap_or_default();
+            if after > granted {
                 return Err(format!(
-                    "claims on this account would reach {after} of {} granted",
-                    c.granted
+                    "claims on this account would reach {after} of {granted} granted"
                 ));
             }
             let service = (a.citizen, a.id.clone(), d.offering_id.clone());
@@ -389,10 +423,16 @@ pub fn check_claims_with_progress(
         };
         let provider = b.declaration.device.certificate.identity_name.clone();
         if valid {
-            // Each valid amount was within a checked total above, so these sums stay in range.
-            *report.per_provider.entry(provider.clone()).or_default() += amount;
-            *report.per_category.entry(d.category.clone()).or_default() += amount;
-            *report.per_month.entry(d.period_end.month_key()).or_default() += amount;
+            // Valid amounts are bounded per account by grants within
+            // MAX_ENTRY_AMOUNT; the totals across accounts saturate regardless.
+            for (map, key) in [
+                (&mut report.per_provider, provider.clone()),
+                (&mut report.per_category, d.category.clone()),
+                (&mut report.per_month, d.period_end.month_key()),
+            ] {
+                let t = map.entry(key).or_default();
+                *t = t.checked_add(amount).unwrap_or(Decimal::MAX);
+            }
         }
         progress(report.claims.len() + 1, bundles.len());
         report.claims.push(ClaimResult {

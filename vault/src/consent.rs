@@ -229,81 +229,65 @@ impl Vault {
         };
         self.put_record(&doc, consent_id, r)?;
         if c.access == Access::Write {
-            self.end_write_access(&c)?;
+            self.expire_consents()?;
         }
         Ok(())
     }
 
-    /// Removes the grantee of an ended write consent from each of its
-    /// documents that no other active write consent still covers.
-    fn end_write_access(&mut self, c: &Consent) -> Result<()> {
-        let still: Vec<String> = self
-            .consents()?
-            .into_iter()
-            .filter(|v| v.active && v.consent.record.grantee == c.grantee && v.consent.record.access == Access::Write)
-            .flat_map(|v| v.consent.record.documents)
-            .collect();
-        for d in &c.documents {
-            if !still.contains(d) && self.docs_map().contains_key(d) {
-                self.remove_writer(d, c.grantee)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Makes the headers follow the consents: ends write access under every
-    /// write consent whose last day has passed (its grantee is removed from
-    /// the documents' headers with a cut-off, as a revocation does; what it
-    /// wrote before stays valid), and restores it under every write consent
-    /// in force whose grantee is missing. Runs when the owner's vault opens
-    /// and once a minute in a running node; returns how many header edits it
-    /// made.
+    /// Makes every owned document's writers follow the write consents, so
+    /// that the consents document — which every device of the owner merges
+    /// the same way — decides who writes: a grantee whose write consents on
+    /// a document have all ended (revoked, or past their last day) is removed
+    /// with a cut-off, as a revocation does (what it wrote before stays
+    /// valid); a grantee with a write consent in force is a writer in the
+    /// role of its newest such consent. It repairs a revocation whose header
+    /// edit a crash cut off, a role left behind by a revoked consent, and a
+    /// grant that met a revocation made on another device of the owner.
+    /// Runs after every revocation, when the owner's vault opens and once a
+    /// minute in a running node; returns how many header edits it made.
     pub fn expire_consents(&mut self) -> Result<usize> {
         if !self.docs_map().contains_key(&self.consents_doc()) {
             return Ok(0);
         }
-        let today = Date::today();
-        let ended: Vec<Consent> = self
-            .consents()?
-            .into_iter()
-            .filter(|v| {
-                v.revocation.is_none()
-                    && v.consent.record.access == Access::Write
-                    && v.consent.record.valid_until.is_some_and(|u| today > u)
-            })
-            .map(|v| v.consent.record)
-            .filter(|c| {
-                c.documents
-                    .iter()
-                    .any(|d| self.header(d).is_ok_and(|h| h.writers.contains(&c.grantee)))
-            })
-            .collect();
-        for c in &ended {
-            self.end_write_access(c)?;
-        }
-        // The other way round: a write consent in force whose grantee is not
-        // a writer (its grant met a revocation made on another device of the
-        // owner, which wins over grants it did not see) is granted again, now
-        // after that revocation. Headers thus follow the consents document,
-        // which every device of the owner merges the same way.
-        let today = Date::today();
-        let mut granted = 0;
+        // Per (document, grantee) named by a write consent: the newest
+        // consent in force (signed at, id, role), if any.
+        type Newest = Option<(u64, String, Role)>;
+        let mut wanted: BTreeMap<(String, PublicKey), Newest> = BTreeMap::new();
         for v in self.consents()? {
             let c = &v.consent.record;
-            if v.revocation.is_some() || c.access != Access::Write || !c.valid_on(today) {
+            if c.access != Access::Write {
                 continue;
             }
             for d in &c.documents {
-                let Ok(h) = self.header(d) else { continue };
-                // Also a writer from before roles were recorded (a vault made
-                // by an earlier version): its role comes from its consent.
-                if h.owner == self.identity() && (!h.may_write(&c.grantee) || h.role_of(&c.grantee).is_none()) {
-                    self.add_writer(d, c.grantee, c.role)?;
-                    granted += 1;
+                let slot = wanted.entry((d.clone(), c.grantee)).or_insert(None);
+                let candidate = (v.consent.signed_at, c.id.clone(), c.role);
+                if v.active && slot.as_ref().is_none_or(|n| &candidate > n) {
+                    *slot = Some(candidate);
                 }
             }
         }
-        Ok(ended.len() + granted)
+        let me = self.identity();
+        let mut edits = 0;
+        for ((d, grantee), newest) in wanted {
+            let Ok(h) = self.header(&d) else { continue };
+            if h.owner != me {
+                continue;
+            }
+            match newest {
+                // Also a writer from before roles were recorded (a vault made
+                // by an earlier version): its role comes from its consent.
+                Some((_, _, role)) if !h.may_write(&grantee) || h.role_of(&grantee) != Some(role) => {
+                    self.add_writer(&d, grantee, role)?;
+                    edits += 1;
+                }
+                None if h.writers.contains(&grantee) => {
+                    self.remove_writer(&d, grantee)?;
+                    edits += 1;
+                }
+                _ => {}
+            }
+        }
+        Ok(edits)
     }
 
     /// Every consent with its state, newest first.

@@ -136,11 +136,12 @@ impl Vault {
             .any(|c| c.active && c.consent.record.grantee == receiver && c.consent.record.documents.contains(&id));
         if !shared {
             let name = self.display_name(&receiver);
-            let role = self.peer(&receiver)?.map(|p| p.role).unwrap_or(Role::Family);
+            // A fixed role: the receiver's certificate names itself, and a
+            // transfer makes no one the citizen's municipality.
             self.grant_consent(
                 receiver,
                 &name,
-                role,
+                Role::Citizen,
                 vec![id.clone()],
                 Access::Write,
                 None,

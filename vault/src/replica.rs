@@ -228,7 +228,15 @@ impl Vault {
             _ => header.clone(),
         };
         let mut new_certs: Vec<CertifiedDevice> = vec![];
-        for cert in certs {
+        // Only certificates of devices that signed this header or a change of
+        // this batch are kept: a frame cannot fill the vault with certificates
+        // of strangers, nor certify someone else's device key (a change signed
+        // by that key proves its holder sent the certificate along).
+        let used = |cert: &CertifiedDevice| {
+            cert.certificate.device == header.device.certificate.device
+                || changes.iter().any(|c| c.signer == cert.certificate.device)
+        };
+        for cert in certs.iter().filter(|c| used(c)) {
             if let Err(e) = keys::verify_certificate(cert) {
                 return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
             }
