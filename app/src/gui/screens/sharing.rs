@@ -216,7 +216,11 @@ pub fn ticket(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     widgets::card(ui, t.ticket_title, |ui| {
         ui.label(t.ticket_help);
         ui.label(t.your_fingerprint);
-        ui.label(RichText::new(fingerprint(&own)).monospace().strong());
+        ui.horizontal(|ui| {
+            // Also as a QR code, for the other side to scan and compare.
+            widgets::qr(ui, &fingerprint(&own), 2.0);
+            ui.label(RichText::new(fingerprint(&own)).monospace().strong());
+        });
         ui.horizontal(|ui| {
             widgets::qr(ui, &ticket, 3.0);
             ui.vertical(|ui| {
