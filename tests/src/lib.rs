@@ -64,6 +64,19 @@ pub fn another_device(first: &mut Vault, dir: &Path, name: &str) -> Vault {
     v
 }
 
+/// The texts of the goals in `plan` as `v` reads it, sorted.
+pub fn goal_texts(v: &Vault, plan: &str) -> Vec<String> {
+    let mut g: Vec<String> = v
+        .plan(plan)
+        .unwrap_or_else(|e| panic!("plan {plan}: {e}"))
+        .goals
+        .into_iter()
+        .map(|g| g.record.text)
+        .collect();
+    g.sort();
+    g
+}
+
 /// A date literal.
 pub fn day(s: &str) -> Date {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))

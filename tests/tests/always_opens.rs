@@ -5,7 +5,7 @@
 //! logged, never fatal.
 
 use inwonercloud_schemas::{LifeDomain, Role};
-use inwonercloud_tests::{pass, plan_with_writer};
+use inwonercloud_tests::{goal_texts, pass, plan_with_writer};
 use inwonercloud_vault::{Vault, VaultError, keys};
 
 #[test]
@@ -61,13 +61,7 @@ fn a_revocation_while_a_change_waits_for_an_earlier_one_keeps_the_vault_opening(
     // The second change, written before the revocation, still completes the history.
     let header = anna.bundle(&plan).unwrap().header;
     anna.import_changes(&header, &certs, &mine[1..2], "mallory").unwrap();
-    let texts: Vec<String> = anna
-        .plan(&plan)
-        .unwrap()
-        .goals
-        .iter()
-        .map(|g| g.record.text.clone())
-        .collect();
+    let texts = goal_texts(&anna, &plan);
     for t in ["een", "twee", "drie"] {
         assert!(texts.contains(&t.to_string()), "{t} in {texts:?}");
     }
@@ -98,13 +92,7 @@ fn a_stored_row_the_header_no_longer_allows_is_left_out_and_logged_not_fatal() {
     anna.import_changes(&signed, &[], &[], "self").unwrap();
     drop(anna);
     let anna = Vault::open(&tmp.path().join("anna"), &pass()).expect("the vault opens");
-    let texts: Vec<String> = anna
-        .plan(&plan)
-        .unwrap()
-        .goals
-        .iter()
-        .map(|g| g.record.text.clone())
-        .collect();
+    let texts = goal_texts(&anna, &plan);
     assert!(texts.contains(&"een".to_string()), "{texts:?}");
     assert!(
         !texts.contains(&"drie".to_string()),

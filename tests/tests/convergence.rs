@@ -10,7 +10,7 @@
 //! `accepts_document_from` allows, and a refused batch is refused whole.
 
 use inwonercloud_schemas::{Access, Date, EntryKind, FundingStream, LifeDomain, Role, Unit};
-use inwonercloud_tests::{day, eur, pass, vault};
+use inwonercloud_tests::{day, eur, goal_texts, pass, vault};
 use inwonercloud_vault::budget::NewEntry;
 use inwonercloud_vault::{Vault, keys};
 use proptest::prelude::*;
@@ -244,12 +244,6 @@ fn reopen(w: &mut World, i: usize) {
     w.v[i] = Some(opened);
 }
 
-fn goals(v: &Vault, plan: &str) -> Vec<String> {
-    let mut g: Vec<String> = v.plan(plan).unwrap().goals.into_iter().map(|g| g.record.text).collect();
-    g.sort();
-    g
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -281,17 +275,17 @@ proptest! {
         let plan = w.plan.clone();
         let phone_header = w.at(PHONE).header(&plan).unwrap().clone();
         let budget = w.budget.clone();
-        let anna_plan = goals(w.at(ANNA), &plan);
+        let anna_plan = goal_texts(w.at(ANNA), &plan);
         let anna_header = w.at(ANNA).header(&plan).unwrap().clone();
         prop_assert_eq!(&phone_header, &anna_header, "the phone's plan header");
-        prop_assert_eq!(goals(w.at(PHONE), &plan), anna_plan.clone(), "the phone's plan");
+        prop_assert_eq!(goal_texts(w.at(PHONE), &plan), anna_plan.clone(), "the phone's plan");
         // Ben holds what Anna still shares with him; once his consent ends
         // nothing more is sent (his later writing is refused, not recalled).
         let ben_id = w.at(BEN).identity();
         let shared = w.at(ANNA).documents_for_peer(&ben_id).unwrap().contains(&plan);
         if shared && w.at(BEN).header(&plan).is_ok() {
             prop_assert_eq!(w.at(BEN).header(&plan).unwrap(), &anna_header, "Ben's plan header");
-            prop_assert_eq!(goals(w.at(BEN), &plan), anna_plan.clone(), "Ben's plan");
+            prop_assert_eq!(goal_texts(w.at(BEN), &plan), anna_plan.clone(), "Ben's plan");
         }
         let anna_budget = w.at(ANNA).budget(&budget).unwrap().report.accounts;
         let theirs = w.at(GEMEENTE).budget(&budget).unwrap().report.accounts;
