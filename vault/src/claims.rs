@@ -211,17 +211,16 @@ struct Checked {
     max_units: Decimal,
 }
 
+/// A bundle's trusted grant chains, and whether one was left out only for
+/// an untrusted signer.
+type Chains<'b> = (Vec<&'b GrantChain>, bool);
+
 /// The grant chains of bundle `i` that fund its agreement's account: whole
 /// (every signature verifies), tied together (grant → decision → the
 /// citizen's request, not refused), signed by a trusted key, with an amount
 /// within [`MAX_ENTRY_AMOUNT`]; and whether a chain was left out only for an
-/// untrusted signer.
-fn trusted_chains<'b>(
-    b: &'b ClaimBundle,
-    i: usize,
-    sigs: &Signatures,
-    trust: &TrustRoots,
-) -> (Vec<&'b GrantChain>, bool) {
+/// untrusted signer. Computed once per bundle per check.
+fn trusted_chains<'b>(b: &'b ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -> Chains<'b> {
     let a = &b.agreement.record;
     let mut matching = Vec::new();
     let mut untrusted = false;
@@ -253,17 +252,13 @@ fn trusted_chains<'b>(
 /// The granted total per (citizen, account) over the whole file: every
 /// trusted grant once (by signer and id), whichever bundles carry it, so a
 /// bundle that leaves out an adjustment another bundle holds does not raise
-/// what was granted.
-fn granted_totals(
-    bundles: &[ClaimBundle],
-    sigs: &Signatures,
-    trust: &TrustRoots,
-) -> BTreeMap<(PublicKey, String), Decimal> {
+/// what was granted. `chains` holds [`trusted_chains`] of each bundle.
+fn granted_totals(bundles: &[ClaimBundle], chains: &[Chains<'_>]) -> BTreeMap<(PublicKey, String), Decimal> {
     let mut seen: BTreeSet<(PublicKey, String)> = BTreeSet::new();
     let mut totals: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
-    for (i, b) in bundles.iter().enumerate() {
+    for (b, (matching, _)) in bundles.iter().zip(chains) {
         let a = &b.agreement.record;
-        for g in trusted_chains(b, i, sigs, trust).0 {
+        for g in matching {
             if seen.insert((*g.entry.author(), g.entry.record.id.clone())) {
                 let t = totals.entry((a.citizen, a.account.clone())).or_default();
                 // Each amount is within MAX_ENTRY_AMOUNT, so no file of any
@@ -277,7 +272,12 @@ fn granted_totals(
 
 /// Checks claim `i` against every rule but those that need the others
 /// (counted twice, within the total, within the agreed units).
-fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -> std::result::Result<Checked, String> {
+fn check_one(
+    b: &ClaimBundle,
+    i: usize,
+    sigs: &Signatures,
+    chains: &Chains<'_>,
+) -> std::result::Result<Checked, String> {
     let missing: crate::Result<()> = Err(crate::VaultError::Corrupt("signature not checked".into()));
     sig(sigs.agreement.get(i).unwrap_or(&missing), "agreement")?;
     sig(sigs.declaration.get(i).unwrap_or(&missing), "declaration")?;
@@ -320,9 +320,9 @@ fn check_one(b: &ClaimBundle, i: usize, sigs: &Signatures, trust: &TrustRoots) -
     let amount = d
         .amount()
         .map_err(|e| format!("the declared amount cannot be used: {e}"))?;
-    let (matching, untrusted) = trusted_chains(b, i, sigs, trust);
+    let (matching, untrusted) = chains;
     if matching.is_empty() {
-        return Err(if untrusted {
+        return Err(if *untrusted {
             "the grant is not signed by a municipality this verifier trusts (compare the municipality's key \
              and pass it with --trust)"
                 .into()
@@ -376,11 +376,16 @@ pub fn check_claims_with_progress(
     let mut used: BTreeMap<(PublicKey, String), Decimal> = BTreeMap::new();
     let mut units: BTreeMap<(PublicKey, String, String), Decimal> = BTreeMap::new();
     let sigs = Signatures::check(bundles);
-    let granted = granted_totals(bundles, &sigs, trust);
+    let chains: Vec<Chains<'_>> = bundles
+        .iter()
+        .enumerate()
+        .map(|(i, b)| trusted_chains(b, i, &sigs, trust))
+        .collect();
+    let granted = granted_totals(bundles, &chains);
     for (i, b) in bundles.iter().enumerate() {
         let a = &b.agreement.record;
         let d = &b.declaration.record;
-        let verdict = check_one(b, i, &sigs, trust).and_then(|c| {
+        let verdict = check_one(b, i, &sigs, &chains[i]).and_then(|c| {
             // The same declaration (by id or by content) counts once.
             let content = format!(
                 "{}|{}|{}|{}|{}",

@@ -649,29 +649,29 @@ impl Vault {
         if cur.record.owner != self.identity() {
             return Ok(larger());
         }
-        let mut m = merged;
-        m.clock = m.next_clock(&self.device_key().public());
-        m.version = m
-            .version
-            .checked_add(1)
-            .ok_or_else(|| VaultError::NotAllowed(format!("the header of {} is at the last version there is", m.id)))?;
+        self.sign_header_edit(merged)
+    }
+
+    /// `header` as one more edit by this device: its clock counted up, its
+    /// version one higher (checked), signed.
+    fn sign_header_edit(&self, mut header: DocumentHeader) -> Result<Signed<DocumentHeader>> {
+        header.clock = header.next_clock(&self.device_key().public());
+        header.version = header.version.checked_add(1).ok_or_else(|| {
+            VaultError::NotAllowed(format!(
+                "the header of {} is at the last version there is ({}); it cannot change again",
+                header.id, header.version
+            ))
+        })?;
         Ok(keys::sign_record(
-            m,
+            header,
             self.device_key(),
             self.device_certificate(),
             keys::now(),
         ))
     }
 
-    fn store_header(&mut self, doc_id: &str, mut header: DocumentHeader) -> Result<()> {
-        header.clock = header.next_clock(&self.device_key().public());
-        header.version = header.version.checked_add(1).ok_or_else(|| {
-            VaultError::NotAllowed(format!(
-                "the header of {doc_id} is at the last version there is ({}); it cannot change again",
-                header.version
-            ))
-        })?;
-        let signed = keys::sign_record(header, self.device_key(), self.device_certificate(), keys::now());
+    fn store_header(&mut self, doc_id: &str, header: DocumentHeader) -> Result<()> {
+        let signed = self.sign_header_edit(header)?;
         let w = self.store().begin()?;
         w.put(store::DOCS, doc_id, json(&signed)?.as_slice())?;
         w.commit()?;

@@ -109,6 +109,11 @@ impl Vault {
             .unwrap_or_default()
     }
 
+    fn set_json_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let text = serde_json::to_string(value).map_err(|e| VaultError::Storage(e.to_string()))?;
+        self.set_setting(key, &text)
+    }
+
     /// Admits the identity whose invite this vault joined (see [`Vault::is_admitted`]).
     pub fn admit(&mut self, identity: PublicKey) -> Result<()> {
         let mut list = self.admitted_by_join();
@@ -116,10 +121,7 @@ impl Vault {
             return Ok(());
         }
         list.push(identity);
-        self.set_setting(
-            ADMITTED,
-            &serde_json::to_string(&list).map_err(|e| VaultError::Storage(e.to_string()))?,
-        )
+        self.set_json_setting(ADMITTED, &list)
     }
 
     /// Whether this vault's identity holds `role` in `doc`, as the document's
@@ -166,10 +168,7 @@ impl Vault {
             key,
             name: name.trim().to_string(),
         });
-        self.set_setting(
-            PINNED,
-            &serde_json::to_string(&list).map_err(|e| VaultError::Storage(e.to_string()))?,
-        )
+        self.set_json_setting(PINNED, &list)
     }
 
     /// Removes a pinned key; returns whether it was pinned.
@@ -177,10 +176,7 @@ impl Vault {
         let mut list = self.pinned_municipalities()?;
         let before = list.len();
         list.retain(|p| &p.key != key);
-        self.set_setting(
-            PINNED,
-            &serde_json::to_string(&list).map_err(|e| VaultError::Storage(e.to_string()))?,
-        )?;
+        self.set_json_setting(PINNED, &list)?;
         Ok(list.len() != before)
     }
 }
