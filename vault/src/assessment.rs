@@ -133,6 +133,10 @@ pub fn account_for(request_id: &str) -> String {
 impl Vault {
     /// Submits a budget request in the owner's budget document.
     pub fn request_budget(&mut self, r: NewRequest) -> Result<BudgetRequest> {
+        self.transact(|v| v.request_budget_in(r))
+    }
+
+    fn request_budget_in(&mut self, r: NewRequest) -> Result<BudgetRequest> {
         let doc = self.budget_doc();
         if self.header(&doc)?.owner != self.identity() {
             return Err(VaultError::NotAllowed("only a budget holder can request budget".into()));
@@ -225,6 +229,10 @@ impl Vault {
 
     /// The holder answers the municipality's question.
     pub fn answer_question(&mut self, request: &str, answer: &str) -> Result<AssessmentStep> {
+        self.transact(|v| v.answer_question_in(request, answer))
+    }
+
+    fn answer_question_in(&mut self, request: &str, answer: &str) -> Result<AssessmentStep> {
         if answer.trim().is_empty() {
             return Err(invalid("the answer is empty"));
         }
@@ -238,6 +246,10 @@ impl Vault {
 
     /// The holder asks a person to look again at an automated decision.
     pub fn ask_review(&mut self, request: &str, reason: &str) -> Result<AssessmentStep> {
+        self.transact(|v| v.ask_review_in(request, reason))
+    }
+
+    fn ask_review_in(&mut self, request: &str, reason: &str) -> Result<AssessmentStep> {
         self.step_checked(
             request,
             StepKind::HerbeoordelingGevraagd {
@@ -248,11 +260,19 @@ impl Vault {
 
     /// The municipality takes a request into assessment.
     pub fn start_assessment(&mut self, request: &str) -> Result<AssessmentStep> {
+        self.transact(|v| v.start_assessment_in(request))
+    }
+
+    fn start_assessment_in(&mut self, request: &str) -> Result<AssessmentStep> {
         self.step_checked(request, StepKind::InBehandeling)
     }
 
     /// The municipality asks the holder for more information.
     pub fn ask_information(&mut self, request: &str, question: &str) -> Result<AssessmentStep> {
+        self.transact(|v| v.ask_information_in(request, question))
+    }
+
+    fn ask_information_in(&mut self, request: &str, question: &str) -> Result<AssessmentStep> {
         if question.trim().is_empty() {
             return Err(invalid("the question is empty"));
         }
@@ -267,6 +287,10 @@ impl Vault {
     /// The municipality decides; a grant also writes the account (when new)
     /// and the grant or adjustment entry, referring to the decision.
     pub fn decide(&mut self, request: &str, d: DecisionInput) -> Result<Decision> {
+        self.transact(|v| v.decide_in(request, d))
+    }
+
+    fn decide_in(&mut self, request: &str, d: DecisionInput) -> Result<Decision> {
         let v = self.find_request(request)?;
         if !self.acts_as(&v.doc, Role::Municipality)? {
             return Err(VaultError::NotAllowed(
@@ -516,28 +540,35 @@ impl Vault {
             .collect())
     }
 
-    /// A request by id (or unique id prefix) in any budget held.
+    /// The request with exactly this id in any budget held, found through
+    /// the documents' key maps (only the budget holding it is read).
     pub fn find_request(&self, id: &str) -> Result<RequestView> {
         let id = id.trim();
-        let mut found: Vec<RequestView> = self
-            .all_requests()?
-            .into_iter()
-            .filter(|v| v.request.record.id.starts_with(id))
-            .collect();
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(VaultError::UnknownRecord {
-                what: "request",
-                id: id.to_string(),
-            }),
-            _ => Err(invalid(format!(
-                "'{id}' matches more than one request: give more of the id"
-            ))),
+        let unknown = || VaultError::UnknownRecord {
+            what: "request",
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(unknown());
         }
+        let doc = self
+            .docs_map()
+            .iter()
+            .find(|(_, d)| d.header.record.kind == DocKind::Budget && d.raw_record::<BudgetRequest>(id).is_some())
+            .map(|(doc, _)| doc.clone())
+            .ok_or_else(unknown)?;
+        self.requests(&doc)?
+            .into_iter()
+            .find(|v| v.request.record.id == id)
+            .ok_or_else(unknown)
     }
 
     /// Publishes the municipality's policy (public to every peer).
     pub fn publish_policy(&mut self, p: Policy) -> Result<()> {
+        self.transact(|v| v.publish_policy_in(p))
+    }
+
+    fn publish_policy_in(&mut self, p: Policy) -> Result<()> {
         if self.role() != Role::Municipality {
             return Err(VaultError::NotAllowed("only a municipality publishes a policy".into()));
         }
@@ -618,10 +649,14 @@ impl Vault {
     /// rule of the own policy covers, and routes the others to a person
     /// ("in behandeling"). Requests already routed or decided are left alone.
     pub fn allocate(&mut self) -> Result<Vec<Allocation>> {
+        self.transact(|v| v.allocate_in())
+    }
+
+    fn allocate_in(&mut self) -> Result<Vec<Allocation>> {
         let policy = self
             .policy()
             .filter(|p| p.author == self.identity())
-            .ok_or_else(|| invalid("publish a policy first (inwonercloud policy publish FILE)"))?
+            .ok_or_else(|| invalid("publish a policy first: without one no request can be decided automatically"))?
             .record;
         let mut out = Vec::new();
         for v in self.inbox()? {

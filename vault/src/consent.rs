@@ -171,6 +171,20 @@ impl Vault {
         valid_until: Option<Date>,
         purpose: &str,
     ) -> Result<Consent> {
+        self.transact(|v| v.grant_consent_in(grantee, grantee_name, role, documents, access, valid_until, purpose))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn grant_consent_in(
+        &mut self,
+        grantee: PublicKey,
+        grantee_name: &str,
+        role: Role,
+        documents: Vec<String>,
+        access: Access,
+        valid_until: Option<Date>,
+        purpose: &str,
+    ) -> Result<Consent> {
         keys::checked_key(&grantee)?;
         if grantee == self.identity() {
             return Err(VaultError::Input(SchemaError::Invalid(
@@ -214,6 +228,10 @@ impl Vault {
     /// Revokes a consent: stops sharing those documents with the grantee and,
     /// for write consents, refuses the grantee's later changes.
     pub fn revoke_consent(&mut self, consent_id: &str, reason: &str) -> Result<()> {
+        self.transact(|v| v.revoke_consent_in(consent_id, reason))
+    }
+
+    fn revoke_consent_in(&mut self, consent_id: &str, reason: &str) -> Result<()> {
         let doc = self.consents_doc();
         let c = self
             .record::<Consent>(&doc, consent_id)?
@@ -246,6 +264,10 @@ impl Vault {
     /// Runs after every revocation, when the owner's vault opens and once a
     /// minute in a running node; returns how many header edits it made.
     pub fn expire_consents(&mut self) -> Result<usize> {
+        self.transact(|v| v.expire_consents_in())
+    }
+
+    fn expire_consents_in(&mut self) -> Result<usize> {
         if !self.docs_map().contains_key(&self.consents_doc()) {
             return Ok(0);
         }

@@ -76,6 +76,21 @@ impl Doc {
             .collect()
     }
 
+    /// One record by id, read straight from the document's key map (no scan).
+    pub fn raw_record<R: Record>(&self, id: &str) -> Option<RawRecord> {
+        let key = record_key::<R>(id);
+        let all = self.am.get_all(automerge::ROOT, key.as_str()).ok()?;
+        let conflict = all.len() > 1;
+        let (value, obj) = self.am.get(automerge::ROOT, key.as_str()).ok()??;
+        let json = value.as_str()?.to_string();
+        Some(RawRecord {
+            key,
+            json,
+            placed_by: actor_of(&obj),
+            conflict,
+        })
+    }
+
     /// The same at an earlier point in history.
     pub fn raw_records_at<R: Record>(&self, heads: &[ChangeHash]) -> Vec<RawRecord> {
         self.am

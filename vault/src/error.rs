@@ -8,7 +8,7 @@ use inwonercloud_schemas::SchemaError;
 #[non_exhaustive]
 pub enum VaultError {
     /// No vault at the path.
-    #[error("no vault at {0}: create one with `inwonercloud init`")]
+    #[error("no vault at {0}: create one first, or choose the directory that holds it")]
     NotFound(String),
     /// A vault already exists.
     #[error("a vault already exists at {0}: open it, or choose another directory")]
@@ -119,19 +119,24 @@ pub enum VaultError {
     /// Claims were to be checked without a trusted municipality key.
     #[error(
         "no trusted municipality key was given, so no claim can be called valid: name the municipality's \
-         identity key (`verify FILE --trust KEY`, or `--trust FILE` with one key per line), compared with the \
-         fingerprint the municipality shows"
+         identity key, compared with the fingerprint the municipality shows"
     )]
     NoTrustRoot,
     /// Bad input from a person.
     #[error(transparent)]
     Input(#[from] SchemaError),
-    /// Storage failed.
+    /// Storage failed (a rule of this crate about the file).
     #[error("storage error: {0}")]
     Storage(String),
-    /// Automerge failed.
+    /// The database failed; the cause is kept as the source.
+    #[error("storage error: {0}")]
+    Database(#[source] redb::Error),
+    /// A document could not be read or written.
     #[error("document error: {0}")]
     Document(String),
+    /// Automerge failed; the cause is kept as the source.
+    #[error("document error: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
     /// File system failed.
     #[error("file error at {path}: {source}")]
     Io {
@@ -146,13 +151,18 @@ macro_rules! storage_from {
     ($($t:ty),*) => {$(
         impl From<$t> for VaultError {
             fn from(e: $t) -> Self {
-                VaultError::Storage(e.to_string())
+                VaultError::Database(redb::Error::from(e))
             }
         }
     )*};
 }
+impl From<redb::Error> for VaultError {
+    fn from(e: redb::Error) -> Self {
+        VaultError::Database(e)
+    }
+}
+
 storage_from!(
-    redb::Error,
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
@@ -160,12 +170,6 @@ storage_from!(
     redb::DatabaseError,
     redb::SetDurabilityError
 );
-
-impl From<automerge::AutomergeError> for VaultError {
-    fn from(e: automerge::AutomergeError) -> Self {
-        VaultError::Document(e.to_string())
-    }
-}
 
 /// Result with [`VaultError`].
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;

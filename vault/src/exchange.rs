@@ -65,6 +65,17 @@ impl Vault {
         category: &str,
         note: &str,
     ) -> Result<Transfer> {
+        self.transact(|v| v.offer_transfer_in(receiver, from_account, amount, category, note))
+    }
+
+    fn offer_transfer_in(
+        &mut self,
+        receiver: PublicKey,
+        from_account: &str,
+        amount: Decimal,
+        category: &str,
+        note: &str,
+    ) -> Result<Transfer> {
         keys::checked_key(&receiver)?;
         if receiver == self.identity() {
             return Err(invalid("a transfer to yourself changes nothing: use another account"));
@@ -79,7 +90,7 @@ impl Vault {
         let cat = self.catalogue();
         let c = cat
             .get(category)
-            .ok_or_else(|| invalid(format!("unknown category {category}: see `inwonercloud catalogue`")))?;
+            .ok_or_else(|| invalid(format!("unknown category {category}: choose one from the catalogue")))?;
         if !c.exchangeable {
             return Err(VaultError::NotAllowed(format!(
                 "budget for {} may not be exchanged under the policy",
@@ -153,10 +164,14 @@ impl Vault {
 
     /// The receiver accepts a transfer into `to_account` of their own budget.
     pub fn accept_transfer(&mut self, transfer: &str, to_account: &str) -> Result<TransferAcceptance> {
+        self.transact(|v| v.accept_transfer_in(transfer, to_account))
+    }
+
+    fn accept_transfer_in(&mut self, transfer: &str, to_account: &str) -> Result<TransferAcceptance> {
         let v = self
             .transfers()?
             .into_iter()
-            .find(|v| v.transfer.record.id.starts_with(transfer.trim()))
+            .find(|v| !transfer.trim().is_empty() && v.transfer.record.id == transfer.trim())
             .ok_or_else(|| VaultError::UnknownRecord {
                 what: "transfer",
                 id: transfer.to_string(),

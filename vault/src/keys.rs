@@ -189,12 +189,20 @@ fn check_one(key: &VerifyingKey, msg: &[u8], sig: &SignatureBytes) -> std::resul
 /// small-order component in R or in the key meets the cofactored equation
 /// but fails `verify_batch` in some batches, which costs time, never a
 /// verdict.
+///
+/// A signature that passed once in this process is not checked again
+/// ([`verified`]): a record read, synced and reported is verified once.
 pub(crate) fn check_signatures(
     items: &[(&VerifyingKey, &[u8], &SignatureBytes)],
 ) -> Vec<std::result::Result<(), Refusal>> {
     let mut out = Vec::with_capacity(items.len());
     let mut batch = Vec::with_capacity(items.len());
+    let seen = verified::known(items);
     for (i, (key, _, sig)) in items.iter().enumerate() {
+        if seen.get(i).copied().unwrap_or(false) {
+            out.push(Ok(()));
+            continue;
+        }
         match precheck(key, sig) {
             Ok(_) => {
                 batch.push(i);
@@ -217,7 +225,89 @@ pub(crate) fn check_signatures(
             }
         }
     }
+    verified::remember(items, &batch, &out);
     out
+}
+
+/// The signatures this process has verified, so that each is checked once
+/// however often its record is read, synced or reported.
+///
+/// An entry is SHA-256 over the key, the signature and the message: the
+/// same three inputs get the same verdict by the same rule every time, so a
+/// remembered "valid" can stand for a new check. Failures are not
+/// remembered (they are rare and must keep saying why). The set is bounded;
+/// when full it starts again.
+pub mod verified {
+    use std::cell::Cell;
+    use std::collections::HashSet;
+    use std::sync::{LazyLock, Mutex};
+
+    use ed25519_dalek::VerifyingKey;
+    use inwonercloud_schemas::SignatureBytes;
+    use sha2::Digest;
+
+    use super::Refusal;
+
+    /// Most signatures remembered (32 bytes each).
+    pub const CAPACITY: usize = 1 << 20;
+
+    static SET: LazyLock<Mutex<HashSet<[u8; 32]>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+    thread_local! {
+        static CHECKED: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn entry(key: &VerifyingKey, msg: &[u8], sig: &SignatureBytes) -> [u8; 32] {
+        let mut h = sha2::Sha256::new();
+        h.update(b"inwonercloud verified signature v1");
+        h.update(key.as_bytes());
+        h.update(sig.0);
+        h.update(msg);
+        h.finalize().into()
+    }
+
+    /// Per item, whether it was verified before in this process.
+    pub(super) fn known(items: &[(&VerifyingKey, &[u8], &SignatureBytes)]) -> Vec<bool> {
+        let set = SET.lock().unwrap_or_else(|p| p.into_inner());
+        if set.is_empty() {
+            return vec![false; items.len()];
+        }
+        items.iter().map(|(k, m, s)| set.contains(&entry(k, m, s))).collect()
+    }
+
+    /// Remembers the items of `checked` that passed.
+    pub(super) fn remember(
+        items: &[(&VerifyingKey, &[u8], &SignatureBytes)],
+        checked: &[usize],
+        verdicts: &[std::result::Result<(), Refusal>],
+    ) {
+        CHECKED.with(|c| c.set(c.get() + checked.len() as u64));
+        let passed: Vec<[u8; 32]> = checked
+            .iter()
+            .filter(|&&i| verdicts.get(i).is_some_and(|v| v.is_ok()))
+            .filter_map(|&i| items.get(i).map(|(k, m, s)| entry(k, m, s)))
+            .collect();
+        if passed.is_empty() {
+            return;
+        }
+        let mut set = SET.lock().unwrap_or_else(|p| p.into_inner());
+        if set.len() + passed.len() > CAPACITY {
+            set.clear();
+        }
+        set.extend(passed);
+    }
+
+    /// How many signatures this thread has checked with ed25519 (not
+    /// answered from memory) — for tests that count checks.
+    pub fn checked_by_this_thread() -> u64 {
+        CHECKED.with(Cell::get)
+    }
+
+    /// Forgets every verified signature, so that a benchmark measures the
+    /// check itself rather than the memory of it.
+    pub fn forget() {
+        SET.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }
 
 /// Checks one signature: the key ([`checked_key`]), then the same rule as
@@ -344,6 +434,21 @@ pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
         }
     }
     out
+}
+
+/// Longest name (of an identity or a device) a certificate may carry, in bytes.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Whether a certificate's strings are within bounds; otherwise why not.
+pub fn certificate_bounds(cert: &CertifiedDevice) -> std::result::Result<(), String> {
+    let c = &cert.certificate;
+    if c.identity_name.len() > MAX_NAME_BYTES || c.device_name.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "a certificate of {} carries a name longer than {MAX_NAME_BYTES} bytes",
+            c.identity.short()
+        ));
+    }
+    Ok(())
 }
 
 /// SHA-256 of a signed record's signing bytes; binds approvals to content.

@@ -77,7 +77,11 @@ pub fn reservation_for(agreement_id: &str) -> String {
 
 impl Vault {
     /// A provider publishes (or replaces) an offering in its public catalogue.
-    pub fn publish_offering(&mut self, mut o: Offering) -> Result<Offering> {
+    pub fn publish_offering(&mut self, o: Offering) -> Result<Offering> {
+        self.transact(|v| v.publish_offering_in(o))
+    }
+
+    fn publish_offering_in(&mut self, mut o: Offering) -> Result<Offering> {
         if self.role() != Role::Provider {
             return Err(VaultError::NotAllowed(
                 "only a care provider publishes offerings".into(),
@@ -132,6 +136,17 @@ impl Vault {
     /// signs the agreement, shares its document with the provider (and only
     /// that provider), and reserves tariff × units in the budget.
     pub fn order(
+        &mut self,
+        offering_id: &str,
+        account: &str,
+        max_units: Decimal,
+        period_start: Date,
+        period_end: Date,
+    ) -> Result<Agreement> {
+        self.transact(|v| v.order_in(offering_id, account, max_units, period_start, period_end))
+    }
+
+    fn order_in(
         &mut self,
         offering_id: &str,
         account: &str,
@@ -223,15 +238,21 @@ impl Vault {
     pub fn agreements(&self) -> Result<Vec<AgreementView>> {
         let mut out = Vec::new();
         for doc in self.document_ids() {
-            let h = self.header(&doc)?;
-            if h.kind != DocKind::Agreement {
-                continue;
-            }
+            out.extend(self.agreements_in(&doc)?);
+        }
+        Ok(out)
+    }
+
+    /// The agreements of one agreement document (none for other kinds).
+    fn agreements_in(&self, doc: &str) -> Result<Vec<AgreementView>> {
+        let mut out = Vec::new();
+        let h = self.header(doc)?;
+        if h.kind == DocKind::Agreement {
             let owner = h.owner;
-            let (ags, _) = self.records::<Agreement>(&doc)?;
-            let (sigs, _) = self.records::<AgreementSignature>(&doc)?;
-            let (decls, _) = self.records::<Declaration>(&doc)?;
-            let (apps, _) = self.records::<Approval>(&doc)?;
+            let (ags, _) = self.records::<Agreement>(doc)?;
+            let (sigs, _) = self.records::<AgreementSignature>(doc)?;
+            let (decls, _) = self.records::<Declaration>(doc)?;
+            let (apps, _) = self.records::<Approval>(doc)?;
             for a in ags
                 .into_iter()
                 .filter(|a| a.author == owner && a.record.citizen == owner)
@@ -254,7 +275,7 @@ impl Vault {
                     })
                     .collect();
                 out.push(AgreementView {
-                    doc: doc.clone(),
+                    doc: doc.to_string(),
                     agreement: a,
                     countersigned,
                     declarations,
@@ -264,18 +285,60 @@ impl Vault {
         Ok(out)
     }
 
-    fn agreement(&self, id: &str) -> Result<AgreementView> {
-        self.agreements()?
+    /// The agreement with exactly this id, found through the documents' key
+    /// maps (only the document holding it is read and verified).
+    pub fn agreement(&self, id: &str) -> Result<AgreementView> {
+        let id = id.trim();
+        let unknown = || VaultError::UnknownRecord {
+            what: "agreement",
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(unknown());
+        }
+        let doc = self
+            .docs_map()
+            .iter()
+            .find(|(_, d)| d.header.record.kind == DocKind::Agreement && d.raw_record::<Agreement>(id).is_some())
+            .map(|(doc, _)| doc.clone())
+            .ok_or_else(unknown)?;
+        self.agreements_in(&doc)?
             .into_iter()
-            .find(|a| a.agreement.record.id.starts_with(id.trim()))
-            .ok_or_else(|| VaultError::UnknownRecord {
-                what: "agreement",
-                id: id.to_string(),
+            .find(|a| a.agreement.record.id == id)
+            .ok_or_else(unknown)
+    }
+
+    /// The declaration with exactly this id and its agreement.
+    pub fn declaration(&self, id: &str) -> Result<(AgreementView, DeclarationView)> {
+        let id = id.trim();
+        let unknown = || VaultError::UnknownRecord {
+            what: "declaration",
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(unknown());
+        }
+        let doc = self
+            .docs_map()
+            .iter()
+            .find(|(_, d)| d.header.record.kind == DocKind::Agreement && d.raw_record::<Declaration>(id).is_some())
+            .map(|(doc, _)| doc.clone())
+            .ok_or_else(unknown)?;
+        self.agreements_in(&doc)?
+            .into_iter()
+            .find_map(|a| {
+                let d = a.declarations.iter().find(|d| d.declaration.record.id == id).cloned()?;
+                Some((a, d))
             })
+            .ok_or_else(unknown)
     }
 
     /// The provider signs an agreement the citizen made.
     pub fn countersign(&mut self, agreement_id: &str) -> Result<AgreementSignature> {
+        self.transact(|v| v.countersign_in(agreement_id))
+    }
+
+    fn countersign_in(&mut self, agreement_id: &str) -> Result<AgreementSignature> {
         let a = self.agreement(agreement_id)?;
         if a.agreement.record.provider != self.identity() {
             return Err(VaultError::NotAllowed("this agreement is not with you".into()));
@@ -290,6 +353,17 @@ impl Vault {
 
     /// The provider declares delivered units under a signed agreement.
     pub fn declare(
+        &mut self,
+        agreement_id: &str,
+        units: Decimal,
+        period_start: Date,
+        period_end: Date,
+        note: &str,
+    ) -> Result<Declaration> {
+        self.transact(|v| v.declare_in(agreement_id, units, period_start, period_end, note))
+    }
+
+    fn declare_in(
         &mut self,
         agreement_id: &str,
         units: Decimal,
@@ -344,21 +418,11 @@ impl Vault {
     /// The budget holder approves a declaration (a spend against the
     /// agreement's reservation) or disputes it with a reason.
     pub fn judge_declaration(&mut self, declaration_id: &str, verdict: Verdict) -> Result<Approval> {
-        let (a, d) = self
-            .agreements()?
-            .into_iter()
-            .find_map(|a| {
-                let d = a
-                    .declarations
-                    .iter()
-                    .find(|d| d.declaration.record.id.starts_with(declaration_id.trim()))
-                    .cloned()?;
-                Some((a, d))
-            })
-            .ok_or_else(|| VaultError::UnknownRecord {
-                what: "declaration",
-                id: declaration_id.to_string(),
-            })?;
+        self.transact(|v| v.judge_declaration_in(declaration_id, verdict))
+    }
+
+    fn judge_declaration_in(&mut self, declaration_id: &str, verdict: Verdict) -> Result<Approval> {
+        let (a, d) = self.declaration(declaration_id)?;
         if a.agreement.record.citizen != self.identity() {
             return Err(VaultError::NotAllowed(
                 "only the budget holder approves declarations".into(),

@@ -65,6 +65,17 @@ impl Vault {
         amount: Decimal,
         note: &str,
     ) -> Result<PotRoom> {
+        self.transact(|v| v.assign_room_in(doc, account, provider, amount, note))
+    }
+
+    fn assign_room_in(
+        &mut self,
+        doc: &str,
+        account: &str,
+        provider: PublicKey,
+        amount: Decimal,
+        note: &str,
+    ) -> Result<PotRoom> {
         if self.header(doc)?.owner != self.identity() {
             return Err(VaultError::NotAllowed("only the pot holder assigns room".into()));
         }

@@ -51,32 +51,7 @@ pub const MAX_DEVICES_PER_IDENTITY: usize = 64;
 /// not arrived (they are held in memory until those come).
 pub const MAX_PENDING_CHANGES: usize = 10_000;
 
-/// How much other identities may store in this vault, so that no peer can
-/// make it use unbounded disk. Changes by this vault's own identity are not
-/// counted: the citizen's own history is theirs to grow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Bytes of signed changes one other identity (all its devices together)
-    /// may have stored in one document.
-    pub writer_bytes_per_document: u64,
-    /// Documents owned by one other identity that this vault keeps.
-    pub documents_per_owner: usize,
-}
-
-/// Default of [`Limits::writer_bytes_per_document`]: 128 MiB, about 160,000
-/// receipts or notes of a provider in one document.
-pub const WRITER_BYTES_PER_DOCUMENT: u64 = 128 * 1024 * 1024;
-/// Default of [`Limits::documents_per_owner`].
-pub const DOCUMENTS_PER_OWNER: usize = 256;
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            writer_bytes_per_document: WRITER_BYTES_PER_DOCUMENT,
-            documents_per_owner: DOCUMENTS_PER_OWNER,
-        }
-    }
-}
+pub use crate::limits::{DOCUMENTS_PER_OWNER, Limits, WRITER_BYTES_PER_DOCUMENT};
 
 impl Vault {
     /// The limits on what other identities may store here.
@@ -182,6 +157,7 @@ impl Vault {
         changes: &[SignedChange],
         from: &str,
     ) -> Result<ImportReport> {
+        let _span = tracing::debug_span!("import", doc = %header.record.id, from, changes = changes.len()).entered();
         if let Err(e) = check_header(header) {
             return Err(self.refuse(&header.record.id, "-", &e.to_string(), from));
         }
@@ -393,8 +369,12 @@ impl Vault {
         if current.is_none() {
             let doc = self.load_document_pub(header_in_force)?;
             self.docs_mut().insert(doc_id.clone(), doc);
+            self.touch(&doc_id);
             self.snapshot_after_import(&doc_id)?;
             return Ok(report);
+        }
+        if added > 0 || current.as_ref() != Some(&header_in_force) {
+            self.touch(&doc_id);
         }
         // When the rows after what the document holds are exactly this
         // batch's, they were verified above: apply them as parsed, without
@@ -454,6 +434,7 @@ impl Vault {
     }
 
     fn log_rejection(&self, doc: &str, hash: &str, why: &str, from: &str, equivocating_device: Option<PublicKey>) {
+        tracing::warn!(doc, change = hash, from, why, "change refused");
         let entry = Rejection {
             at: keys::now(),
             doc: doc.to_string(),
@@ -552,6 +533,10 @@ impl Vault {
     /// are refused wherever the new headers reach, and peers holding them
     /// refuse its sessions. Needs the identity key; a device cannot revoke itself.
     pub fn revoke_device(&mut self, device: PublicKey) -> Result<usize> {
+        self.transact(|v| v.revoke_device_in(device))
+    }
+
+    fn revoke_device_in(&mut self, device: PublicKey) -> Result<usize> {
         if !self.holds_identity_key() {
             return Err(VaultError::NotAllowed(
                 "only the first device, which holds the identity key, can revoke devices".into(),
@@ -678,6 +663,7 @@ impl Vault {
         if let Some(d) = self.docs_mut().get_mut(doc_id) {
             d.header = signed;
         }
+        self.touch(doc_id);
         Ok(())
     }
 }

@@ -12,6 +12,7 @@
 //! secret and stay readable so that redb can order them.
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition, TableHandle};
 
@@ -72,6 +73,28 @@ pub struct Store {
     /// Always `Some` until dropped (see `Drop`).
     db: Option<Database>,
     key: VaultKey,
+    /// The open action, when one is running ([`Store::begin_batch`]).
+    batch: Mutex<Option<Batch>>,
+    /// A fault to inject, for crash tests ([`Store::inject_fault`]).
+    fault: Mutex<Option<Fault>>,
+}
+
+/// One write transaction shared by every write of an action.
+struct Batch {
+    w: redb::WriteTransaction,
+    /// A write inside the action was dropped without committing: the action
+    /// failed part-way, so the batch may not commit.
+    poisoned: bool,
+}
+
+/// A fault injected into the next writes, to test that an action commits
+/// all its records or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The `n`-th write from now (1-based) fails with an error.
+    ErrorAt(u64),
+    /// The process is killed with SIGKILL at the `n`-th write from now.
+    KillAt(u64),
 }
 
 /// redb may panic on a damaged page, also when the database is closed (it
@@ -168,10 +191,10 @@ impl Store {
         let key = VaultKey::generate()?;
         let wrap = serde_json::to_vec(&key.wrap(passphrase, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self { db: Some(db), key };
+        let store = Self::with(db, key);
         let w = store.begin()?;
         {
-            let mut meta = w.w.open_table(META)?;
+            let mut meta = w.w()?.open_table(META)?;
             meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
             meta.insert("key_wrap", wrap.as_slice())?;
         }
@@ -220,12 +243,13 @@ impl Store {
         {
             return Err(VaultError::WrongPassphrase);
         }
-        let store = Self { db: Some(db), key };
+        let store = Self::with(db, key);
         if version == 2 {
             // Version 3 added the per-writer usage table: count it once.
             let w = store.begin()?;
             w.recount_usage()?;
-            w.w.open_table(META)?
+            w.w()?
+                .open_table(META)?
                 .insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
             w.commit()?;
         }
@@ -254,15 +278,125 @@ impl Store {
         new.check_new()?;
         let wrap = serde_json::to_vec(&self.key.wrap(new, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
         let w = self.begin()?;
-        w.w.open_table(META)?.insert("key_wrap", wrap.as_slice())?;
+        w.w()?.open_table(META)?.insert("key_wrap", wrap.as_slice())?;
         w.commit()
     }
 
-    /// Starts a durable write transaction.
+    fn with(db: Database, key: VaultKey) -> Self {
+        Self {
+            db: Some(db),
+            key,
+            batch: Mutex::new(None),
+            fault: Mutex::new(None),
+        }
+    }
+
+    /// Starts a durable write transaction. While an action runs
+    /// ([`Store::begin_batch`]) this joins the action's transaction instead:
+    /// its `commit` then only marks the write done, and the action commits
+    /// everything at once.
     pub fn begin(&self) -> Result<Txn<'_>> {
+        let hold = match self.batch.try_lock() {
+            Ok(guard) if guard.is_some() => Hold::Batch(guard),
+            Ok(_) => Hold::Own(Some(Box::new(self.begin_durable()?))),
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                let mut guard = p.into_inner();
+                // An action panicked half-way: what it wrote never commits.
+                *guard = None;
+                drop(guard);
+                Hold::Own(Some(Box::new(self.begin_durable()?)))
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(VaultError::Storage(
+                    "a write started while another write of the same action was still open".into(),
+                ));
+            }
+        };
+        Ok(Txn {
+            hold,
+            key: &self.key,
+            store: self,
+            done: false,
+        })
+    }
+
+    fn begin_durable(&self) -> Result<redb::WriteTransaction> {
         let mut w = self.db()?.begin_write()?;
         w.set_durability(Durability::Immediate)?;
-        Ok(Txn { w, key: &self.key })
+        Ok(w)
+    }
+
+    /// Opens one write transaction that every write joins until
+    /// [`Store::commit_batch`] or [`Store::abort_batch`]. Returns `false`
+    /// (and opens nothing) when an action is already running: the inner
+    /// action is part of the outer one.
+    pub fn begin_batch(&self) -> Result<bool> {
+        let mut guard = self.batch.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_some() {
+            return Ok(false);
+        }
+        *guard = Some(Batch {
+            w: self.begin_durable()?,
+            poisoned: false,
+        });
+        Ok(true)
+    }
+
+    /// Commits the running action durably: all its writes or, on error, none.
+    pub fn commit_batch(&self) -> Result<()> {
+        let batch = self.batch.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(batch) = batch else {
+            return Err(VaultError::Storage("no action to commit".into()));
+        };
+        if batch.poisoned {
+            return Err(VaultError::Storage(
+                "a write inside this action failed; nothing of it was saved".into(),
+            ));
+        }
+        self.step()?;
+        batch.w.commit()?;
+        Ok(())
+    }
+
+    /// Drops the running action's writes.
+    pub fn abort_batch(&self) {
+        let batch = self.batch.lock().unwrap_or_else(|p| p.into_inner()).take();
+        drop(batch);
+    }
+
+    /// Whether an action is running.
+    pub fn in_batch(&self) -> bool {
+        self.batch.lock().map(|g| g.is_some()).unwrap_or(false)
+    }
+
+    /// Injects a fault into the writes from now on (crash tests), or clears it.
+    pub fn inject_fault(&self, fault: Option<Fault>) {
+        *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
+    }
+
+    /// Counts one write step towards an injected fault.
+    fn step(&self) -> Result<()> {
+        let mut guard = self.fault.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(fault) = guard.as_mut() else { return Ok(()) };
+        let (n, kill) = match fault {
+            Fault::ErrorAt(n) => (n, false),
+            Fault::KillAt(n) => (n, true),
+        };
+        *n = n.saturating_sub(1);
+        if *n > 0 {
+            return Ok(());
+        }
+        *guard = None;
+        if kill {
+            // SIGKILL, as a power cut or the OOM killer would: no destructor runs.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &std::process::id().to_string()])
+                .status();
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
+        Err(VaultError::Storage("injected fault".into()))
     }
 
     fn read(&self) -> Result<redb::ReadTransaction> {
@@ -523,43 +657,74 @@ macro_rules! hash_of_row {
 hash_of_row!(redb::ReadTransaction);
 hash_of_row!(redb::WriteTransaction);
 
-/// A durable write transaction that seals every value it writes.
+/// A durable write transaction that seals every value it writes: its own,
+/// or the running action's ([`Store::begin_batch`]).
 pub struct Txn<'s> {
-    w: redb::WriteTransaction,
+    hold: Hold<'s>,
     key: &'s VaultKey,
+    store: &'s Store,
+    done: bool,
+}
+
+enum Hold<'s> {
+    Own(Option<Box<redb::WriteTransaction>>),
+    Batch(std::sync::MutexGuard<'s, Option<Batch>>),
+}
+
+/// A write of an action dropped without `commit` failed part-way: the
+/// action must not commit what it did write.
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        if let (false, Hold::Batch(guard)) = (self.done, &mut self.hold)
+            && let Some(b) = guard.as_mut()
+        {
+            b.poisoned = true;
+        }
+    }
 }
 
 impl Txn<'_> {
+    fn w(&self) -> Result<&redb::WriteTransaction> {
+        match &self.hold {
+            Hold::Own(Some(w)) => Ok(w),
+            Hold::Own(None) => Err(VaultError::Storage("the transaction was committed already".into())),
+            Hold::Batch(guard) => guard
+                .as_ref()
+                .map(|b| &b.w)
+                .ok_or_else(|| VaultError::Storage("the action's transaction is gone".into())),
+        }
+    }
+
     /// Creates every table (a new file has them all, even when empty).
     fn open_all_tables(&self) -> Result<()> {
-        self.w.open_table(DOCS)?;
-        self.w.open_table(CHANGES)?;
-        self.w.open_table(CHANGE_INDEX)?;
-        self.w.open_table(SNAPSHOTS)?;
-        self.w.open_table(DEVICES)?;
-        self.w.open_table(REJECTIONS)?;
-        self.w.open_table(SEQS)?;
-        self.w.open_table(INVITES)?;
-        self.w.open_table(PEERS)?;
-        self.w.open_table(ACCESS_LOG)?;
-        self.w.open_table(USAGE)?;
+        self.w()?.open_table(DOCS)?;
+        self.w()?.open_table(CHANGES)?;
+        self.w()?.open_table(CHANGE_INDEX)?;
+        self.w()?.open_table(SNAPSHOTS)?;
+        self.w()?.open_table(DEVICES)?;
+        self.w()?.open_table(REJECTIONS)?;
+        self.w()?.open_table(SEQS)?;
+        self.w()?.open_table(INVITES)?;
+        self.w()?.open_table(PEERS)?;
+        self.w()?.open_table(ACCESS_LOG)?;
+        self.w()?.open_table(USAGE)?;
         Ok(())
     }
 
     /// How many bytes of changes `device` has stored in the document,
     /// including what this transaction appended.
     pub fn usage(&self, doc: &str, device: &[u8; 32]) -> Result<u64> {
-        read_usage(&self.w.open_table(USAGE)?, self.key, doc, device)
+        read_usage(&self.w()?.open_table(USAGE)?, self.key, doc, device)
     }
 
     /// Rebuilds the usage table from the change log (after a restore, or
     /// when a vault from before the table existed is opened).
     fn recount_usage(&self) -> Result<()> {
         let mut totals: std::collections::BTreeMap<(String, [u8; 32]), u64> = Default::default();
-        for row in self.w.open_table(CHANGES)?.iter()? {
+        for row in self.w()?.open_table(CHANGES)?.iter()? {
             let (k, v) = row?;
             let (doc, n) = k.value();
-            let plain = open_change(&self.w, self.key, doc, n, v.value())?;
+            let plain = open_change(self.w()?, self.key, doc, n, v.value())?;
             let sc = SignedChange::decode(&plain).map_err(|why| VaultError::TamperedChange {
                 doc: doc.to_string(),
                 seq: n,
@@ -568,7 +733,7 @@ impl Txn<'_> {
             })?;
             *totals.entry((doc.to_string(), sc.signer.0)).or_default() += plain.len() as u64;
         }
-        let mut usage = self.w.open_table(USAGE)?;
+        let mut usage = self.w()?.open_table(USAGE)?;
         for ((doc, device), bytes) in totals {
             let sealed = self.key.seal(&usage_aad(&doc, &device), &bytes.to_be_bytes())?;
             usage.insert((doc.as_str(), &device), sealed.as_slice())?;
@@ -578,34 +743,38 @@ impl Txn<'_> {
 
     /// Writes a sealed value under a text key.
     pub fn put(&self, table: StrTable, key: &str, value: &[u8]) -> Result<()> {
+        self.store.step()?;
         let sealed = self.key.seal(&aad(table.name(), key.as_bytes()), value)?;
-        self.w.open_table(table)?.insert(key, sealed.as_slice())?;
+        self.w()?.open_table(table)?.insert(key, sealed.as_slice())?;
         Ok(())
     }
 
     /// Removes a value under a text key.
     pub fn remove(&self, table: StrTable, key: &str) -> Result<()> {
-        self.w.open_table(table)?.remove(key)?;
+        self.store.step()?;
+        self.w()?.open_table(table)?.remove(key)?;
         Ok(())
     }
 
     /// Writes a sealed value under a 32-byte key.
     pub fn put32(&self, table: KeyTable, key: &[u8; 32], value: &[u8]) -> Result<()> {
+        self.store.step()?;
         let sealed = self.key.seal(&aad(table.name(), key), value)?;
-        self.w.open_table(table)?.insert(key, sealed.as_slice())?;
+        self.w()?.open_table(table)?.insert(key, sealed.as_slice())?;
         Ok(())
     }
 
     /// Reads a value under a 32-byte key inside this transaction.
     pub fn get32(&self, table: KeyTable, key: &[u8; 32]) -> Result<Option<Vec<u8>>> {
-        let t = self.w.open_table(table)?;
+        let t = self.w()?.open_table(table)?;
         let Some(v) = t.get(key)? else { return Ok(None) };
         unseal(self.key, table.name(), key, v.value()).map(Some)
     }
 
     /// Appends a line to a running-number table (rejections, access log).
     pub fn append_line(&self, table: LineTable, json: &[u8]) -> Result<()> {
-        let mut t = self.w.open_table(table)?;
+        self.store.step()?;
+        let mut t = self.w()?.open_table(table)?;
         let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(0);
         let sealed = self.key.seal(&aad(table.name(), &next.to_be_bytes()), json)?;
         t.insert(next, sealed.as_slice())?;
@@ -616,10 +785,11 @@ impl Txn<'_> {
     /// the same (device, seq) as a stored one is equivocation: nothing is
     /// appended and the error names both hashes. Returns how many were new.
     pub fn append_changes(&self, changes: &[NewChange<'_>]) -> Result<usize> {
-        let mut log = self.w.open_table(CHANGES)?;
-        let mut index = self.w.open_table(CHANGE_INDEX)?;
-        let mut seqs = self.w.open_table(SEQS)?;
-        let mut usage = self.w.open_table(USAGE)?;
+        self.store.step()?;
+        let mut log = self.w()?.open_table(CHANGES)?;
+        let mut index = self.w()?.open_table(CHANGE_INDEX)?;
+        let mut seqs = self.w()?.open_table(SEQS)?;
+        let mut usage = self.w()?.open_table(USAGE)?;
         let mut grown: std::collections::BTreeMap<(&str, &[u8; 32]), u64> = Default::default();
         let mut added = 0;
         for c in changes {
@@ -662,19 +832,26 @@ impl Txn<'_> {
 
     /// Change rows of a document from row `from` on, read inside this transaction.
     pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
-        let t = self.w.open_table(CHANGES)?;
+        let t = self.w()?.open_table(CHANGES)?;
         let mut out = vec![];
         for row in t.range((doc, from)..=(doc, u64::MAX))? {
             let (k, v) = row?;
             let n = k.value().1;
-            out.push((n, open_change(&self.w, self.key, doc, n, v.value())?));
+            out.push((n, open_change(self.w()?, self.key, doc, n, v.value())?));
         }
         Ok(out)
     }
 
-    /// Commits durably.
-    pub fn commit(self) -> Result<()> {
-        self.w.commit()?;
+    /// Commits durably; inside an action, only marks this write done (the
+    /// action commits everything at once).
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        if let Hold::Own(w) = &mut self.hold
+            && let Some(w) = w.take()
+        {
+            self.store.step()?;
+            w.commit()?;
+        }
         Ok(())
     }
 }
@@ -786,13 +963,10 @@ impl Store {
         }
         let wrap = serde_json::to_vec(wrap).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
-        let store = Self {
-            db: Some(db),
-            key: key.clone(),
-        };
+        let store = Self::with(db, key.clone());
         let w = store.begin()?;
         {
-            let mut meta = w.w.open_table(META)?;
+            let mut meta = w.w()?.open_table(META)?;
             meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
             meta.insert("key_wrap", wrap.as_slice())?;
         }
@@ -816,19 +990,19 @@ impl Store {
                 .find(|t| t.name() == table)
                 .ok_or_else(|| VaultError::Corrupt(format!("unknown table {table} in the backup")))?;
             let sealed = key.seal(&aad(t.name(), &n.to_be_bytes()), &unhex_vec(v, "a log line")?)?;
-            w.w.open_table(t)?.insert(*n, sealed.as_slice())?;
+            w.w()?.open_table(t)?.insert(*n, sealed.as_slice())?;
         }
         {
-            let mut log = w.w.open_table(CHANGES)?;
+            let mut log = w.w()?.open_table(CHANGES)?;
             for (doc, n, v) in &dump.changes {
                 let sealed = key.seal(&change_aad(doc, *n), &unhex_vec(v, "a change")?)?;
                 log.insert((doc.as_str(), *n), sealed.as_slice())?;
             }
-            let mut index = w.w.open_table(CHANGE_INDEX)?;
+            let mut index = w.w()?.open_table(CHANGE_INDEX)?;
             for (doc, hash, n) in &dump.index {
                 index.insert((doc.as_str(), &unhex::<32>(hash, "a change hash")?), *n)?;
             }
-            let mut seqs = w.w.open_table(SEQS)?;
+            let mut seqs = w.w()?.open_table(SEQS)?;
             for (doc, device, seq, hash) in &dump.seqs {
                 let device = unhex::<32>(device, "a device key")?;
                 seqs.insert((doc.as_str(), &device, *seq), &unhex::<32>(hash, "a change hash")?)?;

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use inwonercloud_schemas::{CertifiedDevice, PublicKey, Role};
+use inwonercloud_schemas::{PublicKey, Role};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
@@ -61,23 +61,12 @@ pub enum TrustSource {
     Pinned,
 }
 
-/// Longest name (of an identity or a device) a certificate may carry, in bytes.
-pub const MAX_NAME_BYTES: usize = 200;
+pub use crate::keys::MAX_NAME_BYTES;
 /// Longest document id a peer may offer, in bytes (an owner key, a kind and a
 /// second key fit in well under this).
 pub const MAX_DOC_ID_BYTES: usize = 256;
 
-/// Whether a certificate's strings are within bounds; otherwise why not.
-pub fn certificate_bounds(cert: &CertifiedDevice) -> std::result::Result<(), String> {
-    let c = &cert.certificate;
-    if c.identity_name.len() > MAX_NAME_BYTES || c.device_name.len() > MAX_NAME_BYTES {
-        return Err(format!(
-            "a certificate of {} carries a name longer than {MAX_NAME_BYTES} bytes",
-            c.identity.short()
-        ));
-    }
-    Ok(())
-}
+pub use crate::keys::certificate_bounds;
 
 /// The setting under which identities admitted by joining their invite are kept.
 const ADMITTED: &str = "admitted_identities";

@@ -1,6 +1,6 @@
 //! The [`Vault`]: one party's store, opened from a directory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use automerge::{ActorId, AutoCommit, Change, ChangeHash};
@@ -118,7 +118,11 @@ pub struct Vault {
     cert: CertifiedDevice,
     devices: HashMap<PublicKey, CertifiedDevice>,
     docs: BTreeMap<String, Doc>,
-    pub(crate) limits: crate::replica::Limits,
+    pub(crate) limits: crate::limits::Limits,
+    /// Documents the running action wrote (rolled back if it fails).
+    touched: BTreeSet<String>,
+    /// Documents changed since the last [`Vault::take_changed`].
+    changed: BTreeSet<String>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -177,6 +181,8 @@ impl Vault {
             devices,
             docs: BTreeMap::new(),
             limits: Default::default(),
+            touched: BTreeSet::new(),
+            changed: BTreeSet::new(),
         };
         let kinds: &[DocKind] = match opts.role {
             Role::Citizen => &[
@@ -310,6 +316,8 @@ impl Vault {
             devices,
             docs: BTreeMap::new(),
             limits: Default::default(),
+            touched: BTreeSet::new(),
+            changed: BTreeSet::new(),
         };
         for (id, raw) in vault.store.documents()? {
             let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
@@ -427,6 +435,7 @@ impl Vault {
                 }
             }
         }
+        self.changed.extend(changed.iter().cloned());
         Ok(changed)
     }
 
@@ -472,6 +481,7 @@ impl Vault {
                 waiting: Default::default(),
             },
         );
+        self.touch(&id);
         Ok(id)
     }
 
@@ -534,6 +544,8 @@ impl Vault {
             cert,
             docs: BTreeMap::new(),
             limits: Default::default(),
+            touched: BTreeSet::new(),
+            changed: BTreeSet::new(),
         })
     }
 
@@ -749,6 +761,9 @@ impl Vault {
                 doc: doc_id.to_string(),
             });
         }
+        if self.store.in_batch() {
+            self.touched.insert(doc_id.to_string());
+        }
         let result = (|| {
             // The write transaction serialises writers across processes; inside
             // it, first take in what others committed, so this device never
@@ -796,10 +811,102 @@ impl Vault {
             }
             Ok(())
         })();
-        if result.is_err() {
-            self.reload(doc_id)?;
+        match result {
+            Ok(()) => self.touch(doc_id),
+            Err(_) => self.reload(doc_id)?,
         }
         result
+    }
+
+    /// Runs one user action: every write inside `f` (records in several
+    /// documents, headers, certificates) lands in one durable transaction,
+    /// so after a crash or an error either all of them are in the file or
+    /// none is. On error the documents the action touched are read back from
+    /// the file, so memory never holds what the file does not. An action
+    /// inside an action is part of the outer one.
+    pub fn transact<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        if !self.store.begin_batch()? {
+            return f(self);
+        }
+        let span = tracing::debug_span!("action", vault = %self.identity().short());
+        let _entered = span.enter();
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        let result = match run {
+            Ok(Ok(v)) => self.store.commit_batch().map(|()| v),
+            Ok(Err(e)) => Err(e),
+            Err(panic) => {
+                self.store.abort_batch();
+                self.roll_back();
+                std::panic::resume_unwind(panic);
+            }
+        };
+        match result {
+            Ok(v) => {
+                let touched = std::mem::take(&mut self.touched);
+                self.changed.extend(touched);
+                Ok(v)
+            }
+            Err(e) => {
+                self.store.abort_batch();
+                self.roll_back();
+                tracing::debug!(error = %e, "action failed: nothing of it was saved");
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads back from the file what a failed action touched: the device
+    /// certificates and every document it wrote (a document it created is
+    /// forgotten again).
+    fn roll_back(&mut self) {
+        let touched = std::mem::take(&mut self.touched);
+        if let Ok(raws) = self.store.devices() {
+            let mut devices = HashMap::from([(self.cert.certificate.device, self.cert.clone())]);
+            for raw in raws {
+                if let Ok(c) = parse_stored::<CertifiedDevice>(&raw, "a device certificate") {
+                    devices.insert(c.certificate.device, c);
+                }
+            }
+            self.devices = devices;
+        }
+        let stored: BTreeMap<String, Vec<u8>> = self.store.documents().unwrap_or_default().into_iter().collect();
+        for id in touched {
+            let fresh = stored
+                .get(&id)
+                .and_then(|raw| parse_stored::<Signed<DocumentHeader>>(raw, "a header").ok())
+                .and_then(|h| self.load_document(h).ok());
+            match fresh {
+                Some(doc) => {
+                    self.docs.insert(id, doc);
+                }
+                None => {
+                    self.docs.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Notes that a document changed: at once, or when the running action commits.
+    pub(crate) fn touch(&mut self, doc_id: &str) {
+        if self.store.in_batch() {
+            self.touched.insert(doc_id.to_string());
+        } else {
+            self.changed.insert(doc_id.to_string());
+        }
+    }
+
+    /// The documents that changed since the last call (local writes,
+    /// imports, header edits, and what [`Vault::refresh`] found another
+    /// process wrote): what a sync node pushes and a window redraws.
+    pub fn take_changed(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed).into_iter().collect()
+    }
+
+    /// Injects a fault into this vault's next writes (crash tests): the
+    /// `n`-th write fails or kills the process. Not for production use.
+    #[doc(hidden)]
+    pub fn inject_fault(&self, fault: Option<crate::store::Fault>) {
+        self.store.inject_fault(fault);
     }
 
     pub(crate) fn reload(&mut self, doc_id: &str) -> Result<()> {
@@ -841,9 +948,8 @@ impl Vault {
 
     /// One verified record by id (`None` when absent or failing verification).
     pub fn record<R: Record>(&self, doc_id: &str, id: &str) -> Result<Option<Authored<R>>> {
-        let key = crate::document::record_key::<R>(id);
         let doc = self.doc(doc_id)?;
-        let raw: Vec<RawRecord> = doc.raw_records::<R>().into_iter().filter(|r| r.key == key).collect();
+        let raw: Vec<RawRecord> = doc.raw_record::<R>(id).into_iter().collect();
         Ok(verify_raw(&doc.header.record, raw, &self.cert, &self.devices)
             .0
             .into_iter()
@@ -878,7 +984,7 @@ impl Vault {
     /// Stores a verified device certificate of another party.
     pub fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<()> {
         keys::verify_certificate(cert)?;
-        crate::trust::certificate_bounds(cert).map_err(VaultError::NotAllowed)?;
+        keys::certificate_bounds(cert).map_err(VaultError::NotAllowed)?;
         match self.devices.get(&cert.certificate.device) {
             // A device key belongs to one identity for good: a second
             // certificate naming another identity would re-attribute (or, on

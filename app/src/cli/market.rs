@@ -251,12 +251,14 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
 }
 
 pub fn countersign(out: &Out, v: &mut Vault, id: &str) -> Result<()> {
-    let s = v.countersign(id)?;
+    let id = super::ids::agreement(out, v, id)?;
+    let s = v.countersign(&id)?;
     out.emit(&s, || out.say("Zorgovereenkomst getekend.", "Agreement signed."))
 }
 
 pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
-    let d = v.declare(&a.agreement, a.units, a.from, a.until, &a.note)?;
+    let agreement = super::ids::agreement(out, v, &a.agreement)?;
+    let d = v.declare(&agreement, a.units, a.from, a.until, &a.note)?;
     out.emit(&d, || {
         println!(
             "{} {} ({})",
@@ -273,7 +275,8 @@ pub fn judge(out: &Out, v: &mut Vault, id: &str, dispute: Option<String>) -> Res
         Some(reason) => Verdict::Betwist { reason },
         None => Verdict::Goedgekeurd,
     };
-    let a = v.judge_declaration(id, verdict)?;
+    let id = super::ids::declaration(out, v, id)?;
+    let a = v.judge_declaration(&id, verdict)?;
     out.emit(&a, || match a.verdict {
         Verdict::Goedgekeurd => out.say(
             "Goedgekeurd: het bedrag is als uitgave geboekt.",

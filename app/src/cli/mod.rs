@@ -4,6 +4,7 @@
 //! and `--json` (machine-readable output on stdout).
 
 mod budget;
+mod ids;
 mod market;
 mod net;
 mod output;
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use inwonercloud_schemas::Lang;
-use inwonercloud_vault::Vault;
+use inwonercloud_vault::{Vault, VaultError};
 
 pub use output::Out;
 
@@ -321,7 +322,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Verify { file, trust } => market::verify_file(&out, file, &trust),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
-    done.map(|()| ExitCode::SUCCESS)
+    done.map(|()| ExitCode::SUCCESS).map_err(|e| with_hint(&out, e))
+}
+
+/// Adds what to type next to a library error that a command can fix: the
+/// library names no commands, the command line does.
+fn with_hint(out: &Out, e: anyhow::Error) -> anyhow::Error {
+    let hint = match e.downcast_ref::<VaultError>() {
+        Some(VaultError::NotFound(_)) => out.t(
+            "maak een kluis met `inwonercloud init`, of kies de map met --vault",
+            "create a vault with `inwonercloud init`, or choose its folder with --vault",
+        ),
+        Some(VaultError::NoTrustRoot) => out.t(
+            "geef de sleutel van de gemeente: `--trust SLEUTEL`, of `--trust BESTAND` met één sleutel per regel",
+            "give the municipality's key: `--trust KEY`, or `--trust FILE` with one key per line",
+        ),
+        _ => return e,
+    };
+    anyhow::anyhow!("{e:#}. {hint}")
 }
 
 /// The default demo folder: `demo` next to the default vault.

@@ -523,7 +523,8 @@ pub struct RevokeArgs {
 }
 
 pub fn revoke(out: &Out, v: &mut Vault, a: RevokeArgs) -> Result<()> {
-    v.revoke_consent(&a.id, &a.reason)?;
+    let id = super::ids::consent(out, v, &a.id)?;
+    v.revoke_consent(&id, &a.reason)?;
     out.emit(&serde_json::json!({"revoked": a.id}), || {
         out.say(
             "Ingetrokken. Vanaf nu wordt niets meer gedeeld en worden nieuwe wijzigingen van deze partij geweigerd. Wat al gedeeld is, kan niet worden teruggehaald.",

@@ -180,11 +180,13 @@ pub fn inbox(out: &Out, v: &Vault) -> Result<()> {
 }
 
 pub fn answer(out: &Out, v: &mut Vault, request: &str, text: &str) -> Result<()> {
+    let request = &super::ids::request(out, v, request)?;
     let s = v.answer_question(request, text)?;
     out.emit(&s, || out.say("Antwoord verstuurd.", "Answer sent."))
 }
 
 pub fn review(out: &Out, v: &mut Vault, request: &str, reason: &str) -> Result<()> {
+    let request = &super::ids::request(out, v, request)?;
     let s = v.ask_review(request, reason)?;
     out.emit(&s, || {
         out.say(
@@ -195,18 +197,21 @@ pub fn review(out: &Out, v: &mut Vault, request: &str, reason: &str) -> Result<(
 }
 
 pub fn assess(out: &Out, v: &mut Vault, request: &str) -> Result<()> {
+    let request = &super::ids::request(out, v, request)?;
     let s = v.start_assessment(request)?;
     out.emit(&s, || out.say("In behandeling genomen.", "Taken into assessment."))
 }
 
 pub fn ask(out: &Out, v: &mut Vault, request: &str, question: &str) -> Result<()> {
+    let request = &super::ids::request(out, v, request)?;
     let s = v.ask_information(request, question)?;
     out.emit(&s, || out.say("Vraag gesteld.", "Question asked."))
 }
 
 pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
+    let request = super::ids::request(out, v, &a.request)?;
     let d = v.decide(
-        &a.request,
+        &request,
         DecisionInput {
             outcome: a.outcome,
             granted: a.amount,
@@ -338,7 +343,8 @@ pub fn transfer(out: &Out, v: &mut Vault, a: TransferArgs) -> Result<()> {
 }
 
 pub fn accept_transfer(out: &Out, v: &mut Vault, id: &str, account: &str) -> Result<()> {
-    let a = v.accept_transfer(id, account)?;
+    let id = super::ids::transfer(out, v, id)?;
+    let a = v.accept_transfer(&id, account)?;
     out.emit(&a, || {
         out.say("Overboeking ontvangen en ondertekend.", "Transfer received and signed.")
     })

@@ -1,0 +1,107 @@
+//! Ids as a person types them: the whole id or its first characters.
+//!
+//! The vault looks records up by their exact id; matching a prefix is a
+//! convenience of the command line and lives here. An empty prefix, or one
+//! that fits more than one record, is refused: it must never pick a record
+//! the person did not mean (an empty id fits every id).
+
+use anyhow::{Result, bail};
+use inwonercloud_vault::Vault;
+
+use super::output::Out;
+
+/// The one id among `ids` that equals `typed` or starts with it.
+pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterator<Item = String>) -> Result<String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        bail!(
+            "{}",
+            out.t(
+                &format!("geef het nummer van de {} (of het begin ervan)", what.0),
+                &format!("give the id of the {} (or its first characters)", what.1)
+            )
+        );
+    }
+    let mut found: Vec<String> = ids.into_iter().filter(|id| id.starts_with(typed)).collect();
+    found.sort();
+    found.dedup();
+    if let Some(exact) = found.iter().find(|id| id.as_str() == typed) {
+        return Ok(exact.clone());
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => bail!(
+            "{}",
+            out.t(
+                &format!("geen {} met nummer '{typed}'", what.0),
+                &format!("no {} with id '{typed}'", what.1)
+            )
+        ),
+        many => bail!(
+            "{}: {}",
+            out.t(
+                &format!("'{typed}' past bij meer dan één {}; geef meer tekens", what.0),
+                &format!("'{typed}' fits more than one {}; give more characters", what.1)
+            ),
+            many.join(", ")
+        ),
+    }
+}
+
+/// A budget request's id.
+pub fn request(out: &Out, v: &Vault, typed: &str) -> Result<String> {
+    let ids = v.all_requests()?.into_iter().map(|r| r.request.record.id);
+    resolve(out, ("aanvraag", "request"), typed, ids)
+}
+
+/// An agreement's id.
+pub fn agreement(out: &Out, v: &Vault, typed: &str) -> Result<String> {
+    let ids = v.agreements()?.into_iter().map(|a| a.agreement.record.id);
+    resolve(out, ("zorgovereenkomst", "agreement"), typed, ids)
+}
+
+/// A declaration's id.
+pub fn declaration(out: &Out, v: &Vault, typed: &str) -> Result<String> {
+    let ids = v
+        .agreements()?
+        .into_iter()
+        .flat_map(|a| a.declarations.into_iter().map(|d| d.declaration.record.id));
+    resolve(out, ("declaratie", "declaration"), typed, ids)
+}
+
+/// A transfer's id.
+pub fn transfer(out: &Out, v: &Vault, typed: &str) -> Result<String> {
+    let ids = v.transfers()?.into_iter().map(|t| t.transfer.record.id);
+    resolve(out, ("overboeking", "transfer"), typed, ids)
+}
+
+/// A consent's id.
+pub fn consent(out: &Out, v: &Vault, typed: &str) -> Result<String> {
+    let ids = v.consents()?.into_iter().map(|c| c.consent.record.id);
+    resolve(out, ("toestemming", "consent"), typed, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out() -> Out {
+        Out {
+            json: false,
+            lang: inwonercloud_schemas::Lang::En,
+            of: None,
+        }
+    }
+
+    #[test]
+    fn empty_and_ambiguous_prefixes_are_refused() {
+        let ids = || vec!["abc1".to_string(), "abc2".to_string(), "xyz".to_string()];
+        assert!(resolve(&out(), ("x", "x"), "", ids()).is_err());
+        assert!(resolve(&out(), ("x", "x"), "   ", ids()).is_err());
+        let e = resolve(&out(), ("x", "x"), "abc", ids()).unwrap_err().to_string();
+        assert!(e.contains("abc1") && e.contains("abc2"), "{e}");
+        assert_eq!(resolve(&out(), ("x", "x"), "x", ids()).unwrap(), "xyz");
+        assert_eq!(resolve(&out(), ("x", "x"), "abc2", ids()).unwrap(), "abc2");
+        assert!(resolve(&out(), ("x", "x"), "q", ids()).is_err());
+    }
+}
