@@ -10,7 +10,7 @@
 //! no DNS or pkarr lookups, no port mapping; peers are dialed by endpoint id
 //! plus direct addresses from a ticket, or through a relay the user names.
 //!
-//! A session ([`session`]) runs on one bidirectional stream: `Hello` (the
+//! A session runs on one bidirectional stream: `Hello` (the
 //! dialer's device certificate, and an invite secret when joining) →
 //! `Welcome` → each side `Offer`s the headers of the documents its consents
 //! let it share with this peer → the other side `Want`s each with its version
@@ -23,14 +23,30 @@
 //! Authorization is decided by the vault on every offer and every request
 //! ([`inwonercloud_vault::Vault::documents_for_peer`]); iroh only
 //! authenticates. The wire format is in [`wire`] and `docs/protocol.md`.
+//!
+//! # Layers
+//!
+//! - [`wire`]: frames, their codec and limits, and a [`wire::Decoder`] that
+//!   cuts a byte stream into frames (no I/O; time is an argument).
+//! - [`protocol`]: the session as a state machine with no I/O — an input and
+//!   the time in, effects out — reaching the vault only through
+//!   [`Replica`], which [`inwonercloud_vault::Vault`] implements.
+//! - [`session`]: the driver that runs the core over an iroh stream, with a
+//!   `tracing` span per session.
+//! - [`node`]: the endpoint, the accept loop, dialing and reconnecting.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod event;
 pub mod node;
+pub mod protocol;
+pub mod replica;
 pub mod session;
+mod shared;
 pub mod ticket;
 pub mod wire;
 
 pub use node::{MAX_SESSIONS_PER_DEVICE, Node, NodeConfig, NodeError, PeerStatus, parse_addr, ticket_addr};
-pub use session::{Mode, SyncError, SyncReport};
+pub use protocol::{Mode, SyncError, SyncReport};
+pub use replica::Replica;
 pub use ticket::{Ticket, TicketError};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use inwonercloud_schemas::PublicKey;
@@ -12,10 +12,13 @@ use inwonercloud_vault::consent::InviteSpec;
 use iroh::endpoint::{Connection, PortmapperConfig, presets};
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, RelayUrl, TransportAddr};
-use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::session::{Mode, Session, Side, SyncError, SyncReport};
+use crate::event::Event;
+use crate::protocol::{Mode, Side, SyncError, SyncReport};
+use crate::session;
+pub use crate::shared::PeerStatus;
+use crate::shared::Shared;
 use crate::ticket::Ticket;
 use crate::wire::ALPN;
 
@@ -53,99 +56,12 @@ impl NodeConfig {
     }
 }
 
-/// Something sessions must know.
-#[derive(Clone, Debug)]
-pub(crate) enum Event {
-    /// These documents changed (local write, import, header or consent change).
-    Changed(Vec<String>),
-}
-
-/// What the UI shows per peer.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct PeerStatus {
-    /// Name.
-    pub name: String,
-    /// Connected now.
-    pub online: bool,
-    /// Unix seconds of the last completed sync.
-    pub last_sync: Option<u64>,
-    /// The last error, in words.
-    pub last_error: Option<String>,
-    /// Changes received in the current (or last) session: progress of a long first sync.
-    pub received: usize,
-}
-
-pub(crate) struct Inner {
-    vault: Mutex<Vault>,
-    pub(crate) events: broadcast::Sender<Event>,
-    status: Mutex<BTreeMap<PublicKey, PeerStatus>>,
-    /// Open sessions per remote device, bounded by [`MAX_SESSIONS_PER_DEVICE`].
-    sessions: Mutex<BTreeMap<[u8; 32], usize>>,
-}
-
 /// Most sessions one remote device may hold open at once; more are closed
 /// at once with [`Code::TooLarge`](crate::wire::Code::TooLarge).
 pub const MAX_SESSIONS_PER_DEVICE: usize = 8;
 
-impl std::fmt::Debug for Inner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Inner")
-    }
-}
-
-impl Inner {
-    /// Runs `f` on the vault and tells sessions which documents it changed.
-    pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> R {
-        let mut v = self.vault.lock().unwrap_or_else(|p| p.into_inner());
-        let before = v.doc_states();
-        let r = f(&mut v);
-        let after = v.doc_states();
-        drop(v);
-        let changed: Vec<String> = after
-            .iter()
-            .filter(|(k, s)| before.get(*k) != Some(s))
-            .map(|(k, _)| k.clone())
-            .collect();
-        if !changed.is_empty() {
-            let _ = self.events.send(Event::Changed(changed));
-        }
-        r
-    }
-
-    pub(crate) fn notify(&self, docs: Vec<String>) {
-        let _ = self.events.send(Event::Changed(docs));
-    }
-
-    pub(crate) fn notify_all(&self) {
-        let all = self.with_vault(|v| v.document_ids());
-        self.notify(all);
-    }
-
-    pub(crate) fn set_online(&self, peer: PublicKey, name: &str, online: bool, error: Option<String>) {
-        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
-        let e = s.entry(peer).or_default();
-        e.name = name.to_string();
-        e.online = online;
-        if error.is_some() {
-            e.last_error = error;
-        }
-    }
-
-    pub(crate) fn set_received(&self, peer: PublicKey, received: usize) {
-        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
-        s.entry(peer).or_default().received = received;
-    }
-
-    pub(crate) fn mark_synced(&self, peer: PublicKey) {
-        let mut s = self.status.lock().unwrap_or_else(|p| p.into_inner());
-        let e = s.entry(peer).or_default();
-        e.last_sync = Some(inwonercloud_vault::keys::now());
-        e.last_error = None;
-    }
-}
-
 #[derive(Debug, Clone)]
-struct Handler(Arc<Inner>);
+struct Handler(Arc<Shared>);
 
 impl ProtocolHandler for Handler {
     async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
@@ -169,7 +85,7 @@ impl ProtocolHandler for Handler {
         }
         // Errors were reported to the peer and logged in the vault; the
         // node keeps serving others.
-        let _ = Session::run(&self.0, conn, Side::Acceptor, Mode::Live).await;
+        let _ = session::run(&self.0, conn, Side::Acceptor, Mode::Live).await;
         let mut open = self.0.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(n) = open.get_mut(&device) {
             *n = n.saturating_sub(1);
@@ -212,7 +128,7 @@ pub enum NodeError {
 /// A running node.
 #[derive(Clone)]
 pub struct Node {
-    inner: Arc<Inner>,
+    inner: Arc<Shared>,
     endpoint: Endpoint,
     router: Arc<Router>,
     relay: Option<RelayUrl>,
@@ -244,13 +160,7 @@ impl Node {
             .map_err(|e| NodeError::Bind(e.to_string()))?
             .secret_key(secret);
         let endpoint = builder.bind().await.map_err(|e| NodeError::Bind(e.to_string()))?;
-        let (events, _) = broadcast::channel(256);
-        let inner = Arc::new(Inner {
-            vault: Mutex::new(vault),
-            events,
-            status: Mutex::new(BTreeMap::new()),
-            sessions: Mutex::new(BTreeMap::new()),
-        });
+        let inner = Arc::new(Shared::new(vault));
         let router = Router::builder(endpoint.clone())
             .accept(ALPN, Handler(inner.clone()))
             .spawn();
@@ -262,8 +172,7 @@ impl Node {
             loop {
                 tokio::time::sleep(poll).await;
                 let Some(inner) = weak.upgrade() else { return };
-                let changed = {
-                    let mut v = inner.vault.lock().unwrap_or_else(|p| p.into_inner());
+                let changed = inner.with_vault(|v| {
                     let mut changed = v.refresh().unwrap_or_default();
                     // Write consents past their last day end once a minute;
                     // the new headers go out like any other change.
@@ -274,7 +183,7 @@ impl Node {
                         }
                     }
                     changed
-                };
+                });
                 if !changed.is_empty() {
                     inner.notify(changed);
                 }
@@ -380,7 +289,7 @@ impl Node {
         // Whoever invited us may place their documents here (the session
         // checks the inviter is the identity the ticket names).
         self.with_vault(|v| v.admit(ticket.inviter))?;
-        let report = Session::run(&self.inner, conn, side, Mode::Once).await?;
+        let report = session::run(&self.inner, conn, side, Mode::Once).await?;
         self.remember_addrs(&ticket.inviter, &ticket.addrs);
         Ok(report)
     }
@@ -406,7 +315,7 @@ impl Node {
             expect_identity: None,
         };
         let addrs: Vec<String> = addr.ip_addrs().map(|a| a.to_string()).collect();
-        let report = Session::run(&self.inner, conn, side, Mode::Once).await?;
+        let report = session::run(&self.inner, conn, side, Mode::Once).await?;
         if let Some(peer) = report.peer {
             self.remember_addrs(&peer, &addrs);
         }
@@ -429,7 +338,7 @@ impl Node {
                         ticket_secret: None,
                         expect_identity: None,
                     };
-                    let _ = Session::run(&node.inner, conn, side, Mode::Live).await;
+                    let _ = session::run(&node.inner, conn, side, Mode::Live).await;
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));

@@ -351,6 +351,96 @@ impl Frame {
     }
 }
 
+/// How long the rest of a frame may take once its length has arrived, in milliseconds.
+pub const FRAME_TIMEOUT_MS: u64 = 10_000;
+
+/// Cuts a byte stream into frames, with no I/O and no clock of its own: the
+/// caller pushes bytes as they arrive with the current time (milliseconds on
+/// any monotonic clock), and asks [`Decoder::tick`] once [`Decoder::deadline`]
+/// has passed. It checks the frame length before the body arrives and keeps
+/// only what has arrived (a peer announcing 8 MiB and sending one byte costs
+/// one byte). After the first error it yields nothing more.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    buf: Vec<u8>,
+    /// When the length of the frame now arriving was complete.
+    since: Option<u64>,
+    failed: bool,
+}
+
+impl Decoder {
+    /// A decoder at the start of a stream.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes bytes that arrived at `now`; returns each complete frame with
+    /// its size on the wire (prefix included), or the error that ends the stream.
+    pub fn push(&mut self, bytes: &[u8], now: u64) -> Vec<Result<(Frame, usize), WireError>> {
+        let mut out = vec![];
+        if self.failed {
+            return out;
+        }
+        self.buf.extend_from_slice(bytes);
+        let mut at = 0;
+        loop {
+            let rest = &self.buf[at..];
+            let Some(len) = rest.get(..4) else { break };
+            let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            if n == 0 || n > MAX_FRAME {
+                self.fail();
+                out.push(Err(WireError::TooLarge(format!(
+                    "a frame of {n} bytes (the limit is {MAX_FRAME})"
+                ))));
+                return out;
+            }
+            let Some(body) = rest.get(4..4 + n) else {
+                self.since.get_or_insert(now);
+                break;
+            };
+            self.since = None;
+            at += 4 + n;
+            match Frame::decode(body) {
+                Ok(f) => out.push(Ok((f, n + 4))),
+                Err(e) => {
+                    self.fail();
+                    out.push(Err(e));
+                    return out;
+                }
+            }
+        }
+        self.buf.drain(..at);
+        out
+    }
+
+    /// When the frame now arriving must be complete, if one is under way.
+    pub fn deadline(&self) -> Option<u64> {
+        self.since.map(|s| s + FRAME_TIMEOUT_MS)
+    }
+
+    /// The error for a frame whose rest did not arrive in time, once `now` is past [`Decoder::deadline`].
+    pub fn tick(&mut self, now: u64) -> Option<WireError> {
+        if self.failed || self.deadline().is_none_or(|d| now < d) {
+            return None;
+        }
+        let n = self
+            .buf
+            .get(..4)
+            .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+        self.fail();
+        Some(WireError::TooSlow(format!(
+            "a frame of {n} bytes did not arrive within {} s",
+            FRAME_TIMEOUT_MS / 1000
+        )))
+    }
+
+    fn fail(&mut self) {
+        self.failed = true;
+        self.since = None;
+        self.buf = Vec::new();
+    }
+}
+
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
@@ -459,5 +549,54 @@ mod tests {
         let len = u32::from_be_bytes([enc[0], enc[1], enc[2], enc[3]]) as usize;
         assert_eq!(len, enc.len() - 4);
         assert!(matches!(Frame::decode(&enc[4..]).unwrap(), Frame::Want(w) if w.doc == "d"));
+    }
+
+    #[test]
+    fn the_decoder_cuts_a_stream_anywhere() {
+        let frames = [
+            Frame::WantsDone,
+            changes_frame(200),
+            Frame::Want(Want {
+                doc: "d".into(),
+                have: Default::default(),
+            }),
+        ];
+        let bytes: Vec<u8> = frames.iter().flat_map(Frame::encode).collect();
+        for step in [1, 3, 7, 100, bytes.len()] {
+            let mut d = Decoder::new();
+            let mut got = vec![];
+            for (i, chunk) in bytes.chunks(step).enumerate() {
+                for r in d.push(chunk, i as u64) {
+                    got.push(r.unwrap());
+                }
+            }
+            let names: Vec<_> = got.iter().map(|(f, _)| f.name()).collect();
+            assert_eq!(names, ["wants-done", "changes", "want"], "step {step}");
+            assert_eq!(got.iter().map(|(_, n)| n).sum::<usize>(), bytes.len());
+            assert_eq!(d.deadline(), None);
+        }
+    }
+
+    #[test]
+    fn the_decoder_refuses_limits_and_slow_frames() {
+        let mut d = Decoder::new();
+        let r = d.push(&((MAX_FRAME as u32) + 1).to_be_bytes(), 0);
+        assert!(matches!(&r[..], [Err(WireError::TooLarge(_))]));
+        assert!(d.push(&Frame::Synced.encode(), 1).is_empty(), "nothing after an error");
+        let mut d = Decoder::new();
+        assert!(matches!(&d.push(&[0, 0, 0, 0], 0)[..], [Err(WireError::TooLarge(_))]));
+        // A frame announced at 1,000 bytes, arriving a byte at a time.
+        let mut d = Decoder::new();
+        assert!(d.push(&1000u32.to_be_bytes(), 5).is_empty());
+        assert_eq!(d.deadline(), Some(5 + FRAME_TIMEOUT_MS));
+        assert!(d.push(&[0], 1000).is_empty());
+        assert!(d.tick(5 + FRAME_TIMEOUT_MS - 1).is_none());
+        let e = d.tick(5 + FRAME_TIMEOUT_MS).unwrap();
+        assert_eq!(e.code(), Code::Timeout);
+        assert!(e.to_string().contains("1000 bytes"), "{e}");
+        // A malformed frame ends the stream with Protocol.
+        let mut d = Decoder::new();
+        let r = d.push(&[0, 0, 0, 3, 99, 1, 2], 0);
+        assert!(matches!(&r[..], [Err(e)] if e.code() == Code::Protocol));
     }
 }

@@ -1,0 +1,199 @@
+//! What the protocol core needs of a vault: a narrow, synchronous interface.
+//!
+//! [`Session`](crate::protocol::Session) calls these while it handles one
+//! input; the driver decides how the vault is reached (the node locks its
+//! shared vault once per input). [`Vault`] implements it directly, so the
+//! core's tests and the simulated network run on real vaults.
+
+use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
+use inwonercloud_vault::replica::VersionVector;
+use inwonercloud_vault::{AccessLine, Direction, ImportReport, PeerInfo, Redeemed, SignedChange, Vault, VaultError};
+
+/// The vault as the sync protocol sees it. Authorization lives behind it
+/// ([`Replica::documents_for_peer`], [`Replica::accepts_document_from`],
+/// [`Replica::import_changes`]); the core only follows the protocol.
+pub trait Replica {
+    /// This device's certificate, sent in `Hello` or `Welcome`.
+    fn device_certificate(&self) -> CertifiedDevice;
+    /// Where this vault serves sessions (`ip:port`, as configured), announced in `Hello`.
+    fn listen_addrs(&self) -> Vec<String>;
+    /// Whether a header of `identity`'s held here revokes `device`.
+    fn is_device_revoked(&self, identity: &PublicKey, device: &PublicKey) -> bool;
+    /// Whether `identity` may place documents here (strangers may not).
+    fn is_admitted(&self, identity: &PublicKey) -> bool;
+    /// Stores a peer's device certificate.
+    fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<(), VaultError>;
+    /// Adopts the certificate an identity issued for this device (a device invite).
+    fn adopt_certificate(&mut self, issued: CertifiedDevice) -> Result<(), VaultError>;
+    /// Redeems an invite secret for the dialing device.
+    fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed, VaultError>;
+    /// Remembers an admitted peer: its device and the addresses it announced.
+    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String]);
+    /// Every document held.
+    fn document_ids(&self) -> Vec<String>;
+    /// The documents this vault may send to `peer` (the consent rule).
+    fn documents_for_peer(&self, peer: &PublicKey) -> Result<Vec<String>, VaultError>;
+    /// A document's owner-signed header.
+    fn signed_header(&self, doc: &str) -> Result<Signed<DocumentHeader>, VaultError>;
+    /// Whether to take a document `peer` offers.
+    fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool;
+    /// What this vault holds of a document, per device.
+    fn version_vector(&self, doc: &str) -> Result<VersionVector, VaultError>;
+    /// Change-log rows a peer holding `have` lacks.
+    fn missing_rows(&self, doc: &str, have: &VersionVector) -> Result<Vec<u64>, VaultError>;
+    /// The signed changes at these rows.
+    fn changes_at(&self, doc: &str, rows: &[u64]) -> Result<Vec<SignedChange>, VaultError>;
+    /// Certificates of the header's signer and of the signers of `changes`.
+    fn certificates_for(&self, doc: &str, changes: &[SignedChange]) -> Result<Vec<CertifiedDevice>, VaultError>;
+    /// Imports a batch through the vault's one gate, all or nothing.
+    fn import_changes(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+    ) -> Result<ImportReport, VaultError>;
+    /// Notes in the access log what was sent or received (the vault dates it).
+    fn log_access(
+        &mut self,
+        peer: &PublicKey,
+        peer_name: &str,
+        doc: &str,
+        direction: Direction,
+        changes: usize,
+        bytes: usize,
+    );
+    /// Both sides are in sync: a good moment for housekeeping (a snapshot).
+    fn synced(&mut self);
+}
+
+impl Replica for Vault {
+    fn device_certificate(&self) -> CertifiedDevice {
+        Vault::device_certificate(self).clone()
+    }
+
+    fn listen_addrs(&self) -> Vec<String> {
+        self.setting("serve_addrs")
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|a| a.parse::<std::net::SocketAddr>().is_ok())
+            .take(crate::wire::MAX_LISTEN_ADDRS)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn is_device_revoked(&self, identity: &PublicKey, device: &PublicKey) -> bool {
+        Vault::is_device_revoked(self, identity, device)
+    }
+
+    fn is_admitted(&self, identity: &PublicKey) -> bool {
+        Vault::is_admitted(self, identity)
+    }
+
+    fn add_device_certificate(&mut self, cert: &CertifiedDevice) -> Result<(), VaultError> {
+        Vault::add_device_certificate(self, cert)
+    }
+
+    fn adopt_certificate(&mut self, issued: CertifiedDevice) -> Result<(), VaultError> {
+        Vault::adopt_certificate(self, issued)
+    }
+
+    fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed, VaultError> {
+        Vault::redeem_invite(self, secret, peer)
+    }
+
+    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String]) {
+        let c = &peer.certificate;
+        let mut info = self.peer(&c.identity).ok().flatten().unwrap_or(PeerInfo {
+            identity: c.identity,
+            name: c.identity_name.clone(),
+            role: c.role,
+            devices: vec![],
+            addrs: vec![],
+            last_seen: 0,
+        });
+        if !info.devices.contains(&c.device) {
+            info.devices.push(c.device);
+        }
+        for a in listen {
+            if !info.addrs.contains(a) {
+                info.addrs.push(a.clone());
+            }
+        }
+        info.last_seen = inwonercloud_vault::keys::now();
+        // Remembering is a convenience for dialing back later; a failure
+        // costs nothing of the session.
+        let _ = Vault::remember_peer(self, &info);
+    }
+
+    fn document_ids(&self) -> Vec<String> {
+        Vault::document_ids(self)
+    }
+
+    fn documents_for_peer(&self, peer: &PublicKey) -> Result<Vec<String>, VaultError> {
+        Vault::documents_for_peer(self, peer)
+    }
+
+    fn signed_header(&self, doc: &str) -> Result<Signed<DocumentHeader>, VaultError> {
+        Vault::signed_header(self, doc)
+    }
+
+    fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
+        Vault::accepts_document_from(self, peer, header)
+    }
+
+    fn version_vector(&self, doc: &str) -> Result<VersionVector, VaultError> {
+        Vault::version_vector(self, doc)
+    }
+
+    fn missing_rows(&self, doc: &str, have: &VersionVector) -> Result<Vec<u64>, VaultError> {
+        Vault::missing_rows(self, doc, have)
+    }
+
+    fn changes_at(&self, doc: &str, rows: &[u64]) -> Result<Vec<SignedChange>, VaultError> {
+        Vault::changes_at(self, doc, rows)
+    }
+
+    fn certificates_for(&self, doc: &str, changes: &[SignedChange]) -> Result<Vec<CertifiedDevice>, VaultError> {
+        Vault::certificates_for(self, doc, changes)
+    }
+
+    fn import_changes(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+    ) -> Result<ImportReport, VaultError> {
+        Vault::import_changes(self, header, certs, changes, from)
+    }
+
+    fn log_access(
+        &mut self,
+        peer: &PublicKey,
+        peer_name: &str,
+        doc: &str,
+        direction: Direction,
+        changes: usize,
+        bytes: usize,
+    ) {
+        let line = AccessLine {
+            at: inwonercloud_vault::keys::now(),
+            peer: *peer,
+            peer_name: peer_name.to_string(),
+            doc: doc.to_string(),
+            direction,
+            changes,
+            bytes,
+        };
+        // The log is a record for the citizen; the changes themselves are stored.
+        let _ = Vault::log_access(self, &line);
+    }
+
+    fn synced(&mut self) {
+        // A failed snapshot costs only speed: the change log is complete.
+        let _ = self.compact_due();
+    }
+}
