@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use inwonercloud_schemas::{LifeDomain, Role};
-use inwonercloud_vault::vault::DB_FILE;
+use inwonercloud_vault::DB_FILE;
 use inwonercloud_vault::{CreateOptions, Passphrase, Vault, VaultKey};
 use libfuzzer_sys::fuzz_target;
 

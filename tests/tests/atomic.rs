@@ -448,3 +448,68 @@ fn a_record_signature_is_checked_once_per_process() {
         "reading them again checks nothing again"
     );
 }
+
+/// Runs the command line as a person would type it.
+fn cli(args: &[&str]) -> anyhow::Result<std::process::ExitCode> {
+    use clap::Parser;
+    inwonercloud_app::cli::run(inwonercloud_app::cli::Args::try_parse_from(args)?)
+}
+
+#[test]
+fn the_command_line_refuses_an_empty_or_ambiguous_id_and_says_what_to_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let ids = prepare(root);
+    // The command line reads the passphrase from the environment: it runs in
+    // a child process that has it.
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "cli_child", "--nocapture", "--test-threads=1"])
+        .env("ATOMIC_CLI_CHILD", format!("{}|{}", root.display(), ids.declaration))
+        .env(inwonercloud_vault::seal::PASSPHRASE_ENV, inwonercloud_tests::PASSPHRASE)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the command-line checks hold (see the child's output)"
+    );
+    let v = Vault::open(&root.join("burger"), &pass()).unwrap();
+    let d = &v.agreements().unwrap()[0].declarations[0];
+    assert_eq!(d.declaration.record.id, ids.declaration);
+    assert!(d.approval.is_some(), "the unique prefix approved it, once");
+}
+
+/// The command-line part of the test above. Does nothing as a normal test.
+#[test]
+fn cli_child() {
+    let Ok(spec) = std::env::var("ATOMIC_CLI_CHILD") else {
+        return;
+    };
+    let (root, declaration) = spec.split_once('|').unwrap();
+    let dir = Path::new(root).join("burger");
+    let d = dir.to_str().unwrap();
+    // An empty id fits every id: it must not sign an approval.
+    let e = cli(&["inwonercloud", "--vault", d, "--lang", "en", "approve", ""]).unwrap_err();
+    assert!(e.to_string().contains("give the id"), "{e}");
+    let e = cli(&["inwonercloud", "--vault", d, "--lang", "en", "approve", "zz-not-an-id"]).unwrap_err();
+    assert!(e.to_string().contains("no declaration"), "{e}");
+    let v = Vault::open(&dir, &pass()).unwrap();
+    assert!(
+        v.agreements().unwrap()[0].declarations[0].approval.is_none(),
+        "nothing was approved"
+    );
+    drop(v);
+    // A unique prefix still works.
+    cli(&["inwonercloud", "--vault", d, "approve", &declaration[..8]]).unwrap();
+    // A missing vault: the library says what is wrong, the command line what to type.
+    let nowhere = Path::new(root).join("nowhere");
+    let e = cli(&[
+        "inwonercloud",
+        "--vault",
+        nowhere.to_str().unwrap(),
+        "--lang",
+        "en",
+        "whoami",
+    ])
+    .unwrap_err();
+    assert!(e.to_string().contains("inwonercloud init"), "{e}");
+}

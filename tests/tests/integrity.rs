@@ -3,8 +3,8 @@
 use automerge::Change;
 use inwonercloud_schemas::{FundingStream, LifeDomain, Role};
 use inwonercloud_tests::{change_on_top, day, eur, euro_account, flip_in_file, goal_change, pass, vault};
+use inwonercloud_vault::DB_FILE;
 use inwonercloud_vault::store::CHANGES;
-use inwonercloud_vault::vault::DB_FILE;
 use inwonercloud_vault::{Passphrase, SignedChange, Vault, VaultError};
 use redb::ReadableDatabase;
 

@@ -328,7 +328,7 @@ async fn provider_a_never_sees_provider_b() {
     );
     drop(a);
     // And no byte of B's agreement or declaration is in A's file.
-    let file = std::fs::read(tmp.path().join("a").join(inwonercloud_vault::vault::DB_FILE)).unwrap();
+    let file = std::fs::read(tmp.path().join("a").join(inwonercloud_vault::DB_FILE)).unwrap();
     for needle in [ag_b.as_bytes(), db.id.as_bytes(), b"B-geheim"] {
         assert!(!file.windows(needle.len()).any(|w| w == needle));
     }
@@ -455,7 +455,7 @@ async fn a_claim_counts_only_against_a_trusted_municipality_key() {
     // No trust root: nothing can be called valid, and the error says what to do.
     let none = TrustRoots::new(Vec::new());
     assert!(matches!(none, Err(VaultError::NoTrustRoot)));
-    assert!(none.unwrap_err().to_string().contains("--trust"));
+    assert!(none.unwrap_err().to_string().contains("fingerprint"));
     // Trusting only someone else (a self-made "Gemeente" key): the genuine grant funds nothing.
     let stranger = tempfile::tempdir().unwrap();
     let fake = inwonercloud_tests::vault(stranger.path(), "Gemeente Woerden", Role::Municipality);

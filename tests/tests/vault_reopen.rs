@@ -133,7 +133,7 @@ fn missing_vault_is_named_and_two_handles_write_without_clashing() {
     let err = Vault::open(&tmp.path().join("nothing"), &inwonercloud_tests::pass())
         .unwrap_err()
         .to_string();
-    assert!(err.contains("inwonercloud init"), "{err}");
+    assert!(err.contains("nothing") && err.contains("create one first"), "{err}");
 
     // Two handles on one vault (as the app and a command in another terminal
     // have): each write first takes in the other's, so sequence numbers never

@@ -26,36 +26,40 @@
 //! **Balances are computed, not stored** ([`ledger`]): the same entries give
 //! the same figures on every device, and overspending is flagged, not hidden.
 //!
+//! # Layout
+//!
+//! `engine/` holds what every document shares (the file, signed changes,
+//! admission, transactions, import and export for sync); the modules beside
+//! it hold the domain, one per kind of record: `plan`, `budget` and
+//! `ledger`, `market` and `claims`, `assessment`, `pot`, `exchange`,
+//! `consent` and `trust`. See `docs/architecture.md`.
+//!
 //! This crate does no networking and has no UI; the sync crate talks to it
 //! through [`Vault::import_changes`], [`Vault::signed_changes`] and
 //! [`Vault::bundle`].
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod admission;
+mod engine;
+
 pub mod assessment;
 pub mod backup;
 pub mod budget;
-pub mod change;
 pub mod claims;
 pub mod consent;
-pub mod document;
 pub mod error;
 pub mod exchange;
 pub mod export;
 pub mod journal;
 pub mod keys;
 pub mod ledger;
-pub mod limits;
 pub mod market;
 pub mod plan;
 pub mod pot;
-pub mod replica;
-pub mod seal;
-pub mod shared;
-pub mod store;
 pub mod trust;
-pub mod vault;
+
+pub use engine::{admission, change, limits, replica, seal, shared, store};
+pub(crate) use engine::{document, vault};
 
 pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, RequestView};
 pub use budget::{BudgetView, NewEntry};
@@ -70,4 +74,6 @@ pub use plan::{NewNeed, PlanView};
 pub use pot::{PotView, RoomFigures};
 pub use seal::{KdfParams, Passphrase, VaultKey};
 pub use shared::Shared;
-pub use vault::{Authored, BadRecord, CreateOptions, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI};
+pub use vault::{
+    Authored, BadRecord, CreateOptions, DB_FILE, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI,
+};

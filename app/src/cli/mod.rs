@@ -252,13 +252,18 @@ pub struct DemoArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line; an error a command can fix says what to type.
 pub fn run(args: Args) -> Result<ExitCode> {
     let out = Out {
         json: args.json,
         lang: args.lang,
         of: args.of.clone(),
     };
+    run_command(&out, args).map_err(|e| with_hint(&out, e))
+}
+
+fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
+    let out = out.clone();
     let command = args.command.unwrap_or(Command::App(AppArgs {
         zoom: 100,
         ..AppArgs::default()
@@ -322,7 +327,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Verify { file, trust } => market::verify_file(&out, file, &trust),
         Command::Policy(c) => request::policy(&out, &dir, c),
     };
-    done.map(|()| ExitCode::SUCCESS).map_err(|e| with_hint(&out, e))
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 /// Adds what to type next to a library error that a command can fix: the

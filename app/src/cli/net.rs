@@ -9,10 +9,10 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use inwonercloud_schemas::{Access, Date, PublicKey, Role};
 use inwonercloud_sync::{Node, NodeConfig, Ticket, parse_addr, ticket_addr};
+use inwonercloud_vault::DB_FILE;
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::consent::InviteSpec;
 use inwonercloud_vault::trust::fingerprint;
-use inwonercloud_vault::vault::DB_FILE;
 
 use super::Out;
 use super::parse::{date, role};

@@ -9,7 +9,7 @@ use inwonercloud_vault::{CreateOptions, Vault};
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "crash-vault".into()));
-    let mut v = if dir.join(inwonercloud_vault::vault::DB_FILE).exists() {
+    let mut v = if dir.join(inwonercloud_vault::DB_FILE).exists() {
         Vault::open(&dir, &inwonercloud_tests::pass()).unwrap_or_else(|e| panic!("open: {e}"))
     } else {
         Vault::create(

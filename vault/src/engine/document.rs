@@ -46,8 +46,6 @@ pub struct RawRecord {
     pub json: String,
     /// Device whose change set the value.
     pub placed_by: Option<PublicKey>,
-    /// Whether concurrent writes left a conflict on this key.
-    pub conflict: bool,
 }
 
 /// The key of a record.
@@ -79,15 +77,12 @@ impl Doc {
     /// One record by id, read straight from the document's key map (no scan).
     pub fn raw_record<R: Record>(&self, id: &str) -> Option<RawRecord> {
         let key = record_key::<R>(id);
-        let all = self.am.get_all(automerge::ROOT, key.as_str()).ok()?;
-        let conflict = all.len() > 1;
         let (value, obj) = self.am.get(automerge::ROOT, key.as_str()).ok()??;
         let json = value.as_str()?.to_string();
         Some(RawRecord {
             key,
             json,
             placed_by: actor_of(&obj),
-            conflict,
         })
     }
 
@@ -96,16 +91,6 @@ impl Doc {
         self.am
             .map_range_at(automerge::ROOT, Self::kind_range::<R>(), heads)
             .filter_map(raw_record)
-            .collect()
-    }
-
-    /// Every value ever conflicting on a key right now (concurrent writes).
-    pub fn conflicts(&self, key: &str) -> Vec<(String, Option<PublicKey>)> {
-        self.am
-            .get_all(automerge::ROOT, key)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(v, id)| v.as_str().map(|s| (s.to_string(), actor_of(&id))))
             .collect()
     }
 }
@@ -128,6 +113,5 @@ fn raw_record(item: automerge::iter::MapRangeItem<'_>) -> Option<RawRecord> {
         key: item.key.to_string(),
         json,
         placed_by: actor_of(&item.id()),
-        conflict: item.conflict,
     })
 }
