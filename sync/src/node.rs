@@ -146,7 +146,14 @@ impl Node {
     /// key, accepts sessions, and watches the vault file for changes other
     /// processes make.
     pub async fn spawn(vault: Vault, cfg: NodeConfig) -> Result<Node, NodeError> {
-        let secret = iroh::SecretKey::from_bytes(&vault.device_key().to_bytes());
+        Self::spawn_shared(inwonercloud_vault::Shared::new(vault), cfg).await
+    }
+
+    /// Starts a node on the process's vault engine, which the window of the
+    /// same process also uses: what either writes, the other hears of at
+    /// once, without reading the file.
+    pub async fn spawn_shared(engine: inwonercloud_vault::Shared, cfg: NodeConfig) -> Result<Node, NodeError> {
+        let secret = iroh::SecretKey::from_bytes(&engine.with(|v| v.device_key().to_bytes()));
         let relay_mode = match &cfg.relay {
             Some(url) => RelayMode::Custom(url.clone().into()),
             None => RelayMode::Disabled,
@@ -160,7 +167,7 @@ impl Node {
             .map_err(|e| NodeError::Bind(e.to_string()))?
             .secret_key(secret);
         let endpoint = builder.bind().await.map_err(|e| NodeError::Bind(e.to_string()))?;
-        let inner = Arc::new(Shared::new(vault));
+        let inner = Arc::new(Shared::new(engine));
         let router = Router::builder(endpoint.clone())
             .accept(ALPN, Handler(inner.clone()))
             .spawn();
@@ -172,21 +179,17 @@ impl Node {
             loop {
                 tokio::time::sleep(poll).await;
                 let Some(inner) = weak.upgrade() else { return };
-                let changed = inner.with_vault(|v| {
-                    let mut changed = v.refresh().unwrap_or_default();
+                // What the refresh finds and the expiry writes is published
+                // by the engine like any other change.
+                inner.with_vault(|v| {
+                    let _ = v.refresh();
                     // Write consents past their last day end once a minute;
                     // the new headers go out like any other change.
                     if last_expiry.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                         last_expiry = Some(tokio::time::Instant::now());
-                        if v.expire_consents().unwrap_or(0) > 0 {
-                            changed.extend(v.document_ids());
-                        }
+                        let _ = v.expire_consents();
                     }
-                    changed
                 });
-                if !changed.is_empty() {
-                    inner.notify(changed);
-                }
             }
         });
         Ok(Node {
@@ -196,6 +199,11 @@ impl Node {
             relay: cfg.relay,
             dial_timeout: cfg.dial_timeout,
         })
+    }
+
+    /// The vault engine this node runs on (share it with a window).
+    pub fn engine(&self) -> inwonercloud_vault::Shared {
+        self.inner.engine().clone()
     }
 
     /// Runs `f` on the vault; sessions push whatever it changed.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use inwonercloud_schemas::PublicKey;
-use inwonercloud_vault::Vault;
+use inwonercloud_vault::{Shared as Engine, Vault};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -27,7 +27,8 @@ pub struct PeerStatus {
 }
 
 pub(crate) struct Shared {
-    vault: Mutex<Vault>,
+    /// The process's one vault engine (shared with the window in the app).
+    vault: Engine,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) status: Mutex<BTreeMap<PublicKey, PeerStatus>>,
     /// Open sessions per remote device, bounded by [`MAX_SESSIONS_PER_DEVICE`](crate::MAX_SESSIONS_PER_DEVICE).
@@ -41,33 +42,32 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(vault: Vault) -> Self {
+    /// Node state around the engine; every write through the engine — by a
+    /// session, the node, or the window of the same process — reaches the
+    /// sessions as a change event, which they push to their peers.
+    pub(crate) fn new(vault: Engine) -> Self {
         let (events, _) = broadcast::channel(256);
+        let tx = events.clone();
+        vault.subscribe(move |docs| {
+            let _ = tx.send(Event::Changed(docs.to_vec()));
+        });
         Shared {
-            vault: Mutex::new(vault),
+            vault,
             events,
             status: Mutex::new(BTreeMap::new()),
             sessions: Mutex::new(BTreeMap::new()),
         }
     }
 
-    /// Runs `f` on the vault and tells sessions which documents it changed.
-    /// Every vault access of the node and its sessions goes through here.
+    /// The engine handle.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.vault
+    }
+
+    /// Runs `f` on the vault; the engine publishes which documents it
+    /// changed. Every vault access of the node and its sessions goes through here.
     pub(crate) fn with_vault<R>(&self, f: impl FnOnce(&mut Vault) -> R) -> R {
-        let mut v = self.vault.lock().unwrap_or_else(|p| p.into_inner());
-        let before = v.doc_states();
-        let r = f(&mut v);
-        let after = v.doc_states();
-        drop(v);
-        let changed: Vec<String> = after
-            .iter()
-            .filter(|(k, s)| before.get(*k) != Some(s))
-            .map(|(k, _)| k.clone())
-            .collect();
-        if !changed.is_empty() {
-            let _ = self.events.send(Event::Changed(changed));
-        }
-        r
+        self.vault.with(f)
     }
 
     pub(crate) fn notify(&self, docs: Vec<String>) {

@@ -161,7 +161,16 @@ impl eframe::App for App {
         let lang = self.lang;
         if let Some(ws) = &mut self.workspace {
             ws.tick(t);
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+            // With the network on, change events ask for frames; without it,
+            // look at the file twice a second for another process's writes.
+            let later = if ws.reload_pending() {
+                50
+            } else if ws.net.is_none() {
+                500
+            } else {
+                2000
+            };
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(later));
         }
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         match &mut self.workspace {

@@ -1,13 +1,13 @@
 //! The app's network: a sync node on a background thread with its own tokio
-//! runtime and its own handle on the vault file.
+//! runtime, on the same vault engine as the window.
 //!
 //! The window never waits for the network. It sends [`NetCmd`]s and reads
-//! [`NetEvent`]s between frames; the node writes what it receives into the
-//! vault file, and the window sees it on its next refresh. Each event asks
+//! [`NetEvent`]s between frames; what the node imports reaches the window as
+//! the engine's change event, and what the window writes reaches the node's
+//! sessions the same way, which push it to peers at once. Each event asks
 //! egui for a repaint, so nothing waits for the mouse to move.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use inwonercloud_schemas::PublicKey;
 use inwonercloud_sync::{Node, NodeConfig, PeerStatus, SyncReport, Ticket};
-use inwonercloud_vault::{InviteSpec, Vault, VaultKey};
+use inwonercloud_vault::{InviteSpec, Shared};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// What the window asks of the network.
@@ -60,13 +60,13 @@ pub struct Network {
 }
 
 impl Network {
-    /// Starts the node for the vault in `dir` (unlocked with `key`) on a background thread.
-    pub fn start(dir: PathBuf, key: VaultKey, cfg: NodeConfig, ctx: egui::Context) -> Self {
+    /// Starts the node on the window's vault engine, on a background thread.
+    pub fn start(engine: Shared, cfg: NodeConfig, ctx: egui::Context) -> Self {
         let (cmd, rx) = unbounded_channel();
         let (tx, events) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("inwonercloud-net".into())
-            .spawn(move || run(dir, key, cfg, ctx, rx, tx))
+            .spawn(move || run(engine, cfg, ctx, rx, tx))
             .ok();
         Network {
             cmd,
@@ -125,8 +125,7 @@ impl Drop for Network {
 }
 
 fn run(
-    dir: PathBuf,
-    key: VaultKey,
+    engine: Shared,
     cfg: NodeConfig,
     ctx: egui::Context,
     mut rx: UnboundedReceiver<NetCmd>,
@@ -148,11 +147,7 @@ fn run(
         Err(e) => return send(NetEvent::Failed(e.to_string())),
     };
     rt.block_on(async move {
-        let vault = match Vault::open_with_key(&dir, &key) {
-            Ok(v) => v,
-            Err(e) => return send(NetEvent::Failed(e.to_string())),
-        };
-        let node = match Node::spawn(vault, cfg).await {
+        let node = match Node::spawn_shared(engine, cfg).await {
             Ok(n) => n,
             Err(e) => return send(NetEvent::Failed(e.to_string())),
         };

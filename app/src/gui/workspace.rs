@@ -1,14 +1,18 @@
 //! An open vault in the window: the vault handle, the screen shown, whose
 //! documents are looked at, the views read from the vault, and the network.
 //!
+//! The window and the network thread share one vault engine
+//! ([`inwonercloud_vault::Shared`]): what either writes, the other hears of
+//! at once through the engine's change event, without reading the file.
 //! Views are read once and kept ([`Views`]); they are read again only after
-//! this window changed something or the vault file changed under it (the
-//! network thread imported changes). Frames never recompute the ledger.
+//! such an event (or, with the network off, when another process wrote the
+//! file). Frames never recompute the ledger, and a frame never waits for a
+//! long import: it draws what it has and reads again on the next one.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, Role};
@@ -17,8 +21,8 @@ use inwonercloud_vault::claims::check_claims_with_progress;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
-    OfferingView, Passphrase, PeerInfo, PlanView, PotView, RequestView, TransferView, Vault, VaultError, VaultKey,
-    WhoAmI,
+    OfferingView, Passphrase, PeerInfo, PlanView, PotView, RequestView, Shared, TransferView, Vault, VaultError,
+    VaultKey, WhoAmI,
 };
 
 use super::forms::Forms;
@@ -244,8 +248,8 @@ pub struct Views {
 
 /// An open vault in the window.
 pub struct Workspace {
-    /// The vault.
-    pub vault: Vault,
+    /// The vault engine, shared with the network thread.
+    pub vault: Shared,
     /// Whose vault.
     pub who: WhoAmI,
     /// The screen shown.
@@ -265,6 +269,8 @@ pub struct Workspace {
     /// A claim verification running in the background.
     pub verifying: Option<VerifyJob>,
     dirty: bool,
+    /// Set by the engine when anyone in this process changed a document.
+    changed: Arc<AtomicBool>,
     last_poll: Instant,
 }
 
@@ -278,8 +284,18 @@ impl Workspace {
         let vault = Vault::open(dir, passphrase)?;
         let who = vault.whoami();
         let screen = Screen::for_role(who.role)[0];
+        let vault = Shared::new(vault);
+        let changed = Arc::new(AtomicBool::new(false));
+        let repaint = net.as_ref().map(|(_, ctx)| ctx.clone());
+        let flag = changed.clone();
+        vault.subscribe(move |_| {
+            flag.store(true, Ordering::Release);
+            if let Some(ctx) = &repaint {
+                ctx.request_repaint();
+            }
+        });
         let mut ws = Workspace {
-            net: net.map(|(cfg, ctx)| Network::start(PathBuf::from(dir), vault.key(), cfg, ctx)),
+            net: net.map(|(cfg, ctx)| Network::start(vault.clone(), cfg, ctx)),
             vault,
             who,
             screen,
@@ -290,10 +306,17 @@ impl Workspace {
             ticket: None,
             verifying: None,
             dirty: true,
+            changed,
             last_poll: Instant::now(),
         };
         ws.reload();
         Ok(ws)
+    }
+
+    /// Starts verifying every claim in the background, on its own handle.
+    pub fn verify_job(&self) -> VerifyJob {
+        let v = self.vault.lock();
+        VerifyJob::start(v.dir().to_path_buf(), v.key())
     }
 
     /// Is this the citizen's own vault (as opposed to a professional's).
@@ -303,6 +326,10 @@ impl Workspace {
 
     /// The document of `kind` looked at: the subject's, or one's own.
     pub fn doc_of(&self, kind: DocKind) -> Option<String> {
+        self.doc_in(&self.vault.lock(), kind)
+    }
+
+    fn doc_in(&self, v: &Vault, kind: DocKind) -> Option<String> {
         match &self.subject {
             Some(k) => self
                 .views
@@ -312,8 +339,8 @@ impl Workspace {
                 .and_then(|h| h.doc(kind))
                 .map(str::to_string),
             None => {
-                let own = self.vault.doc_id(kind);
-                self.vault.header(&own).ok().map(|_| own)
+                let own = v.doc_id(kind);
+                v.header(&own).ok().map(|_| own)
             }
         }
     }
@@ -326,7 +353,7 @@ impl Workspace {
     /// The name of whose documents are looked at.
     pub fn subject_name(&self) -> String {
         match &self.subject {
-            Some(k) => self.vault.display_name(k),
+            Some(k) => self.vault.lock().display_name(k),
             None => self.who.name.clone(),
         }
     }
@@ -334,7 +361,8 @@ impl Workspace {
     /// Runs a vault operation from a screen: on success shows `ok` and
     /// re-reads the views; on failure shows the error and changes nothing.
     pub fn act<R>(&mut self, ok: &str, f: impl FnOnce(&mut Vault) -> Result<R, VaultError>) -> Option<R> {
-        match f(&mut self.vault) {
+        let result = f(&mut self.vault.lock());
+        match result {
             Ok(r) => {
                 self.inform(ok.to_string());
                 self.dirty = true;
@@ -392,30 +420,45 @@ impl Workspace {
                 NetEvent::Started(..) | NetEvent::Peers(_) => {}
             }
         }
-        if self.last_poll.elapsed() >= Duration::from_millis(500) {
+        // Another process (a command in a terminal) may write the file; with
+        // the network on, its node looks every 200 ms and the engine tells us.
+        if self.net.is_none() && self.last_poll.elapsed() >= Duration::from_millis(500) {
             self.last_poll = Instant::now();
-            match self.vault.refresh() {
-                Ok(changed) if !changed.is_empty() => self.dirty = true,
-                Ok(_) => {}
-                Err(e) => self.fail(e.to_string()),
+            let refreshed = self.vault.try_lock().map(|mut v| v.refresh());
+            if let Some(Err(e)) = refreshed {
+                self.fail(e.to_string());
             }
+        }
+        if self.changed.swap(false, Ordering::AcqRel) {
+            self.dirty = true;
         }
         if self.dirty {
             self.reload();
         }
     }
 
+    /// Whether the views wait to be read again (the engine was busy).
+    pub fn reload_pending(&self) -> bool {
+        self.dirty
+    }
+
     /// Reads every view again from the vault.
     pub fn reload(&mut self) {
+        let engine = self.vault.clone();
+        // The network thread may be importing a long first sync: draw what
+        // we have and read again on the next frame.
+        let Some(mut guard) = engine.try_lock() else {
+            self.dirty = true;
+            return;
+        };
         self.dirty = false;
-        let v = &mut self.vault;
+        let v: &mut Vault = &mut guard;
         self.views.holders = v.holders().unwrap_or_default();
         if self.subject.is_none() && !self.is_citizen() {
             self.subject = self.views.holders.first().map(|h| h.identity);
         }
-        let plan_doc = self.doc_of(DocKind::Plan);
-        let budget_doc = self.doc_of(DocKind::Budget);
-        let v = &mut self.vault;
+        let plan_doc = self.doc_in(v, DocKind::Plan);
+        let budget_doc = self.doc_in(v, DocKind::Budget);
         self.views.plan = plan_doc.as_ref().map(|d| v.plan(d).map_err(|e| e.to_string()));
         self.views.plan_writable = plan_doc
             .as_ref()
@@ -468,7 +511,8 @@ impl Workspace {
     /// Shows the plan as it was right after change `hash`.
     pub fn show_plan_at(&mut self, entry: &HistoryEntry) {
         let Some(doc) = self.doc_of(DocKind::Plan) else { return };
-        match self.vault.plan_at(&doc, std::slice::from_ref(&entry.hash)) {
+        let then = self.vault.lock().plan_at(&doc, std::slice::from_ref(&entry.hash));
+        match then {
             Ok(p) => self.views.plan_then = Some((entry.clone(), p)),
             Err(e) => self.fail(e.to_string()),
         }

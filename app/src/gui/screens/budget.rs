@@ -204,7 +204,7 @@ fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, l
 }
 
 fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
-    let me = ws.vault.identity();
+    let me = ws.who.identity;
     let euro_accounts: Vec<(String, String)> = view
         .accounts
         .iter()

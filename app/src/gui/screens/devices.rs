@@ -25,7 +25,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let mut go = false;
     widgets::card(ui, t.add_device, |ui| {
         ui.label(t.add_device_help);
-        if ws.vault.holds_identity_key() {
+        if ws.vault.lock().holds_identity_key() {
             go = ui.button(t.make_device_ticket).clicked();
         } else {
             ui.label(RichText::new(t.not_identity_device).italics());
@@ -54,7 +54,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
 /// Backup to a file, the recovery phrase, revoking a lost device.
 fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let (mut make, mut show, mut revoke) = (false, false, false);
-    let first_device = ws.vault.holds_identity_key();
+    let first_device = ws.vault.lock().holds_identity_key();
     widgets::card(ui, t.backup_title, |ui| {
         ui.label(t.backup_help);
         widgets::text(ui, t.backup_file, &mut ws.forms.backup_file);
@@ -77,13 +77,15 @@ fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     if make {
         let pass = Passphrase::new(std::mem::take(&mut ws.forms.backup_pass));
         let file = std::path::PathBuf::from(ws.forms.backup_file.trim());
-        match ws.vault.backup(&file, &pass) {
+        let result = ws.vault.lock().backup(&file, &pass);
+        match result {
             Ok(n) => ws.inform(format!("{}: {} ({n} bytes)", t.backup_done, file.display())),
             Err(e) => ws.fail(passphrase_error(e, t)),
         }
     }
     if show {
-        match ws.vault.recovery_phrase() {
+        let result = ws.vault.lock().recovery_phrase();
+        match result {
             Ok(w) => ws.forms.recovery_words = Some(w.to_string()),
             Err(e) => ws.fail(e.to_string()),
         }
@@ -119,7 +121,8 @@ fn passphrase(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     } else if !new.matches(&again) {
         ws.fail(t.passphrases_differ.into());
     } else {
-        match ws.vault.change_passphrase(&current, &new) {
+        let result = ws.vault.lock().change_passphrase(&current, &new);
+        match result {
             Ok(()) => ws.inform(t.passphrase_changed.into()),
             Err(e) => ws.fail(passphrase_error(e, t)),
         }

@@ -11,7 +11,7 @@ use crate::gui::widgets;
 use crate::gui::workspace::Workspace;
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
-    let me = ws.vault.identity();
+    let me = ws.who.identity;
     let own_policy = ws.views.policy.clone().filter(|p| p.author == me);
     let mut publish: Option<Result<inwonercloud_schemas::Policy, String>> = None;
     widgets::card(ui, t.rules_title, |ui| {

@@ -169,7 +169,7 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     Some(Verdict::Betwist { reason }) => {
                         widgets::warning(ui, &format!("{}: {reason}", t.disputed));
                     }
-                    None if r.citizen == ws.vault.identity() => {
+                    None if r.citizen == ws.who.identity => {
                         let f = ws.forms.cards.entry(x.id.clone()).or_default();
                         ui.horizontal(|ui| {
                             if ui.button(t.approve).clicked() {

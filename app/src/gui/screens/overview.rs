@@ -54,7 +54,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         .views
         .agreements
         .iter()
-        .filter(|a| a.agreement.record.citizen == ws.vault.identity())
+        .filter(|a| a.agreement.record.citizen == ws.who.identity)
         .map(|a| a.declarations.iter().filter(|d| d.pending()).count())
         .sum();
     if pending > 0 {

@@ -11,7 +11,7 @@ use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::Workspace;
 
 pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
-    let me = ws.vault.identity();
+    let me = ws.who.identity;
     let mine: Vec<_> = ws
         .views
         .offerings

@@ -34,7 +34,7 @@ pub fn cards(ui: &mut Ui, ws: &mut Workspace, views: &[RequestView], t: &Texts, 
 
 fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang) {
     let r = &v.request.record;
-    let holder = v.owner == ws.vault.identity();
+    let holder = v.owner == ws.who.identity;
     let municipality = ws.who.role == Role::Municipality && !holder;
     let title = format!(
         "{} — {} ({})",

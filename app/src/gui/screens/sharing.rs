@@ -174,7 +174,7 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             (f.invite_journal, DocKind::Journal),
         ] {
             if on {
-                documents.push(ws.vault.doc_id(kind));
+                documents.push(ws.vault.lock().doc_id(kind));
             }
         }
         let until = f.invite_until.trim();

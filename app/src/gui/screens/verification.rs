@@ -7,7 +7,7 @@ use inwonercloud_schemas::Lang;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::{VerifyJob, Workspace};
+use crate::gui::workspace::Workspace;
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     // Verification runs on its own thread with its own vault handle; the
@@ -35,25 +35,30 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         }
     }
     if ws.views.claims.is_none() && ws.verifying.is_none() {
-        ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf(), ws.vault.key()));
+        ws.verifying = Some(ws.verify_job());
         return;
     }
     ui.horizontal(|ui| {
         if ui.button(t.verify_now).clicked() {
-            ws.verifying = Some(VerifyJob::start(ws.vault.dir().to_path_buf(), ws.vault.key()));
+            ws.verifying = Some(ws.verify_job());
         }
         if ui.button(t.export_claims).clicked() {
-            let dir = ws.vault.dir().to_path_buf();
-            let written = ws.vault.export_claims().map_err(|e| e.to_string()).and_then(|f| {
-                let json = serde_json::to_string_pretty(&f).map_err(|e| e.to_string())?;
-                let path = dir.join("declaraties.json");
-                std::fs::write(&path, json).map_err(|e| e.to_string())?;
-                let csv = dir.join("verificatie.csv");
-                if let Some(r) = &ws.views.claims {
-                    std::fs::write(&csv, r.to_csv()).map_err(|e| e.to_string())?;
-                }
-                Ok(path)
-            });
+            let dir = std::path::PathBuf::from(&ws.who.vault);
+            let written = ws
+                .vault
+                .lock()
+                .export_claims()
+                .map_err(|e| e.to_string())
+                .and_then(|f| {
+                    let json = serde_json::to_string_pretty(&f).map_err(|e| e.to_string())?;
+                    let path = dir.join("declaraties.json");
+                    std::fs::write(&path, json).map_err(|e| e.to_string())?;
+                    let csv = dir.join("verificatie.csv");
+                    if let Some(r) = &ws.views.claims {
+                        std::fs::write(&csv, r.to_csv()).map_err(|e| e.to_string())?;
+                    }
+                    Ok(path)
+                });
             match written {
                 Ok(p) => ws.inform(format!("{}: {}", t.written_to, p.display())),
                 Err(e) => ws.fail(e),
