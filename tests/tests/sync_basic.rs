@@ -111,3 +111,56 @@ async fn expired_tickets_and_expired_consents_give_nothing() {
         "an expired consent shares nothing"
     );
 }
+
+/// The app's window and its node share one vault engine: a write through the
+/// window's handle reaches a live peer through the engine's change event, and
+/// what the node imports reaches the window the same way. The node's look at
+/// the file (for *other* processes) is set to an hour here, so only the event
+/// can carry either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_write_reaches_a_live_peer_through_the_change_event() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let tmp = tempfile::tempdir().unwrap();
+    let no_poll = inwonercloud_sync::NodeConfig {
+        poll: std::time::Duration::from_secs(3600),
+        ..inwonercloud_sync::NodeConfig::loopback()
+    };
+    let window = inwonercloud_vault::Shared::new(inwonercloud_tests::vault(
+        &tmp.path().join("anna"),
+        "Anna",
+        Role::Citizen,
+    ));
+    let anna = inwonercloud_sync::Node::spawn_shared(window.clone(), no_poll.clone())
+        .await
+        .unwrap();
+    let bert = inwonercloud_sync::Node::spawn(
+        inwonercloud_tests::vault(&tmp.path().join("bert"), "Bert", Role::Counselor),
+        no_poll,
+    )
+    .await
+    .unwrap();
+    let plan = window.with(|v| v.plan_doc());
+    let ticket = invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Write);
+    bert.join(&ticket).await.unwrap();
+    let _live = bert.keep_connected(anna.endpoint_addr());
+    assert!(eventually(5, || anna.peer_status().values().any(|s| s.online)).await);
+
+    let heard = Arc::new(AtomicUsize::new(0));
+    let h = heard.clone();
+    window.subscribe(move |docs| {
+        h.fetch_add(docs.len(), Ordering::SeqCst);
+    });
+    window.with(|v| v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap());
+    assert!(
+        eventually(10, || bert
+            .with_vault(|v| v.plan(&plan).map(|p| p.goals.len()).unwrap_or(0))
+            == 1)
+        .await
+    );
+
+    let before = heard.load(Ordering::SeqCst);
+    bert.with_vault(|v| v.add_goal(&plan, LifeDomain::Gezondheid, "Wandelen", None).unwrap());
+    assert!(eventually(10, || window.with(|v| v.plan(&plan).unwrap().goals.len()) == 2).await);
+    assert!(heard.load(Ordering::SeqCst) > before, "the window heard of the import");
+}
