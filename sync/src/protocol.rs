@@ -1514,4 +1514,77 @@ mod tests {
         assert!(matches!(&fx[..], [Effect::Failed(SyncError::Lost(m))] if m == "gone"));
         assert!(bert_end.handle(2, Input::Tick).is_empty());
     }
+
+    #[test]
+    fn a_large_document_goes_out_a_page_per_call() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        let extra = MAX_CHANGES_PER_FRAME + 50;
+        anna.transact(|v| {
+            for i in 0..extra {
+                v.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let rows = anna.change_count(&plan).unwrap() as usize;
+        assert!(rows > MAX_CHANGES_PER_FRAME);
+        // Anna answers Bert's want: one call makes at most one page of changes.
+        let mut ends = pair(bert, anna, Side::dialer(), Mode::Once);
+        let mut most_per_call = 0;
+        for _ in 0..10_000 {
+            let mut idle = true;
+            for i in 0..2 {
+                let input = match ends[i].inbox.pop_front() {
+                    Some(input) => input,
+                    None if ends[i].session.has_pending() => Input::Writable,
+                    None => continue,
+                };
+                idle = false;
+                let fx = ends[i].handle(0, input);
+                let changes: usize = fx
+                    .iter()
+                    .map(|e| match e {
+                        Effect::Send(Frame::Changes(_, c)) => c.len(),
+                        _ => 0,
+                    })
+                    .sum();
+                most_per_call = most_per_call.max(changes);
+                for e in &fx {
+                    match e {
+                        Effect::Send(f) => deliver(&mut ends[1 - i], &f.encode(), 0),
+                        Effect::Close { message, .. } => ends[1 - i].inbox.push_back(Input::Closed(message.clone())),
+                        _ => {}
+                    }
+                }
+                ends[i].effects.extend(fx);
+            }
+            if idle {
+                break;
+            }
+        }
+        assert_eq!(most_per_call, MAX_CHANGES_PER_FRAME);
+        let frames: Vec<&ChangesHead> = ends[1]
+            .sent()
+            .into_iter()
+            .filter_map(|f| match f {
+                Frame::Changes(h, _) => Some(h),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(frames.len(), 2);
+        assert!(!frames[0].last && frames[1].last);
+        assert!(
+            !frames[0].certs.is_empty() && frames[1].certs.is_empty(),
+            "each certificate once"
+        );
+        // Synced only after the last page.
+        let sent = ends[1].sent();
+        let synced = sent.iter().position(|f| matches!(f, Frame::Synced)).unwrap();
+        let last = sent.iter().rposition(|f| matches!(f, Frame::Changes(..))).unwrap();
+        assert!(last < synced);
+        assert_eq!(ends[0].vault.plan(&plan).unwrap().goals.len(), extra + 1);
+        assert_eq!(ends[1].report().unwrap().sent_changes, rows);
+        assert_eq!(ends[0].report().unwrap().received_changes, rows);
+    }
 }
