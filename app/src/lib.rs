@@ -14,3 +14,4 @@
 pub mod cli;
 pub mod demo;
 pub mod gui;
+pub mod refusal_text;

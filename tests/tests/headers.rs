@@ -71,7 +71,7 @@ fn signed_by(by: &Vault, header: &DocumentHeader, edit: impl FnOnce(&mut Documen
 /// The reason of a refusal, or a panic naming what was accepted instead.
 fn refusal(r: inwonercloud_vault::Result<ImportReport>) -> String {
     match r {
-        Err(VaultError::ChangeRefused { why, .. }) => why,
+        Err(VaultError::ChangeRefused { refusal, .. }) => refusal.to_string(),
         Err(e) => panic!("refused with another error: {e}"),
         Ok(r) => panic!("accepted: {r:?}"),
     }

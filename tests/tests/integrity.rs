@@ -4,6 +4,7 @@ use automerge::Change;
 use inwonercloud_schemas::{FundingStream, LifeDomain, Role};
 use inwonercloud_tests::{change_on_top, day, eur, euro_account, flip_in_file, goal_change, pass, vault};
 use inwonercloud_vault::DB_FILE;
+use inwonercloud_vault::refusal::{Limit, Refusal};
 use inwonercloud_vault::store::CHANGES;
 use inwonercloud_vault::{Passphrase, SignedChange, Vault, VaultError};
 use redb::ReadableDatabase;
@@ -188,21 +189,32 @@ fn change_from_a_key_that_may_not_write_is_refused_and_logged() {
     let err = anna
         .import_changes(&header, &certs, std::slice::from_ref(&forged), "mallory")
         .unwrap_err();
+    let not_a_writer = Refusal::NotAWriter {
+        name: "Mallory".into(),
+        identity: mallory.identity(),
+    };
     assert!(
-        matches!(&err, VaultError::ChangeRefused { why, .. } if why.contains("may not write")),
+        matches!(&err, VaultError::ChangeRefused { refusal, .. } if **refusal == not_a_writer),
         "{err}"
     );
+    assert!(err.to_string().contains("may not write"), "{err}");
     assert_eq!(anna.change_count(&plan).unwrap(), before);
     assert_eq!(anna.plan(&plan).unwrap().goals.len(), 1);
     let log = anna.rejections().unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].from, "mallory");
+    assert_eq!(log[0].refusal, Some(not_a_writer), "the log names the rule, typed");
+    assert!(log[0].why.contains("may not write"), "and in English: {}", log[0].why);
 
     // A change whose actor is not the signer is refused too (actor spoofing).
     let mut spoof = forged.clone();
     spoof.signer = anna.device_key().public();
     let err = anna.import_changes(&header, &certs, &[spoof], "mallory").unwrap_err();
     assert!(err.to_string().contains("is not the signing device"), "{err}");
+    assert!(
+        matches!(err.refusal(), Some(Refusal::ActorNotSigner { signer, .. }) if signer == anna.device_key().public()),
+        "{err}"
+    );
 
     // Once Anna lets Mallory write, the very same change is accepted: the
     // refusal above was about the right to write, nothing else.
@@ -332,6 +344,13 @@ fn changes_waiting_for_missing_dependencies_are_bounded() {
     anna.import_changes(&header, &certs, under, "mallory").unwrap();
     let err = anna.import_changes(&header, &certs, over, "mallory").unwrap_err();
     assert!(err.to_string().contains("never arrived"), "{err}");
+    assert!(
+        matches!(
+            err.refusal(),
+            Some(Refusal::OverLimit { limit: Limit::PendingChanges, max, .. }) if max == MAX_PENDING_CHANGES as u64
+        ),
+        "{err}"
+    );
     assert_eq!(anna.change_count(&plan).unwrap(), count + under.len() as u64);
     // The missing change arrives: everything waiting applies, the bound resets.
     anna.import_changes(&header, &certs, &[first], "mallory").unwrap();
@@ -426,6 +445,14 @@ fn history_per_writer_is_bounded() {
     };
     assert!(
         err.to_string().contains(&format!("the limit per writer is {QUOTA}")),
+        "{err}"
+    );
+    assert!(
+        matches!(
+            err.refusal(),
+            Some(Refusal::OverLimit { limit: Limit::WriterBytesPerDocument { identity, .. }, value, max: QUOTA })
+                if identity == mallory.identity() && value > QUOTA
+        ),
         "{err}"
     );
     assert!(taken > 5, "changes under the quota were taken ({taken})");

@@ -3,6 +3,8 @@
 
 use inwonercloud_schemas::SchemaError;
 
+use crate::refusal::Refusal;
+
 /// Everything that can go wrong in a vault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -64,15 +66,19 @@ pub enum VaultError {
         /// The document.
         doc: String,
     },
-    /// A change was refused on ingest; nothing of the batch was applied.
-    #[error("change {hash} for {doc} refused: {why}; nothing of this batch was applied")]
+    /// A change, header or bundle was refused on import; nothing of the
+    /// batch was applied. The refusal is the error's content, so its words
+    /// are in this message (it is not also a `source`, which would print
+    /// them twice in a cause chain).
+    #[error("change {hash} for {doc} refused: {refusal}; nothing of this batch was applied")]
     ChangeRefused {
         /// Document id.
         doc: String,
-        /// Change hash.
+        /// Change hash (`-` for the header or the batch as a whole, `#i`
+        /// for the i-th item of a bundle that does not decode).
         hash: String,
-        /// Why.
-        why: String,
+        /// Which rule it breaks (boxed: it is large, and rare).
+        refusal: Box<Refusal>,
     },
     /// Two different changes claim the same place in one device's history.
     #[error(
@@ -145,6 +151,29 @@ pub enum VaultError {
         /// Cause.
         source: std::io::Error,
     },
+}
+
+impl VaultError {
+    /// Why an import was refused, when it was (a refused change, header or
+    /// bundle, or two changes with one number from one device).
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            VaultError::ChangeRefused { refusal, .. } => Some(Refusal::clone(refusal)),
+            VaultError::Equivocation {
+                device,
+                seq,
+                first,
+                second,
+                ..
+            } => Some(Refusal::Equivocation {
+                device: device.parse().ok()?,
+                seq: *seq,
+                first: first.clone(),
+                second: second.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! storage_from {

@@ -58,7 +58,7 @@ pub mod plan;
 pub mod pot;
 pub mod trust;
 
-pub use engine::{admission, change, limits, replica, seal, shared, store};
+pub use engine::{admission, change, limits, refusal, replica, seal, shared, store};
 pub(crate) use engine::{document, vault};
 
 pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, RequestView};

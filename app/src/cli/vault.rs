@@ -390,7 +390,7 @@ pub fn rejections(out: &Out, v: &Vault) -> Result<()> {
                 x.from,
                 x.doc,
                 x.change,
-                x.why
+                crate::refusal_text::rejection_text(x, out.lang)
             );
         }
     })

@@ -374,6 +374,8 @@ texts! {
     clients_help: "Kies iemand; Overzicht, Plan en Budget tonen dan diens documenten.",
         "Choose someone; Overview, Plan and Budget then show their documents.";
     open_client: "Bekijken", "Open";
+    // Refused changes (the texts per reason are in `crate::refusal_text`)
+    rejections_why: "Waarom geweigerd?", "Why refused?";
 }
 
 impl Texts {

@@ -18,6 +18,12 @@
 use automerge::Change;
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey};
 
+/// Why a change may not enter a document: the admission rules are its
+/// variants A1–A4 (`UnknownDevice`, `NotAWriter`, `DeviceRevoked`,
+/// `RevokedElsewhere`, `FromTheFuture`); the others name the rest of what
+/// import refuses.
+pub use super::refusal::Refusal;
+
 /// How far ahead of this machine's clock a new change's timestamp may be.
 pub const MAX_CLOCK_AHEAD_SECS: u64 = 24 * 3600;
 
@@ -38,64 +44,6 @@ pub enum Moment {
     Held,
 }
 
-/// Why a change may not enter a document. Each variant is one rule.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Refusal {
-    /// Rule A1: the signing device must be certified by a known identity.
-    #[error("device {device} has no known certificate")]
-    UnknownDevice {
-        /// Short device key.
-        device: String,
-    },
-    /// Rule A2: the signer's identity must be the owner, a writer the owner
-    /// admitted, or a former writer within its cut-off.
-    #[error("{name} ({identity}) may not write this document")]
-    NotAWriter {
-        /// The identity's name as its certificate states it.
-        name: String,
-        /// Short identity key.
-        identity: String,
-    },
-    /// Rule A3: a revoked device's changes beyond its cut-off do not enter.
-    #[error(
-        "{name} ({identity}) may not write this document: its device {device} was revoked after its change {cutoff}, and this is its change {seq}"
-    )]
-    DeviceRevoked {
-        /// The identity's name as its certificate states it.
-        name: String,
-        /// Short identity key.
-        identity: String,
-        /// Short device key.
-        device: String,
-        /// The last change that stays valid.
-        cutoff: u64,
-        /// This change's sequence number.
-        seq: u64,
-    },
-    /// Rule A3b: a device revoked in another header of its identity held
-    /// here adds nothing beyond what this vault holds of it in this document.
-    #[error(
-        "device {device} was revoked in another of its identity's headers held here: it may add nothing beyond its {held} changes held of this document, and this is its change {seq}"
-    )]
-    RevokedElsewhere {
-        /// Short device key.
-        device: String,
-        /// Its changes held of this document.
-        held: u64,
-        /// This change's sequence number.
-        seq: u64,
-    },
-    /// Rule A4: a new change may not be dated more than a day ahead.
-    #[error(
-        "its timestamp {timestamp} lies more than a day in the future (the sender's clock is wrong, or the change is forged)"
-    )]
-    FromTheFuture {
-        /// The change's timestamp (unix seconds).
-        timestamp: i64,
-    },
-}
-
 /// Whether `change`, signed by `signer` (whose certificate is `cert`, if
 /// known) and already checked for signature and actor, may enter the
 /// document with header `header` at `moment`.
@@ -107,7 +55,7 @@ pub fn admit(
     moment: Moment,
 ) -> Result<(), Refusal> {
     let Some(cert) = cert.filter(|c| &c.certificate.device == signer) else {
-        return Err(Refusal::UnknownDevice { device: signer.short() });
+        return Err(Refusal::UnknownDevice { device: *signer });
     };
     let identity = &cert.certificate.identity;
     let seq = change.seq();
@@ -119,8 +67,8 @@ pub fn admit(
         if let Some((_, cutoff)) = header.revoked_devices.iter().find(|(d, cut)| d == signer && seq > *cut) {
             return Err(Refusal::DeviceRevoked {
                 name: cert.certificate.identity_name.clone(),
-                identity: identity.short(),
-                device: signer.short(),
+                identity: *identity,
+                device: *signer,
                 cutoff: *cutoff,
                 seq,
             });
@@ -129,7 +77,7 @@ pub fn admit(
             && seq > held
         {
             return Err(Refusal::RevokedElsewhere {
-                device: signer.short(),
+                device: *signer,
                 held,
                 seq,
             });
@@ -144,7 +92,7 @@ pub fn admit(
     if !header.may_have_written(identity, signer, seq) {
         return Err(Refusal::NotAWriter {
             name: cert.certificate.identity_name.clone(),
-            identity: identity.short(),
+            identity: *identity,
         });
     }
     Ok(())

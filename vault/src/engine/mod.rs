@@ -7,6 +7,8 @@
 //!   changes, bundles, and importing signed changes from a peer.
 //! - [`admission`]: the one rule deciding whether a signed change may enter a
 //!   document, on every path it enters by.
+//! - [`refusal`]: why a change, header or bundle is refused, one typed
+//!   variant per rule, shared by the rejections log, the error and the app.
 //! - [`change`]: a signed change and its verification.
 //! - [`document`]: one automerge document and its flat map of signed records.
 //! - [`store`]: the redb file, its tables, sealing and transactions.
@@ -24,6 +26,7 @@ pub mod admission;
 pub mod change;
 pub(crate) mod document;
 pub mod limits;
+pub mod refusal;
 pub mod replica;
 pub mod seal;
 pub mod shared;

@@ -16,8 +16,9 @@ use crate::admission::{Moment, admit};
 use crate::change::SignedChange;
 use crate::error::{Result, VaultError};
 use crate::keys;
+use crate::refusal::{Limit, Refusal, SignatureOn, check_header};
 use crate::store::{self, NewChange};
-use crate::vault::{DocumentBundle, ImportReport, SNAPSHOT_EVERY, Vault, catch_up, check_header, json};
+use crate::vault::{DocumentBundle, ImportReport, SNAPSHOT_EVERY, Vault, catch_up, json};
 
 /// Per device: how many changes of a document are held, without gaps.
 pub type VersionVector = BTreeMap<PublicKey, u64>;
@@ -35,8 +36,17 @@ pub struct Rejection {
     pub change: String,
     /// Who sent it (peer name or key).
     pub from: String,
-    /// Why it was refused.
+    /// Why it was refused, in English (the only reason entries logged
+    /// before [`refusal`](Self::refusal) existed have).
     pub why: String,
+    /// Why it was refused, as the rule it breaks (`None` in entries logged
+    /// by older versions, or naming a rule this version does not know).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::refusal::lenient"
+    )]
+    pub refusal: Option<Refusal>,
     /// For equivocation: the device that sent two different changes as the
     /// same number (possibly a cloned device).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,16 +142,15 @@ impl Vault {
         let doc_id = bundle.header.record.id.clone();
         let mut changes = Vec::with_capacity(bundle.changes.len());
         for (i, h) in bundle.changes.iter().enumerate() {
-            let bytes = hex::decode(h).map_err(|_| VaultError::ChangeRefused {
-                doc: doc_id.clone(),
-                hash: format!("#{i}"),
-                why: "not hex".into(),
-            })?;
-            changes.push(SignedChange::decode(&bytes).map_err(|why| VaultError::ChangeRefused {
-                doc: doc_id.clone(),
-                hash: format!("#{i}"),
-                why,
-            })?);
+            let decoded = hex::decode(h)
+                .map_err(|_| "not hex".to_string())
+                .and_then(|bytes| SignedChange::decode(&bytes));
+            match decoded {
+                Ok(change) => changes.push(change),
+                Err(detail) => {
+                    return Err(self.refuse(&doc_id, &format!("#{i}"), Refusal::Undecodable { detail }, from));
+                }
+            }
         }
         self.import_changes(&bundle.header, &bundle.devices, &changes, from)
     }
@@ -158,15 +167,19 @@ impl Vault {
         from: &str,
     ) -> Result<ImportReport> {
         let _span = tracing::debug_span!("import", doc = %header.record.id, from, changes = changes.len()).entered();
-        if let Err(e) = check_header(header) {
-            return Err(self.refuse(&header.record.id, "-", &e.to_string(), from));
+        if let Err(r) = check_header(header) {
+            return Err(self.refuse(&header.record.id, "-", r, from));
         }
         let doc_id = header.record.id.clone();
         let current = self.docs_map().get(&doc_id).map(|d| d.header.clone());
         if let Some(cur) = &current
             && cur.record.owner != header.record.owner
         {
-            return Err(self.refuse(&doc_id, "-", "a header with another owner was offered", from));
+            let r = Refusal::AnotherOwner {
+                held: cur.record.owner,
+                offered: header.record.owner,
+            };
+            return Err(self.refuse(&doc_id, "-", r, from));
         }
         // A header that would be adopted passes the succession rules; one
         // that would not (older than the held one) changes nothing. A
@@ -178,8 +191,8 @@ impl Vault {
             let signer_revoked = self.is_device_revoked(&header.record.owner, &header.device.certificate.device);
             let merging = succession == Some(Succession::Concurrent);
             let held = current.as_ref().map(|c| &c.record);
-            if let Err(e) = check_header_succession(held, header, signer_revoked, merging) {
-                return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
+            if let Err(r) = check_header_succession(held, header, signer_revoked, merging) {
+                return Err(self.refuse(&doc_id, "-", r, from));
             }
         }
         let owner = header.record.owner;
@@ -190,12 +203,12 @@ impl Vault {
                 .filter(|d| d.header.record.owner == owner)
                 .count();
             if held >= self.limits.documents_per_owner {
-                let why = format!(
-                    "this vault already keeps {held} documents of {}; the limit is {}",
-                    owner.short(),
-                    self.limits.documents_per_owner
-                );
-                return Err(self.refuse(&doc_id, "-", &why, from));
+                let r = Refusal::OverLimit {
+                    limit: Limit::DocumentsPerOwner { owner },
+                    value: held as u64,
+                    max: self.limits.documents_per_owner as u64,
+                };
+                return Err(self.refuse(&doc_id, "-", r, from));
             }
         }
         let header_in_force = match (&current, succession) {
@@ -214,7 +227,11 @@ impl Vault {
         };
         for cert in certs.iter().filter(|c| used(c)) {
             if let Err(e) = keys::verify_certificate(cert) {
-                return Err(self.refuse(&doc_id, "-", &e.to_string(), from));
+                let r = Refusal::BadSignature {
+                    on: SignatureOn::Certificate,
+                    detail: e.to_string(),
+                };
+                return Err(self.refuse(&doc_id, "-", r, from));
             }
             if !self.devices_map().contains_key(&cert.certificate.device)
                 && !new_certs
@@ -225,8 +242,8 @@ impl Vault {
                     .iter()
                     .filter(|c| c.certificate.identity == cert.certificate.identity)
                     .count();
-                if let Err(why) = self.device_room(cert, in_batch) {
-                    return Err(self.refuse(&doc_id, "-", &why, from));
+                if let Err(r) = self.device_limit(cert, in_batch) {
+                    return Err(self.refuse(&doc_id, "-", r, from));
                 }
                 new_certs.push(cert.clone());
             }
@@ -241,12 +258,8 @@ impl Vault {
         let checked = match crate::change::verify_all(&doc_id, changes) {
             Ok(checked) => checked,
             Err((i, why)) => {
-                let hash = changes
-                    .get(i)
-                    .and_then(|sc| Change::from_bytes(sc.bytes.clone()).ok())
-                    .map(|c| c.hash().to_string())
-                    .unwrap_or_else(|| "?".into());
-                return Err(self.refuse(&doc_id, &hash, &why, from));
+                let (hash, r) = unverified(changes.get(i), why);
+                return Err(self.refuse(&doc_id, &hash, r, from));
             }
         };
         for (sc, change) in changes.iter().zip(checked) {
@@ -282,7 +295,7 @@ impl Vault {
                 held_if_revoked_elsewhere: elsewhere,
             };
             if let Err(r) = admit(cert, &sc.signer, &header_in_force.record, &change, moment) {
-                return Err(self.refuse(&doc_id, &hash, &r.to_string(), from));
+                return Err(self.refuse(&doc_id, &hash, r, from));
             }
             let Some(cert) = cert else { continue };
             writers.insert(cert.certificate.identity, cert.certificate.identity_name.clone());
@@ -300,10 +313,12 @@ impl Vault {
         });
         let waiting = before.len() + now_waiting.len();
         if waiting > MAX_PENDING_CHANGES {
-            let why = format!(
-                "{waiting} changes would wait for earlier changes that never arrived (the limit is {MAX_PENDING_CHANGES})"
-            );
-            return Err(self.refuse(&doc_id, "-", &why, from));
+            let r = Refusal::OverLimit {
+                limit: Limit::PendingChanges,
+                value: waiting as u64,
+                max: MAX_PENDING_CHANGES as u64,
+            };
+            return Err(self.refuse(&doc_id, "-", r, from));
         }
         // Store certificates, header and changes in one transaction.
         let w = self.store().begin()?;
@@ -327,11 +342,9 @@ impl Vault {
             Ok(n) => n,
             Err(e @ VaultError::Equivocation { .. }) => {
                 drop(w);
-                let device = match &e {
-                    VaultError::Equivocation { device, .. } => device.parse().ok(),
-                    _ => None,
-                };
-                self.log_rejection(&doc_id, "-", &e.to_string(), from, device);
+                if let Some(r) = e.refusal() {
+                    self.log_rejection(&doc_id, "-", r, from);
+                }
                 return Err(e);
             }
             Err(e) => return Err(e),
@@ -349,12 +362,12 @@ impl Vault {
             }
             if used > self.limits.writer_bytes_per_document {
                 drop(w);
-                let why = format!(
-                    "{name} ({}) would hold {used} bytes of changes in this document; the limit per writer is {}",
-                    identity.short(),
-                    self.limits.writer_bytes_per_document
-                );
-                return Err(self.refuse(&doc_id, "-", &why, from));
+                let r = Refusal::OverLimit {
+                    limit: Limit::WriterBytesPerDocument { name, identity },
+                    value: used,
+                    max: self.limits.writer_bytes_per_document,
+                };
+                return Err(self.refuse(&doc_id, "-", r, from));
             }
         }
         w.commit()?;
@@ -420,28 +433,33 @@ impl Vault {
         self.snapshot_where(|id, doc| id == doc_id && doc.snapshot_due(SNAPSHOT_EVERY.max(doc.snapshot_rows), 0))
     }
 
-    /// Keeps a refusal in the audit log (best effort: a failing log write
-    /// never turns a refusal into an acceptance).
     /// Logs stored rows left out while opening (once per row: a row already
     /// in the log is not logged again on every open).
     pub(crate) fn log_refused_on_open(&self, doc: &str, refused: &[crate::vault::RefusedRow]) {
         let logged = self.rejections().unwrap_or_default();
         for r in refused {
             if !logged.iter().any(|l| l.doc == doc && l.change == r.hash) {
-                self.log_rejection(doc, &r.hash, &format!("left out on open: {}", r.why), "-", None);
+                let refusal = Refusal::LeftOutOnOpen {
+                    reason: Box::new(r.why.clone()),
+                };
+                self.log_rejection(doc, &r.hash, refusal, "-");
             }
         }
     }
 
-    fn log_rejection(&self, doc: &str, hash: &str, why: &str, from: &str, equivocating_device: Option<PublicKey>) {
+    /// Keeps a refusal in the audit log, in English (`why`) and typed (best
+    /// effort: a failing log write never turns a refusal into an acceptance).
+    fn log_rejection(&self, doc: &str, hash: &str, refusal: Refusal, from: &str) {
+        let why = refusal.to_string();
         tracing::warn!(doc, change = hash, from, why, "change refused");
         let entry = Rejection {
             at: keys::now(),
             doc: doc.to_string(),
             change: hash.to_string(),
             from: from.to_string(),
-            why: why.to_string(),
-            equivocating_device,
+            why,
+            equivocating_device: refusal.equivocating_device(),
+            refusal: Some(refusal),
         };
         if let (Ok(w), Ok(bytes)) = (self.store().begin(), json(&entry))
             && w.append_line(store::REJECTIONS, &bytes).is_ok()
@@ -450,12 +468,13 @@ impl Vault {
         }
     }
 
-    fn refuse(&self, doc: &str, hash: &str, why: &str, from: &str) -> VaultError {
-        self.log_rejection(doc, hash, why, from, None);
+    /// Logs `refusal` and gives the error that refuses the batch.
+    fn refuse(&self, doc: &str, hash: &str, refusal: Refusal, from: &str) -> VaultError {
+        self.log_rejection(doc, hash, refusal.clone(), from);
         VaultError::ChangeRefused {
             doc: doc.to_string(),
             hash: hash.to_string(),
-            why: why.to_string(),
+            refusal: Box::new(refusal),
         }
     }
 
@@ -574,6 +593,11 @@ impl Vault {
     /// Whether one more certificate of `cert`'s identity may be kept, with
     /// `also` more of that identity about to be stored; otherwise why not.
     pub(crate) fn device_room(&self, cert: &CertifiedDevice, also: usize) -> std::result::Result<(), String> {
+        self.device_limit(cert, also).map_err(|r| r.to_string())
+    }
+
+    /// [`device_room`](Self::device_room), typed.
+    fn device_limit(&self, cert: &CertifiedDevice, also: usize) -> std::result::Result<(), Refusal> {
         let identity = cert.certificate.identity;
         let held = self
             .devices_map()
@@ -582,11 +606,14 @@ impl Vault {
             .count()
             + also;
         if held >= MAX_DEVICES_PER_IDENTITY {
-            return Err(format!(
-                "{} ({}) already has {held} devices here; the limit is {MAX_DEVICES_PER_IDENTITY}: revoke one first",
-                cert.certificate.identity_name,
-                identity.short()
-            ));
+            return Err(Refusal::OverLimit {
+                limit: Limit::DevicesPerIdentity {
+                    name: cert.certificate.identity_name.clone(),
+                    identity,
+                },
+                value: held as u64,
+                max: MAX_DEVICES_PER_IDENTITY as u64,
+            });
         }
         Ok(())
     }
@@ -676,70 +703,6 @@ impl Vault {
 /// step at a time, getting there takes some 10^13 accepted headers).
 pub const MAX_HEADER_VERSION_STEP: u64 = 1_000_000;
 
-/// Why a header that would replace the one held here (or be the first of its
-/// document) is refused; each variant names the rule it breaks.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum HeaderRefusal {
-    /// Rule `revoked signer`: a device revoked in a header of its owner held
-    /// here (this document's or any other) signs no headers, so that it
-    /// cannot undo its own revocation or grant anything.
-    #[error(
-        "header rule `revoked signer`: version {version} is signed by device {}, which its owner revoked; a revoked device cannot sign headers, the header held here stays in force",
-        .device.short()
-    )]
-    RevokedSigner {
-        /// The offered version.
-        version: u64,
-        /// The revoked device that signed it.
-        device: PublicKey,
-    },
-    /// Rule `revocations are permanent`: a newer header keeps every device
-    /// revocation of the header held here.
-    #[error(
-        "header rule `revocations are permanent`: version {version} drops the revocation of device {} that version {held} held here has (cut-off {cut_off}); it is refused",
-        .device.short()
-    )]
-    RevocationDropped {
-        /// The offered version.
-        version: u64,
-        /// The held version.
-        held: u64,
-        /// The device whose revocation it drops.
-        device: PublicKey,
-        /// That device's cut-off in the held header.
-        cut_off: u64,
-    },
-    /// Rule `revocations are permanent`, loosened instead of dropped: the
-    /// cut-off of a revoked device may stay or go down, never up.
-    #[error(
-        "header rule `revocations are permanent`: version {version} raises the cut-off of revoked device {} from {cut_off} (version {held} held here) to {offered}; it is refused",
-        .device.short()
-    )]
-    CutOffRaised {
-        /// The offered version.
-        version: u64,
-        /// The held version.
-        held: u64,
-        /// The revoked device.
-        device: PublicKey,
-        /// Its cut-off in the held header.
-        cut_off: u64,
-        /// Its cut-off in the offered header.
-        offered: u64,
-    },
-    /// Rule `version step`: see [`MAX_HEADER_VERSION_STEP`].
-    #[error(
-        "header rule `version step`: version {version} is more than {MAX_HEADER_VERSION_STEP} above version {held} held here (0: none held); it is refused, so that no header can be pinned at the last version"
-    )]
-    VersionJump {
-        /// The offered version.
-        version: u64,
-        /// The held version (0 when none is held).
-        held: u64,
-    },
-}
-
 /// Whether `offered` may replace `held`, the header held here for its
 /// document (`None`: none held, `offered` would be the first). Called only
 /// for a header that would be adopted (none held, or a higher version):
@@ -755,20 +718,24 @@ pub fn check_header_succession(
     offered: &Signed<DocumentHeader>,
     signer_revoked: bool,
     merging: bool,
-) -> std::result::Result<(), HeaderRefusal> {
+) -> std::result::Result<(), Refusal> {
     let new = &offered.record;
     let signer = offered.device.certificate.device;
     if signer_revoked || held.is_some_and(|h| h.device_revoked(&signer)) {
-        return Err(HeaderRefusal::RevokedSigner {
+        return Err(Refusal::HeaderByRevokedDevice {
             version: new.version,
             device: signer,
         });
     }
     let base = held.map_or(0, |h| h.version);
     if new.version > base.saturating_add(MAX_HEADER_VERSION_STEP) {
-        return Err(HeaderRefusal::VersionJump {
-            version: new.version,
-            held: base,
+        return Err(Refusal::OverLimit {
+            limit: Limit::HeaderVersionStep {
+                version: new.version,
+                held: base,
+            },
+            value: new.version - base,
+            max: MAX_HEADER_VERSION_STEP,
         });
     }
     let Some(held) = held.filter(|_| !merging) else {
@@ -784,7 +751,7 @@ pub fn check_header_succession(
             .min();
         match offered_cut {
             None => {
-                return Err(HeaderRefusal::RevocationDropped {
+                return Err(Refusal::RevocationDropped {
                     version: new.version,
                     held: held.version,
                     device: *device,
@@ -792,7 +759,7 @@ pub fn check_header_succession(
                 });
             }
             Some(offered) if offered > *cut_off => {
-                return Err(HeaderRefusal::CutOffRaised {
+                return Err(Refusal::CutOffRaised {
                     version: new.version,
                     held: held.version,
                     device: *device,
@@ -804,6 +771,37 @@ pub fn check_header_succession(
         }
     }
     Ok(())
+}
+
+/// The hash of the change `verify_all` refused (`?` when it does not parse)
+/// and the rule it breaks: not a change, an actor that is not its signer, or
+/// a signature (or signing key) that does not verify.
+fn unverified(sc: Option<&SignedChange>, why: String) -> (String, Refusal) {
+    let Some(sc) = sc else {
+        return ("?".into(), Refusal::Undecodable { detail: why });
+    };
+    match Change::from_bytes(sc.bytes.clone()) {
+        Err(e) => (
+            "?".into(),
+            Refusal::Undecodable {
+                detail: format!("not an automerge change: {e}"),
+            },
+        ),
+        Ok(c) if c.actor_id().to_bytes() != sc.signer.as_bytes() => (
+            c.hash().to_string(),
+            Refusal::ActorNotSigner {
+                actor: hex::encode(c.actor_id().to_bytes()),
+                signer: sc.signer,
+            },
+        ),
+        Ok(c) => (
+            c.hash().to_string(),
+            Refusal::BadSignature {
+                on: SignatureOn::Change,
+                detail: why,
+            },
+        ),
+    }
 }
 
 /// The changes of a batch that would wait: those with a dependency that is
@@ -847,8 +845,277 @@ fn decode_rows(doc_id: &str, rows: Vec<(u64, Vec<u8>)>) -> Result<Vec<SignedChan
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::SecretKey;
     use crate::{CreateOptions, Passphrase};
-    use inwonercloud_schemas::Role;
+    use inwonercloud_schemas::{LifeDomain, Role};
+
+    fn create(dir: &std::path::Path, name: &str, role: Role) -> Vault {
+        Vault::create(
+            dir,
+            CreateOptions {
+                name: name.into(),
+                role,
+                device_name: "laptop".into(),
+                passphrase: Passphrase::new("proef-wachtwoord"),
+            },
+        )
+        .unwrap()
+    }
+
+    /// A change by `device` on top of `base`, dated `time` when given.
+    fn change_by(device: &SecretKey, doc: &str, base: &[SignedChange], value: &str, time: Option<i64>) -> SignedChange {
+        use automerge::transaction::{CommitOptions, Transactable};
+        let mut am = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(device.public().0));
+        am.apply_changes(base.iter().map(|c| c.parse().unwrap())).unwrap();
+        let before = am.get_heads();
+        am.put(automerge::ROOT, "x", value).unwrap();
+        match time {
+            Some(t) => am.commit_with(CommitOptions::default().with_time(t)),
+            None => am.commit(),
+        };
+        SignedChange::sign(doc, &am.get_changes(&before)[0], device)
+    }
+
+    /// The refusal `v` logged last, checked to be the one the error carries.
+    fn logged(v: &Vault, err: VaultError) -> Refusal {
+        let last = v.rejections().unwrap().pop().expect("the refusal was logged");
+        let refusal = last.refusal.clone().expect("the refusal was logged typed");
+        assert_eq!(err.refusal().as_ref(), Some(&refusal), "{err}");
+        assert_eq!(last.why, refusal.to_string(), "why is the refusal's English text");
+        refusal
+    }
+
+    /// An entry logged before refusals were typed, or by a newer version
+    /// with a rule this one does not know, still reads (with its `why`).
+    #[test]
+    fn old_and_newer_log_entries_still_read() {
+        let old = r#"{"at":1,"doc":"d","change":"-","from":"p","why":"not hex"}"#;
+        let r: Rejection = serde_json::from_str(old).unwrap();
+        assert_eq!((r.why.as_str(), r.refusal), ("not hex", None));
+        let newer = r#"{"at":1,"doc":"d","change":"-","from":"p","why":"w","refusal":{"rule":"moon_phase"}}"#;
+        let r: Rejection = serde_json::from_str(newer).unwrap();
+        assert_eq!((r.why.as_str(), r.refusal), ("w", None));
+        let typed = Rejection {
+            refusal: Some(Refusal::OverLimit {
+                limit: Limit::PendingChanges,
+                value: 3,
+                max: 2,
+            }),
+            ..r
+        };
+        let back: Rejection = serde_json::from_slice(&json(&typed).unwrap()).unwrap();
+        assert_eq!(back, typed);
+    }
+
+    /// Each way an import is refused logs its rule as a typed [`Refusal`],
+    /// the same one the error carries.
+    #[test]
+    fn every_import_refusal_is_logged_as_its_rule() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut anna = create(&tmp.path().join("anna"), "Anna", Role::Citizen);
+        let mut mallory = create(&tmp.path().join("mallory"), "Mallory", Role::Counselor);
+        let plan = anna.plan_doc();
+        anna.add_goal(&plan, LifeDomain::Wonen, "doel", None).unwrap();
+        let bundle = anna.bundle(&plan).unwrap();
+        mallory.import_bundle(&bundle, "anna").unwrap();
+        let header = bundle.header.clone();
+        let base = anna.signed_changes(&plan).unwrap();
+        let m_key = mallory.device_key().public();
+        let m_cert = vec![mallory.device_certificate().clone()];
+        let by_mallory = change_by(mallory.device_key(), &plan, &base, "Mallory", None);
+        let import = |v: &mut Vault, h: &Signed<DocumentHeader>, certs: &[CertifiedDevice], c: &[SignedChange]| {
+            let err = v.import_changes(h, certs, c, "peer").unwrap_err();
+            logged(v, err)
+        };
+
+        // A1: no certificate for the signing device.
+        let r = import(&mut anna, &header, &[], std::slice::from_ref(&by_mallory));
+        assert_eq!(r, Refusal::UnknownDevice { device: m_key });
+        // A2: a stranger's change.
+        let r = import(&mut anna, &header, &m_cert, std::slice::from_ref(&by_mallory));
+        assert_eq!(
+            r,
+            Refusal::NotAWriter {
+                name: "Mallory".into(),
+                identity: mallory.identity()
+            }
+        );
+        // S2: an actor that is not the signer.
+        let mut spoof = by_mallory.clone();
+        spoof.signer = anna.device_key().public();
+        let r = import(&mut anna, &header, &m_cert, &[spoof]);
+        assert!(matches!(r, Refusal::ActorNotSigner { signer, .. } if signer == anna.device_key().public()));
+        // S1: a signature that does not verify, on a change and on a certificate.
+        let mut forged = by_mallory.clone();
+        forged.signature.0[5] ^= 0x40;
+        let r = import(&mut anna, &header, &m_cert, &[forged]);
+        assert!(
+            matches!(
+                r,
+                Refusal::BadSignature {
+                    on: SignatureOn::Change,
+                    ..
+                }
+            ),
+            "{r:?}"
+        );
+        let mut bad_cert = m_cert.clone();
+        bad_cert[0].signature.0[5] ^= 0x40;
+        let r = import(&mut anna, &header, &bad_cert, std::slice::from_ref(&by_mallory));
+        assert!(
+            matches!(
+                r,
+                Refusal::BadSignature {
+                    on: SignatureOn::Certificate,
+                    ..
+                }
+            ),
+            "{r:?}"
+        );
+        // Bytes that are no signed change, in a bundle.
+        let mut garbage = anna.bundle(&plan).unwrap();
+        garbage.changes.push("zz".into());
+        let err = mallory.import_bundle(&garbage, "anna").unwrap_err();
+        assert!(matches!(logged(&mallory, err), Refusal::Undecodable { .. }));
+
+        // Headers: not signed by the owner, an id not naming the signer, altered after signing.
+        let now = keys::now();
+        let by_stranger = keys::sign_record(
+            header.record.clone(),
+            mallory.device_key(),
+            mallory.device_certificate(),
+            now,
+        );
+        let r = import(&mut anna, &by_stranger, &[], &[]);
+        assert_eq!(
+            r,
+            Refusal::HeaderNotByOwner {
+                signer: mallory.identity(),
+                owner: anna.identity()
+            }
+        );
+        let mut hijack = header.record.clone();
+        hijack.owner = mallory.identity();
+        let hijack = keys::sign_record(hijack, mallory.device_key(), mallory.device_certificate(), now);
+        let r = import(&mut anna, &hijack, &[], &[]);
+        assert_eq!(r, Refusal::HeaderIdNotOwners { id: plan.clone() });
+        let mut altered = header.clone();
+        altered.record.version += 1;
+        let r = import(&mut mallory, &altered, &[], &[]);
+        assert!(
+            matches!(
+                r,
+                Refusal::BadSignature {
+                    on: SignatureOn::Header,
+                    ..
+                }
+            ),
+            "{r:?}"
+        );
+        // Header rule `version step`.
+        let mut jump = header.record.clone();
+        jump.version += MAX_HEADER_VERSION_STEP + 1;
+        let jump = keys::sign_record(jump, anna.device_key(), anna.device_certificate(), now);
+        let r = import(&mut mallory, &jump, &[], &[]);
+        assert_eq!(
+            r,
+            Refusal::OverLimit {
+                limit: Limit::HeaderVersionStep {
+                    version: header.record.version + MAX_HEADER_VERSION_STEP + 1,
+                    held: header.record.version
+                },
+                value: MAX_HEADER_VERSION_STEP + 1,
+                max: MAX_HEADER_VERSION_STEP
+            }
+        );
+        // A4: dated ten days ahead.
+        let future = now as i64 + 10 * 86_400;
+        let late = change_by(anna.device_key(), &plan, &base, "later", Some(future));
+        let r = import(&mut mallory, &header, &[], &[late]);
+        assert_eq!(r, Refusal::FromTheFuture { timestamp: future });
+
+        // Documents per owner.
+        let mut bert = create(&tmp.path().join("bert"), "Bert", Role::Counselor);
+        bert.set_limits(Limits {
+            documents_per_owner: 0,
+            ..Limits::default()
+        });
+        let err = bert.import_bundle(&bundle, "anna").unwrap_err();
+        assert_eq!(
+            logged(&bert, err),
+            Refusal::OverLimit {
+                limit: Limit::DocumentsPerOwner { owner: anna.identity() },
+                value: 0,
+                max: 0
+            }
+        );
+
+        // Mallory may write from here on.
+        anna.add_writer(&plan, mallory.identity(), Role::Counselor).unwrap();
+        let header = anna.signed_header(&plan).unwrap();
+        // Writer bytes per document.
+        anna.set_limits(Limits {
+            writer_bytes_per_document: 10,
+            ..Limits::default()
+        });
+        let r = import(&mut anna, &header, &m_cert, std::slice::from_ref(&by_mallory));
+        assert!(
+            matches!(&r, Refusal::OverLimit { limit: Limit::WriterBytesPerDocument { identity, .. }, value, max: 10 }
+                if *identity == mallory.identity() && *value > 10),
+            "{r:?}"
+        );
+        anna.set_limits(Limits::default());
+        // Equivocation: another change as the same number.
+        anna.import_changes(&header, &m_cert, std::slice::from_ref(&by_mallory), "peer")
+            .unwrap();
+        let twin = change_by(mallory.device_key(), &plan, &base, "Mallory again", None);
+        let r = import(&mut anna, &header, &m_cert, &[twin]);
+        assert!(
+            matches!(&r, Refusal::Equivocation { device, seq: 1, .. } if *device == m_key),
+            "{r:?}"
+        );
+        assert_eq!(
+            anna.rejections().unwrap().pop().unwrap().equivocating_device,
+            Some(m_key)
+        );
+
+        // A3: a revoked device's later change.
+        let mut tablet = Vault::create_unlinked(
+            &tmp.path().join("tablet"),
+            "tablet",
+            &Passphrase::new("proef-wachtwoord"),
+        )
+        .unwrap();
+        let cert = anna.certify_new_device(tablet.device_key().public(), "tablet").unwrap();
+        tablet.adopt_certificate(cert.clone()).unwrap();
+        anna.revoke_device(tablet.device_key().public()).unwrap();
+        let header = anna.signed_header(&plan).unwrap();
+        let base = anna.signed_changes(&plan).unwrap();
+        let stolen = change_by(tablet.device_key(), &plan, &base, "tablet", None);
+        let r = import(&mut anna, &header, &[cert], &[stolen]);
+        assert!(
+            matches!(&r, Refusal::DeviceRevoked { device, cutoff: 0, seq: 1, .. } if *device == tablet.device_key().public()),
+            "{r:?}"
+        );
+
+        // Devices per identity.
+        let crowd = SecretKey::generate().unwrap();
+        let certify = |i: usize, device: PublicKey| {
+            keys::certify_device(&crowd, "Veel", Role::Counselor, device, &format!("d{i}"), 1)
+        };
+        for i in 0..MAX_DEVICES_PER_IDENTITY {
+            anna.add_device_certificate(&certify(i, SecretKey::generate().unwrap().public()))
+                .unwrap();
+        }
+        let one_more = SecretKey::generate().unwrap();
+        let change = change_by(&one_more, &plan, &base, "one more", None);
+        let r = import(&mut anna, &header, &[certify(99, one_more.public())], &[change]);
+        assert!(
+            matches!(&r, Refusal::OverLimit { limit: Limit::DevicesPerIdentity { identity, .. }, value, max }
+                if *identity == crowd.public() && *value == MAX_DEVICES_PER_IDENTITY as u64 && *max == *value),
+            "{r:?}"
+        );
+    }
 
     #[test]
     fn a_header_at_the_last_version_cannot_change_again() {
@@ -902,20 +1169,17 @@ mod tests {
         assert_eq!(ok(vec![(lost, 9), (lost, 3)]), Ok(()));
         assert!(matches!(
             ok(vec![(lost, 9), (lost, 5)]),
-            Err(HeaderRefusal::CutOffRaised {
+            Err(Refusal::CutOffRaised {
                 offered: 5,
                 cut_off: 4,
                 ..
             })
         ));
-        assert!(matches!(
-            ok(vec![]),
-            Err(HeaderRefusal::RevocationDropped { cut_off: 4, .. })
-        ));
+        assert!(matches!(ok(vec![]), Err(Refusal::RevocationDropped { cut_off: 4, .. })));
         // The signer's own revocation, here or elsewhere, comes first.
         assert!(matches!(
             check_header_succession(Some(&held), &offer(vec![]), true, false),
-            Err(HeaderRefusal::RevokedSigner { .. })
+            Err(Refusal::HeaderByRevokedDevice { .. })
         ));
         // A concurrent header is merged (which keeps the revocation): not refused.
         assert_eq!(

@@ -1192,7 +1192,7 @@ pub(crate) struct RefusedRow {
     /// The change's hash.
     pub hash: String,
     /// Why, naming the writer.
-    pub why: String,
+    pub why: crate::refusal::Refusal,
 }
 
 /// Decodes and verifies change rows: signatures (batched), actor = signer,
@@ -1232,9 +1232,7 @@ pub(crate) fn verify_rows(
     let mut good = Vec::with_capacity(parsed.len());
     let mut refused = vec![];
     for (sc, c) in signed.iter().zip(parsed) {
-        let why = crate::admission::admit(devices.get(&sc.signer), &sc.signer, header, &c, Moment::Held)
-            .err()
-            .map(|r| r.to_string());
+        let why = crate::admission::admit(devices.get(&sc.signer), &sc.signer, header, &c, Moment::Held).err();
         match why {
             Some(why) => refused.push(RefusedRow {
                 hash: c.hash().to_string(),

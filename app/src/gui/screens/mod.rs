@@ -95,6 +95,27 @@ pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
         }
     });
+    if !ws.views.rejections.is_empty() {
+        rejections(ui, ws, t, lang);
+    }
+}
+
+/// The most recent refused changes, newest first, each saying in the
+/// reader's language why and what to do.
+fn rejections(ui: &mut Ui, ws: &Workspace, t: &Texts, lang: Lang) {
+    const SHOWN: usize = 20;
+    ui.collapsing(t.rejections_why, |ui| {
+        egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
+            for r in ws.views.rejections.iter().rev().take(SHOWN) {
+                let when = widgets::moment(r.at, lang);
+                ui.label(format!(
+                    "{when} · {}: {}",
+                    r.from,
+                    crate::refusal_text::rejection_text(r, lang)
+                ));
+            }
+        });
+    });
 }
 
 /// The current screen.
