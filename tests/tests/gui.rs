@@ -634,6 +634,14 @@ fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
         h.query_by_label_contains("mogelijk gekloond").is_some(),
         "the citizen is told a device may be cloned"
     );
+    // Why, in plain Dutch with what to do, from the typed refusal in the log.
+    h.get_by_label("Waarom geweigerd?").click();
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("met hetzelfde volgnummer (1). Dat gebeurt als iemand het apparaat heeft gekopieerd")
+            .is_some(),
+        "the refusal is explained in Dutch"
+    );
 }
 
 #[test]
