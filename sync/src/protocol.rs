@@ -706,6 +706,17 @@ impl Session {
                     self.outbox.push_front(Out::Paging(paging));
                 }
                 Out::Paging(mut p) => {
+                    // Consent is re-checked before every page: one revoked
+                    // while an answer was under way stops it.
+                    if !replica.documents_for_peer(&self.peer_id())?.contains(&p.doc) {
+                        let head = ChangesHead {
+                            doc: p.doc,
+                            certs: vec![],
+                            last: true,
+                        };
+                        fx.push(Effect::Send(Frame::Changes(head, vec![])));
+                        continue;
+                    }
                     self.page(replica, &mut p, fx)?;
                     if p.next_page < p.pages() {
                         self.outbox.push_front(Out::Paging(p));
@@ -1515,18 +1526,23 @@ mod tests {
         assert!(bert_end.handle(2, Input::Tick).is_empty());
     }
 
+    /// Adds `n` goals to the plan in one action.
+    fn many_goals(v: &mut Vault, plan: &str, n: usize) {
+        v.transact(|v| {
+            for i in 0..n {
+                v.add_goal(plan, LifeDomain::Wonen, &format!("doel {i}"), None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+
     #[test]
     fn a_large_document_goes_out_a_page_per_call() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut anna, bert, plan) = anna_and_bert(tmp.path(), true);
         let extra = MAX_CHANGES_PER_FRAME + 50;
-        anna.transact(|v| {
-            for i in 0..extra {
-                v.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+        many_goals(&mut anna, &plan, extra);
         let rows = anna.change_count(&plan).unwrap() as usize;
         assert!(rows > MAX_CHANGES_PER_FRAME);
         // Anna answers Bert's want: one call makes at most one page of changes.
@@ -1586,5 +1602,42 @@ mod tests {
         assert_eq!(ends[0].vault.plan(&plan).unwrap().goals.len(), extra + 1);
         assert_eq!(ends[1].report().unwrap().sent_changes, rows);
         assert_eq!(ends[0].report().unwrap().received_changes, rows);
+    }
+
+    #[test]
+    fn a_consent_revoked_while_pages_go_out_stops_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        many_goals(&mut anna, &plan, MAX_CHANGES_PER_FRAME + 50);
+        let consent = anna.consents().unwrap()[0].consent.record.id.clone();
+        let mut end = End::new(anna, Side::Acceptor, Mode::Live, device(&bert));
+        deliver(&mut end, &Frame::Hello(hello(&bert)).encode(), 0);
+        let want = Frame::Want(Want {
+            doc: plan.clone(),
+            have: Default::default(),
+        });
+        deliver(&mut end, &want.encode(), 0);
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(0, input);
+            end.effects.extend(fx);
+        }
+        let pages = |end: &End| {
+            end.sent()
+                .into_iter()
+                .filter_map(|f| match f {
+                    Frame::Changes(h, c) => Some((h.last, c.len())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pages(&end), [(false, MAX_CHANGES_PER_FRAME)]);
+        assert!(end.session.has_pending());
+        // The consent ends before the driver asks for the next page.
+        end.vault.revoke_consent(&consent, "klaar").unwrap();
+        let fx = end.handle(1, Input::Writable);
+        end.effects.extend(fx);
+        assert_eq!(pages(&end), [(false, MAX_CHANGES_PER_FRAME), (true, 0)]);
+        assert!(!end.session.has_pending());
+        assert!(!end.session.is_ended(), "the session goes on with what is still shared");
     }
 }
