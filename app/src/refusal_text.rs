@@ -303,9 +303,9 @@ fn size(bytes: u64) -> String {
 mod tests {
     use super::*;
 
-    /// One refusal of every rule (and every limit); adding a variant without
-    /// a text fails to compile in `refusal_text`, and this list is checked
-    /// against that match so none is forgotten here either.
+    /// One refusal of every rule (and every limit, every signed item). A
+    /// rule without a text does not compile in `refusal_text`; this list is
+    /// for the checks on the texts themselves.
     fn one_of_each() -> Vec<Refusal> {
         let k = PublicKey([9; 32]);
         let limits = [
@@ -392,8 +392,9 @@ mod tests {
         all
     }
 
-    /// Which rule a refusal is, by an exhaustive match: a new variant
-    /// must be added here (and so to `one_of_each`) to compile.
+    /// Which rule a refusal is, by an exhaustive match: a new variant must
+    /// be added here to compile, and then to `one_of_each` and the count
+    /// below for the test to pass.
     fn rule(r: &Refusal) -> &'static str {
         match r {
             Refusal::UnknownDevice { .. } => "unknown_device",

@@ -119,6 +119,9 @@ pub enum Refusal {
         id: String,
     },
     /// A document keeps its owner: a header naming another owner is refused.
+    /// (Checked after [`HeaderIdNotOwners`](Self::HeaderIdNotOwners), which
+    /// already implies it while ids start with the owner's key; kept as its
+    /// own rule so that it holds should ids ever change.)
     #[error(
         "a header with another owner was offered (owner held here {}, offered {})",
         .held.short(),

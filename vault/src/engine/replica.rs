@@ -1086,16 +1086,44 @@ mod tests {
             &Passphrase::new("proef-wachtwoord"),
         )
         .unwrap();
-        let cert = anna.certify_new_device(tablet.device_key().public(), "tablet").unwrap();
+        let t_key = tablet.device_key().public();
+        let cert = anna.certify_new_device(t_key, "tablet").unwrap();
         tablet.adopt_certificate(cert.clone()).unwrap();
-        anna.revoke_device(tablet.device_key().public()).unwrap();
+        let budget = anna.bundle(&anna.budget_doc()).unwrap();
+        mallory.import_bundle(&budget, "anna").unwrap();
+        anna.revoke_device(t_key).unwrap();
         let header = anna.signed_header(&plan).unwrap();
         let base = anna.signed_changes(&plan).unwrap();
         let stolen = change_by(tablet.device_key(), &plan, &base, "tablet", None);
-        let r = import(&mut anna, &header, &[cert], &[stolen]);
+        let r = import(&mut anna, &header, std::slice::from_ref(&cert), &[stolen]);
         assert!(
-            matches!(&r, Refusal::DeviceRevoked { device, cutoff: 0, seq: 1, .. } if *device == tablet.device_key().public()),
+            matches!(&r, Refusal::DeviceRevoked { device, cutoff: 0, seq: 1, .. } if *device == t_key),
             "{r:?}"
+        );
+        // A3b: Mallory hears of the revocation through the plan's header
+        // only; the tablet's change to the budget, under the budget header
+        // that does not name it yet, is refused all the same.
+        mallory.import_changes(&header, &[], &[], "anna").unwrap();
+        let budget_base: Vec<SignedChange> = budget
+            .changes
+            .iter()
+            .map(|h| SignedChange::decode(&hex::decode(h).unwrap()).unwrap())
+            .collect();
+        let elsewhere = change_by(
+            tablet.device_key(),
+            &budget.header.record.id,
+            &budget_base,
+            "tablet",
+            None,
+        );
+        let r = import(&mut mallory, &budget.header, &[cert], &[elsewhere]);
+        assert_eq!(
+            r,
+            Refusal::RevokedElsewhere {
+                device: t_key,
+                held: 0,
+                seq: 1
+            }
         );
 
         // Devices per identity.
