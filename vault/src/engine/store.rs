@@ -366,7 +366,12 @@ impl Store {
 
     /// Whether an action is running.
     pub fn in_batch(&self) -> bool {
-        self.batch.lock().map(|g| g.is_some()).unwrap_or(false)
+        match self.batch.try_lock() {
+            Ok(g) => g.is_some(),
+            // A write of the action holds it right now.
+            Err(std::sync::TryLockError::WouldBlock) => true,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner().is_some(),
+        }
     }
 
     /// Injects a fault into the writes from now on (crash tests), or clears it.
