@@ -249,6 +249,8 @@ pub struct Session {
     peer: Option<PublicKey>,
     peer_name: String,
     offered: BTreeMap<String, Signed<DocumentHeader>>,
+    /// Documents the peer withdrew in this session.
+    withdrawn: BTreeSet<String>,
     wanted: BTreeSet<String>,
     got_offer: bool,
     peer_wants_done: bool,
@@ -285,6 +287,7 @@ impl Session {
             peer: None,
             peer_name: String::new(),
             offered: BTreeMap::new(),
+            withdrawn: BTreeSet::new(),
             wanted: BTreeSet::new(),
             got_offer: false,
             peer_wants_done: false,
@@ -577,9 +580,10 @@ impl Session {
         let peer = self.peer_id();
         match f {
             Frame::Offer(o) => {
-                for d in &o.withdrawn {
-                    self.offered.remove(d);
-                    self.wanted.remove(d);
+                for d in o.withdrawn {
+                    self.offered.remove(&d);
+                    self.wanted.remove(&d);
+                    self.withdrawn.insert(d);
                 }
                 for h in o.docs {
                     if !replica.accepts_document_from(&peer, &h.record) {
@@ -620,6 +624,11 @@ impl Session {
             }
             Frame::Changes(head, changes) => {
                 let Some(header) = self.offered.get(&head.doc) else {
+                    if changes.is_empty() && self.withdrawn.contains(&head.doc) {
+                        // The answer to a want that crossed the withdrawal:
+                        // nothing, as the protocol says.
+                        return Ok(());
+                    }
                     return Err(Stop::Fail(
                         Code::Protocol,
                         format!("changes for {} which was not offered", head.doc),
@@ -1639,5 +1648,46 @@ mod tests {
         assert_eq!(pages(&end), [(false, MAX_CHANGES_PER_FRAME), (true, 0)]);
         assert!(!end.session.has_pending());
         assert!(!end.session.is_ended(), "the session goes on with what is still shared");
+    }
+
+    #[test]
+    fn a_want_crossing_a_withdrawal_gets_an_empty_answer_and_no_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        let header = anna.signed_header(&plan).unwrap();
+        let mut end = End::new(bert, Side::dialer(), Mode::Live, device(&anna));
+        let welcome = Welcome {
+            version: PROTOCOL_VERSION,
+            device: anna.device_certificate().clone(),
+            issued: None,
+        };
+        let offer = |docs, withdrawn| Frame::Offer(Offer { docs, withdrawn });
+        let changes = |c| {
+            let head = ChangesHead {
+                doc: plan.clone(),
+                certs: vec![],
+                last: true,
+            };
+            Frame::Changes(head, c)
+        };
+        for f in [
+            Frame::Welcome(welcome),
+            offer(vec![header], vec![]),
+            offer(vec![], vec![plan.clone()]),
+            changes(vec![]),
+        ] {
+            end.inbox.push_back(Input::Frame(f));
+        }
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(0, input);
+            end.effects.extend(fx);
+        }
+        assert!(end.sent().iter().any(|f| matches!(f, Frame::Want(w) if w.doc == plan)));
+        assert!(end.failure().is_none(), "{:?}", end.failure());
+        // Changes after the withdrawal are still out of order.
+        let some = anna.signed_changes(&plan).unwrap();
+        let fx = end.handle(1, Input::Frame(changes(some)));
+        end.effects.extend(fx);
+        assert!(refused(&end, Code::Protocol).contains("not offered"));
     }
 }
