@@ -1260,20 +1260,12 @@ pub(crate) fn catch_up(
     Ok(())
 }
 
+/// The header rules of [`refusal::check_header`](crate::engine::refusal::check_header)
+/// (owner-signed, the id names the owner), as a vault error for open and catch-up.
 pub(crate) fn check_header(h: &Signed<DocumentHeader>) -> Result<()> {
-    keys::verify_record(h)?;
-    if h.device.certificate.identity != h.record.owner {
-        return Err(VaultError::BadSignature {
-            what: format!("header of {}: not signed by its owner", h.record.id),
-        });
-    }
-    let expected_prefix = format!("{}/", h.record.owner);
-    if !h.record.id.starts_with(&expected_prefix) {
-        return Err(VaultError::BadSignature {
-            what: format!("header of {}: the id does not name its owner", h.record.id),
-        });
-    }
-    Ok(())
+    crate::engine::refusal::check_header(h).map_err(|r| VaultError::BadSignature {
+        what: format!("header of {}: {r}", h.record.id),
+    })
 }
 
 pub(crate) fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
