@@ -296,21 +296,27 @@ impl Store {
     /// its `commit` then only marks the write done, and the action commits
     /// everything at once.
     pub fn begin(&self) -> Result<Txn<'_>> {
-        let hold = match self.batch.try_lock() {
-            Ok(guard) if guard.is_some() => Hold::Batch(guard),
-            Ok(_) => Hold::Own(Some(Box::new(self.begin_durable()?))),
+        let guard = match self.batch.try_lock() {
+            Ok(guard) => guard,
+            // A write of an action panicked: its `Txn` marked the batch
+            // failed as it unwound (so it never commits) and `transact`
+            // drops it. The lock stays usable: throwing away the batch of
+            // whatever action runs now would let its writes commit one by one.
             Err(std::sync::TryLockError::Poisoned(p)) => {
-                let mut guard = p.into_inner();
-                // An action panicked half-way: what it wrote never commits.
-                *guard = None;
-                drop(guard);
-                Hold::Own(Some(Box::new(self.begin_durable()?)))
+                self.batch.clear_poison();
+                p.into_inner()
             }
             Err(std::sync::TryLockError::WouldBlock) => {
                 return Err(VaultError::Storage(
                     "a write started while another write of the same action was still open".into(),
                 ));
             }
+        };
+        let hold = if guard.is_some() {
+            Hold::Batch(guard)
+        } else {
+            drop(guard);
+            Hold::Own(Some(Box::new(self.begin_durable()?)))
         };
         Ok(Txn {
             hold,
@@ -361,6 +367,7 @@ impl Store {
     /// Drops the running action's writes.
     pub fn abort_batch(&self) {
         let batch = self.batch.lock().unwrap_or_else(|p| p.into_inner()).take();
+        self.batch.clear_poison();
         drop(batch);
     }
 

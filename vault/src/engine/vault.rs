@@ -1344,6 +1344,37 @@ mod tests {
         ));
     }
 
+    /// A panic inside a write of an action (a bug in a domain edit) must
+    /// not leave the store's batch lock poisoned: every later action still
+    /// keeps all of its writes or none.
+    #[test]
+    fn a_panic_inside_an_action_leaves_later_actions_atomic() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut v = citizen(&dir);
+        let plan = v.plan_doc();
+        v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
+        let before = v.change_count(&plan).unwrap();
+
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            v.transact(|v| v.commit_local(&plan, "boom", |_| panic!("a bug inside an edit")))
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(v.change_count(&plan).unwrap(), before);
+
+        // An action that writes and then fails keeps nothing, in memory or in the file.
+        let failed: Result<()> = v.transact(|v| {
+            v.add_goal(&plan, LifeDomain::Wonen, "Een eigen huis", None)?;
+            Err(VaultError::NotAllowed("the action changes its mind".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(v.change_count(&plan).unwrap(), before, "memory");
+        drop(v);
+        let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        assert_eq!(v.change_count(&plan).unwrap(), before, "file");
+        assert_eq!(v.plan(&plan).unwrap().goals.len(), 1);
+    }
+
     #[test]
     fn citizen_cannot_grant() {
         let tmp = tempfile::tempdir().unwrap();
