@@ -599,6 +599,7 @@ fn hello(who: &Vault) -> Hello {
 }
 
 fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> {
+    let started = std::time::Instant::now();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let mut anna = vault(&dir.join("anna"), "Anna", Role::Citizen);
@@ -642,6 +643,7 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
             grant(&mut sim, &mut writers, c, *g == 2);
         }
     }
+    let setup = started.elapsed();
     // Everyone keeps a live session with Anna and with her phone, the phone
     // with Anna, and each counselor with the next (who share nothing).
     sim.link(PHONE, ANNA);
@@ -738,7 +740,7 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
             .count()
     };
     eprintln!(
-        "simnet seed {seed:#x}: {} ops, {} connections ({} ends done, {} failed), {} goals, {} of {} counselors with consent ({} revoked), {} virtual ms",
+        "simnet seed {seed:#x}: {} ops, {} connections ({} ends done, {} failed), {} goals, {} of {} counselors with consent ({} revoked), {} virtual ms; wall: {:?} making vaults, {:?} on the network",
         ops.len(),
         sim.conns.len(),
         ended(|r| r.is_ok()),
@@ -749,7 +751,9 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
         (2..2 + COUNSELORS)
             .filter(|p| sim.ever_allowed[*p] && !sim.allowed[*p])
             .count(),
-        sim.now
+        sim.now,
+        setup,
+        started.elapsed() - setup
     );
     // Mallory's changes never entered anywhere.
     let mallory_dev = sim.device(MALLORY);
@@ -758,7 +762,11 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    // 16 cases by default (seconds); `SIMNET_CASES=500` for a longer soak.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("SIMNET_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn peers_with_consent_converge_and_others_receive_nothing(
