@@ -6,13 +6,13 @@ use std::sync::Mutex;
 
 use inwonercloud_schemas::PublicKey;
 use inwonercloud_vault::{Shared as Engine, Vault};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use crate::event::Event;
 
 /// What the UI shows per peer.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PeerStatus {
     /// Name.
     pub name: String,

@@ -145,6 +145,20 @@ pub struct AccessLine {
     pub bytes: usize,
 }
 
+/// What waits to be delivered to one peer ([`Vault::backlog`]).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Backlog {
+    /// The peer's identity.
+    pub peer: PublicKey,
+    /// Its name.
+    pub name: String,
+    /// Unix seconds of the last successful session (0: never).
+    pub last_seen: u64,
+    /// Documents shared with it and how many changes each gained since its
+    /// last exchange with this vault.
+    pub docs: Vec<(String, usize)>,
+}
+
 /// Seconds an invite ticket stays usable unless told otherwise (7 days).
 pub const INVITE_TTL: u64 = 7 * 24 * 3600;
 
@@ -541,6 +555,43 @@ impl Vault {
             .iter()
             .filter_map(|b| serde_json::from_slice(b).ok())
             .collect())
+    }
+
+    /// Per known peer, the documents shared with it that gained changes
+    /// since its last exchange with this vault (the access log's last line
+    /// for that peer and document): what waits to be delivered when the
+    /// peer is next reached. Change times are their writers' clocks, so this
+    /// is a close estimate, not a promise.
+    pub fn backlog(&mut self) -> Result<Vec<Backlog>> {
+        let log = self.access_log()?;
+        let mut out = vec![];
+        for peer in self.peers()? {
+            let devices: Vec<PublicKey> = peer.devices.clone();
+            let mut docs = vec![];
+            for doc in self.documents_for_peer(&peer.identity)? {
+                let last = log
+                    .iter()
+                    .filter(|l| l.peer == peer.identity && l.doc == doc)
+                    .map(|l| l.at)
+                    .max();
+                let waiting = self
+                    .history(&doc)?
+                    .iter()
+                    .filter(|h| h.device.is_none_or(|d| !devices.contains(&d)))
+                    .filter(|h| last.is_none_or(|at| h.time > at as i64))
+                    .count();
+                if waiting > 0 {
+                    docs.push((doc, waiting));
+                }
+            }
+            out.push(Backlog {
+                peer: peer.identity,
+                name: peer.name.clone(),
+                last_seen: peer.last_seen,
+                docs,
+            });
+        }
+        Ok(out)
     }
 
     /// The one known peer whose name contains `query` (any case) or whose

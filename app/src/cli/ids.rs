@@ -90,6 +90,7 @@ mod tests {
             json: false,
             lang: inwonercloud_schemas::Lang::En,
             of: None,
+            passphrase_file: None,
         }
     }
 

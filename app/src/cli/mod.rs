@@ -41,6 +41,10 @@ pub struct Args {
     /// Language of messages: nl (default) or en.
     #[arg(long, global = true, default_value = "nl", value_parser = parse_lang)]
     pub lang: Lang,
+    /// Read the vault passphrase from this file (one line; for services: a
+    /// systemd credential). `INWONERCLOUD_PASSPHRASE` still wins when set.
+    #[arg(long, global = true, env = "INWONERCLOUD_PASSPHRASE_FILE")]
+    pub passphrase_file: Option<PathBuf>,
     /// What to do; without a command the desktop app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -110,6 +114,8 @@ pub enum Command {
     Sync(net::SyncArgs),
     /// The people and organisations you are connected with.
     Peers,
+    /// Whether a node serves this vault, whom it reaches, and what waits to be delivered.
+    Status,
     /// What you share with whom.
     Consents,
     /// The municipality keys whose grants and policies you trust (list, add, remove).
@@ -258,6 +264,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         json: args.json,
         lang: args.lang,
         of: args.of.clone(),
+        passphrase_file: args.passphrase_file.clone(),
     };
     run_command(&out, args).map_err(|e| with_hint(&out, e))
 }
@@ -293,6 +300,7 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Join(a) => net::join(&out, &dir, a),
         Command::Sync(a) => net::sync(&out, &dir, a),
         Command::Peers => net::peers(&out, &open_vault(&out, &dir)?),
+        Command::Status => net::status(&out, &mut open_vault(&out, &dir)?),
         Command::Consents => net::consents(&out, &open_vault(&out, &dir)?),
         Command::Trust(c) => net::trust(&out, &mut open_vault(&out, &dir)?, c),
         Command::Revoke(a) => net::revoke(&out, &mut open_vault(&out, &dir)?, a),

@@ -133,12 +133,33 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
             }
         };
         allocate(&node);
+        let started = inwonercloud_vault::keys::now();
+        let snapshot = |node: &Node, running: bool| {
+            let status = NodeStatus {
+                pid: std::process::id(),
+                running,
+                started,
+                updated: inwonercloud_vault::keys::now(),
+                addrs: addrs.clone(),
+                relay: a.relay.clone(),
+                peers: node.peer_status().into_iter().collect(),
+            };
+            if let Ok(json) = serde_json::to_string(&status) {
+                let _ = node.with_vault(|v| v.set_setting(NODE_STATUS, &json));
+            }
+        };
+        snapshot(&node, true);
         let mut changes = node.subscribe();
         let mut status: BTreeMap<PublicKey, bool> = BTreeMap::new();
         let mut tick = tokio::time::interval(Duration::from_millis(500));
+        let stop = stop_signal();
+        tokio::pin!(stop);
         loop {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
+                why = &mut stop => {
+                    tracing::info!(signal = why, "stopping: closing sessions and the vault");
+                    break;
+                }
                 d = changes.recv() => {
                     if let Ok(docs) = d && !out.json {
                         let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
@@ -147,8 +168,11 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                     allocate(&node);
                 }
                 _ = tick.tick() => {
+                    let mut moved = false;
                     for (peer, s) in node.peer_status() {
-                        if status.insert(peer, s.online) != Some(s.online) && !out.json {
+                        let was = status.insert(peer, s.online);
+                        moved |= was != Some(s.online);
+                        if was != Some(s.online) && !out.json {
                             if s.online {
                                 println!("{} {}", out.t("verbonden met", "connected to"), s.name);
                             } else {
@@ -157,12 +181,128 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                             }
                         }
                     }
+                    if moved {
+                        snapshot(&node, true);
+                    }
                 }
             }
         }
+        snapshot(&node, false);
         node.shutdown().await;
+        tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// The setting under which a running `serve` keeps its [`NodeStatus`].
+const NODE_STATUS: &str = "node_status";
+
+/// What a running `serve` writes into its vault for `status` to read.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct NodeStatus {
+    /// Its process id.
+    pub pid: u32,
+    /// Whether it was running when it last wrote (false after a clean stop).
+    pub running: bool,
+    /// Unix seconds it started.
+    pub started: u64,
+    /// Unix seconds it last wrote this.
+    pub updated: u64,
+    /// Addresses it listens on.
+    pub addrs: Vec<String>,
+    /// The relay it uses, if any.
+    pub relay: Option<String>,
+    /// Per peer: name, online, last sync, last error.
+    pub peers: Vec<(PublicKey, inwonercloud_sync::PeerStatus)>,
+}
+
+/// `status`: whether a node serves this vault, whom it is connected to, and
+/// what waits to be delivered to each peer.
+pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
+    let node: Option<NodeStatus> = v.setting(NODE_STATUS)?.and_then(|s| serde_json::from_str(&s).ok());
+    // A node that was killed never wrote `running: false`: look for its process.
+    let alive = node
+        .as_ref()
+        .is_some_and(|n| n.running && std::path::Path::new(&format!("/proc/{}", n.pid)).exists());
+    let backlog = v.backlog()?;
+    let json = serde_json::json!({"running": alive, "node": node, "backlog": backlog});
+    out.emit(&json, || {
+        match &node {
+            Some(n) if alive => {
+                println!(
+                    "{} {} ({} {}, {} {})",
+                    out.t("Knooppunt:", "Node:"),
+                    out.t("draait", "running"),
+                    out.t("proces", "process"),
+                    n.pid,
+                    out.t("sinds", "since"),
+                    Date::from_unix(n.started)
+                );
+                println!("{} {}", out.t("Adressen:", "Addresses:"), n.addrs.join(", "));
+                if let Some(r) = &n.relay {
+                    println!("Relay: {r}");
+                }
+                for (_, p) in &n.peers {
+                    println!(
+                        "  {:<24} {}{}",
+                        p.name,
+                        if p.online {
+                            out.t("verbonden", "connected")
+                        } else {
+                            out.t("niet verbonden", "not connected")
+                        },
+                        p.last_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+                    );
+                }
+            }
+            _ => out.say(
+                "Knooppunt: draait niet (start het met `inwonercloud serve`).",
+                "Node: not running (start it with `inwonercloud serve`).",
+            ),
+        }
+        let waiting: Vec<&inwonercloud_vault::consent::Backlog> =
+            backlog.iter().filter(|b| !b.docs.is_empty()).collect();
+        if waiting.is_empty() {
+            out.say("Er wacht niets op levering.", "Nothing waits to be delivered.");
+        }
+        for b in waiting {
+            let docs: Vec<String> = b
+                .docs
+                .iter()
+                .map(|(d, n)| format!("{} ({n} {})", short_doc(d), out.t("wijzigingen", "changes")))
+                .collect();
+            println!(
+                "{} {}: {}",
+                out.t("Wacht op levering aan", "Waiting for"),
+                b.name,
+                docs.join(", ")
+            );
+        }
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what systemd sends on `systemctl stop`),
+/// naming which.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 /// Arguments of `invite`.

@@ -12,6 +12,8 @@ pub struct Out {
     pub lang: Lang,
     /// Whose plan or budget to work on (`--of`).
     pub of: Option<String>,
+    /// Where to read the passphrase (`--passphrase-file`).
+    pub passphrase_file: Option<std::path::PathBuf>,
 }
 
 impl Out {

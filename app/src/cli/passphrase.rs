@@ -1,5 +1,7 @@
 //! Asking for the vault passphrase: from `INWONERCLOUD_PASSPHRASE` for
-//! scripts, otherwise at the terminal without echo.
+//! scripts, from a file (`--passphrase-file`, or the systemd credential
+//! `inwonercloud-passphrase`) for services, otherwise at the terminal
+//! without echo.
 
 use std::io::IsTerminal;
 
@@ -16,7 +18,56 @@ pub fn current(out: &Out) -> Result<Passphrase> {
     if let Some(p) = Passphrase::from_env() {
         return Ok(p);
     }
+    if let Some(file) = &out.passphrase_file {
+        return from_file(out, file);
+    }
+    // systemd's LoadCredential= puts the file here for the service alone.
+    if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
+        let file = std::path::Path::new(&dir).join(CREDENTIAL);
+        if file.is_file() {
+            return from_file(out, &file);
+        }
+    }
     prompt(out, out.t("Wachtwoord van de kluis: ", "Vault passphrase: "))
+}
+
+/// The name of the systemd credential holding the passphrase.
+pub const CREDENTIAL: &str = "inwonercloud-passphrase";
+
+/// The passphrase on the first line of `file` (a trailing newline is not
+/// part of it). A file others may read is used, with a warning.
+pub fn from_file(out: &Out, file: &std::path::Path) -> Result<Passphrase> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        anyhow::anyhow!(
+            "{} {}: {e}",
+            out.t(
+                "kan het wachtwoordbestand niet lezen:",
+                "cannot read the passphrase file"
+            ),
+            file.display()
+        )
+    })?;
+    let line = text.lines().next().unwrap_or("");
+    if line.is_empty() {
+        bail!(
+            "{} {}",
+            out.t("het wachtwoordbestand is leeg:", "the passphrase file is empty:"),
+            file.display()
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(file)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                file = %file.display(),
+                "the passphrase file may be read by other users: chmod 600 it"
+            );
+        }
+    }
+    Ok(Passphrase::new(line))
 }
 
 /// A new passphrase: `env` when set, otherwise typed twice at the terminal.

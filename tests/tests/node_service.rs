@@ -1,0 +1,161 @@
+//! `serve` run as a service would run it: the passphrase from a file (no
+//! environment variable, no terminal), logs with timestamps, `status` from
+//! another process, and a clean stop on SIGTERM.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use inwonercloud_schemas::{Access, LifeDomain, Role};
+use inwonercloud_tests::{PASSPHRASE, vault};
+use inwonercloud_vault::PeerInfo;
+
+/// The real binary, built next to this test (`cargo build -p inwonercloud`).
+fn bin() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let p = exe.parent()?.parent()?.join("inwonercloud");
+    p.is_file().then_some(p)
+}
+
+fn cli(bin: &Path, vault: &Path, secret: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(bin)
+        .arg("--vault")
+        .arg(vault)
+        .arg("--passphrase-file")
+        .arg(secret)
+        .args(["--json", "--lang", "en"])
+        .args(args)
+        .env_remove("INWONERCLOUD_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn serve_reads_its_passphrase_from_a_file_reports_status_and_stops_cleanly_on_sigterm() {
+    let Some(bin) = bin() else {
+        eprintln!("skipped: build the binary first (cargo build -p inwonercloud)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("anna");
+    {
+        let mut anna = vault(&dir, "Anna", Role::Citizen);
+        let bert = vault(&tmp.path().join("bert"), "Bert", Role::Counselor);
+        let plan = anna.plan_doc();
+        anna.grant_consent(
+            bert.identity(),
+            "Bert",
+            Role::Counselor,
+            vec![plan.clone()],
+            Access::Read,
+            None,
+            "begeleiding",
+        )
+        .unwrap();
+        anna.remember_peer(&PeerInfo {
+            identity: bert.identity(),
+            name: "Bert".into(),
+            role: Role::Counselor,
+            devices: vec![bert.device_key().public()],
+            addrs: vec![],
+            last_seen: 0,
+        })
+        .unwrap();
+        anna.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None)
+            .unwrap();
+    }
+    let secret = tmp.path().join("passphrase");
+    std::fs::write(&secret, format!("{PASSPHRASE}\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+
+    // Not running yet: status says so, and what waits for Bert.
+    let s = cli(&bin, &dir, &secret, &["status"]);
+    assert_eq!(s["running"], false, "{s}");
+    let waiting = &s["backlog"][0];
+    assert_eq!(waiting["name"], "Bert", "{s}");
+    assert!(
+        waiting["docs"][0][1].as_u64().unwrap() >= 1,
+        "the new goal waits for Bert: {s}"
+    );
+
+    let mut serve = Command::new(&bin)
+        .arg("--vault")
+        .arg(&dir)
+        .arg("--passphrase-file")
+        .arg(&secret)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("INWONERCLOUD_PASSPHRASE")
+        .env("RUST_LOG", "inwonercloud=info,warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let running = loop {
+        let s = cli(&bin, &dir, &secret, &["status"]);
+        if s["running"] == true {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "serve did not come up: {s}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(running["node"]["pid"], serve.id(), "{running}");
+    assert!(!running["node"]["addrs"].as_array().unwrap().is_empty());
+
+    // systemctl stop sends SIGTERM: the node closes its sessions and exits 0.
+    let killed = Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(st) = serve.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut log = String::new();
+    serve.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(status.success(), "a clean stop exits 0: {status:?}\n{log}");
+    // Log lines carry a UTC timestamp (2026-12-02T09:15:06.753369Z) and say why it stopped.
+    let stop = log
+        .lines()
+        .find(|l| l.contains("SIGTERM"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(
+        stop.split_whitespace()
+            .next()
+            .is_some_and(|t| t.contains('T') && t.ends_with('Z')),
+        "{stop}"
+    );
+    let after = cli(&bin, &dir, &secret, &["status"]);
+    assert_eq!(after["running"], false, "{after}");
+    assert_eq!(after["node"]["running"], false, "the stop was recorded: {after}");
+
+    // A missing or empty passphrase file is named in the error.
+    let out = Command::new(&bin)
+        .arg("--vault")
+        .arg(&dir)
+        .args(["--lang", "en", "--passphrase-file"])
+        .arg(tmp.path().join("nothing"))
+        .arg("whoami")
+        .env_remove("INWONERCLOUD_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("passphrase file") && err.contains("nothing"), "{err}");
+}
