@@ -541,26 +541,13 @@ impl Vault {
     }
 
     /// The request with exactly this id in any budget held, found through
-    /// the documents' key maps (only the budget holding it is read).
+    /// the documents' key maps (only budgets holding that key are read; two
+    /// valid requests with one id are refused).
     pub fn find_request(&self, id: &str) -> Result<RequestView> {
         let id = id.trim();
-        let unknown = || VaultError::UnknownRecord {
-            what: "request",
-            id: id.to_string(),
-        };
-        if id.is_empty() {
-            return Err(unknown());
-        }
-        let doc = self
-            .docs_map()
-            .iter()
-            .find(|(_, d)| d.header.record.kind == DocKind::Budget && d.raw_record::<BudgetRequest>(id).is_some())
-            .map(|(doc, _)| doc.clone())
-            .ok_or_else(unknown)?;
-        self.requests(&doc)?
-            .into_iter()
-            .find(|v| v.request.record.id == id)
-            .ok_or_else(unknown)
+        self.exact_record::<BudgetRequest, _>("request", DocKind::Budget, id, |v, doc| {
+            Ok(v.requests(doc)?.into_iter().find(|r| r.request.record.id == id))
+        })
     }
 
     /// Publishes the municipality's policy (public to every peer).

@@ -118,6 +118,17 @@ pub enum VaultError {
         /// Id.
         id: String,
     },
+    /// More than one valid record has this id (in different documents):
+    /// naming it cannot say which one is meant.
+    #[error("more than one {what} has id {id} (in {docs:?}); none was picked")]
+    AmbiguousRecord {
+        /// Record kind.
+        what: &'static str,
+        /// Id.
+        id: String,
+        /// The documents holding one each.
+        docs: Vec<String>,
+    },
     /// This vault's owner may not do this.
     #[error("not allowed: {0}")]
     NotAllowed(String),

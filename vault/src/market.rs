@@ -286,51 +286,24 @@ impl Vault {
     }
 
     /// The agreement with exactly this id, found through the documents' key
-    /// maps (only the document holding it is read and verified).
+    /// maps (only documents holding that key are read and verified; two
+    /// valid agreements with one id are refused).
     pub fn agreement(&self, id: &str) -> Result<AgreementView> {
         let id = id.trim();
-        let unknown = || VaultError::UnknownRecord {
-            what: "agreement",
-            id: id.to_string(),
-        };
-        if id.is_empty() {
-            return Err(unknown());
-        }
-        let doc = self
-            .docs_map()
-            .iter()
-            .find(|(_, d)| d.header.record.kind == DocKind::Agreement && d.raw_record::<Agreement>(id).is_some())
-            .map(|(doc, _)| doc.clone())
-            .ok_or_else(unknown)?;
-        self.agreements_in(&doc)?
-            .into_iter()
-            .find(|a| a.agreement.record.id == id)
-            .ok_or_else(unknown)
+        self.exact_record::<Agreement, _>("agreement", DocKind::Agreement, id, |v, doc| {
+            Ok(v.agreements_in(doc)?.into_iter().find(|a| a.agreement.record.id == id))
+        })
     }
 
     /// The declaration with exactly this id and its agreement.
     pub fn declaration(&self, id: &str) -> Result<(AgreementView, DeclarationView)> {
         let id = id.trim();
-        let unknown = || VaultError::UnknownRecord {
-            what: "declaration",
-            id: id.to_string(),
-        };
-        if id.is_empty() {
-            return Err(unknown());
-        }
-        let doc = self
-            .docs_map()
-            .iter()
-            .find(|(_, d)| d.header.record.kind == DocKind::Agreement && d.raw_record::<Declaration>(id).is_some())
-            .map(|(doc, _)| doc.clone())
-            .ok_or_else(unknown)?;
-        self.agreements_in(&doc)?
-            .into_iter()
-            .find_map(|a| {
+        self.exact_record::<Declaration, _>("declaration", DocKind::Agreement, id, |v, doc| {
+            Ok(v.agreements_in(doc)?.into_iter().find_map(|a| {
                 let d = a.declarations.iter().find(|d| d.declaration.record.id == id).cloned()?;
                 Some((a, d))
-            })
-            .ok_or_else(unknown)
+            }))
+        })
     }
 
     /// The provider signs an agreement the citizen made.

@@ -692,6 +692,49 @@ impl Vault {
         &self.docs
     }
 
+    /// The one record with exactly this id among the documents of `kind`
+    /// holding a record of kind `R` under it. A key proves nothing (any
+    /// writer of a document may put anything under any key), so every such
+    /// document is read with `pick`, which gives the verified record (or
+    /// `None`); a broken value in one document hides nothing in another,
+    /// and two valid records with one id are refused, never one picked.
+    pub(crate) fn exact_record<R: Record, T>(
+        &self,
+        what: &'static str,
+        kind: DocKind,
+        id: &str,
+        pick: impl Fn(&Self, &str) -> Result<Option<T>>,
+    ) -> Result<T> {
+        let id = id.trim();
+        let unknown = || VaultError::UnknownRecord {
+            what,
+            id: id.to_string(),
+        };
+        if id.is_empty() {
+            return Err(unknown());
+        }
+        let holders: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.header.record.kind == kind && d.raw_record::<R>(id).is_some())
+            .map(|(doc, _)| doc.clone())
+            .collect();
+        let mut found = vec![];
+        for doc in holders {
+            if let Some(t) = pick(self, &doc)? {
+                found.push((doc, t));
+            }
+        }
+        if found.len() > 1 {
+            return Err(VaultError::AmbiguousRecord {
+                what,
+                id: id.to_string(),
+                docs: found.into_iter().map(|(doc, _)| doc).collect(),
+            });
+        }
+        found.pop().map(|(_, t)| t).ok_or_else(unknown)
+    }
+
     pub(crate) fn docs_mut(&mut self) -> &mut BTreeMap<String, Doc> {
         &mut self.docs
     }

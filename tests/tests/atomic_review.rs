@@ -1,0 +1,189 @@
+//! Review of the exact id lookups: a record is found by its exact id through
+//! the documents' key maps. Another writer can put anything under any key of
+//! a document it may write, so a key alone proves nothing: a broken value or
+//! a copied id in one document must neither hide the genuine record in
+//! another nor stand in for it.
+
+use std::path::Path;
+
+use inwonercloud_schemas::{DocKind, FundingStream, Offering, ProviderDetails, Role, Verdict};
+use inwonercloud_tests::{change_on_top, day, euro_account, vault};
+use inwonercloud_vault::{Vault, VaultError};
+use rust_decimal::Decimal;
+
+fn send(from: &Vault, to: &mut Vault, doc: &str) {
+    let b = from.bundle(doc).unwrap();
+    to.import_bundle(&b, "test").unwrap();
+}
+
+fn offering(name: &str) -> Offering {
+    Offering {
+        id: String::new(),
+        service: "Begeleiding thuis".into(),
+        category: "begeleiding_individueel".into(),
+        unit: inwonercloud_schemas::ServiceUnit::Uur,
+        price: Decimal::from(60),
+        region: "Oss".into(),
+        availability: "werkdagen".into(),
+        description: "Hulp bij planning".into(),
+        provider: ProviderDetails {
+            name: name.into(),
+            kvk: Some("12345678".into()),
+            agb: None,
+        },
+    }
+}
+
+/// A citizen with countersigned agreements with two providers. The honest
+/// one declared; the other (whose agreement document the citizen's vault
+/// lists first) is the attacker.
+struct Setup {
+    burger: Vault,
+    honest: Vault,
+    attacker: Vault,
+    account: String,
+    declaration: String,
+    honest_doc: String,
+    attacker_doc: String,
+    attacker_agreement: String,
+}
+
+fn setup(root: &Path) -> Setup {
+    let mut burger = vault(&root.join("burger"), "Sanne", Role::Citizen);
+    let account = euro_account(&mut burger, "Eigen geld", FundingStream::EigenBijdrage);
+    let budget = burger.budget_doc();
+    burger
+        .top_up(&budget, &account, Decimal::from(5000), day("2026-02-01"), "")
+        .unwrap();
+    let mut a = vault(&root.join("a"), "Thuiszorg Noord", Role::Provider);
+    let mut b = vault(&root.join("b"), "Buurtzorg Zuid", Role::Provider);
+    let mut agreements = vec![];
+    for p in [&mut a, &mut b] {
+        let o = p.publish_offering(offering(p.name())).unwrap();
+        send(p, &mut burger, &p.doc_id(DocKind::Catalogue));
+        let ag = burger
+            .order(&o.id, &account, Decimal::from(8), day("2026-03-01"), day("2026-06-30"))
+            .unwrap();
+        let doc = burger.agreement_doc_id(&p.identity());
+        send(&burger, p, &doc);
+        p.countersign(&ag.id).unwrap();
+        send(p, &mut burger, &doc);
+        agreements.push((doc, ag.id));
+    }
+    // The attacker is the provider whose agreement document comes first.
+    let (mut honest, attacker, (honest_doc, honest_ag), (attacker_doc, attacker_agreement)) =
+        if agreements[0].0 < agreements[1].0 {
+            (b, a, agreements.remove(1), agreements.remove(0))
+        } else {
+            (a, b, agreements.remove(0), agreements.remove(0))
+        };
+    let d = honest
+        .declare(
+            &honest_ag,
+            Decimal::from(3),
+            day("2026-03-01"),
+            day("2026-03-31"),
+            "maart",
+        )
+        .unwrap();
+    send(&honest, &mut burger, &honest_doc);
+    Setup {
+        burger,
+        honest,
+        attacker,
+        account,
+        declaration: d.id,
+        honest_doc,
+        attacker_doc,
+        attacker_agreement,
+    }
+}
+
+/// The attacker writes `value` under `key` in its own agreement document (it
+/// may write there) and the citizen imports it, as a sync would.
+fn plant(s: &mut Setup, key: &str, value: &str) {
+    let base = s.attacker.signed_changes(&s.attacker_doc).unwrap();
+    let change = change_on_top(&s.attacker, &s.attacker_doc, &base, key, value, None);
+    let header = s.burger.bundle(&s.attacker_doc).unwrap().header;
+    let certs = vec![s.attacker.device_certificate().clone()];
+    s.burger.import_changes(&header, &certs, &[change], "attacker").unwrap();
+}
+
+#[test]
+fn a_broken_value_under_a_copied_id_hides_no_genuine_declaration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = setup(tmp.path());
+    let key = format!("declaration/{}", s.declaration);
+    plant(&mut s, &key, "not a record");
+
+    let (a, d) = s
+        .burger
+        .declaration(&s.declaration)
+        .expect("the genuine declaration is still found");
+    assert_eq!(a.doc, s.honest_doc);
+    assert_eq!(d.declaration.author, s.honest.identity());
+    s.burger
+        .judge_declaration(&s.declaration, Verdict::Goedgekeurd)
+        .expect("and can be approved");
+}
+
+#[test]
+fn a_declaration_under_a_copied_id_is_never_the_one_approved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = setup(tmp.path());
+    // A declaration signed by the attacker for its own agreement, under the
+    // honest declaration's id, for far more units.
+    let genuine = s.burger.declaration(&s.declaration).unwrap().1.declaration.record;
+    let forged = inwonercloud_schemas::Declaration {
+        agreement_id: s.attacker_agreement.clone(),
+        units: Decimal::from(8),
+        ..genuine
+    };
+    let signed = inwonercloud_vault::keys::sign_record(
+        forged,
+        s.attacker.device_key(),
+        s.attacker.device_certificate(),
+        inwonercloud_vault::keys::now(),
+    );
+    let key = format!("declaration/{}", s.declaration);
+    plant(&mut s, &key, &serde_json::to_string(&signed).unwrap());
+
+    // Both declarations are in the list the citizen sees, under one id.
+    let listed: Vec<_> = s
+        .burger
+        .agreements()
+        .unwrap()
+        .into_iter()
+        .flat_map(|a| a.declarations.into_iter().map(move |d| (a.doc.clone(), d)))
+        .filter(|(_, d)| d.declaration.record.id == s.declaration)
+        .collect();
+    assert_eq!(
+        listed.len(),
+        2,
+        "the copy is a valid declaration of the attacker's agreement"
+    );
+
+    // Looking the id up must not silently pick the attacker's.
+    match s.burger.declaration(&s.declaration) {
+        Ok((a, _)) => assert_eq!(a.doc, s.honest_doc, "the id picked the attacker's declaration"),
+        Err(e) => assert!(matches!(e, VaultError::AmbiguousRecord { .. }), "{e}"),
+    }
+    let before = s.burger.budget(&s.burger.budget_doc()).unwrap().report.accounts[&s.account].clone();
+    let judged = s.burger.judge_declaration(&s.declaration, Verdict::Goedgekeurd);
+    let after = s.burger.budget(&s.burger.budget_doc()).unwrap().report.accounts[&s.account].clone();
+    let attacker_approved = s
+        .burger
+        .agreements()
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.doc == s.attacker_doc)
+        .flat_map(|a| a.declarations)
+        .any(|d| d.approval.is_some());
+    assert!(
+        !attacker_approved,
+        "the citizen approved the attacker's declaration: {judged:?}"
+    );
+    if judged.is_err() {
+        assert_eq!(format!("{before:?}"), format!("{after:?}"));
+    }
+}
