@@ -158,14 +158,24 @@ impl Node {
             Some(url) => RelayMode::Custom(url.clone().into()),
             None => RelayMode::Disabled,
         };
-        let builder = Endpoint::builder(presets::Minimal)
+        let mut builder = Endpoint::builder(presets::Minimal)
             .relay_mode(relay_mode)
             .portmapper_config(PortmapperConfig::Disabled)
             .net_report_config(NetReportConfig::minimal())
             .clear_ip_transports()
             .bind_addr(cfg.bind)
-            .map_err(|e| NodeError::Bind(e.to_string()))?
-            .secret_key(secret);
+            .map_err(|e| NodeError::Bind(e.to_string()))?;
+        // Every IPv4 interface means every interface: IPv6 on the same port
+        // too, where the machine has it (not required: many homes have none).
+        if cfg.bind.ip() == std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED) {
+            builder = builder
+                .bind_addr_with_opts(
+                    SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, cfg.bind.port())),
+                    iroh::endpoint::BindOpts::default().set_is_required(false),
+                )
+                .map_err(|e| NodeError::Bind(e.to_string()))?;
+        }
+        let builder = builder.secret_key(secret);
         let endpoint = builder.bind().await.map_err(|e| NodeError::Bind(e.to_string()))?;
         let inner = Arc::new(Shared::new(engine));
         let router = Router::builder(endpoint.clone())
@@ -222,7 +232,11 @@ impl Node {
         let mut out: Vec<SocketAddr> = vec![];
         for a in self.endpoint.bound_sockets() {
             if a.ip().is_unspecified() {
-                out.push(SocketAddr::from(([127, 0, 0, 1], a.port())));
+                let loopback = match a {
+                    SocketAddr::V4(_) => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                    SocketAddr::V6(_) => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+                };
+                out.push(SocketAddr::new(loopback, a.port()));
             } else {
                 out.push(a);
             }
@@ -388,6 +402,11 @@ impl Node {
             if let Ok(sa) = a.parse::<SocketAddr>() {
                 addr = addr.with_ip_addr(sa);
             }
+        }
+        // Peers that share a relay (the municipality's) reach each other
+        // through it when no direct address works.
+        if let Some(r) = &self.relay {
+            addr = addr.with_relay_url(r.clone());
         }
         Some(addr)
     }

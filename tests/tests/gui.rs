@@ -690,3 +690,49 @@ fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
     let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
     assert!(v.trusted_municipalities().unwrap().is_empty());
 }
+
+/// Peers store the address they reached the app at: after a restart the app
+/// listens on the same port again, so those addresses stay good.
+#[test]
+fn the_app_listens_on_the_same_port_after_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("inwoner");
+    Vault::create(
+        &dir,
+        CreateOptions {
+            name: "Sanne".into(),
+            role: inwonercloud_schemas::Role::Citizen,
+            device_name: "laptop".into(),
+            passphrase: inwonercloud_tests::pass(),
+        },
+    )
+    .unwrap();
+    let port = |tmp: &Path| {
+        let mut h = app(options(&dir, &tmp.join("demo"), Some(NodeConfig::loopback())));
+        settle(&mut h);
+        unlock(&mut h);
+        wait_for(&mut h, 20, "the network to start", |a| {
+            a.workspace
+                .as_ref()
+                .and_then(|w| w.net.as_ref())
+                .is_some_and(|n| n.started.is_some())
+        });
+        let started = h
+            .state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .net
+            .as_ref()
+            .unwrap()
+            .started
+            .clone();
+        let (_, addrs) = started.unwrap().unwrap();
+        addrs[0].parse::<std::net::SocketAddr>().unwrap().port()
+        // Dropping the harness stops the network thread and frees the port.
+    };
+    let first = port(tmp.path());
+    let second = port(tmp.path());
+    assert_ne!(first, 0);
+    assert_eq!(first, second, "the same port after a restart");
+}

@@ -88,9 +88,14 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
             .with_context(|| format!("{} is not a valid policy", file.display()))?;
         vault.publish_policy(p)?;
     }
+    // `--relay` once is remembered: later starts (and `join`, `sync`, the app) use it.
+    let relay = match &a.relay {
+        Some(r) => Some(r.clone()),
+        None => vault.setting("relay")?,
+    };
     let rt = runtime()?;
     rt.block_on(async {
-        let node = Node::spawn(vault, config(a.bind, a.relay.as_deref())?)
+        let node = Node::spawn(vault, config(a.bind, relay.as_deref())?)
             .await
             .with_context(|| format!("cannot listen on {} (is another `serve` running? use --bind)", a.bind))?;
         let addrs: Vec<String> = node.addrs().iter().map(|s| s.to_string()).collect();
@@ -141,7 +146,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                 started,
                 updated: inwonercloud_vault::keys::now(),
                 addrs: addrs.clone(),
-                relay: a.relay.clone(),
+                relay: relay.clone(),
                 peers: node.peer_status().into_iter().collect(),
             };
             if let Ok(json) = serde_json::to_string(&status) {
@@ -432,9 +437,17 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
             )
         );
     };
+    // The ticket's relay (the inviter's) is used to reach the inviter, and
+    // kept for later syncs when this vault has none of its own.
+    let own = vault.setting("relay")?;
+    let relay = own.clone().or_else(|| ticket.relay.clone());
+    let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
+    if let (None, Some(theirs)) = (&own, &ticket.relay) {
+        vault.set_setting("relay", theirs)?;
+    }
     let rt = runtime()?;
     rt.block_on(async {
-        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), None)?).await?;
+        let node = Node::spawn(vault, cfg).await?;
         let report = node.join(&ticket).await?;
         node.shutdown().await;
         out.emit(&report, || {
@@ -493,9 +506,10 @@ pub struct SyncArgs {
 
 pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
     let vault = super::open_vault(out, dir)?;
+    let relay = vault.setting("relay")?;
     let rt = runtime()?;
     rt.block_on(async {
-        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), None)?).await?;
+        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?).await?;
         let peers = node.with_vault(|v| v.peers())?;
         let mut targets = vec![];
         match &a.peer {

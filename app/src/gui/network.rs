@@ -147,7 +147,7 @@ fn run(
         Err(e) => return send(NetEvent::Failed(e.to_string())),
     };
     rt.block_on(async move {
-        let node = match Node::spawn_shared(engine, cfg).await {
+        let node = match start_node(engine, cfg).await {
             Ok(n) => n,
             Err(e) => return send(NetEvent::Failed(e.to_string())),
         };
@@ -167,6 +167,41 @@ fn run(
         }
         node.shutdown().await;
     });
+}
+
+/// The setting holding the port the app listened on last time.
+const LISTEN_PORT: &str = "listen_port";
+
+/// Starts the node on the port it had last time, so the addresses peers
+/// stored stay good (a fresh port when that one is taken), with the relay
+/// the vault was given (`serve --relay`, or a ticket's).
+async fn start_node(engine: Shared, mut cfg: NodeConfig) -> Result<Node, inwonercloud_sync::NodeError> {
+    let (port, relay) = engine.with(|v| {
+        let port = v
+            .setting(LISTEN_PORT)
+            .ok()
+            .flatten()
+            .and_then(|p| p.parse::<u16>().ok());
+        (port, v.setting("relay").ok().flatten())
+    });
+    if cfg.relay.is_none() {
+        cfg.relay = relay.and_then(|r| r.parse().ok());
+    }
+    let node = match port.filter(|p| *p != 0 && cfg.bind.port() == 0) {
+        Some(p) => {
+            let mut same = cfg.clone();
+            same.bind.set_port(p);
+            match Node::spawn_shared(engine.clone(), same).await {
+                Ok(n) => n,
+                Err(_) => Node::spawn_shared(engine.clone(), cfg).await?,
+            }
+        }
+        None => Node::spawn_shared(engine.clone(), cfg).await?,
+    };
+    if let Some(a) = node.addrs().first() {
+        let _ = engine.with(|v| v.set_setting(LISTEN_PORT, &a.port().to_string()));
+    }
+    Ok(node)
 }
 
 fn handle(node: &Node, c: NetCmd, send: impl Fn(NetEvent) + Send + 'static) {
