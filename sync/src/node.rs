@@ -282,7 +282,7 @@ impl Node {
     async fn dial(&self, addr: EndpointAddr) -> Result<Connection, NodeError> {
         match tokio::time::timeout(self.dial_timeout, self.endpoint.connect(addr, ALPN)).await {
             Err(_) => Err(SyncError::Connect(format!(
-                "no answer within {} s: is the other side running `inwonercloud serve`, and is the address right?",
+                "no answer within {} s: is the other side's app or node running, and is the address right?",
                 self.dial_timeout.as_secs()
             ))
             .into()),
