@@ -398,7 +398,15 @@ impl Vault {
     /// `serve` node, a command in another terminal): new devices, new or
     /// newer document headers, new change rows. Returns the ids of documents
     /// that changed.
+    ///
+    /// Inside an action it finds nothing: the action holds the file's write
+    /// lock, so no one else has written since it began, and the file does
+    /// not hold the action's own writes yet (reading it then would take an
+    /// older header for a newer one). The first refresh after it catches up.
     pub fn refresh(&mut self) -> Result<Vec<String>> {
+        if self.store.in_batch() {
+            return Ok(vec![]);
+        }
         for raw in self.store.devices()? {
             let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
             if let std::collections::hash_map::Entry::Vacant(e) = self.devices.entry(c.certificate.device) {
@@ -1416,6 +1424,36 @@ mod tests {
         let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
         assert_eq!(v.change_count(&plan).unwrap(), before, "file");
         assert_eq!(v.plan(&plan).unwrap().goals.len(), 1);
+    }
+
+    /// `refresh` inside an action reads the file, which does not hold the
+    /// action's writes yet: it must not take the file's older header for
+    /// newer than the one the action just wrote.
+    #[test]
+    fn refresh_inside_an_action_keeps_what_the_action_wrote() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut v = citizen(&dir);
+        let other = citizen(&tmp.path().join("w")).identity();
+        let plan = v.plan_doc();
+        v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
+        let found = v
+            .transact(|v| {
+                v.add_writer(&plan, other, Role::Counselor)?;
+                v.add_goal(&plan, LifeDomain::Wonen, "Een eigen huis", None)?;
+                v.refresh()
+            })
+            .unwrap();
+        assert!(found.is_empty(), "nobody else wrote: {found:?}");
+        assert!(v.header(&plan).unwrap().writers.contains(&other), "memory");
+        assert_eq!(v.plan(&plan).unwrap().goals.len(), 2);
+        // And the next write goes on from there.
+        v.add_goal(&plan, LifeDomain::Wonen, "Buren leren kennen", None)
+            .unwrap();
+        drop(v);
+        let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        assert!(v.header(&plan).unwrap().writers.contains(&other), "file");
+        assert_eq!(v.plan(&plan).unwrap().goals.len(), 3);
     }
 
     #[test]
