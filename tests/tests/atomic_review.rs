@@ -187,3 +187,63 @@ fn a_declaration_under_a_copied_id_is_never_the_one_approved() {
         assert_eq!(format!("{before:?}"), format!("{after:?}"));
     }
 }
+
+/// Redeeming an invite is one action: it uses up the ticket, stores the
+/// peer's certificate and grants the consent. When any of its writes fails,
+/// none of it stays — above all, the ticket is not used up by a redemption
+/// that granted nothing (the peer could never join with it again).
+#[test]
+fn a_redemption_that_fails_at_any_write_leaves_the_ticket_usable() {
+    use inwonercloud_vault::consent::InviteSpec;
+    use inwonercloud_vault::store::Fault;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("anna"), "Anna", Role::Citizen);
+    let hulp = vault(&tmp.path().join("hulp"), "Wijkteam", Role::Counselor);
+    let plan = anna.plan_doc();
+    anna.add_goal(
+        &plan,
+        inwonercloud_schemas::LifeDomain::Wonen,
+        "zelfstandig wonen",
+        None,
+    )
+    .unwrap();
+    let (secret, _) = anna
+        .create_invite(
+            InviteSpec {
+                role: Role::Counselor,
+                documents: vec![plan.clone()],
+                access: inwonercloud_schemas::Access::Write,
+                valid_until: None,
+                purpose: "begeleiding".into(),
+                name_hint: String::new(),
+                device: false,
+            },
+            3600,
+        )
+        .unwrap();
+    let mut step = 1;
+    loop {
+        anna.inject_fault(Some(Fault::ErrorAt(step)));
+        let r = anna.redeem_invite(&secret, hulp.device_certificate());
+        anna.inject_fault(None);
+        if r.is_ok() {
+            break;
+        }
+        let invites = anna.invites().unwrap();
+        assert_eq!(
+            invites[0].used_by, None,
+            "write {step} failed, yet the ticket is used up"
+        );
+        assert!(anna.consents().unwrap().is_empty(), "write {step}");
+        assert!(
+            !anna.header(&plan).unwrap().writers.contains(&hulp.identity()),
+            "write {step}"
+        );
+        step += 1;
+        assert!(step < 50, "the redemption never succeeds");
+    }
+    assert!(step > 2, "the faults hit the redemption's writes");
+    assert_eq!(anna.invites().unwrap()[0].used_by, Some(hulp.identity()));
+    assert!(anna.header(&plan).unwrap().writers.contains(&hulp.identity()));
+}

@@ -440,8 +440,13 @@ impl Vault {
     }
 
     /// Uses an invite for the peer whose certificate is given: single use,
-    /// not after it expires. Grants the consent it offers and remembers the peer.
+    /// not after it expires. Grants the consent it offers and remembers the
+    /// peer. One action: if any of it fails, the ticket is not used up.
     pub fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed> {
+        self.transact(|v| v.redeem_invite_in(secret, peer))
+    }
+
+    fn redeem_invite_in(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed> {
         keys::verify_certificate(peer)?;
         let key = secret_key(secret);
         let w = self.store().begin()?;
