@@ -247,3 +247,49 @@ fn a_redemption_that_fails_at_any_write_leaves_the_ticket_usable() {
     assert_eq!(anna.invites().unwrap()[0].used_by, Some(hulp.identity()));
     assert!(anna.header(&plan).unwrap().writers.contains(&hulp.identity()));
 }
+
+/// An import inside an action (an action inside an action) lands in the
+/// action's transaction; memory must hold what it imported as soon as the
+/// action commits, not only after the next write.
+#[test]
+fn an_import_inside_an_action_is_in_memory_when_the_action_commits() {
+    use inwonercloud_schemas::LifeDomain;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut hulp, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
+    hulp.add_goal(&plan, LifeDomain::Wonen, "van de hulp", None).unwrap();
+    let bundle = hulp.bundle(&plan).unwrap();
+    // And a document Anna does not hold yet.
+    let mut buur = vault(&tmp.path().join("buur"), "Buur", Role::Citizen);
+    let own = buur.plan_doc();
+    buur.add_goal(&own, LifeDomain::Wonen, "eigen doel", None).unwrap();
+    let new_doc = buur.bundle(&own).unwrap();
+    anna.transact(|v| {
+        v.add_goal(&plan, LifeDomain::Wonen, "van Anna", None)?;
+        v.import_bundle(&bundle, "hulp")?;
+        v.import_bundle(&new_doc, "buur")?;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        inwonercloud_tests::goal_texts(&anna, &own),
+        ["eigen doel"],
+        "a new document, in memory"
+    );
+    let texts = |v: &Vault| {
+        let mut t = inwonercloud_tests::goal_texts(v, &plan);
+        t.sort();
+        t
+    };
+    assert_eq!(texts(&anna), ["doel", "van Anna", "van de hulp"], "memory");
+    let rows = anna.change_count(&plan).unwrap();
+    let dir = anna.dir().to_path_buf();
+    drop(anna);
+    let anna = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert_eq!(texts(&anna), ["doel", "van Anna", "van de hulp"], "file");
+    assert_eq!(anna.change_count(&plan).unwrap(), rows);
+    assert_eq!(
+        inwonercloud_tests::goal_texts(&anna, &own),
+        ["eigen doel"],
+        "a new document, in the file"
+    );
+}

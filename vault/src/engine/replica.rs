@@ -370,6 +370,16 @@ impl Vault {
                 return Err(self.refuse(&doc_id, "-", r, from));
             }
         }
+        // What memory must apply, read inside the transaction: inside an
+        // action the file holds neither the action's rows nor these until
+        // the action commits.
+        let held = self.docs_map().get(&doc_id).map(|d| d.rows);
+        let next = w.next_row(&doc_id)?;
+        let others = match held {
+            Some(held) if next != held + added as u64 => Some(w.changes_from(&doc_id, held)?),
+            None if w.in_action() => Some(w.changes_from(&doc_id, 0)?),
+            _ => None,
+        };
         w.commit()?;
         for c in new_certs {
             self.devices_mut().insert(c.certificate.device, c);
@@ -380,7 +390,12 @@ impl Vault {
             seqs: changes.iter().zip(&parsed).map(|(c, p)| (c.signer, p.seq())).collect(),
         };
         if current.is_none() {
-            let doc = self.load_document_pub(header_in_force)?;
+            let mut doc = self.load_document_pub(header_in_force)?;
+            if let Some(rows) = &others {
+                let from = doc.rows;
+                let rows: Vec<_> = rows.iter().filter(|(n, _)| *n >= from).cloned().collect();
+                catch_up(self.devices_map(), &mut doc, &rows)?;
+            }
             self.docs_mut().insert(doc_id.clone(), doc);
             self.touch(&doc_id);
             self.snapshot_after_import(&doc_id)?;
@@ -392,14 +407,7 @@ impl Vault {
         // When the rows after what the document holds are exactly this
         // batch's, they were verified above: apply them as parsed, without
         // reading them back. Rows another process appended in between are
-        // read and verified as any other stored rows are.
-        let held = self.docs_map().get(&doc_id).map(|d| d.rows).unwrap_or(0);
-        let next = self.store().next_row(&doc_id)?;
-        let others = if next == held + added as u64 {
-            None
-        } else {
-            Some(self.store().changes_from(&doc_id, held)?)
-        };
+        // read (above) and verified as any other stored rows are.
         let (devices, docs) = self.devices_and_docs_mut();
         if let Some(doc) = docs.get_mut(&doc_id) {
             doc.header = header_in_force;

@@ -842,6 +842,18 @@ impl Txn<'_> {
         Ok(added)
     }
 
+    /// One past the last change row of a document (0 if it has none), inside this transaction.
+    pub fn next_row(&self, doc: &str) -> Result<u64> {
+        let t = self.w()?.open_table(CHANGES)?;
+        let last = t.range((doc, 0)..=(doc, u64::MAX))?.next_back().transpose()?;
+        Ok(last.map(|(k, _)| k.value().1 + 1).unwrap_or(0))
+    }
+
+    /// Whether this write is part of a running action (it commits with the action).
+    pub fn in_action(&self) -> bool {
+        matches!(self.hold, Hold::Batch(_))
+    }
+
     /// Change rows of a document from row `from` on, read inside this transaction.
     pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
         let t = self.w()?.open_table(CHANGES)?;

@@ -1101,19 +1101,25 @@ impl Vault {
     }
 
     pub(crate) fn snapshot_where(&mut self, mut due: impl FnMut(&str, &mut Doc) -> bool) -> Result<()> {
+        let ids: Vec<String> = self
+            .docs
+            .iter_mut()
+            .filter_map(|(id, doc)| due(id, doc).then(|| id.clone()))
+            .collect();
+        // No write begun when none is due: inside an action, a write dropped
+        // without committing fails the whole action (an import inside an
+        // action always failed here).
+        if ids.is_empty() {
+            return Ok(());
+        }
         let w = self.store.begin()?;
         let mut taken = vec![];
-        for (id, doc) in self.docs.iter_mut() {
-            if !due(id, doc) {
-                continue;
-            }
+        for id in ids {
+            let Some(doc) = self.docs.get_mut(&id) else { continue };
             let mut v = doc.rows.to_be_bytes().to_vec();
             v.extend_from_slice(&doc.am.save());
             w.put(store::SNAPSHOTS, id.as_str(), v.as_slice())?;
-            taken.push((id.clone(), doc.rows));
-        }
-        if taken.is_empty() {
-            return Ok(());
+            taken.push((id, doc.rows));
         }
         w.commit()?;
         for (id, rows) in taken {
