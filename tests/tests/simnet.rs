@@ -126,11 +126,8 @@ struct Sim {
     links: Vec<Link>,
     /// Links redial while this holds.
     redial: bool,
-    /// The document whose consent is checked, who may receive it now, and
-    /// who ever had consent for it.
+    /// The document whose consent is checked; peer 0 owns it.
     watched: String,
-    allowed: Vec<bool>,
-    ever_allowed: Vec<bool>,
     violations: Vec<String>,
 }
 
@@ -147,17 +144,13 @@ impl Sim {
             links: vec![],
             redial: true,
             watched: watched.to_string(),
-            allowed: vec![],
-            ever_allowed: vec![],
             violations: vec![],
         }
     }
 
-    fn add(&mut self, name: &str, v: Vault, allowed: bool) -> usize {
+    fn add(&mut self, name: &str, v: Vault) -> usize {
         self.peers.push(v);
         self.names.push(name.to_string());
-        self.allowed.push(allowed);
-        self.ever_allowed.push(allowed);
         self.peers.len() - 1
     }
 
@@ -468,17 +461,34 @@ impl Sim {
         let sender_allows = self.peers[from]
             .documents_for_peer(&to)
             .is_ok_and(|d| d.contains(&self.watched));
-        if !self.ever_allowed[dest] || !sender_allows {
+        let (_, ever) = self.consent(dest);
+        if !ever || !sender_allows {
             self.violations.push(format!(
                 "{} frame with {} sent by {} to {} (ever given consent: {}, by the sender's view: {})",
                 f.name(),
                 self.watched,
                 self.names[from],
                 self.names[dest],
-                self.ever_allowed[dest],
+                ever,
                 sender_allows
             ));
         }
+    }
+
+    /// Whether `peer` may have the watched document now, and whether it ever
+    /// might, as the owner's vault (peer 0) records consents (its own
+    /// identity's devices always may).
+    fn consent(&self, peer: usize) -> (bool, bool) {
+        let (owner, id) = (&self.peers[0], self.peers[peer].identity());
+        if id == owner.identity() {
+            return (true, true);
+        }
+        let consents = owner.consents().unwrap_or_default();
+        let mine: Vec<_> = consents
+            .iter()
+            .filter(|c| c.consent.record.grantee == id && c.consent.record.documents.contains(&self.watched))
+            .collect();
+        (mine.iter().any(|c| c.active), !mine.is_empty())
     }
 
     fn run_until(&mut self, t: u64) {
@@ -536,6 +546,8 @@ enum Op {
     Grant(usize, bool),
     /// Anna revokes a counselor's read consent.
     Revoke(usize),
+    /// A counselor joins with an invite ticket from Anna (write or read).
+    Join(usize, bool),
     /// Mallory sends a hostile frame to a peer.
     Hostile(usize, u8),
     /// Time passes.
@@ -549,6 +561,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..64usize).prop_map(Op::Duplicate),
         2 => (0..COUNSELORS, any::<bool>()).prop_map(|(c, w)| Op::Grant(c, w)),
         1 => (0..COUNSELORS).prop_map(Op::Revoke),
+        1 => (0..COUNSELORS, any::<bool>()).prop_map(|(c, w)| Op::Join(c, w)),
         1 => (0..2 + COUNSELORS, 0..5u8).prop_map(|(t, k)| Op::Hostile(t, k)),
         2 => (1..300u64).prop_map(Op::Wait),
     ]
@@ -608,39 +621,33 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
         .unwrap();
     let phone = another_device(&mut anna, &dir.join("phone"), "phone");
     let mut sim = Sim::new(seed, &plan);
-    sim.add("Anna", anna, true);
-    sim.add("phone", phone, true);
-    let mut writers = vec![false; 2 + COUNSELORS];
-    writers[ANNA] = true;
-    writers[PHONE] = true;
+    sim.add("Anna", anna);
+    sim.add("phone", phone);
     for i in 0..COUNSELORS {
         let name = format!("C{i}");
         let mut v = vault(&dir.join(&name), &name, Role::Counselor);
         v.admit(sim.peers[ANNA].identity()).unwrap();
-        sim.add(&name, v, false);
+        sim.add(&name, v);
     }
     let mallory = vault(&dir.join("mallory"), "Mallory", Role::Counselor);
-    sim.add("Mallory", mallory, false);
-    let grant = |sim: &mut Sim, writers: &mut Vec<bool>, c: usize, write: bool| {
+    sim.add("Mallory", mallory);
+    let access = |write: bool| if write { Access::Write } else { Access::Read };
+    let grant = |sim: &mut Sim, c: usize, write: bool| {
         let who = 2 + c;
-        if sim.allowed[who] {
+        if sim.consent(who).0 {
             return;
         }
         let (id, name) = (sim.peers[who].identity(), sim.names[who].clone());
-        let access = if write { Access::Write } else { Access::Read };
         let plan = sim.watched.clone();
         sim.with_vault(ANNA, |v| {
-            v.grant_consent(id, &name, Role::Counselor, vec![plan], access, None, "test")
+            v.grant_consent(id, &name, Role::Counselor, vec![plan], access(write), None, "test")
                 .unwrap()
         });
-        sim.allowed[who] = true;
-        sim.ever_allowed[who] = true;
-        writers[who] = write;
     };
     // Some consents from the start: 0 none, 1 read, 2 write.
     for (c, g) in initial.iter().enumerate() {
         if *g > 0 {
-            grant(&mut sim, &mut writers, c, *g == 2);
+            grant(&mut sim, c, *g == 2);
         }
     }
     let setup = started.elapsed();
@@ -656,8 +663,9 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
     for op in ops {
         match op {
             Op::Write(p) => {
+                // Whoever holds the plan tries; the vault refuses one that may not write.
                 let (p, text) = (*p, format!("doel {goals}"));
-                if writers[p] && sim.peers[p].header(&plan).is_ok() {
+                if sim.peers[p].header(&plan).is_ok() {
                     let plan = plan.clone();
                     let ok = sim.with_vault(p, |v| v.add_goal(&plan, LifeDomain::Wonen, &text, None).is_ok());
                     goals += usize::from(ok);
@@ -673,22 +681,42 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
                 let (d, a) = (l.dialer, l.acceptor);
                 sim.dial(d, a, Side::dialer(), Mode::Once, None);
             }
-            Op::Grant(c, w) => grant(&mut sim, &mut writers, *c, *w),
+            Op::Grant(c, w) => grant(&mut sim, *c, *w),
+            Op::Join(c, w) => {
+                // Sent once: a join cut off after the invite was redeemed is not retried.
+                let who = 2 + c;
+                if !sim.consent(who).0 {
+                    let spec = inwonercloud_vault::InviteSpec {
+                        role: Role::Counselor,
+                        documents: vec![plan.clone()],
+                        access: access(*w),
+                        valid_until: None,
+                        purpose: "test".into(),
+                        name_hint: String::new(),
+                        device: false,
+                    };
+                    let (secret, _) = sim.with_vault(ANNA, |v| v.create_invite(spec, 3600).unwrap());
+                    let side = Side::Dialer {
+                        ticket_secret: Some(secret),
+                        expect_identity: Some(sim.peers[ANNA].identity()),
+                    };
+                    sim.dial(who, ANNA, side, Mode::Once, None);
+                }
+            }
             Op::Revoke(c) => {
                 // Read consents only: a revoked writer's late changes are the
                 // vault's revocation window (see the threat model), not sync's.
-                let who = 2 + c;
-                if sim.allowed[who] && !writers[who] {
-                    let id = sim.peers[who].identity();
-                    let consent = sim.peers[ANNA]
-                        .consents()
-                        .unwrap()
-                        .into_iter()
-                        .find(|v| v.active && v.consent.record.grantee == id)
-                        .map(|v| v.consent.record.id)
-                        .unwrap();
-                    sim.with_vault(ANNA, |v| v.revoke_consent(&consent, "klaar").unwrap());
-                    sim.allowed[who] = false;
+                let id = sim.peers[2 + c].identity();
+                let consents = sim.peers[ANNA].consents().unwrap();
+                let mine: Vec<_> = consents
+                    .iter()
+                    .filter(|v| v.active && v.consent.record.grantee == id)
+                    .collect();
+                if !mine.is_empty() && mine.iter().all(|v| v.consent.record.access == Access::Read) {
+                    for v in mine {
+                        let consent = v.consent.record.id.clone();
+                        sim.with_vault(ANNA, |v| v.revoke_consent(&consent, "klaar").unwrap());
+                    }
                 }
             }
             Op::Hostile(t, k) => {
@@ -715,7 +743,8 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
     prop_assert_eq!(want_goals.len(), goals, "Anna holds every goal written");
     for p in 1..sim.peers.len() {
         let v = &sim.peers[p];
-        if sim.allowed[p] {
+        let (now, ever) = sim.consent(p);
+        if now {
             let vv = v.version_vector(&plan).ok();
             prop_assert_eq!(vv.as_ref(), Some(&want_vv), "{} has Anna's changes", sim.names[p]);
             prop_assert_eq!(
@@ -724,7 +753,7 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
                 "{} reads Anna's goals",
                 sim.names[p]
             );
-        } else if !sim.ever_allowed[p] {
+        } else if !ever {
             prop_assert!(
                 v.header(&plan).is_err(),
                 "{} holds the plan without consent",
@@ -740,17 +769,16 @@ fn converge(seed: u64, initial: &[u8], ops: &[Op]) -> Result<(), TestCaseError> 
             .count()
     };
     eprintln!(
-        "simnet seed {seed:#x}: {} ops, {} connections ({} ends done, {} failed), {} goals, {} of {} counselors with consent ({} revoked), {} virtual ms; wall: {:?} making vaults, {:?} on the network",
+        "simnet seed {seed:#x}: {} ops, {} connections ({} ends done, {} failed), {} goals, {} of {} counselors with consent ({} revoked, {} invites made), {} virtual ms; wall: {:?} making vaults, {:?} on the network",
         ops.len(),
         sim.conns.len(),
         ended(|r| r.is_ok()),
         ended(|r| r.is_err()),
         goals,
-        sim.allowed[2..2 + COUNSELORS].iter().filter(|a| **a).count(),
+        (2..2 + COUNSELORS).filter(|p| sim.consent(*p).0).count(),
         COUNSELORS,
-        (2..2 + COUNSELORS)
-            .filter(|p| sim.ever_allowed[*p] && !sim.allowed[*p])
-            .count(),
+        (2..2 + COUNSELORS).filter(|p| sim.consent(*p) == (false, true)).count(),
+        sim.peers[ANNA].invites().map_or(0, |i| i.len()),
         sim.now,
         setup,
         started.elapsed() - setup
@@ -802,9 +830,9 @@ fn cast(dir: &std::path::Path) -> (Sim, String) {
     .unwrap();
     let mallory = vault(&dir.join("mallory"), "Mallory", Role::Counselor);
     let mut sim = Sim::new(7, &plan);
-    sim.add("Anna", anna, true);
-    sim.add("Bert", bert, true);
-    sim.add("Mallory", mallory, false);
+    sim.add("Anna", anna);
+    sim.add("Bert", bert);
+    sim.add("Mallory", mallory);
     let c = sim.dial(1, 0, Side::dialer(), Mode::Once, None);
     sim.run_quiet(100_000);
     assert!(matches!(sim.conns[c].ends[0].result, Some(Ok(_))));
