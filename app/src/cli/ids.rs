@@ -10,7 +10,8 @@ use inwonercloud_vault::Vault;
 
 use super::output::Out;
 
-/// The one id among `ids` that equals `typed` or starts with it.
+/// The one id among `ids` that starts with `typed` (or equals it); when
+/// more than one does, none is picked, even one equal to `typed`.
 pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterator<Item = String>) -> Result<String> {
     let typed = typed.trim();
     if typed.is_empty() {
@@ -25,9 +26,9 @@ pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterato
     let mut found: Vec<String> = ids.into_iter().filter(|id| id.starts_with(typed)).collect();
     found.sort();
     found.dedup();
-    if let Some(exact) = found.iter().find(|id| id.as_str() == typed) {
-        return Ok(exact.clone());
-    }
+    // An id equal to what was typed does not win over longer ids that start
+    // with it: another writer can name a record anything, also exactly the
+    // first characters of a genuine id.
     match found.as_slice() {
         [one] => Ok(one.clone()),
         [] => bail!(
@@ -104,5 +105,19 @@ mod tests {
         assert_eq!(resolve(&out(), ("x", "x"), "x", ids()).unwrap(), "xyz");
         assert_eq!(resolve(&out(), ("x", "x"), "abc2", ids()).unwrap(), "abc2");
         assert!(resolve(&out(), ("x", "x"), "q", ids()).is_err());
+    }
+
+    /// Another writer can put a record under any id: one named exactly
+    /// what a person types as the start of a genuine id must not win over
+    /// it (with the ids "5", "59", "596", … a peer would catch every prefix).
+    #[test]
+    fn a_planted_id_equal_to_a_typed_prefix_is_not_picked() {
+        let ids = || vec!["5962e92eef7f9151".to_string(), "5962".to_string()];
+        let e = resolve(&out(), ("x", "x"), "5962", ids()).unwrap_err().to_string();
+        assert!(e.contains("5962e92eef7f9151"), "{e}");
+        assert_eq!(
+            resolve(&out(), ("x", "x"), "5962e92eef7f9151", ids()).unwrap(),
+            "5962e92eef7f9151"
+        );
     }
 }
