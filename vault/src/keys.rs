@@ -526,6 +526,59 @@ mod tests {
         assert_eq!(bad, vec![7, 12]);
     }
 
+    /// A remembered "valid" stands only for the very same key, message and
+    /// signature; a failure is never remembered; and a record whose
+    /// signature was remembered still fails with a forged certificate.
+    #[test]
+    fn the_signature_memory_is_not_fooled() {
+        let a = SecretKey::generate().unwrap();
+        let b = SecretKey::generate().unwrap();
+        let (ka, kb) = (checked_key(&a.public()).unwrap(), checked_key(&b.public()).unwrap());
+        let msg = a.public().to_string().into_bytes();
+        let other = b.public().to_string().into_bytes();
+        let sig = a.sign(&msg);
+        let check = |items: &[(&VerifyingKey, &[u8], &SignatureBytes)]| -> Vec<bool> {
+            check_signatures(items).iter().map(|r| r.is_ok()).collect()
+        };
+        assert_eq!(check(&[(&ka, &msg, &sig)]), [true]);
+        let n = verified::checked_by_this_thread();
+        assert_eq!(check(&[(&ka, &msg, &sig)]), [true]);
+        assert_eq!(verified::checked_by_this_thread(), n, "answered from memory");
+        // Same message and signature, another key; same key and signature, another message.
+        assert_eq!(check(&[(&kb, &msg, &sig)]), [false]);
+        assert_eq!(check(&[(&ka, &other, &sig)]), [false]);
+        // Mixed with the remembered one in a batch.
+        assert_eq!(
+            check(&[(&ka, &msg, &sig), (&kb, &msg, &sig), (&ka, &other, &sig)]),
+            [true, false, false]
+        );
+        // A failing signature fails again, and is checked again each time.
+        let mut bad = sig;
+        bad.0[40] ^= 1;
+        for _ in 0..2 {
+            let n = verified::checked_by_this_thread();
+            assert_eq!(check(&[(&ka, &msg, &bad)]), [false]);
+            assert_eq!(verified::checked_by_this_thread(), n + 1);
+        }
+        // A record checked once; then the same record and signature under a
+        // certificate whose signature is forged.
+        let id = SecretKey::generate().unwrap();
+        let cert = certify_device(&id, "Anna", Role::Citizen, a.public(), "laptop", 1);
+        let rec = Profile {
+            name: "Anna".into(),
+            role: Role::Citizen,
+            municipality: None,
+            contact: None,
+        };
+        let good = sign_record(rec, &a, &cert, 7);
+        assert!(verify_records(&[&good])[0].is_ok());
+        let mut forged = good.clone();
+        forged.device.certificate.identity_name = "Mallory".into();
+        assert!(verify_records(&[&forged])[0].is_err());
+        assert!(verify_records(&[&good, &forged])[1].is_err());
+        assert!(verify_record(&forged).is_err());
+    }
+
     #[test]
     fn forged_certificate_fails() {
         let id = SecretKey::generate().unwrap();
