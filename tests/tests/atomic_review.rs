@@ -293,3 +293,68 @@ fn an_import_inside_an_action_is_in_memory_when_the_action_commits() {
         "a new document, in the file"
     );
 }
+
+fn remember(v: &mut Vault, peer: &Vault) {
+    v.remember_peer(&inwonercloud_vault::PeerInfo {
+        identity: peer.identity(),
+        name: peer.name().to_string(),
+        role: peer.role(),
+        devices: vec![peer.device_key().public()],
+        addrs: vec![],
+        last_seen: 0,
+    })
+    .unwrap();
+}
+
+/// A transfer is accepted by its exact id: a sender who copies another
+/// sender's transfer id into its own exchange document must not have its
+/// transfer accepted in the other's place.
+#[test]
+fn a_transfer_under_a_copied_id_is_never_the_one_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut moeder = vault(&tmp.path().join("moeder"), "Moeder", Role::Citizen);
+    let into = euro_account(&mut moeder, "Mantelzorg", FundingStream::EigenBijdrage);
+    let mut senders = vec![];
+    for name in ["Sanne", "Mallory"] {
+        let mut v = vault(&tmp.path().join(name), name, Role::Citizen);
+        let account = euro_account(&mut v, "Eigen geld", FundingStream::EigenBijdrage);
+        let budget = v.budget_doc();
+        v.top_up(&budget, &account, Decimal::from(1000), day("2026-02-01"), "")
+            .unwrap();
+        remember(&mut v, &moeder);
+        let amount = Decimal::from(if senders.is_empty() { 40 } else { 1 });
+        let t = v
+            .offer_transfer(moeder.identity(), &account, amount, "begeleiding_informeel", "huur")
+            .unwrap();
+        let doc = v.exchange_doc_id(&moeder.identity());
+        senders.push((v, doc, t));
+    }
+    // The attacker is the sender whose exchange document comes first.
+    senders.sort_by(|a, b| b.1.cmp(&a.1));
+    let (mut attacker, attacker_doc, mine) = senders.pop().unwrap();
+    let (honest, honest_doc, genuine) = senders.pop().unwrap();
+    let copy = inwonercloud_schemas::Transfer {
+        id: genuine.id.clone(),
+        ..mine
+    };
+    attacker.put_record(&attacker_doc, &genuine.id, copy).unwrap();
+    send(&honest, &mut moeder, &honest_doc);
+    send(&attacker, &mut moeder, &attacker_doc);
+
+    let judged = moeder.accept_transfer(&genuine.id, &into);
+    let accepted: Vec<String> = moeder
+        .transfers()
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.acceptance.is_some())
+        .map(|t| t.doc)
+        .collect();
+    assert!(
+        !accepted.contains(&attacker_doc),
+        "the mother accepted the attacker's transfer: {judged:?}"
+    );
+    match judged {
+        Ok(_) => assert_eq!(accepted, [honest_doc]),
+        Err(e) => assert!(matches!(e, VaultError::AmbiguousRecord { .. }), "{e}"),
+    }
+}

@@ -168,14 +168,10 @@ impl Vault {
     }
 
     fn accept_transfer_in(&mut self, transfer: &str, to_account: &str) -> Result<TransferAcceptance> {
-        let v = self
-            .transfers()?
-            .into_iter()
-            .find(|v| !transfer.trim().is_empty() && v.transfer.record.id == transfer.trim())
-            .ok_or_else(|| VaultError::UnknownRecord {
-                what: "transfer",
-                id: transfer.to_string(),
-            })?;
+        let id = transfer.trim();
+        let v = self.exact_record::<Transfer, _>("transfer", DocKind::Exchange, id, |v, doc| {
+            Ok(v.transfers_in(doc)?.into_iter().find(|t| t.transfer.record.id == id))
+        })?;
         let t = &v.transfer.record;
         if t.to != self.identity() {
             return Err(VaultError::NotAllowed("this transfer is not addressed to you".into()));
@@ -220,24 +216,31 @@ impl Vault {
     pub fn transfers(&self) -> Result<Vec<TransferView>> {
         let mut out = Vec::new();
         for doc in self.document_ids() {
-            let h = self.header(&doc)?;
-            if h.kind != DocKind::Exchange {
-                continue;
-            }
-            let owner = h.owner;
-            let (ts, _) = self.records::<Transfer>(&doc)?;
-            let (accs, _) = self.records::<TransferAcceptance>(&doc)?;
-            for t in ts.into_iter().filter(|t| t.author == owner && t.record.from == owner) {
-                let acceptance = accs
-                    .iter()
-                    .find(|a| a.record.transfer_id == t.record.id && a.author == t.record.to)
-                    .cloned();
-                out.push(TransferView {
-                    doc: doc.clone(),
-                    transfer: t,
-                    acceptance,
-                });
-            }
+            out.extend(self.transfers_in(&doc)?);
+        }
+        Ok(out)
+    }
+
+    /// The transfers of one exchange document (none for other kinds).
+    fn transfers_in(&self, doc: &str) -> Result<Vec<TransferView>> {
+        let mut out = Vec::new();
+        let h = self.header(doc)?;
+        if h.kind != DocKind::Exchange {
+            return Ok(out);
+        }
+        let owner = h.owner;
+        let (ts, _) = self.records::<Transfer>(doc)?;
+        let (accs, _) = self.records::<TransferAcceptance>(doc)?;
+        for t in ts.into_iter().filter(|t| t.author == owner && t.record.from == owner) {
+            let acceptance = accs
+                .iter()
+                .find(|a| a.record.transfer_id == t.record.id && a.author == t.record.to)
+                .cloned();
+            out.push(TransferView {
+                doc: doc.to_string(),
+                transfer: t,
+                acceptance,
+            });
         }
         Ok(out)
     }
