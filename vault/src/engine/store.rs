@@ -85,6 +85,9 @@ struct Batch {
     /// A write inside the action was dropped without committing: the action
     /// failed part-way, so the batch may not commit.
     poisoned: bool,
+    /// Writes of the action done so far (an inner action that fails after
+    /// one of them fails the outer one too: [`Store::fail_batch_if_written`]).
+    writes: u64,
 }
 
 /// A fault injected into the next writes, to test that an action commits
@@ -344,6 +347,7 @@ impl Store {
         *guard = Some(Batch {
             w: self.begin_durable()?,
             poisoned: false,
+            writes: 0,
         });
         Ok(true)
     }
@@ -369,6 +373,27 @@ impl Store {
         let batch = self.batch.lock().unwrap_or_else(|p| p.into_inner()).take();
         self.batch.clear_poison();
         drop(batch);
+    }
+
+    /// How many writes the running action has done (`None` when none runs).
+    pub fn batch_writes(&self) -> Option<u64> {
+        self.batch
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|b| b.writes)
+    }
+
+    /// An inner action failed: if it wrote anything since the running
+    /// action had done `before` writes, the running action may not commit
+    /// (half of the inner one would go with it).
+    pub fn fail_batch_if_written(&self, before: Option<u64>) {
+        let mut guard = self.batch.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = guard.as_mut()
+            && Some(b.writes) != before
+        {
+            b.poisoned = true;
+        }
     }
 
     /// Whether an action is running.
@@ -870,11 +895,18 @@ impl Txn<'_> {
     /// action commits everything at once).
     pub fn commit(mut self) -> Result<()> {
         self.done = true;
-        if let Hold::Own(w) = &mut self.hold
-            && let Some(w) = w.take()
-        {
-            self.store.step()?;
-            w.commit()?;
+        match &mut self.hold {
+            Hold::Own(w) => {
+                if let Some(w) = w.take() {
+                    self.store.step()?;
+                    w.commit()?;
+                }
+            }
+            Hold::Batch(guard) => {
+                if let Some(b) = guard.as_mut() {
+                    b.writes += 1;
+                }
+            }
         }
         Ok(())
     }

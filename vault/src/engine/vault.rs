@@ -877,7 +877,15 @@ impl Vault {
     /// inside an action is part of the outer one.
     pub fn transact<R>(&mut self, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
         if !self.store.begin_batch()? {
-            return f(self);
+            // Part of the running action. If it fails after writing, the
+            // outer action fails too, even if it goes on: its writes so far
+            // would otherwise commit with the outer ones.
+            let before = self.store.batch_writes();
+            let result = f(self);
+            if result.is_err() {
+                self.store.fail_batch_if_written(before);
+            }
+            return result;
         }
         let span = tracing::debug_span!("action", vault = %self.identity().short());
         let _entered = span.enter();
@@ -1430,6 +1438,49 @@ mod tests {
         let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
         assert_eq!(v.change_count(&plan).unwrap(), before, "file");
         assert_eq!(v.plan(&plan).unwrap().goals.len(), 1);
+    }
+
+    /// An action inside an action that fails after some of its writes must
+    /// not leave those writes to the outer action, even when the outer one
+    /// goes on (it ignores the error): the inner one is all or nothing too.
+    #[test]
+    fn a_failed_inner_action_leaves_nothing_to_the_outer_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut v = citizen(&dir);
+        let plan = v.plan_doc();
+        v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
+        let before = v.change_count(&plan).unwrap();
+        let outer: Result<()> = v.transact(|v| {
+            v.add_goal(&plan, LifeDomain::Wonen, "van de buitenste", None)?;
+            let inner: Result<()> = v.transact(|v| {
+                v.add_goal(&plan, LifeDomain::Wonen, "half van de binnenste", None)?;
+                Err(VaultError::NotAllowed("the inner action fails after a write".into()))
+            });
+            assert!(inner.is_err());
+            Ok(())
+        });
+        let goals = |v: &Vault| -> Vec<String> {
+            v.plan(&plan)
+                .unwrap()
+                .goals
+                .into_iter()
+                .map(|g| g.record.text)
+                .collect()
+        };
+        assert!(
+            !goals(&v).contains(&"half van de binnenste".to_string()),
+            "memory holds half an inner action (outer: {outer:?})"
+        );
+        drop(v);
+        let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        assert!(
+            !goals(&v).contains(&"half van de binnenste".to_string()),
+            "the file holds half an inner action"
+        );
+        if outer.is_err() {
+            assert_eq!(v.change_count(&plan).unwrap(), before);
+        }
     }
 
     /// `refresh` inside an action reads the file, which does not hold the
