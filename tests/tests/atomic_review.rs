@@ -236,6 +236,11 @@ fn a_redemption_that_fails_at_any_write_leaves_the_ticket_usable() {
             "write {step} failed, yet the ticket is used up"
         );
         assert!(anna.consents().unwrap().is_empty(), "write {step}");
+        let hulp_device = hulp.device_key().public();
+        assert!(
+            !anna.known_devices().iter().any(|c| c.certificate.device == hulp_device),
+            "write {step} failed, yet the peer's certificate is held"
+        );
         assert!(
             !anna.header(&plan).unwrap().writers.contains(&hulp.identity()),
             "write {step}"

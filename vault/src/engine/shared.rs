@@ -165,4 +165,49 @@ mod tests {
         drop(held);
         assert!(window.try_lock().is_some());
     }
+
+    /// An action that wrote and then failed, or panicked, announces
+    /// nothing: no peer is sent, no window shows, what the file never got.
+    #[test]
+    fn a_rolled_back_action_publishes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let v = Vault::create(
+            tmp.path(),
+            CreateOptions {
+                name: "Anna".into(),
+                role: Role::Citizen,
+                device_name: "laptop".into(),
+                passphrase: Passphrase::new("proef-wachtwoord"),
+            },
+        )
+        .unwrap();
+        let shared = Shared::new(v);
+        drop(shared.lock());
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let s = seen.clone();
+        shared.subscribe(move |docs| s.lock().unwrap().extend(docs.iter().cloned()));
+        let plan = shared.with(|v| v.plan_doc());
+        let failed = shared.with(|v| {
+            v.transact(|v| {
+                v.add_goal(&plan, LifeDomain::Wonen, "half", None)?;
+                Err::<(), _>(crate::VaultError::NotAllowed("changes its mind".into()))
+            })
+        });
+        assert!(failed.is_err());
+        assert!(seen.lock().unwrap().is_empty(), "a failed action was announced");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            shared.with(|v| {
+                v.transact(|v| -> crate::Result<()> {
+                    v.add_goal(&plan, LifeDomain::Wonen, "half", None)?;
+                    panic!("a bug half-way")
+                })
+            })
+        }));
+        assert!(panicked.is_err());
+        assert!(seen.lock().unwrap().is_empty(), "a panicked action was announced");
+        // The engine goes on: the next action is announced once.
+        shared.with(|v| v.add_goal(&plan, LifeDomain::Wonen, "heel", None).unwrap());
+        assert_eq!(*seen.lock().unwrap(), vec![plan.clone()]);
+        assert_eq!(shared.with(|v| v.plan(&plan).unwrap().goals.len()), 1);
+    }
 }
