@@ -46,6 +46,7 @@ mod shared;
 pub mod ticket;
 pub mod wire;
 
+pub use iroh::RelayUrl;
 pub use node::{MAX_SESSIONS_PER_DEVICE, Node, NodeConfig, NodeError, PeerStatus, parse_addr, ticket_addr};
 pub use protocol::{Mode, SyncError, SyncReport};
 pub use replica::Replica;

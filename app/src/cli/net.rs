@@ -91,7 +91,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
     // `--relay` once is remembered: later starts (and `join`, `sync`, the app) use it.
     let relay = match &a.relay {
         Some(r) => Some(r.clone()),
-        None => vault.setting("relay")?,
+        None => vault.setting("relay")?.filter(|r| !r.is_empty()),
     };
     let rt = runtime()?;
     rt.block_on(async {
@@ -439,7 +439,7 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
     };
     // The ticket's relay (the inviter's) is used to reach the inviter, and
     // kept for later syncs when this vault has none of its own.
-    let own = vault.setting("relay")?;
+    let own = vault.setting("relay")?.filter(|r| !r.is_empty());
     let relay = own.clone().or_else(|| ticket.relay.clone());
     let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
     if let (None, Some(theirs)) = (&own, &ticket.relay) {
@@ -506,7 +506,7 @@ pub struct SyncArgs {
 
 pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
     let vault = super::open_vault(out, dir)?;
-    let relay = vault.setting("relay")?;
+    let relay = vault.setting("relay")?.filter(|r| !r.is_empty());
     let rt = runtime()?;
     rt.block_on(async {
         let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?).await?;

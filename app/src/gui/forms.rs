@@ -35,6 +35,8 @@ impl Default for CardForm {
 pub struct Forms {
     /// Backup: the file to write.
     pub backup_file: String,
+    /// The relay URL being edited (`None`: not loaded from the vault yet).
+    pub relay: Option<String>,
     /// Backup: the passphrase that will open it.
     pub backup_pass: String,
     /// The recovery phrase, once shown.
@@ -199,6 +201,7 @@ impl Default for Forms {
                 .join("inwonercloud-reservekopie.bak")
                 .display()
                 .to_string(),
+            relay: None,
             backup_pass: String::new(),
             recovery_words: None,
             revoke_device: String::new(),

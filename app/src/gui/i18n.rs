@@ -78,6 +78,12 @@ texts! {
     backup_help: "Een reservekopie is één versleuteld bestand met alles uit uw kluis. Zet hem op een USB-stick of een andere schijf. Terugzetten: inwonercloud --vault NIEUWE_MAP restore BESTAND.",
         "A backup is one encrypted file with everything in your vault. Put it on a USB stick or another disk. Restore: inwonercloud --vault NEW_DIR restore FILE.";
     backup_file: "Bestand", "File";
+    relay_title: "Relay: bereikbaar via een tussenstation", "Relay: reachable through a go-between";
+    relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een relay die bijvoorbeeld uw gemeente draait. De relay ziet alleen versleutelde gegevens, nooit de inhoud. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
+    relay_url: "Adres van de relay", "Relay address";
+    relay_saved: "Relay bewaard; hij wordt gebruikt zodra u de kluis opnieuw opent.", "Relay saved; it is used once you open the vault again.";
+    relay_cleared: "Geen relay meer: alleen rechtstreeks verbinden.", "No relay: direct connections only.";
+    relay_bad: "Dit is geen geldig relay-adres (het begint met https://).", "This is not a valid relay address (it starts with https://).";
     backup_button: "Reservekopie maken", "Make backup";
     backup_done: "Reservekopie geschreven", "Backup written";
     show_recovery: "Herstelzin tonen", "Show recovery phrase";

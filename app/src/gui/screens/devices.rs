@@ -48,7 +48,37 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     ui.add_space(8.0);
     passphrase(ui, ws, t);
     ui.add_space(8.0);
+    relay(ui, ws, t);
+    ui.add_space(8.0);
     backup(ui, ws, t);
+}
+
+/// The relay this vault uses to reach and be reached (`serve --relay`, a
+/// ticket's, or set here), kept in the vault's settings.
+fn relay(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    if ws.forms.relay.is_none() {
+        let stored = ws.vault.lock().setting("relay").ok().flatten().unwrap_or_default();
+        ws.forms.relay = Some(stored);
+    }
+    let mut save = false;
+    widgets::card(ui, t.relay_title, |ui| {
+        ui.label(t.relay_help);
+        if let Some(url) = ws.forms.relay.as_mut() {
+            widgets::text(ui, t.relay_url, url);
+        }
+        save = ui.button(t.save).clicked();
+    });
+    if !save {
+        return;
+    }
+    let url = ws.forms.relay.clone().unwrap_or_default().trim().to_string();
+    if url.is_empty() {
+        ws.act(t.relay_cleared, |v| v.set_setting("relay", ""));
+    } else if url.parse::<inwonercloud_sync::RelayUrl>().is_ok() && url.starts_with("http") {
+        ws.act(t.relay_saved, |v| v.set_setting("relay", &url));
+    } else {
+        ws.fail(t.relay_bad.to_string());
+    }
 }
 
 /// Backup to a file, the recovery phrase, revoking a lost device.
