@@ -363,3 +363,42 @@ fn a_transfer_under_a_copied_id_is_never_the_one_accepted() {
         Err(e) => assert!(matches!(e, VaultError::AmbiguousRecord { .. }), "{e}"),
     }
 }
+
+/// A second handle on the same file in the same process (the window's
+/// claim check opens one) writes only after the running action commits,
+/// and then goes on from the action's changes: the same device never
+/// signs two changes with one sequence number.
+#[test]
+fn a_second_handle_writing_during_an_action_waits_for_it() {
+    use inwonercloud_schemas::LifeDomain;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("anna"), "Anna", Role::Citizen);
+    let plan = anna.plan_doc();
+    anna.add_goal(&plan, LifeDomain::Wonen, "een", None).unwrap();
+    let dir = anna.dir().to_path_buf();
+    let key = anna.key().clone();
+    let second = anna
+        .transact(|v| {
+            v.add_goal(&plan, LifeDomain::Wonen, "in de actie", None)?;
+            let (d, p) = (dir.clone(), plan.clone());
+            let h = std::thread::spawn(move || {
+                let mut b = Vault::open_with_key(&d, &key).unwrap();
+                b.add_goal(&p, LifeDomain::Wonen, "van de tweede", None).unwrap();
+            });
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            assert!(!h.is_finished(), "the second handle wrote while the action was open");
+            v.add_goal(&plan, LifeDomain::Wonen, "nog in de actie", None)?;
+            Ok(h)
+        })
+        .unwrap();
+    second.join().unwrap();
+    anna.refresh().unwrap();
+    let mut goals = inwonercloud_tests::goal_texts(&anna, &plan);
+    goals.sort();
+    assert_eq!(goals, ["een", "in de actie", "nog in de actie", "van de tweede"]);
+    assert!(anna.rejections().unwrap().is_empty());
+    drop(anna);
+    let anna = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert_eq!(inwonercloud_tests::goal_texts(&anna, &plan).len(), 4);
+    assert!(anna.rejections().unwrap().is_empty());
+}
