@@ -1438,6 +1438,22 @@ mod tests {
         let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
         assert_eq!(v.change_count(&plan).unwrap(), before, "file");
         assert_eq!(v.plan(&plan).unwrap().goals.len(), 1);
+
+        // An action that catches a panic of one of its writes and goes on
+        // fails as a whole: what it writes after the panic is not saved.
+        let mut v = v;
+        let went_on: Result<()> = v.transact(|v| {
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = v.commit_local(&plan, "boom", |_| panic!("a bug inside an edit"));
+            }));
+            assert!(caught.is_err());
+            v.add_goal(&plan, LifeDomain::Wonen, "na de paniek", None)?;
+            Ok(())
+        });
+        assert!(went_on.is_err());
+        drop(v);
+        let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        assert_eq!(v.change_count(&plan).unwrap(), before, "file, after a caught panic");
     }
 
     /// An action inside an action that fails after some of its writes must
