@@ -586,6 +586,17 @@ impl Session {
                     self.withdrawn.insert(d);
                 }
                 for h in o.docs {
+                    if let Some(notice) = replica.revocation_notice(&peer, &h.record) {
+                        // A writer we revoked while it was away: it gets the
+                        // header that says so (and, when it asks, no
+                        // changes), so it stops offering what it wrote late.
+                        self.ever_offered.insert(notice.record.id.clone());
+                        self.send(Frame::Offer(Offer {
+                            docs: vec![notice],
+                            withdrawn: vec![],
+                        }));
+                        continue;
+                    }
                     if !replica.accepts_document_from(&peer, &h.record) {
                         continue;
                     }

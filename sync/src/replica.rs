@@ -37,6 +37,12 @@ pub trait Replica {
     fn signed_header(&self, doc: &str) -> Result<Signed<DocumentHeader>, VaultError>;
     /// Whether to take a document `peer` offers.
     fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool;
+    /// The newer header to send back when `peer` offers one of this owner's
+    /// documents it may no longer write (see [`Vault::revocation_notice`]).
+    fn revocation_notice(&self, peer: &PublicKey, offered: &DocumentHeader) -> Option<Signed<DocumentHeader>> {
+        let _ = (peer, offered);
+        None
+    }
     /// What this vault holds of a document, per device.
     fn version_vector(&self, doc: &str) -> Result<VersionVector, VaultError>;
     /// Change-log rows a peer holding `have` lacks.
@@ -142,6 +148,10 @@ impl Replica for Vault {
 
     fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
         Vault::accepts_document_from(self, peer, header)
+    }
+
+    fn revocation_notice(&self, peer: &PublicKey, offered: &DocumentHeader) -> Option<Signed<DocumentHeader>> {
+        Vault::revocation_notice(self, peer, offered)
     }
 
     fn version_vector(&self, doc: &str) -> Result<VersionVector, VaultError> {

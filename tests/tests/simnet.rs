@@ -994,17 +994,14 @@ fn a_peer_sending_one_byte_per_second_is_cut_off_and_others_are_served() {
     );
 }
 
-/// Known issue, found by the simulated network (left for the vault and
-/// protocol owners; the protocol says a refused batch ends the session):
-/// a writer whose consent was revoked while it was offline, and who wrote
-/// after its cut-off, offers that change to the owner on every session; the
-/// owner refuses it and closes with code 4, so the writer never learns of
-/// the revocation (the plan is no longer offered to it) and
-/// `keep_connected` redials into the same refusal for ever. Wanted: the
-/// session survives the refusal (logged), and the writer learns it no
-/// longer writes. Run with `--ignored` to see it fail.
+/// Found by the simulated network: a writer whose consent was revoked while
+/// it was offline, and who wrote after its cut-off, offered that change to
+/// the owner on every session; the owner refused it and closed with code 4,
+/// so the writer never learned of the revocation and `keep_connected`
+/// redialed into the same refusal for ever. Now the owner asks nothing of a
+/// writer it revoked and sends it the header that says so
+/// (`Vault::revocation_notice`, docs/protocol.md).
 #[test]
-#[ignore = "known issue: a revoked writer's late change ends every session with code 4"]
 fn a_revoked_writers_late_change_does_not_end_every_session() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut sim, plan) = cast(tmp.path());

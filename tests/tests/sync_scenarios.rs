@@ -307,13 +307,21 @@ async fn revoked_family_gets_nothing_new_and_revoked_counselor_cannot_write() {
     assert_eq!(fam_goals.len(), 2, "family received a change made after revocation");
     assert!(!fam_goals.iter().any(|g| g.record.text == "na intrekken"));
 
-    // Bert writes after revocation: refused with an error code, nothing applied.
+    // Bert, who had not heard of it, writes after revocation: Anna asks
+    // nothing of him and sends him the header that revokes him, so his
+    // session ends normally, he learns he no longer writes, and nothing of
+    // his late change is applied.
     bert.with_vault(|v| {
         v.add_goal(&plan, LifeDomain::Wonen, "na intrekken, van Bert", None)
             .unwrap()
     });
-    let err = bert.sync_once(anna.endpoint_addr()).await.unwrap_err().to_string();
-    assert!(err.contains("RefusedChange") && err.contains("may not write"), "{err}");
+    bert.sync_once(anna.endpoint_addr()).await.unwrap();
+    assert!(
+        !bert.with_vault(|v| v.header(&plan).unwrap().may_write(&bert_id)),
+        "Bert learned that he no longer writes"
+    );
+    let late = bert.with_vault(|v| v.add_goal(&plan, LifeDomain::Wonen, "nog later", None));
+    assert!(late.is_err(), "and his vault no longer lets him write");
     let goals: Vec<Goal> = anna.with_vault(|v| v.plan(&plan).unwrap().goals.into_iter().map(|g| g.record).collect());
     assert_eq!(goals.len(), 3);
     assert!(
@@ -322,6 +330,10 @@ async fn revoked_family_gets_nothing_new_and_revoked_counselor_cannot_write() {
             .any(|g| g.text == "van Bert, vóór intrekken" && g.status == GoalStatus::Actief)
     );
     assert!(!goals.iter().any(|g| g.text == "na intrekken, van Bert"));
+    // A change that does reach her anyway (a copy handed over by hand) is refused and logged.
+    let late = bert.with_vault(|v| v.bundle(&plan).unwrap());
+    let refused = anna.with_vault(|v| v.import_bundle(&late, "Bert"));
+    assert!(refused.unwrap_err().to_string().contains("may not write"));
     assert!(
         anna.with_vault(|v| v.rejections().unwrap())
             .iter()

@@ -405,10 +405,44 @@ impl Vault {
         if header.id.len() > crate::trust::MAX_DOC_ID_BYTES {
             return false;
         }
+        if self.revoked_writer_of(peer, &header.id) {
+            // A writer this owner revoked: nothing it holds beyond its
+            // cut-off could enter, so nothing is asked of it.
+            return false;
+        }
         self.docs_map().contains_key(&header.id)
             || header.owner == self.identity()
             || (&header.owner == peer && self.is_admitted(peer))
             || (header.kind == DocKind::Exchange && header.writers.contains(peer) && self.is_admitted(&header.owner))
+    }
+
+    /// When `peer` offers one of this owner's documents under an older
+    /// header that still lets it write, while the header held here revokes
+    /// it: the header held here, to send back so that the peer learns it no
+    /// longer writes (and stops offering what it wrote too late). Nothing
+    /// else of the document goes with it.
+    pub fn revocation_notice(
+        &self,
+        peer: &PublicKey,
+        offered: &DocumentHeader,
+    ) -> Option<inwonercloud_schemas::Signed<DocumentHeader>> {
+        if offered.owner != self.identity() || !self.revoked_writer_of(peer, &offered.id) {
+            return None;
+        }
+        let held = &self.docs_map().get(&offered.id)?.header;
+        (held.record.version > offered.version).then(|| held.clone())
+    }
+
+    /// Whether `peer` wrote this owner's document `doc` once and the header
+    /// held here revokes it.
+    fn revoked_writer_of(&self, peer: &PublicKey, doc: &str) -> bool {
+        let Some(held) = self.docs_map().get(doc).map(|d| &d.header.record) else {
+            return false;
+        };
+        held.owner == self.identity()
+            && peer != &self.identity()
+            && held.revoked.iter().any(|r| &r.identity == peer)
+            && !held.may_write(peer)
     }
 
     /// Makes an invite; returns the one-time secret (shown once, in the ticket).
