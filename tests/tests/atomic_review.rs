@@ -402,3 +402,36 @@ fn a_second_handle_writing_during_an_action_waits_for_it() {
     assert_eq!(inwonercloud_tests::goal_texts(&anna, &plan).len(), 4);
     assert!(anna.rejections().unwrap().is_empty());
 }
+
+/// A write that fails inside an action fails the action, even when the
+/// action ignores the error and goes on; a document it created is gone
+/// again, from memory and from the file.
+#[test]
+fn a_swallowed_write_error_fails_the_action_and_its_new_document_is_gone() {
+    use inwonercloud_schemas::LifeDomain;
+    use inwonercloud_vault::store::Fault;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut anna = vault(&tmp.path().join("anna"), "Anna", Role::Citizen);
+    let zorg = vault(&tmp.path().join("zorg"), "Zorg", Role::Provider);
+    let plan = anna.plan_doc();
+    let before = anna.document_ids();
+    let rows = anna.change_count(&plan).unwrap();
+    let r: inwonercloud_vault::Result<()> = anna.transact(|v| {
+        let doc = v.open_agreement_doc(zorg.identity())?;
+        assert!(v.document_ids().contains(&doc));
+        v.add_goal(&plan, LifeDomain::Wonen, "een", None)?;
+        v.inject_fault(Some(Fault::ErrorAt(1)));
+        let swallowed = v.add_goal(&plan, LifeDomain::Wonen, "twee", None);
+        assert!(swallowed.is_err());
+        v.add_goal(&plan, LifeDomain::Wonen, "drie", None)?;
+        Ok(())
+    });
+    assert!(r.is_err(), "the action committed past a failed write");
+    assert_eq!(anna.document_ids(), before, "memory");
+    assert_eq!(anna.change_count(&plan).unwrap(), rows, "memory");
+    let dir = anna.dir().to_path_buf();
+    drop(anna);
+    let anna = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert_eq!(anna.document_ids(), before, "file");
+    assert_eq!(anna.change_count(&plan).unwrap(), rows, "file");
+}
