@@ -435,3 +435,48 @@ fn a_swallowed_write_error_fails_the_action_and_its_new_document_is_gone() {
     assert_eq!(anna.document_ids(), before, "file");
     assert_eq!(anna.change_count(&plan).unwrap(), rows, "file");
 }
+
+/// Creating a vault is one action too: when any of its writes fails (or
+/// the process dies there), no half-made vault is left that opens without
+/// its documents or blocks creating it again.
+#[test]
+fn a_vault_whose_creation_fails_at_any_write_can_be_created_again() {
+    use inwonercloud_vault::store::{Fault, inject_fault_on_create};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("anna");
+    let create = || {
+        Vault::create(
+            &dir,
+            inwonercloud_vault::CreateOptions {
+                name: "Anna".into(),
+                role: Role::Citizen,
+                device_name: "laptop".into(),
+                passphrase: inwonercloud_tests::pass(),
+            },
+        )
+    };
+    let mut step = 1;
+    let v = loop {
+        inject_fault_on_create(Some(Fault::ErrorAt(step)));
+        let r = create();
+        inject_fault_on_create(None);
+        match r {
+            Ok(v) => break v,
+            Err(e) => {
+                assert!(
+                    !Vault::exists(&dir),
+                    "write {step} failed ({e}), yet a half-made vault is there"
+                );
+                step += 1;
+                assert!(step < 100, "creating never succeeds");
+            }
+        }
+    };
+    assert!(step > 3, "the faults hit the creation's writes");
+    let docs = v.document_ids();
+    assert_eq!(docs.len(), 5, "{docs:?}");
+    drop(v);
+    let v = Vault::open(&dir, &inwonercloud_tests::pass()).unwrap();
+    assert_eq!(v.document_ids(), docs);
+    assert_eq!(v.name(), "Anna");
+}

@@ -100,6 +100,19 @@ pub enum Fault {
     KillAt(u64),
 }
 
+thread_local! {
+    /// A fault for the next file [`Store::create`] makes on this thread
+    /// (crash tests of creating a vault).
+    static CREATE_FAULT: std::cell::Cell<Option<Fault>> = const { std::cell::Cell::new(None) };
+}
+
+/// Injects a fault into the writes of the next vault file this thread
+/// creates, or clears it (crash tests). Not for production use.
+#[doc(hidden)]
+pub fn inject_fault_on_create(fault: Option<Fault>) {
+    CREATE_FAULT.with(|f| f.set(fault));
+}
+
 /// redb may panic on a damaged page, also when the database is closed (it
 /// writes its allocator state then). Found by the fuzz target `vault_file`:
 /// a panic while closing is caught here so that closing a damaged vault
@@ -195,6 +208,7 @@ impl Store {
         let wrap = serde_json::to_vec(&key.wrap(passphrase, kdf)?).map_err(|e| VaultError::Storage(e.to_string()))?;
         let db = builder().create(path).map_err(|e| map_db_error(e, path))?;
         let store = Self::with(db, key);
+        store.inject_fault(CREATE_FAULT.with(|f| f.take()));
         let w = store.begin()?;
         {
             let mut meta = w.w()?.open_table(META)?;
@@ -204,6 +218,34 @@ impl Store {
         w.open_all_tables()?;
         w.commit()?;
         Ok(store)
+    }
+
+    /// Whether `path` is a vault file whose creation never finished: it
+    /// holds no key of a device or an identity and no document (every
+    /// finished vault holds a device key), and no one is writing it now.
+    /// Such a file holds nothing of anyone's and may be made anew. A file
+    /// that cannot be read says `false`.
+    pub fn is_unfinished(path: &Path) -> bool {
+        use redb::ReadableTableMetadata;
+        if !path.is_file() {
+            return false;
+        }
+        let Ok(db) = builder().open(path) else { return false };
+        if db.try_begin_write().is_err() {
+            return false;
+        }
+        let Ok(r) = db.begin_read() else { return false };
+        let no_keys = match r.open_table(META) {
+            Ok(t) => matches!((t.get("device_secret"), t.get("identity_secret")), (Ok(None), Ok(None))),
+            Err(redb::TableError::TableDoesNotExist(_)) => true,
+            Err(_) => false,
+        };
+        let no_documents = match r.open_table(DOCS) {
+            Ok(t) => matches!(t.is_empty(), Ok(true)),
+            Err(redb::TableError::TableDoesNotExist(_)) => true,
+            Err(_) => false,
+        };
+        no_keys && no_documents
     }
 
     /// Opens an existing file, checks its schema version and unlocks it.

@@ -155,6 +155,7 @@ impl Vault {
             path: dir.display().to_string(),
             source,
         })?;
+        Self::remove_unfinished(dir)?;
         let store = Store::create(&dir.join(DB_FILE), &opts.passphrase, KdfParams::default())?;
         let device = SecretKey::generate()?;
         let device_name = if opts.device_name.trim().is_empty() {
@@ -164,12 +165,11 @@ impl Vault {
         };
         let cert = keys::certify_device(&identity, name, opts.role, device.public(), &device_name, keys::now());
         let cert_json = json(&cert)?;
-        let w = store.begin()?;
-        w.put(store::META, "identity_secret", identity.to_bytes().as_slice())?;
-        w.put(store::META, "device_secret", device.to_bytes().as_slice())?;
-        w.put(store::META, "device_cert", cert_json.as_slice())?;
-        w.put32(store::DEVICES, device.public().as_bytes(), cert_json.as_slice())?;
-        w.commit()?;
+        // The keys, the documents and the profile are one write: a vault is
+        // in the file whole or not at all (an unfinished file holds no key
+        // and is made anew by the next `create`).
+        let identity_bytes = identity.to_bytes();
+        let device_bytes = device.to_bytes();
         let mut devices = HashMap::new();
         devices.insert(device.public(), cert.clone());
         let mut vault = Self {
@@ -196,23 +196,45 @@ impl Vault {
             Role::Municipality => &[DocKind::Profile, DocKind::Policy, DocKind::Journal],
             Role::Counselor | Role::Family => &[DocKind::Profile, DocKind::Journal],
         };
-        for kind in kinds {
-            vault.create_document(*kind)?;
-        }
         let profile = inwonercloud_schemas::Profile {
             name: name.to_string(),
             role: opts.role,
             municipality: None,
             contact: None,
         };
-        let doc_id = vault.doc_id(DocKind::Profile);
-        vault.put_record(&doc_id, "profile", profile)?;
+        vault.transact(|v| {
+            let w = v.store.begin()?;
+            w.put(store::META, "identity_secret", identity_bytes.as_slice())?;
+            w.put(store::META, "device_secret", device_bytes.as_slice())?;
+            w.put(store::META, "device_cert", cert_json.as_slice())?;
+            w.put32(store::DEVICES, v.device.public().as_bytes(), cert_json.as_slice())?;
+            w.commit()?;
+            for kind in kinds {
+                v.create_document(*kind)?;
+            }
+            let doc_id = v.doc_id(DocKind::Profile);
+            v.put_record(&doc_id, "profile", profile)?;
+            Ok(())
+        })?;
         Ok(vault)
     }
 
     /// Whether `dir` holds a vault file.
     pub fn exists(dir: &Path) -> bool {
-        dir.join(DB_FILE).is_file()
+        dir.join(DB_FILE).is_file() && !Store::is_unfinished(&dir.join(DB_FILE))
+    }
+
+    /// Removes the file of a vault whose creation was interrupted (it holds
+    /// no keys and no data), so that it can be created again.
+    fn remove_unfinished(dir: &Path) -> Result<()> {
+        let path = dir.join(DB_FILE);
+        if Store::is_unfinished(&path) {
+            std::fs::remove_file(&path).map_err(|source| VaultError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+        Ok(())
     }
 
     /// Opens an existing vault with its passphrase, verifying every stored
@@ -527,6 +549,7 @@ impl Vault {
             path: dir.display().to_string(),
             source,
         })?;
+        Self::remove_unfinished(dir)?;
         let store = Store::create(&dir.join(DB_FILE), passphrase, KdfParams::default())?;
         let device = SecretKey::generate()?;
         let cert = keys::certify_device(
