@@ -473,6 +473,12 @@ fn a_vault_whose_creation_fails_at_any_write_can_be_created_again() {
         }
     };
     assert!(step > 3, "the faults hit the creation's writes");
+    // An empty file (the process died as the file was made) is no vault either.
+    let empty = tmp.path().join("leeg");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join(inwonercloud_vault::DB_FILE), b"").unwrap();
+    assert!(!Vault::exists(&empty));
+    inwonercloud_tests::vault(&empty, "Leeg", Role::Citizen);
     let docs = v.document_ids();
     assert_eq!(docs.len(), 5, "{docs:?}");
     drop(v);

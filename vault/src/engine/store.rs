@@ -230,6 +230,10 @@ impl Store {
         if !path.is_file() {
             return false;
         }
+        // Made, then the process died before redb wrote its header.
+        if path.metadata().is_ok_and(|m| m.len() == 0) {
+            return true;
+        }
         let Ok(db) = builder().open(path) else { return false };
         if db.try_begin_write().is_err() {
             return false;
