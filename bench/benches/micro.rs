@@ -25,7 +25,7 @@ fn checks(c: &mut Criterion) {
         .collect();
     let msgs: Vec<Vec<u8>> = signed
         .iter()
-        .map(|s| inwonercloud_schemas::signed::signing_bytes(&s.record, s.signed_at))
+        .map(|s| inwonercloud_schemas::signed::signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity))
         .collect();
     let sigs: Vec<Signature> = signed.iter().map(|s| Signature::from_bytes(&s.signature.0)).collect();
     let keys: Vec<VerifyingKey> = signed

@@ -326,7 +326,7 @@ async fn main() {
     let k = signed.len().max(1);
     let msgs: Vec<Vec<u8>> = signed
         .iter()
-        .map(|s| inwonercloud_schemas::signed::signing_bytes(&s.record, s.signed_at))
+        .map(|s| inwonercloud_schemas::signed::signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity))
         .collect();
     let sigs: Vec<ed25519_dalek::Signature> = signed
         .iter()

@@ -64,11 +64,20 @@ impl<R: Record> Signed<R> {
     }
 }
 
-/// The bytes a device signs for a record: a domain tag, the record's kind
-/// and version, the signing time and the record's canonical bytes.
-pub fn signing_bytes<R: Record>(record: &R, signed_at: u64) -> Vec<u8> {
+/// The bytes a device signs for a record: a domain tag, the identity the
+/// device speaks for, the signing time and the record's canonical bytes
+/// (kind, version, content).
+///
+/// The identity is signed too: a certificate is the identity's word that a
+/// device key is its own, and anyone can issue one for any device key. Were
+/// the identity left out, someone could certify another person's device key
+/// under an identity of their own and present that person's signed records
+/// (a budget request, say) as theirs; with it, the device's signature holds
+/// only under the identity it was made for.
+pub fn signing_bytes<R: Record>(record: &R, signed_at: u64, identity: &PublicKey) -> Vec<u8> {
     let mut out = Vec::with_capacity(512);
-    out.extend_from_slice(b"inwonercloud/signed-record/v1\0");
+    out.extend_from_slice(b"inwonercloud/signed-record/v2\0");
+    out.extend_from_slice(identity.as_bytes());
     out.extend_from_slice(&signed_at.to_be_bytes());
     crate::write_canonical(&mut out, record);
     out

@@ -487,22 +487,15 @@ fn a_vault_whose_creation_fails_at_any_write_can_be_created_again() {
     assert_eq!(v.name(), "Anna");
 }
 
-/// A record's signature covers the record and its time, not who the
-/// signing device belongs to: the certificate beside it says that. A
-/// claim's grant chain is tied to the claim's citizen only by the request's
-/// certificate, so someone who holds a citizen's grant chain (every
-/// provider she buys from receives it in a claim bundle) can put her
-/// request under a certificate of an identity of his own for her device
-/// key, and claim her municipal grant a second time as that identity.
-///
-/// Open: within one claims file a grant counts once, so the copy is caught
-/// when it comes after the genuine claim; alone, or first, it is valid and
-/// the genuine claim loses its grant. Nothing the municipality signs names
-/// the citizen (Decision and the grant entry name a request id and an
-/// account), so the fix needs a signed binding (the citizen in the
-/// decision, or the signer's identity in what a record signature covers).
+/// A record's signature once covered the record and its time, not who the
+/// signing device belongs to: the certificate beside it said that. Someone
+/// holding a citizen's grant chain (every provider she buys from receives
+/// it in a claim bundle) could put her request under a certificate of an
+/// identity of his own for her device key, and claim her municipal grant a
+/// second time as that identity. Record signatures now cover the signer's
+/// identity (`signing_bytes`, v2), so the re-certified request no longer
+/// verifies.
 #[test]
-#[ignore = "open weakness: a grant chain is tied to its citizen only by a certificate anyone can issue for her device key"]
 fn a_grant_cannot_be_claimed_again_under_another_identity_for_the_citizens_device() {
     use inwonercloud_schemas::{Agreement, AgreementSignature, Approval, Declaration};
     use inwonercloud_vault::keys::{SecretKey, certify_device, now, record_hash, sign_record};

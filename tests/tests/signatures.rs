@@ -217,7 +217,7 @@ fn record_verdicts(
     let dev = device(seed, craft.key_torsion());
     let cert = keys::certify_device(&id, "Anna", Role::Citizen, dev.public, "phone", 1);
     let record = profile(name);
-    let msg = signing_bytes(&record, 5);
+    let msg = signing_bytes(&record, 5, &id.public());
     let crafted = Signed {
         record,
         device: cert,

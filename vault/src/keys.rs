@@ -369,7 +369,7 @@ fn certified_key(c: &CertifiedDevice) -> Result<VerifyingKey> {
 
 /// Signs a record with a certified device key.
 pub fn sign_record<R: Record>(record: R, device_key: &SecretKey, device: &CertifiedDevice, now: u64) -> Signed<R> {
-    let signature = device_key.sign(&signing_bytes(&record, now));
+    let signature = device_key.sign(&signing_bytes(&record, now, &device.certificate.identity));
     Signed {
         record,
         device: device.clone(),
@@ -383,7 +383,7 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
     verify_certificate(&s.device)?;
     verify(
         &s.device.certificate.device,
-        &signing_bytes(&s.record, s.signed_at),
+        &signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity),
         &s.signature,
         || record_what(s),
     )
@@ -418,7 +418,11 @@ pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
         };
         match key {
             Some(vk) => {
-                todo.push((i, signing_bytes(&s.record, s.signed_at), vk));
+                todo.push((
+                    i,
+                    signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity),
+                    vk,
+                ));
                 out.push(Ok(()));
             }
             None => out.push(verify_certificate(&s.device)),
@@ -455,7 +459,7 @@ pub fn certificate_bounds(cert: &CertifiedDevice) -> std::result::Result<(), Str
 pub fn record_hash<R: Record>(s: &Signed<R>) -> inwonercloud_schemas::Hash32 {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
-    h.update(signing_bytes(&s.record, s.signed_at));
+    h.update(signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity));
     h.update(s.device.certificate.device.as_bytes());
     inwonercloud_schemas::Hash32(h.finalize().into())
 }
