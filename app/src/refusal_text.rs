@@ -72,7 +72,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
             ),
         ),
         Refusal::FromTheFuture { timestamp } => {
-            let date = Date::from_unix(u64::try_from(*timestamp).unwrap_or(0));
+            let date = Date::dutch(u64::try_from(*timestamp).unwrap_or(0));
             pick(
                 format!(
                     "Een wijziging heeft een datum die meer dan een dag in de toekomst ligt ({date}). Meestal staat de klok \

@@ -79,14 +79,46 @@ impl Date {
         }
     }
 
-    /// Today's date in UTC according to this machine's clock.
+    /// The date in the Netherlands (Europe/Amsterdam) at a Unix timestamp:
+    /// what a Dutch citizen, counselor or municipality calls that day.
+    pub fn dutch(secs: u64) -> Self {
+        Self::from_unix(secs.saturating_add(dutch_offset(secs)))
+    }
+
+    /// Today's date in the Netherlands according to this machine's clock
+    /// (a spend booked at 00:30 on 1 January is booked in the new year).
     pub fn today() -> Self {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        Self::from_unix(secs)
+        Self::dutch(secs)
     }
+
+    /// Unix seconds at 00:00 UTC of the last Sunday of `month` in `year`.
+    fn last_sunday(year: u16, month: u8) -> i64 {
+        let last = Date {
+            year,
+            month,
+            day: days_in_month(year, month),
+        }
+        .days_since_epoch();
+        // 1970-01-01 was a Thursday: (days + 4) mod 7 is 0 on Sundays.
+        let weekday = (last + 4).rem_euclid(7);
+        (last - weekday) * 86_400
+    }
+}
+
+/// Seconds Dutch time is ahead of UTC at `secs`: one hour (CET), or two in
+/// summer time (CEST), which runs from 01:00 UTC on the last Sunday of March
+/// to 01:00 UTC on the last Sunday of October — the EU rule, in force since
+/// 1996 (the Netherlands has no other).
+pub fn dutch_offset(secs: u64) -> u64 {
+    let year = Date::from_unix(secs).year;
+    let t = secs as i64;
+    let start = Date::last_sunday(year, 3) + 3600;
+    let end = Date::last_sunday(year, 10) + 3600;
+    if (start..end).contains(&t) { 7200 } else { 3600 }
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -175,6 +207,22 @@ mod tests {
         assert!("2026-02-29".parse::<Date>().is_err());
         assert!("2028-02-29".parse::<Date>().is_ok());
         assert!("gisteren".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn dutch_days_start_at_dutch_midnight_in_winter_and_summer() {
+        // 2026-12-31 23:30 UTC is already 1 January 2027 in the Netherlands (CET).
+        assert_eq!(Date::dutch(1_798_759_800).to_string(), "2027-01-01");
+        assert_eq!(Date::from_unix(1_798_759_800).to_string(), "2026-12-31");
+        // 2026-07-01 22:30 UTC is 2 July 00:30 (CEST).
+        assert_eq!(Date::dutch(1_782_945_000).to_string(), "2026-07-02");
+        // 2026-07-01 21:30 UTC is still 1 July 23:30.
+        assert_eq!(Date::dutch(1_782_941_400).to_string(), "2026-07-01");
+        // Summer time in 2026: from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(dutch_offset(1_774_745_999), 3600);
+        assert_eq!(dutch_offset(1_774_746_000), 7200);
+        assert_eq!(dutch_offset(1_792_890_000 - 1), 7200);
+        assert_eq!(dutch_offset(1_792_890_000), 3600);
     }
 
     #[test]

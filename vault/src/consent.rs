@@ -503,7 +503,7 @@ impl Vault {
         if keys::now() > invite.expires_at {
             return Err(VaultError::Invite(format!(
                 "this invite ticket expired on {}: ask for a new one",
-                Date::from_unix(invite.expires_at)
+                Date::dutch(invite.expires_at)
             )));
         }
         if !invite.spec.device && !Role::invitable_as(peer.certificate.role, invite.spec.role) {

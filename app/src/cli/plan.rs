@@ -184,7 +184,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 for e in &h {
                     println!(
                         "{}  {:<18} {:<16} {}",
-                        Date::from_unix(e.time.max(0) as u64),
+                        Date::dutch(e.time.max(0) as u64),
                         e.author_name.clone().unwrap_or_else(|| "?".into()),
                         e.message,
                         e.hash

@@ -75,19 +75,15 @@ pub fn date(d: Date, lang: Lang) -> String {
     }
 }
 
-/// A moment (unix seconds) as date and UTC time.
+/// A moment (unix seconds) as date and time in the Netherlands.
 pub fn moment(secs: u64, lang: Lang) -> String {
     if secs == 0 {
         return "—".into();
     }
-    let day = Date::from_unix(secs);
-    let in_day = secs % 86_400;
-    format!(
-        "{} {:02}:{:02} UTC",
-        date(day, lang),
-        in_day / 3600,
-        (in_day % 3600) / 60
-    )
+    let local = secs.saturating_add(inwonercloud_schemas::date::dutch_offset(secs));
+    let day = Date::from_unix(local);
+    let in_day = local % 86_400;
+    format!("{} {:02}:{:02}", date(day, lang), in_day / 3600, (in_day % 3600) / 60)
 }
 
 /// A framed group with a heading.
