@@ -150,6 +150,20 @@ pub enum GoalStatus {
     Gestopt,
 }
 
+impl GoalStatus {
+    /// The status in words, lower case, for the app and the command line.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (GoalStatus::Actief, Lang::Nl) => "actief",
+            (GoalStatus::Actief, Lang::En) => "active",
+            (GoalStatus::Bereikt, Lang::Nl) => "bereikt",
+            (GoalStatus::Bereikt, Lang::En) => "reached",
+            (GoalStatus::Gestopt, Lang::Nl) => "gestopt",
+            (GoalStatus::Gestopt, Lang::En) => "stopped",
+        }
+    }
+}
+
 /// A goal in one life domain.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

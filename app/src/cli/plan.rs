@@ -222,10 +222,10 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         }
         for g in goals {
             println!(
-                "  {} {} ({:?}) [{}] id={}",
+                "  {} {} ({}) [{}] id={}",
                 out.t("doel:", "goal:"),
                 g.record.text,
-                g.record.status,
+                g.record.status.label(lang),
                 g.author_name,
                 g.record.id
             );

@@ -476,14 +476,7 @@ impl Texts {
 
     /// A goal status.
     pub fn goal_status(&self, s: GoalStatus) -> &'static str {
-        match (s, self.lang) {
-            (GoalStatus::Actief, Lang::Nl) => "actief",
-            (GoalStatus::Actief, Lang::En) => "active",
-            (GoalStatus::Bereikt, Lang::Nl) => "bereikt",
-            (GoalStatus::Bereikt, Lang::En) => "reached",
-            (GoalStatus::Gestopt, Lang::Nl) => "gestopt",
-            (GoalStatus::Gestopt, Lang::En) => "stopped",
-        }
+        s.label(self.lang)
     }
 
     /// The button that sets a goal status.
