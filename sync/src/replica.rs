@@ -73,6 +73,9 @@ pub trait Replica {
     fn synced(&mut self);
 }
 
+/// Most addresses kept for one peer from its announcements.
+pub const MAX_ANNOUNCED_ADDRS: usize = 8;
+
 impl Replica for Vault {
     fn device_certificate(&self) -> CertifiedDevice {
         Vault::device_certificate(self).clone()
@@ -123,10 +126,11 @@ impl Replica for Vault {
         if !info.devices.contains(&c.device) {
             info.devices.push(c.device);
         }
-        for a in listen {
-            if !info.addrs.contains(a) {
-                info.addrs.push(a.clone());
-            }
+        // What the peer announces now replaces what it announced before: a
+        // node that moved (a new port, a new network) is dialed where it is,
+        // and stale addresses do not pile up. Bounded, whatever a peer sends.
+        if !listen.is_empty() {
+            info.addrs = listen.iter().take(MAX_ANNOUNCED_ADDRS).cloned().collect();
         }
         info.last_seen = inwonercloud_vault::keys::now();
         // Remembering is a convenience for dialing back later; a failure

@@ -397,3 +397,48 @@ async fn ten_thousand_changes_sync_and_one_more_costs_about_one_change() {
     assert!(wire < one + 6 * 1024, "{wire} bytes for one change of {one}");
     assert!(wire * 20 < doc_bytes, "{wire} vs document {doc_bytes}");
 }
+
+/// A node that comes back on another port tells the peers it knows: they
+/// dial it where it is now, and its old address is forgotten.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_moved_tells_its_peers_where_it_is_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna_dir = tmp.path().join("anna");
+    let anna = node(&anna_dir, "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("bert"), "Bert", Role::Counselor).await;
+    let set_addrs = |n: &inwonercloud_sync::Node| {
+        let addrs: Vec<String> = n.addrs().iter().map(|a| a.to_string()).collect();
+        n.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")))
+            .unwrap();
+        addrs
+    };
+    let first = set_addrs(&anna);
+    set_addrs(&bert);
+    let anna_id = anna.with_vault(|v| v.identity());
+    bert.join(&invite(&anna, Role::Counselor, &[DocKind::Plan], Access::Read))
+        .await
+        .unwrap();
+    let known = bert.with_vault(|v| v.peer(&anna_id).unwrap().unwrap().addrs);
+    assert_eq!(known, first);
+
+    // Anna stops and starts again on another port.
+    anna.shutdown().await;
+    drop(anna);
+    let v = inwonercloud_vault::Vault::open(&anna_dir, &inwonercloud_tests::pass()).unwrap();
+    let anna = inwonercloud_sync::Node::spawn(v, inwonercloud_sync::NodeConfig::loopback())
+        .await
+        .unwrap();
+    let now = set_addrs(&anna);
+    assert_ne!(now, first, "a fresh port");
+    // She dials the peers she knows; her hello says where she is now.
+    let _keep = anna.keep_known_peers_connected();
+    assert!(
+        eventually(15, || bert.with_vault(|v| v.peer(&anna_id).unwrap().unwrap().addrs)
+            == now)
+        .await,
+        "Bert learned Anna's new address"
+    );
+    // And Bert reaches her there.
+    let addr = bert.peer_addr(&anna_id).unwrap();
+    bert.sync_once(addr).await.unwrap();
+}
