@@ -45,6 +45,15 @@ impl DemoWorld {
     pub fn exists(&self) -> bool {
         Vault::exists(&self.citizen)
     }
+
+    /// Whether the demo here was built by an earlier version in a format
+    /// this one no longer opens (it is demo data: it can be built again).
+    pub fn outdated(&self) -> bool {
+        matches!(
+            Vault::open(&self.citizen, &passphrase()),
+            Err(VaultError::OldFormat { .. })
+        )
+    }
 }
 
 fn d(y: u16, m: u8, day: u8) -> Result<Date, VaultError> {

@@ -79,6 +79,15 @@ impl Date {
         }
     }
 
+    /// The date as people write it: dd-mm-jjjj in Dutch, ISO (yyyy-mm-dd)
+    /// in English. Stored and signed dates stay ISO.
+    pub fn show(self, lang: crate::Lang) -> String {
+        match lang {
+            crate::Lang::Nl => format!("{:02}-{:02}-{:04}", self.day, self.month, self.year),
+            crate::Lang::En => self.to_string(),
+        }
+    }
+
     /// The date in the Netherlands (Europe/Amsterdam) at a Unix timestamp:
     /// what a Dutch citizen, counselor or municipality calls that day.
     pub fn dutch(secs: u64) -> Self {

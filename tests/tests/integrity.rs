@@ -532,53 +532,42 @@ fn waiting_changes_survive_compaction_and_reopening() {
     assert_eq!(anna.plan(&plan).unwrap().goals.len(), before + 3);
 }
 
-/// A vault written before the usage table existed (format 2) opens: the
-/// table is counted from the change log once, and the format becomes 3.
+/// A vault written by an earlier version (formats 2 and 3: record signatures
+/// that did not name their signer) is refused with words that say so and
+/// what to do, and the file is not migrated.
 #[test]
-fn a_format_2_vault_is_migrated_and_its_usage_counted() {
-    use inwonercloud_vault::store::{META, SCHEMA_VERSION, USAGE};
-    use redb::ReadableTableMetadata;
+fn a_vault_of_an_earlier_format_is_refused_in_words_and_left_alone() {
+    use inwonercloud_vault::store::{META, SCHEMA_VERSION};
     let tmp = tempfile::tempdir().unwrap();
-    let (anna, mut mallory, plan) = inwonercloud_tests::plan_with_writer(tmp.path());
-    mallory
-        .add_goal(&plan, LifeDomain::Wonen, "een doel van Mallory", None)
-        .unwrap();
-    let mut anna = anna;
-    let theirs = mallory
-        .changes_missing(&plan, &anna.version_vector(&plan).unwrap())
-        .unwrap();
-    let header = anna.bundle(&plan).unwrap().header;
-    anna.import_changes(&header, &[mallory.device_certificate().clone()], &theirs, "mallory")
-        .unwrap();
-    let goals = anna.plan(&plan).unwrap().goals.len();
+    let (anna, _mallory, _plan) = inwonercloud_tests::plan_with_writer(tmp.path());
     drop(anna);
-    // Make it a format-2 file: no usage table, version 2.
     let dir = tmp.path().join("anna");
     let file = dir.join(DB_FILE);
-    {
+    for old in [2u32, 3] {
+        {
+            let db = redb::Database::open(&file).unwrap();
+            let w = db.begin_write().unwrap();
+            w.open_table(META)
+                .unwrap()
+                .insert("schema_version", old.to_be_bytes().as_slice())
+                .unwrap();
+            w.commit().unwrap();
+        }
+        let err = Vault::open(&dir, &pass()).unwrap_err();
+        assert!(matches!(err, VaultError::OldFormat { found } if found == old), "{err}");
+        assert!(err.to_string().contains("earlier version"), "{err}");
+        // Nothing was migrated: the file still says what it is.
         let db = redb::Database::open(&file).unwrap();
-        let w = db.begin_write().unwrap();
-        w.delete_table(USAGE).unwrap();
-        w.open_table(META)
+        let r = db.begin_read().unwrap();
+        let version = r
+            .open_table(META)
             .unwrap()
-            .insert("schema_version", 2u32.to_be_bytes().as_slice())
-            .unwrap();
-        w.commit().unwrap();
+            .get("schema_version")
+            .unwrap()
+            .unwrap()
+            .value()
+            .to_vec();
+        assert_eq!(version, old.to_be_bytes());
     }
-    let anna = Vault::open(&dir, &pass()).unwrap();
-    assert_eq!(anna.plan(&plan).unwrap().goals.len(), goals, "nothing was lost");
-    drop(anna);
-    let db = redb::Database::open(&file).unwrap();
-    let r = db.begin_read().unwrap();
-    let version = r
-        .open_table(META)
-        .unwrap()
-        .get("schema_version")
-        .unwrap()
-        .unwrap()
-        .value()
-        .to_vec();
-    assert_eq!(version, SCHEMA_VERSION.to_be_bytes());
-    // One counter per (document, device) that wrote: Anna's and Mallory's in the plan at least.
-    assert!(r.open_table(USAGE).unwrap().len().unwrap() >= 2);
+    assert_eq!(SCHEMA_VERSION, 4);
 }

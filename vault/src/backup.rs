@@ -69,6 +69,10 @@ pub struct BackupHeader {
     pub passphrase_wrap: KeyWrap,
     /// The vault key under the recovery phrase (first device only).
     pub recovery_wrap: Option<KeyWrap>,
+    /// The vault format the backup holds ([`SCHEMA_VERSION`](crate::store::SCHEMA_VERSION));
+    /// absent (0) in backups of formats before 4.
+    #[serde(default)]
+    pub format: u32,
 }
 
 /// What unlocks a backup.
@@ -159,6 +163,7 @@ impl Vault {
                 .identity_secret()
                 .map(|id| key.wrap(&recovery_pass(id), KdfParams::default()))
                 .transpose()?,
+            format: crate::store::SCHEMA_VERSION,
         };
         let header_json = serde_json::to_vec(&header).map_err(|e| VaultError::Storage(e.to_string()))?;
         let dump = serde_json::to_vec(&self.store().dump()?).map_err(|e| VaultError::Storage(e.to_string()))?;
@@ -319,6 +324,12 @@ pub fn parse_backup(bytes: &[u8]) -> Result<(BackupHeader, &[u8], &[u8])> {
     let (header_json, sealed) = rest.split_at(len);
     let header: BackupHeader = serde_json::from_slice(header_json)
         .map_err(|e| VaultError::Corrupt(format!("the backup header is unreadable: {e}")))?;
+    if header.format < crate::store::SCHEMA_VERSION {
+        // Made by an earlier version: its records' signatures cannot be trusted now.
+        return Err(VaultError::OldFormat {
+            found: header.format.max(3),
+        });
+    }
     Ok((header, header_json, sealed))
 }
 

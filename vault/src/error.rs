@@ -26,6 +26,17 @@ pub enum VaultError {
         /// Highest version this build reads.
         supported: u32,
     },
+    /// The file was written by an earlier version whose signatures this
+    /// version cannot trust.
+    #[error(
+        "this vault was made with an earlier version of Inwonercloud (format {found}), whose record signatures \
+         do not name their signer; this version cannot trust them. Start a new vault (the earlier version \
+         still opens this one, to look up what you need)"
+    )]
+    OldFormat {
+        /// Version in the file.
+        found: u32,
+    },
     /// The passphrase does not unlock this vault.
     #[error("wrong passphrase: this passphrase does not unlock the vault (nothing was changed); try again")]
     WrongPassphrase,

@@ -82,8 +82,8 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                         "{} [{}] {} – {}  (id {})",
                         a.record.name,
                         a.record.stream.label(out.lang),
-                        a.record.period_start,
-                        a.record.period_end,
+                        out.date(a.record.period_start),
+                        out.date(a.record.period_end),
                         a.record.id
                     );
                     println!("  {:<22} {}", out.t("toegekend", "granted"), q(f.granted));
@@ -150,7 +150,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                     };
                     println!(
                         "{}  {:<16} {:>12}  {}  {}{}",
-                        l.entry.date,
+                        out.date(l.entry.date),
                         l.entry.kind.label(out.lang),
                         l.entry.amount,
                         l.entry.note,

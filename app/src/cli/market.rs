@@ -219,8 +219,8 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                 r.id,
                 v.display_name(&r.citizen),
                 v.display_name(&r.provider),
-                r.period_start,
-                r.period_end,
+                out.date(r.period_start),
+                out.date(r.period_end),
                 if a.countersigned {
                     out.t("door beiden getekend", "signed by both")
                 } else {
@@ -242,8 +242,8 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                     format_euros(x.tariff, out.lang),
                     x.amount()
                         .map_or_else(|_| "?".to_string(), |a| format_euros(a, out.lang)),
-                    x.period_start,
-                    x.period_end
+                    out.date(x.period_start),
+                    out.date(x.period_end)
                 );
             }
         }

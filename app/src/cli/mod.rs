@@ -404,6 +404,11 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
     let mut vault = dir;
     if let Some(role) = &a.demo {
         let w = crate::demo::DemoWorld::at(&demo_base);
+        if w.exists() && w.outdated() {
+            // Demo data of an earlier version: build it anew.
+            std::fs::remove_dir_all(&demo_base)
+                .with_context(|| format!("cannot remove the old demo in {}", demo_base.display()))?;
+        }
         if !w.exists() {
             crate::demo::build(&demo_base)?;
         }

@@ -241,7 +241,7 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
                     out.t("proces", "process"),
                     n.pid,
                     out.t("sinds", "since"),
-                    Date::dutch(n.started)
+                    out.day(n.started)
                 );
                 println!("{} {}", out.t("Adressen:", "Addresses:"), n.addrs.join(", "));
                 if let Some(r) = &n.relay {
@@ -382,7 +382,7 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
     );
     let text = ticket.to_string();
     out.emit(
-        &serde_json::json!({"ticket": text, "expires": Date::dutch(expires)}),
+        &serde_json::json!({"ticket": text, "expires": inwonercloud_schemas::Date::dutch(expires)}),
         || {
             println!(
                 "{}\n\n{text}\n",
@@ -619,7 +619,7 @@ pub fn peers(out: &Out, v: &Vault) -> Result<()> {
                 i.role.label(out.lang),
                 i.identity.short(),
                 i.addrs.join(","),
-                Date::dutch(i.last_seen)
+                out.day(i.last_seen)
             );
         }
     })
@@ -696,7 +696,7 @@ pub fn access_log(out: &Out, v: &Vault) -> Result<()> {
         for l in &log {
             println!(
                 "{}  {:<9} {:<20} {:<26} {} {}",
-                Date::dutch(l.at),
+                out.day(l.at),
                 match l.direction {
                     inwonercloud_vault::consent::Direction::Sent => out.t("verstuurd", "sent"),
                     inwonercloud_vault::consent::Direction::Received => out.t("ontvangen", "received"),

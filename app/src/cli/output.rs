@@ -24,6 +24,16 @@ impl Out {
         }
     }
 
+    /// A date in the chosen language's way (dd-mm-jjjj in Dutch).
+    pub fn date(&self, d: inwonercloud_schemas::Date) -> String {
+        d.show(self.lang)
+    }
+
+    /// The date in the Netherlands at a Unix timestamp, written that way.
+    pub fn day(&self, secs: u64) -> String {
+        self.date(inwonercloud_schemas::Date::dutch(secs))
+    }
+
     /// Picks the text of the chosen language.
     pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
         match self.lang {

@@ -184,7 +184,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 for e in &h {
                     println!(
                         "{}  {:<18} {:<16} {}",
-                        Date::dutch(e.time.max(0) as u64),
+                        out.day(e.time.max(0) as u64),
                         e.author_name.clone().unwrap_or_else(|| "?".into()),
                         e.message,
                         e.hash
@@ -201,8 +201,8 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         Some(h) => println!(
             "{}  ({} – {})",
             h.record.title,
-            h.record.valid_from.map(|d| d.to_string()).unwrap_or_default(),
-            h.record.valid_until.map(|d| d.to_string()).unwrap_or_default()
+            h.record.valid_from.map(|d| out.date(d)).unwrap_or_default(),
+            h.record.valid_until.map(|d| out.date(d)).unwrap_or_default()
         ),
         None => println!(
             "{}",

@@ -138,7 +138,7 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
         for s in &r.steps {
             println!(
                 "    {}  {:<28} {}",
-                inwonercloud_schemas::Date::dutch(s.record.at),
+                out.day(s.record.at),
                 s.author_name,
                 texts(out).step(&s.record.step)
             );

@@ -260,7 +260,7 @@ pub fn journal(out: &Out, v: &mut Vault, c: JournalCmd) -> Result<()> {
             let notes = v.notes()?;
             out.emit(&notes, || {
                 for n in &notes {
-                    println!("{}  {}", inwonercloud_schemas::Date::dutch(n.record.at), n.record.text);
+                    println!("{}  {}", out.day(n.record.at), n.record.text);
                 }
             })
         }
@@ -382,7 +382,7 @@ pub fn rejections(out: &Out, v: &Vault) -> Result<()> {
         for x in &r {
             println!(
                 "{}  {}  {}  {}: {}",
-                inwonercloud_schemas::Date::dutch(x.at),
+                out.day(x.at),
                 x.from,
                 x.doc,
                 x.change,

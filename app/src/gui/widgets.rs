@@ -69,10 +69,7 @@ pub fn amount(d: Decimal, unit: inwonercloud_schemas::Unit, lang: Lang) -> Strin
 
 /// A date as people write it: `23-11-2026` in Dutch, `2026-11-23` in English.
 pub fn date(d: Date, lang: Lang) -> String {
-    match lang {
-        Lang::Nl => format!("{:02}-{:02}-{:04}", d.day(), d.month(), d.year()),
-        Lang::En => d.to_string(),
-    }
+    d.show(lang)
 }
 
 /// A moment (unix seconds) as date and time in the Netherlands.

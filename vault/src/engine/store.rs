@@ -21,7 +21,7 @@ use crate::error::{Result, VaultError};
 use crate::seal::{KdfParams, KeyWrap, Passphrase, VaultKey};
 
 /// Bumped on any incompatible change of the tables below.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Small values: schema version, keys, this device's certificate.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -280,6 +280,12 @@ impl Store {
                  export what you need with that version and create a new vault"
             )));
         }
+        if version < 4 {
+            // Format 4: record signatures cover the signer's identity
+            // (`signing_bytes` v2). Older records cannot be trusted that way,
+            // and no one but their signers could sign them again.
+            return Err(VaultError::OldFormat { found: version });
+        }
         let wrap = parse_key_wrap(clear("key_wrap")?)?;
         let key = match unlock {
             Unlock::Passphrase(p) => wrap.unwrap_key(p)?,
@@ -293,15 +299,6 @@ impl Store {
             return Err(VaultError::WrongPassphrase);
         }
         let store = Self::with(db, key);
-        if version == 2 {
-            // Version 3 added the per-writer usage table: count it once.
-            let w = store.begin()?;
-            w.recount_usage()?;
-            w.w()?
-                .open_table(META)?
-                .insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())?;
-            w.commit()?;
-        }
         Ok(store)
     }
 
