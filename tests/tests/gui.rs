@@ -302,6 +302,19 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
     );
     type_into(&mut h, "Reden van intrekken", "begeleiding afgerond");
     click(&mut h, "Intrekken");
+    // Nothing is signed before the person says yes, and she is told what it does.
+    assert!(h.query_by_label_contains("Vanaf nu deelt u niets meer met").is_some());
+    assert!(
+        h.state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .views
+            .consents
+            .iter()
+            .any(|c| c.active)
+    );
+    click(&mut h, "Ja, ondertekenen");
     settle(&mut h);
     rt.block_on(node.shutdown());
     drop(h);
@@ -414,6 +427,11 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
         .unwrap()
         .click();
     settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Toegekend en in het budget").is_some(),
+        "the decision is shown first"
+    );
+    click(&mut h, "Ja, ondertekenen");
     let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
     assert!(!notice.error, "{}", notice.text);
     drop(h);
@@ -447,7 +465,30 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
         "the overview says a declaration waits"
     );
     go(&mut h, "Declaraties");
+    // Cancelling signs nothing.
     click(&mut h, "Goedkeuren");
+    assert!(
+        h.query_by_label_contains("Nu resterend op de rekening").is_some(),
+        "what approving does to the budget is shown before anything is signed"
+    );
+    click(&mut h, "Annuleren");
+    let pending = |h: &Harness<'static, App>| {
+        h.state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .views
+            .agreements
+            .iter()
+            .flat_map(|a| &a.declarations)
+            .filter(|d| d.pending())
+            .count()
+    };
+    let before = pending(&h);
+    assert!(before > 0);
+    click(&mut h, "Goedkeuren");
+    assert_eq!(pending(&h), before, "not before the yes");
+    click(&mut h, "Ja, ondertekenen");
     let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
     assert!(!notice.error, "{}", notice.text);
     click(&mut h, "Kluis sluiten");

@@ -78,6 +78,14 @@ texts! {
     backup_help: "Een reservekopie is één versleuteld bestand met alles uit uw kluis. Zet hem op een USB-stick of een andere schijf. Terugzetten: inwonercloud --vault NIEUWE_MAP restore BESTAND.",
         "A backup is one encrypted file with everything in your vault. Put it on a USB stick or another disk. Restore: inwonercloud --vault NEW_DIR restore FILE.";
     backup_file: "Bestand", "File";
+    confirm_title: "Bevestigen en ondertekenen", "Confirm and sign";
+    confirm_yes: "Ja, ondertekenen", "Yes, sign";
+    confirm_no: "Annuleren", "Cancel";
+    confirm_irreversible: "U ondertekent dit met uw sleutel. Dit kan niet ongedaan worden gemaakt; wel kunt u later iets nieuws ondertekenen.", "You sign this with your key. It cannot be undone; you can sign something new later.";
+    confirm_approve: "Goedkeuren: declaratie van", "Approve: declaration of";
+    confirm_dispute: "Betwisten: declaratie van", "Dispute: declaration of";
+    confirm_decide: "Besluit op de aanvraag", "Decision on the request";
+    confirm_revoke: "Toestemming intrekken voor", "Revoke the consent of";
     relay_title: "Relay: bereikbaar via een tussenstation", "Relay: reachable through a go-between";
     relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een relay die bijvoorbeeld uw gemeente draait. De relay ziet alleen versleutelde gegevens, nooit de inhoud. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
     relay_url: "Adres van de relay", "Relay address";

@@ -199,6 +199,8 @@ impl eframe::App for App {
                 egui::CentralPanel::default().show(ui, |ui| {
                     egui::ScrollArea::vertical().show(ui, |ui| screens::show(ui, ws, t, lang));
                 });
+                let ctx = ui.ctx().clone();
+                ws.confirmation(&ctx, t);
             }
         }
     }

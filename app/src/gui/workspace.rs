@@ -246,6 +246,22 @@ pub struct Views {
     pub trusted: BTreeMap<PublicKey, inwonercloud_vault::trust::TrustSource>,
 }
 
+/// A signed, irreversible step waiting for the person's yes: what will be
+/// signed and what it does, shown before anything is signed.
+pub struct Confirm {
+    /// What will be signed, in words.
+    pub what: String,
+    /// What it does (to the budget, to who may see what).
+    pub effect: String,
+    /// The message once done.
+    pub done: String,
+    /// The step itself.
+    pub step: Step,
+}
+
+/// A step on the vault, run once.
+pub type Step = Box<dyn FnOnce(&mut Vault) -> Result<(), VaultError>>;
+
 /// An open vault in the window.
 pub struct Workspace {
     /// The vault engine, shared with the network thread.
@@ -268,6 +284,8 @@ pub struct Workspace {
     pub ticket: Option<String>,
     /// A claim verification running in the background.
     pub verifying: Option<VerifyJob>,
+    /// A signed step waiting for confirmation.
+    pub confirm: Option<Confirm>,
     dirty: bool,
     /// Set by the engine when anyone in this process changed a document.
     changed: Arc<AtomicBool>,
@@ -305,6 +323,7 @@ impl Workspace {
             notice: None,
             ticket: None,
             verifying: None,
+            confirm: None,
             dirty: true,
             changed,
             last_poll: Instant::now(),
@@ -372,6 +391,46 @@ impl Workspace {
                 self.fail(e.to_string());
                 None
             }
+        }
+    }
+
+    /// Asks for a yes before a signed, irreversible step; the step runs
+    /// (through [`Workspace::act`]) only when the person confirms.
+    pub fn ask(&mut self, confirm: Confirm) {
+        self.confirm = Some(confirm);
+    }
+
+    /// Shows the step waiting for confirmation, if any, as a modal dialog.
+    pub fn confirmation(&mut self, ctx: &egui::Context, t: &Texts) {
+        let Some(c) = &self.confirm else { return };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading(t.confirm_title);
+            ui.add_space(6.0);
+            ui.label(egui::RichText::new(&c.what).strong());
+            ui.add_space(4.0);
+            ui.label(&c.effect);
+            ui.add_space(4.0);
+            ui.label(egui::RichText::new(t.confirm_irreversible).weak());
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(t.confirm_yes).clicked() {
+                    answer = Some(true);
+                }
+                if ui.button(t.confirm_no).clicked() {
+                    answer = Some(false);
+                }
+            });
+        });
+        match answer {
+            Some(true) => {
+                if let Some(c) = self.confirm.take() {
+                    self.act(&c.done, c.step);
+                }
+            }
+            Some(false) => self.confirm = None,
+            None => {}
         }
     }
 

@@ -10,7 +10,7 @@ use inwonercloud_vault::VaultError;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let accounts: Vec<(String, String, rust_decimal::Decimal)> = match &ws.views.budget {
@@ -189,18 +189,62 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         });
     }
     if let Some((id, verdict)) = judge {
-        let ok = if verdict == Verdict::Goedgekeurd {
-            t.approved_ok
-        } else {
-            t.disputed_ok
-        };
-        if ws
-            .act(ok, |v| -> Result<_, VaultError> { v.judge_declaration(&id, verdict) })
-            .is_some()
-        {
-            ws.forms.cards.remove(&id);
-        }
+        ask_judgement(ws, t, lang, id, verdict);
     }
+}
+
+/// Shows what approving (or disputing) signs and what it does to the budget,
+/// and signs only after the person says yes.
+fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict: Verdict) {
+    let found = ws.views.agreements.iter().find_map(|a| {
+        let d = a.declarations.iter().find(|d| d.declaration.record.id == id)?;
+        Some((a.agreement.record.clone(), d.declaration.record.clone()))
+    });
+    let Some((agreement, decl)) = found else { return };
+    let provider = ws.name_of(&agreement.provider);
+    let amount = decl.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang));
+    let left = ws
+        .views
+        .budget
+        .as_ref()
+        .and_then(|b| b.as_ref().ok())
+        .and_then(|b| b.report.accounts.get(&agreement.account).map(|f| f.remaining));
+    let (what, effect, done) = match &verdict {
+        Verdict::Goedgekeurd => (
+            format!(
+                "{} {provider}: {} × {} = {amount}",
+                t.confirm_approve,
+                decl.units.normalize(),
+                euros(decl.tariff, lang)
+            ),
+            match (lang, left) {
+                (Lang::Nl, Some(l)) => format!(
+                    "{amount} wordt als uitgave geboekt tegen de reservering van deze zorgovereenkomst. Nu resterend op de rekening: {}.",
+                    euros(l, lang)
+                ),
+                (Lang::En, Some(l)) => format!(
+                    "{amount} is booked as spent against this agreement's reservation. Left in the account now: {}.",
+                    euros(l, lang)
+                ),
+                (Lang::Nl, None) => format!("{amount} wordt als uitgave geboekt."),
+                (Lang::En, None) => format!("{amount} is booked as spent."),
+            },
+            t.approved_ok,
+        ),
+        Verdict::Betwist { reason } => (
+            format!("{} {provider}: {amount}", t.confirm_dispute),
+            format!("{}: {reason}", t.dispute_reason),
+            t.disputed_ok,
+        ),
+    };
+    ws.ask(Confirm {
+        what,
+        effect,
+        done: done.to_string(),
+        step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
+            v.judge_declaration(&id, verdict).map(drop)
+        }),
+    });
 }
 
 /// "Zorgovereenkomst met X · from – until", X being the other party.

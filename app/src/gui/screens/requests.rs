@@ -12,7 +12,7 @@ use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, V
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets;
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 /// What a card's buttons asked for.
 enum CardAction {
@@ -152,7 +152,41 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
             false
         }
         CardAction::Ask(s) => ws.act(t.sent_ok, |vault| vault.ask_information(&id, &s)).is_some(),
-        CardAction::Decide(d) => ws.act(t.decided, |vault| vault.decide(&id, d)).is_some(),
+        CardAction::Decide(d) => {
+            let holder = ws.name_of(&v.owner);
+            let asked = format!(
+                "{} {}",
+                format_quantity(r.quantity, lang),
+                widgets::category(&r.category, lang)
+            );
+            let granted = d
+                .granted
+                .map(|g| widgets::amount(g, r.quantity.unit, lang))
+                .unwrap_or_else(|| asked.clone());
+            let what = format!("{} {holder}: {}", t.confirm_decide, t.outcome(d.outcome));
+            let effect = match (d.outcome, lang) {
+                (Outcome::Afgewezen, Lang::Nl) => {
+                    format!("Aangevraagd: {asked}. Er wordt niets toegekend. Reden: {}", d.reasons)
+                }
+                (Outcome::Afgewezen, Lang::En) => format!("Asked: {asked}. Nothing is granted. Reasons: {}", d.reasons),
+                (_, Lang::Nl) => format!(
+                    "Aangevraagd: {asked}. Toegekend en in het budget van {holder} gezet: {granted}. Reden: {}",
+                    d.reasons
+                ),
+                (_, Lang::En) => format!(
+                    "Asked: {asked}. Granted and put in {holder}'s budget: {granted}. Reasons: {}",
+                    d.reasons
+                ),
+            };
+            let request = id.clone();
+            ws.ask(Confirm {
+                what,
+                effect,
+                done: t.decided.to_string(),
+                step: Box::new(move |vault: &mut inwonercloud_vault::Vault| vault.decide(&request, d).map(drop)),
+            });
+            false
+        }
     };
     if done {
         ws.forms.cards.remove(&id);

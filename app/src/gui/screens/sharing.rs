@@ -10,7 +10,7 @@ use inwonercloud_vault::{Direction, InviteSpec};
 use crate::gui::i18n::Texts;
 use crate::gui::network::NetCmd;
 use crate::gui::widgets;
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     consents(ui, ws, t, lang);
@@ -139,7 +139,20 @@ fn consents(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     });
     if let Some((id, name)) = revoke {
         let reason = ws.forms.revoke_reason.clone();
-        ws.act(&format!("{} {name}", t.revoked_for), |v| v.revoke_consent(&id, &reason));
+        let effect = match lang {
+            Lang::Nl => format!(
+                "Vanaf nu deelt u niets meer met {name} en worden nieuwe wijzigingen van {name} geweigerd. Wat al gedeeld is, kan niet worden teruggehaald."
+            ),
+            Lang::En => format!(
+                "From now on nothing more is shared with {name}, and new changes from {name} are refused. What was shared before cannot be called back."
+            ),
+        };
+        ws.ask(Confirm {
+            what: format!("{} {name}", t.confirm_revoke),
+            effect,
+            done: format!("{} {name}", t.revoked_for),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.revoke_consent(&id, &reason)),
+        });
     }
 }
 
