@@ -79,6 +79,15 @@ fn serve_reads_its_passphrase_from_a_file_reports_status_and_stops_cleanly_on_si
         std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
 
+    // A relay for the devices this vault knows: Anna's and Bert's.
+    let relay = cli(&bin, &dir, &secret, &["relay-config", "--bind", "10.0.0.1:3340"]);
+    assert_eq!(relay["devices"], 2, "{relay}");
+    let toml = relay["config"].as_str().unwrap();
+    assert!(
+        toml.contains("access.allowlist") && toml.contains("10.0.0.1:3340"),
+        "{toml}"
+    );
+
     // Not running yet: status says so, and what waits for Bert.
     let s = cli(&bin, &dir, &secret, &["status"]);
     assert_eq!(s["running"], false, "{s}");

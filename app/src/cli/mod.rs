@@ -116,6 +116,9 @@ pub enum Command {
     Peers,
     /// Whether a node serves this vault, whom it reaches, and what waits to be delivered.
     Status,
+    /// Print a configuration for iroh's relay server (`iroh-relay`) that
+    /// serves only the devices this vault knows: yours and your peers'.
+    RelayConfig(net::RelayConfigArgs),
     /// What you share with whom.
     Consents,
     /// The municipality keys whose grants and policies you trust (list, add, remove).
@@ -301,6 +304,7 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Sync(a) => net::sync(&out, &dir, a),
         Command::Peers => net::peers(&out, &open_vault(&out, &dir)?),
         Command::Status => net::status(&out, &mut open_vault(&out, &dir)?),
+        Command::RelayConfig(a) => net::relay_config(&out, &open_vault(&out, &dir)?, a),
         Command::Consents => net::consents(&out, &open_vault(&out, &dir)?),
         Command::Trust(c) => net::trust(&out, &mut open_vault(&out, &dir)?, c),
         Command::Revoke(a) => net::revoke(&out, &mut open_vault(&out, &dir)?, a),

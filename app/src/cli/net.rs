@@ -286,6 +286,52 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
     })
 }
 
+/// Arguments of `relay-config`.
+#[derive(Args, Debug)]
+pub struct RelayConfigArgs {
+    /// Where the relay listens for HTTP.
+    #[arg(long, default_value = "0.0.0.0:3340")]
+    pub bind: SocketAddr,
+}
+
+/// `relay-config`: a configuration for the upstream `iroh-relay` server with
+/// an allowlist of every device this vault holds a certificate for under its
+/// own identity or a known peer's. Run it again (and restart the relay) when
+/// peers join.
+pub fn relay_config(out: &Out, v: &Vault, a: RelayConfigArgs) -> Result<()> {
+    let mut allow: Vec<(PublicKey, String)> = v
+        .devices_of(&v.identity())
+        .into_iter()
+        .map(|d| (d, v.name().to_string()))
+        .collect();
+    for p in v.peers()? {
+        for d in v.devices_of(&p.identity).into_iter().chain(p.devices.iter().copied()) {
+            if !allow.iter().any(|(k, _)| k == &d) {
+                allow.push((d, p.name.clone()));
+            }
+        }
+    }
+    let lines: Vec<String> = allow
+        .iter()
+        .map(|(d, name)| format!("  \"{d}\", # {}", name.replace('\n', " ")))
+        .collect();
+    let toml = format!(
+        "# iroh-relay configuration made by `inwonercloud relay-config` for {name}.\n\
+         # Run: iroh-relay --config-path relay.toml (see docs/running-a-node.md).\n\
+         # The relay sees only encrypted QUIC; it serves only the devices below.\n\
+         enable_relay = true\n\
+         http_bind_addr = \"{bind}\"\n\
+         enable_quic_addr_discovery = false\n\
+         access.allowlist = [\n{list}\n]\n",
+        name = v.name(),
+        bind = a.bind,
+        list = lines.join("\n")
+    );
+    out.emit(&serde_json::json!({"config": toml, "devices": allow.len()}), || {
+        print!("{toml}")
+    })
+}
+
 /// Resolves on Ctrl-C or SIGTERM (what systemd sends on `systemctl stop`),
 /// naming which.
 async fn stop_signal() -> &'static str {
@@ -507,13 +553,23 @@ pub struct SyncArgs {
 pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
     let vault = super::open_vault(out, dir)?;
     let relay = vault.setting("relay")?.filter(|r| !r.is_empty());
+    let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
+    let via = cfg.relay.clone();
     let rt = runtime()?;
     rt.block_on(async {
-        let node = Node::spawn(vault, config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?).await?;
+        let node = Node::spawn(vault, cfg).await?;
         let peers = node.with_vault(|v| v.peers())?;
         let mut targets = vec![];
         match &a.peer {
-            Some(p) if p.contains('@') => targets.push((p.clone(), parse_addr(p)?)),
+            Some(p) if p.contains('@') => {
+                // Through our relay too, when the address itself cannot be reached.
+                let addr = parse_addr(p)?;
+                let addr = match &via {
+                    Some(r) => addr.with_relay_url(r.clone()),
+                    None => addr,
+                };
+                targets.push((p.clone(), addr))
+            }
             Some(p) => {
                 let low = p.to_lowercase();
                 for info in peers

@@ -633,6 +633,19 @@ impl Vault {
         &self.device
     }
 
+    /// The device keys this vault holds a certificate for under `identity`
+    /// (this identity's own devices, or a peer's).
+    pub fn devices_of(&self, identity: &PublicKey) -> Vec<PublicKey> {
+        let mut out: Vec<PublicKey> = self
+            .devices
+            .values()
+            .filter(|c| &c.certificate.identity == identity)
+            .map(|c| c.certificate.device)
+            .collect();
+        out.sort();
+        out
+    }
+
     /// This device's certificate.
     pub fn device_certificate(&self) -> &CertifiedDevice {
         &self.cert
