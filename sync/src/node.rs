@@ -161,7 +161,13 @@ impl Node {
         let mut builder = Endpoint::builder(presets::Minimal)
             .relay_mode(relay_mode)
             .portmapper_config(PortmapperConfig::Disabled)
-            .net_report_config(NetReportConfig::minimal())
+            // With a relay, its latency is probed (over HTTP(S)) so that it
+            // becomes this node's home relay; without one, no probes at all.
+            .net_report_config(if cfg.relay.is_some() {
+                NetReportConfig::default()
+            } else {
+                NetReportConfig::minimal()
+            })
             .clear_ip_transports()
             .bind_addr(cfg.bind)
             .map_err(|e| NodeError::Bind(e.to_string()))?;
