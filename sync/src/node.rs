@@ -29,6 +29,9 @@ pub struct NodeConfig {
     pub bind: SocketAddr,
     /// An optional relay (for example one the municipality hosts).
     pub relay: Option<RelayUrl>,
+    /// More relays, for when the first is down: the node keeps its home on
+    /// whichever answers best and dials peers through all of them.
+    pub fallback_relays: Vec<RelayUrl>,
     /// How long a dial may take.
     pub dial_timeout: Duration,
     /// How often to look for changes other processes wrote to the vault.
@@ -40,6 +43,7 @@ impl Default for NodeConfig {
         Self {
             bind: SocketAddr::from(([0, 0, 0, 0], 0)),
             relay: None,
+            fallback_relays: Vec::new(),
             dial_timeout: Duration::from_secs(5),
             poll: Duration::from_millis(200),
         }
@@ -131,7 +135,8 @@ pub struct Node {
     inner: Arc<Shared>,
     endpoint: Endpoint,
     router: Arc<Router>,
-    relay: Option<RelayUrl>,
+    /// The configured relays, the first one first.
+    relays: Vec<RelayUrl>,
     dial_timeout: Duration,
 }
 
@@ -154,16 +159,18 @@ impl Node {
     /// once, without reading the file.
     pub async fn spawn_shared(engine: inwonercloud_vault::Shared, cfg: NodeConfig) -> Result<Node, NodeError> {
         let secret = iroh::SecretKey::from_bytes(&engine.with(|v| v.device_key().to_bytes()));
-        let relay_mode = match &cfg.relay {
-            Some(url) => RelayMode::Custom(url.clone().into()),
-            None => RelayMode::Disabled,
+        let relays: Vec<RelayUrl> = cfg.relay.iter().chain(&cfg.fallback_relays).cloned().collect();
+        let relay_mode = if relays.is_empty() {
+            RelayMode::Disabled
+        } else {
+            RelayMode::Custom(relays.iter().cloned().collect())
         };
         let mut builder = Endpoint::builder(presets::Minimal)
             .relay_mode(relay_mode)
             .portmapper_config(PortmapperConfig::Disabled)
             // With a relay, its latency is probed (over HTTP(S)) so that it
             // becomes this node's home relay; without one, no probes at all.
-            .net_report_config(if cfg.relay.is_some() {
+            .net_report_config(if !relays.is_empty() {
                 NetReportConfig::default()
             } else {
                 NetReportConfig::minimal()
@@ -212,7 +219,7 @@ impl Node {
             inner,
             endpoint,
             router: Arc::new(router),
-            relay: cfg.relay,
+            relays,
             dial_timeout: cfg.dial_timeout,
         })
     }
@@ -263,7 +270,7 @@ impl Node {
         for a in self.addrs() {
             addr = addr.with_ip_addr(a);
         }
-        if let Some(r) = &self.relay {
+        for r in &self.relays {
             addr = addr.with_relay_url(r.clone());
         }
         addr
@@ -278,7 +285,9 @@ impl Node {
         Ok(Ticket::for_invite(
             self.id(),
             self.addrs().iter().map(|a| a.to_string()).collect(),
-            self.relay.as_ref().map(|r| r.to_string()),
+            // Every relay, comma-separated: the joiner can reach us through
+            // whichever is up.
+            (!self.relays.is_empty()).then(|| self.relays.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",")),
             &who,
             invite,
             &secret,
@@ -286,6 +295,12 @@ impl Node {
     }
 
     async fn dial(&self, addr: EndpointAddr) -> Result<Connection, NodeError> {
+        // Through our own relays too: a peer that shares one of them (its
+        // first may be down) is reached there.
+        let mut addr = addr;
+        for r in &self.relays {
+            addr = addr.with_relay_url(r.clone());
+        }
         match tokio::time::timeout(self.dial_timeout, self.endpoint.connect(addr, ALPN)).await {
             Err(_) => Err(SyncError::Connect(format!(
                 "no answer within {} s: is the other side's app or node running, and is the address right?",
@@ -411,7 +426,7 @@ impl Node {
         }
         // Peers that share a relay (the municipality's) reach each other
         // through it when no direct address works.
-        if let Some(r) = &self.relay {
+        for r in &self.relays {
             addr = addr.with_relay_url(r.clone());
         }
         Some(addr)
@@ -460,7 +475,13 @@ pub fn ticket_addr(t: &Ticket) -> Result<EndpointAddr, NodeError> {
             .map_err(|_| NodeError::Address(format!("'{a}' in the ticket is not an address")))?;
         addr = addr.with_ip_addr(sa);
     }
-    if let Some(r) = &t.relay {
+    for r in t
+        .relay
+        .iter()
+        .flat_map(|r| r.split(','))
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
         let url: RelayUrl = r
             .parse()
             .map_err(|_| NodeError::Address(format!("'{r}' in the ticket is not a relay URL")))?;

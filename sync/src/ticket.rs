@@ -18,7 +18,7 @@ pub struct Ticket {
     pub endpoint: PublicKey,
     /// Direct addresses to dial (`ip:port`).
     pub addrs: Vec<String>,
-    /// A relay URL, when the inviter uses one.
+    /// The inviter's relay URL, or several comma-separated, when it uses any.
     pub relay: Option<String>,
     /// The inviter's identity.
     pub inviter: PublicKey,

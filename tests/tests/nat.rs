@@ -4,8 +4,8 @@
 //! firewall does); neither can reach the other's address. A relay (iroh's
 //! own `iroh-relay`, with an allowlist of the two devices) runs on the
 //! "public" network. The counselor joins with the citizen's ticket, which
-//! names the relay, and the two co-edit the plan. A device not on the
-//! allowlist gets no relaying.
+//! names her relays (the first of them down, so the second serves), and the
+//! two co-edit the plan. A device not on the allowlist gets no relaying.
 //!
 //! Needs root (namespaces, nftables), the `nft` tool, the `iroh-relay`
 //! binary (`IROH_RELAY` or on the PATH; `.ci/run` installs it) and the
@@ -226,6 +226,8 @@ fn a_citizen_and_a_counselor_behind_different_nats_share_through_the_municipalit
     let tmp = tempfile::tempdir().unwrap();
     let (anna_dir, bert_dir, eve_dir) = (tmp.path().join("anna"), tmp.path().join("bert"), tmp.path().join("eve"));
     let relay_url = format!("http://{RELAY_IP}:3340");
+    // The first relay named is down (nothing listens there): the second serves.
+    let relays = format!("http://{RELAY_IP}:3399,{relay_url}");
     let (plan, anna_dev, bert_dev) = {
         let anna = vault(&anna_dir, "Anna", Role::Citizen);
         let bert = vault(&bert_dir, "Bert", Role::Counselor);
@@ -266,7 +268,7 @@ fn a_citizen_and_a_counselor_behind_different_nats_share_through_the_municipalit
             .arg(&bin)
             .arg("--vault")
             .arg(&anna_dir)
-            .args(["serve", "--bind", "0.0.0.0:47470", "--relay", &relay_url])
+            .args(["serve", "--bind", "0.0.0.0:47470", "--relay", &relays])
             .env("INWONERCLOUD_PASSPHRASE", PASSPHRASE)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -28,13 +28,18 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the network runtime")
 }
 
-fn config(bind: SocketAddr, relay: Option<&str>) -> Result<NodeConfig> {
-    let relay = relay
-        .map(|r| r.parse().with_context(|| format!("'{r}' is not a relay URL")))
-        .transpose()?;
+/// A node configuration; `relays` is one relay URL or several, separated by
+/// commas (the first is used first, the others when it is down).
+fn config(bind: SocketAddr, relays: Option<&str>) -> Result<NodeConfig> {
+    let mut urls = vec![];
+    for r in relays.unwrap_or("").split(',').map(str::trim).filter(|r| !r.is_empty()) {
+        urls.push(r.parse().with_context(|| format!("'{r}' is not a relay URL"))?);
+    }
+    let mut urls = urls.into_iter();
     Ok(NodeConfig {
         bind,
-        relay,
+        relay: urls.next(),
+        fallback_relays: urls.collect(),
         ..NodeConfig::default()
     })
 }
@@ -56,7 +61,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
     pub bind: SocketAddr,
-    /// A relay URL for peers that cannot reach you directly (for example your municipality's).
+    /// A relay URL for peers that cannot reach you directly (for example your
+    /// municipality's); several, comma-separated, for when the first is down.
     #[arg(long)]
     pub relay: Option<String>,
     /// Stay connected to these peers too (ENDPOINT_ID@IP:PORT).
@@ -554,7 +560,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
     let vault = super::open_vault(out, dir)?;
     let relay = vault.setting("relay")?.filter(|r| !r.is_empty());
     let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
-    let via = cfg.relay.clone();
+    let via: Vec<_> = cfg.relay.iter().chain(&cfg.fallback_relays).cloned().collect();
     let rt = runtime()?;
     rt.block_on(async {
         let node = Node::spawn(vault, cfg).await?;
@@ -564,10 +570,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
             Some(p) if p.contains('@') => {
                 // Through our relay too, when the address itself cannot be reached.
                 let addr = parse_addr(p)?;
-                let addr = match &via {
-                    Some(r) => addr.with_relay_url(r.clone()),
-                    None => addr,
-                };
+                let addr = via.iter().fold(addr, |a, r| a.with_relay_url(r.clone()));
                 targets.push((p.clone(), addr))
             }
             Some(p) => {

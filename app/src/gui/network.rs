@@ -185,7 +185,15 @@ async fn start_node(engine: Shared, mut cfg: NodeConfig) -> Result<Node, inwoner
         (port, v.setting("relay").ok().flatten())
     });
     if cfg.relay.is_none() {
-        cfg.relay = relay.and_then(|r| r.parse().ok());
+        // One relay URL or several, comma-separated (the others for when the first is down).
+        let mut urls = relay
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|r| r.trim().parse::<inwonercloud_sync::RelayUrl>().ok())
+            .collect::<Vec<_>>()
+            .into_iter();
+        cfg.relay = urls.next();
+        cfg.fallback_relays = urls.collect();
     }
     let node = match port.filter(|p| *p != 0 && cfg.bind.port() == 0) {
         Some(p) => {

@@ -74,7 +74,11 @@ fn relay(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let url = ws.forms.relay.clone().unwrap_or_default().trim().to_string();
     if url.is_empty() {
         ws.act(t.relay_cleared, |v| v.set_setting("relay", ""));
-    } else if url.parse::<inwonercloud_sync::RelayUrl>().is_ok() && url.starts_with("http") {
+    } else if url
+        .split(',')
+        .map(str::trim)
+        .all(|u| u.parse::<inwonercloud_sync::RelayUrl>().is_ok() && u.starts_with("http"))
+    {
         ws.act(t.relay_saved, |v| v.set_setting("relay", &url));
     } else {
         ws.fail(t.relay_bad.to_string());
