@@ -216,6 +216,9 @@ pub fn display_available() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
+/// The application id: the `.desktop` file's name and the window's app id.
+pub const APP_ID: &str = "nl.inwonercloud.Inwonercloud";
+
 /// Runs the app in a window until it is closed.
 pub fn run(options: Options) -> ExitCode {
     let t = i18n::texts(options.lang);
@@ -227,7 +230,9 @@ pub fn run(options: Options) -> ExitCode {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1180.0, 780.0])
             .with_min_inner_size([640.0, 420.0])
-            .with_title("Inwonercloud"),
+            .with_title("Inwonercloud")
+            // Matches the .desktop file (app/assets), so desktops show its name and icon.
+            .with_app_id(APP_ID),
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -241,5 +246,20 @@ pub fn run(options: Options) -> ExitCode {
             eprintln!("{}\n{e}", t.window_failed);
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod desktop_tests {
+    /// The `.desktop` file, the icon and the window agree on one app id, so a
+    /// desktop shows the app's name and icon for its window.
+    #[test]
+    fn the_desktop_file_names_the_app_id_and_its_icon_exists() {
+        let desktop = include_str!("../../assets/nl.inwonercloud.Inwonercloud.desktop");
+        assert!(desktop.contains(&format!("Icon={}", super::APP_ID)));
+        assert!(desktop.contains(&format!("StartupWMClass={}", super::APP_ID)));
+        assert!(desktop.contains("Exec=inwonercloud"));
+        let icon = include_str!("../../assets/nl.inwonercloud.Inwonercloud.svg");
+        assert!(icon.starts_with("<svg") && icon.contains("viewBox"));
     }
 }
