@@ -22,6 +22,7 @@ fn options(vault: &Path, demo: &Path, network: Option<NodeConfig>) -> Options {
         network,
         screen: None,
         zoom: 1.0,
+        settings: None,
     }
 }
 
@@ -776,4 +777,33 @@ fn the_app_listens_on_the_same_port_after_a_restart() {
     let second = port(tmp.path());
     assert_ne!(first, 0);
     assert_eq!(first, second, "the same port after a restart");
+}
+
+/// The language and text size chosen in the window are there again at the
+/// next start, and a language asked for on the command line wins.
+#[test]
+fn language_and_text_size_are_remembered_between_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("config").join("app.json");
+    let with = |lang: Lang| Options {
+        settings: Some(file.clone()),
+        lang,
+        ..options(&tmp.path().join("none"), &tmp.path().join("demo"), None)
+    };
+    let mut h = app(with(Lang::Nl));
+    settle(&mut h);
+    assert_eq!(h.state().lang, Lang::Nl);
+    h.state_mut().lang = Lang::En;
+    h.state().remember();
+    drop(h);
+    let saved = inwonercloud_app::gui::Remembered::load(&file);
+    assert_eq!(saved.lang, Some(Lang::En));
+    let h = app(with(Lang::Nl));
+    assert_eq!(h.state().lang, Lang::En, "remembered");
+    assert_eq!(h.state().zoom(), 1.0);
+    drop(h);
+    // An unreadable file is ignored, not fatal.
+    std::fs::write(&file, b"{not json").unwrap();
+    let h = app(with(Lang::Nl));
+    assert_eq!(h.state().lang, Lang::Nl);
 }

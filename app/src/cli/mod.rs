@@ -435,6 +435,7 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
         network: (!a.offline).then(inwonercloud_sync::NodeConfig::default),
         screen,
         zoom: f32::from(a.zoom.clamp(50, 300)) / 100.0,
+        settings: dirs::config_dir().map(|d| d.join("inwonercloud").join("app.json")),
     }))
 }
 

@@ -41,6 +41,29 @@ pub struct Options {
     pub screen: Option<Screen>,
     /// Font scale (1.0 = 100 %).
     pub zoom: f32,
+    /// Where the language and text size chosen in the window are remembered
+    /// (none: not remembered, as in tests).
+    pub settings: Option<PathBuf>,
+}
+
+/// What the window remembers between runs (not in the vault: it is needed
+/// before a vault is open).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Remembered {
+    /// The language chosen.
+    pub lang: Option<Lang>,
+    /// The text size chosen (1.0 = 100 %).
+    pub zoom: Option<f32>,
+}
+
+impl Remembered {
+    /// What `file` remembers (nothing when it is missing or unreadable).
+    pub fn load(file: &std::path::Path) -> Self {
+        std::fs::read(file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// The app.
@@ -62,13 +85,24 @@ pub struct App {
 impl App {
     /// Builds the app; opens the vault at `options.vault` when there is one.
     pub fn new(ctx: &egui::Context, options: Options) -> Self {
+        // A remembered choice counts unless the command line asked for
+        // something other than the default.
+        let saved = options.settings.as_deref().map(Remembered::load).unwrap_or_default();
+        let lang = match (options.lang, saved.lang) {
+            (Lang::Nl, Some(l)) => l,
+            (l, _) => l,
+        };
+        let zoom = match saved.zoom.filter(|z| (0.5..=3.0).contains(z)) {
+            Some(z) if options.zoom == 1.0 => z,
+            _ => options.zoom,
+        };
         let mut app = App {
-            lang: options.lang,
+            lang,
             welcome: welcome::Welcome::new(&options),
             workspace: None,
             locked: None,
             ctx: ctx.clone(),
-            zoom: options.zoom,
+            zoom,
             options,
         };
         ctx.set_zoom_factor(app.zoom);
@@ -118,6 +152,23 @@ impl App {
         }
     }
 
+    /// Writes the language and text size to the settings file, if any.
+    pub fn remember(&self) {
+        let Some(file) = &self.options.settings else { return };
+        let r = Remembered {
+            lang: Some(self.lang),
+            zoom: Some(self.zoom),
+        };
+        if let (Some(dir), Ok(json)) = (file.parent(), serde_json::to_vec_pretty(&r)) {
+            let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(file, json));
+        }
+    }
+
+    /// The text size in use (1.0 = 100 %).
+    pub fn zoom(&self) -> f32 {
+        self.zoom
+    }
+
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         let t = self.texts();
         ui.horizontal(|ui| {
@@ -137,7 +188,7 @@ impl App {
                     ui.selectable_value(&mut self.lang, Lang::Nl, "Nederlands");
                     ui.selectable_value(&mut self.lang, Lang::En, "English");
                 });
-            let before = self.zoom;
+            let before = (self.lang, self.zoom);
             egui::ComboBox::from_label(t.text_size)
                 .selected_text(format!("{:.0} %", self.zoom * 100.0))
                 .show_ui(ui, |ui| {
@@ -145,8 +196,11 @@ impl App {
                         ui.selectable_value(&mut self.zoom, z, format!("{:.0} %", z * 100.0));
                     }
                 });
-            if before != self.zoom {
+            if before.1 != self.zoom {
                 ui.ctx().set_zoom_factor(self.zoom);
+            }
+            if before != (self.lang, self.zoom) {
+                self.remember();
             }
             if self.workspace.is_some() && ui.button(t.close_vault).clicked() {
                 self.workspace = None;
