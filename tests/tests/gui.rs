@@ -807,3 +807,46 @@ fn language_and_text_size_are_remembered_between_runs() {
     let h = app(with(Lang::Nl));
     assert_eq!(h.state().lang, Lang::Nl);
 }
+
+/// A new computer: the backup is restored on the welcome screen with the 24
+/// recovery words and a new passphrase, without a terminal, and the vault
+/// opens with everything in it.
+#[test]
+fn a_backup_is_restored_on_the_welcome_screen_with_the_recovery_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("oude-laptop");
+    let (identity, goal, words) = {
+        let mut v = inwonercloud_tests::vault(&old, "Sanne", inwonercloud_schemas::Role::Citizen);
+        let plan = v.plan_doc();
+        v.add_goal(
+            &plan,
+            inwonercloud_schemas::LifeDomain::Wonen,
+            "Zelfstandig wonen",
+            None,
+        )
+        .unwrap();
+        v.backup(&tmp.path().join("kopie.bak"), &inwonercloud_tests::pass())
+            .unwrap();
+        (v.identity(), plan, v.recovery_phrase().unwrap().to_string())
+    };
+    let new_dir = tmp.path().join("nieuwe-laptop");
+    let mut h = app(options(&new_dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    type_into(
+        &mut h,
+        "Reservekopie (bestand)",
+        tmp.path().join("kopie.bak").to_str().unwrap(),
+    );
+    type_secret(&mut h, "Wachtwoord of 24 herstelwoorden", &words);
+    type_secret(
+        &mut h,
+        "Nieuw wachtwoord (alleen bij herstelwoorden)",
+        "een nieuw wachtwoord",
+    );
+    click(&mut h, "Terugzetten en openen");
+    let ws = h.state().workspace.as_ref().expect("the restored vault is open");
+    assert_eq!(ws.who.identity, identity, "the same person");
+    drop(h);
+    let v = Vault::open(&new_dir, &inwonercloud_vault::Passphrase::new("een nieuw wachtwoord")).unwrap();
+    assert_eq!(v.plan(&goal).unwrap().goals.len(), 1, "with her plan");
+}

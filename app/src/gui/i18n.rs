@@ -75,8 +75,8 @@ texts! {
     new_passphrase: "Nieuw wachtwoord", "New passphrase";
     change_passphrase_button: "Wachtwoord wijzigen", "Change passphrase";
     backup_title: "Reservekopie en herstel", "Backup and recovery";
-    backup_help: "Een reservekopie is één versleuteld bestand met alles uit uw kluis. Zet hem op een USB-stick of een andere schijf. Terugzetten: inwonercloud --vault NIEUWE_MAP restore BESTAND.",
-        "A backup is one encrypted file with everything in your vault. Put it on a USB stick or another disk. Restore: inwonercloud --vault NEW_DIR restore FILE.";
+    backup_help: "Een reservekopie is één versleuteld bestand met alles uit uw kluis. Zet hem op een USB-stick of een andere schijf. Terugzetten doet u op het beginscherm van het programma (Reservekopie terugzetten).",
+        "A backup is one encrypted file with everything in your vault. Put it on a USB stick or another disk. Restore it on the program's first screen (Restore a backup).";
     backup_file: "Bestand", "File";
     confirm_title: "Bevestigen en ondertekenen", "Confirm and sign";
     confirm_yes: "Ja, ondertekenen", "Yes, sign";
@@ -86,6 +86,12 @@ texts! {
     confirm_dispute: "Betwisten: declaratie van", "Dispute: declaration of";
     confirm_decide: "Besluit op de aanvraag", "Decision on the request";
     confirm_revoke: "Toestemming intrekken voor", "Revoke the consent of";
+    restore_title: "Reservekopie terugzetten", "Restore a backup";
+    restore_help: "Nieuwe computer of kwijtgeraakte laptop? Zet uw reservekopie terug. Met het wachtwoord van toen, of met uw 24 herstelwoorden (kies dan een nieuw wachtwoord). Dit apparaat krijgt een eigen nieuwe sleutel; trek daarna het oude apparaat in (Apparaten).", "New computer or a lost laptop? Restore your backup, with the passphrase it had, or with your 24 recovery words (then choose a new passphrase). This device gets a new key of its own; then revoke the old device (Devices).";
+    restore_file: "Reservekopie (bestand)", "Backup file";
+    restore_secret: "Wachtwoord of 24 herstelwoorden", "Passphrase or 24 recovery words";
+    restore_new_pass: "Nieuw wachtwoord (alleen bij herstelwoorden)", "New passphrase (recovery words only)";
+    restore_button: "Terugzetten en openen", "Restore and open";
     relay_title: "Relay: bereikbaar via een tussenstation", "Relay: reachable through a go-between";
     relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een relay die bijvoorbeeld uw gemeente draait. De relay ziet alleen versleutelde gegevens, nooit de inhoud. Meer dan één? Scheid ze met komma's; de volgende wordt gebruikt als de eerste niet werkt. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. More than one? Separate them with commas; the next is used when the first does not work. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
     relay_url: "Adres van de relay", "Relay address";

@@ -29,6 +29,12 @@ pub struct Welcome {
     pub pass2: String,
     /// A vault to open.
     pub open_dir: String,
+    /// A backup file to restore.
+    pub backup_file: String,
+    /// The backup's passphrase, or the 24-word recovery phrase.
+    pub backup_secret: String,
+    /// With the recovery phrase: the new passphrase for the restored vault.
+    pub backup_new_pass: String,
     /// Where the demo goes.
     pub demo_dir: PathBuf,
     /// What went wrong last.
@@ -46,6 +52,9 @@ impl Welcome {
             pass: String::new(),
             pass2: String::new(),
             open_dir: String::new(),
+            backup_file: String::new(),
+            backup_secret: String::new(),
+            backup_new_pass: String::new(),
             demo_dir: o.demo_dir.clone(),
             error: None,
         }
@@ -115,6 +124,20 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         }
     });
     ui.add_space(8.0);
+    widgets::card(ui, t.restore_title, |ui| {
+        ui.label(t.restore_help);
+        widgets::text(ui, t.restore_file, &mut w.backup_file);
+        widgets::secret(ui, t.restore_secret, &mut w.backup_secret);
+        widgets::secret(ui, t.restore_new_pass, &mut w.backup_new_pass);
+        widgets::text(ui, t.vault_folder, &mut w.dir);
+        if ui.button(t.restore_button).clicked() {
+            match restore(w) {
+                Ok(opened) => open = Some(opened),
+                Err(e) => w.error = Some(e),
+            }
+        }
+    });
+    ui.add_space(8.0);
     widgets::card(ui, t.demo_title, |ui| {
         ui.label(t.demo_intro);
         ui.horizontal_wrapped(|ui| {
@@ -140,6 +163,34 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         ui.label(RichText::new(format!("{}: {}", t.demo_passphrase, demo::PASSPHRASE)).weak());
     });
     open
+}
+
+/// Restores the backup named on the welcome screen into its vault folder.
+/// Twenty-four words are the recovery phrase (a new passphrase is then
+/// needed); anything else is the backup's passphrase.
+fn restore(w: &mut Welcome) -> Result<(PathBuf, Option<Passphrase>), String> {
+    use inwonercloud_vault::backup::BackupSecret;
+    let file = PathBuf::from(w.backup_file.trim());
+    let dir = PathBuf::from(w.dir.trim());
+    let words = w.backup_secret.split_whitespace().count();
+    let (secret, new, open_with) = if words == 24 {
+        let new = Passphrase::new(w.backup_new_pass.clone());
+        new.check_new().map_err(|e| e.to_string())?;
+        let normal: Vec<&str> = w.backup_secret.split_whitespace().collect();
+        (BackupSecret::RecoveryPhrase(normal.join(" ")), Some(new.clone()), new)
+    } else {
+        let p = Passphrase::new(w.backup_secret.clone());
+        (BackupSecret::Passphrase(p.clone()), None, p)
+    };
+    let device = if w.device.trim().is_empty() {
+        "laptop"
+    } else {
+        w.device.trim()
+    };
+    Vault::restore(&file, &dir, &secret, new.as_ref(), device).map_err(|e| e.to_string())?;
+    w.backup_secret.clear();
+    w.backup_new_pass.clear();
+    Ok((dir, Some(open_with)))
 }
 
 /// A vault waiting for its passphrase.
