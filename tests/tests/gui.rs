@@ -850,3 +850,65 @@ fn a_backup_is_restored_on_the_welcome_screen_with_the_recovery_words() {
     let v = Vault::open(&new_dir, &inwonercloud_vault::Passphrase::new("een nieuw wachtwoord")).unwrap();
     assert_eq!(v.plan(&goal).unwrap().goals.len(), 1, "with her plan");
 }
+
+/// A second device, from the welcome screen: paste the device invite made on
+/// the first device, choose a passphrase, and the new vault joins and shows
+/// the same person's plan.
+#[test]
+fn a_second_device_joins_from_the_welcome_screen_with_a_device_invite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut first = inwonercloud_tests::vault(&tmp.path().join("laptop"), "Sanne", inwonercloud_schemas::Role::Citizen);
+    let plan = first.plan_doc();
+    first
+        .add_goal(
+            &plan,
+            inwonercloud_schemas::LifeDomain::Wonen,
+            "Zelfstandig wonen",
+            None,
+        )
+        .unwrap();
+    let identity = first.identity();
+    let node = rt.block_on(Node::spawn(first, NodeConfig::loopback())).unwrap();
+    let addrs: Vec<String> = node.addrs().iter().map(|a| a.to_string()).collect();
+    node.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")))
+        .unwrap();
+    let ticket = node
+        .invite(
+            inwonercloud_vault::InviteSpec {
+                role: inwonercloud_schemas::Role::Citizen,
+                documents: vec![],
+                access: inwonercloud_schemas::Access::Write,
+                valid_until: None,
+                purpose: String::new(),
+                name_hint: String::new(),
+                device: true,
+            },
+            600,
+        )
+        .unwrap()
+        .to_string();
+
+    let phone = tmp.path().join("telefoon");
+    let mut h = app(options(&phone, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
+    settle(&mut h);
+    type_into(&mut h, "Apparaat-uitnodiging", &ticket);
+    type_secret(
+        &mut h,
+        "Wachtwoord voor de kluis op dit apparaat",
+        "telefoon-wachtwoord",
+    );
+    type_secret(&mut h, "Herhaal dat wachtwoord", "telefoon-wachtwoord");
+    click(&mut h, "Koppelen en openen");
+    wait_for(&mut h, 20, "the new device to be linked", |a| {
+        a.workspace.as_ref().is_some_and(|w| w.who.identity == identity)
+    });
+    wait_for(&mut h, 20, "the plan to arrive", |a| {
+        a.workspace
+            .as_ref()
+            .and_then(|w| w.views.plan.as_ref())
+            .is_some_and(|p| p.as_ref().is_ok_and(|p| p.goals.len() == 1))
+    });
+    drop(h);
+    rt.block_on(node.shutdown());
+}

@@ -92,6 +92,13 @@ texts! {
     restore_secret: "Wachtwoord of 24 herstelwoorden", "Passphrase or 24 recovery words";
     restore_new_pass: "Nieuw wachtwoord (alleen bij herstelwoorden)", "New passphrase (recovery words only)";
     restore_button: "Terugzetten en openen", "Restore and open";
+    join_device_title: "Dit is een extra apparaat van mij", "This is another device of mine";
+    join_device_help: "Heeft u al een kluis op een ander apparaat? Maak daar onder Apparaten een apparaat-uitnodiging en plak die hier. Dit apparaat krijgt dan alles te zien en kan alles bewerken, met een eigen sleutel.", "Do you have a vault on another device already? Make a device invite there under Devices and paste it here. This device then sees and edits everything, with a key of its own.";
+    join_device_ticket: "Apparaat-uitnodiging", "Device invite";
+    join_device_pass: "Wachtwoord voor de kluis op dit apparaat", "Passphrase for the vault on this device";
+    join_device_pass2: "Herhaal dat wachtwoord", "Repeat that passphrase";
+    join_device_button: "Koppelen en openen", "Link and open";
+    not_a_device_ticket: "Dit is een uitnodiging voor iemand anders, niet voor een eigen apparaat. Maak op uw eerste apparaat een apparaat-uitnodiging (Apparaten).", "This invite is for someone else, not for a device of your own. Make a device invite on your first device (Devices).";
     relay_title: "Relay: bereikbaar via een tussenstation", "Relay: reachable through a go-between";
     relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een relay die bijvoorbeeld uw gemeente draait. De relay ziet alleen versleutelde gegevens, nooit de inhoud. Meer dan één? Scheid ze met komma's; de volgende wordt gebruikt als de eerste niet werkt. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. More than one? Separate them with commas; the next is used when the first does not work. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
     relay_url: "Adres van de relay", "Relay address";

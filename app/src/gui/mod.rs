@@ -240,6 +240,10 @@ impl eframe::App for App {
                 });
                 if let Some((dir, pass)) = chosen {
                     self.open(&dir, pass);
+                    // A new device joins with its ticket once its network runs.
+                    if let (Some(ticket), Some(ws)) = (self.welcome.pending_join.take(), self.workspace.as_mut()) {
+                        ws.net(network::NetCmd::Join(ticket), t);
+                    }
                 }
             }
             Some(ws) => {

@@ -35,6 +35,14 @@ pub struct Welcome {
     pub backup_secret: String,
     /// With the recovery phrase: the new passphrase for the restored vault.
     pub backup_new_pass: String,
+    /// A device ticket from one's first device.
+    pub device_ticket: String,
+    /// A device ticket to join with once the new vault's network runs.
+    pub pending_join: Option<String>,
+    /// The joining device's new passphrase, and again.
+    pub join_pass: String,
+    /// The joining device's passphrase typed a second time.
+    pub join_pass2: String,
     /// Where the demo goes.
     pub demo_dir: PathBuf,
     /// What went wrong last.
@@ -55,6 +63,10 @@ impl Welcome {
             backup_file: String::new(),
             backup_secret: String::new(),
             backup_new_pass: String::new(),
+            device_ticket: String::new(),
+            pending_join: None,
+            join_pass: String::new(),
+            join_pass2: String::new(),
             demo_dir: o.demo_dir.clone(),
             error: None,
         }
@@ -138,6 +150,19 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         }
     });
     ui.add_space(8.0);
+    widgets::card(ui, t.join_device_title, |ui| {
+        ui.label(t.join_device_help);
+        widgets::text(ui, t.join_device_ticket, &mut w.device_ticket);
+        widgets::secret(ui, t.join_device_pass, &mut w.join_pass);
+        widgets::secret(ui, t.join_device_pass2, &mut w.join_pass2);
+        if ui.button(t.join_device_button).clicked() {
+            match join_as_device(w, t) {
+                Ok(opened) => open = Some(opened),
+                Err(e) => w.error = Some(e),
+            }
+        }
+    });
+    ui.add_space(8.0);
     widgets::card(ui, t.demo_title, |ui| {
         ui.label(t.demo_intro);
         ui.horizontal_wrapped(|ui| {
@@ -163,6 +188,31 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         ui.label(RichText::new(format!("{}: {}", t.demo_passphrase, demo::PASSPHRASE)).weak());
     });
     open
+}
+
+/// Makes this machine another device of someone who has a vault already:
+/// an empty vault waiting for its certificate, which joins with the device
+/// ticket as soon as its network runs.
+fn join_as_device(w: &mut Welcome, t: &Texts) -> Result<(PathBuf, Option<Passphrase>), String> {
+    let text = w.device_ticket.trim().to_string();
+    let ticket: inwonercloud_sync::Ticket = text.parse().map_err(|e| format!("{e}"))?;
+    if !ticket.device {
+        return Err(t.not_a_device_ticket.into());
+    }
+    let pass = Passphrase::new(w.join_pass.clone());
+    pass.check_new().map_err(|_| t.passphrase_too_short.to_string())?;
+    if w.join_pass != w.join_pass2 {
+        return Err(t.passphrases_differ.into());
+    }
+    let dir = PathBuf::from(w.dir.trim());
+    if Vault::exists(&dir) {
+        return Err(format!("{}: {}", t.vault_exists, dir.display()));
+    }
+    Vault::create_unlinked(&dir, w.device.trim(), &pass).map_err(|e| e.to_string())?;
+    w.join_pass.clear();
+    w.join_pass2.clear();
+    w.pending_join = Some(text);
+    Ok((dir, Some(pass)))
 }
 
 /// Restores the backup named on the welcome screen into its vault folder.
