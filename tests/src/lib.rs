@@ -205,3 +205,71 @@ pub fn goal_change(
     let json = serde_json::to_string(&signed).expect("a record serializes");
     change_on_top(by, doc, base, "goal/evil", &json, None)
 }
+
+/// Real processes in network namespaces: what the partition, NAT and service
+/// tests share.
+pub mod processes {
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// The `inwonercloud` binary built next to the running test, if it is there.
+    pub fn bin() -> Option<PathBuf> {
+        let exe = std::env::current_exe().ok()?;
+        let p = exe.parent()?.parent()?.join("inwonercloud");
+        p.is_file().then_some(p)
+    }
+
+    /// Runs `cmd` quietly; whether it succeeded.
+    pub fn run(cmd: &str, args: &[&str]) -> bool {
+        Command::new(cmd)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// `ip ARGS`, quietly; whether it succeeded.
+    pub fn ip(args: &[&str]) -> bool {
+        run("ip", args)
+    }
+
+    /// A child process, killed when dropped.
+    pub struct Proc(pub Child);
+
+    impl Drop for Proc {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    /// The command line in namespace `ns` on `vault` (passphrase from the
+    /// environment): its output, or its error output.
+    pub fn cli_in(bin: &Path, ns: &str, vault: &Path, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("ip")
+            .args(["netns", "exec", ns])
+            .arg(bin)
+            .arg("--vault")
+            .arg(vault)
+            .args(args)
+            .env("INWONERCLOUD_PASSPHRASE", crate::PASSPHRASE)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    /// Waits up to `secs` seconds for `f`, panicking with `what` after that.
+    pub fn wait(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !f() {
+            assert!(start.elapsed() < Duration::from_secs(secs), "timed out: {what}");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}

@@ -13,10 +13,11 @@
 //! missing and passes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use inwonercloud_schemas::Role;
+use inwonercloud_tests::processes::{Proc, bin, cli_in as cli, ip, run, wait};
 use inwonercloud_tests::{PASSPHRASE, pass, vault};
 use inwonercloud_vault::Vault;
 
@@ -26,19 +27,6 @@ const ROUTER: [&str; 2] = ["icn-rt-home", "icn-rt-work"];
 const HOST: [&str; 2] = ["icn-anna", "icn-bert"];
 const BRIDGE: &str = "icn-pub";
 const RELAY_IP: &str = "10.88.0.1";
-
-fn run(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn ip(args: &[&str]) -> bool {
-    run("ip", args)
-}
 
 fn in_ns(ns: &str, cmd: &[&str]) -> bool {
     let mut args = vec!["netns", "exec", ns];
@@ -143,22 +131,6 @@ impl Drop for Net {
     }
 }
 
-/// A process in a namespace, killed on drop.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn bin() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let p = exe.parent()?.parent()?.join("inwonercloud");
-    p.is_file().then_some(p)
-}
-
 fn relay_bin() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("IROH_RELAY").map(PathBuf::from) {
         return p.is_file().then_some(p);
@@ -167,31 +139,6 @@ fn relay_bin() -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|d| d.join("iroh-relay"))
         .find(|p| p.is_file())
-}
-
-fn cli(bin: &Path, ns: &str, vault: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("ip")
-        .args(["netns", "exec", ns])
-        .arg(bin)
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("INWONERCLOUD_PASSPHRASE", PASSPHRASE)
-        .output()
-        .expect("run the cli");
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
-
-fn wait(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out: {what}");
-        std::thread::sleep(Duration::from_millis(300));
-    }
 }
 
 fn goals(dir: &Path, plan: &str) -> Vec<String> {

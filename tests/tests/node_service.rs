@@ -3,20 +3,14 @@
 //! another process, and a clean stop on SIGTERM.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use inwonercloud_schemas::{Access, LifeDomain, Role};
+use inwonercloud_tests::processes::bin;
 use inwonercloud_tests::{PASSPHRASE, vault};
 use inwonercloud_vault::PeerInfo;
-
-/// The real binary, built next to this test (`cargo build -p inwonercloud`).
-fn bin() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let p = exe.parent()?.parent()?.join("inwonercloud");
-    p.is_file().then_some(p)
-}
 
 fn cli(bin: &Path, vault: &Path, secret: &Path, args: &[&str]) -> serde_json::Value {
     let out = Command::new(bin)

@@ -8,24 +8,16 @@
 //! test says it is skipped and passes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use inwonercloud_schemas::{EntryKind, LifeDomain, Role};
+use inwonercloud_tests::processes::{Proc, bin, cli_in, ip, wait};
 use inwonercloud_tests::{PASSPHRASE, day, eur, pass, vault};
 use inwonercloud_vault::{NewEntry, Vault};
 
 const NS: [&str; 3] = ["icp-anna", "icp-bert", "icp-oss"];
 const BRIDGE: &str = "icp-br0";
-
-fn ip(args: &[&str]) -> bool {
-    Command::new("ip")
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 fn host_link(i: usize) -> String {
     format!("icp-h{i}")
@@ -88,41 +80,11 @@ impl Drop for Net {
     }
 }
 
-/// A `serve` process in a namespace, killed on drop.
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn bin() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let p = exe.parent()?.parent()?.join("inwonercloud");
-    p.is_file().then_some(p)
-}
-
 fn cli(bin: &Path, ns: &str, vault: &Path, args: &[&str]) -> String {
-    let out = Command::new("ip")
-        .args(["netns", "exec", ns])
-        .arg(bin)
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("INWONERCLOUD_PASSPHRASE", PASSPHRASE)
-        .output()
-        .expect("run the cli");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    cli_in(bin, ns, vault, args).unwrap_or_else(|e| panic!("{args:?}: {e}"))
 }
 
-fn serve(bin: &Path, ns: &str, vault: &Path, i: usize) -> Serve {
+fn serve(bin: &Path, ns: &str, vault: &Path, i: usize) -> Proc {
     let child = Command::new("ip")
         .args(["netns", "exec", ns])
         .arg(bin)
@@ -135,7 +97,7 @@ fn serve(bin: &Path, ns: &str, vault: &Path, i: usize) -> Serve {
         .spawn()
         .expect("start serve");
     std::thread::sleep(Duration::from_millis(1500));
-    Serve(child)
+    Proc(child)
 }
 
 fn ticket(text: &str) -> String {
@@ -143,14 +105,6 @@ fn ticket(text: &str) -> String {
         .find(|w| w.starts_with("inwonercloud1"))
         .expect("a ticket in the output")
         .to_string()
-}
-
-fn wait(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out: {what}");
-        std::thread::sleep(Duration::from_millis(300));
-    }
 }
 
 fn state(dir: &Path, plan: &str, budget: &str) -> (Vec<String>, Vec<String>) {
