@@ -77,3 +77,25 @@ pub use shared::Shared;
 pub use vault::{
     Authored, BadRecord, CreateOptions, DB_FILE, DocumentBundle, HistoryEntry, ImportReport, Vault, WhoAmI,
 };
+
+/// What the unit tests of this crate share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use inwonercloud_schemas::Role;
+
+    use crate::{CreateOptions, Passphrase, Vault};
+
+    /// A fresh vault for `name` in `role` in `dir`, with the test passphrase.
+    pub(crate) fn vault(dir: &std::path::Path, name: &str, role: Role) -> Vault {
+        Vault::create(
+            dir,
+            CreateOptions {
+                name: name.into(),
+                role,
+                device_name: "laptop".into(),
+                passphrase: Passphrase::new("proef-wachtwoord"),
+            },
+        )
+        .unwrap()
+    }
+}

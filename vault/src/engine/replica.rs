@@ -853,22 +853,11 @@ fn decode_rows(doc_id: &str, rows: Vec<(u64, Vec<u8>)>) -> Result<Vec<SignedChan
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Passphrase;
     use crate::keys::SecretKey;
-    use crate::{CreateOptions, Passphrase};
     use inwonercloud_schemas::{LifeDomain, Role};
 
-    fn create(dir: &std::path::Path, name: &str, role: Role) -> Vault {
-        Vault::create(
-            dir,
-            CreateOptions {
-                name: name.into(),
-                role,
-                device_name: "laptop".into(),
-                passphrase: Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap()
-    }
+    use crate::testing::vault as create;
 
     /// A change by `device` on top of `base`, dated `time` when given.
     fn change_by(device: &SecretKey, doc: &str, base: &[SignedChange], value: &str, time: Option<i64>) -> SignedChange {
@@ -1156,16 +1145,7 @@ mod tests {
     #[test]
     fn a_header_at_the_last_version_cannot_change_again() {
         let tmp = tempfile::tempdir().unwrap();
-        let mut v = Vault::create(
-            &tmp.path().join("v"),
-            CreateOptions {
-                name: "Anna".into(),
-                role: Role::Citizen,
-                device_name: "laptop".into(),
-                passphrase: Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap();
+        let mut v = create(&tmp.path().join("v"), "Anna", Role::Citizen);
         let plan = v.plan_doc();
         let held = v.signed_header(&plan).unwrap();
         let mut last = held.record.clone();
@@ -1181,16 +1161,7 @@ mod tests {
     #[test]
     fn of_a_device_listed_twice_the_lowest_cut_off_counts() {
         let tmp = tempfile::tempdir().unwrap();
-        let v = Vault::create(
-            &tmp.path().join("v"),
-            CreateOptions {
-                name: "Anna".into(),
-                role: Role::Citizen,
-                device_name: "laptop".into(),
-                passphrase: Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap();
+        let v = create(&tmp.path().join("v"), "Anna", Role::Citizen);
         let lost = PublicKey([7; 32]);
         let mut held = v.signed_header(&v.plan_doc()).unwrap().record;
         held.revoked_devices = vec![(lost, 4)];

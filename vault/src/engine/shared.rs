@@ -119,23 +119,13 @@ impl Drop for Guard<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CreateOptions, Passphrase};
     use inwonercloud_schemas::{LifeDomain, Role};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn a_write_through_one_handle_reaches_every_subscriber_once() {
         let tmp = tempfile::tempdir().unwrap();
-        let v = Vault::create(
-            tmp.path(),
-            CreateOptions {
-                name: "Anna".into(),
-                role: Role::Citizen,
-                device_name: "laptop".into(),
-                passphrase: Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap();
+        let v = crate::testing::vault(tmp.path(), "Anna", Role::Citizen);
         let shared = Shared::new(v);
         // Creating the vault changed documents: nobody was listening yet.
         drop(shared.lock());
@@ -171,16 +161,7 @@ mod tests {
     #[test]
     fn a_rolled_back_action_publishes_nothing() {
         let tmp = tempfile::tempdir().unwrap();
-        let v = Vault::create(
-            tmp.path(),
-            CreateOptions {
-                name: "Anna".into(),
-                role: Role::Citizen,
-                device_name: "laptop".into(),
-                passphrase: Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap();
+        let v = crate::testing::vault(tmp.path(), "Anna", Role::Citizen);
         let shared = Shared::new(v);
         drop(shared.lock());
         let seen = Arc::new(Mutex::new(Vec::<String>::new()));

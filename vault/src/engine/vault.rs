@@ -1385,16 +1385,7 @@ mod tests {
     use std::str::FromStr;
 
     fn citizen(dir: &Path) -> Vault {
-        Vault::create(
-            dir,
-            CreateOptions {
-                name: "Anna de Vries".into(),
-                role: Role::Citizen,
-                device_name: "laptop".into(),
-                passphrase: crate::Passphrase::new("proef-wachtwoord"),
-            },
-        )
-        .unwrap()
+        crate::testing::vault(dir, "Anna de Vries", Role::Citizen)
     }
 
     #[test]
