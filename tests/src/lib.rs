@@ -206,6 +206,45 @@ pub fn goal_change(
     change_on_top(by, doc, base, "goal/evil", &json, None)
 }
 
+/// Copies `doc` from one vault to another, as a sync session would.
+pub fn hand_over(from: &Vault, to: &mut Vault, doc: &str) {
+    let b = from.bundle(doc).unwrap_or_else(|e| panic!("bundle of {doc}: {e}"));
+    to.import_bundle(&b, "test")
+        .unwrap_or_else(|e| panic!("import of {doc}: {e}"));
+}
+
+/// Lets `v` know `peer` (name, role, device), as a session would.
+pub fn remember(v: &mut Vault, peer: &Vault) {
+    v.remember_peer(&inwonercloud_vault::PeerInfo {
+        identity: peer.identity(),
+        name: peer.name().to_string(),
+        role: peer.role(),
+        devices: vec![peer.device_key().public()],
+        addrs: vec![],
+        last_seen: 0,
+    })
+    .unwrap_or_else(|e| panic!("remembering {}: {e}", peer.name()));
+}
+
+/// An hourly home-support offering of provider `name` at `price`.
+pub fn offering(name: &str, price: rust_decimal::Decimal) -> inwonercloud_schemas::Offering {
+    inwonercloud_schemas::Offering {
+        id: String::new(),
+        service: "Begeleiding thuis".into(),
+        category: "begeleiding_individueel".into(),
+        unit: inwonercloud_schemas::ServiceUnit::Uur,
+        price,
+        region: "Utrecht".into(),
+        availability: "werkdagen".into(),
+        description: "Hulp bij planning en post".into(),
+        provider: inwonercloud_schemas::ProviderDetails {
+            name: name.into(),
+            kvk: Some("12345678".into()),
+            agb: None,
+        },
+    }
+}
+
 /// Real processes in network namespaces: what the partition, NAT and service
 /// tests share.
 pub mod processes {

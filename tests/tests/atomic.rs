@@ -7,17 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use inwonercloud_schemas::{DocKind, EntryKind, FundingStream, Offering, ProviderDetails, Role, ServiceUnit, Verdict};
-use inwonercloud_tests::{day, euro_account, pass, vault};
+use inwonercloud_schemas::{DocKind, EntryKind, FundingStream, Role, Verdict};
+use inwonercloud_tests::{day, euro_account, hand_over, offering, pass, remember, vault};
 use inwonercloud_vault::store::Fault;
 use inwonercloud_vault::{DecisionInput, NewRequest, Vault};
 use rust_decimal::Decimal;
-
-/// Copies `doc` from one vault to another, as a sync session would.
-fn send(from: &Vault, to: &mut Vault, doc: &str) {
-    let b = from.bundle(doc).unwrap();
-    to.import_bundle(&b, "test").unwrap();
-}
 
 /// What an action must leave all or nothing of: every record key of every
 /// document, and the budget figures the citizen sees.
@@ -163,33 +157,19 @@ fn prepare(root: &Path) -> Ids {
 
     // A provider's offering, ordered, countersigned and declared.
     let o = zorg
-        .publish_offering(Offering {
-            id: String::new(),
-            service: "Begeleiding thuis".into(),
-            category: "begeleiding_individueel".into(),
-            unit: ServiceUnit::Uur,
-            price: Decimal::from(60),
-            region: "Oss".into(),
-            availability: "werkdagen".into(),
-            description: "Hulp bij planning".into(),
-            provider: ProviderDetails {
-                name: "Thuiszorg Noord".into(),
-                kvk: Some("12345678".into()),
-                agb: None,
-            },
-        })
+        .publish_offering(offering("Thuiszorg Noord", Decimal::from(60)))
         .unwrap();
-    send(&zorg, &mut burger, &zorg.doc_id(DocKind::Catalogue));
+    hand_over(&zorg, &mut burger, &zorg.doc_id(DocKind::Catalogue));
     let ag = burger
         .order(&o.id, &account, Decimal::from(8), day("2026-03-01"), day("2026-06-30"))
         .unwrap();
     let ag_doc = burger.agreement_doc_id(&zorg.identity());
-    send(&burger, &mut zorg, &ag_doc);
+    hand_over(&burger, &mut zorg, &ag_doc);
     zorg.countersign(&ag.id).unwrap();
     let d = zorg
         .declare(&ag.id, Decimal::from(3), day("2026-03-01"), day("2026-03-31"), "maart")
         .unwrap();
-    send(&zorg, &mut burger, &ag_doc);
+    hand_over(&zorg, &mut burger, &ag_doc);
 
     // A second provider nobody ordered from yet: the order under test
     // creates the agreement document, the consent and the header edit too.
@@ -198,7 +178,7 @@ fn prepare(root: &Path) -> Ids {
     second.id = String::new();
     second.provider.name = "Buurtzorg Zuid".into();
     let o2 = zorg2.publish_offering(second).unwrap();
-    send(&zorg2, &mut burger, &zorg2.doc_id(DocKind::Catalogue));
+    hand_over(&zorg2, &mut burger, &zorg2.doc_id(DocKind::Catalogue));
 
     // A budget request the municipality may decide.
     let req = burger
@@ -225,7 +205,7 @@ fn prepare(root: &Path) -> Ids {
             "beoordeling",
         )
         .unwrap();
-    send(&burger, &mut gemeente, &budget);
+    hand_over(&burger, &mut gemeente, &budget);
 
     // A transfer the mother can accept.
     remember(&mut burger, &moeder);
@@ -239,7 +219,7 @@ fn prepare(root: &Path) -> Ids {
         )
         .unwrap();
     let ex = burger.exchange_doc_id(&moeder.identity());
-    send(&burger, &mut moeder, &ex);
+    hand_over(&burger, &mut moeder, &ex);
 
     Ids {
         offering: o2.id,
@@ -249,18 +229,6 @@ fn prepare(root: &Path) -> Ids {
         transfer: tr.id,
         mother_account,
     }
-}
-
-fn remember(v: &mut Vault, peer: &Vault) {
-    v.remember_peer(&inwonercloud_vault::PeerInfo {
-        identity: peer.identity(),
-        name: peer.name().to_string(),
-        role: peer.role(),
-        devices: vec![peer.device_key().public()],
-        addrs: vec![],
-        last_seen: 0,
-    })
-    .unwrap();
 }
 
 fn copy_dir(from: &Path, to: &Path) {

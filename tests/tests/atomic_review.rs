@@ -6,33 +6,10 @@
 
 use std::path::Path;
 
-use inwonercloud_schemas::{DocKind, FundingStream, Offering, ProviderDetails, Role, Verdict};
-use inwonercloud_tests::{change_on_top, day, euro_account, vault};
+use inwonercloud_schemas::{DocKind, FundingStream, Role, Verdict};
+use inwonercloud_tests::{change_on_top, day, euro_account, hand_over, offering, remember, vault};
 use inwonercloud_vault::{Vault, VaultError};
 use rust_decimal::Decimal;
-
-fn send(from: &Vault, to: &mut Vault, doc: &str) {
-    let b = from.bundle(doc).unwrap();
-    to.import_bundle(&b, "test").unwrap();
-}
-
-fn offering(name: &str) -> Offering {
-    Offering {
-        id: String::new(),
-        service: "Begeleiding thuis".into(),
-        category: "begeleiding_individueel".into(),
-        unit: inwonercloud_schemas::ServiceUnit::Uur,
-        price: Decimal::from(60),
-        region: "Oss".into(),
-        availability: "werkdagen".into(),
-        description: "Hulp bij planning".into(),
-        provider: ProviderDetails {
-            name: name.into(),
-            kvk: Some("12345678".into()),
-            agb: None,
-        },
-    }
-}
 
 /// A citizen with countersigned agreements with two providers. The honest
 /// one declared; the other (whose agreement document the citizen's vault
@@ -59,15 +36,15 @@ fn setup(root: &Path) -> Setup {
     let mut b = vault(&root.join("b"), "Buurtzorg Zuid", Role::Provider);
     let mut agreements = vec![];
     for p in [&mut a, &mut b] {
-        let o = p.publish_offering(offering(p.name())).unwrap();
-        send(p, &mut burger, &p.doc_id(DocKind::Catalogue));
+        let o = p.publish_offering(offering(p.name(), Decimal::from(60))).unwrap();
+        hand_over(p, &mut burger, &p.doc_id(DocKind::Catalogue));
         let ag = burger
             .order(&o.id, &account, Decimal::from(8), day("2026-03-01"), day("2026-06-30"))
             .unwrap();
         let doc = burger.agreement_doc_id(&p.identity());
-        send(&burger, p, &doc);
+        hand_over(&burger, p, &doc);
         p.countersign(&ag.id).unwrap();
-        send(p, &mut burger, &doc);
+        hand_over(p, &mut burger, &doc);
         agreements.push((doc, ag.id));
     }
     // The attacker is the provider whose agreement document comes first.
@@ -86,7 +63,7 @@ fn setup(root: &Path) -> Setup {
             "maart",
         )
         .unwrap();
-    send(&honest, &mut burger, &honest_doc);
+    hand_over(&honest, &mut burger, &honest_doc);
     Setup {
         burger,
         honest,
@@ -299,18 +276,6 @@ fn an_import_inside_an_action_is_in_memory_when_the_action_commits() {
     );
 }
 
-fn remember(v: &mut Vault, peer: &Vault) {
-    v.remember_peer(&inwonercloud_vault::PeerInfo {
-        identity: peer.identity(),
-        name: peer.name().to_string(),
-        role: peer.role(),
-        devices: vec![peer.device_key().public()],
-        addrs: vec![],
-        last_seen: 0,
-    })
-    .unwrap();
-}
-
 /// A transfer is accepted by its exact id: a sender who copies another
 /// sender's transfer id into its own exchange document must not have its
 /// transfer accepted in the other's place.
@@ -343,8 +308,8 @@ fn a_transfer_under_a_copied_id_is_never_the_one_accepted() {
         ..mine
     };
     attacker.put_record(&attacker_doc, &genuine.id, copy).unwrap();
-    send(&honest, &mut moeder, &honest_doc);
-    send(&attacker, &mut moeder, &attacker_doc);
+    hand_over(&honest, &mut moeder, &honest_doc);
+    hand_over(&attacker, &mut moeder, &attacker_doc);
 
     let judged = moeder.accept_transfer(&genuine.id, &into);
     let accepted: Vec<String> = moeder
@@ -530,7 +495,7 @@ fn a_grant_cannot_be_claimed_again_under_another_identity_for_the_citizens_devic
             "beoordeling",
         )
         .unwrap();
-    send(&burger, &mut gemeente, &budget);
+    hand_over(&burger, &mut gemeente, &budget);
     gemeente
         .decide(
             &req.id,
@@ -542,23 +507,25 @@ fn a_grant_cannot_be_claimed_again_under_another_identity_for_the_citizens_devic
             },
         )
         .unwrap();
-    send(&gemeente, &mut burger, &budget);
+    hand_over(&gemeente, &mut burger, &budget);
     let account = inwonercloud_vault::assessment::account_for(&req.id);
 
     // Sanne buys 10 hours at 60 (600, all of the grant); the provider
     // declares them and she approves.
-    let o = zorg.publish_offering(offering("Thuiszorg Noord")).unwrap();
-    send(&zorg, &mut burger, &zorg.doc_id(DocKind::Catalogue));
+    let o = zorg
+        .publish_offering(offering("Thuiszorg Noord", Decimal::from(60)))
+        .unwrap();
+    hand_over(&zorg, &mut burger, &zorg.doc_id(DocKind::Catalogue));
     let ag = burger
         .order(&o.id, &account, Decimal::from(10), day("2026-05-01"), day("2026-06-30"))
         .unwrap();
     let ag_doc = burger.agreement_doc_id(&zorg.identity());
-    send(&burger, &mut zorg, &ag_doc);
+    hand_over(&burger, &mut zorg, &ag_doc);
     zorg.countersign(&ag.id).unwrap();
     let d = zorg
         .declare(&ag.id, Decimal::from(10), day("2026-05-01"), day("2026-05-31"), "mei")
         .unwrap();
-    send(&zorg, &mut burger, &ag_doc);
+    hand_over(&zorg, &mut burger, &ag_doc);
     burger.judge_declaration(&d.id, Verdict::Goedgekeurd).unwrap();
     let trust = TrustRoots::new([gemeente.identity()]).unwrap();
     let bundles = burger.claim_bundles().unwrap();

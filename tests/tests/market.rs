@@ -4,11 +4,10 @@
 //! with their own reason; provider isolation; the portable claims file.
 
 use inwonercloud_schemas::{
-    Access, Approval, Declaration, DocKind, FundingStream, Offering, Outcome, ProviderDetails, Quantity, Role,
-    ServiceUnit, Unit, Verdict,
+    Access, Approval, Declaration, DocKind, FundingStream, Outcome, Quantity, Role, Unit, Verdict,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, eur, invite, node, sync};
+use inwonercloud_tests::{day, eur, invite, node, offering, sync};
 use inwonercloud_vault::claims::check_claims;
 use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest, TrustRoots, VaultError};
 use rust_decimal::Decimal;
@@ -55,24 +54,6 @@ async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String 
 /// Trust roots holding only this node's identity.
 fn trusting(n: &Node) -> TrustRoots {
     TrustRoots::new([n.with_vault(|v| v.identity())]).unwrap()
-}
-
-fn offering(name: &str, price: Decimal) -> Offering {
-    Offering {
-        id: String::new(),
-        service: "Begeleiding thuis".into(),
-        category: "begeleiding_individueel".into(),
-        unit: ServiceUnit::Uur,
-        price,
-        region: "Utrecht".into(),
-        availability: "werkdagen".into(),
-        description: "Hulp bij planning en post".into(),
-        provider: ProviderDetails {
-            name: name.into(),
-            kvk: Some("12345678".into()),
-            agb: None,
-        },
-    }
 }
 
 /// Provider publishes; citizen connects with the provider's ticket and orders.
