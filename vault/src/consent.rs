@@ -603,6 +603,8 @@ impl Vault {
     /// is a close estimate, not a promise.
     pub fn backlog(&mut self) -> Result<Vec<Backlog>> {
         let log = self.access_log()?;
+        // Each shared document's history is read once, however many peers share it.
+        let mut histories: BTreeMap<String, Vec<crate::HistoryEntry>> = BTreeMap::new();
         let mut out = vec![];
         for peer in self.peers()? {
             let devices: Vec<PublicKey> = peer.devices.clone();
@@ -613,8 +615,14 @@ impl Vault {
                     .filter(|l| l.peer == peer.identity && l.doc == doc)
                     .map(|l| l.at)
                     .max();
-                let waiting = self
-                    .history(&doc)?
+                if !histories.contains_key(&doc) {
+                    let h = self.history(&doc)?;
+                    histories.insert(doc.clone(), h);
+                }
+                let waiting = histories
+                    .get(&doc)
+                    .map(|h| h.as_slice())
+                    .unwrap_or_default()
                     .iter()
                     .filter(|h| h.device.is_none_or(|d| !devices.contains(&d)))
                     .filter(|h| last.is_none_or(|at| h.time > at as i64))

@@ -197,7 +197,8 @@ pub(crate) fn check_signatures(
 ) -> Vec<std::result::Result<(), Refusal>> {
     let mut out = Vec::with_capacity(items.len());
     let mut batch = Vec::with_capacity(items.len());
-    let seen = verified::known(items);
+    let entries = verified::entries(items);
+    let seen = verified::known(&entries);
     for (i, (key, _, sig)) in items.iter().enumerate() {
         if seen.get(i).copied().unwrap_or(false) {
             out.push(Ok(()));
@@ -225,7 +226,7 @@ pub(crate) fn check_signatures(
             }
         }
     }
-    verified::remember(items, &batch, &out);
+    verified::remember(&entries, &batch, &out);
     out
 }
 
@@ -267,25 +268,24 @@ pub mod verified {
     }
 
     /// Per item, whether it was verified before in this process.
-    pub(super) fn known(items: &[(&VerifyingKey, &[u8], &SignatureBytes)]) -> Vec<bool> {
-        let set = SET.lock().unwrap_or_else(|p| p.into_inner());
-        if set.is_empty() {
-            return vec![false; items.len()];
-        }
-        items.iter().map(|(k, m, s)| set.contains(&entry(k, m, s))).collect()
+    /// What is remembered of each item: one hash over key, signature and message.
+    pub(super) fn entries(items: &[(&VerifyingKey, &[u8], &SignatureBytes)]) -> Vec<[u8; 32]> {
+        items.iter().map(|(k, m, s)| entry(k, m, s)).collect()
     }
 
-    /// Remembers the items of `checked` that passed.
-    pub(super) fn remember(
-        items: &[(&VerifyingKey, &[u8], &SignatureBytes)],
-        checked: &[usize],
-        verdicts: &[std::result::Result<(), Refusal>],
-    ) {
+    /// Per entry, whether it was verified before in this process.
+    pub(super) fn known(entries: &[[u8; 32]]) -> Vec<bool> {
+        let set = SET.lock().unwrap_or_else(|p| p.into_inner());
+        entries.iter().map(|e| set.contains(e)).collect()
+    }
+
+    /// Remembers the entries of `checked` that passed.
+    pub(super) fn remember(entries: &[[u8; 32]], checked: &[usize], verdicts: &[std::result::Result<(), Refusal>]) {
         CHECKED.with(|c| c.set(c.get() + checked.len() as u64));
         let passed: Vec<[u8; 32]> = checked
             .iter()
             .filter(|&&i| verdicts.get(i).is_some_and(|v| v.is_ok()))
-            .filter_map(|&i| items.get(i).map(|(k, m, s)| entry(k, m, s)))
+            .filter_map(|&i| entries.get(i).copied())
             .collect();
         if passed.is_empty() {
             return;
