@@ -82,6 +82,7 @@ fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
             devices: vec![y.device],
             addrs: Vec::new(),
             last_seen: 0,
+            postbus: None,
         })?;
     }
     Ok(())

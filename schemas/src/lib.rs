@@ -38,6 +38,7 @@ pub mod market;
 pub mod money;
 pub mod plan;
 pub mod policy;
+pub mod postbus;
 pub mod profile;
 pub mod request;
 pub mod signed;
@@ -59,6 +60,7 @@ pub use market::{
 pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
 pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
 pub use policy::{AllocationRule, Policy};
+pub use postbus::{PostbusRoster, RosterMember};
 pub use profile::{JournalNote, Profile};
 pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind};
 pub use signed::{CertifiedDevice, DeviceCertificate, Signed};

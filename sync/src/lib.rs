@@ -34,11 +34,15 @@
 //! - [`session`]: the driver that runs the core over an iroh stream, with a
 //!   `tracing` span per session.
 //! - [`node`]: the endpoint, the accept loop, dialing and reconnecting.
+//! - [`postbus`]: delivery while the other side is offline — the postbus
+//!   node, and a node's rounds of giving its roster, collecting and
+//!   depositing sealed mail.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod event;
 pub mod node;
+pub mod postbus;
 pub mod protocol;
 pub mod replica;
 pub mod session;

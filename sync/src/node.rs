@@ -138,6 +138,8 @@ pub struct Node {
     /// The configured relays, the first one first.
     relays: Vec<RelayUrl>,
     dial_timeout: Duration,
+    /// What the last postbus round did.
+    last_round: Arc<std::sync::Mutex<Option<crate::postbus::RoundReport>>>,
 }
 
 impl std::fmt::Debug for Node {
@@ -160,36 +162,7 @@ impl Node {
     pub async fn spawn_shared(engine: inwonercloud_vault::Shared, cfg: NodeConfig) -> Result<Node, NodeError> {
         let secret = iroh::SecretKey::from_bytes(&engine.with(|v| v.device_key().to_bytes()));
         let relays: Vec<RelayUrl> = cfg.relay.iter().chain(&cfg.fallback_relays).cloned().collect();
-        let relay_mode = if relays.is_empty() {
-            RelayMode::Disabled
-        } else {
-            RelayMode::Custom(relays.iter().cloned().collect())
-        };
-        let mut builder = Endpoint::builder(presets::Minimal)
-            .relay_mode(relay_mode)
-            .portmapper_config(PortmapperConfig::Disabled)
-            // With a relay, its latency is probed (over HTTP(S)) so that it
-            // becomes this node's home relay; without one, no probes at all.
-            .net_report_config(if !relays.is_empty() {
-                NetReportConfig::default()
-            } else {
-                NetReportConfig::minimal()
-            })
-            .clear_ip_transports()
-            .bind_addr(cfg.bind)
-            .map_err(|e| NodeError::Bind(e.to_string()))?;
-        // Every IPv4 interface means every interface: IPv6 on the same port
-        // too, where the machine has it (not required: many homes have none).
-        if cfg.bind.ip() == std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED) {
-            builder = builder
-                .bind_addr_with_opts(
-                    SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, cfg.bind.port())),
-                    iroh::endpoint::BindOpts::default().set_is_required(false),
-                )
-                .map_err(|e| NodeError::Bind(e.to_string()))?;
-        }
-        let builder = builder.secret_key(secret);
-        let endpoint = builder.bind().await.map_err(|e| NodeError::Bind(e.to_string()))?;
+        let endpoint = bind_endpoint(secret, cfg.bind, &relays).await?;
         let inner = Arc::new(Shared::new(engine));
         let router = Router::builder(endpoint.clone())
             .accept(ALPN, Handler(inner.clone()))
@@ -221,6 +194,7 @@ impl Node {
             router: Arc::new(router),
             relays,
             dial_timeout: cfg.dial_timeout,
+            last_round: Arc::default(),
         })
     }
 
@@ -242,26 +216,7 @@ impl Node {
     /// Addresses peers can dial: the bound sockets (an unspecified address
     /// is listed as loopback plus the interfaces iroh reports).
     pub fn addrs(&self) -> Vec<SocketAddr> {
-        let mut out: Vec<SocketAddr> = vec![];
-        for a in self.endpoint.bound_sockets() {
-            if a.ip().is_unspecified() {
-                let loopback = match a {
-                    SocketAddr::V4(_) => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-                    SocketAddr::V6(_) => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
-                };
-                out.push(SocketAddr::new(loopback, a.port()));
-            } else {
-                out.push(a);
-            }
-        }
-        for t in self.endpoint.addr().addrs {
-            if let TransportAddr::Ip(a) = t
-                && !out.contains(&a)
-            {
-                out.push(a);
-            }
-        }
-        out
+        endpoint_addrs(&self.endpoint)
     }
 
     /// The address to dial this node by.
@@ -295,13 +250,19 @@ impl Node {
     }
 
     async fn dial(&self, addr: EndpointAddr) -> Result<Connection, NodeError> {
+        self.dial_alpn(addr, ALPN).await
+    }
+
+    /// Dials `addr` for protocol `alpn` (sync, or a postbus), through the
+    /// configured relays too, within the dial timeout.
+    pub(crate) async fn dial_alpn(&self, addr: EndpointAddr, alpn: &[u8]) -> Result<Connection, NodeError> {
         // Through our own relays too: a peer that shares one of them (its
         // first may be down) is reached there.
         let mut addr = addr;
         for r in &self.relays {
             addr = addr.with_relay_url(r.clone());
         }
-        match tokio::time::timeout(self.dial_timeout, self.endpoint.connect(addr, ALPN)).await {
+        match tokio::time::timeout(self.dial_timeout, self.endpoint.connect(addr, alpn)).await {
             Err(_) => Err(SyncError::Connect(format!(
                 "no answer within {} s: is the other side's app or node running, and is the address right?",
                 self.dial_timeout.as_secs()
@@ -457,11 +418,93 @@ impl Node {
         self.inner.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// What the last postbus round did (`None` before the first).
+    pub fn last_postbus_round(&self) -> Option<crate::postbus::RoundReport> {
+        self.last_round.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn note_postbus_round(&self, report: crate::postbus::RoundReport) {
+        *self.last_round.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
+    }
+
+    /// Whether the node was shut down.
+    pub fn is_closed(&self) -> bool {
+        self.endpoint.is_closed()
+    }
+
     /// Stops accepting and closes the endpoint.
     pub async fn shutdown(&self) {
         let _ = self.router.shutdown().await;
         self.endpoint.close().await;
     }
+}
+
+/// Binds an endpoint for a closed network: no public relays, no DNS or
+/// pkarr, no port mapping; `relays` (if any) as home and for dialing, with
+/// their latency probed. An address on every IPv4 interface listens on IPv6
+/// on the same port too, where the machine has it.
+pub(crate) async fn bind_endpoint(
+    secret: iroh::SecretKey,
+    bind: SocketAddr,
+    relays: &[RelayUrl],
+) -> Result<Endpoint, NodeError> {
+    let relay_mode = if relays.is_empty() {
+        RelayMode::Disabled
+    } else {
+        RelayMode::Custom(relays.iter().cloned().collect())
+    };
+    let mut builder = Endpoint::builder(presets::Minimal)
+        .relay_mode(relay_mode)
+        .portmapper_config(PortmapperConfig::Disabled)
+        // With a relay, its latency is probed (over HTTP(S)) so that it
+        // becomes this node's home relay; without one, no probes at all.
+        .net_report_config(if !relays.is_empty() {
+            NetReportConfig::default()
+        } else {
+            NetReportConfig::minimal()
+        })
+        .clear_ip_transports()
+        .bind_addr(bind)
+        .map_err(|e| NodeError::Bind(e.to_string()))?;
+    // Many homes have no IPv6: not required.
+    if bind.ip() == std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED) {
+        builder = builder
+            .bind_addr_with_opts(
+                SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, bind.port())),
+                iroh::endpoint::BindOpts::default().set_is_required(false),
+            )
+            .map_err(|e| NodeError::Bind(e.to_string()))?;
+    }
+    builder
+        .secret_key(secret)
+        .bind()
+        .await
+        .map_err(|e| NodeError::Bind(e.to_string()))
+}
+
+/// The addresses an endpoint can be dialed at: its bound sockets (an
+/// unspecified address listed as loopback) plus the interfaces iroh reports.
+pub(crate) fn endpoint_addrs(endpoint: &Endpoint) -> Vec<SocketAddr> {
+    let mut out: Vec<SocketAddr> = vec![];
+    for a in endpoint.bound_sockets() {
+        if a.ip().is_unspecified() {
+            let loopback = match a {
+                SocketAddr::V4(_) => std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+                SocketAddr::V6(_) => std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+            };
+            out.push(SocketAddr::new(loopback, a.port()));
+        } else {
+            out.push(a);
+        }
+    }
+    for t in endpoint.addr().addrs {
+        if let TransportAddr::Ip(a) = t
+            && !out.contains(&a)
+        {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// The endpoint address a ticket names.

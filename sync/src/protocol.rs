@@ -401,6 +401,7 @@ impl Session {
                     device: replica.device_certificate(),
                     ticket_secret: ticket_secret.take().map(hex::encode),
                     listen: replica.listen_addrs(),
+                    postbus: replica.postbus(),
                 };
                 self.send(Frame::Hello(hello));
                 self.phase = Phase::AwaitWelcome;
@@ -464,7 +465,8 @@ impl Session {
                 .and_then(|()| replica.adopt_certificate(issued))
                 .map_err(|e| Stop::Fail(Code::Unauthorized, e.to_string()))?;
         }
-        self.enter_exchange(replica, &w.device, &[], fx)
+        check_postbus(w.postbus.as_deref())?;
+        self.enter_exchange(replica, &w.device, &[], w.postbus.as_deref(), fx)
     }
 
     fn on_hello<R: Replica + ?Sized>(&mut self, replica: &mut R, hello: Hello, fx: &mut Vec<Effect>) -> Step {
@@ -486,6 +488,7 @@ impl Session {
                 format!("hello announces more than {MAX_LISTEN_ADDRS} addresses or one that is not ip:port"),
             ));
         }
+        check_postbus(hello.postbus.as_deref())?;
         let mut issued = None;
         let mut peer_cert = hello.device.clone();
         if let Some(secret) = &hello.ticket_secret {
@@ -513,8 +516,9 @@ impl Session {
             version: PROTOCOL_VERSION,
             device: replica.device_certificate(),
             issued,
+            postbus: replica.postbus(),
         }));
-        self.enter_exchange(replica, &peer_cert, &hello.listen, fx)
+        self.enter_exchange(replica, &peer_cert, &hello.listen, hello.postbus.as_deref(), fx)
     }
 
     fn enter_exchange<R: Replica + ?Sized>(
@@ -522,13 +526,14 @@ impl Session {
         replica: &mut R,
         peer_cert: &CertifiedDevice,
         listen: &[String],
+        postbus: Option<&str>,
         fx: &mut Vec<Effect>,
     ) -> Step {
         let peer = peer_cert.certificate.identity;
         let name = peer_cert.certificate.identity_name.clone();
         // Strangers are served public documents but not remembered.
         if replica.is_admitted(&peer) {
-            replica.remember_peer(peer_cert, listen);
+            replica.remember_peer(peer_cert, listen, postbus);
         }
         self.peer = Some(peer);
         self.peer_name = name.clone();
@@ -894,6 +899,19 @@ impl Session {
     }
 }
 
+/// A postbus announcement must be one readable address: anything else
+/// closes the session (code 1), as a bad `listen` address does.
+fn check_postbus(announced: Option<&str>) -> Step {
+    match announced {
+        None => Ok(()),
+        Some(text) if text.len() <= 2048 && text.parse::<inwonercloud_vault::mail::PostbusAddr>().is_ok() => Ok(()),
+        Some(_) => Err(Stop::Fail(
+            Code::Protocol,
+            "the announced postbus is not an address (ENDPOINT_ID@ip:port…)".into(),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The core without any network: two sessions over real vaults, their
@@ -1135,6 +1153,7 @@ mod tests {
             device: v.device_certificate().clone(),
             ticket_secret: None,
             listen: vec![],
+            postbus: None,
         }
     }
 
@@ -1176,6 +1195,7 @@ mod tests {
             version: 3,
             device: anna_cert,
             issued: None,
+            postbus: None,
         };
         let fx = dialer.handle(1, Input::Frame(Frame::Welcome(welcome)));
         dialer.effects.extend(fx);
@@ -1482,7 +1502,7 @@ mod tests {
         fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed, VaultError> {
             Replica::redeem_invite(&mut self.0, secret, peer)
         }
-        fn remember_peer(&mut self, _: &CertifiedDevice, _: &[String]) {}
+        fn remember_peer(&mut self, _: &CertifiedDevice, _: &[String], _: Option<&str>) {}
         fn document_ids(&self) -> Vec<String> {
             vec![]
         }
@@ -1671,6 +1691,7 @@ mod tests {
             version: PROTOCOL_VERSION,
             device: anna.device_certificate().clone(),
             issued: None,
+            postbus: None,
         };
         let offer = |docs, withdrawn| Frame::Offer(Offer { docs, withdrawn });
         let changes = |c| {

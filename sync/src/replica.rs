@@ -27,8 +27,13 @@ pub trait Replica {
     fn adopt_certificate(&mut self, issued: CertifiedDevice) -> Result<(), VaultError>;
     /// Redeems an invite secret for the dialing device.
     fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed, VaultError>;
-    /// Remembers an admitted peer: its device and the addresses it announced.
-    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String]);
+    /// The postbus this vault's owner takes mail at, announced in `Hello` and `Welcome`.
+    fn postbus(&self) -> Option<String> {
+        None
+    }
+    /// Remembers an admitted peer: its device, the addresses and the postbus
+    /// it announced (`None`: it has none, or stopped using one).
+    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String], postbus: Option<&str>);
     /// Every document held.
     fn document_ids(&self) -> Vec<String>;
     /// The documents this vault may send to `peer` (the consent rule).
@@ -113,7 +118,13 @@ impl Replica for Vault {
         Vault::redeem_invite(self, secret, peer)
     }
 
-    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String]) {
+    fn postbus(&self) -> Option<String> {
+        // Every device of the owner announces the same postbus (one that has
+        // no setting of its own passes on what another of hers announced).
+        self.postbus_of(&self.identity()).map(|p| p.to_string())
+    }
+
+    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String], postbus: Option<&str>) {
         let c = &peer.certificate;
         let mut info = self.peer(&c.identity).ok().flatten().unwrap_or(PeerInfo {
             identity: c.identity,
@@ -122,6 +133,7 @@ impl Replica for Vault {
             devices: vec![],
             addrs: vec![],
             last_seen: 0,
+            postbus: None,
         });
         if !info.devices.contains(&c.device) {
             info.devices.push(c.device);
@@ -133,6 +145,7 @@ impl Replica for Vault {
             info.addrs = listen.iter().take(MAX_ANNOUNCED_ADDRS).cloned().collect();
         }
         info.last_seen = inwonercloud_vault::keys::now();
+        info.postbus = postbus.map(str::to_string);
         // Remembering is a convenience for dialing back later; a failure
         // costs nothing of the session.
         let _ = Vault::remember_peer(self, &info);

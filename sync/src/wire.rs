@@ -86,6 +86,10 @@ pub struct Hello {
     /// (`ip:port`, at most [`MAX_LISTEN_ADDRS`]); omitted when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listen: Vec<String>,
+    /// The postbus where the dialer's owner takes mail while away
+    /// (`ENDPOINT_ID@ip:port…[;relay=URL…]`); omitted when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postbus: Option<String>,
 }
 
 /// Most addresses a `Hello` may announce.
@@ -101,6 +105,9 @@ pub struct Welcome {
     pub device: CertifiedDevice,
     /// For a device ticket: the certificate the identity issued for the dialing device.
     pub issued: Option<CertifiedDevice>,
+    /// The acceptor owner's postbus, as in [`Hello::postbus`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postbus: Option<String>,
 }
 
 /// Headers of the documents the sender may share with the receiver.

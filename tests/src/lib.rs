@@ -222,6 +222,7 @@ pub fn remember(v: &mut Vault, peer: &Vault) {
         devices: vec![peer.device_key().public()],
         addrs: vec![],
         last_seen: 0,
+        postbus: None,
     })
     .unwrap_or_else(|e| panic!("remembering {}: {e}", peer.name()));
 }

@@ -704,6 +704,7 @@ fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
             devices: vec![],
             addrs: vec![],
             last_seen: 0,
+            postbus: None,
         })
         .unwrap();
     }

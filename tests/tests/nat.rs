@@ -209,7 +209,7 @@ fn a_citizen_and_a_counselor_behind_different_nats_share_through_the_municipalit
     std::thread::sleep(Duration::from_millis(1500));
 
     // Anna serves at home, through the relay; her invite names it.
-    let _anna = Proc(
+    let mut anna_serve = Proc(
         Command::new("ip")
             .args(["netns", "exec", HOST[0]])
             .arg(&bin)
@@ -289,4 +289,93 @@ fn a_citizen_and_a_counselor_behind_different_nats_share_through_the_municipalit
         eve.is_err(),
         "a device the relay does not serve reaches no one behind a NAT: {eve:?}"
     );
+
+    // --- Never online together: the municipality's postbus. ---
+    let pb_dir = tmp.path().join("postbus");
+    let _postbus = Proc(
+        Command::new("ip")
+            .args(["netns", "exec", RELAY])
+            .arg(&bin)
+            .args(["postbus", "--dir"])
+            .arg(&pb_dir)
+            .args(["--bind", &format!("{RELAY_IP}:47471"), "--relay", &relay_url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the postbus"),
+    );
+    let addr_file = pb_dir.join("postbus-address.txt");
+    wait(20, "the postbus starts", || addr_file.is_file());
+    let pb_addr = std::fs::read_to_string(&addr_file).unwrap().trim().to_string();
+    // The postbus listens on every address of its namespace; the public one
+    // is what the others can reach.
+    let pb_addr = format!(
+        "{}@{RELAY_IP}:47471;relay={relay_url}",
+        pb_addr.split('@').next().unwrap()
+    );
+    cli(&bin, HOST[0], &anna_dir, &["postbus-use", &pb_addr]).unwrap();
+    // Bert learns it at his next session with Anna.
+    let anna_id = Vault::open(&anna_dir, &pass()).unwrap().identity();
+    wait(60, "Bert learns Anna's postbus", || {
+        let _ = cli(&bin, HOST[1], &bert_dir, &["sync"]);
+        Vault::open(&bert_dir, &pass()).unwrap().postbus_of(&anna_id).is_some()
+    });
+
+    // Anna stops her node (SIGTERM: it exits 0 at once) and gives the
+    // postbus her roster from a one-shot sync; then she is offline.
+    let pid = anna_serve.0.id().to_string();
+    assert!(run("kill", &["-TERM", &pid]));
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(s) = anna_serve.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(5),
+            "serve did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
+    wait(60, "Anna's roster reaches the postbus", || {
+        cli(&bin, HOST[0], &anna_dir, &["sync"]).is_ok_and(|o| o.contains("postbus"))
+    });
+
+    // Bert edits while she is away and leaves it at the postbus (his sync
+    // cannot reach Anna, so it fails as a whole, but the mail is left).
+    const SECRET: &str = "Samen naar de schuldhulp (zin 4417)";
+    cli(
+        &bin,
+        HOST[1],
+        &bert_dir,
+        &["--of", "Anna", "plan", "goal", "financien", SECRET],
+    )
+    .unwrap();
+    let _ = cli(&bin, HOST[1], &bert_dir, &["sync"]);
+    let waiting = Vault::open(&bert_dir, &pass()).unwrap().mail_waiting();
+    assert!(waiting.is_empty(), "Bert's edit was left at the postbus: {waiting:?}");
+    // The postbus holds it sealed: no plan text in its files.
+    for e in std::fs::read_dir(&pb_dir).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(9).any(|w| w == b"zin 4417)"),
+            "the postbus's files hold plan text"
+        );
+    }
+
+    // Anna comes back while Bert is offline: her sync collects the edit,
+    // signed by Bert.
+    wait(60, "Bert's edit reaches Anna through the postbus", || {
+        let _ = cli(&bin, HOST[0], &anna_dir, &["sync"]);
+        goals(&anna_dir, &plan).contains(&SECRET.to_string())
+    });
+    let v = Vault::open(&anna_dir, &pass()).unwrap();
+    let g = v
+        .plan(&plan)
+        .unwrap()
+        .goals
+        .into_iter()
+        .find(|g| g.record.text == SECRET)
+        .unwrap();
+    assert_eq!(g.author_name, "Bert", "the edit arrives signed by Bert");
 }

@@ -60,6 +60,7 @@ fn serve_reads_its_passphrase_from_a_file_reports_status_and_stops_cleanly_on_si
             devices: vec![bert.device_key().public()],
             addrs: vec![],
             last_seen: 0,
+            postbus: None,
         })
         .unwrap();
         anna.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None)
@@ -161,4 +162,76 @@ fn serve_reads_its_passphrase_from_a_file_reports_status_and_stops_cleanly_on_si
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("passphrase file") && err.contains("nothing"), "{err}");
+}
+
+#[test]
+fn a_postbus_writes_its_address_logs_and_stops_cleanly_on_sigterm_keeping_its_key() {
+    let Some(bin) = bin() else {
+        eprintln!("skipped: the inwonercloud binary is not built next to this test");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("postbus");
+    let start = |dir: &Path| {
+        Command::new(&bin)
+            .args(["postbus", "--bind", "127.0.0.1:0", "--dir"])
+            .arg(dir)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let addr_file = dir.join("postbus-address.txt");
+    let mut pb = start(&dir);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !addr_file.is_file() {
+        assert!(Instant::now() < deadline, "the postbus did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let first: inwonercloud_vault::mail::PostbusAddr =
+        std::fs::read_to_string(&addr_file).unwrap().trim().parse().unwrap();
+    assert!(!first.addrs.is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("postbus.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the postbus key is readable by others: {mode:o}");
+    }
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pb.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(st) = pb.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(5),
+            "the postbus did not stop on SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut log = String::new();
+    pb.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(status.success(), "a clean stop exits 0: {status:?}\n{log}");
+    assert!(log.lines().any(|l| l.contains("SIGTERM")), "{log}");
+
+    // Started again on the same directory it is the same postbus.
+    std::fs::remove_file(&addr_file).unwrap();
+    let mut again = start(&dir);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !addr_file.is_file() {
+        assert!(Instant::now() < deadline, "the postbus did not start again");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let second: inwonercloud_vault::mail::PostbusAddr =
+        std::fs::read_to_string(&addr_file).unwrap().trim().parse().unwrap();
+    assert_eq!(first.endpoint, second.endpoint);
+    let _ = again.kill();
+    let _ = again.wait();
 }

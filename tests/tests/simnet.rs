@@ -608,6 +608,7 @@ fn hello(who: &Vault) -> Hello {
         device: who.device_certificate().clone(),
         ticket_secret: None,
         listen: vec![],
+        postbus: None,
     }
 }
 

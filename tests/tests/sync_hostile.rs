@@ -64,6 +64,7 @@ fn hello(who: &Vault) -> Vec<u8> {
         device: who.device_certificate().clone(),
         ticket_secret: None,
         listen: vec![],
+        postbus: None,
     })
     .encode()
 }

@@ -422,6 +422,7 @@ fn a_transfer_makes_no_one_the_citizens_municipality() {
         devices: vec![],
         addrs: vec![],
         last_seen: 0,
+        postbus: None,
     })
     .unwrap();
     let account = inwonercloud_tests::euro_account(&mut anna, "Wmo", FundingStream::Wmo);

@@ -91,6 +91,9 @@ pub struct PeerInfo {
     pub addrs: Vec<String>,
     /// Unix seconds of the last successful session.
     pub last_seen: u64,
+    /// The postbus it announced (where to leave mail for it), as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postbus: Option<String>,
 }
 
 /// Someone whose documents this vault holds.

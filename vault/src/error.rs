@@ -156,6 +156,17 @@ pub enum VaultError {
     /// Storage failed (a rule of this crate about the file).
     #[error("storage error: {0}")]
     Storage(String),
+    /// Postbus mail could not be sealed, opened or read.
+    #[error("postbus mail: {0}")]
+    Mail(String),
+    /// A postbus address was typed or stored wrongly.
+    #[error("'{given}' is not a postbus address: {why}. Write it as ENDPOINT_ID@IP:PORT[,IP:PORT…][;relay=URL[,URL…]], as the postbus printed it")]
+    BadPostbusAddr {
+        /// What was given.
+        given: String,
+        /// Why it is unusable.
+        why: String,
+    },
     /// The database failed; the cause is kept as the source.
     #[error("storage error: {0}")]
     Database(#[source] redb::Error),

@@ -57,6 +57,12 @@ impl SecretKey {
     pub fn sign(&self, msg: &[u8]) -> SignatureBytes {
         SignatureBytes(self.0.sign(msg).to_bytes())
     }
+
+    /// X25519 with this key's scalar (the ed25519 key read as its
+    /// Montgomery twin): the recipient half of sealing mail to a device key.
+    pub(crate) fn x25519(&self, point: &curve25519_dalek::montgomery::MontgomeryPoint) -> [u8; 32] {
+        point.mul_clamped(self.0.to_scalar_bytes()).to_bytes()
+    }
 }
 
 impl std::fmt::Debug for SecretKey {

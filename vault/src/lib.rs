@@ -53,6 +53,7 @@ pub mod export;
 pub mod journal;
 pub mod keys;
 pub mod ledger;
+pub mod mail;
 pub mod market;
 pub mod plan;
 pub mod pot;

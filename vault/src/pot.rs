@@ -193,6 +193,7 @@ mod tests {
                 devices: vec![],
                 addrs: vec![],
                 last_seen: 0,
+                postbus: None,
             })
             .unwrap();
         }

@@ -11,6 +11,7 @@ mod output;
 mod parse;
 pub(crate) mod passphrase;
 mod plan;
+mod postbus;
 mod pot;
 mod request;
 mod vault;
@@ -119,6 +120,12 @@ pub enum Command {
     /// Print a configuration for iroh's relay server (`iroh-relay`) that
     /// serves only the devices this vault knows: yours and your peers'.
     RelayConfig(net::RelayConfigArgs),
+    /// Run a postbus: hold sealed changes for citizens' peers while they are
+    /// offline (until SIGTERM or Ctrl-C). Needs no vault.
+    Postbus(postbus::PostbusArgs),
+    /// Choose the postbus where those you share with leave changes while you
+    /// are offline (or show it; --off to stop).
+    PostbusUse(postbus::PostbusUseArgs),
     /// What you share with whom.
     Consents,
     /// The municipality keys whose grants and policies you trust (list, add, remove).
@@ -305,6 +312,8 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Peers => net::peers(&out, &open_vault(&out, &dir)?),
         Command::Status => net::status(&out, &mut open_vault(&out, &dir)?),
         Command::RelayConfig(a) => net::relay_config(&out, &open_vault(&out, &dir)?, a),
+        Command::Postbus(a) => postbus::run(&out, a),
+        Command::PostbusUse(a) => postbus::choose(&out, &open_vault(&out, &dir)?, a),
         Command::Consents => net::consents(&out, &open_vault(&out, &dir)?),
         Command::Trust(c) => net::trust(&out, &mut open_vault(&out, &dir)?, c),
         Command::Revoke(a) => net::revoke(&out, &mut open_vault(&out, &dir)?, a),

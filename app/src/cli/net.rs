@@ -20,7 +20,7 @@ use super::parse::{date, role};
 /// Port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 47470;
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -124,6 +124,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
             node.keep_connected(parse_addr(p)?);
         }
         node.keep_known_peers_connected();
+        node.keep_postbus_rounds(super::postbus::ROUND_EVERY);
         let allocate = |node: &Node| {
             if !automate {
                 return;
@@ -154,6 +155,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                 addrs: addrs.clone(),
                 relay: relay.clone(),
                 peers: node.peer_status().into_iter().collect(),
+                postbus_round: node.last_postbus_round(),
             };
             if let Ok(json) = serde_json::to_string(&status) {
                 let _ = node.with_vault(|v| v.set_setting(NODE_STATUS, &json));
@@ -225,6 +227,9 @@ pub struct NodeStatus {
     pub relay: Option<String>,
     /// Per peer: name, online, last sync, last error.
     pub peers: Vec<(PublicKey, inwonercloud_sync::PeerStatus)>,
+    /// What its last postbus round did.
+    #[serde(default)]
+    pub postbus_round: Option<inwonercloud_sync::postbus::RoundReport>,
 }
 
 /// `status`: whether a node serves this vault, whom it is connected to, and
@@ -236,7 +241,10 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
         .as_ref()
         .is_some_and(|n| n.running && std::path::Path::new(&format!("/proc/{}", n.pid)).exists());
     let backlog = v.backlog()?;
-    let json = serde_json::json!({"running": alive, "node": node, "backlog": backlog});
+    let postbus = v.postbus()?.map(|p| p.to_string());
+    let mail_waiting = v.mail_waiting();
+    let json = serde_json::json!({"running": alive, "node": node, "backlog": backlog,
+        "postbus": postbus, "mail_waiting": mail_waiting});
     out.emit(&json, || {
         match &node {
             Some(n) if alive => {
@@ -275,6 +283,24 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
             backlog.iter().filter(|b| !b.docs.is_empty()).collect();
         if waiting.is_empty() {
             out.say("Er wacht niets op levering.", "Nothing waits to be delivered.");
+        }
+        match &postbus {
+            Some(p) => println!("{} {p}", out.t("Uw postbus:", "Your postbus:")),
+            None => out.say(
+                "Geen postbus gekozen: wijzigingen komen alleen aan als u en de ander tegelijk online zijn (inwonercloud postbus-use ADRES).",
+                "No postbus chosen: changes arrive only when you and the other side are online together (inwonercloud postbus-use ADDRESS).",
+            ),
+        }
+        if let Some(r) = node.as_ref().and_then(|n| n.postbus_round.as_ref()) {
+            println!("{} {}", out.t("Laatste ronde", "Last round"), super::postbus::describe(out, r));
+        }
+        for (doc, n) in &mail_waiting {
+            println!(
+                "{} {}: {n} {}",
+                out.t("Nog naar de postbus", "Still to leave at the postbus"),
+                short_doc(doc),
+                out.t("wijzigingen", "changes")
+            );
         }
         for b in waiting {
             let docs: Vec<String> = b
@@ -340,7 +366,7 @@ pub fn relay_config(out: &Out, v: &Vault, a: RelayConfigArgs) -> Result<()> {
 
 /// Resolves on Ctrl-C or SIGTERM (what systemd sends on `systemctl stop`),
 /// naming which.
-async fn stop_signal() -> &'static str {
+pub(super) async fn stop_signal() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -601,7 +627,8 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                 }
             }
         }
-        if targets.is_empty() {
+        let postbusses = node.with_vault(|v| v.mail_owners());
+        if targets.is_empty() && postbusses.is_empty() {
             out.say(
                 "Geen partijen met een bekend adres. Gebruik: inwonercloud sync ID@IP:POORT",
                 "No peers with a known address. Use: inwonercloud sync ID@IP:PORT",
@@ -653,6 +680,16 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                     reports.push(serde_json::json!({"peer_name": name, "error": e.to_string()}));
                 }
             }
+        }
+        // Then the postbusses: collect what was left for us, leave what we
+        // wrote for whoever was not reached directly.
+        if !postbusses.is_empty() {
+            let round = node.postbus_round().await;
+            if !out.json {
+                println!("{}", super::postbus::describe(out, &round));
+            }
+            failed += round.problems.len();
+            reports.push(serde_json::json!({"postbus": round}));
         }
         node.shutdown().await;
         if out.json {

@@ -37,6 +37,8 @@ pub struct Forms {
     pub backup_file: String,
     /// The relay URL being edited (`None`: not loaded from the vault yet).
     pub relay: Option<String>,
+    /// The postbus address being edited (`None`: not loaded from the vault yet).
+    pub postbus: Option<String>,
     /// Backup: the passphrase that will open it.
     pub backup_pass: String,
     /// The recovery phrase, once shown.
@@ -202,6 +204,7 @@ impl Default for Forms {
                 .display()
                 .to_string(),
             relay: None,
+            postbus: None,
             backup_pass: String::new(),
             recovery_words: None,
             revoke_device: String::new(),

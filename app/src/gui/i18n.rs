@@ -105,6 +105,13 @@ texts! {
     relay_saved: "Relay bewaard; hij wordt gebruikt zodra u de kluis opnieuw opent.", "Relay saved; it is used once you open the vault again.";
     relay_cleared: "Geen relay meer: alleen rechtstreeks verbinden.", "No relay: direct connections only.";
     relay_bad: "Dit is geen geldig relay-adres (het begint met https://).", "This is not a valid relay address (it starts with https://).";
+    postbus_title: "Postbus: wijzigingen als u offline bent", "Postbus: changes while you are offline";
+    postbus_help: "Bent u en de ander zelden tegelijk online? Kies dan een postbus, bijvoorbeeld van uw gemeente of wijkteam. Wie met u deelt, laat wijzigingen daar achter; u haalt ze op zodra u online komt, en andersom. De postbus bewaart ze versleuteld: alleen wie u toestemming gaf kan ze lezen, de postbus zelf niet. Trekt u een toestemming in, dan krijgt die persoon daar ook niets nieuws meer. Het adres krijgt u van wie de postbus draait.", "Are you and the other person rarely online at the same time? Then choose a postbus, for example your municipality's or your neighbourhood team's. Those who share with you leave changes there; you collect them as soon as you come online, and the other way round. The postbus keeps them encrypted: only those you gave consent can read them, not the postbus itself. If you withdraw a consent, that person gets nothing new there either. You get the address from whoever runs the postbus.";
+    postbus_addr: "Adres van de postbus", "Postbus address";
+    postbus_waiting: "Wijzigingen die nog naar de postbus gaan", "Changes still to go to the postbus";
+    postbus_saved: "Postbus bewaard; wie met u deelt hoort het bij de volgende verbinding.", "Postbus saved; those who share with you learn it at the next connection.";
+    postbus_cleared: "Geen postbus meer: wijzigingen komen alleen aan als u en de ander tegelijk online zijn.", "No postbus: changes arrive only when you and the other person are online together.";
+    postbus_bad: "Dit is geen postbusadres. Plak het precies zoals de postbus het toonde (ID@adres:poort).", "This is not a postbus address. Paste it exactly as the postbus showed it (ID@address:port).";
     backup_button: "Reservekopie maken", "Make backup";
     backup_done: "Reservekopie geschreven", "Backup written";
     show_recovery: "Herstelzin tonen", "Show recovery phrase";

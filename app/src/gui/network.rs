@@ -155,6 +155,7 @@ fn run(
         let _ = node.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")));
         send(NetEvent::Started(node.id().to_string(), addrs));
         node.keep_known_peers_connected();
+        node.keep_postbus_rounds(std::time::Duration::from_secs(30));
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {

@@ -50,7 +50,44 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     ui.add_space(8.0);
     relay(ui, ws, t);
     ui.add_space(8.0);
+    postbus(ui, ws, t);
+    ui.add_space(8.0);
     backup(ui, ws, t);
+}
+
+/// The postbus where those this vault shares with leave changes while it is
+/// offline (`postbus-use`), and what still waits to be left there.
+fn postbus(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    if ws.forms.postbus.is_none() {
+        let stored = ws.vault.lock().postbus().ok().flatten().map(|p| p.to_string());
+        ws.forms.postbus = Some(stored.unwrap_or_default());
+    }
+    let waiting: u64 = ws.vault.lock().mail_waiting().iter().map(|(_, n)| n).sum();
+    let mut save = false;
+    widgets::card(ui, t.postbus_title, |ui| {
+        ui.label(t.postbus_help);
+        if let Some(addr) = ws.forms.postbus.as_mut() {
+            widgets::text(ui, t.postbus_addr, addr);
+        }
+        if waiting > 0 {
+            ui.label(format!("{}: {waiting}", t.postbus_waiting));
+        }
+        save = ui.button(t.save).clicked();
+    });
+    if !save {
+        return;
+    }
+    let text = ws.forms.postbus.clone().unwrap_or_default().trim().to_string();
+    if text.is_empty() {
+        ws.act(t.postbus_cleared, |v| v.set_postbus(None));
+        return;
+    }
+    match text.parse::<inwonercloud_vault::mail::PostbusAddr>() {
+        Ok(addr) => {
+            ws.act(t.postbus_saved, |v| v.set_postbus(Some(&addr)));
+        }
+        Err(_) => ws.fail(t.postbus_bad.to_string()),
+    }
 }
 
 /// The relay this vault uses to reach and be reached (`serve --relay`, a
