@@ -175,8 +175,9 @@ async fn a_revoked_family_member_collects_nothing_written_after_the_revocation()
     );
     assert!(refused.is_err(), "a deposit for a revoked reader was taken");
 
-    // Bert still gets what Anna wrote.
-    assert!(bert.postbus_round().await.received >= 1);
+    // Bert got what Anna wrote after the revocation (his earlier round
+    // collected it before leaving his own).
+    bert.postbus_round().await;
     assert!(goals(&bert, &plan).iter().any(|(t, _)| t == "na het intrekken"));
 }
 
@@ -256,11 +257,14 @@ async fn mail_for_the_owners_other_device_waits_across_a_postbus_restart() {
     let laptop = Node::spawn(laptop_vault, NodeConfig::loopback()).await.unwrap();
     let plan = laptop.with_vault(|v| v.plan_doc());
     laptop.with_vault(|v| {
-        v.add_goal(&plan, LifeDomain::Werk, "op de laptop geschreven", None)
+        v.add_goal(&plan, LifeDomain::Wonen, "op de laptop geschreven", None)
             .unwrap()
     });
+    // The first round leaves every document's changes of this device not
+    // left there before (the plan among them).
     let r = laptop.postbus_round().await;
-    assert_eq!(r.deposited, 1, "{r:?}");
+    assert!(r.deposited >= 1, "{r:?}");
+    assert!(laptop.with_vault(|v| v.mail_waiting()).is_empty());
 
     pb.shutdown().await;
     drop(pb);
@@ -269,6 +273,6 @@ async fn mail_for_the_owners_other_device_waits_across_a_postbus_restart() {
 
     let phone = reopen(&phone_dir).await;
     let r = phone.postbus_round().await;
-    assert_eq!(r.received, 1, "{r:?}");
+    assert!(r.received >= 1 && r.problems.is_empty(), "{r:?}");
     assert!(goals(&phone, &plan).iter().any(|(t, _)| t == "op de laptop geschreven"));
 }
