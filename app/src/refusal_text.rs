@@ -142,6 +142,14 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
             "A document arrived whose name does not match its owner. It was not saved. There is nothing you need to do."
                 .into(),
         ),
+        Refusal::NotAdmitted { .. } => pick(
+            "Via een postbus kwam een document van iemand met wie u niets deelt. Het is niet bewaard. U hoeft niets te \
+             doen."
+                .into(),
+            "A document arrived through a postbus from someone you share nothing with. It was not saved. There is \
+             nothing you need to do."
+                .into(),
+        ),
         Refusal::AnotherOwner { .. } => pick(
             "Iemand bood een document aan dat u al heeft, maar met een andere eigenaar. Een document houdt altijd dezelfde \
              eigenaar. Het is niet bewaard. U hoeft niets te doen."
@@ -352,6 +360,7 @@ mod tests {
             Refusal::HeaderNotByOwner { signer: k, owner: k },
             Refusal::HeaderIdNotOwners { id: "x/plan".into() },
             Refusal::AnotherOwner { held: k, offered: k },
+            Refusal::NotAdmitted { owner: k },
             Refusal::HeaderByRevokedDevice { version: 2, device: k },
             Refusal::RevocationDropped {
                 version: 2,
@@ -408,6 +417,7 @@ mod tests {
             Refusal::HeaderNotByOwner { .. } => "header_not_by_owner",
             Refusal::HeaderIdNotOwners { .. } => "header_id_not_owners",
             Refusal::AnotherOwner { .. } => "another_owner",
+            Refusal::NotAdmitted { .. } => "not_admitted",
             Refusal::HeaderByRevokedDevice { .. } => "header_by_revoked_device",
             Refusal::RevocationDropped { .. } => "revocation_dropped",
             Refusal::CutOffRaised { .. } => "cut_off_raised",

@@ -145,6 +145,13 @@ impl Replica for Vault {
             info.addrs = listen.iter().take(MAX_ANNOUNCED_ADDRS).cloned().collect();
         }
         info.last_seen = inwonercloud_vault::keys::now();
+        if info.postbus.as_deref() != postbus
+            && let Some(addr) = postbus.and_then(|p| p.parse::<inwonercloud_vault::mail::PostbusAddr>().ok())
+        {
+            // Newly learned: what this device wrote in the peer's documents
+            // so far goes by this session; mail starts from here.
+            let _ = self.begin_mail(&addr.endpoint, &c.identity);
+        }
         info.postbus = postbus.map(str::to_string);
         // Remembering is a convenience for dialing back later; a failure
         // costs nothing of the session.

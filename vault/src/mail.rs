@@ -386,9 +386,37 @@ impl Vault {
     }
 
     /// Chooses (or with `None` stops using) a postbus. Peers learn it at the
-    /// next session.
+    /// next session. What this device wrote before goes by sync, as it did
+    /// ([`Vault::begin_mail`]).
     pub fn set_postbus(&self, addr: Option<&PostbusAddr>) -> Result<()> {
+        if let Some(a) = addr {
+            self.begin_mail(&a.endpoint, &self.identity())?;
+        }
         self.set_setting(SETTING_POSTBUS, &addr.map(|a| a.to_string()).unwrap_or_default())
+    }
+
+    /// Starts mail for `owner`'s documents at `postbus` from now: what this
+    /// device wrote in them so far counts as delivered there (it went, or
+    /// goes, by sync — a postbus is learned in a session, which exchanged
+    /// it), so choosing a postbus does not re-send a whole history. A
+    /// document already counted there keeps its count.
+    pub fn begin_mail(&self, postbus: &PublicKey, owner: &PublicKey) -> Result<()> {
+        let me = self.device_key().public();
+        let mut sent = self.mail_sent(postbus)?;
+        let mut changed = false;
+        for id in self.document_ids() {
+            if self.header(&id).map(|h| &h.owner != owner).unwrap_or(true) || sent.contains_key(&id) {
+                continue;
+            }
+            let mine = self.version_vector(&id)?.get(&me).copied().unwrap_or(0);
+            sent.insert(id, mine);
+            changed = true;
+        }
+        if !changed {
+            return Ok(());
+        }
+        let text = serde_json::to_string(&sent).map_err(|e| VaultError::Mail(e.to_string()))?;
+        self.set_setting(&sent_key(postbus), &text)
     }
 
     /// The postbus of `identity`: this vault's own, or the one a peer announced.
@@ -519,8 +547,10 @@ impl Vault {
     }
 
     /// Checks a roster a postbus handed over for `owner`: signed by a
-    /// device of `owner` that this vault does not know as revoked, and made
-    /// for this postbus. A postbus cannot add readers to someone's roster.
+    /// device of `owner` that this vault does not know as revoked, made for
+    /// this postbus, and not older than one this vault saw there before. A
+    /// postbus cannot add readers to someone's roster, nor bring back one
+    /// the owner has since removed.
     pub fn check_roster(&self, r: &Signed<PostbusRoster>, owner: &PublicKey, postbus: &PublicKey) -> Result<()> {
         keys::verify_record(r)?;
         let bad = |why: String| VaultError::Mail(format!("the postbus handed over a roster that {why}"));
@@ -537,7 +567,22 @@ impl Vault {
         }
         r.record
             .within_bounds()
-            .map_err(|e| bad(format!("is out of bounds: {e}")))
+            .map_err(|e| bad(format!("is out of bounds: {e}")))?;
+        // Never an older roster than one seen before: a postbus that hands
+        // back a roster from before a revocation does not get the revoked
+        // reader sealed to again.
+        let key = format!("postbus_seen:{postbus}:{owner}");
+        let seen: u64 = self.setting(&key)?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        if r.record.version < seen {
+            return Err(bad(format!(
+                "is older ({}) than one seen before ({seen}): it may name readers the owner has since removed",
+                r.record.version
+            )));
+        }
+        if r.record.version > seen {
+            self.set_setting(&key, &r.record.version.to_string())?;
+        }
+        Ok(())
     }
 
     /// The changes this device made to `doc` that it has not yet left at
@@ -582,7 +627,12 @@ impl Vault {
         if changes.is_empty() {
             return Ok(None);
         }
-        let upto = sent + changes.len() as u64;
+        // The highest sequence number sent, taken from the changes themselves.
+        let upto = changes
+            .iter()
+            .filter_map(|c| c.parse().ok().map(|ch| ch.seq()))
+            .max()
+            .unwrap_or(sent + changes.len() as u64);
         let mail = Mail {
             header: self.signed_header(doc)?,
             certs: self.certificates_for(doc, &changes)?,
@@ -642,10 +692,32 @@ impl Vault {
     /// Opens an envelope addressed to this device and imports what it
     /// holds through the same gate as a sync session (signatures, actor =
     /// signer, certified device, the header's write rule), all or nothing.
+    ///
+    /// Mail is taken only for a document this vault would take from its
+    /// owner in a session (rule D1: one it holds, its own, or one of an
+    /// identity it admitted): a stranger who registers a roster naming this
+    /// device, or a postbus, cannot plant documents here.
     pub fn receive_mail(&mut self, blob: &[u8], from: &str) -> Result<ImportReport> {
         let plain = open(blob, self.device_key())?;
         let mail = Mail::decode(&plain)?;
-        self.import_changes(&mail.header, &mail.certs, &mail.changes, from)
+        let h = &mail.header.record;
+        if !self.accepts_document_from(&h.owner, h) {
+            let r = crate::refusal::Refusal::NotAdmitted { owner: h.owner };
+            return Err(self.refuse(&h.id, "-", r, from));
+        }
+        let report = self.import_changes(&mail.header, &mail.certs, &mail.changes, from)?;
+        let line = crate::AccessLine {
+            at: keys::now(),
+            peer: h.owner,
+            peer_name: from.to_string(),
+            doc: h.id.clone(),
+            direction: crate::Direction::Received,
+            changes: report.applied,
+            bytes: blob.len(),
+        };
+        // The log is a record for the citizen; the changes themselves are stored.
+        let _ = self.log_access(&line);
+        Ok(report)
     }
 }
 

@@ -60,6 +60,8 @@ pub enum PostbusClientError {
 
 /// Most bytes of mail asked for at once.
 const FETCH_BATCH: u64 = 4 * 1024 * 1024;
+/// Most batches collected from one postbus in one round.
+const MAX_BATCHES: usize = 64;
 
 /// The endpoint address of a postbus (unusable relay URLs are skipped).
 pub fn postbus_endpoint(p: &PostbusAddr) -> Result<EndpointAddr, NodeError> {
@@ -171,8 +173,10 @@ impl Node {
             own_roster = Some(roster);
         }
 
-        // 2. Collect.
-        loop {
+        // 2. Collect — a bounded number of batches, so a postbus that
+        // always says "more" cannot keep a round from ending.
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..MAX_BATCHES {
             let (resp, blobs) = ask(&conn, &Request::Fetch { max_bytes: FETCH_BATCH }, None).await?;
             let Response::Mail { items, more } = resp else {
                 return Err(unexpected(&resp));
@@ -185,8 +189,19 @@ impl Node {
             if items.is_empty() {
                 break;
             }
+            if items.iter().all(|i| !seen.insert(i.id)) {
+                break;
+            }
             let mut done = vec![];
             for (item, blob) in items.iter().zip(&blobs) {
+                if !owners.contains(&item.owner) {
+                    // Mail for an owner this vault does not use this
+                    // postbus for (a stranger who put our device on a
+                    // roster): not opened, not kept there either.
+                    report.refused += 1;
+                    done.push(item.id);
+                    continue;
+                }
                 let from = format!("postbus {} (left by {})", pb.short(), item.from.short());
                 match self.with_vault(|v| v.receive_mail(blob, &from)) {
                     Ok(r) => {
@@ -256,8 +271,15 @@ impl Node {
                             if code == Code::Unauthorized as u32 && *owner == me =>
                         {
                             // The postbus lost (or never took) our roster:
-                            // give it again next round.
-                            self.with_vault(|v| v.roster_lost(&pb))?;
+                            // give it again next round. If it holds one, it
+                            // may be newer than ours (another device of ours
+                            // revoked someone we have not heard of): never
+                            // overwrite it from here.
+                            if let (Response::Roster { roster: None }, _) =
+                                ask(&conn, &Request::Roster { owner: me }, None).await?
+                            {
+                                self.with_vault(|v| v.roster_lost(&pb))?;
+                            }
                             report.problems.push(format!("postbus {}: {message}", pb.short()));
                             break 'docs;
                         }

@@ -103,7 +103,14 @@ impl Handler {
                 _ => return,
             };
             let (answer, blobs) = match wire::decode::<Request>(&bytes) {
-                Ok((req, blobs)) => self.answer(&device, req, blobs),
+                // The store writes to disk: off the async threads.
+                Ok((req, blobs)) => {
+                    let me = self.clone();
+                    match tokio::task::spawn_blocking(move || me.answer(&device, req, blobs)).await {
+                        Ok(a) => a,
+                        Err(_) => (refusal(Code::Internal, "the postbus failed".into()), vec![]),
+                    }
+                }
                 Err(e) => (refusal(Code::Protocol, e.to_string()), vec![]),
             };
             let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();

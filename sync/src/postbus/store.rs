@@ -53,6 +53,10 @@ const EXPIRY: TableDefinition<(u64, u64), ()> = TableDefinition::new("expiry");
 /// Owner → (envelopes, bytes) held for her.
 const USAGE: TableDefinition<&[u8; 32], (u64, u64)> = TableDefinition::new("usage");
 
+/// How far ahead of the postbus's clock a roster's version (milliseconds)
+/// may lie, in seconds.
+pub const MAX_VERSION_AHEAD_SECS: u64 = 24 * 3600;
+
 /// Space and time bounds of a postbus.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -198,6 +202,12 @@ pub enum PostbusError {
         /// The device named twice.
         device: PublicKey,
     },
+    /// A deposit named its own sender as a recipient.
+    #[error("device {device} addressed mail to itself; leave mail only for others")]
+    SelfAddressed {
+        /// The sending device.
+        device: PublicKey,
+    },
     /// A recipient is not on the owner's roster.
     #[error(
         "recipient {device} is not on the roster of {owner} held here; fetch her current roster and seal to the devices it names"
@@ -257,9 +267,12 @@ impl PostbusError {
             | NotRegistered { .. }
             | NotMember { .. }
             | RecipientNotOnRoster { .. } => Code::Unauthorized,
-            OutOfBounds(_) | NoRecipients | TooManyRecipients { .. } | DuplicateRecipient { .. } | EmptyEnvelope => {
-                Code::Protocol
-            }
+            OutOfBounds(_)
+            | NoRecipients
+            | TooManyRecipients { .. }
+            | DuplicateRecipient { .. }
+            | SelfAddressed { .. }
+            | EmptyEnvelope => Code::Protocol,
             TooManyOwners { .. } | EnvelopeTooLarge { .. } | Full { .. } | TooManyEnvelopes { .. } => Code::Full,
         }
     }
@@ -584,6 +597,15 @@ impl PostbusStore {
         if r.revoked_devices.contains(&device) {
             return Err(PostbusError::RevokedSigner { device });
         }
+        // A version far in the future would lock the owner out of ever
+        // renewing her roster (a stolen device, a clock years ahead).
+        let ceiling = now.saturating_add(MAX_VERSION_AHEAD_SECS).saturating_mul(1000);
+        if r.version > ceiling {
+            return Err(PostbusError::OutOfBounds(format!(
+                "the roster's version {} lies more than a day ahead of this postbus's clock",
+                r.version
+            )));
+        }
         let json =
             serde_json::to_vec(roster).map_err(|e| PostbusError::Database(format!("encoding the roster: {e}")))?;
         let keep = admitted(r);
@@ -592,7 +614,11 @@ impl PostbusStore {
             let held = get_roster(&w.rosters, &owner)?;
             match &held {
                 Some(h) => {
-                    if r.version <= h.record.version {
+                    // A roster that revokes the device which signed the held
+                    // one replaces it whatever its version: the owner's
+                    // answer to a stolen device that pushed its own.
+                    let revokes_held = r.revoked_devices.contains(&h.device.certificate.device);
+                    if r.version <= h.record.version && !revokes_held {
                         return Err(PostbusError::Stale {
                             owner,
                             offered: r.version,
@@ -705,6 +731,11 @@ impl PostbusStore {
             for d in recipients {
                 if !seen.insert(d) {
                     return Err(PostbusError::DuplicateRecipient { device: *d });
+                }
+                // Mail to oneself is never collected by anyone else: it
+                // would only pin the owner's space.
+                if d == from {
+                    return Err(PostbusError::SelfAddressed { device: *d });
                 }
                 if !admitted.contains(d) {
                     return Err(PostbusError::RecipientNotOnRoster {

@@ -133,6 +133,13 @@ pub enum Refusal {
         /// The owner the offered header names.
         offered: PublicKey,
     },
+    /// Rule D1 for mail: a document arrives only from its owner's side when
+    /// this vault holds it, owns it, or admitted its owner.
+    #[error("mail for a document of {}, whom this vault never admitted, was not taken", .owner.short())]
+    NotAdmitted {
+        /// The document's owner.
+        owner: PublicKey,
+    },
     /// Header rule `revoked signer`: a device revoked in a header of its
     /// owner held here (this document's or any other) signs no headers, so
     /// that it cannot undo its own revocation or grant anything.

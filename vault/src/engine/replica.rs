@@ -477,7 +477,7 @@ impl Vault {
     }
 
     /// Logs `refusal` and gives the error that refuses the batch.
-    fn refuse(&self, doc: &str, hash: &str, refusal: Refusal, from: &str) -> VaultError {
+    pub(crate) fn refuse(&self, doc: &str, hash: &str, refusal: Refusal, from: &str) -> VaultError {
         self.log_rejection(doc, hash, refusal.clone(), from);
         VaultError::ChangeRefused {
             doc: doc.to_string(),
