@@ -40,6 +40,7 @@ pub mod plan;
 pub mod policy;
 pub mod postbus;
 pub mod profile;
+pub mod receipt;
 pub mod request;
 pub mod signed;
 
@@ -62,6 +63,7 @@ pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, Plan
 pub use policy::{AllocationRule, Policy};
 pub use postbus::{PostbusRoster, RosterMember};
 pub use profile::{JournalNote, Profile};
+pub use receipt::{Attachment, Receipt};
 pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind};
 pub use signed::{CertifiedDevice, DeviceCertificate, Signed};
 

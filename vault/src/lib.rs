@@ -57,6 +57,7 @@ pub mod mail;
 pub mod market;
 pub mod plan;
 pub mod pot;
+pub mod receipts;
 pub mod trust;
 
 pub use engine::{admission, change, limits, refusal, replica, seal, shared, store};

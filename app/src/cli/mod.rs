@@ -12,6 +12,7 @@ mod parse;
 pub(crate) mod passphrase;
 mod plan;
 mod postbus;
+mod receipt;
 mod pot;
 mod request;
 mod vault;
@@ -92,6 +93,10 @@ pub enum Command {
     Budget(budget::BudgetCmd),
     /// Add your own money to a budget account.
     Topup(budget::TopupArgs),
+    /// Book a spend from a budget account, with a photo or PDF of the receipt.
+    Spend(receipt::SpendArgs),
+    /// Attach a receipt to a booked entry (ENTRY FILE…), or list receipts (--save DIR to keep their files).
+    Receipt(receipt::ReceiptArgs),
     /// The example pgb categories with example amounts.
     Catalogue,
     /// Private journal notes.
@@ -299,6 +304,8 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Plan(c) => plan::run(&out, &mut open_vault(&out, &dir)?, c),
         Command::Budget(c) => budget::run(&out, &mut open_vault(&out, &dir)?, c),
         Command::Topup(a) => budget::topup(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Spend(a) => receipt::spend(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Receipt(a) => receipt::receipt(&out, &mut open_vault(&out, &dir)?, a),
         Command::Catalogue => budget::catalogue(&out),
         Command::Journal(c) => vault::journal(&out, &mut open_vault(&out, &dir)?, c),
         Command::Export(a) => vault::export(&out, &open_vault(&out, &dir)?, a),

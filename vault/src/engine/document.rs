@@ -61,6 +61,25 @@ impl Doc {
         Ok(())
     }
 
+    /// Writes a file's bytes under `key` (uncommitted): receipts' files,
+    /// named `attachment/<hash>`.
+    pub fn put_bytes(&mut self, key: &str, bytes: Vec<u8>) -> Result<()> {
+        self.am
+            .put(automerge::ROOT, key, automerge::ScalarValue::Bytes(bytes))?;
+        Ok(())
+    }
+
+    /// The bytes stored under `key`, if it holds bytes.
+    pub fn bytes(&self, key: &str) -> Option<Vec<u8>> {
+        match self.am.get(automerge::ROOT, key).ok()??.0 {
+            automerge::Value::Scalar(s) => match s.as_ref() {
+                automerge::ScalarValue::Bytes(b) => Some(b.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The key range holding every record of kind `R` (`kind/…`).
     fn kind_range<R: Record>() -> std::ops::Range<String> {
         format!("{}/", R::KIND)..format!("{}0", R::KIND)

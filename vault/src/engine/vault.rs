@@ -811,6 +811,31 @@ impl Vault {
         Ok(signed)
     }
 
+    /// Signs and writes a record together with files' bytes (key, bytes),
+    /// in one change: the record and what it names arrive together.
+    pub(crate) fn put_record_with_bytes<R: Record>(
+        &mut self,
+        doc_id: &str,
+        id: &str,
+        record: R,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Signed<R>> {
+        let signed = keys::sign_record(record, &self.device, &self.cert, keys::now());
+        let s = signed.clone();
+        self.commit_local(doc_id, R::KIND, move |doc| {
+            for (key, bytes) in files {
+                doc.put_bytes(&key, bytes)?;
+            }
+            doc.put(id, &s)
+        })?;
+        Ok(signed)
+    }
+
+    /// The bytes stored under `key` in a document.
+    pub(crate) fn doc_bytes(&self, doc_id: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.doc(doc_id)?.bytes(key))
+    }
+
     /// Signs and writes many records, one change each, in one transaction
     /// (imports, demo data, benchmarks).
     pub fn put_records<R: Record>(&mut self, doc_id: &str, records: Vec<(String, R)>) -> Result<usize> {
