@@ -913,3 +913,81 @@ fn a_second_device_joins_from_the_welcome_screen_with_a_device_invite() {
     drop(h);
     rt.block_on(node.shutdown());
 }
+
+#[test]
+fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let photo = tmp.path().join("douchestoel-bon.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(std::iter::repeat_n(3u8, 500));
+    std::fs::write(&photo, &bytes).unwrap();
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "89,50");
+    type_into(&mut h, "Categorie (code, zie catalogus)", "hulpmiddelen");
+    type_into(&mut h, "Omschrijving", "Douchestoel");
+    type_into(
+        &mut h,
+        "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)",
+        photo.to_str().unwrap(),
+    );
+    h.get_all_by_role_and_label(A11y::Button, "Boeken")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    h.get_by_label("Bon: douchestoel-bon.png").click();
+    settle(&mut h);
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    let shown = notice
+        .text
+        .split_once("Bon bewaard in ")
+        .map(|(_, p)| p.to_string())
+        .unwrap();
+    assert_eq!(
+        std::fs::read(shown.trim()).unwrap(),
+        bytes,
+        "the file opened is the receipt"
+    );
+    drop(h);
+
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let doc = citizen.budget_doc();
+    let b = citizen.budget(&doc).unwrap();
+    let spend = b.report.lines.iter().find(|l| l.entry.note == "Douchestoel").unwrap();
+    assert_eq!(b.receipts[&spend.entry.id][0].name, "douchestoel-bon.png");
+
+    // A path that cannot be read books nothing and says so.
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "10,00");
+    type_into(&mut h, "Omschrijving", "Zonder bestand");
+    type_into(
+        &mut h,
+        "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)",
+        "/bestaat/niet.png",
+    );
+    h.get_all_by_role_and_label(A11y::Button, "Boeken")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+    drop(h);
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    assert!(
+        !citizen
+            .budget(&doc)
+            .unwrap()
+            .report
+            .lines
+            .iter()
+            .any(|l| l.entry.note == "Zonder bestand")
+    );
+}

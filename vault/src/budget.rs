@@ -39,6 +39,9 @@ pub struct BudgetView {
     pub report: LedgerReport,
     /// Records that failed verification.
     pub bad: Vec<BadRecord>,
+    /// Per ledger entry id, the files of its valid receipts (see
+    /// [`Vault::receipts`] for all, with why one does not count).
+    pub receipts: std::collections::BTreeMap<String, Vec<inwonercloud_schemas::Attachment>>,
 }
 
 impl BudgetView {
@@ -185,11 +188,20 @@ impl Vault {
             .collect();
         let plain: Vec<Account> = accounts.iter().map(|a| a.record.clone()).collect();
         let report = ledger::compute(&plain, &inputs, &owner);
+        let mut receipts: std::collections::BTreeMap<String, Vec<inwonercloud_schemas::Attachment>> =
+            std::collections::BTreeMap::new();
+        for r in self.receipts(doc)?.into_iter().filter(|r| r.valid) {
+            receipts
+                .entry(r.receipt.record.entry.clone())
+                .or_default()
+                .extend(r.receipt.record.files);
+        }
         Ok(BudgetView {
             doc: doc.to_string(),
             accounts,
             report,
             bad,
+            receipts,
         })
     }
 }

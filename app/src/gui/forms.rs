@@ -91,6 +91,10 @@ pub struct Forms {
     pub entry_category: String,
     /// Entry note.
     pub entry_note: String,
+    /// The receipt file to attach to a spend (a path).
+    pub entry_receipt: String,
+    /// A receipt's file written out to be looked at.
+    pub receipt_shown: Option<std::path::PathBuf>,
     /// New account name.
     pub account_name: String,
     /// New account stream.
@@ -231,6 +235,8 @@ impl Default for Forms {
             entry_date: String::new(),
             entry_category: String::new(),
             entry_note: String::new(),
+            entry_receipt: String::new(),
+            receipt_shown: None,
             account_name: String::new(),
             account_stream: FundingStream::Wmo,
             account_unit: Unit::Euro,

@@ -197,6 +197,12 @@ texts! {
     period: "Per", "Per";
     tariff: "Tarief per uur (€)", "Tariff per hour (€)";
     category_code: "Categorie (code, zie catalogus)", "Category (code, see catalogue)";
+    receipt_file: "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)", "Receipt or invoice (photo or pdf; path to the file, may be empty)";
+    receipt_word: "Bon:", "Receipt:";
+    receipt_unreadable: "Het bestand van de bon kan niet worden gelezen", "The receipt's file cannot be read";
+    receipt_open: "Bon openen in het programma voor foto's of pdf's", "Open the receipt in the program for photos or pdfs";
+    receipt_opened: "De bon is geopend in het programma voor foto's of pdf's.", "The receipt opened in the program for photos or pdfs.";
+    receipt_saved_at: "Bon bewaard in", "Receipt saved in";
     earlier_versions: "Eerdere versies", "Earlier versions";
     show_version: "Bekijk", "View";
     // Budget

@@ -3,7 +3,9 @@
 //! (the municipality on a citizen's budget).
 
 use egui::{RichText, Ui};
+use inwonercloud_schemas::Attachment;
 use inwonercloud_schemas::{Date, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
+use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
 
 use super::{requests, subject_line};
@@ -47,6 +49,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         rooms(ui, ws, &view, t);
     }
     ui.add_space(8.0);
+    shown_receipt(ui, ws, t);
     ledger(ui, ws, &view, t, lang);
 }
 
@@ -76,7 +79,9 @@ fn accounts(ui: &mut Ui, view: &BudgetView, t: &Texts, lang: Lang) {
     });
 }
 
-fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
+fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
+    let mut opened: Option<Attachment> = None;
+    let open = &mut opened;
     egui::CollapsingHeader::new(format!("{} ({})", t.ledger, view.report.lines.len()))
         .id_salt("ledger")
         .default_open(true)
@@ -94,7 +99,21 @@ fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang)
                         ui.label(l.entry.kind.label(lang));
                         ui.label(RichText::new(euros(l.entry.amount, lang)).monospace());
                         ui.label(widgets::category(l.entry.category.as_deref().unwrap_or(""), lang));
-                        ui.label(&l.entry.note);
+                        match view.receipts.get(&l.entry.id) {
+                            Some(files) => {
+                                ui.horizontal(|ui| {
+                                    ui.label(&l.entry.note);
+                                    for f in files {
+                                        if ui.button(format!("{} {}", t.receipt_word, f.name)).clicked() {
+                                            *open = Some(f.clone());
+                                        }
+                                    }
+                                });
+                            }
+                            None => {
+                                ui.label(&l.entry.note);
+                            }
+                        }
                         ui.label(ws.name_of(&l.author));
                         match &l.status {
                             EntryStatus::Counted => {
@@ -114,6 +133,9 @@ fn ledger(ui: &mut Ui, ws: &Workspace, view: &BudgetView, t: &Texts, lang: Lang)
                     }
                 });
         });
+    if let Some(file) = opened {
+        open_receipt(ws, &view.doc, &file, t);
+    }
 }
 
 fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: bool, t: &Texts, lang: Lang) {
@@ -142,6 +164,9 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
         widgets::text(ui, t.date_hint, &mut f.entry_date);
         widgets::text(ui, t.category_code, &mut f.entry_category);
         widgets::text(ui, t.note, &mut f.entry_note);
+        if f.entry_kind == EntryKind::Spend {
+            widgets::text(ui, t.receipt_file, &mut f.entry_receipt);
+        }
         if ui.button(title).clicked() {
             let Some(account) = view.accounts.get(f.entry_account).map(|a| a.record.id.clone()) else {
                 return;
@@ -159,9 +184,37 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
                     reference: None,
                 })
             })();
-            if ws.act(t.saved, |v| v.record_entry(&doc, made?)).is_some() {
+            // A spend carries its receipt, booked in the same transaction.
+            let path = f.entry_receipt.trim().to_string();
+            let files = if path.is_empty() || f.entry_kind != EntryKind::Spend {
+                Ok(vec![])
+            } else {
+                std::fs::read(&path).map(|bytes| {
+                    vec![NewFile {
+                        name: path.clone(),
+                        bytes,
+                    }]
+                })
+            };
+            let files = match files {
+                Ok(f) => f,
+                Err(e) => {
+                    ws.fail(format!("{} ({path}): {e}", t.receipt_unreadable));
+                    return;
+                }
+            };
+            let booked = ws.act(t.saved, |v| {
+                let e = made?;
+                if e.kind == EntryKind::Spend {
+                    v.record_spend(&doc, e, files).map(|_| ())
+                } else {
+                    v.record_entry(&doc, e).map(|_| ())
+                }
+            });
+            if booked.is_some() {
                 ws.forms.entry_amount.clear();
                 ws.forms.entry_note.clear();
+                ws.forms.entry_receipt.clear();
             }
         }
     });
@@ -335,5 +388,42 @@ fn rooms(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts) {
         .is_some()
     {
         ws.forms.room_amount.clear();
+    }
+}
+
+/// Writes a receipt's file to the temporary folder, says where, and offers
+/// to open it in the system's viewer for photos or PDFs.
+fn open_receipt(ws: &mut Workspace, doc: &str, file: &Attachment, t: &Texts) {
+    let found = ws.vault.lock().attachment(doc, &file.hash);
+    let Ok(Some(bytes)) = found else {
+        return ws.fail(t.receipt_unreadable.to_string());
+    };
+    let dir = std::env::temp_dir().join("inwonercloud-bonnen");
+    let path = dir.join(format!("{}-{}", file.hash.short(), file.name));
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes)) {
+        return ws.fail(format!("{}: {e}", t.receipt_unreadable));
+    }
+    ws.inform(format!("{} {}", t.receipt_saved_at, path.display()));
+    ws.forms.receipt_shown = Some(path);
+}
+
+/// The receipt file last written out, with a button that opens it in the
+/// system's viewer.
+fn shown_receipt(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let Some(path) = ws.forms.receipt_shown.clone() else {
+        return;
+    };
+    if ui.button(t.receipt_open).clicked() {
+        let viewer = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        match std::process::Command::new(viewer).arg(&path).spawn() {
+            Ok(_) => ws.inform(t.receipt_opened.to_string()),
+            Err(e) => ws.fail(format!("{viewer}: {e} ({})", path.display())),
+        }
     }
 }
