@@ -186,8 +186,8 @@ impl Vault {
                     Some("the entry was changed after the receipt was attached".into())
                 }
                 _ if r.record.validate().is_err() => Some("the receipt is out of bounds".into()),
-                _ if files.iter().any(|s| *s == FileState::Altered) => Some("a file does not match its hash".into()),
-                _ if files.iter().any(|s| *s == FileState::Missing) => Some("a file has not arrived".into()),
+                _ if files.contains(&FileState::Altered) => Some("a file does not match its hash".into()),
+                _ if files.contains(&FileState::Missing) => Some("a file has not arrived".into()),
                 _ => None,
             };
             out.push(ReceiptView {
