@@ -160,7 +160,9 @@ pub enum VaultError {
     #[error("postbus mail: {0}")]
     Mail(String),
     /// A postbus address was typed or stored wrongly.
-    #[error("'{given}' is not a postbus address: {why}. Write it as ENDPOINT_ID@IP:PORT[,IP:PORT…][;relay=URL[,URL…]], as the postbus printed it")]
+    #[error(
+        "'{given}' is not a postbus address: {why}. Write it as ENDPOINT_ID@IP:PORT[,IP:PORT…][;relay=URL[,URL…]], as the postbus printed it"
+    )]
     BadPostbusAddr {
         /// What was given.
         given: String,

@@ -12,8 +12,8 @@ mod parse;
 pub(crate) mod passphrase;
 mod plan;
 mod postbus;
-mod receipt;
 mod pot;
+mod receipt;
 mod request;
 mod vault;
 
