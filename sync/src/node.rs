@@ -179,11 +179,15 @@ impl Node {
                 // by the engine like any other change.
                 inner.with_vault(|v| {
                     let _ = v.refresh();
-                    // Write consents past their last day end once a minute;
-                    // the new headers go out like any other change.
+                    // Once a minute: write consents past their last day end
+                    // (the new headers go out like any other change), and
+                    // reservations of ended agreements are released.
                     if last_expiry.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                         last_expiry = Some(tokio::time::Instant::now());
                         let _ = v.expire_consents();
+                        // Money still reserved for an agreement that ended
+                        // goes back to the budget (a signed release).
+                        let _ = v.release_ended_reservations(inwonercloud_schemas::Date::today());
                     }
                 });
             }

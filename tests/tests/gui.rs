@@ -991,3 +991,52 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
             .any(|l| l.entry.note == "Zonder bestand")
     );
 }
+
+#[test]
+fn a_release_in_the_app_names_the_reservation_it_frees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    let (doc, reservation) = {
+        let ws = h.state().workspace.as_ref().unwrap();
+        let b = ws.views.budget.clone().unwrap().unwrap();
+        let r = b
+            .report
+            .lines
+            .iter()
+            .find(|l| l.entry.kind == EntryKind::Reservation)
+            .expect("the demo holds a reservation")
+            .entry
+            .clone();
+        (b.doc.clone(), r)
+    };
+    h.get_all_by_role_and_label(A11y::ComboBox, "Soort")
+        .next()
+        .expect("the booking form's kind")
+        .click();
+    settle(&mut h);
+    h.get_by_label("vrijgave").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Vrijgeven van reservering").is_some());
+    type_into(&mut h, "Bedrag (bijv. 66,50)", "1,00");
+    type_into(&mut h, "Omschrijving", "Minder uren nodig");
+    h.get_all_by_role_and_label(A11y::Button, "Boeken")
+        .last()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    drop(h);
+    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let b = citizen.budget(&doc).unwrap();
+    let release = b
+        .report
+        .lines
+        .iter()
+        .find(|l| l.entry.note == "Minder uren nodig")
+        .expect("the release is booked");
+    assert_eq!(release.entry.kind, EntryKind::Release);
+    assert_eq!(release.entry.reference.as_deref(), Some(reservation.id.as_str()));
+}

@@ -510,3 +510,41 @@ async fn crafted_units_are_refused_with_a_reason_never_a_panic() {
     let again = file.verify(&trusting(&w.gemeente));
     assert_eq!(again.valid_count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_still_reserved_when_an_agreement_ends_goes_back_to_the_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let anna = node(&tmp.path().join("anna"), "Anna", Role::Citizen).await;
+    let gemeente = node(&tmp.path().join("oss"), "Gemeente Oss", Role::Municipality).await;
+    let zorg = node(&tmp.path().join("zorg"), "Zorg Oost", Role::Provider).await;
+    let acc = granted_citizen(&anna, &gemeente, 500_000).await;
+    // 10 hours at € 50 reserved for January to June 2027.
+    let (_, ag) = order(&anna, &zorg, &acc, eur(5000), 10).await;
+    let doc = anna.with_vault(|v| v.budget_doc());
+    let figures = |n: &Node| n.with_vault(|v| v.budget(&doc).unwrap().report.accounts[&acc].clone());
+    assert_eq!(figures(&anna).reserved, eur(50_000));
+    // While the agreement runs, nothing is freed.
+    assert!(
+        anna.with_vault(|v| v.release_ended_reservations(day("2027-06-30")).unwrap())
+            .is_empty()
+    );
+    // The day after it ends, the whole unused reservation is released, signed by Anna.
+    let released = anna.with_vault(|v| v.release_ended_reservations(day("2027-07-01")).unwrap());
+    assert_eq!(released.len(), 1);
+    assert_eq!(released[0].amount, eur(50_000));
+    assert_eq!(
+        released[0].reference.as_deref(),
+        Some(inwonercloud_vault::market::reservation_for(&ag).as_str())
+    );
+    let f = figures(&anna);
+    assert_eq!(f.reserved, Decimal::ZERO);
+    assert_eq!(f.remaining, f.available() - f.spent);
+    // Again: nothing more to free, nothing written.
+    assert!(
+        anna.with_vault(|v| v.release_ended_reservations(day("2027-08-01")).unwrap())
+            .is_empty()
+    );
+    // The municipality sees the same figures.
+    sync(&anna, &gemeente).await;
+    assert_eq!(figures(&gemeente).reserved, Decimal::ZERO);
+}

@@ -446,4 +446,78 @@ impl Vault {
         }
         Ok(approval)
     }
+
+    /// Frees what is still reserved for agreements whose period ended
+    /// before `today`: one signed release per agreement, referring to its
+    /// reservation, all in one transaction. Returns the releases written
+    /// (none when nothing is left reserved, so calling it again does
+    /// nothing). Only the budget holder's vault writes them.
+    pub fn release_ended_reservations(&mut self, today: Date) -> Result<Vec<LedgerEntry>> {
+        let me = self.identity();
+        let budget = self.budget_doc();
+        if !self.docs_map().contains_key(&budget) {
+            return Ok(vec![]);
+        }
+        let ended: Vec<Agreement> = self
+            .agreements()?
+            .into_iter()
+            .map(|a| a.agreement.record)
+            .filter(|a| a.citizen == me && a.period_end < today)
+            .collect();
+        if ended.is_empty() {
+            return Ok(vec![]);
+        }
+        let lines = self.budget(&budget)?.report.lines;
+        let mut todo: Vec<(Agreement, Decimal)> = vec![];
+        for a in ended {
+            let rid = reservation_for(&a.id);
+            let counted = |l: &&crate::ledger::EntryLine| {
+                l.author == me && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })
+            };
+            let reserved: Decimal = lines
+                .iter()
+                .filter(counted)
+                .filter(|l| l.entry.kind == EntryKind::Reservation && l.entry.id == rid)
+                .map(|l| l.entry.amount)
+                .sum();
+            let used: Decimal = lines
+                .iter()
+                .filter(counted)
+                .filter(|l| {
+                    matches!(l.entry.kind, EntryKind::Release | EntryKind::Spend)
+                        && l.entry.reference.as_deref() == Some(rid.as_str())
+                })
+                .map(|l| l.entry.amount)
+                .sum();
+            let left = reserved - used;
+            if left > Decimal::ZERO {
+                todo.push((a, left));
+            }
+        }
+        if todo.is_empty() {
+            return Ok(vec![]);
+        }
+        self.transact(|v| {
+            let mut out = vec![];
+            for (a, left) in todo {
+                out.push(v.record_entry(
+                    &budget,
+                    NewEntry {
+                        account: a.account.clone(),
+                        kind: EntryKind::Release,
+                        amount: left,
+                        category: a.services.first().map(|s| s.category.clone()),
+                        date: today,
+                        note: format!(
+                            "einde zorgovereenkomst {} ({}): niet gebruikte reservering vrijgegeven",
+                            a.id,
+                            a.period_end.show(inwonercloud_schemas::Lang::Nl)
+                        ),
+                        reference: Some(reservation_for(&a.id)),
+                    },
+                )?);
+            }
+            Ok(out)
+        })
+    }
 }

@@ -93,6 +93,8 @@ pub struct Forms {
     pub entry_note: String,
     /// The receipt file to attach to a spend (a path).
     pub entry_receipt: String,
+    /// Which reservation a release frees (an index into the ledger's reservations).
+    pub entry_reservation: usize,
     /// A receipt's file written out to be looked at.
     pub receipt_shown: Option<std::path::PathBuf>,
     /// New account name.
@@ -237,6 +239,7 @@ impl Default for Forms {
             entry_note: String::new(),
             entry_receipt: String::new(),
             receipt_shown: None,
+            entry_reservation: 0,
             account_name: String::new(),
             account_stream: FundingStream::Wmo,
             account_unit: Unit::Euro,

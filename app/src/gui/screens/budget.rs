@@ -167,6 +167,28 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
         if f.entry_kind == EntryKind::Spend {
             widgets::text(ui, t.receipt_file, &mut f.entry_receipt);
         }
+        // A release frees money of one reservation: pick which.
+        let reservations: Vec<(String, String)> = view
+            .report
+            .lines
+            .iter()
+            .filter(|l| l.entry.kind == EntryKind::Reservation)
+            .map(|l| {
+                (
+                    l.entry.id.clone(),
+                    format!("{} — {}", euros(l.entry.amount, lang), l.entry.note),
+                )
+            })
+            .collect();
+        if f.entry_kind == EntryKind::Release && !reservations.is_empty() {
+            let idx: Vec<usize> = (0..reservations.len()).collect();
+            widgets::choice(ui, t.release_of, &mut f.entry_reservation, &idx, |i| {
+                reservations.get(i).map(|r| r.1.clone()).unwrap_or_default()
+            });
+        }
+        let reference = (f.entry_kind == EntryKind::Release)
+            .then(|| reservations.get(f.entry_reservation).map(|r| r.0.clone()))
+            .flatten();
         if ui.button(title).clicked() {
             let Some(account) = view.accounts.get(f.entry_account).map(|a| a.record.id.clone()) else {
                 return;
@@ -181,7 +203,7 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
                     category: Some(f.entry_category.trim().to_string()).filter(|c| !c.is_empty()),
                     date: if date.is_empty() { Date::today() } else { date.parse()? },
                     note: f.entry_note.clone(),
-                    reference: None,
+                    reference,
                 })
             })();
             // A spend carries its receipt, booked in the same transaction.
