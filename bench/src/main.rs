@@ -18,7 +18,10 @@
 //! 4. claim verification throughput against raw `verify_strict` and
 //!    `verify_batch` over the same number of signatures;
 //! 5. CPU time of one frame of the citizen's overview against an empty frame;
-//! 6. peak resident memory against the document's automerge save size.
+//! 6. peak resident memory against the document's automerge save size;
+//! 7. one change delivered directly, through a relay and through a postbus,
+//!    against raw iroh on loopback (see `delivery.rs`; `--skip-delivery`
+//!    leaves it out, `--only delivery` runs it alone).
 //!
 //! With `--features peers`, figure 1 is also measured against the peers:
 //! `iroh-docs` replicating the same payloads as entries between two iroh
@@ -26,6 +29,7 @@
 //! 127.0.0.1 (see `peers.rs`). They are behind a feature because the
 //! workspace does not otherwise need them and CI need not build them.
 
+mod delivery;
 mod party;
 #[cfg(feature = "peers")]
 mod peers;
@@ -138,8 +142,15 @@ async fn main() {
     }
     let n: usize = arg("--n").and_then(|s| s.parse().ok()).unwrap_or(1_000);
     let m: usize = arg("--claims").and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let out = arg("--out").unwrap_or_else(|| format!("bench-{n}.json"));
     let tmp = tempfile::tempdir().expect("temp dir");
+    if arg("--only").as_deref() == Some("delivery") {
+        let rows = delivery::rows(tmp.path()).await;
+        let out = arg("--out").unwrap_or_else(|| "bench-delivery.json".into());
+        print_rows(&rows);
+        write_json(&out, serde_json::json!({"rows": rows}));
+        return;
+    }
+    let out = arg("--out").unwrap_or_else(|| format!("bench-{n}.json"));
     let mut rows = Vec::new();
 
     // A citizen with a budget of N signed entries.
@@ -481,12 +492,23 @@ async fn main() {
         Some(load_peak as f64 <= allowed),
     ));
 
+    // 7. One change delivered directly, through a relay, through a postbus.
+    if !std::env::args().any(|a| a == "--skip-delivery") {
+        rows.extend(delivery::rows(tmp.path()).await);
+    }
+
     println!("N = {n} entries, M = {k} signatures\n");
+    print_rows(&rows);
+    write_json(&out, serde_json::json!({"n": n, "signatures": k, "rows": rows}));
+}
+
+/// Prints the table.
+fn print_rows(rows: &[Row]) {
     println!(
         "{:<42} {:>14} {:>14} {:>5} {:>9}  {:<24} meets",
         "figure", "ours", "baseline", "unit", "ratio", "target"
     );
-    for r in &rows {
+    for r in rows {
         println!(
             "{:<42} {:>14.4} {:>14.4} {:>5} {:>9.3}  {:<24} {}",
             r.figure,
@@ -502,8 +524,11 @@ async fn main() {
             }
         );
     }
-    let json = serde_json::json!({"n": n, "signatures": k, "rows": rows});
-    if let Err(e) = std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()) {
+}
+
+/// Writes the table as JSON to `out`.
+fn write_json(out: &str, json: serde_json::Value) {
+    if let Err(e) = std::fs::write(out, serde_json::to_string_pretty(&json).unwrap_or_default()) {
         eprintln!("cannot write {out}: {e}");
     }
 }
