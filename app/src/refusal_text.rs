@@ -445,7 +445,7 @@ mod tests {
                 assert!(!nl.to_lowercase().contains(word), "{word} in {nl}");
             }
         }
-        let cloned = refusal_text(&all[13], Lang::Nl);
+        let cloned = refusal_text(&all[14], Lang::Nl);
         assert!(
             cloned.contains("gekopieerd") && cloned.contains("Trek het dan in"),
             "{cloned}"
