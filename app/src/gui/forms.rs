@@ -39,6 +39,8 @@ pub struct Forms {
     pub relay: Option<String>,
     /// The postbus address being edited (`None`: not loaded from the vault yet).
     pub postbus: Option<String>,
+    /// Changes still to leave at the postbus, and when they were counted.
+    pub postbus_waiting: Option<(std::time::Instant, u64)>,
     /// Backup: the passphrase that will open it.
     pub backup_pass: String,
     /// The recovery phrase, once shown.
@@ -211,6 +213,7 @@ impl Default for Forms {
                 .to_string(),
             relay: None,
             postbus: None,
+            postbus_waiting: None,
             backup_pass: String::new(),
             recovery_words: None,
             revoke_device: String::new(),

@@ -62,7 +62,20 @@ fn postbus(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
         let stored = ws.vault.lock().postbus().ok().flatten().map(|p| p.to_string());
         ws.forms.postbus = Some(stored.unwrap_or_default());
     }
-    let waiting: u64 = ws.vault.lock().mail_waiting().iter().map(|(_, n)| n).sum();
+    // Counting reads every shared document's history from the file: at most
+    // once a second, not on every frame.
+    let fresh = ws
+        .forms
+        .postbus_waiting
+        .filter(|(at, _)| at.elapsed() < std::time::Duration::from_secs(1));
+    let waiting = match fresh {
+        Some((_, n)) => n,
+        None => {
+            let n: u64 = ws.vault.lock().mail_waiting().iter().map(|(_, n)| n).sum();
+            ws.forms.postbus_waiting = Some((std::time::Instant::now(), n));
+            n
+        }
+    };
     let mut save = false;
     widgets::card(ui, t.postbus_title, |ui| {
         ui.label(t.postbus_help);
