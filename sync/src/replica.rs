@@ -7,7 +7,7 @@
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
 use inwonercloud_vault::replica::VersionVector;
-use inwonercloud_vault::{AccessLine, Direction, ImportReport, PeerInfo, Redeemed, SignedChange, Vault, VaultError};
+use inwonercloud_vault::{Direction, ImportReport, PeerInfo, Redeemed, SignedChange, Vault, VaultError};
 
 /// The vault as the sync protocol sees it. Authorization lives behind it
 /// ([`Replica::documents_for_peer`], [`Replica::accepts_document_from`],
@@ -213,17 +213,7 @@ impl Replica for Vault {
         changes: usize,
         bytes: usize,
     ) {
-        let line = AccessLine {
-            at: inwonercloud_vault::keys::now(),
-            peer: *peer,
-            peer_name: peer_name.to_string(),
-            doc: doc.to_string(),
-            direction,
-            changes,
-            bytes,
-        };
-        // The log is a record for the citizen; the changes themselves are stored.
-        let _ = Vault::log_access(self, &line);
+        self.note_exchange(peer, peer_name, doc, direction, changes, bytes);
     }
 
     fn synced(&mut self) {

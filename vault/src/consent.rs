@@ -589,6 +589,29 @@ impl Vault {
         Ok(())
     }
 
+    /// Writes a line to the access log, dated now: what was sent to or
+    /// received from `peer` (by sync or by postbus). A failure is ignored:
+    /// the log is a record for the citizen, the changes themselves are stored.
+    pub fn note_exchange(
+        &self,
+        peer: &PublicKey,
+        peer_name: &str,
+        doc: &str,
+        direction: Direction,
+        changes: usize,
+        bytes: usize,
+    ) {
+        let _ = self.log_access(&AccessLine {
+            at: crate::keys::now(),
+            peer: *peer,
+            peer_name: peer_name.to_string(),
+            doc: doc.to_string(),
+            direction,
+            changes,
+            bytes,
+        });
+    }
+
     /// The access log, oldest first.
     pub fn access_log(&self) -> Result<Vec<AccessLine>> {
         Ok(self

@@ -706,17 +706,14 @@ impl Vault {
             return Err(self.refuse(&h.id, "-", r, from));
         }
         let report = self.import_changes(&mail.header, &mail.certs, &mail.changes, from)?;
-        let line = crate::AccessLine {
-            at: keys::now(),
-            peer: h.owner,
-            peer_name: from.to_string(),
-            doc: h.id.clone(),
-            direction: crate::Direction::Received,
-            changes: report.applied,
-            bytes: blob.len(),
-        };
-        // The log is a record for the citizen; the changes themselves are stored.
-        let _ = self.log_access(&line);
+        self.note_exchange(
+            &h.owner,
+            from,
+            &h.id,
+            crate::Direction::Received,
+            report.applied,
+            blob.len(),
+        );
         Ok(report)
     }
 }
