@@ -1,5 +1,6 @@
 //! A small example world, fully signed: a citizen (Sanne), her counselor, a
-//! care provider and the municipality, each with their own vault.
+//! care provider, the municipality and her neighbour, an informal carer,
+//! each with their own vault.
 //!
 //! Documents travel between the vaults as signed bundles, exactly the bytes a
 //! sync session would carry, so every record in the demo passes the same
@@ -9,15 +10,16 @@
 use std::path::{Path, PathBuf};
 
 use inwonercloud_schemas::{
-    Access, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, Offering, Outcome, Period, Policy,
-    ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
+    Access, Capacity, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, MandateAction, Offering,
+    Outcome, Period, Policy, ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
 };
 use inwonercloud_vault::{
     CreateOptions, DecisionInput, NewEntry, NewNeed, NewRequest, Passphrase, PeerInfo, Vault, VaultError,
 };
+use inwonercloud_vault::receipts::NewFile;
 use rust_decimal::Decimal;
 
-/// The four demo vaults, by directory.
+/// The demo vaults, by directory.
 #[derive(Clone, Debug)]
 pub struct DemoWorld {
     /// Sanne de Vries, the citizen.
@@ -28,6 +30,10 @@ pub struct DemoWorld {
     pub provider: PathBuf,
     /// Gemeente Utrecht.
     pub municipality: PathBuf,
+    /// Els Visser, Sanne's neighbour and informal carer (mantelzorger).
+    pub carer: PathBuf,
+    /// Eva de Vries, Sanne's daughter and legal representative, with a mandate to approve.
+    pub representative: PathBuf,
 }
 
 impl DemoWorld {
@@ -38,6 +44,8 @@ impl DemoWorld {
             counselor: base.join("begeleider"),
             provider: base.join("zorgaanbieder"),
             municipality: base.join("gemeente"),
+            carer: base.join("mantelzorger"),
+            representative: base.join("vertegenwoordiger"),
         }
     }
 
@@ -52,7 +60,8 @@ impl DemoWorld {
         matches!(
             Vault::open(&self.citizen, &passphrase()),
             Err(VaultError::OldFormat { .. })
-        )
+        ) || (self.exists() && !Vault::exists(&self.carer))
+            || (self.exists() && !Vault::exists(&self.representative))
     }
 }
 
@@ -264,7 +273,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     hand_over(&municipality, &mut citizen, &budget)?;
     let raise = citizen.request_budget(NewRequest {
         stream: FundingStream::Wmo,
-        category: "begeleiding_individueel".into(),
+        category: "dagbesteding".into(),
         quantity: Quantity::new(dec("1250.00")?, Unit::Euro)?,
         period_start: d(2026, 6, 1)?,
         period_end: d(2026, 12, 31)?,
@@ -299,7 +308,9 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     for month in 1..=10u8 {
         for (i, (cat, amount, note)) in monthly.iter().enumerate() {
             let extra = if month == 7 && i == 1 { "116.00" } else { "0" };
-            citizen.record_entry(
+            // Each month's invoice is kept with its spend, except one Sanne lost.
+            let invoice = (month, i) != (4, 1);
+            citizen.record_spend(
                 &budget,
                 NewEntry {
                     account: pgb.clone(),
@@ -309,6 +320,14 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
                     date: d(2026, month, 28)?,
                     note: format!("{note}, {}", month_name(month)),
                     reference: (i == 0).then(|| room.id.clone()),
+                },
+                if invoice {
+                    vec![NewFile {
+                        name: format!("factuur-2026-{month:02}-{}.pdf", i + 1),
+                        bytes: invoice_pdf(note, month, amount),
+                    }]
+                } else {
+                    vec![]
                 },
             )?;
         }
@@ -377,6 +396,38 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     hand_over(&citizen, &mut municipality, &agreement_doc)?;
     citizen.set_goal_status(&plan, &g2.id, GoalStatus::Bereikt)?;
 
+    // A representative: Sanne's daughter Eva is her legal representative,
+    // with Sanne's signed mandate to approve declarations. De Linde declares
+    // the first half of December; Eva approves it with her own key ("namens
+    // Sanne, door Eva"). The second half of November still waits.
+    let mut daughter = create(&w.representative, "Eva de Vries", Role::Family)?;
+    meet(&mut citizen, &mut daughter)?;
+    meet(&mut daughter, &mut provider)?;
+    citizen.give_mandate(
+        daughter.whoami().identity,
+        Capacity::WettelijkVertegenwoordiger,
+        vec![MandateAction::Approve],
+        d(2026, 1, 1)?,
+        None,
+    )?;
+    let december = provider.declare(
+        &ag.id,
+        dec("4")?,
+        d(2026, 12, 1)?,
+        d(2026, 12, 15)?,
+        "eerste helft december",
+    )?;
+    hand_over(&provider, &mut citizen, &agreement_doc)?;
+    for doc in [&budget, &agreement_doc] {
+        hand_over(&citizen, &mut daughter, doc)?;
+    }
+    daughter.judge_declaration(&december.id, Verdict::Goedgekeurd)?;
+    for doc in [&budget, &agreement_doc] {
+        hand_over(&daughter, &mut citizen, doc)?;
+    }
+    hand_over(&citizen, &mut provider, &agreement_doc)?;
+    hand_over(&citizen, &mut municipality, &agreement_doc)?;
+
     // Phase 1–3: the municipality publishes its policy; Sanne asks for
     // household help (decided automatically by rule R1) and for job coaching
     // (a question, her answer, waiting in the assessor's inbox).
@@ -385,6 +436,37 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     for v in [&mut citizen, &mut counselor] {
         hand_over(&municipality, v, &policy)?;
     }
+
+    // An informal carer: Sanne's neighbour Els helps with the post and the
+    // weekly planning at an informal tariff (within the policy's maximum),
+    // paid from the pgb. Els signs and declares eight hours from her own
+    // vault; Sanne approves.
+    let mut carer = create(&w.carer, "Els Visser", Role::Family)?;
+    meet(&mut citizen, &mut carer)?;
+    let els = carer.whoami().identity;
+    let informal = citizen.agree_informal(
+        els,
+        &pgb,
+        "begeleiding_individueel",
+        dec("22.50")?,
+        dec("12")?,
+        d(2026, 11, 1)?,
+        d(2026, 12, 31)?,
+    )?;
+    let informal_doc = citizen.agreement_doc_id(&els);
+    hand_over(&citizen, &mut carer, &informal_doc)?;
+    carer.countersign(&informal.id)?;
+    let hours = carer.declare(
+        &informal.id,
+        dec("8")?,
+        d(2026, 11, 1)?,
+        d(2026, 11, 30)?,
+        "post en weekplanning, november",
+    )?;
+    hand_over(&carer, &mut citizen, &informal_doc)?;
+    citizen.judge_declaration(&hours.id, Verdict::Goedgekeurd)?;
+    hand_over(&citizen, &mut carer, &informal_doc)?;
+    hand_over(&citizen, &mut municipality, &informal_doc)?;
     citizen.request_budget(NewRequest {
         stream: FundingStream::Wmo,
         category: "huishoudelijke_hulp".into(),
@@ -418,6 +500,39 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         hand_over(&citizen, &mut municipality, doc)?;
     }
     Ok(w)
+}
+
+/// A small PDF invoice (enough for a viewer to open and for its hash to name it).
+fn invoice_pdf(from: &str, month: u8, amount: &str) -> Vec<u8> {
+    let text = format!("Factuur {from}, {} 2026: EUR {amount}", month_name(month));
+    let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = vec![];
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 fn month_name(m: u8) -> &'static str {
@@ -465,11 +580,32 @@ mod tests {
         assert_eq!(fa.topped_up, dec("150.00").unwrap());
         assert_eq!(
             fa.spent,
-            dec("13785.00").unwrap(),
-            "13.401 paid plus 6 hours × 64 declared"
+            dec("14221.00").unwrap(),
+            "13.401 paid plus 6 hours × 64 declared, 8 hours × 22,50 by the neighbour and 4 hours × 64 \
+             approved by the daughter"
         );
+        // The daughter approved December for Sanne, with her own key: it counts.
+        let daughter = Vault::open(&w.representative, &passphrase()).unwrap();
+        let held = daughter.mandates_for_me().unwrap();
+        assert!(held.len() == 1 && held[0].active, "Eva acts for Sanne");
+        let by_eva: Vec<_> = a
+            .report
+            .lines
+            .iter()
+            .filter(|l| l.author == daughter.identity())
+            .collect();
+        assert_eq!(by_eva.len(), 1);
+        assert_eq!(by_eva[0].status, inwonercloud_vault::ledger::EntryStatus::Counted);
+        assert_eq!(by_eva[0].entry.amount, dec("256.00").unwrap());
+        // Every euro spent is a claim: the three declarations (De Linde's
+        // two, one approved by the daughter, and the neighbour's) and 19
+        // invoices check; the spend whose invoice was lost is listed, not dropped.
         let report = municipality.verify_claims().unwrap();
-        assert_eq!(report.valid_count(), 1, "{report:?}");
+        assert_eq!(report.valid_count(), 22, "{report:#?}");
+        let unverified: Decimal = report.not_verified.values().sum();
+        assert_eq!(unverified, dec("464.00").unwrap());
+        let verified: Decimal = report.per_citizen.values().sum();
+        assert_eq!(verified + unverified, fa.spent, "the report reconciles with the budget");
         let pending: usize = citizen
             .agreements()
             .unwrap()
@@ -477,6 +613,14 @@ mod tests {
             .map(|a| a.declarations.iter().filter(|d| d.pending()).count())
             .sum();
         assert_eq!(pending, 1);
+        let carer = Vault::open(&w.carer, &passphrase()).unwrap();
+        let informal = carer.agreements().unwrap();
+        assert_eq!(informal.len(), 1, "the neighbour holds her own agreement only");
+        assert!(informal[0].agreement.record.informal && informal[0].countersigned);
+        assert!(
+            informal[0].declarations[0].approval.is_some(),
+            "the neighbour sees Sanne's approval"
+        );
         let plan = citizen.plan(&citizen.plan_doc()).unwrap();
         assert_eq!(plan.goals.len(), 3);
         assert!(plan.goals.iter().any(|g| g.author_name == "Ahmed Bakker"));

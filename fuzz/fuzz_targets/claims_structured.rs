@@ -547,6 +547,7 @@ fn build_agreement(s: &mut Signer, i: usize, a: &AgreementSpec) -> Built {
             .collect(),
         period_start: start,
         period_end: end,
+        informal: false,
     };
     let mut agreement = s.sign(a.signer.or(citizen), record);
     let cs = |id: String, hash: Hash32| AgreementSignature {
@@ -671,6 +672,9 @@ fn build(spec: &Spec) -> Option<Claims<'_>> {
             declaration,
             approval,
             grants: picked.iter().map(|&j| chains[j].clone()).collect(),
+            cancellation: None,
+            mandates: vec![],
+            revocations: vec![],
         });
         used_chains.push(picked);
     }

@@ -34,6 +34,7 @@ pub mod consent;
 pub mod date;
 pub mod document;
 pub mod keys;
+pub mod mandate;
 pub mod market;
 pub mod money;
 pub mod plan;
@@ -54,9 +55,10 @@ pub use document::{
     Clock, DocKind, DocumentHeader, RevokedWriter, Succession, WriterGrant, clock_includes, clock_join,
 };
 pub use keys::{Hash32, PublicKey, SignatureBytes};
+pub use mandate::{Capacity, Mandate, MandateAction, MandateRevocation};
 pub use market::{
-    AgreedService, Agreement, AgreementSignature, Approval, Declaration, Offering, ProviderDetails, ServiceUnit,
-    Verdict,
+    AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Declaration, Offering,
+    ProviderDetails, ServiceUnit, Verdict,
 };
 pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
 pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
@@ -186,11 +188,14 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<Transfer>("transfer"),
         one::<PotRoom>("pot_room"),
         one::<AgreementSignature>("agreement_signature"),
+        one::<AgreementCancellation>("agreement_cancellation"),
         one::<TransferAcceptance>("transfer_acceptance"),
         one::<AssessmentStep>("assessment_step"),
         one::<Decision>("decision"),
         one::<Consent>("consent"),
         one::<Revocation>("revocation"),
+        one::<Mandate>("mandate"),
+        one::<MandateRevocation>("mandate_revocation"),
         one::<Offering>("offering"),
         one::<Agreement>("agreement"),
         one::<Declaration>("declaration"),

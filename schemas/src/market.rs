@@ -96,6 +96,11 @@ pub struct Agreement {
     pub period_start: Date,
     /// Last day.
     pub period_end: Date,
+    /// Agreed with an informal carer (family, a neighbour) at an informal
+    /// tariff, not from a provider's catalogue. Left out of the record when
+    /// false, so agreements signed before the field existed keep their bytes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub informal: bool,
 }
 
 impl Record for Agreement {
@@ -206,4 +211,74 @@ pub struct AgreementSignature {
 impl Record for AgreementSignature {
     const KIND: &'static str = "agreement_signature";
     const VERSION: u16 = 1;
+}
+
+/// One party's signed notice that ends an agreement early (*opzegging*):
+/// the citizen or the provider may sign it. Care up to and including
+/// `last_day` may still be declared; the reservation's unused part is freed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementCancellation {
+    /// The agreement.
+    pub agreement_id: String,
+    /// Hash of the citizen's signed agreement, so the notice names exactly that agreement.
+    pub agreement_hash: Hash32,
+    /// The last day care is given under the agreement.
+    pub last_day: Date,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl Record for AgreementCancellation {
+    const KIND: &'static str = "agreement_cancellation";
+    const VERSION: u16 = 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreement(informal: bool) -> Agreement {
+        Agreement {
+            id: "a1".into(),
+            citizen: PublicKey([1; 32]),
+            provider: PublicKey([2; 32]),
+            account: "acc".into(),
+            services: vec![AgreedService {
+                offering_id: "o1".into(),
+                category: "begeleiding_individueel".into(),
+                unit: ServiceUnit::Uur,
+                tariff: Decimal::new(6400, 2),
+                max_units: Decimal::from(16),
+            }],
+            period_start: Date::new(2026, 11, 1).unwrap(),
+            period_end: Date::new(2026, 12, 31).unwrap(),
+            informal,
+        }
+    }
+
+    /// The canonical JSON of an agreement as signed before `informal`
+    /// existed: a professional agreement must still give exactly these
+    /// bytes, or every old signature on one would stop verifying.
+    const BEFORE: &str = concat!(
+        r#"{"id":"a1","citizen":"0101010101010101010101010101010101010101010101010101010101010101","#,
+        r#""provider":"0202020202020202020202020202020202020202020202020202020202020202","account":"acc","#,
+        r#""services":[{"offering_id":"o1","category":"begeleiding_individueel","unit":"uur","#,
+        r#""tariff":"64.00","max_units":"16"}],"period_start":"2026-11-01","period_end":"2026-12-31"}"#
+    );
+
+    #[test]
+    fn a_professional_agreement_keeps_the_bytes_it_was_signed_with() {
+        let mut expected = b"agreement\0".to_vec();
+        expected.extend_from_slice(&1u16.to_be_bytes());
+        expected.extend_from_slice(BEFORE.as_bytes());
+        assert_eq!(crate::canonical_bytes(&agreement(false)), expected);
+        // An old record (no field) reads as a professional agreement.
+        let old: Agreement = serde_json::from_str(BEFORE).unwrap();
+        assert_eq!(old, agreement(false));
+        // An informal one says so, and reads back the same.
+        let text = serde_json::to_string(&agreement(true)).unwrap();
+        assert!(text.ends_with(r#","informal":true}"#), "{text}");
+        assert_eq!(serde_json::from_str::<Agreement>(&text).unwrap(), agreement(true));
+    }
 }

@@ -47,6 +47,12 @@ pub struct Policy {
     /// Automatic allocation rules, tried in order.
     #[serde(default)]
     pub rules: Vec<AllocationRule>,
+    /// Highest hourly tariff an informal carer (family, a neighbour) may be
+    /// paid, in euros, whatever the category; none when the policy sets no
+    /// such limit. Left out of the record when unset, so policies signed
+    /// before the field existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub informal_max_tariff: Option<Decimal>,
 }
 
 impl Record for Policy {
@@ -68,6 +74,13 @@ impl Policy {
         // Re-run the catalogue's own checks.
         let text = serde_json::to_string(&self.catalogue).map_err(|e| SchemaError::Json(e.to_string()))?;
         Catalogue::from_json(&text)?;
+        if let Some(max) = self.informal_max_tariff
+            && (max <= Decimal::ZERO || max.scale() > 2)
+        {
+            return Err(SchemaError::Invalid(format!(
+                "informal_max_tariff {max} must be a euro amount above zero"
+            )));
+        }
         let mut seen = std::collections::BTreeSet::new();
         for r in &self.rules {
             if r.id.trim().is_empty() || !seen.insert(r.id.as_str()) {
@@ -97,11 +110,13 @@ impl Policy {
         Ok(())
     }
 
-    /// An example policy: the shipped catalogue and two rules.
+    /// An example policy: the shipped catalogue, two rules and an informal
+    /// carer's hourly tariff of at most € 25.
     pub fn example(municipality: &str) -> Self {
         Policy {
             municipality: municipality.to_string(),
             catalogue: Catalogue::shipped(),
+            informal_max_tariff: Some(Decimal::new(2500, 2)),
             rules: vec![
                 AllocationRule {
                     id: "R1-huishoudelijke-hulp".into(),
@@ -140,8 +155,24 @@ mod tests {
         let mut bad = p.clone();
         bad.rules[1].id = bad.rules[0].id.clone();
         assert!(bad.validate().unwrap_err().to_string().contains("twice"));
-        let mut bad = p;
+        let mut bad = p.clone();
         bad.rules[0].category = "ruimtevaart".into();
         assert!(bad.validate().unwrap_err().to_string().contains("ruimtevaart"));
+        let mut bad = p;
+        bad.informal_max_tariff = Some(Decimal::ZERO);
+        assert!(bad.validate().unwrap_err().to_string().contains("informal_max_tariff"));
+    }
+
+    /// A policy without an informal maximum serialises as before the field
+    /// existed (its signature still holds), and an old file still parses.
+    #[test]
+    fn a_policy_without_an_informal_maximum_keeps_its_bytes() {
+        let mut p = Policy::example("Gemeente Test");
+        p.informal_max_tariff = None;
+        let text = serde_json::to_string(&p).unwrap();
+        assert!(!text.contains("informal_max_tariff"), "{text}");
+        assert_eq!(Policy::from_json(&text).unwrap(), p);
+        let with = serde_json::to_string(&Policy::example("Gemeente Test")).unwrap();
+        assert!(with.ends_with(r#","informal_max_tariff":"25.00"}"#), "{with}");
     }
 }

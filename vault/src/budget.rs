@@ -42,6 +42,9 @@ pub struct BudgetView {
     /// Per ledger entry id, the files of its valid receipts (see
     /// [`Vault::receipts`] for all, with why one does not count).
     pub receipts: std::collections::BTreeMap<String, Vec<inwonercloud_schemas::Attachment>>,
+    /// The budget holder (the document's owner): a counted line by someone
+    /// else was signed for her by a representative she mandated.
+    pub owner: inwonercloud_schemas::PublicKey,
 }
 
 impl BudgetView {
@@ -112,6 +115,12 @@ impl Vault {
     /// Records a ledger entry after checking it against the account and the
     /// rule of who may record what.
     pub fn record_entry(&mut self, doc: &str, e: NewEntry) -> Result<LedgerEntry> {
+        self.write_entry(doc, e, false)
+    }
+
+    /// [`Vault::record_entry`]; with `for_holder`, by a representative whose
+    /// mandate the caller checked (a spend for an approved declaration).
+    pub(crate) fn write_entry(&mut self, doc: &str, e: NewEntry, for_holder: bool) -> Result<LedgerEntry> {
         let account = self.find_account(doc, &e.account)?;
         match e.kind {
             EntryKind::Grant | EntryKind::Adjustment if !self.acts_as(doc, Role::Municipality)? => {
@@ -122,7 +131,7 @@ impl Vault {
                 ));
             }
             EntryKind::Grant | EntryKind::Adjustment => {}
-            _ if self.header(doc)?.owner != self.identity() => {
+            _ if !for_holder && self.header(doc)?.owner != self.identity() => {
                 return Err(VaultError::NotAllowed("only the budget holder can record this".into()));
             }
             _ => {}
@@ -187,7 +196,11 @@ impl Vault {
             })
             .collect();
         let plain: Vec<Account> = accounts.iter().map(|a| a.record.clone()).collect();
-        let report = ledger::compute(&plain, &inputs, &owner);
+        let (mandates, revocations) = self.mandate_records(doc)?;
+        let signed: Vec<(inwonercloud_schemas::PublicKey, &LedgerEntry)> =
+            inputs.iter().map(|i| (i.author, &i.entry)).collect();
+        let mandated = crate::mandate::mandated_entries(&mandates, &revocations, &owner, &signed);
+        let report = ledger::compute_with(&plain, &inputs, &owner, &mandated);
         let mut receipts: std::collections::BTreeMap<String, Vec<inwonercloud_schemas::Attachment>> =
             std::collections::BTreeMap::new();
         for r in self.receipts(doc)?.into_iter().filter(|r| r.valid) {
@@ -202,6 +215,7 @@ impl Vault {
             report,
             bad,
             receipts,
+            owner,
         })
     }
 }

@@ -87,6 +87,7 @@ impl Vault {
             ));
         }
         let account = self.find_account(&budget, from_account)?;
+        crate::market::require_euros(&account, "a transfer")?;
         let cat = self.catalogue();
         let c = cat
             .get(category)
@@ -188,6 +189,7 @@ impl Vault {
         }
         let budget = self.budget_doc();
         let account = self.find_account(&budget, to_account)?;
+        crate::market::require_euros(&account, "a transfer")?;
         let a = TransferAcceptance {
             transfer_id: t.id.clone(),
             to_account: account.id.clone(),

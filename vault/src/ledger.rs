@@ -160,6 +160,18 @@ impl LedgerReport {
 /// Computes the figures of `accounts` from `entries`. `owner` is the budget
 /// holder: the only one who may top up, reserve, release, spend or transfer.
 pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey) -> LedgerReport {
+    compute_with(accounts, entries, owner, &BTreeSet::new())
+}
+
+/// [`compute`], where the entries named in `mandated` — (author, entry id)
+/// pairs that a mandate of the holder allows (see
+/// [`crate::mandate::mandated_entries`]) — count as the holder's own.
+pub fn compute_with(
+    accounts: &[Account],
+    entries: &[LedgerInput],
+    owner: &PublicKey,
+    mandated: &BTreeSet<(PublicKey, String)>,
+) -> LedgerReport {
     let mut report = LedgerReport::default();
     let units: BTreeMap<&str, Unit> = accounts.iter().map(|a| (a.id.as_str(), a.unit)).collect();
     for a in accounts {
@@ -183,7 +195,7 @@ pub fn compute(accounts: &[Account], entries: &[LedgerInput], owner: &PublicKey)
     for input in &ordered {
         let e = &input.entry;
         let transfer = matches!(e.kind, EntryKind::TransferIn | EntryKind::TransferOut);
-        match check(input, &units, owner, &mut seen_ids) {
+        match check(input, &units, owner, mandated, &mut seen_ids) {
             Err(reason) => statuses.push(Some(EntryStatus::Refused { reason })),
             Ok(()) if transfer && !input.transfer_confirmed => statuses.push(Some(EntryStatus::Pending {
                 reason: "waits for both parties' signatures on the transfer".into(),
@@ -224,6 +236,7 @@ fn check(
     input: &LedgerInput,
     units: &BTreeMap<&str, Unit>,
     owner: &PublicKey,
+    mandated: &BTreeSet<(PublicKey, String)>,
     seen: &mut BTreeSet<(PublicKey, String)>,
 ) -> Result<(), String> {
     let e = &input.entry;
@@ -238,8 +251,8 @@ fn check(
             }
         }
         _ => {
-            if &input.author != owner {
-                return Err("only the budget holder may record this".into());
+            if &input.author != owner && !mandated.contains(&(input.author, e.id.clone())) {
+                return Err("only the budget holder (or a representative she mandated for it) may record this".into());
             }
         }
     }
@@ -434,5 +447,30 @@ mod tests {
         let mut rev = inputs.clone();
         rev.reverse();
         assert_eq!(compute(&[account()], &rev, &owner).accounts, r.accounts);
+    }
+
+    #[test]
+    fn a_spend_by_someone_else_counts_only_when_a_mandate_allows_it() {
+        let owner = PublicKey([1; 32]);
+        let gemeente = PublicKey([2; 32]);
+        let eva = PublicKey([3; 32]);
+        let input = |id: &str, kind, amount: &str, author| LedgerInput {
+            entry: entry(id, kind, amount, "2026-02-01", None),
+            author,
+            author_is_municipality: author == gemeente,
+            transfer_confirmed: false,
+        };
+        let inputs = vec![
+            input("g", EntryKind::Grant, "1000", gemeente),
+            input("s-eva", EntryKind::Spend, "100", eva),
+            input("s-eva-2", EntryKind::Spend, "50", eva),
+        ];
+        let plain = compute(&[account()], &inputs, &owner);
+        assert_eq!(plain.accounts["wmo"].spent, Decimal::ZERO);
+        let allowed = BTreeSet::from([(eva, "s-eva".to_string())]);
+        let r = compute_with(&[account()], &inputs, &owner, &allowed);
+        assert_eq!(r.accounts["wmo"].spent, d("100"));
+        let refused = r.lines.iter().find(|l| l.entry.id == "s-eva-2").unwrap();
+        assert!(matches!(&refused.status, EntryStatus::Refused { reason } if reason.contains("mandated")));
     }
 }

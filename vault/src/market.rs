@@ -5,13 +5,15 @@
 //! approves (a spend against the reservation) or disputes.
 //!
 //! The agreement document belongs to the citizen, the provider is its only
-//! other writer, and a write consent shares it with that provider alone. A
+//! other writer, and a write consent shares it with that provider alone. An
+//! informal carer (family, a neighbour) is party to an agreement the same
+//! way, in the family role and without a catalogue (see [`crate::informal`]). A
 //! municipality that may read the citizen's budget also receives the
 //! agreements, to verify the claims (see [`crate::claims`]).
 
 use inwonercloud_schemas::{
-    Access, AgreedService, Agreement, AgreementSignature, Approval, Date, Declaration, DocKind, EntryKind, LedgerEntry,
-    Offering, PublicKey, Role, SchemaError, Verdict,
+    Access, Account, AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Date, Declaration, DocKind, EntryKind,
+    LedgerEntry, Offering, PublicKey, Role, SchemaError, Unit, Verdict,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -48,6 +50,8 @@ pub struct AgreementView {
     pub countersigned: bool,
     /// Declarations with the citizen's verdict, if any.
     pub declarations: Vec<DeclarationView>,
+    /// A party's notice ending it early, if given (see [`crate::cancellation`]).
+    pub cancellation: Option<Authored<AgreementCancellation>>,
 }
 
 /// A declaration and what the citizen said of it.
@@ -68,6 +72,42 @@ impl DeclarationView {
 
 fn invalid(msg: impl Into<String>) -> VaultError {
     VaultError::Input(SchemaError::Invalid(msg.into()))
+}
+
+/// The terms of an agreement before it is signed (see
+/// [`Vault::sign_and_reserve`]).
+pub(crate) struct Terms {
+    /// The other party: a provider or an informal carer.
+    pub party: PublicKey,
+    /// The party's name, for the consent and the reservation's note.
+    pub party_name: String,
+    /// The role the party writes the agreement document in.
+    pub role: Role,
+    /// The account paid from (id or name).
+    pub account: String,
+    /// The one service agreed.
+    pub service: AgreedService,
+    /// First day.
+    pub period_start: Date,
+    /// Last day.
+    pub period_end: Date,
+    /// With an informal carer at an informal tariff.
+    pub informal: bool,
+}
+
+/// Refuses an account that does not count in euros: `what` (an agreement,
+/// a transfer) is paid in euros, and an amount in euros booked on an hours
+/// or points account would mix units in its ledger.
+pub(crate) fn require_euros(account: &Account, what: &str) -> Result<()> {
+    let unit = match account.unit {
+        Unit::Euro => return Ok(()),
+        Unit::Hours => "hours",
+        Unit::Points => "points",
+    };
+    Err(invalid(format!(
+        "account '{}' counts in {unit}, not euros, and {what} is paid in euros: choose a euro account",
+        account.name
+    )))
 }
 
 /// The reservation entry id of an agreement.
@@ -154,10 +194,7 @@ impl Vault {
         period_start: Date,
         period_end: Date,
     ) -> Result<Agreement> {
-        let budget = self.budget_doc();
-        if self.header(&budget)?.owner != self.identity() {
-            return Err(VaultError::NotAllowed("only a budget holder can order".into()));
-        }
+        self.check_budget_holder("order")?;
         let o = self
             .offerings()?
             .into_iter()
@@ -166,14 +203,57 @@ impl Vault {
                 what: "offering",
                 id: offering_id.to_string(),
             })?;
-        if period_end < period_start {
+        let r = o.offering.record;
+        self.sign_and_reserve(Terms {
+            party: o.provider,
+            party_name: r.provider.name.clone(),
+            role: Role::Provider,
+            account: account.to_string(),
+            service: AgreedService {
+                offering_id: r.id,
+                category: r.category,
+                unit: r.unit,
+                tariff: r.price,
+                max_units,
+            },
+            period_start,
+            period_end,
+            informal: false,
+        })
+    }
+
+    /// Refuses unless this vault holds its own budget (one who orders or
+    /// agrees pays from it); `doing` names the action in the message.
+    pub(crate) fn check_budget_holder(&self, doing: &str) -> Result<()> {
+        let budget = self.budget_doc();
+        if self.header(&budget)?.owner != self.identity() {
+            return Err(VaultError::NotAllowed(format!("only a budget holder can {doing}")));
+        }
+        Ok(())
+    }
+
+    /// Signs an agreement on `t`, shares its document with the other party
+    /// alone (a write consent in the party's role) and reserves tariff ×
+    /// units in the budget: what an order and an informal agreement share.
+    /// The account must count in euros and hold enough; runs inside the
+    /// caller's transaction.
+    pub(crate) fn sign_and_reserve(&mut self, t: Terms) -> Result<Agreement> {
+        let budget = self.budget_doc();
+        if t.period_end < t.period_start {
             return Err(invalid("the period ends before it starts"));
         }
-        if max_units <= Decimal::ZERO {
+        let units = t.service.max_units;
+        if units <= Decimal::ZERO {
             return Err(invalid("order at least some units"));
         }
-        let acc = self.find_account(&budget, account)?;
-        let amount = (o.offering.record.price * max_units).round_dp(2);
+        let acc = self.find_account(&budget, &t.account)?;
+        require_euros(&acc, "an agreement")?;
+        let amount = t
+            .service
+            .tariff
+            .checked_mul(units)
+            .map(|a| a.round_dp(2))
+            .ok_or_else(|| invalid(format!("{units} × {} is too large to be an amount", t.service.tariff)))?;
         let left = self
             .budget(&budget)?
             .report
@@ -186,48 +266,55 @@ impl Vault {
                 "this order costs {amount}, more than the {left} left in the account"
             )));
         }
-        let doc = self.open_agreement_doc(o.provider)?;
+        let doc = self.open_agreement_doc_as(t.party, t.role)?;
+        // Representatives who approve for the holder reach the new agreement too.
+        self.extend_mandates_to(&doc)?;
         let shared = self
             .consents()?
             .iter()
-            .any(|c| c.active && c.consent.record.grantee == o.provider && c.consent.record.documents.contains(&doc));
+            .any(|c| c.active && c.consent.record.grantee == t.party && c.consent.record.documents.contains(&doc));
         if !shared {
-            let name = o.offering.record.provider.name.clone();
+            let purpose = if t.informal {
+                "zorgovereenkomst mantelzorg"
+            } else {
+                "zorgovereenkomst"
+            };
             self.grant_consent(
-                o.provider,
-                &name,
-                Role::Provider,
+                t.party,
+                &t.party_name,
+                t.role,
                 vec![doc.clone()],
                 Access::Write,
                 None,
-                "zorgovereenkomst",
+                purpose,
             )?;
         }
+        let category = t.service.category.clone();
         let a = Agreement {
             id: new_id(),
             citizen: self.identity(),
-            provider: o.provider,
+            provider: t.party,
             account: acc.id.clone(),
-            services: vec![AgreedService {
-                offering_id: o.offering.record.id.clone(),
-                category: o.offering.record.category.clone(),
-                unit: o.offering.record.unit,
-                tariff: o.offering.record.price,
-                max_units,
-            }],
-            period_start,
-            period_end,
+            services: vec![t.service],
+            period_start: t.period_start,
+            period_end: t.period_end,
+            informal: t.informal,
         };
         let id = a.id.clone();
         let a = self.put_record(&doc, &id, a)?.record;
+        let what = if t.informal {
+            "zorgovereenkomst (mantelzorg)"
+        } else {
+            "zorgovereenkomst"
+        };
         let res = LedgerEntry {
             id: reservation_for(&id),
             account: acc.id,
             kind: EntryKind::Reservation,
             amount,
-            category: Some(o.offering.record.category.clone()),
-            date: period_start,
-            note: format!("zorgovereenkomst {} met {}", id, o.offering.record.provider.name),
+            category: Some(category),
+            date: t.period_start,
+            note: format!("{what} {id} met {}", t.party_name),
             reference: Some(id.clone()),
         };
         self.put_record(&budget, &res.id.clone(), res)?;
@@ -253,6 +340,21 @@ impl Vault {
             let (sigs, _) = self.records::<AgreementSignature>(doc)?;
             let (decls, _) = self.records::<Declaration>(doc)?;
             let (apps, _) = self.records::<Approval>(doc)?;
+            // The holder's own verdict, or one a representative gave under her mandate.
+            let (mandates, revocations) = self.mandates_of(&owner, Some(doc))?;
+            let judged_for_holder = |x: &Authored<Approval>, d: &Authored<Declaration>| {
+                x.author == owner
+                    || crate::mandate::mandate_allows(
+                        &mandates,
+                        &revocations,
+                        &owner,
+                        &x.author,
+                        crate::mandate::action_for_verdict(&x.record.verdict),
+                        &x.record.id,
+                        d.record.period_end,
+                    )
+                    .is_ok()
+            };
             for a in ags
                 .into_iter()
                 .filter(|a| a.author == owner && a.record.citizen == owner)
@@ -269,16 +371,18 @@ impl Vault {
                     .map(|d| DeclarationView {
                         approval: apps
                             .iter()
-                            .find(|x| x.record.declaration_id == d.record.id && x.author == owner)
+                            .find(|x| x.record.declaration_id == d.record.id && judged_for_holder(x, d))
                             .cloned(),
                         declaration: d.clone(),
                     })
                     .collect();
+                let cancellation = self.cancellation_of(doc, &a)?;
                 out.push(AgreementView {
                     doc: doc.to_string(),
                     agreement: a,
                     countersigned,
                     declarations,
+                    cancellation,
                 });
             }
         }
@@ -306,7 +410,7 @@ impl Vault {
         })
     }
 
-    /// The provider signs an agreement the citizen made.
+    /// The provider (or informal carer) signs an agreement the citizen made.
     pub fn countersign(&mut self, agreement_id: &str) -> Result<AgreementSignature> {
         self.transact(|v| v.countersign_in(agreement_id))
     }
@@ -324,7 +428,8 @@ impl Vault {
         Ok(self.put_record(&a.doc, &key, s)?.record)
     }
 
-    /// The provider declares delivered units under a signed agreement.
+    /// The provider (or informal carer) declares delivered units under a
+    /// signed agreement.
     pub fn declare(
         &mut self,
         agreement_id: &str,
@@ -347,7 +452,9 @@ impl Vault {
         let a = self.agreement(agreement_id)?;
         let ag = &a.agreement.record;
         if ag.provider != self.identity() {
-            return Err(VaultError::NotAllowed("only the agreement's provider declares".into()));
+            return Err(VaultError::NotAllowed(
+                "only the agreement's provider or informal carer declares".into(),
+            ));
         }
         if !a.countersigned {
             return Err(invalid("sign the agreement first"));
@@ -368,6 +475,12 @@ impl Vault {
             return Err(invalid(format!(
                 "{} units were agreed; {used} are declared already",
                 service.max_units
+            )));
+        }
+        if period_end > a.last_day() && a.cancellation.is_some() {
+            return Err(invalid(format!(
+                "the agreement was cancelled: its last day is {}",
+                a.last_day()
             )));
         }
         if period_start < ag.period_start || period_end > ag.period_end || period_end < period_start {
@@ -396,10 +509,28 @@ impl Vault {
 
     fn judge_declaration_in(&mut self, declaration_id: &str, verdict: Verdict) -> Result<Approval> {
         let (a, d) = self.declaration(declaration_id)?;
-        if a.agreement.record.citizen != self.identity() {
-            return Err(VaultError::NotAllowed(
-                "only the budget holder approves declarations".into(),
-            ));
+        let citizen = a.agreement.record.citizen;
+        let approval_id = new_id();
+        // A representative acts for the holder with her own signature, under
+        // a mandate the holder signed for this action (see `crate::mandate`).
+        let for_holder = citizen != self.identity();
+        if for_holder {
+            let (mandates, revocations) = self.mandates_of(&citizen, Some(&a.doc))?;
+            crate::mandate::mandate_allows(
+                &mandates,
+                &revocations,
+                &citizen,
+                &self.identity(),
+                crate::mandate::action_for_verdict(&verdict),
+                &approval_id,
+                d.declaration.record.period_end,
+            )
+            .map_err(|why| {
+                VaultError::NotAllowed(format!(
+                    "only the budget holder, or a representative with her mandate for it, approves or disputes \
+                     declarations: {why}"
+                ))
+            })?;
         }
         if d.approval.is_some() {
             return Err(invalid("this declaration was judged already"));
@@ -410,13 +541,19 @@ impl Vault {
             return Err(invalid("say why you dispute the declaration"));
         }
         let decl = &d.declaration.record;
+        if verdict == Verdict::Goedgekeurd && a.cancellation.is_some() && decl.period_end > a.last_day() {
+            return Err(invalid(format!(
+                "this declares care after {}, the agreement's last day once it was cancelled: dispute it",
+                a.last_day()
+            )));
+        }
         // An approval is refused before anything is signed when the amount is unusable.
         let amount = match &verdict {
             Verdict::Goedgekeurd => decl.amount()?,
             _ => Decimal::ZERO,
         };
         let approval = Approval {
-            id: new_id(),
+            id: approval_id,
             declaration_id: decl.id.clone(),
             declaration_hash: keys::record_hash(&d.declaration.signed),
             verdict: verdict.clone(),
@@ -424,8 +561,9 @@ impl Vault {
         let key = approval.id.clone();
         let approval = self.put_record(&a.doc, &key, approval)?.record;
         if verdict == Verdict::Goedgekeurd {
-            let budget = self.budget_doc();
-            self.record_entry(
+            // The holder's budget, whoever approves.
+            let budget = DocKind::Budget.doc_id(&citizen);
+            self.write_entry(
                 &budget,
                 NewEntry {
                     account: a.agreement.record.account.clone(),
@@ -442,6 +580,7 @@ impl Vault {
                     ),
                     reference: Some(reservation_for(&a.agreement.record.id)),
                 },
+                for_holder,
             )?;
         }
         Ok(approval)
@@ -458,21 +597,27 @@ impl Vault {
         if !self.docs_map().contains_key(&budget) {
             return Ok(vec![]);
         }
-        let ended: Vec<Agreement> = self
+        let ended: Vec<(Agreement, Date)> = self
             .agreements()?
             .into_iter()
-            .map(|a| a.agreement.record)
-            .filter(|a| a.citizen == me && a.period_end < today)
+            .filter(|a| a.agreement.record.citizen == me && a.last_day() < today)
+            .map(|a| {
+                let last = a.last_day();
+                (a.agreement.record, last)
+            })
             .collect();
         if ended.is_empty() {
             return Ok(vec![]);
         }
         let lines = self.budget(&budget)?.report.lines;
-        let mut todo: Vec<(Agreement, Decimal)> = vec![];
-        for a in ended {
+        let mut todo: Vec<(Agreement, Date, Decimal)> = vec![];
+        for (a, last) in ended {
             let rid = reservation_for(&a.id);
+            // The holder's entries, and spends a representative booked for
+            // her (the ledger refuses those no mandate allows).
             let counted = |l: &&crate::ledger::EntryLine| {
-                l.author == me && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })
+                (l.author == me || l.entry.kind == EntryKind::Spend)
+                    && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })
             };
             let reserved: Decimal = lines
                 .iter()
@@ -491,7 +636,7 @@ impl Vault {
                 .sum();
             let left = reserved - used;
             if left > Decimal::ZERO {
-                todo.push((a, left));
+                todo.push((a, last, left));
             }
         }
         if todo.is_empty() {
@@ -499,7 +644,7 @@ impl Vault {
         }
         self.transact(|v| {
             let mut out = vec![];
-            for (a, left) in todo {
+            for (a, last, left) in todo {
                 out.push(v.record_entry(
                     &budget,
                     NewEntry {
@@ -511,7 +656,7 @@ impl Vault {
                         note: format!(
                             "einde zorgovereenkomst {} ({}): niet gebruikte reservering vrijgegeven",
                             a.id,
-                            a.period_end.show(inwonercloud_schemas::Lang::Nl)
+                            last.show(inwonercloud_schemas::Lang::Nl)
                         ),
                         reference: Some(reservation_for(&a.id)),
                     },

@@ -80,6 +80,7 @@ impl Vault {
             return Err(VaultError::NotAllowed("only the pot holder assigns room".into()));
         }
         let acc = self.find_account(doc, account)?;
+        crate::market::require_euros(&acc, "room in a pot")?;
         if amount <= Decimal::ZERO || amount.scale() > 2 {
             return Err(VaultError::Input(SchemaError::Invalid(
                 "room is a euro amount above zero".into(),

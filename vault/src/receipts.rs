@@ -60,7 +60,8 @@ pub fn attachment_key(hash: &Hash32) -> String {
     format!("attachment/{hash}")
 }
 
-fn sha256(bytes: &[u8]) -> Hash32 {
+/// The SHA-256 a receipt names a file by.
+pub fn sha256(bytes: &[u8]) -> Hash32 {
     Hash32(Sha256::digest(bytes).into())
 }
 

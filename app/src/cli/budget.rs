@@ -2,9 +2,10 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{Catalogue, Date, FundingStream, Quantity, Unit, format_quantity};
+use inwonercloud_schemas::{Catalogue, Date, EntryKind, FundingStream, Quantity, Unit, format_quantity};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::ledger::EntryStatus;
+use inwonercloud_vault::mandate::on_behalf;
 use rust_decimal::Decimal;
 
 use super::Out;
@@ -130,8 +131,18 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
         }
         BudgetCmd::Ledger => {
             let b = v.budget(&doc)?;
+            let holder = v.display_name(&b.owner);
             out.emit(&b.report.lines, || {
                 for l in &b.report.lines {
+                    // Signed for the holder by a representative: both names.
+                    let by = if l.author != b.owner
+                        && !matches!(l.status, EntryStatus::Refused { .. })
+                        && !matches!(l.entry.kind, EntryKind::Grant | EntryKind::Adjustment)
+                    {
+                        on_behalf(out.lang, &holder, &v.display_name(&l.author))
+                    } else {
+                        l.author.short()
+                    };
                     let status = match &l.status {
                         EntryStatus::Counted => String::new(),
                         EntryStatus::NotCovered { uncovered } => {
@@ -154,7 +165,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                         l.entry.kind.label(out.lang),
                         l.entry.amount,
                         l.entry.note,
-                        l.author.short(),
+                        by,
                         status
                     );
                 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use inwonercloud_schemas::{Date, Offering, ProviderDetails, PublicKey, ServiceUnit, Verdict, format_euros};
 use inwonercloud_vault::claims::CLAIMS_FORMAT;
+use inwonercloud_vault::mandate::on_behalf;
 use inwonercloud_vault::{ClaimReport, ClaimsFile, TrustRoots, Vault};
 use rust_decimal::Decimal;
 
@@ -106,6 +107,40 @@ pub struct DeclareArgs {
     /// Note.
     #[arg(long, default_value = "")]
     pub note: String,
+}
+
+/// Arguments of `cancel-agreement`.
+#[derive(Args, Debug)]
+pub struct CancelArgs {
+    /// Agreement id.
+    pub agreement: String,
+    /// The last day of care (default: today).
+    #[arg(long, value_parser = date)]
+    pub last_day: Option<Date>,
+    /// Why the agreement ends.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// Either party ends an agreement early; the budget holder's vault frees
+/// what is still reserved once the last day has passed.
+pub fn cancel(out: &Out, v: &mut Vault, a: CancelArgs) -> Result<()> {
+    let id = super::ids::agreement(out, v, &a.agreement)?;
+    let today = Date::today();
+    let c = v.cancel_agreement(&id, a.last_day.unwrap_or(today), &a.reason)?;
+    let released = v.release_ended_reservations(today)?;
+    out.emit(&c, || {
+        out.say(
+            &format!("Zorgovereenkomst opgezegd; laatste dag {}.", out.date(c.last_day)),
+            &format!("Agreement cancelled; last day {}.", out.date(c.last_day)),
+        );
+        for r in &released {
+            out.say(
+                &format!("Vrijgegeven uit de reservering: {}", format_euros(r.amount, out.lang)),
+                &format!("Released from the reservation: {}", format_euros(r.amount, out.lang)),
+            );
+        }
+    })
 }
 
 pub fn offer(out: &Out, v: &mut Vault, a: OfferArgs) -> Result<()> {
@@ -215,25 +250,35 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
         for a in &list {
             let r = &a.agreement.record;
             println!(
-                "{}  {} ↔ {}  {} – {}  [{}]",
+                "{}  {} ↔ {}{}  {} – {}  [{}]",
                 r.id,
                 v.display_name(&r.citizen),
                 v.display_name(&r.provider),
+                if r.informal {
+                    out.t(" (mantelzorg)", " (informal care)")
+                } else {
+                    ""
+                },
                 out.date(r.period_start),
                 out.date(r.period_end),
-                if a.countersigned {
-                    out.t("door beiden getekend", "signed by both")
-                } else {
-                    out.t("wacht op de aanbieder", "waits for the provider")
+                match (a.countersigned, r.informal) {
+                    (true, _) => out.t("door beiden getekend", "signed by both"),
+                    (false, true) => out.t("wacht op de mantelzorger", "waits for the informal carer"),
+                    (false, false) => out.t("wacht op de aanbieder", "waits for the provider"),
                 }
             );
             for d in &a.declarations {
                 let x = &d.declaration.record;
-                let state = match d.approval.as_ref().map(|ap| &ap.record.verdict) {
+                let mut state = match d.approval.as_ref().map(|ap| &ap.record.verdict) {
                     None => out.t("wacht op goedkeuring", "awaiting approval").to_string(),
                     Some(Verdict::Goedgekeurd) => out.t("goedgekeurd", "approved").to_string(),
                     Some(Verdict::Betwist { reason }) => format!("{}: {reason}", out.t("betwist", "disputed")),
                 };
+                // A verdict a representative signed for the holder says so.
+                if let Some(ap) = d.approval.as_ref().filter(|ap| ap.author != r.citizen) {
+                    let holder = v.display_name(&r.citizen);
+                    state = format!("{state} ({})", on_behalf(out.lang, &holder, &ap.author_name));
+                }
                 println!(
                     "    {} {}  {} × {} = {}  {} – {}  [{state}]",
                     out.t("declaratie", "declaration"),
@@ -277,20 +322,26 @@ pub fn judge(out: &Out, v: &mut Vault, id: &str, dispute: Option<String>) -> Res
     };
     let id = super::ids::declaration(out, v, id)?;
     let a = v.judge_declaration(&id, verdict)?;
+    // Signed for someone else under her mandate: say for whom.
+    let citizen = v.declaration(&id)?.0.agreement.record.citizen;
+    let behalf = (citizen != v.identity())
+        .then(|| format!(" ({})", on_behalf(out.lang, &v.display_name(&citizen), v.name())))
+        .unwrap_or_default();
     out.emit(&a, || match a.verdict {
         Verdict::Goedgekeurd => out.say(
-            "Goedgekeurd: het bedrag is als uitgave geboekt.",
-            "Approved: the amount is booked as spent.",
+            &format!("Goedgekeurd{behalf}: het bedrag is als uitgave geboekt."),
+            &format!("Approved{behalf}: the amount is booked as spent."),
         ),
-        Verdict::Betwist { .. } => out.say("Betwist.", "Disputed."),
+        Verdict::Betwist { .. } => out.say(&format!("Betwist{behalf}."), &format!("Disputed{behalf}.")),
     })
 }
 
 fn print_report(out: &Out, r: &ClaimReport) {
     for c in &r.claims {
         println!(
-            "{}  {:<20} {:<24} {:<24} {}  {:>12}  {}",
+            "{}  {:<22} {:<20} {:<24} {:<24} {}  {:>12}  {}",
             c.claim,
+            c.kind.label(out.lang),
             c.citizen,
             c.provider,
             c.category,
@@ -311,6 +362,21 @@ fn print_report(out: &Out, r: &ClaimReport) {
     for (p, x) in &r.per_provider {
         println!("  {p:<28} {}", format_euros(*x, out.lang));
     }
+    println!("{}", out.t("per soort:", "per kind:"));
+    for (k, x) in &r.per_kind {
+        println!("  {:<28} {}", k.label(out.lang), format_euros(*x, out.lang));
+    }
+    // Per citizen: what was verified and what was not add up to what her
+    // budget shows as spent on granted accounts.
+    println!("{}", out.t("per inwoner (geldig / niet te controleren):", "per citizen (valid / not verifiable):"));
+    let citizens: std::collections::BTreeSet<&String> = r.per_citizen.keys().chain(r.not_verified.keys()).collect();
+    for c in citizens {
+        println!(
+            "  {c:<28} {:>12} / {:>12}",
+            format_euros(r.per_citizen.get(c).copied().unwrap_or_default(), out.lang),
+            format_euros(r.not_verified.get(c).copied().unwrap_or_default(), out.lang)
+        );
+    }
 }
 
 pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
@@ -326,8 +392,18 @@ pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
     std::fs::write(&path, serde_json::to_string_pretty(&f)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
     out.say(
-        &format!("{} declaraties geschreven naar {}", f.claims.len(), path.display()),
-        &format!("{} claims written to {}", f.claims.len(), path.display()),
+        &format!(
+            "{} declaraties en {} eigen uitgaven geschreven naar {}",
+            f.claims.len(),
+            f.spends.len(),
+            path.display()
+        ),
+        &format!(
+            "{} declarations and {} own spends written to {}",
+            f.claims.len(),
+            f.spends.len(),
+            path.display()
+        ),
     );
     Ok(())
 }
@@ -366,7 +442,7 @@ pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let f: ClaimsFile =
         serde_json::from_str(&text).with_context(|| format!("{} is not a claims file", path.display()))?;
-    if f.format != CLAIMS_FORMAT {
+    if f.format != CLAIMS_FORMAT && f.format != "inwonercloud-claims/1" {
         anyhow::bail!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format);
     }
     let r = f.verify(&trust);

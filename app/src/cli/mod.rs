@@ -5,6 +5,8 @@
 
 mod budget;
 mod ids;
+mod informal;
+mod mandate;
 mod market;
 mod net;
 mod output;
@@ -202,18 +204,27 @@ pub enum Command {
     Order(market::OrderArgs),
     /// Agreements with their declarations and approvals.
     Agreements,
-    /// Provider: sign an agreement a citizen made.
+    /// Agree with an informal carer (family, a neighbour) on hours at an
+    /// informal tariff: sign and reserve the money.
+    InformalAgree(informal::InformalArgs),
+    /// Provider or informal carer: sign an agreement a citizen made.
     Countersign {
         /// Agreement id.
         agreement: String,
     },
-    /// Provider: declare delivered units.
+    /// Provider or informal carer: declare delivered units (hours).
     Declare(market::DeclareArgs),
+    /// End an agreement early (either party): no care after the last day;
+    /// the unused reservation is freed.
+    CancelAgreement(market::CancelArgs),
     /// Approve a declaration (it becomes a spend).
     Approve {
         /// Declaration id.
         declaration: String,
     },
+    /// Representatives: give a mandate to act for you, list and revoke mandates.
+    #[command(subcommand)]
+    Mandate(mandate::MandateCmd),
     /// Dispute a declaration, with the reason.
     Dispute {
         /// Declaration id.
@@ -260,7 +271,8 @@ pub struct AppArgs {
     /// Do not start the network (work offline).
     #[arg(long)]
     pub offline: bool,
-    /// Open the demo world (building it first if needed) as: inwoner, begeleider, zorgaanbieder, gemeente.
+    /// Open the demo world (building it first if needed) as: inwoner, begeleider, zorgaanbieder, gemeente,
+    /// mantelzorger, vertegenwoordiger.
     #[arg(long)]
     pub demo: Option<String>,
 }
@@ -344,9 +356,12 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Market(a) => market::market(&out, &open_vault(&out, &dir)?, a),
         Command::Order(a) => market::order(&out, &mut open_vault(&out, &dir)?, a),
         Command::Agreements => market::agreements(&out, &open_vault(&out, &dir)?),
+        Command::InformalAgree(a) => informal::agree(&out, &mut open_vault(&out, &dir)?, a),
         Command::Countersign { agreement } => market::countersign(&out, &mut open_vault(&out, &dir)?, &agreement),
         Command::Declare(a) => market::declare(&out, &mut open_vault(&out, &dir)?, a),
+        Command::CancelAgreement(a) => market::cancel(&out, &mut open_vault(&out, &dir)?, a),
         Command::Approve { declaration } => market::judge(&out, &mut open_vault(&out, &dir)?, &declaration, None),
+        Command::Mandate(c) => mandate::run(&out, &mut open_vault(&out, &dir)?, c),
         Command::Dispute { declaration, reason } => {
             market::judge(&out, &mut open_vault(&out, &dir)?, &declaration, Some(reason))
         }
@@ -400,18 +415,18 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
     }
     let w = crate::demo::build(&base)?;
     out.emit(
-        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality}),
+        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality, "carer": w.carer}),
         || {
             println!(
                 "{}",
                 out.t(
                     &format!(
-                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display()
+                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display()
                     ),
                     &format!(
-                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display()
+                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display()
                     ),
                 )
             )
@@ -437,7 +452,12 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
             "begeleider" | "counselor" => w.counselor,
             "zorgaanbieder" | "provider" => w.provider,
             "gemeente" | "municipality" => w.municipality,
-            other => anyhow::bail!("unknown demo role '{other}': inwoner, begeleider, zorgaanbieder or gemeente"),
+            "mantelzorger" | "carer" => w.carer,
+            "vertegenwoordiger" | "representative" => w.representative,
+            other => anyhow::bail!(
+                "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger or \
+                 vertegenwoordiger"
+            ),
         };
     }
     let screen = match &a.screen {

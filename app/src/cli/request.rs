@@ -282,6 +282,16 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
                     for r in &p.record.rules {
                         println!("  {} {}: {}", out.t("regel", "rule"), r.id, r.description);
                     }
+                    if let Some(m) = p.record.informal_max_tariff {
+                        println!(
+                            "  {} {}",
+                            out.t(
+                                "hoogste uurtarief voor een mantelzorger:",
+                                "highest hourly tariff for an informal carer:"
+                            ),
+                            inwonercloud_schemas::format_euros(m, out.lang)
+                        );
+                    }
                 }),
                 None => {
                     out.say(

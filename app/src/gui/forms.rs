@@ -30,6 +30,39 @@ impl Default for CardForm {
     }
 }
 
+/// An agreement with an informal carer (mantelzorger), as it is typed.
+#[derive(Debug)]
+pub struct InformalForm {
+    /// Index among the people who can be a carer.
+    pub carer: usize,
+    /// Index among the euro accounts.
+    pub account: usize,
+    /// Category code.
+    pub category: String,
+    /// Euros per hour.
+    pub tariff: String,
+    /// Most hours.
+    pub hours: String,
+    /// First day.
+    pub from: String,
+    /// Last day.
+    pub until: String,
+}
+
+impl Default for InformalForm {
+    fn default() -> Self {
+        InformalForm {
+            carer: 0,
+            account: 0,
+            category: "begeleiding_informeel".into(),
+            tariff: String::new(),
+            hours: String::new(),
+            from: String::new(),
+            until: String::new(),
+        }
+    }
+}
+
 /// Every form's contents.
 #[derive(Debug)]
 pub struct Forms {
@@ -201,6 +234,40 @@ pub struct Forms {
     pub room_amount: String,
     /// Policy file to publish.
     pub policy_file: String,
+    /// Agreement with an informal carer.
+    pub informal: InformalForm,
+    /// A mandate being given.
+    pub mandate: MandateForm,
+}
+
+/// A mandate being given: to whom, in which capacity, for what, covering when.
+#[derive(Debug)]
+pub struct MandateForm {
+    /// Representative: index into the known peers.
+    pub to: usize,
+    /// In which capacity.
+    pub capacity: inwonercloud_schemas::Capacity,
+    /// May approve declarations.
+    pub approve: bool,
+    /// May dispute declarations.
+    pub dispute: bool,
+    /// First day of the affairs covered (empty: 1 January of this year).
+    pub from: String,
+    /// Last such day (empty: until revoked).
+    pub until: String,
+}
+
+impl Default for MandateForm {
+    fn default() -> Self {
+        MandateForm {
+            to: 0,
+            capacity: inwonercloud_schemas::Capacity::WettelijkVertegenwoordiger,
+            approve: true,
+            dispute: true,
+            from: String::new(),
+            until: String::new(),
+        }
+    }
 }
 
 impl Default for Forms {
@@ -294,6 +361,8 @@ impl Default for Forms {
             room_account: 0,
             room_amount: String::new(),
             policy_file: String::new(),
+            informal: InformalForm::default(),
+            mandate: MandateForm::default(),
         }
     }
 }

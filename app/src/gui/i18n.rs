@@ -134,6 +134,7 @@ texts! {
     demo_as_counselor: "… als begeleider", "… as counselor";
     demo_as_provider: "… als zorgaanbieder", "… as provider";
     demo_as_municipality: "… als gemeente", "… as municipality";
+    demo_as_carer: "… als mantelzorger", "… as informal carer";
     demo_failed: "Demo maken mislukt", "Could not build the demo";
     demo_folder: "Demomap", "Demo folder";
     demo_passphrase: "Wachtwoord van de demokluizen", "Passphrase of the demo vaults";
@@ -377,6 +378,27 @@ texts! {
     declare: "Declareren", "Declare";
     signed_ok: "Overeenkomst getekend.", "Agreement signed.";
     declared_ok: "Gedeclareerd en ondertekend.", "Declared and signed.";
+    // Informal carers (mantelzorg)
+    informal_title: "Afspraak met mantelzorger", "Agreement with an informal carer";
+    informal_intro: "Een familielid, vriend of buur helpt u tegen een informeel uurtarief, betaald uit uw budget. Hij of zij tekent de afspraak en declareert de gewerkte uren in de eigen kluis; u keurt ze goed.",
+        "A family member, friend or neighbour helps you at an informal hourly tariff, paid from your budget. They sign the agreement and declare the hours worked in their own vault; you approve them.";
+    informal_no_carers: "Nodig eerst uw mantelzorger uit bij Delen (rol: familie / mantelzorger) en synchroniseer één keer.",
+        "First invite your carer under Sharing (role: family / informal carer) and sync once.";
+    informal_carer: "Mantelzorger", "Informal carer";
+    informal_account: "Betalen van rekening", "Pay from account";
+    informal_category: "Soort hulp", "Kind of help";
+    informal_tariff: "Uurtarief in euro (bijv. 22,50)", "Hourly tariff in euros (e.g. 22.50)";
+    informal_max: "Hoogste uurtarief voor mantelzorg bij de gemeente:", "The municipality's highest hourly tariff for informal care:";
+    informal_above_max: "Dit tarief ligt boven het maximum voor mantelzorg; de afspraak wordt geweigerd.",
+        "This tariff is above the maximum for informal care; the agreement will be refused.";
+    informal_hours: "Hoogstens aantal uren", "Most hours";
+    informal_from: "Eerste dag van de afspraak", "First day of the agreement";
+    informal_until: "Laatste dag van de afspraak", "Last day of the agreement";
+    informal_sign: "Afspraak tekenen", "Sign the agreement";
+    informal_signed: "Afspraak getekend en het bedrag gereserveerd. Uw mantelzorger tekent bij de volgende synchronisatie.",
+        "Agreement signed and the amount reserved. Your carer signs at the next sync.";
+    informal_tag: "mantelzorg", "informal care";
+    waits_carer: "Wacht op de handtekening van de mantelzorger.", "Waits for the informal carer's signature.";
     verify_now: "Alle declaraties controleren", "Verify all claims";
     export_claims: "Exporteren (JSON en CSV)", "Export (JSON and CSV)";
     written_to: "Geschreven naar", "Written to";
@@ -385,6 +407,16 @@ texts! {
     declaration: "Declaratie", "Declaration";
     valid: "geldig", "valid";
     per_provider: "Per aanbieder", "Per provider";
+    claim_kind: "Soort", "Kind";
+    cancelled_per: "Opgezegd; laatste dag", "Cancelled; last day";
+    cancel_reason: "Reden van opzeggen", "Reason for cancelling";
+    cancel_agreement: "Opzeggen", "Cancel agreement";
+    confirm_cancel: "Zorgovereenkomst opzeggen met", "Cancel the agreement with";
+    last_day: "laatste dag", "last day";
+    cancel_effect: "Na de laatste dag kan geen zorg meer worden gedeclareerd. Wat nog gereserveerd is, komt vrij op de rekening zodra die dag voorbij is.",
+        "No care can be declared after the last day. What is still reserved returns to the account once that day has passed.";
+    cancelled_ok: "Zorgovereenkomst opgezegd.", "Agreement cancelled.";
+    per_citizen_check: "Per inwoner: gecontroleerd / niet te controleren", "Per citizen: verified / not verifiable";
     alert_pending_declarations: "declaratie(s) wachten op uw goedkeuring (Declaraties)", "declaration(s) wait for your approval (Declarations)";
     transfers_title: "Overboeken naar een ander budget", "Transfer to another budget";
     accept_transfer: "Accepteren op deze rekening", "Accept into this account";
@@ -417,6 +449,32 @@ texts! {
     open_client: "Bekijken", "Open";
     // Refused changes (the texts per reason are in `crate::refusal_text`)
     rejections_why: "Waarom geweigerd?", "Why refused?";
+    // Mandates (representatives)
+    nav_mandates: "Machtigingen", "Mandates";
+    demo_as_representative: "… als vertegenwoordiger", "… as representative";
+    mandate_give_title: "Iemand machtigen", "Give someone a mandate";
+    mandate_help: "Een vertegenwoordiger (wettelijk vertegenwoordiger, bewindvoerder of familie) handelt dan namens u, met een eigen handtekening. Elke handeling toont \"namens u, door …\". U kunt de machtiging altijd intrekken.",
+        "A representative (legal representative, bewindvoerder or family) then acts on your behalf, with their own signature. Every act shows \"on behalf of you, by …\". You can revoke the mandate at any time.";
+    mandate_no_peers: "Verbind eerst met uw vertegenwoordiger: maak onder Delen een uitnodiging.",
+        "Connect with your representative first: make an invite under Sharing.";
+    mandate_to: "Vertegenwoordiger", "Representative";
+    mandate_capacity: "Hoedanigheid", "Capacity";
+    mandate_actions: "Mag namens u", "May on your behalf";
+    mandate_from: "Voor zaken vanaf (dd-mm-jjjj, leeg = 1 januari)", "For affairs from (dd-mm-yyyy, empty = 1 January)";
+    mandate_until: "Tot en met (mag leeg)", "Until (may be empty)";
+    mandate_give: "Machtiging geven", "Give mandate";
+    mandate_choose_action: "Kies wat de vertegenwoordiger namens u mag doen.", "Choose what the representative may do on your behalf.";
+    mandates_given: "Uw machtigingen", "Your mandates";
+    no_mandates: "U heeft niemand gemachtigd.", "You gave no one a mandate.";
+    mandate_revoke: "Intrekken", "Revoke";
+    mandate_expired: "verlopen", "expired";
+    confirm_mandate: "Machtiging ondertekenen voor", "Sign a mandate for";
+    confirm_mandate_revoke: "Machtiging intrekken van", "Revoke the mandate of";
+    mandate_given_ok: "Machtiging gegeven aan", "Mandate given to";
+    mandate_revoked_ok: "Machtiging ingetrokken van", "Mandate revoked for";
+    acting_for_title: "U handelt namens", "You act on behalf of";
+    acting_for_none: "Niemand heeft u gemachtigd.", "No one gave you a mandate.";
+    acting_for_declarations: "Declaraties van wie u vertegenwoordigt", "Declarations of those you represent";
 }
 
 impl Texts {
@@ -564,8 +622,8 @@ impl Texts {
     /// "3 of 4 valid".
     pub fn valid_of(&self, valid: usize, all: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("{valid} van {all} declaraties geldig"),
-            Lang::En => format!("{valid} of {all} claims valid"),
+            Lang::Nl => format!("{valid} van {all} uitgaven gecontroleerd en geldig"),
+            Lang::En => format!("{valid} of {all} spends verified and valid"),
         }
     }
 

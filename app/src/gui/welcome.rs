@@ -172,6 +172,8 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                 (t.demo_as_counselor, &world.counselor),
                 (t.demo_as_provider, &world.provider),
                 (t.demo_as_municipality, &world.municipality),
+                (t.demo_as_carer, &world.carer),
+                (t.demo_as_representative, &world.representative),
             ] {
                 if ui.button(label).clicked() {
                     if !world.exists()

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, Role};
 use inwonercloud_sync::NodeConfig;
-use inwonercloud_vault::claims::check_claims_with_progress;
+use inwonercloud_vault::claims::check_all;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
@@ -54,10 +54,12 @@ pub enum Screen {
     Declarations,
     /// One's own offerings (provider).
     Catalogue,
-    /// Agreements to sign and declare under (provider).
+    /// Agreements to sign and declare under (provider, informal carer).
     Agreements,
     /// Claim verification (municipality).
     Verification,
+    /// Mandates: the holder gives and revokes them; a representative acts for whom she holds one.
+    Mandates,
 }
 
 impl Screen {
@@ -71,6 +73,7 @@ impl Screen {
                 Screen::Market,
                 Screen::Declarations,
                 Screen::Sharing,
+                Screen::Mandates,
                 Screen::Devices,
                 Screen::Journal,
             ],
@@ -84,11 +87,23 @@ impl Screen {
                 Screen::Sharing,
                 Screen::Devices,
             ],
-            Role::Counselor | Role::Family => &[
+            Role::Counselor => &[
                 Screen::Clients,
                 Screen::Overview,
                 Screen::Plan,
                 Screen::Budget,
+                Screen::Mandates,
+                Screen::Sharing,
+                Screen::Devices,
+            ],
+            // An informal carer also signs and declares hours under agreements.
+            Role::Family => &[
+                Screen::Clients,
+                Screen::Overview,
+                Screen::Plan,
+                Screen::Budget,
+                Screen::Agreements,
+                Screen::Mandates,
                 Screen::Sharing,
                 Screen::Devices,
             ],
@@ -118,6 +133,7 @@ impl Screen {
             Screen::Catalogue => t.nav_catalogue,
             Screen::Agreements => t.nav_agreements,
             Screen::Verification => t.nav_verification,
+            Screen::Mandates => t.nav_mandates,
         }
     }
 
@@ -137,6 +153,7 @@ impl Screen {
             "catalogue" | "catalogus" => Screen::Catalogue,
             "agreements" | "overeenkomsten" => Screen::Agreements,
             "verification" | "verificatie" => Screen::Verification,
+            "mandates" | "machtigingen" | "namens" => Screen::Mandates,
             _ => return None,
         })
     }
@@ -159,10 +176,10 @@ impl VerifyJob {
         std::thread::spawn(move || {
             let run = || -> Result<ClaimReport, VaultError> {
                 let v = Vault::open_with_key(&dir, &key)?;
-                let bundles = v.claim_bundles()?;
+                let claims = v.claims()?;
                 let trust = v.trust_roots()?;
-                tt.store(bundles.len(), Ordering::Relaxed);
-                Ok(check_claims_with_progress(&bundles, &trust, |n, _| {
+                tt.store(claims.len(), Ordering::Relaxed);
+                Ok(check_all(&claims.declarations, &claims.spends, &trust, |n, _| {
                     d.store(n, Ordering::Relaxed)
                 }))
             };
@@ -244,6 +261,10 @@ pub struct Views {
     pub names: BTreeMap<PublicKey, String>,
     /// Municipality keys trusted here, and why.
     pub trusted: BTreeMap<PublicKey, inwonercloud_vault::trust::TrustSource>,
+    /// Mandates the owner gave (as budget holder).
+    pub mandates: Vec<inwonercloud_vault::MandateView>,
+    /// Mandates others gave the owner: for whom she acts.
+    pub mandates_for_me: Vec<inwonercloud_vault::MandateView>,
 }
 
 /// A signed, irreversible step waiting for the person's yes: what will be
@@ -556,6 +577,8 @@ impl Workspace {
             .and_then(|d| v.header(d).ok().map(|h| h.owner == v.identity()))
             .unwrap_or(false);
         self.views.consents = v.consents().unwrap_or_default();
+        self.views.mandates = v.mandates().unwrap_or_default();
+        self.views.mandates_for_me = v.mandates_for_me().unwrap_or_default();
         self.views.invites = v.invites().unwrap_or_default();
         self.views.peers = v.peers().unwrap_or_default();
         self.views.trusted = v.trusted_municipalities().unwrap_or_default();

@@ -523,9 +523,16 @@ impl Vault {
     /// Opens (or returns) the agreement document shared by this citizen and
     /// one provider; the provider may write to it, no other provider sees it.
     pub fn open_agreement_doc(&mut self, provider: PublicKey) -> Result<String> {
-        keys::checked_key(&provider)?;
-        let id = self.agreement_doc_id(&provider);
-        self.create_document_with(DocKind::Agreement, id, vec![(provider, Role::Provider)])
+        self.open_agreement_doc_as(provider, Role::Provider)
+    }
+
+    /// Opens (or returns) the agreement document shared by this citizen and
+    /// one party writing it in `role`: a provider, or an informal carer
+    /// ([`Role::Family`]).
+    pub fn open_agreement_doc_as(&mut self, party: PublicKey, role: Role) -> Result<String> {
+        keys::checked_key(&party)?;
+        let id = self.agreement_doc_id(&party);
+        self.create_document_with(DocKind::Agreement, id, vec![(party, role)])
     }
 
     /// The owner's document of `kind`, created (empty) when missing.

@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 use inwonercloud_schemas::Attachment;
 use inwonercloud_schemas::{Date, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
+use inwonercloud_vault::mandate::on_behalf;
 use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
 
@@ -114,7 +115,15 @@ fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: L
                                 ui.label(&l.entry.note);
                             }
                         }
-                        ui.label(ws.name_of(&l.author));
+                        // Signed for the holder by a representative: both names.
+                        if l.author != view.owner
+                            && !matches!(l.status, EntryStatus::Refused { .. })
+                            && !matches!(l.entry.kind, EntryKind::Grant | EntryKind::Adjustment)
+                        {
+                            ui.label(on_behalf(lang, &ws.name_of(&view.owner), &ws.name_of(&l.author)));
+                        } else {
+                            ui.label(ws.name_of(&l.author));
+                        }
                         match &l.status {
                             EntryStatus::Counted => {
                                 ui.label(t.counted);

@@ -5,8 +5,9 @@
 //! declared.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, Verdict, parse_amount};
+use inwonercloud_schemas::{Date, Lang, MandateAction, Verdict, parse_amount};
 use inwonercloud_vault::VaultError;
+use inwonercloud_vault::mandate::on_behalf;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
@@ -106,6 +107,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         widgets::text(ui, t.from_date, &mut ws.forms.order_from);
         widgets::text(ui, t.until_date_required, &mut ws.forms.order_until);
     });
+    super::informal::agree_form(ui, ws, t, lang, &accounts);
     if let Some(id) = order {
         let Some(account) = accounts.get(ws.forms.order_account).map(|a| a.0.clone()) else {
             ws.fail(t.no_accounts.into());
@@ -131,6 +133,7 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ui.label(t.no_agreements);
     }
     let mut judge: Option<(String, Verdict)> = None;
+    let mut cancel: Option<(String, String)> = None;
     for a in agreements.iter() {
         let r = &a.agreement.record;
         let title = agreement_title(ws, r, &r.provider, t, lang);
@@ -144,11 +147,14 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     t.per_unit(s.unit)
                 ));
             }
-            ui.label(if a.countersigned {
-                t.signed_both
-            } else {
-                t.waits_provider
+            ui.label(match (a.countersigned, r.informal) {
+                (true, _) => t.signed_both,
+                (false, true) => t.waits_carer,
+                (false, false) => t.waits_provider,
             });
+            if let Some(c) = cancellation(ui, ws, t, lang, a) {
+                cancel = Some(c);
+            }
             for d in &a.declarations {
                 let x = &d.declaration.record;
                 ui.separator();
@@ -162,23 +168,36 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     x.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang)),
                     x.note
                 ));
+                // A verdict a representative signed for the holder names both.
+                let behalf = d
+                    .approval
+                    .as_ref()
+                    .filter(|ap| ap.author != r.citizen)
+                    .map(|ap| format!(" ({})", on_behalf(lang, &ws.name_of(&r.citizen), &ap.author_name)))
+                    .unwrap_or_default();
+                let may = |action| r.citizen == ws.who.identity || acts_for(ws, &r.citizen, action);
+                let (may_approve, may_dispute) = (may(MandateAction::Approve), may(MandateAction::Dispute));
                 match d.approval.as_ref().map(|ap| &ap.record.verdict) {
                     Some(Verdict::Goedgekeurd) => {
-                        ui.label(RichText::new(t.approved).strong());
+                        ui.label(RichText::new(format!("{}{behalf}", t.approved)).strong());
                     }
                     Some(Verdict::Betwist { reason }) => {
-                        widgets::warning(ui, &format!("{}: {reason}", t.disputed));
+                        widgets::warning(ui, &format!("{}{behalf}: {reason}", t.disputed));
                     }
-                    None if r.citizen == ws.who.identity => {
+                    None if may_approve || may_dispute => {
                         let f = ws.forms.cards.entry(x.id.clone()).or_default();
-                        ui.horizontal(|ui| {
-                            if ui.button(t.approve).clicked() {
-                                judge = Some((x.id.clone(), Verdict::Goedgekeurd));
+                        if may_approve {
+                            ui.horizontal(|ui| {
+                                if ui.button(t.approve).clicked() {
+                                    judge = Some((x.id.clone(), Verdict::Goedgekeurd));
+                                }
+                            });
+                        }
+                        if may_dispute {
+                            widgets::text(ui, t.dispute_reason, &mut f.text);
+                            if ui.button(t.dispute).clicked() {
+                                judge = Some((x.id.clone(), Verdict::Betwist { reason: f.text.clone() }));
                             }
-                        });
-                        widgets::text(ui, t.dispute_reason, &mut f.text);
-                        if ui.button(t.dispute).clicked() {
-                            judge = Some((x.id.clone(), Verdict::Betwist { reason: f.text.clone() }));
                         }
                     }
                     None => {
@@ -191,6 +210,90 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if let Some((id, verdict)) = judge {
         ask_judgement(ws, t, lang, id, verdict);
     }
+    if let Some((id, reason)) = cancel {
+        ask_cancel(ws, t, lang, id, reason);
+    }
+}
+
+/// An agreement's cancellation, or (for its two parties, while it runs) a
+/// reason field and the button to end it: returns the agreement id and the
+/// reason when pressed. Shared by the citizen's and the provider's screens.
+pub fn cancellation(
+    ui: &mut Ui,
+    ws: &mut Workspace,
+    t: &Texts,
+    lang: Lang,
+    a: &inwonercloud_vault::market::AgreementView,
+) -> Option<(String, String)> {
+    let r = &a.agreement.record;
+    if let Some(c) = &a.cancellation {
+        widgets::warning(
+            ui,
+            &format!(
+                "{} {} ({}): {}",
+                t.cancelled_per,
+                widgets::date(c.record.last_day, lang),
+                ws.name_of(&c.author),
+                c.record.reason
+            ),
+        );
+        return None;
+    }
+    let me = ws.who.identity;
+    if me != r.citizen && me != r.provider {
+        return None;
+    }
+    let f = ws.forms.cards.entry(format!("cancel-{}", r.id)).or_default();
+    let mut pressed = None;
+    ui.horizontal(|ui| {
+        widgets::text(ui, t.cancel_reason, &mut f.text);
+        if ui.button(t.cancel_agreement).clicked() {
+            pressed = Some((r.id.clone(), f.text.clone()));
+        }
+    });
+    pressed
+}
+
+/// Shows what cancelling signs and frees, and signs only after the person says yes.
+fn ask_cancel(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, reason: String) {
+    let Some(a) = ws.views.agreements.iter().find(|a| a.agreement.record.id == id) else {
+        return;
+    };
+    let today = inwonercloud_schemas::Date::today();
+    let last = if a.agreement.record.period_end < today {
+        a.agreement.record.period_end
+    } else {
+        today
+    };
+    let other = if a.agreement.record.citizen == ws.who.identity {
+        a.agreement.record.provider
+    } else {
+        a.agreement.record.citizen
+    };
+    ws.ask(Confirm {
+        what: format!(
+            "{} {} · {} {}",
+            t.confirm_cancel,
+            ws.name_of(&other),
+            t.last_day,
+            widgets::date(last, lang)
+        ),
+        effect: t.cancel_effect.to_string(),
+        done: t.cancelled_ok.to_string(),
+        step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
+            v.cancel_agreement(&id, last, &reason)?;
+            v.release_ended_reservations(today).map(drop)
+        }),
+    });
+}
+
+/// Whether this vault's owner holds a mandate in force from `citizen` for
+/// `action` (she then approves or disputes for her, with her own signature).
+pub fn acts_for(ws: &Workspace, citizen: &inwonercloud_schemas::PublicKey, action: MandateAction) -> bool {
+    ws.views
+        .mandates_for_me
+        .iter()
+        .any(|m| &m.mandate.record.citizen == citizen && m.allows(action))
 }
 
 /// Shows what approving (or disputing) signs and what it does to the budget,
@@ -201,7 +304,16 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
         Some((a.agreement.record.clone(), d.declaration.record.clone()))
     });
     let Some((agreement, decl)) = found else { return };
-    let provider = ws.name_of(&agreement.provider);
+    // A representative signs for the holder: the dialog says for whom.
+    let provider = if agreement.citizen == ws.who.identity {
+        ws.name_of(&agreement.provider)
+    } else {
+        format!(
+            "{} ({})",
+            ws.name_of(&agreement.provider),
+            on_behalf(lang, &ws.name_of(&agreement.citizen), &ws.who.name)
+        )
+    };
     let amount = decl.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang));
     let left = ws
         .views
@@ -247,7 +359,8 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
     });
 }
 
-/// "Zorgovereenkomst met X · from – until", X being the other party.
+/// "Zorgovereenkomst met X · from – until", X being the other party, and
+/// "· mantelzorg" when X is an informal carer.
 pub fn agreement_title(
     ws: &Workspace,
     r: &inwonercloud_schemas::Agreement,
@@ -255,8 +368,13 @@ pub fn agreement_title(
     t: &Texts,
     lang: Lang,
 ) -> String {
+    let informal = if r.informal {
+        format!(" · {}", t.informal_tag)
+    } else {
+        String::new()
+    };
     format!(
-        "{} {} · {} – {}",
+        "{} {} · {} – {}{informal}",
         t.agreement_with,
         ws.name_of(other),
         widgets::date(r.period_start, lang),

@@ -6,7 +6,9 @@ mod budget;
 mod clients;
 mod devices;
 mod inbox;
+mod informal;
 mod journal;
+mod mandates;
 mod market;
 mod overview;
 mod plan;
@@ -25,7 +27,14 @@ use super::workspace::{Screen, Workspace};
 /// The menu on the left.
 pub fn nav(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     ui.add_space(6.0);
-    for &s in Screen::for_role(ws.who.role) {
+    let mut screens = Screen::for_role(ws.who.role).to_vec();
+    // Someone whose certificate says citizen can be another's informal
+    // carer too: then she signs and declares on the agreements screen.
+    let me = ws.who.identity;
+    if !screens.contains(&Screen::Agreements) && ws.views.agreements.iter().any(|a| a.agreement.record.provider == me) {
+        screens.push(Screen::Agreements);
+    }
+    for s in screens {
         let label = s.title(t);
         if ui
             .add_sized([150.0, 28.0], egui::Button::selectable(ws.screen == s, label))
@@ -144,6 +153,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Screen::Catalogue => provider::catalogue(ui, ws, t, lang),
         Screen::Agreements => provider::agreements(ui, ws, t, lang),
         Screen::Verification => verification::show(ui, ws, t, lang),
+        Screen::Mandates => mandates::show(ui, ws, t, lang),
     }
 }
 

@@ -1,6 +1,6 @@
-//! Catalogus and Overeenkomsten (provider): publish offerings; sign
-//! agreements citizens made; declare delivered units; see what citizens
-//! approved or disputed.
+//! Catalogus and Overeenkomsten (provider, and an informal carer): publish
+//! offerings; sign agreements citizens made; declare delivered units (an
+//! informal carer: hours); see what citizens approved or disputed.
 
 use egui::{RichText, Ui};
 use inwonercloud_schemas::{Date, Lang, Offering, ProviderDetails, ServiceUnit, Verdict, parse_amount};
@@ -95,7 +95,16 @@ pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
 }
 
 pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
-    let list = ws.views.agreements.clone();
+    // The agreements this vault is the other party of (a provider's, or an
+    // informal carer's); one's own as budget holder are under Declaraties.
+    let me = ws.who.identity;
+    let list: Vec<_> = ws
+        .views
+        .agreements
+        .iter()
+        .filter(|a| a.agreement.record.provider == me)
+        .cloned()
+        .collect();
     if list.is_empty() {
         ui.label(t.no_agreements);
     }

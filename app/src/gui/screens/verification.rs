@@ -70,9 +70,10 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         return;
     };
     ui.label(RichText::new(t.valid_of(r.valid_count(), r.claims.len())).strong());
-    egui::Grid::new("claims").striped(true).num_columns(7).show(ui, |ui| {
+    egui::Grid::new("claims").striped(true).num_columns(8).show(ui, |ui| {
         for h in [
             t.declaration,
+            t.claim_kind,
             t.who,
             t.provider,
             t.category,
@@ -85,6 +86,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ui.end_row();
         for c in &r.claims {
             ui.label(&c.claim);
+            ui.label(c.kind.label(lang));
             ui.label(&c.citizen);
             ui.label(&c.provider);
             ui.label(widgets::category(&c.category, lang));
@@ -101,6 +103,14 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.end_row();
         }
     });
+    ui.add_space(8.0);
+    ui.label(RichText::new(t.per_citizen_check).strong());
+    let citizens: std::collections::BTreeSet<&String> = r.per_citizen.keys().chain(r.not_verified.keys()).collect();
+    for c in citizens {
+        let ok = r.per_citizen.get(c).copied().unwrap_or_default();
+        let not = r.not_verified.get(c).copied().unwrap_or_default();
+        ui.label(format!("{c}: {} / {}", euros(ok, lang), euros(not, lang)));
+    }
     ui.add_space(8.0);
     ui.columns(3, |cols| {
         for (i, (col, (title, map))) in cols

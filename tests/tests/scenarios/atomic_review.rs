@@ -596,6 +596,9 @@ fn a_grant_cannot_be_claimed_again_under_another_identity_for_the_citizens_devic
         declaration,
         approval,
         grants,
+        cancellation: None,
+        mandates: vec![],
+        revocations: vec![],
     };
     // Alone (a claims file of its own), and first in a file with the genuine claim.
     let alone = inwonercloud_vault::claims::check_claims(std::slice::from_ref(&second), &trust);

@@ -13,7 +13,7 @@ use inwonercloud_vault::{ClaimsFile, DecisionInput, NewRequest, TrustRoots, Vaul
 use rust_decimal::Decimal;
 
 /// A citizen with a municipal grant of `cents` for begeleiding in 2027; returns the account id.
-async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String {
+pub(crate) async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String {
     let t = invite(
         citizen,
         Role::Municipality,
@@ -21,15 +21,21 @@ async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String 
         Access::Write,
     );
     gemeente.join(&t.to_string().parse().unwrap()).await.unwrap();
+    grant(citizen, gemeente, "begeleiding_individueel", cents).await
+}
+
+/// The citizen asks for `cents` in `category` for 2027 and the municipality
+/// (already connected) grants it; returns the new account's id.
+pub(crate) async fn grant(citizen: &Node, gemeente: &Node, category: &str, cents: i64) -> String {
     let req = citizen.with_vault(|v| {
         v.request_budget(NewRequest {
             stream: FundingStream::Wmo,
-            category: "begeleiding_individueel".into(),
+            category: category.into(),
             quantity: Quantity::new(eur(cents), Unit::Euro).unwrap(),
             period_start: day("2027-01-01"),
             period_end: day("2027-12-31"),
             goal_ids: vec![],
-            motivation: "begeleiding".into(),
+            motivation: category.into(),
             adjusts_account: None,
         })
         .unwrap()
@@ -52,12 +58,12 @@ async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String 
 }
 
 /// Trust roots holding only this node's identity.
-fn trusting(n: &Node) -> TrustRoots {
+pub(crate) fn trusting(n: &Node) -> TrustRoots {
     TrustRoots::new([n.with_vault(|v| v.identity())]).unwrap()
 }
 
 /// Provider publishes; citizen connects with the provider's ticket and orders.
-async fn order(citizen: &Node, provider: &Node, account: &str, price: Decimal, units: i64) -> (String, String) {
+pub(crate) async fn order(citizen: &Node, provider: &Node, account: &str, price: Decimal, units: i64) -> (String, String) {
     let name = provider.with_vault(|v| v.name().to_string());
     let o = provider.with_vault(|v| v.publish_offering(offering(&name, price)).unwrap());
     let t = invite(provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);

@@ -310,7 +310,7 @@ fn a_kill_at_any_step_leaves_all_or_nothing() {
         loop {
             let dir = fresh(root, action, "kill");
             let status = Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", "child_runs_one_action", "--nocapture", "--test-threads=1"])
+                .args(["--exact", &test_name("child_runs_one_action"), "--nocapture", "--test-threads=1"])
                 .env(
                     "ATOMIC_CHILD",
                     format!("{}|{}|{}|{}", dir.display(), ids_file.display(), action.name(), step),
@@ -431,7 +431,7 @@ fn the_command_line_refuses_an_empty_or_ambiguous_id_and_says_what_to_type() {
     // The command line reads the passphrase from the environment: it runs in
     // a child process that has it.
     let status = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "cli_child", "--nocapture", "--test-threads=1"])
+        .args(["--exact", &test_name("cli_child"), "--nocapture", "--test-threads=1"])
         .env("ATOMIC_CLI_CHILD", format!("{}|{}", root.display(), ids.declaration))
         .env(inwonercloud_vault::seal::PASSPHRASE_ENV, inwonercloud_tests::PASSPHRASE)
         .status()
@@ -480,4 +480,13 @@ fn cli_child() {
     ])
     .unwrap_err();
     assert!(e.to_string().contains("inwonercloud init"), "{e}");
+}
+
+/// The full name the test harness knows test `f` of this module by (the
+/// module path without the crate's name), for running it as a child.
+fn test_name(f: &str) -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{f}"),
+        None => f.to_string(),
+    }
 }

@@ -32,6 +32,7 @@ fn agreement(id: &str, citizen: &Node, provider: &Node, tariff: &str) -> Agreeme
         }],
         period_start: day("2026-01-01"),
         period_end: day("2026-12-31"),
+        informal: false,
     }
 }
 

@@ -1,0 +1,189 @@
+//! Representatives: `mandate give`, `mandate list`, `mandate revoke`. A
+//! representative approves or disputes with the ordinary `approve` and
+//! `dispute` commands.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use inwonercloud_schemas::{Capacity, Date, MandateAction, PublicKey};
+use inwonercloud_vault::{MandateView, Vault};
+
+use super::Out;
+use super::parse::date;
+
+/// The `mandate` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MandateCmd {
+    /// Give someone a signed mandate to act for you (they may then write in
+    /// your budget and agreements, with their own signature).
+    Give(GiveArgs),
+    /// The mandates you gave, and those others gave you.
+    List,
+    /// Revoke a mandate: what the representative signed so far stays valid,
+    /// nothing they sign under it later counts.
+    Revoke {
+        /// Mandate id (or its first characters).
+        id: String,
+    },
+}
+
+/// Arguments of `mandate give`.
+#[derive(Args, Debug)]
+pub struct GiveArgs {
+    /// The representative: a known peer's name or identity (connect first with invite / join).
+    #[arg(long)]
+    pub to: String,
+    /// In which capacity: wettelijk-vertegenwoordiger, bewindvoerder or familie.
+    #[arg(long = "as", value_parser = capacity)]
+    pub capacity: Capacity,
+    /// What they may do, comma-separated: approve, dispute, order, request, transfer.
+    #[arg(long, value_parser = actions)]
+    pub actions: Actions,
+    /// The first day of your affairs it covers (default: 1 January of this year).
+    #[arg(long, value_parser = date)]
+    pub from: Option<Date>,
+    /// The last such day (default: until revoked).
+    #[arg(long, value_parser = date)]
+    pub until: Option<Date>,
+}
+
+/// A list of mandate actions as typed (`approve,dispute`).
+#[derive(Clone, Debug)]
+pub struct Actions(pub Vec<MandateAction>);
+
+fn capacity(s: &str) -> Result<Capacity, String> {
+    Capacity::parse(s).map_err(|e| e.to_string())
+}
+
+fn actions(s: &str) -> Result<Actions, String> {
+    MandateAction::parse_list(s).map(Actions).map_err(|e| e.to_string())
+}
+
+/// Runs a `mandate` subcommand.
+pub fn run(out: &Out, v: &mut Vault, c: MandateCmd) -> Result<()> {
+    match c {
+        MandateCmd::Give(a) => give(out, v, a),
+        MandateCmd::List => list(out, v),
+        MandateCmd::Revoke { id } => revoke(out, v, &id),
+    }
+}
+
+fn representative(v: &Vault, to: &str) -> Result<PublicKey> {
+    if let Ok(k) = to.trim().parse::<PublicKey>() {
+        return Ok(k);
+    }
+    Ok(v.find_peer(to)?.identity)
+}
+
+/// 1 January of the current year.
+fn start_of_year() -> Result<Date> {
+    Ok(Date::new(Date::today().year(), 1, 1)?)
+}
+
+fn give(out: &Out, v: &mut Vault, a: GiveArgs) -> Result<()> {
+    let to = representative(v, &a.to)?;
+    let from = match a.from {
+        Some(d) => d,
+        None => start_of_year()?,
+    };
+    let m = v.give_mandate(to, a.capacity, a.actions.0, from, a.until)?;
+    out.emit(&m, || {
+        let what: Vec<&str> = m.actions.iter().map(|x| x.label(out.lang)).collect();
+        out.say(
+            &format!(
+                "Machtiging {} gegeven aan {} als {}: {}. {} kan nu met een eigen handtekening namens u handelen en schrijft daarvoor in uw budget en zorgovereenkomsten.",
+                m.id,
+                m.representative_name,
+                m.capacity.label(out.lang),
+                what.join(", "),
+                m.representative_name
+            ),
+            &format!(
+                "Mandate {} given to {} as {}: {}. {} can now act for you with their own signature, and writes in your budget and agreements for it.",
+                m.id,
+                m.representative_name,
+                m.capacity.label(out.lang),
+                what.join(", "),
+                m.representative_name
+            ),
+        )
+    })
+}
+
+fn line(out: &Out, v: &Vault, m: &MandateView, mine: bool) {
+    let r = &m.mandate.record;
+    let state = if m.revocation.is_some() {
+        out.t("INGETROKKEN", "REVOKED")
+    } else if m.active {
+        out.t("actief", "active")
+    } else {
+        out.t("verlopen", "expired")
+    };
+    let who = if mine {
+        format!("{} {}", out.t("aan", "to"), r.representative_name)
+    } else {
+        format!("{} {}", out.t("van", "from"), v.display_name(&r.citizen))
+    };
+    let what: Vec<&str> = r.actions.iter().map(|x| x.label(out.lang)).collect();
+    println!(
+        "{}  {:<24} {:<28} {:<26} {} – {}  [{state}]",
+        r.id,
+        who,
+        r.capacity.label(out.lang),
+        what.join(", "),
+        out.date(r.valid_from),
+        r.valid_until.map(|d| out.date(d)).unwrap_or_else(|| "…".into()),
+    );
+    if let Some(rev) = &m.revocation {
+        println!(
+            "    {} {}; {} {}",
+            out.t("ingetrokken op", "revoked on"),
+            out.date(rev.record.date),
+            out.t("blijft geldig:", "stays valid:"),
+            if rev.record.keep.is_empty() {
+                "—".to_string()
+            } else {
+                rev.record.keep.join(", ")
+            }
+        );
+    }
+}
+
+fn list(out: &Out, v: &Vault) -> Result<()> {
+    let given = v.mandates()?;
+    let held = v.mandates_for_me()?;
+    out.emit(&serde_json::json!({"given": given, "held": held}), || {
+        if given.is_empty() && held.is_empty() {
+            out.say("Geen machtigingen.", "No mandates.");
+        }
+        if !given.is_empty() {
+            out.say("Door u gegeven:", "Given by you:");
+            for m in &given {
+                line(out, v, m, true);
+            }
+        }
+        if !held.is_empty() {
+            out.say("U handelt namens:", "You act on behalf of:");
+            for m in &held {
+                line(out, v, m, false);
+            }
+        }
+    })
+}
+
+fn revoke(out: &Out, v: &mut Vault, typed: &str) -> Result<()> {
+    let ids = v.mandates()?.into_iter().map(|m| m.mandate.record.id);
+    let id = super::ids::resolve(out, ("machtiging", "mandate"), typed, ids)?;
+    let r = v.revoke_mandate(&id)?;
+    out.emit(&r, || {
+        out.say(
+            &format!(
+                "Machtiging ingetrokken. {} eerder ondertekende stuk(ken) blijven geldig; wat de vertegenwoordiger hierna ondertekent, telt nergens meer. Wat al gedeeld is, kan niet worden teruggehaald.",
+                r.keep.len()
+            ),
+            &format!(
+                "Mandate revoked. {} record(s) signed before stay valid; nothing the representative signs from now on counts anywhere. What was shared before cannot be called back.",
+                r.keep.len()
+            ),
+        )
+    })
+}

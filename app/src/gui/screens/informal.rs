@@ -1,0 +1,116 @@
+//! Mantelzorg: the budget holder's form for an agreement with an informal
+//! carer (a family member or a neighbour, on the Marktplaats screen). The
+//! carer signs and declares hours on the Overeenkomsten screen, the one
+//! providers use; the budget holder approves under Declaraties.
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::{Date, Lang, PublicKey, Role, ServiceUnit, parse_amount};
+use rust_decimal::Decimal;
+
+use crate::gui::i18n::Texts;
+use crate::gui::widgets::{self, euros};
+use crate::gui::workspace::Workspace;
+
+/// The "Afspraak met mantelzorger" card: carer, account (one of
+/// `accounts`: id, name and what is left, euro accounts only), kind of
+/// help, hourly tariff against the municipality's informal maximum, hours
+/// and period; signing reserves tariff × hours.
+pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accounts: &[(String, String, Decimal)]) {
+    let me = ws.who.identity;
+    let carers: Vec<(PublicKey, String)> = ws
+        .views
+        .peers
+        .iter()
+        .filter(|p| p.identity != me && !p.name.trim().is_empty() && Role::invitable_as(p.role, Role::Family))
+        .map(|p| (p.identity, p.name.clone()))
+        .collect();
+    let categories: Vec<(String, String)> = ws
+        .views
+        .catalogue
+        .categories
+        .iter()
+        .filter(|c| c.unit == ServiceUnit::Uur)
+        .map(|c| (c.code.clone(), c.name(lang).to_string()))
+        .collect();
+    let max = ws.views.policy.as_ref().and_then(|p| p.record.informal_max_tariff);
+    let f = &mut ws.forms.informal;
+    let mut sign = false;
+    widgets::card(ui, t.informal_title, |ui| {
+        ui.label(RichText::new(t.informal_intro).weak());
+        if carers.is_empty() {
+            ui.label(t.informal_no_carers);
+            return;
+        }
+        if accounts.is_empty() {
+            ui.label(t.no_accounts);
+            return;
+        }
+        let idx: Vec<usize> = (0..carers.len()).collect();
+        widgets::choice(ui, t.informal_carer, &mut f.carer, &idx, |i| {
+            carers.get(i).map(|c| c.1.clone()).unwrap_or_default()
+        });
+        let idx: Vec<usize> = (0..accounts.len()).collect();
+        widgets::choice(ui, t.informal_account, &mut f.account, &idx, |i| {
+            accounts
+                .get(i)
+                .map(|a| format!("{} ({} {})", a.1, euros(a.2, lang), t.left))
+                .unwrap_or_default()
+        });
+        let mut cat = categories.iter().position(|c| c.0 == f.category).unwrap_or(0);
+        let idx: Vec<usize> = (0..categories.len()).collect();
+        widgets::choice(ui, t.informal_category, &mut cat, &idx, |i| {
+            categories.get(i).map(|c| c.1.clone()).unwrap_or_default()
+        });
+        if let Some(c) = categories.get(cat) {
+            f.category = c.0.clone();
+        }
+        widgets::text(ui, t.informal_tariff, &mut f.tariff);
+        if let Some(m) = max {
+            ui.label(
+                RichText::new(format!(
+                    "{} {} {}",
+                    t.informal_max,
+                    euros(m, lang),
+                    t.per_unit(ServiceUnit::Uur)
+                ))
+                .weak(),
+            );
+            if parse_amount(&f.tariff).is_ok_and(|x| x > m) {
+                widgets::warning(ui, t.informal_above_max);
+            }
+        }
+        widgets::text(ui, t.informal_hours, &mut f.hours);
+        widgets::text(ui, t.informal_from, &mut f.from);
+        widgets::text(ui, t.informal_until, &mut f.until);
+        sign = ui.button(t.informal_sign).clicked();
+    });
+    if !sign {
+        return;
+    }
+    let f = &ws.forms.informal;
+    let (Some(carer), Some(account)) = (
+        carers.get(f.carer).map(|c| c.0),
+        accounts.get(f.account).map(|a| a.0.clone()),
+    ) else {
+        return;
+    };
+    let (category, tariff, hours, from, until) = (
+        f.category.clone(),
+        f.tariff.clone(),
+        f.hours.clone(),
+        f.from.clone(),
+        f.until.clone(),
+    );
+    let done = ws.act(t.informal_signed, |v| {
+        let tariff = parse_amount(&tariff)?;
+        let hours = parse_amount(&hours)?;
+        let from: Date = from.trim().parse()?;
+        let until: Date = until.trim().parse()?;
+        v.agree_informal(carer, &account, &category, tariff, hours, from, until)
+    });
+    if done.is_some() {
+        let f = &mut ws.forms.informal;
+        f.tariff.clear();
+        f.hours.clear();
+    }
+}

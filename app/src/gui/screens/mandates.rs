@@ -1,0 +1,226 @@
+//! Machtigingen: the budget holder gives a representative (a legal
+//! representative, a bewindvoerder, family) a signed mandate to approve or
+//! dispute for her, and revokes it; a representative sees for whom she acts
+//! and approves their pending declarations with her own signature (the
+//! declarations screen's own cards, see [`super::market::declarations`]).
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::{Capacity, Date, Lang, MandateAction, PublicKey, SchemaError};
+use inwonercloud_vault::{MandateView, VaultError};
+
+use crate::gui::i18n::Texts;
+use crate::gui::widgets;
+use crate::gui::workspace::{Confirm, Workspace};
+
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    if ws.is_citizen() {
+        give(ui, ws, t, lang);
+        ui.add_space(8.0);
+        given(ui, ws, t, lang);
+        ui.add_space(8.0);
+    }
+    acting_for(ui, ws, t, lang);
+}
+
+/// The actions a mandate names, in words.
+fn actions(m: &MandateView, lang: Lang) -> String {
+    m.mandate
+        .record
+        .actions
+        .iter()
+        .map(|a| a.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// From – until, or "from …" when open-ended.
+fn period(m: &MandateView, lang: Lang) -> String {
+    let r = &m.mandate.record;
+    format!(
+        "{} – {}",
+        widgets::date(r.valid_from, lang),
+        r.valid_until
+            .map(|d| widgets::date(d, lang))
+            .unwrap_or_else(|| "…".into())
+    )
+}
+
+fn state(m: &MandateView, t: &Texts) -> &'static str {
+    if m.revocation.is_some() {
+        t.revoked
+    } else if m.active {
+        t.active
+    } else {
+        t.mandate_expired
+    }
+}
+
+fn parse_day(text: &str) -> Result<Option<Date>, SchemaError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some)
+}
+
+/// The form to give a mandate; signs only after a yes.
+fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let peers: Vec<(PublicKey, String)> = ws.views.peers.iter().map(|p| (p.identity, p.name.clone())).collect();
+    let mut pressed = false;
+    widgets::card(ui, t.mandate_give_title, |ui| {
+        ui.label(RichText::new(t.mandate_help).weak());
+        if peers.is_empty() {
+            ui.label(t.mandate_no_peers);
+            return;
+        }
+        let f = &mut ws.forms.mandate;
+        let idx: Vec<usize> = (0..peers.len()).collect();
+        widgets::choice(ui, t.mandate_to, &mut f.to, &idx, |i| {
+            peers.get(i).map(|p| p.1.clone()).unwrap_or_default()
+        });
+        widgets::choice(ui, t.mandate_capacity, &mut f.capacity, &Capacity::ALL, |c| {
+            c.label(lang).to_string()
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t.mandate_actions);
+            ui.checkbox(&mut f.approve, MandateAction::Approve.label(lang));
+            ui.checkbox(&mut f.dispute, MandateAction::Dispute.label(lang));
+        });
+        widgets::text(ui, t.mandate_from, &mut f.from);
+        widgets::text(ui, t.mandate_until, &mut f.until);
+        pressed = ui.button(t.mandate_give).clicked();
+    });
+    if !pressed {
+        return;
+    }
+    let f = &ws.forms.mandate;
+    let Some((to, name)) = peers.get(f.to).cloned() else {
+        ws.fail(t.mandate_no_peers.into());
+        return;
+    };
+    let mut chosen = vec![];
+    if f.approve {
+        chosen.push(MandateAction::Approve);
+    }
+    if f.dispute {
+        chosen.push(MandateAction::Dispute);
+    }
+    if chosen.is_empty() {
+        ws.fail(t.mandate_choose_action.into());
+        return;
+    }
+    let from = match parse_day(&f.from) {
+        Ok(Some(d)) => d,
+        Ok(None) => match Date::new(Date::today().year(), 1, 1) {
+            Ok(d) => d,
+            Err(e) => return ws.fail(e.to_string()),
+        },
+        Err(e) => return ws.fail(e.to_string()),
+    };
+    let until = match parse_day(&f.until) {
+        Ok(d) => d,
+        Err(e) => return ws.fail(e.to_string()),
+    };
+    let capacity = f.capacity;
+    let what_words = chosen.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(", ");
+    let effect = match lang {
+        Lang::Nl => format!(
+            "{name} mag dan namens u {what_words}, met een eigen handtekening, voor zaken vanaf {}. Daarvoor mag {name} schrijven in uw budget en zorgovereenkomsten. Elke handeling toont \"namens u, door {name}\". U kunt de machtiging altijd intrekken; wat al gedaan is, blijft dan geldig.",
+            widgets::date(from, lang)
+        ),
+        Lang::En => format!(
+            "{name} may then {what_words} on your behalf, with their own signature, for affairs from {}. For that, {name} may write in your budget and agreements. Every act shows \"on behalf of you, by {name}\". You can revoke the mandate at any time; what was done before then stays valid.",
+            widgets::date(from, lang)
+        ),
+    };
+    ws.ask(Confirm {
+        what: format!("{} {name} ({}): {what_words}", t.confirm_mandate, capacity.label(lang)),
+        effect,
+        done: format!("{} {name}", t.mandate_given_ok),
+        step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
+            v.give_mandate(to, capacity, chosen, from, until).map(drop)
+        }),
+    });
+}
+
+/// The mandates the holder gave, with revoke.
+fn given(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let mut revoke = None;
+    widgets::card(ui, t.mandates_given, |ui| {
+        if ws.views.mandates.is_empty() {
+            ui.label(t.no_mandates);
+            return;
+        }
+        egui::Grid::new("mandates").striped(true).num_columns(6).show(ui, |ui| {
+            for h in [t.who, t.mandate_capacity, t.mandate_actions, t.until, t.status, ""] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for m in &ws.views.mandates {
+                let r = &m.mandate.record;
+                ui.label(&r.representative_name);
+                ui.label(r.capacity.label(lang));
+                ui.label(actions(m, lang));
+                ui.label(period(m, lang));
+                ui.label(state(m, t));
+                if m.revocation.is_none()
+                    && ui
+                        .button(t.mandate_revoke)
+                        .on_hover_text(format!("{} {}", t.mandate_revoke, r.representative_name))
+                        .clicked()
+                {
+                    revoke = Some((r.id.clone(), r.representative_name.clone()));
+                } else if m.revocation.is_some() {
+                    ui.label("");
+                }
+                ui.end_row();
+            }
+        });
+    });
+    if let Some((id, name)) = revoke {
+        let effect = match lang {
+            Lang::Nl => format!(
+                "Wat {name} tot nu toe namens u ondertekende (en u al ontving), blijft geldig. Wat {name} hierna namens u ondertekent, telt nergens meer, en {name} mag niet meer in uw budget en zorgovereenkomsten schrijven. Wat al gedeeld is, kan niet worden teruggehaald."
+            ),
+            Lang::En => format!(
+                "What {name} signed on your behalf so far (and you received) stays valid. Nothing {name} signs on your behalf from now on counts anywhere, and {name} may no longer write in your budget and agreements. What was shared before cannot be called back."
+            ),
+        };
+        ws.ask(Confirm {
+            what: format!("{} {name}", t.confirm_mandate_revoke),
+            effect,
+            done: format!("{} {name}", t.mandate_revoked_ok),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.revoke_mandate(&id).map(drop)),
+        });
+    }
+}
+
+/// For whom this vault's owner acts, and their declarations to judge.
+fn acting_for(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let held = ws.views.mandates_for_me.clone();
+    if held.is_empty() && ws.is_citizen() {
+        return;
+    }
+    widgets::card(ui, t.acting_for_title, |ui| {
+        if held.is_empty() {
+            ui.label(t.acting_for_none);
+            return;
+        }
+        for m in &held {
+            let r = &m.mandate.record;
+            ui.label(format!(
+                "{} · {} · {} · {} · {}",
+                ws.name_of(&r.citizen),
+                r.capacity.label(lang),
+                actions(m, lang),
+                period(m, lang),
+                state(m, t)
+            ));
+        }
+    });
+    if held.iter().any(|m| m.active) {
+        ui.add_space(8.0);
+        ui.label(RichText::new(t.acting_for_declarations).strong());
+        super::market::declarations(ui, ws, t, lang);
+    }
+}

@@ -1,0 +1,40 @@
+//! Scenario tests: several real vaults, real files, real processes.
+//!
+//! Every scenario is a module of this one test binary, so the workspace
+//! links one large test executable instead of one per file (linking and
+//! re-instantiating the same generic code per binary was most of the test
+//! build's time). Run one file's tests with a filter, for example
+//! `cargo test -p inwonercloud-tests --test scenarios nat::`.
+
+mod always_opens;
+mod app_node;
+mod atomic;
+mod atomic_review;
+mod backup;
+mod convergence;
+mod crash;
+mod every_euro;
+mod gui;
+mod gui_informal;
+mod gui_mandate;
+mod headers;
+mod informal;
+mod integrity;
+mod lifecycle;
+mod mandate;
+mod market;
+mod nat;
+mod node_service;
+mod order_independence;
+mod owner_devices;
+mod partition;
+mod postbus;
+mod postbus_attacks;
+mod receipts;
+mod signatures;
+mod simnet;
+mod sync_basic;
+mod sync_hostile;
+mod sync_scenarios;
+mod trust;
+mod vault_reopen;

@@ -1,0 +1,367 @@
+//! Representatives over real iroh connections on 127.0.0.1: Sanne gives her
+//! daughter Eva a mandate to approve; Eva approves a declaration with her
+//! own key and the spend counts in Sanne's budget, on every vault; without a
+//! mandate, beyond its actions and after its revocation Eva's approvals are
+//! refused and count nowhere.
+
+use inwonercloud_schemas::{
+    Access, Approval, Capacity, DocKind, EntryKind, FundingStream, Lang, LedgerEntry, MandateAction, Outcome, Quantity,
+    Role, Unit, Verdict,
+};
+use inwonercloud_sync::Node;
+use inwonercloud_tests::{day, eur, invite, node, offering, sync};
+use inwonercloud_vault::ledger::EntryStatus;
+use inwonercloud_vault::mandate::on_behalf;
+use inwonercloud_vault::{DecisionInput, NewEntry, NewRequest, VaultError};
+use rust_decimal::Decimal;
+
+/// A citizen with a municipal grant of `cents` for begeleiding in 2027
+/// (as in the market scenario); returns the account id.
+async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String {
+    let t = invite(
+        citizen,
+        Role::Municipality,
+        &[DocKind::Budget, DocKind::Plan],
+        Access::Write,
+    );
+    gemeente.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let req = citizen.with_vault(|v| {
+        v.request_budget(NewRequest {
+            stream: FundingStream::Wmo,
+            category: "begeleiding_individueel".into(),
+            quantity: Quantity::new(eur(cents), Unit::Euro).unwrap(),
+            period_start: day("2027-01-01"),
+            period_end: day("2027-12-31"),
+            goal_ids: vec![],
+            motivation: "begeleiding".into(),
+            adjusts_account: None,
+        })
+        .unwrap()
+    });
+    sync(citizen, gemeente).await;
+    gemeente.with_vault(|v| {
+        v.decide(
+            &req.id,
+            DecisionInput {
+                outcome: Outcome::Toegekend,
+                granted: None,
+                reasons: "past in het plan".into(),
+                automated_rule: None,
+            },
+        )
+        .unwrap()
+    });
+    sync(gemeente, citizen).await;
+    inwonercloud_vault::assessment::account_for(&req.id)
+}
+
+/// The provider publishes; the citizen joins its catalogue and orders
+/// `units` hours for the first half of 2027; the provider countersigns.
+async fn order(citizen: &Node, provider: &Node, account: &str, units: i64) -> String {
+    let name = provider.with_vault(|v| v.name().to_string());
+    let o = provider.with_vault(|v| v.publish_offering(offering(&name, eur(6250))).unwrap());
+    let t = invite(provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);
+    citizen.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let ag = citizen.with_vault(|v| {
+        v.order(
+            &o.id,
+            account,
+            Decimal::from(units),
+            day("2027-01-01"),
+            day("2027-06-30"),
+        )
+        .unwrap()
+    });
+    sync(citizen, provider).await;
+    provider.with_vault(|v| v.countersign(&ag.id).unwrap());
+    ag.id
+}
+
+/// The provider declares `units` hours in `month` of 2027 and the citizen
+/// receives it; returns the declaration id.
+async fn declare(provider: &Node, citizen: &Node, agreement: &str, units: i64, month: u8) -> String {
+    let from = day(&format!("2027-{month:02}-01"));
+    let until = day(&format!("2027-{month:02}-28"));
+    let d = provider.with_vault(|v| {
+        v.declare(agreement, Decimal::from(units), from, until, "begeleiding")
+            .unwrap()
+    });
+    sync(provider, citizen).await;
+    d.id
+}
+
+/// Whether `who` sees declaration `id` as still waiting for a verdict.
+fn pending(who: &Node, id: &str) -> bool {
+    who.with_vault(|v| v.declaration(id).unwrap().1.pending())
+}
+
+/// The spend lines of the citizen's budget as `who` computes them.
+fn spends(who: &Node, budget: &str) -> Vec<inwonercloud_vault::EntryLine> {
+    who.with_vault(|v| {
+        v.budget(budget)
+            .unwrap()
+            .report
+            .lines
+            .into_iter()
+            .filter(|l| l.entry.kind == EntryKind::Spend)
+            .collect()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_representative_approves_for_the_holder_until_the_mandate_is_revoked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sanne = node(&tmp.path().join("s"), "Sanne", Role::Citizen).await;
+    let eva = node(&tmp.path().join("e"), "Eva", Role::Family).await;
+    let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
+    let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
+    let account = granted_citizen(&sanne, &gemeente, 500_000).await;
+    let agreement = order(&sanne, &provider, &account, 40).await;
+    let budget = sanne.with_vault(|v| v.budget_doc());
+    let eva_id = eva.with_vault(|v| v.identity());
+    let figures = |n: &Node| n.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].clone());
+
+    // Eva knows Sanne through Sanne's invite, as her family; no mandate yet.
+    let t = invite(&sanne, Role::Family, &[DocKind::Profile], Access::Read);
+    eva.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let jan = declare(&provider, &sanne, &agreement, 8, 1).await;
+
+    // Sanne gives Eva a mandate to approve, as her legal representative.
+    let m = sanne.with_vault(|v| {
+        v.give_mandate(
+            eva_id,
+            Capacity::WettelijkVertegenwoordiger,
+            vec![MandateAction::Approve],
+            day("2027-01-01"),
+            None,
+        )
+        .unwrap()
+    });
+    assert_eq!(m.representative_name, "Eva");
+    sync(&sanne, &eva).await;
+    let held = eva.with_vault(|v| v.mandates_for_me().unwrap());
+    assert_eq!(held.len(), 1, "Eva sees for whom she acts");
+    assert!(held[0].active && held[0].allows(MandateAction::Approve));
+    assert!(!held[0].allows(MandateAction::Dispute));
+    assert!(pending(&eva, &jan), "Eva received the agreement and its declaration");
+
+    // Beyond the actions named: Eva may not dispute.
+    let e = eva
+        .with_vault(|v| {
+            v.judge_declaration(
+                &jan,
+                Verdict::Betwist {
+                    reason: "te veel uren".into(),
+                },
+            )
+        })
+        .unwrap_err();
+    assert!(
+        matches!(&e, VaultError::NotAllowed(why) if why.contains("does not allow to dispute")),
+        "{e}"
+    );
+
+    // Eva approves January with her own key; the spend is booked in Sanne's budget.
+    let before = figures(&sanne);
+    let approval = eva.with_vault(|v| v.judge_declaration(&jan, Verdict::Goedgekeurd).unwrap());
+    sync(&eva, &sanne).await;
+    let after = figures(&sanne);
+    assert_eq!(after.spent - before.spent, eur(50_000), "8 × 62,50 counts as spent");
+    assert_eq!(before.reserved - after.reserved, eur(50_000), "against the reservation");
+    let line = spends(&sanne, &budget)
+        .into_iter()
+        .find(|l| l.author == eva_id)
+        .expect("the spend signed by Eva");
+    assert_eq!(line.status, EntryStatus::Counted);
+    let (ag, d) = sanne.with_vault(|v| v.declaration(&jan).unwrap());
+    let ap = d.approval.expect("Sanne sees Eva's approval as the verdict");
+    assert_eq!(ap.record.id, approval.id);
+    assert_eq!(ap.author, eva_id, "signed with Eva's own key");
+    assert_eq!(
+        on_behalf(Lang::Nl, &ag.agreement.author_name, &ap.author_name),
+        "namens Sanne, door Eva"
+    );
+    // The municipality receives the budget (with the mandate) and counts the same.
+    sync(&sanne, &gemeente).await;
+    assert_eq!(figures(&gemeente), after, "the municipality counts Eva's spend too");
+    let (mandates, _) = gemeente.with_vault(|v| v.mandate_records(&budget).unwrap());
+    assert_eq!(mandates.len(), 1, "the municipality holds the mandate to check claims");
+    // The provider sees its declaration judged.
+    sync(&sanne, &provider).await;
+    assert!(!pending(&provider, &jan), "the provider sees Eva's approval count");
+
+    // Two more months declared; Eva has them, then Sanne revokes while Eva is offline.
+    let feb = declare(&provider, &sanne, &agreement, 4, 2).await;
+    let mar = declare(&provider, &sanne, &agreement, 2, 3).await;
+    sync(&sanne, &eva).await;
+    let revocation = sanne.with_vault(|v| v.revoke_mandate(&m.id).unwrap());
+    assert!(revocation.keep.contains(&approval.id), "January's approval stays valid");
+    assert!(revocation.keep.contains(&line.entry.id), "and so does its spend");
+    assert!(sanne.with_vault(|v| v.mandates().unwrap())[0].revocation.is_some());
+    let spent = figures(&sanne).spent;
+
+    // Eva, not yet knowing, approves February: her vault still lets her.
+    eva.with_vault(|v| v.judge_declaration(&feb, Verdict::Goedgekeurd).unwrap());
+    // A municipality that receives Eva's copy before Sanne's revocation…
+    let late = eva.with_vault(|v| v.bundle(&budget).unwrap());
+    gemeente.with_vault(|v| v.import_bundle(&late, "eva").unwrap());
+    assert_eq!(
+        figures(&gemeente).spent,
+        spent + eur(25_000),
+        "before the revocation reaches it, the municipality counts February"
+    );
+    // …and Sanne herself refuse to count it once the revocation is there:
+    // her vault refuses Eva's late changes outright.
+    let refused = eva.sync_once(sanne.endpoint_addr()).await;
+    assert!(
+        refused.as_ref().is_err_and(|e| e.to_string().contains("may not write")),
+        "{refused:?}"
+    );
+    assert_eq!(figures(&sanne).spent, spent, "Sanne's ledger does not count February");
+    assert!(pending(&sanne, &feb), "for Sanne, February still waits");
+    sync(&sanne, &gemeente).await;
+    assert_eq!(
+        figures(&gemeente).spent,
+        spent,
+        "nor does the municipality's, whatever it received first"
+    );
+    assert!(
+        spends(&gemeente, &budget)
+            .iter()
+            .filter(|l| l.author == eva_id)
+            .all(|l| l.entry.id == line.entry.id || matches!(l.status, EntryStatus::Refused { .. })),
+        "only the kept spend of Eva counts"
+    );
+
+    // Once Eva hears of the revocation, her vault refuses a new approval,
+    // and her own copy of the ledger does not count February either.
+    sync(&sanne, &eva).await;
+    let e = eva
+        .with_vault(|v| v.judge_declaration(&mar, Verdict::Goedgekeurd))
+        .unwrap_err();
+    assert!(
+        matches!(&e, VaultError::NotAllowed(why) if why.contains("revoked")),
+        "{e}"
+    );
+    assert_eq!(figures(&eva).spent, spent, "Eva's copy agrees");
+    assert!(!eva.with_vault(|v| v.mandates_for_me().unwrap())[0].active);
+    // Sanne still approves March herself.
+    sanne.with_vault(|v| v.judge_declaration(&mar, Verdict::Goedgekeurd).unwrap());
+    assert_eq!(figures(&sanne).spent, spent + eur(12_500));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_mandate_a_writer_cannot_approve_for_the_holder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sanne = node(&tmp.path().join("s"), "Sanne", Role::Citizen).await;
+    let eva = node(&tmp.path().join("e"), "Eva", Role::Family).await;
+    let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
+    let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
+    let account = granted_citizen(&sanne, &gemeente, 500_000).await;
+    let agreement = order(&sanne, &provider, &account, 20).await;
+    let budget = sanne.with_vault(|v| v.budget_doc());
+    let agreement_doc = sanne.with_vault(|v| v.agreement_doc_id(&provider.with_vault(|p| p.identity())));
+    // Eva may write in Sanne's budget and agreement (a plain write consent),
+    // but holds no mandate.
+    let t = invite(&sanne, Role::Family, &[DocKind::Budget], Access::Write);
+    eva.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let eva_id = eva.with_vault(|v| v.identity());
+    sanne.with_vault(|v| {
+        v.grant_consent(
+            eva_id,
+            "Eva",
+            Role::Family,
+            vec![agreement_doc.clone()],
+            Access::Write,
+            None,
+            "meekijken",
+        )
+        .unwrap()
+    });
+    let jan = declare(&provider, &sanne, &agreement, 8, 1).await;
+    sync(&sanne, &eva).await;
+    assert!(pending(&eva, &jan));
+
+    // The vault refuses to sign an approval for her.
+    let e = eva
+        .with_vault(|v| v.judge_declaration(&jan, Verdict::Goedgekeurd))
+        .unwrap_err();
+    assert!(
+        matches!(&e, VaultError::NotAllowed(why) if why.contains("no mandate")),
+        "{e}"
+    );
+
+    // Written around the API, an approval and a spend count nowhere.
+    let spent = sanne.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].spent);
+    eva.with_vault(|v| {
+        let signed = v
+            .record::<inwonercloud_schemas::Declaration>(&agreement_doc, &jan)
+            .unwrap()
+            .unwrap()
+            .signed;
+        let ap = Approval {
+            id: "eigenhandig".into(),
+            declaration_id: jan.clone(),
+            declaration_hash: inwonercloud_vault::keys::record_hash(&signed),
+            verdict: Verdict::Goedgekeurd,
+        };
+        v.put_record(&agreement_doc, "eigenhandig", ap).unwrap();
+        let e = v
+            .record_entry(
+                &budget,
+                NewEntry {
+                    account: account.clone(),
+                    kind: EntryKind::Spend,
+                    amount: eur(50_000),
+                    category: Some("begeleiding_individueel".into()),
+                    date: day("2027-01-28"),
+                    note: "zelf geboekt".into(),
+                    reference: None,
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(e, VaultError::NotAllowed(_)), "{e}");
+        let raw = LedgerEntry {
+            id: "eigenhandig".into(),
+            account: account.clone(),
+            kind: EntryKind::Spend,
+            amount: eur(50_000),
+            category: Some("begeleiding_individueel".into()),
+            date: day("2027-01-28"),
+            note: "zelf geboekt".into(),
+            reference: None,
+        };
+        v.put_record(&budget, "eigenhandig", raw).unwrap();
+    });
+    sync(&eva, &sanne).await;
+    assert!(pending(&sanne, &jan), "Eva's approval is no verdict for Sanne");
+    let b = sanne.with_vault(|v| v.budget(&budget).unwrap());
+    assert_eq!(b.report.accounts[&account].spent, spent, "her spend is not counted");
+    let refused = b
+        .report
+        .lines
+        .iter()
+        .find(|l| l.entry.id == "eigenhandig")
+        .expect("the spend is shown");
+    assert!(matches!(&refused.status, EntryStatus::Refused { .. }));
+    // A mandate for ordering only does not make her approvals count either.
+    sanne.with_vault(|v| {
+        v.give_mandate(
+            eva_id,
+            Capacity::Familie,
+            vec![MandateAction::Order],
+            day("2027-01-01"),
+            None,
+        )
+        .unwrap()
+    });
+    assert!(pending(&sanne, &jan));
+    sync(&sanne, &eva).await;
+    let e = eva
+        .with_vault(|v| v.judge_declaration(&jan, Verdict::Goedgekeurd))
+        .unwrap_err();
+    assert!(
+        matches!(&e, VaultError::NotAllowed(why) if why.contains("does not allow to approve")),
+        "{e}"
+    );
+}

@@ -1,0 +1,250 @@
+//! Gathering claims from the documents a vault holds: every approved
+//! declaration, and every other spend on a granted account.
+
+use std::collections::BTreeMap;
+
+use inwonercloud_schemas::{
+    Agreement, AgreementSignature, Approval, BudgetRequest, Declaration, Decision, DocKind, EntryKind, LedgerEntry,
+    Receipt, Verdict,
+};
+use rust_decimal::Decimal;
+
+use super::{CLAIMS_FORMAT, ClaimBundle, ClaimReport, ClaimsFile, FileBytes, GrantChain, SpendBundle, TrustRoots};
+use crate::error::Result;
+use crate::ledger::EntryStatus;
+use crate::market::reservation_for;
+use crate::receipts::attachment_key;
+use crate::vault::Vault;
+
+/// What a vault can claim: declarations and the other spends.
+#[derive(Clone, Debug, Default)]
+pub struct Claims {
+    /// Approved declarations.
+    pub declarations: Vec<ClaimBundle>,
+    /// Spends not accounted for by a declaration held here.
+    pub spends: Vec<SpendBundle>,
+}
+
+impl Claims {
+    /// How many claims there are.
+    pub fn len(&self) -> usize {
+        self.declarations.len() + self.spends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Vault {
+    /// Every approved declaration this vault can see, as a claim bundle, in
+    /// a stable order (approval time, then id).
+    pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
+        let mut out = Vec::new();
+        // Grant chains and mandates per (budget, account): several agreements share them.
+        let mut grants: BTreeMap<(String, String), Vec<GrantChain>> = BTreeMap::new();
+        let mut mandates: BTreeMap<(String, String), super::declaration::Mandates> = BTreeMap::new();
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != DocKind::Agreement {
+                continue;
+            }
+            let owner = h.owner;
+            // Every record once per document. Approvals and declarations are
+            // taken whoever signed them: judging that is `check_all`'s job.
+            let (agreements, _) = self.records::<Agreement>(&doc)?;
+            let (sigs, _) = self.records::<AgreementSignature>(&doc)?;
+            let (apps, _) = self.records::<Approval>(&doc)?;
+            let (decls, _) = self.records::<Declaration>(&doc)?;
+            for a in agreements
+                .iter()
+                .filter(|a| a.author == owner && a.record.citizen == owner)
+            {
+                let ag = &a.record;
+                let budget = DocKind::Budget.doc_id(&ag.citizen);
+                let held = self.header(&budget).is_ok();
+                let key = (budget.clone(), ag.account.clone());
+                if !grants.contains_key(&key) {
+                    let chains = if held {
+                        self.grant_chains(&key.0, &key.1)?
+                    } else {
+                        Vec::new()
+                    };
+                    grants.insert(key.clone(), chains);
+                }
+                let chains = grants.get(&key).cloned().unwrap_or_default();
+                // The holder's mandates as held here: in her budget, or copied into this agreement.
+                let mkey = (budget.clone(), doc.clone());
+                if !mandates.contains_key(&mkey) {
+                    mandates.insert(mkey.clone(), self.mandates_of(&ag.citizen, Some(&doc))?);
+                }
+                let (given, revoked) = mandates.get(&mkey).cloned().unwrap_or_default();
+                let cancellation = self.cancellation_of(&doc, a)?.map(|c| c.signed);
+                let countersignature = sigs
+                    .iter()
+                    .find(|s| s.record.agreement_id == ag.id && s.author == ag.provider)
+                    .map(|s| s.signed.clone());
+                for ap in apps.iter().filter(|x| x.record.verdict == Verdict::Goedgekeurd) {
+                    let Some(d) = decls.iter().find(|d| d.record.id == ap.record.declaration_id) else {
+                        continue;
+                    };
+                    if d.record.agreement_id != ag.id {
+                        continue;
+                    }
+                    // Only the mandates the check needs travel with a claim.
+                    let by_other = ap.author != ag.citizen;
+                    out.push((
+                        (ap.signed_at, ap.record.id.clone()),
+                        ClaimBundle {
+                            agreement: a.signed.clone(),
+                            countersignature: countersignature.clone(),
+                            declaration: d.signed.clone(),
+                            approval: ap.signed.clone(),
+                            grants: chains.clone(),
+                            cancellation: cancellation.clone(),
+                            mandates: if by_other { given.clone() } else { vec![] },
+                            revocations: if by_other { revoked.clone() } else { vec![] },
+                        },
+                    ));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out.into_iter().map(|(_, b)| b).collect())
+    }
+
+    /// Every spend on a granted account of every budget this vault holds
+    /// that no approved declaration in `declarations` accounts for (matched
+    /// one to one by reservation, amount and date), with its receipts and
+    /// their files, in ledger order. A spend the budget itself refuses is
+    /// not spent and is left out; every other one is here, so the claims
+    /// add up to what each budget shows as spent.
+    pub fn spend_bundles(&self, declarations: &[ClaimBundle]) -> Result<Vec<SpendBundle>> {
+        let mut out = Vec::new();
+        for doc in self.document_ids() {
+            if self.header(&doc)?.kind != DocKind::Budget {
+                continue;
+            }
+            let owner = self.header(&doc)?.owner;
+            // What the approvals held here account for: (reservation, amount, date) → how many.
+            let mut approved: BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize> = BTreeMap::new();
+            for b in declarations.iter().filter(|b| b.agreement.record.citizen == owner) {
+                if let Ok(amount) = b.declaration.record.amount() {
+                    let key = (
+                        reservation_for(&b.agreement.record.id),
+                        amount,
+                        b.declaration.record.period_end,
+                    );
+                    *approved.entry(key).or_default() += 1;
+                }
+            }
+            let view = self.budget(&doc)?;
+            let (entries, _) = self.records::<LedgerEntry>(&doc)?;
+            let (receipts, _) = self.records::<Receipt>(&doc)?;
+            let mut chains: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
+            for line in view.report.lines.iter().filter(|l| {
+                l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. })
+            }) {
+                let e = &line.entry;
+                if !chains.contains_key(&e.account) {
+                    chains.insert(e.account.clone(), self.grant_chains(&doc, &e.account)?);
+                }
+                let grants = chains.get(&e.account).cloned().unwrap_or_default();
+                if grants.is_empty() {
+                    // Own money on an account the municipality never funded.
+                    continue;
+                }
+                if let Some(r) = &e.reference {
+                    let key = (r.clone(), e.amount, e.date);
+                    if let Some(n) = approved.get_mut(&key).filter(|n| **n > 0) {
+                        *n -= 1;
+                        continue;
+                    }
+                }
+                let Some(entry) = entries
+                    .iter()
+                    .find(|x| x.author == line.author && x.record.id == e.id)
+                else {
+                    continue;
+                };
+                let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
+                let mut files: Vec<FileBytes> = Vec::new();
+                for f in mine.iter().flat_map(|r| r.record.files.iter()) {
+                    if files.iter().any(|x| x.hash == f.hash) {
+                        continue;
+                    }
+                    if let Some(bytes) = self.doc_bytes(&doc, &attachment_key(&f.hash))? {
+                        files.push(FileBytes { hash: f.hash, bytes });
+                    }
+                }
+                out.push(SpendBundle {
+                    entry: entry.signed.clone(),
+                    receipts: mine.iter().map(|r| r.signed.clone()).collect(),
+                    files,
+                    grants,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every claim this vault can see: approved declarations and the other
+    /// spends on granted accounts.
+    pub fn claims(&self) -> Result<Claims> {
+        let declarations = self.claim_bundles()?;
+        let spends = self.spend_bundles(&declarations)?;
+        Ok(Claims { declarations, spends })
+    }
+
+    fn grant_chains(&self, budget: &str, account: &str) -> Result<Vec<GrantChain>> {
+        let (entries, _) = self.records::<LedgerEntry>(budget)?;
+        let (decisions, _) = self.records::<Decision>(budget)?;
+        let (requests, _) = self.records::<BudgetRequest>(budget)?;
+        let mut out = Vec::new();
+        for e in entries.iter().filter(|e| {
+            e.record.account == account && matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment)
+        }) {
+            let Some(d) = e
+                .record
+                .reference
+                .as_ref()
+                .and_then(|r| decisions.iter().find(|d| &d.record.id == r))
+            else {
+                continue;
+            };
+            let Some(r) = requests.iter().find(|r| r.record.id == d.record.request_id) else {
+                continue;
+            };
+            out.push(GrantChain {
+                entry: e.signed.clone(),
+                decision: d.signed.clone(),
+                request: r.signed.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The trust roots this vault verifies claims against: the municipality
+    /// keys it trusts ([`Vault::trusted_municipalities`]).
+    pub fn trust_roots(&self) -> Result<TrustRoots> {
+        TrustRoots::new(self.trusted_municipalities()?.into_keys())
+    }
+
+    /// Verifies every claim this vault can see against the keys it trusts
+    /// (the municipality's job; its own key is trusted here).
+    pub fn verify_claims(&self) -> Result<ClaimReport> {
+        let c = self.claims()?;
+        Ok(super::check_all(&c.declarations, &c.spends, &self.trust_roots()?, |_, _| {}))
+    }
+
+    /// A self-contained claims file of every claim this vault can see.
+    pub fn export_claims(&self) -> Result<ClaimsFile> {
+        let c = self.claims()?;
+        Ok(ClaimsFile {
+            format: CLAIMS_FORMAT.into(),
+            claims: c.declarations,
+            spends: c.spends,
+        })
+    }
+}

@@ -1,0 +1,505 @@
+//! Verifiable spending claims: every euro spent from a budget the
+//! municipality granted is a claim with every signed record that justifies
+//! it, checked the same way inside a vault and offline from an exported file.
+//!
+//! A claim is one of three kinds ([`ClaimKind`]): a marketplace declaration
+//! (co-signed by provider and citizen), an informal carer's declaration
+//! (the same records, on an agreement marked informal), or a spend the
+//! citizen booked herself with a receipt ([`spend`]). Every spend on a
+//! granted account becomes one claim: the ones that cannot be verified (no
+//! receipt, a declaration the verifier does not hold) are listed with their
+//! reason, never left out, so the valid and the unverified amounts per
+//! citizen add up to what her budget shows as spent.
+//!
+//! A declaration claim is valid when, in this order: every signature
+//! verifies; the agreement is signed by the citizen and countersigned by the
+//! provider; the declaration is signed by the agreement's provider; the
+//! approval is signed by the budget holder (or by a representative under a
+//! mandate she signed and did not revoke, see [`crate::mandate`]) and covers
+//! exactly this declaration; a grant signed by the municipality funds the
+//! agreement's account, tied by the municipality's decision to a request the
+//! same citizen signed; the declaration's category and period fall within
+//! that grant; its tariff is not above the agreed tariff; the declaration is
+//! not counted before; and the claims on an account stay within what was
+//! granted to it. The first rule a claim breaks is its reason. Spend claims
+//! follow the same grant, period, de-duplication and total rules.
+//!
+//! **Whose grant counts is the verifier's decision, never the file's.** A
+//! grant chain counts only when its grant and decision are signed by a key in
+//! the verifier's [`TrustRoots`] (the municipality's own node trusts itself;
+//! an offline check names the keys it trusts). A role in a certificate is a
+//! claim, not a credential: a self-made "Gemeente" key signs nothing valid.
+//!
+//! Numbers from outside are checked: units and tariffs must be above zero,
+//! every product and sum is checked arithmetic (an overflow is a reason, not
+//! a panic), the same grant repeated in a file counts once, and the units
+//! declared on one agreed service stay within its `max_units`.
+
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use inwonercloud_schemas::{
+    BudgetRequest, Decision, EntryKind, LedgerEntry, MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record, Signed,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, VaultError};
+use crate::keys;
+
+mod collect;
+mod declaration;
+pub mod spend;
+
+pub use collect::Claims;
+pub use declaration::ClaimBundle;
+pub use spend::{FileBytes, SpendBundle};
+
+/// The municipality keys a verifier trusts. A grant chain that does not end
+/// in one of them funds nothing. There is no empty set of trust roots: a
+/// verifier that trusts no one can call nothing valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustRoots(BTreeSet<PublicKey>);
+
+impl TrustRoots {
+    /// Trust these keys; fails with [`VaultError::NoTrustRoot`] when there are none.
+    pub fn new(keys: impl IntoIterator<Item = PublicKey>) -> Result<Self> {
+        let set: BTreeSet<PublicKey> = keys.into_iter().collect();
+        if set.is_empty() {
+            return Err(VaultError::NoTrustRoot);
+        }
+        Ok(TrustRoots(set))
+    }
+
+    /// Whether `key` is trusted.
+    pub fn contains(&self, key: &PublicKey) -> bool {
+        self.0.contains(key)
+    }
+
+    /// The trusted keys.
+    pub fn keys(&self) -> impl Iterator<Item = &PublicKey> {
+        self.0.iter()
+    }
+}
+
+/// The municipality's grant behind a claim: the entry, the decision it
+/// carries out, and the request that decision answered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GrantChain {
+    /// The grant or adjustment entry, signed by the municipality.
+    pub entry: Signed<LedgerEntry>,
+    /// The decision, signed by the municipality.
+    pub decision: Signed<Decision>,
+    /// The citizen's request.
+    pub request: Signed<BudgetRequest>,
+}
+
+/// What a claim is made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// A provider's declaration under a marketplace agreement.
+    #[default]
+    Marketplace,
+    /// An informal carer's declaration.
+    InformalCarer,
+    /// A spend the citizen booked herself, backed by a receipt.
+    Receipt,
+}
+
+impl ClaimKind {
+    /// Dutch or English name.
+    pub fn label(self, lang: inwonercloud_schemas::Lang) -> &'static str {
+        use inwonercloud_schemas::Lang;
+        match (self, lang) {
+            (ClaimKind::Marketplace, Lang::Nl) => "zorgaanbieder",
+            (ClaimKind::Marketplace, Lang::En) => "care provider",
+            (ClaimKind::InformalCarer, Lang::Nl) => "mantelzorger",
+            (ClaimKind::InformalCarer, Lang::En) => "informal carer",
+            (ClaimKind::Receipt, Lang::Nl) => "eigen aankoop met bon",
+            (ClaimKind::Receipt, Lang::En) => "own purchase with receipt",
+        }
+    }
+}
+
+/// The verdict on one claim.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClaimResult {
+    /// The declaration id, or the spend's entry id (the claim's name).
+    pub claim: String,
+    /// What the claim is made of.
+    #[serde(default)]
+    pub kind: ClaimKind,
+    /// Citizen (budget holder).
+    pub citizen: String,
+    /// Who was paid: the provider or carer, or the spend's note.
+    pub provider: String,
+    /// pgb category.
+    pub category: String,
+    /// Month of the period's end or of the spend (`YYYY-MM`).
+    pub month: String,
+    /// Amount claimed.
+    pub amount: Decimal,
+    /// Valid or not.
+    pub valid: bool,
+    /// Why not, in words.
+    pub reason: Option<String>,
+}
+
+/// A whole verification: every claim, and totals of the valid ones.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClaimReport {
+    /// Per claim.
+    pub claims: Vec<ClaimResult>,
+    /// Valid spending per provider.
+    pub per_provider: BTreeMap<String, Decimal>,
+    /// Valid spending per category.
+    pub per_category: BTreeMap<String, Decimal>,
+    /// Valid spending per month.
+    pub per_month: BTreeMap<String, Decimal>,
+    /// Valid spending per kind of claim.
+    #[serde(default)]
+    pub per_kind: BTreeMap<ClaimKind, Decimal>,
+    /// Valid spending per citizen.
+    #[serde(default)]
+    pub per_citizen: BTreeMap<String, Decimal>,
+    /// Spending per citizen that could not be verified (the invalid claims).
+    #[serde(default)]
+    pub not_verified: BTreeMap<String, Decimal>,
+}
+
+impl ClaimReport {
+    /// The report as CSV (one line per claim).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("claim,kind,citizen,provider,category,month,amount,valid,reason\n");
+        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        for c in &self.claims {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{}\n",
+                q(&c.claim),
+                c.kind.label(inwonercloud_schemas::Lang::En).replace(' ', "_"),
+                q(&c.citizen),
+                q(&c.provider),
+                q(&c.category),
+                c.month,
+                c.amount,
+                c.valid,
+                q(c.reason.as_deref().unwrap_or(""))
+            ));
+        }
+        out
+    }
+
+    /// How many claims are valid.
+    pub fn valid_count(&self) -> usize {
+        self.claims.iter().filter(|c| c.valid).count()
+    }
+
+    /// Adds one verdict to the claims and the totals.
+    fn push(&mut self, c: ClaimResult) {
+        let add = |map: &mut BTreeMap<String, Decimal>, key: &str, amount: Decimal| {
+            let t = map.entry(key.to_string()).or_default();
+            // Valid amounts are bounded per account by grants within
+            // MAX_ENTRY_AMOUNT; the totals across accounts saturate regardless.
+            *t = t.checked_add(amount).unwrap_or(Decimal::MAX);
+        };
+        if c.valid {
+            add(&mut self.per_provider, &c.provider, c.amount);
+            add(&mut self.per_category, &c.category, c.amount);
+            add(&mut self.per_month, &c.month, c.amount);
+            add(&mut self.per_citizen, &c.citizen, c.amount);
+            let t = self.per_kind.entry(c.kind).or_default();
+            *t = t.checked_add(c.amount).unwrap_or(Decimal::MAX);
+        } else {
+            add(&mut self.not_verified, &c.citizen, c.amount);
+        }
+        self.claims.push(c);
+    }
+}
+
+fn sig(verdict: &crate::Result<()>, what: &str) -> std::result::Result<(), String> {
+    verdict
+        .as_ref()
+        .map(|_| ())
+        .map_err(|e| format!("the {what}'s signature does not verify (changed after signing?): {e}"))
+}
+
+/// Verifies a batch of records of one type (see [`keys::verify_records`]).
+fn batch<'a, R: Record + 'a>(items: impl Iterator<Item = &'a Signed<R>>) -> Vec<crate::Result<()>> {
+    keys::verify_records(&items.collect::<Vec<_>>())
+}
+
+/// Per bundle, per grant chain: whether all three signatures verify,
+/// checked in one batch per record type over every bundle.
+fn chain_signatures<'b>(grants: impl Iterator<Item = &'b [GrantChain]> + Clone) -> Vec<Vec<bool>> {
+    let chains = || grants.clone().flat_map(|g| g.iter());
+    let entries = batch(chains().map(|g| &g.entry));
+    let decisions = batch(chains().map(|g| &g.decision));
+    let requests = batch(chains().map(|g| &g.request));
+    let mut flat = entries
+        .iter()
+        .zip(&decisions)
+        .zip(&requests)
+        .map(|((e, d), r)| e.is_ok() && d.is_ok() && r.is_ok());
+    grants
+        .map(|g| g.iter().map(|_| flat.next().unwrap_or(false)).collect())
+        .collect()
+}
+
+/// A bundle's trusted grant chains, and whether one was left out only for
+/// an untrusted signer.
+type Chains<'b> = (Vec<&'b GrantChain>, bool);
+
+/// The grant chains that fund `citizen`'s `account`: whole (every signature
+/// verifies, per `signed`), tied together (grant → decision → the citizen's
+/// request, not refused), signed by a trusted key, with an amount within
+/// [`MAX_ENTRY_AMOUNT`]; and whether a chain was left out only for an
+/// untrusted signer. Computed once per bundle per check.
+fn trusted_chains<'b>(
+    grants: &'b [GrantChain],
+    signed: Option<&Vec<bool>>,
+    citizen: &PublicKey,
+    account: &str,
+    trust: &TrustRoots,
+) -> Chains<'b> {
+    let mut matching = Vec::new();
+    let mut untrusted = false;
+    for (j, g) in grants.iter().enumerate() {
+        if !signed.and_then(|v| v.get(j)).copied().unwrap_or(false) {
+            continue;
+        }
+        let e = &g.entry.record;
+        let chained = matches!(e.kind, EntryKind::Grant | EntryKind::Adjustment)
+            && e.account == account
+            && e.amount.abs() <= Decimal::from(MAX_ENTRY_AMOUNT)
+            && e.reference.as_deref() == Some(g.decision.record.id.as_str())
+            && g.decision.author() == g.entry.author()
+            && g.decision.record.outcome != Outcome::Afgewezen
+            && g.decision.record.request_id == g.request.record.id
+            && g.request.author() == citizen;
+        if !chained {
+            continue;
+        }
+        if !trust.contains(g.entry.author()) {
+            untrusted = true;
+            continue;
+        }
+        matching.push(g);
+    }
+    (matching, untrusted)
+}
+
+/// The trusted chains, or why the claim has none.
+fn funded<'c, 'b>(chains: &'c Chains<'b>) -> std::result::Result<&'c [&'b GrantChain], String> {
+    let (matching, untrusted) = chains;
+    if matching.is_empty() {
+        return Err(if *untrusted {
+            "the grant is not signed by a municipality this verifier trusts (compare the municipality's key \
+             and pass it with --trust)"
+                .into()
+        } else {
+            "no grant of the municipality to this citizen funds this account".into()
+        });
+    }
+    Ok(matching)
+}
+
+/// What every claim of a check shares: grants per account (each trusted
+/// grant once, by signer and id, whichever bundles carry it, so a bundle
+/// that leaves out an adjustment another bundle holds does not raise what
+/// was granted), what was claimed so far per account, and what was seen.
+#[derive(Default)]
+struct Accounts {
+    granted: BTreeMap<(PublicKey, String), Decimal>,
+    grants_seen: BTreeSet<(PublicKey, String)>,
+    used: BTreeMap<(PublicKey, String), Decimal>,
+    seen: BTreeSet<(PublicKey, String)>,
+}
+
+impl Accounts {
+    fn grant(&mut self, citizen: &PublicKey, account: &str, chains: &Chains<'_>) {
+        for g in &chains.0 {
+            if self.grants_seen.insert((*g.entry.author(), g.entry.record.id.clone())) {
+                let t = self.granted.entry((*citizen, account.to_string())).or_default();
+                // Each amount is within MAX_ENTRY_AMOUNT, so no file of any
+                // realistic size reaches Decimal's range; saturate regardless.
+                *t = t.checked_add(g.entry.record.amount).unwrap_or(Decimal::MAX);
+            }
+        }
+    }
+
+    /// Counts `keys` as seen; an error when one was counted before.
+    fn once(&mut self, keys: Vec<(PublicKey, String)>) -> std::result::Result<(), String> {
+        let fresh = keys.into_iter().map(|k| self.seen.insert(k)).fold(true, |a, b| a & b);
+        if fresh {
+            Ok(())
+        } else {
+            Err("this claim is counted already".into())
+        }
+    }
+
+    /// What the account would reach with `amount`, or why it may not.
+    fn within(&self, citizen: &PublicKey, account: &str, amount: Decimal) -> std::result::Result<Decimal, String> {
+        let key = (*citizen, account.to_string());
+        let total = self.used.get(&key).copied().unwrap_or_default();
+        let after = total
+            .checked_add(amount)
+            .ok_or_else(|| "the claimed amounts overflow when added up".to_string())?;
+        let granted = self.granted.get(&key).copied().unwrap_or_default();
+        if after > granted {
+            return Err(format!("claims on this account would reach {after} of {granted} granted"));
+        }
+        Ok(after)
+    }
+
+    fn spend(&mut self, citizen: &PublicKey, account: &str, after: Decimal) {
+        self.used.insert((*citizen, account.to_string()), after);
+    }
+}
+
+/// Checks declaration claims against the municipality keys in `trust` (in
+/// the given order, which decides which of two duplicates or which claim
+/// beyond the budget is refused). Names in the report are the ones the
+/// signers' own certificates state.
+pub fn check_claims(bundles: &[ClaimBundle], trust: &TrustRoots) -> ClaimReport {
+    check_all(bundles, &[], trust, |_, _| {})
+}
+
+/// [`check_claims`], calling `progress(done, total)` after each claim (for a
+/// progress bar over many claims).
+pub fn check_claims_with_progress(
+    bundles: &[ClaimBundle],
+    trust: &TrustRoots,
+    progress: impl FnMut(usize, usize),
+) -> ClaimReport {
+    check_all(bundles, &[], trust, progress)
+}
+
+/// Checks declaration claims, then spend claims, against the keys in
+/// `trust`; both count against the same grants. Calls `progress(done,
+/// total)` after each claim.
+pub fn check_all(
+    bundles: &[ClaimBundle],
+    spends: &[SpendBundle],
+    trust: &TrustRoots,
+    mut progress: impl FnMut(usize, usize),
+) -> ClaimReport {
+    let total = bundles.len() + spends.len();
+    let mut report = ClaimReport::default();
+    let mut acc = Accounts::default();
+    let mut units: BTreeMap<(PublicKey, String, String), Decimal> = BTreeMap::new();
+    let dsigs = declaration::Signatures::check(bundles);
+    let ssigs = spend::Signatures::check(spends);
+    let dchains: Vec<Chains<'_>> = bundles
+        .iter()
+        .enumerate()
+        .map(|(i, b)| declaration::chains_of(b, i, &dsigs, trust))
+        .collect();
+    let schains: Vec<Chains<'_>> = spends
+        .iter()
+        .enumerate()
+        .map(|(i, b)| spend::chains_of(b, i, &ssigs, trust))
+        .collect();
+    for (b, c) in bundles.iter().zip(&dchains) {
+        acc.grant(&b.agreement.record.citizen, &b.agreement.record.account, c);
+    }
+    for (b, c) in spends.iter().zip(&schains) {
+        acc.grant(b.entry.author(), &b.entry.record.account, c);
+    }
+    for (i, b) in bundles.iter().enumerate() {
+        let a = &b.agreement.record;
+        let d = &b.declaration.record;
+        let verdict = declaration::check_one(b, i, &dsigs, &dchains[i]).and_then(|c| {
+            // The same declaration (by id or by content) counts once.
+            let content = format!(
+                "{}|{}|{}|{}|{}",
+                d.agreement_id, d.offering_id, d.period_start, d.period_end, d.units
+            );
+            acc.once(vec![(a.provider, format!("id:{}", d.id)), (a.citizen, content)])?;
+            let after = acc.within(&a.citizen, &a.account, c.amount)?;
+            let service = (a.citizen, a.id.clone(), d.offering_id.clone());
+            let so_far = units.get(&service).copied().unwrap_or_default();
+            let units_after = so_far
+                .checked_add(d.units)
+                .ok_or_else(|| "the declared units overflow when added up".to_string())?;
+            if units_after > c.max_units {
+                return Err(format!(
+                    "the units declared on this service would reach {units_after}, above the {} agreed",
+                    c.max_units
+                ));
+            }
+            units.insert(service, units_after);
+            acc.spend(&a.citizen, &a.account, after);
+            Ok(c.amount)
+        });
+        let (valid, amount, reason) = match verdict {
+            Ok(amount) => (true, amount, None),
+            Err(r) => (false, d.amount().unwrap_or_default(), Some(r)),
+        };
+        report.push(ClaimResult {
+            claim: d.id.clone(),
+            kind: if b.informal() {
+                ClaimKind::InformalCarer
+            } else {
+                ClaimKind::Marketplace
+            },
+            citizen: b.agreement.device.certificate.identity_name.clone(),
+            provider: b.declaration.device.certificate.identity_name.clone(),
+            category: d.category.clone(),
+            month: d.period_end.month_key(),
+            amount,
+            valid,
+            reason,
+        });
+        progress(report.claims.len(), total);
+    }
+    for (i, b) in spends.iter().enumerate() {
+        let e = &b.entry.record;
+        let citizen = b.entry.author();
+        let verdict = spend::check_one(b, i, &ssigs, &schains[i]).and_then(|amount| {
+            acc.once(vec![(*citizen, format!("spend:{}", e.id))])?;
+            let after = acc.within(citizen, &e.account, amount)?;
+            acc.spend(citizen, &e.account, after);
+            Ok(amount)
+        });
+        let (valid, reason) = match verdict {
+            Ok(_) => (true, None),
+            Err(r) => (false, Some(r)),
+        };
+        report.push(ClaimResult {
+            claim: e.id.clone(),
+            kind: ClaimKind::Receipt,
+            citizen: b.entry.device.certificate.identity_name.clone(),
+            provider: e.note.clone(),
+            category: e.category.clone().unwrap_or_default(),
+            month: e.date.month_key(),
+            amount: e.amount,
+            valid,
+            reason,
+        });
+        progress(report.claims.len(), total);
+    }
+    report
+}
+
+/// A portable claims file: the bundles, readable and checkable without a vault.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClaimsFile {
+    /// Format name and version.
+    pub format: String,
+    /// The declaration claims.
+    pub claims: Vec<ClaimBundle>,
+    /// The spend claims, with their receipts' files.
+    #[serde(default)]
+    pub spends: Vec<SpendBundle>,
+}
+
+/// The format tag of a claims file.
+pub const CLAIMS_FORMAT: &str = "inwonercloud-claims/2";
+
+impl ClaimsFile {
+    /// Checks every claim in the file against the trusted keys (see [`check_all`]).
+    pub fn verify(&self, trust: &TrustRoots) -> ClaimReport {
+        check_all(&self.claims, &self.spends, trust, |_, _| {})
+    }
+}
