@@ -51,7 +51,12 @@ impl Vault {
         self.transact(|v| v.cancel_agreement_in(agreement_id, last_day, reason))
     }
 
-    fn cancel_agreement_in(&mut self, agreement_id: &str, last_day: Date, reason: &str) -> Result<AgreementCancellation> {
+    fn cancel_agreement_in(
+        &mut self,
+        agreement_id: &str,
+        last_day: Date,
+        reason: &str,
+    ) -> Result<AgreementCancellation> {
         let invalid = |m: String| VaultError::Input(SchemaError::Invalid(m));
         let a = self.agreement(agreement_id)?;
         let ag = &a.agreement.record;

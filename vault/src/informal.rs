@@ -26,6 +26,12 @@ use crate::vault::Vault;
 /// catalogue offering behind it).
 pub const INFORMAL_OFFERING: &str = "informeel";
 
+/// Whether `peer` can be `me`'s informal carer: someone else, known by a
+/// name, whose certificate names a private person (a citizen or family).
+pub fn can_be_carer(peer: &PeerInfo, me: &PublicKey) -> bool {
+    &peer.identity != me && !peer.name.trim().is_empty() && Role::invitable_as(peer.role, Role::Family)
+}
+
 fn invalid(msg: impl Into<String>) -> VaultError {
     VaultError::Input(SchemaError::Invalid(msg.into()))
 }
@@ -145,11 +151,7 @@ impl Vault {
     /// certificate names a private person (a citizen or family), by name.
     pub fn possible_carers(&self) -> Result<Vec<PeerInfo>> {
         let me = self.identity();
-        let mut out: Vec<PeerInfo> = self
-            .peers()?
-            .into_iter()
-            .filter(|p| p.identity != me && !p.name.trim().is_empty() && Role::invitable_as(p.role, Role::Family))
-            .collect();
+        let mut out: Vec<PeerInfo> = self.peers()?.into_iter().filter(|p| can_be_carer(p, &me)).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -304,6 +306,49 @@ mod tests {
         let budget = sanne.budget_doc();
         let f = &sanne.budget(&budget).unwrap().report.accounts[&hours];
         assert_eq!(f.reserved, Decimal::ZERO, "nothing was reserved");
+    }
+
+    /// A transfer is in euros: not out of an hours account, nor into one.
+    #[test]
+    fn a_transfer_from_or_into_an_hours_account_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut sanne, euro, hours) = citizen(tmp.path());
+        let moeder = vault(&tmp.path().join("m"), "Moeder", Role::Citizen);
+        know(&mut sanne, &moeder);
+        let e = sanne
+            .offer_transfer(
+                moeder.identity(),
+                &hours,
+                Decimal::from(5),
+                "begeleiding_informeel",
+                "uren",
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("counts in hours, not euros"), "{e}");
+        let budget = sanne.budget_doc();
+        assert_eq!(
+            sanne.budget(&budget).unwrap().report.accounts[&hours].remaining,
+            Decimal::from(100),
+            "nothing left the hours account"
+        );
+        // Another holder sends euros: Sanne cannot take them into her hours account.
+        let (mut other, other_euro, _) = citizen(&tmp.path().join("o"));
+        know(&mut other, &sanne);
+        know(&mut sanne, &other);
+        let t = other
+            .offer_transfer(
+                sanne.identity(),
+                &other_euro,
+                Decimal::from(5),
+                "begeleiding_informeel",
+                "",
+            )
+            .unwrap();
+        let exchange = other.exchange_doc_id(&sanne.identity());
+        hand_over(&other, &mut sanne, &exchange);
+        let e = sanne.accept_transfer(&t.id, &hours).unwrap_err();
+        assert!(e.to_string().contains("counts in hours, not euros"), "{e}");
+        sanne.accept_transfer(&t.id, &euro).unwrap();
     }
 
     /// An hours account cannot be reserved in euros by an order either.

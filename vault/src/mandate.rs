@@ -160,6 +160,10 @@ pub fn on_behalf(lang: Lang, holder: &str, actor: &str) -> String {
     }
 }
 
+/// A budget holder's signed mandates and signed revocations of them, as
+/// [`mandate_allows`] takes them.
+pub type MandateRecords = (Vec<Signed<Mandate>>, Vec<Signed<MandateRevocation>>);
+
 /// A mandate with its revocation, as the holder or the representative sees it.
 #[derive(Clone, Debug, Serialize)]
 pub struct MandateView {
@@ -365,10 +369,7 @@ impl Vault {
     /// The mandates and revocations in a budget document, signed by its
     /// owner: what [`mandate_allows`] needs to judge a representative's
     /// records on that budget (and what a claim carries for it).
-    pub fn mandate_records(
-        &self,
-        citizen_budget_doc: &str,
-    ) -> Result<(Vec<Signed<Mandate>>, Vec<Signed<MandateRevocation>>)> {
+    pub fn mandate_records(&self, citizen_budget_doc: &str) -> Result<MandateRecords> {
         let owner = self.header(citizen_budget_doc)?.owner;
         let (ms, _) = self.records::<Mandate>(citizen_budget_doc)?;
         let (rs, _) = self.records::<MandateRevocation>(citizen_budget_doc)?;
@@ -381,11 +382,7 @@ impl Vault {
     /// The mandates and revocations of `citizen` held here: from her budget
     /// document when held, and from `also` (an agreement document holding
     /// copies), each signed by her.
-    pub(crate) fn mandates_of(
-        &self,
-        citizen: &PublicKey,
-        also: Option<&str>,
-    ) -> Result<(Vec<Signed<Mandate>>, Vec<Signed<MandateRevocation>>)> {
+    pub(crate) fn mandates_of(&self, citizen: &PublicKey, also: Option<&str>) -> Result<MandateRecords> {
         let mut ms = vec![];
         let mut rs = vec![];
         let budget = DocKind::Budget.doc_id(citizen);

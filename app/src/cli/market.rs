@@ -324,9 +324,11 @@ pub fn judge(out: &Out, v: &mut Vault, id: &str, dispute: Option<String>) -> Res
     let a = v.judge_declaration(&id, verdict)?;
     // Signed for someone else under her mandate: say for whom.
     let citizen = v.declaration(&id)?.0.agreement.record.citizen;
-    let behalf = (citizen != v.identity())
-        .then(|| format!(" ({})", on_behalf(out.lang, &v.display_name(&citizen), v.name())))
-        .unwrap_or_default();
+    let behalf = if citizen == v.identity() {
+        String::new()
+    } else {
+        format!(" ({})", on_behalf(out.lang, &v.display_name(&citizen), v.name()))
+    };
     out.emit(&a, || match a.verdict {
         Verdict::Goedgekeurd => out.say(
             &format!("Goedgekeurd{behalf}: het bedrag is als uitgave geboekt."),
@@ -368,7 +370,13 @@ fn print_report(out: &Out, r: &ClaimReport) {
     }
     // Per citizen: what was verified and what was not add up to what her
     // budget shows as spent on granted accounts.
-    println!("{}", out.t("per inwoner (geldig / niet te controleren):", "per citizen (valid / not verifiable):"));
+    println!(
+        "{}",
+        out.t(
+            "per inwoner (geldig / niet te controleren):",
+            "per citizen (valid / not verifiable):"
+        )
+    );
     let citizens: std::collections::BTreeSet<&String> = r.per_citizen.keys().chain(r.not_verified.keys()).collect();
     for c in citizens {
         println!(

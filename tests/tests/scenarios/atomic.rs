@@ -310,7 +310,12 @@ fn a_kill_at_any_step_leaves_all_or_nothing() {
         loop {
             let dir = fresh(root, action, "kill");
             let status = Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", &test_name("child_runs_one_action"), "--nocapture", "--test-threads=1"])
+                .args([
+                    "--exact",
+                    &test_name("child_runs_one_action"),
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
                 .env(
                     "ATOMIC_CHILD",
                     format!("{}|{}|{}|{}", dir.display(), ids_file.display(), action.name(), step),

@@ -1,14 +1,16 @@
 //! Every euro verifiable: a year of one citizen's spending — marketplace
-//! declarations, an own purchase with a receipt, one without — checked by
+//! declarations, a cancelled agreement, an informal carer's hours approved
+//! by the citizen's representative, an own purchase with a receipt, one
+//! without — checked by
 //! the municipality, whose report reconciles with the citizen's budget per
 //! category and month to the cent; a receipt file or hash changed in the
 //! claims file makes that claim invalid, by name.
 
 use std::collections::BTreeMap;
 
-use inwonercloud_schemas::{EntryKind, Role, Verdict};
+use inwonercloud_schemas::{Access, Capacity, DocKind, EntryKind, MandateAction, Role, Verdict};
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, eur, node, sync};
+use inwonercloud_tests::{day, eur, invite, node, sync};
 use inwonercloud_vault::budget::NewEntry;
 use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{ClaimKind, ClaimReport, ClaimsFile};
@@ -78,7 +80,10 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
     // Marketplace: two months of declared care, approved.
     let (_, ag) = order(&sanne, &linde, &care, eur(6250), 20).await;
     for (hours, from, to) in [(8, "2027-01-01", "2027-01-31"), (4, "2027-02-01", "2027-02-28")] {
-        let d = linde.with_vault(|v| v.declare(&ag, Decimal::from(hours), day(from), day(to), "zorg").unwrap());
+        let d = linde.with_vault(|v| {
+            v.declare(&ag, Decimal::from(hours), day(from), day(to), "zorg")
+                .unwrap()
+        });
         sync(&linde, &sanne).await;
         sanne.with_vault(|v| v.judge_declaration(&d.id, Verdict::Goedgekeurd).unwrap());
     }
@@ -89,16 +94,79 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
     assert!(late.unwrap_err().to_string().contains("cancelled"));
     sync(&linde, &sanne).await;
     let reserved = |n: &Node| n.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&care].reserved);
-    assert_eq!(reserved(&sanne), eur(50_000), "8 hours still reserved until the last day has passed");
-    assert!(sanne.with_vault(|v| v.release_ended_reservations(day("2027-02-28")).unwrap()).is_empty());
+    assert_eq!(
+        reserved(&sanne),
+        eur(50_000),
+        "8 hours still reserved until the last day has passed"
+    );
+    assert!(
+        sanne
+            .with_vault(|v| v.release_ended_reservations(day("2027-02-28")).unwrap())
+            .is_empty()
+    );
     let freed = sanne.with_vault(|v| v.release_ended_reservations(day("2027-03-01")).unwrap());
     assert_eq!(freed.len(), 1);
     assert_eq!(freed[0].amount, eur(50_000));
-    assert_eq!(reserved(&sanne), Decimal::ZERO, "nothing stays reserved for the cancelled agreement");
+    assert_eq!(
+        reserved(&sanne),
+        Decimal::ZERO,
+        "nothing stays reserved for the cancelled agreement"
+    );
     assert!(
-        sanne.with_vault(|v| v.release_ended_reservations(day("2027-04-01")).unwrap()).is_empty(),
+        sanne
+            .with_vault(|v| v.release_ended_reservations(day("2027-04-01")).unwrap())
+            .is_empty(),
         "freed once"
     );
+
+    // Her neighbour Els helps at an informal tariff; her daughter Eva, her
+    // legal representative, approves Els's hours with her own key.
+    let els = node(&tmp.path().join("els"), "Els", Role::Family).await;
+    let eva = node(&tmp.path().join("eva"), "Eva", Role::Family).await;
+    for who in [&els, &eva] {
+        let t = invite(&sanne, Role::Family, &[DocKind::Plan], Access::Read);
+        who.join(&t.to_string().parse().unwrap()).await.unwrap();
+    }
+    let els_id = els.with_vault(|v| v.identity());
+    let eva_id = eva.with_vault(|v| v.identity());
+    let informal = sanne.with_vault(|v| {
+        v.agree_informal(
+            els_id,
+            &care,
+            "begeleiding_individueel",
+            eur(2250),
+            Decimal::from(12),
+            day("2027-05-01"),
+            day("2027-06-30"),
+        )
+        .unwrap()
+    });
+    sanne.with_vault(|v| {
+        v.give_mandate(
+            eva_id,
+            Capacity::WettelijkVertegenwoordiger,
+            vec![MandateAction::Approve],
+            day("2027-01-01"),
+            None,
+        )
+        .unwrap()
+    });
+    sync(&sanne, &els).await;
+    els.with_vault(|v| v.countersign(&informal.id).unwrap());
+    let hours = els.with_vault(|v| {
+        v.declare(
+            &informal.id,
+            Decimal::from(8),
+            day("2027-05-01"),
+            day("2027-05-31"),
+            "post en planning",
+        )
+        .unwrap()
+    });
+    sync(&els, &sanne).await;
+    sync(&sanne, &eva).await;
+    eva.with_vault(|v| v.judge_declaration(&hours.id, Verdict::Goedgekeurd).unwrap());
+    sync(&eva, &sanne).await;
 
     // An own purchase with its receipt, and one without.
     let bytes = photo("BON-DOUCHESTOEL");
@@ -122,13 +190,20 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
 
     let report = gemeente.with_vault(|v| v.verify_claims().unwrap());
     let by_id = |id: &str| report.claims.iter().find(|c| c.claim == id).unwrap().clone();
-    assert_eq!(report.claims.len(), 4, "{report:#?}");
+    assert_eq!(report.claims.len(), 5, "{report:#?}");
+    let carer = by_id(&hours.id);
+    assert_eq!(carer.kind, ClaimKind::InformalCarer);
+    assert!(carer.valid, "approved by her representative: {:?}", carer.reason);
+    assert_eq!(carer.amount, eur(18_000), "8 hours × 22,50");
     let chair_claim = by_id(&chair.id);
     assert_eq!(chair_claim.kind, ClaimKind::Receipt);
     assert!(chair_claim.valid, "{:?}", chair_claim.reason);
     let bare_claim = by_id(&bare.id);
     assert!(!bare_claim.valid, "a spend without a receipt is listed, not counted");
-    assert!(bare_claim.reason.as_deref().unwrap().contains("no receipt"), "{bare_claim:?}");
+    assert!(
+        bare_claim.reason.as_deref().unwrap().contains("no receipt"),
+        "{bare_claim:?}"
+    );
     assert_eq!(
         report.per_kind.get(&ClaimKind::Marketplace).copied(),
         Some(eur(75_000)),
@@ -143,7 +218,7 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
     assert_eq!(claimed(&report), from_budget);
     assert_eq!(budget_spent(&gemeente, &budget, &[&care, &aids]), from_budget);
     let total: Decimal = report.per_citizen.values().chain(report.not_verified.values()).sum();
-    assert_eq!(total, eur(75_000 + 8950 + 2500));
+    assert_eq!(total, eur(75_000 + 18_000 + 8950 + 2500));
 
     // The exported file checks the same offline, receipts included.
     let file = gemeente.with_vault(|v| v.export_claims().unwrap());
@@ -161,7 +236,7 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
     assert!(!c.valid);
     let why = c.reason.as_deref().unwrap();
     assert!(why.contains("bon.png") && why.contains("hash"), "{why}");
-    assert_eq!(r.valid_count(), 2, "the other claims stand");
+    assert_eq!(r.valid_count(), 3, "the other claims stand");
 
     // The receipt's hash edited to match a swapped file: its signature fails.
     let mut f: ClaimsFile = serde_json::from_str(&json).unwrap();
@@ -200,7 +275,10 @@ async fn care_declared_after_a_cancellation_is_not_paid() {
     // The citizen ends it after January while the provider, not yet told,
     // declares February.
     sanne.with_vault(|v| v.cancel_agreement(&ag, day("2027-01-31"), "andere zorg").unwrap());
-    let feb = linde.with_vault(|v| v.declare(&ag, Decimal::from(4), day("2027-02-01"), day("2027-02-28"), "feb").unwrap());
+    let feb = linde.with_vault(|v| {
+        v.declare(&ag, Decimal::from(4), day("2027-02-01"), day("2027-02-28"), "feb")
+            .unwrap()
+    });
     sync(&linde, &sanne).await;
     sync(&sanne, &linde).await;
     let e = sanne
@@ -210,11 +288,20 @@ async fn care_declared_after_a_cancellation_is_not_paid() {
     // Both sides see the same cancellation; a second one is refused.
     let seen = linde.with_vault(|v| v.agreement(&ag).unwrap());
     assert_eq!(seen.last_day(), day("2027-01-31"));
-    assert!(linde.with_vault(|v| v.cancel_agreement(&ag, day("2027-01-15"), "nog eens")).is_err());
+    assert!(
+        linde
+            .with_vault(|v| v.cancel_agreement(&ag, day("2027-01-15"), "nog eens"))
+            .is_err()
+    );
     // Disputing it stays possible; nothing is spent.
     sanne.with_vault(|v| {
-        v.judge_declaration(&feb.id, Verdict::Betwist { reason: "na de opzegging".into() })
-            .unwrap()
+        v.judge_declaration(
+            &feb.id,
+            Verdict::Betwist {
+                reason: "na de opzegging".into(),
+            },
+        )
+        .unwrap()
     });
     sync(&sanne, &gemeente).await;
     let report = gemeente.with_vault(|v| v.verify_claims().unwrap());

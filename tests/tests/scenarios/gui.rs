@@ -536,7 +536,12 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
         .collect();
     assert!(market.len() >= 2, "the demo's and this one: {report:#?}");
     assert!(market.iter().all(|c| c.valid), "{report:#?}");
-    assert!(report.claims.iter().any(|c| c.kind == inwonercloud_vault::ClaimKind::Receipt && c.valid));
+    assert!(
+        report
+            .claims
+            .iter()
+            .any(|c| c.kind == inwonercloud_vault::ClaimKind::Receipt && c.valid)
+    );
     let shown = format!(
         "{} van {} uitgaven gecontroleerd en geldig",
         report.valid_count(),

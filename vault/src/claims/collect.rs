@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use inwonercloud_schemas::{
-    Agreement, AgreementSignature, Approval, BudgetRequest, Declaration, Decision, DocKind, EntryKind, LedgerEntry,
+    Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, DocKind, EntryKind, LedgerEntry,
     Receipt, Verdict,
 };
 use rust_decimal::Decimal;
@@ -143,9 +143,12 @@ impl Vault {
             let (entries, _) = self.records::<LedgerEntry>(&doc)?;
             let (receipts, _) = self.records::<Receipt>(&doc)?;
             let mut chains: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
-            for line in view.report.lines.iter().filter(|l| {
-                l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. })
-            }) {
+            for line in view
+                .report
+                .lines
+                .iter()
+                .filter(|l| l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. }))
+            {
                 let e = &line.entry;
                 if !chains.contains_key(&e.account) {
                     chains.insert(e.account.clone(), self.grant_chains(&doc, &e.account)?);
@@ -162,10 +165,7 @@ impl Vault {
                         continue;
                     }
                 }
-                let Some(entry) = entries
-                    .iter()
-                    .find(|x| x.author == line.author && x.record.id == e.id)
-                else {
+                let Some(entry) = entries.iter().find(|x| x.author == line.author && x.record.id == e.id) else {
                     continue;
                 };
                 let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
@@ -235,7 +235,12 @@ impl Vault {
     /// (the municipality's job; its own key is trusted here).
     pub fn verify_claims(&self) -> Result<ClaimReport> {
         let c = self.claims()?;
-        Ok(super::check_all(&c.declarations, &c.spends, &self.trust_roots()?, |_, _| {}))
+        Ok(super::check_all(
+            &c.declarations,
+            &c.spends,
+            &self.trust_roots()?,
+            |_, _| {},
+        ))
     }
 
     /// A self-contained claims file of every claim this vault can see.

@@ -35,7 +35,6 @@
 //! a panic), the same grant repeated in a file counts once, and the units
 //! declared on one agreed service stay within its `max_units`.
 
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
@@ -347,7 +346,9 @@ impl Accounts {
             .ok_or_else(|| "the claimed amounts overflow when added up".to_string())?;
         let granted = self.granted.get(&key).copied().unwrap_or_default();
         if after > granted {
-            return Err(format!("claims on this account would reach {after} of {granted} granted"));
+            return Err(format!(
+                "claims on this account would reach {after} of {granted} granted"
+            ));
         }
         Ok(after)
     }

@@ -83,7 +83,9 @@ pub(super) fn chains_of<'b>(b: &'b SpendBundle, i: usize, sigs: &Signatures, tru
 fn receipt_problem(b: &SpendBundle, r: &Signed<Receipt>, signed: bool) -> Option<String> {
     let id = &r.record.id;
     if !signed {
-        return Some(format!("receipt {id}: its signature does not verify (changed after signing?)"));
+        return Some(format!(
+            "receipt {id}: its signature does not verify (changed after signing?)"
+        ));
     }
     if r.author() != b.entry.author() {
         return Some(format!("receipt {id} is signed by someone other than the spend"));

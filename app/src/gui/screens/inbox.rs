@@ -23,6 +23,9 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 for r in &p.record.rules {
                     ui.label(format!("{} — {}", r.id, r.description));
                 }
+                if let Some(m) = p.record.informal_max_tariff {
+                    ui.label(format!("{} {}", t.informal_max, widgets::euros(m, lang)));
+                }
             }
         }
         widgets::text(ui, t.policy_file, &mut ws.forms.policy_file);

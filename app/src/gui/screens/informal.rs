@@ -4,7 +4,7 @@
 //! providers use; the budget holder approves under Declaraties.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, PublicKey, Role, ServiceUnit, parse_amount};
+use inwonercloud_schemas::{Date, Lang, PublicKey, ServiceUnit, parse_amount};
 use rust_decimal::Decimal;
 
 use crate::gui::i18n::Texts;
@@ -21,7 +21,7 @@ pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accoun
         .views
         .peers
         .iter()
-        .filter(|p| p.identity != me && !p.name.trim().is_empty() && Role::invitable_as(p.role, Role::Family))
+        .filter(|p| inwonercloud_vault::informal::can_be_carer(p, &me))
         .map(|p| (p.identity, p.name.clone()))
         .collect();
     let categories: Vec<(String, String)> = ws
