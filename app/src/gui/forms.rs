@@ -132,6 +132,9 @@ pub struct Forms {
     pub entry_reservation: usize,
     /// A receipt's file written out to be looked at.
     pub receipt_shown: Option<std::path::PathBuf>,
+    /// A photo receipt decoded for the preview: its hash (the texture's
+    /// name) and its pixels.
+    pub receipt_image: Option<(String, std::sync::Arc<egui::ColorImage>)>,
     /// New account name.
     pub account_name: String,
     /// New account stream.
@@ -309,6 +312,7 @@ impl Default for Forms {
             entry_note: String::new(),
             entry_receipt: String::new(),
             receipt_shown: None,
+            receipt_image: None,
             entry_reservation: 0,
             account_name: String::new(),
             account_stream: FundingStream::Wmo,

@@ -200,6 +200,8 @@ texts! {
     category_code: "Categorie (code, zie catalogus)", "Category (code, see catalogue)";
     receipt_file: "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)", "Receipt or invoice (photo or pdf; path to the file, may be empty)";
     receipt_word: "Bon:", "Receipt:";
+    receipt_preview: "Foto van de bon", "Photo of the receipt";
+    no_preview: "geen voorbeeld: de foto is niet te lezen", "no preview: the photo cannot be read";
     release_of: "Vrijgeven van reservering", "Release of reservation";
     receipt_unreadable: "Het bestand van de bon kan niet worden gelezen", "The receipt's file cannot be read";
     receipt_open: "Bon openen in het programma voor foto's of pdf's", "Open the receipt in the program for photos or pdfs";

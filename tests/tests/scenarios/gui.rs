@@ -943,9 +943,16 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
     let tmp = tempfile::tempdir().unwrap();
     let demo_dir = tmp.path().join("demo");
     let photo = tmp.path().join("douchestoel-bon.png");
-    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
-    bytes.extend(std::iter::repeat_n(3u8, 500));
-    std::fs::write(&photo, &bytes).unwrap();
+    // A real photo: 40 × 30 pixels, red on white.
+    let img = image::RgbaImage::from_fn(40, 30, |x, _| {
+        if x < 20 {
+            image::Rgba([255, 0, 0, 255])
+        } else {
+            image::Rgba([255, 255, 255, 255])
+        }
+    });
+    img.save(&photo).unwrap();
+    let bytes = std::fs::read(&photo).unwrap();
     let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
     settle(&mut h);
     click(&mut h, "Demo openen als inwoner");
@@ -976,6 +983,22 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
         std::fs::read(shown.trim()).unwrap(),
         bytes,
         "the file opened is the receipt"
+    );
+    // The photo is shown in the app itself, decoded from the vault's copy.
+    let (_, preview) = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .forms
+        .receipt_image
+        .clone()
+        .unwrap();
+    assert_eq!(preview.size, [40, 30]);
+    assert_eq!(preview.pixels[0], egui::Color32::RED);
+    assert!(
+        h.query_by_label("Foto van de bon").is_some(),
+        "the preview has its text alternative"
     );
     drop(h);
 

@@ -431,11 +431,56 @@ fn open_receipt(ws: &mut Workspace, doc: &str, file: &Attachment, t: &Texts) {
     };
     let dir = std::env::temp_dir().join("inwonercloud-bonnen");
     let path = dir.join(format!("{}-{}", file.hash.short(), file.name));
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes)) {
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, &bytes)) {
         return ws.fail(format!("{}: {e}", t.receipt_unreadable));
+    }
+    ws.forms.receipt_image = None;
+    if file.media_type.starts_with("image/") {
+        match preview(&bytes) {
+            Ok(img) => ws.forms.receipt_image = Some((file.hash.to_string(), std::sync::Arc::new(img))),
+            Err(e) => {
+                ws.inform(format!(
+                    "{} {} ({}: {e})",
+                    t.receipt_saved_at,
+                    path.display(),
+                    t.no_preview
+                ));
+                ws.forms.receipt_shown = Some(path);
+                return;
+            }
+        }
     }
     ws.inform(format!("{} {}", t.receipt_saved_at, path.display()));
     ws.forms.receipt_shown = Some(path);
+}
+
+/// The largest side of a receipt preview, in pixels.
+const PREVIEW_SIDE: u32 = 1200;
+
+/// Decodes a photo receipt (PNG or JPEG) into a preview at most
+/// [`PREVIEW_SIDE`] pixels wide and high; a picture larger than 12,000 ×
+/// 12,000 or one that needs more than 256 MiB to decode is refused, so a
+/// crafted file cannot exhaust memory.
+fn preview(bytes: &[u8]) -> Result<egui::ColorImage, String> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| e.to_string())?.to_rgba8();
+    let (w, h) = img.dimensions();
+    let img = if w.max(h) > PREVIEW_SIDE {
+        let scale = f64::from(PREVIEW_SIDE) / f64::from(w.max(h));
+        let side = |x: u32| ((f64::from(x) * scale).round() as u32).max(1);
+        image::imageops::thumbnail(&img, side(w), side(h))
+    } else {
+        img
+    };
+    let size = [img.width() as usize, img.height() as usize];
+    Ok(egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw()))
 }
 
 /// The receipt file last written out, with a button that opens it in the
@@ -444,6 +489,26 @@ fn shown_receipt(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let Some(path) = ws.forms.receipt_shown.clone() else {
         return;
     };
+    if let Some((name, img)) = ws.forms.receipt_image.clone() {
+        // The texture lives in egui's memory under the file's hash, made once.
+        let id = egui::Id::unique(("receipt-preview", &name));
+        let texture = ui
+            .ctx()
+            .data_mut(|d| d.get_temp::<egui::TextureHandle>(id))
+            .unwrap_or_else(|| {
+                let tex =
+                    ui.ctx()
+                        .load_texture(format!("receipt-{name}"), (*img).clone(), egui::TextureOptions::LINEAR);
+                ui.ctx().data_mut(|d| d.insert_temp(id, tex.clone()));
+                tex
+            });
+        ui.add(
+            egui::Image::new(egui::load::SizedTexture::from_handle(&texture))
+                .max_width(420.0)
+                .max_height(420.0)
+                .alt_text(t.receipt_preview),
+        );
+    }
     if ui.button(t.receipt_open).clicked() {
         let viewer = if cfg!(target_os = "macos") {
             "open"
