@@ -340,20 +340,22 @@ impl Vault {
             let (sigs, _) = self.records::<AgreementSignature>(doc)?;
             let (decls, _) = self.records::<Declaration>(doc)?;
             let (apps, _) = self.records::<Approval>(doc)?;
-            // The holder's own verdict, or one a representative gave under her mandate.
+            // The holder's own verdict, or one a representative gave under
+            // her mandate — never one by the party that declared.
             let (mandates, revocations) = self.mandates_of(&owner, Some(doc))?;
             let judged_for_holder = |x: &Authored<Approval>, d: &Authored<Declaration>| {
                 x.author == owner
-                    || crate::mandate::mandate_allows(
-                        &mandates,
-                        &revocations,
-                        &owner,
-                        &x.author,
-                        crate::mandate::action_for_verdict(&x.record.verdict),
-                        &x.record.id,
-                        d.record.period_end,
-                    )
-                    .is_ok()
+                    || (x.author != d.author
+                        && crate::mandate::mandate_allows(
+                            &mandates,
+                            &revocations,
+                            &owner,
+                            &x.author,
+                            crate::mandate::action_for_verdict(&x.record.verdict),
+                            &x.record.id,
+                            d.record.period_end,
+                        )
+                        .is_ok())
             };
             for a in ags
                 .into_iter()
@@ -514,6 +516,12 @@ impl Vault {
         // A representative acts for the holder with her own signature, under
         // a mandate the holder signed for this action (see `crate::mandate`).
         let for_holder = citizen != self.identity();
+        if for_holder && a.agreement.record.provider == self.identity() {
+            return Err(VaultError::NotAllowed(
+                "you declared this yourself: the budget holder (or another representative) approves or disputes it"
+                    .into(),
+            ));
+        }
         if for_holder {
             let (mandates, revocations) = self.mandates_of(&citizen, Some(&a.doc))?;
             crate::mandate::mandate_allows(

@@ -415,18 +415,18 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
     }
     let w = crate::demo::build(&base)?;
     out.emit(
-        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality, "carer": w.carer}),
+        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality, "carer": w.carer, "representative": w.representative}),
         || {
             println!(
                 "{}",
                 out.t(
                     &format!(
-                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display()
+                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}\nVertegenwoordiger: --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display()
                     ),
                     &format!(
-                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display()
+                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}\nRepresentative: --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display()
                     ),
                 )
             )

@@ -9,7 +9,7 @@ use inwonercloud_schemas::{
     Role, Unit, Verdict,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, eur, invite, node, offering, sync};
+use inwonercloud_tests::{day, eur, euro_account, hand_over, invite, node, offering, remember, sync, vault};
 use inwonercloud_vault::ledger::EntryStatus;
 use inwonercloud_vault::mandate::on_behalf;
 use inwonercloud_vault::{DecisionInput, NewEntry, NewRequest, VaultError};
@@ -373,4 +373,69 @@ async fn without_a_mandate_a_writer_cannot_approve_for_the_holder() {
         matches!(&e, VaultError::NotAllowed(why) if why.contains("does not allow to approve")),
         "{e}"
     );
+}
+
+#[test]
+fn a_carer_with_a_mandate_cannot_approve_her_own_hours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut sanne = vault(&tmp.path().join("s"), "Sanne", Role::Citizen);
+    let mut els = vault(&tmp.path().join("e"), "Els", Role::Family);
+    remember(&mut sanne, &els);
+    remember(&mut els, &sanne);
+    let account = euro_account(&mut sanne, "pgb", FundingStream::Wmo);
+    let budget = sanne.budget_doc();
+    sanne
+        .top_up(&budget, &account, eur(100_000), day("2026-01-02"), "eigen geld")
+        .unwrap();
+    let ag = sanne
+        .agree_informal(
+            els.identity(),
+            &account,
+            "begeleiding_individueel",
+            eur(2000),
+            Decimal::from(10),
+            day("2026-03-01"),
+            day("2026-03-31"),
+        )
+        .unwrap();
+    // Els, the neighbour who declares hours, is also given a mandate.
+    sanne
+        .give_mandate(
+            els.identity(),
+            Capacity::Familie,
+            vec![MandateAction::Approve, MandateAction::Dispute],
+            day("2026-01-01"),
+            None,
+        )
+        .unwrap();
+    let doc = sanne.agreement_doc_id(&els.identity());
+    hand_over(&sanne, &mut els, &doc);
+    hand_over(&sanne, &mut els, &budget);
+    els.countersign(&ag.id).unwrap();
+    let d = els
+        .declare(&ag.id, Decimal::from(8), day("2026-03-01"), day("2026-03-31"), "uren")
+        .unwrap();
+    let e = els.judge_declaration(&d.id, Verdict::Goedgekeurd).unwrap_err();
+    assert!(
+        matches!(&e, VaultError::NotAllowed(why) if why.contains("declared this yourself")),
+        "{e}"
+    );
+    // Written around the API, her approval of her own hours is no verdict.
+    let signed = els
+        .record::<inwonercloud_schemas::Declaration>(&doc, &d.id)
+        .unwrap()
+        .unwrap()
+        .signed;
+    let ap = Approval {
+        id: "zelf".into(),
+        declaration_id: d.id.clone(),
+        declaration_hash: inwonercloud_vault::keys::record_hash(&signed),
+        verdict: Verdict::Goedgekeurd,
+    };
+    els.put_record(&doc, "zelf", ap).unwrap();
+    hand_over(&els, &mut sanne, &doc);
+    assert!(sanne.declaration(&d.id).unwrap().1.pending(), "Sanne still decides");
+    sanne.judge_declaration(&d.id, Verdict::Goedgekeurd).unwrap();
+    let spent = sanne.budget(&budget).unwrap().report.accounts[&account].spent;
+    assert_eq!(spent, eur(16_000), "8 hours × 20,00, approved by Sanne");
 }

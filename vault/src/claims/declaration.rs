@@ -123,6 +123,9 @@ pub(super) fn check_one(
     if b.declaration.author() != &a.provider || d.agreement_id != a.id {
         return Err("the declaration is not signed by the agreement's provider".into());
     }
+    if b.approval.author() == &a.provider && a.provider != a.citizen {
+        return Err("approved by the one who declared it (a carer cannot approve her own hours)".into());
+    }
     if b.approval.author() != &a.citizen {
         mandate::mandate_allows(
             &b.mandates,
