@@ -13,10 +13,10 @@ use inwonercloud_schemas::{
     Access, Capacity, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, MandateAction, Offering,
     Outcome, Period, Policy, ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
 };
+use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{
     CreateOptions, DecisionInput, NewEntry, NewNeed, NewRequest, Passphrase, PeerInfo, Vault, VaultError,
 };
-use inwonercloud_vault::receipts::NewFile;
 use rust_decimal::Decimal;
 
 /// The demo vaults, by directory.

@@ -74,8 +74,8 @@ pub use consent::{AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec
 pub use error::{Result, VaultError};
 pub use exchange::TransferView;
 pub use ledger::{AccountFigures, EntryLine, EntryStatus, LedgerReport};
-pub use market::{AgreementView, DeclarationView, OfferingView};
 pub use mandate::MandateView;
+pub use market::{AgreementView, DeclarationView, OfferingView};
 pub use plan::{NewNeed, PlanView};
 pub use pot::{PotView, RoomFigures};
 pub use seal::{KdfParams, Passphrase, VaultKey};

@@ -12,8 +12,8 @@
 //! agreements, to verify the claims (see [`crate::claims`]).
 
 use inwonercloud_schemas::{
-    Access, Account, AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Date, Declaration, DocKind, EntryKind,
-    LedgerEntry, Offering, PublicKey, Role, SchemaError, Unit, Verdict,
+    Access, Account, AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Date, Declaration,
+    DocKind, EntryKind, LedgerEntry, Offering, PublicKey, Role, SchemaError, Unit, Verdict,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -4,7 +4,6 @@
 //! a second, independent vault handle.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
@@ -14,74 +13,7 @@ use inwonercloud_sync::{Node, NodeConfig, Ticket};
 use inwonercloud_vault::{CreateOptions, Vault};
 use rust_decimal::Decimal;
 
-fn options(vault: &Path, demo: &Path, network: Option<NodeConfig>) -> Options {
-    Options {
-        vault: vault.to_path_buf(),
-        demo_dir: demo.to_path_buf(),
-        lang: Lang::Nl,
-        network,
-        screen: None,
-        zoom: 1.0,
-        settings: None,
-    }
-}
-
-fn app(o: Options) -> Harness<'static, App> {
-    // Tall enough that every form is on screen: clicks land at a widget's centre.
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 3200.0))
-        .build_eframe(move |cc| App::new(&cc.egui_ctx, o))
-}
-
-fn settle(h: &mut Harness<'static, App>) {
-    h.run_steps(4);
-}
-
-fn click(h: &mut Harness<'static, App>, label: &str) {
-    h.get_by_role_and_label(A11y::Button, label).click();
-    settle(h);
-}
-
-/// Types into the one field with this role and label.
-fn type_in(h: &mut Harness<'static, App>, role: A11y, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).focus();
-    h.run_steps(1);
-    h.get_by_role_and_label(role, label).type_text(text);
-    settle(h);
-}
-
-fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    type_in(h, A11y::TextInput, label, text);
-}
-
-fn type_secret(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    type_in(h, A11y::PasswordInput, label, text);
-}
-
-/// Types the test passphrase into the unlock screen.
-fn unlock(h: &mut Harness<'static, App>) {
-    assert!(h.state().locked.is_some(), "the unlock screen shows");
-    type_secret(h, "Wachtwoord", inwonercloud_tests::PASSPHRASE);
-    click(h, "Ontgrendelen");
-    assert!(h.state().workspace.is_some(), "unlocked");
-}
-
-fn go(h: &mut Harness<'static, App>, screen: &str) {
-    click(h, screen);
-}
-
-/// Steps the app until `done` holds, or panics after `secs` seconds.
-fn wait_for(h: &mut Harness<'static, App>, secs: u64, what: &str, done: impl Fn(&App) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-        h.step();
-    }
-}
+use super::ui::{app, click, go, options, settle, type_into, type_into_nth, type_secret, unlock, wait_for};
 
 #[test]
 fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
@@ -359,14 +291,6 @@ fn counselor_sees_clients_and_english_switch_changes_texts() {
         h.query_by_label_contains("€15,250.00").is_some(),
         "amounts in English notation"
     );
-}
-
-/// Types into the `n`-th field labelled `label` (forms repeat per card).
-fn type_into_nth(h: &mut Harness<'static, App>, role: A11y, label: &str, n: usize, text: &str) {
-    h.get_all_by_role_and_label(role, label).nth(n).unwrap().focus();
-    h.run_steps(1);
-    h.get_all_by_role_and_label(role, label).nth(n).unwrap().type_text(text);
-    settle(h);
 }
 
 #[test]

@@ -5,61 +5,14 @@
 //! her on the Marktplaats screen, where a tariff above the municipality's
 //! informal maximum is refused.
 
-use std::path::Path;
-
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
-use inwonercloud_app::gui::{App, Options, Screen};
-use inwonercloud_schemas::{EntryKind, Lang};
+use inwonercloud_app::gui::{App, Screen};
+use inwonercloud_schemas::EntryKind;
 use inwonercloud_vault::Vault;
 use rust_decimal::Decimal;
 
-fn options(vault: &Path, demo: &Path) -> Options {
-    Options {
-        vault: vault.to_path_buf(),
-        demo_dir: demo.to_path_buf(),
-        lang: Lang::Nl,
-        network: None,
-        screen: None,
-        zoom: 1.0,
-        settings: None,
-    }
-}
-
-fn app(o: Options) -> Harness<'static, App> {
-    // Tall enough that every form is on screen: clicks land at a widget's centre.
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 3600.0))
-        .build_eframe(move |cc| App::new(&cc.egui_ctx, o))
-}
-
-fn settle(h: &mut Harness<'static, App>) {
-    h.run_steps(4);
-}
-
-fn click(h: &mut Harness<'static, App>, label: &str) {
-    h.get_by_role_and_label(A11y::Button, label).click();
-    settle(h);
-}
-
-/// Replaces the text of the one field with this label (select all, type).
-fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_role_and_label(A11y::TextInput, label).focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
-    h.get_by_role_and_label(A11y::TextInput, label).type_text(text);
-    settle(h);
-}
-
-fn notice(h: &Harness<'static, App>) -> (bool, String) {
-    let n = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    (n.error, n.text)
-}
-
-fn open(dir: &Path) -> Vault {
-    Vault::open(dir, &inwonercloud_app::demo::passphrase()).unwrap()
-}
+use super::ui::{app, click, notice, open_demo, options, replace_text, settle};
 
 /// Els's informal agreement as `v` holds it.
 fn informal(v: &Vault) -> inwonercloud_vault::AgreementView {
@@ -74,7 +27,7 @@ fn informal(v: &Vault) -> inwonercloud_vault::AgreementView {
 fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     let tmp = tempfile::tempdir().unwrap();
     let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir));
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
     settle(&mut h);
     click(&mut h, "… als mantelzorger");
     assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Els Visser");
@@ -92,22 +45,22 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
         "eight of twelve hours declared so far"
     );
     // Three hours in December.
-    type_into(&mut h, "Aantal eenheden", "3");
-    type_into(&mut h, "Van (datum)", "01-12-2026");
-    type_into(&mut h, "Tot en met (datum)", "15-12-2026");
+    replace_text(&mut h, "Aantal eenheden", "3");
+    replace_text(&mut h, "Van (datum)", "01-12-2026");
+    replace_text(&mut h, "Tot en met (datum)", "15-12-2026");
     click(&mut h, "Declareren");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     // Two more would make 13 of the 12 agreed: refused, nothing written.
-    type_into(&mut h, "Aantal eenheden", "2");
-    type_into(&mut h, "Van (datum)", "16-12-2026");
-    type_into(&mut h, "Tot en met (datum)", "31-12-2026");
+    replace_text(&mut h, "Aantal eenheden", "2");
+    replace_text(&mut h, "Van (datum)", "16-12-2026");
+    replace_text(&mut h, "Tot en met (datum)", "31-12-2026");
     click(&mut h, "Declareren");
     let (error, text) = notice(&h);
     assert!(error, "more hours than agreed are refused: {text}");
     click(&mut h, "Kluis sluiten");
 
-    let els = open(&demo_dir.join("mantelzorger"));
+    let els = open_demo(&demo_dir.join("mantelzorger"));
     let a = informal(&els);
     let new: Vec<_> = a.declarations.iter().filter(|d| d.pending()).collect();
     assert_eq!(new.len(), 1, "only the three hours were declared");
@@ -115,7 +68,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     assert_eq!(decl.units, Decimal::from(3));
     assert_eq!(new[0].declaration.author, els.identity(), "signed by Els herself");
     // Sanne's vault receives it, as a sync would.
-    let mut sanne = open(&demo_dir.join("inwoner"));
+    let mut sanne = open_demo(&demo_dir.join("inwoner"));
     sanne.import_bundle(&els.bundle(&a.doc).unwrap(), "els").unwrap();
     let spent_before = sanne.budget(&sanne.budget_doc()).unwrap().report.accounts[&a.agreement.record.account].spent;
     drop((els, sanne));
@@ -150,7 +103,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     assert!(!error, "{text}");
     click(&mut h, "Kluis sluiten");
 
-    let sanne = open(&demo_dir.join("inwoner"));
+    let sanne = open_demo(&demo_dir.join("inwoner"));
     let a = informal(&sanne);
     assert!(a.declarations.iter().all(|d| !d.pending()), "every hour judged");
     let b = sanne.budget(&sanne.budget_doc()).unwrap();
@@ -172,7 +125,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
 fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir));
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
     settle(&mut h);
     click(&mut h, "Demo openen als inwoner");
     click(&mut h, "Marktplaats");
@@ -189,23 +142,23 @@ fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
     let before = open_count(&h);
 
     // Above the maximum: warned, and refused when signed.
-    type_into(&mut h, "Uurtarief in euro (bijv. 22,50)", "30");
+    replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "30");
     assert!(h.query_by_label_contains("boven het maximum voor mantelzorg").is_some());
-    type_into(&mut h, "Hoogstens aantal uren", "6");
-    type_into(&mut h, "Eerste dag van de afspraak", "01-12-2026");
-    type_into(&mut h, "Laatste dag van de afspraak", "31-12-2026");
+    replace_text(&mut h, "Hoogstens aantal uren", "6");
+    replace_text(&mut h, "Eerste dag van de afspraak", "01-12-2026");
+    replace_text(&mut h, "Laatste dag van de afspraak", "31-12-2026");
     click(&mut h, "Afspraak tekenen");
     let (error, text) = notice(&h);
     assert!(error, "a tariff above the maximum is refused: {text}");
     assert_eq!(open_count(&h), before, "nothing was signed");
 
-    type_into(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
+    replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
     click(&mut h, "Afspraak tekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     click(&mut h, "Kluis sluiten");
 
-    let sanne = open(&demo_dir.join("inwoner"));
+    let sanne = open_demo(&demo_dir.join("inwoner"));
     let made = sanne
         .agreements()
         .unwrap()
@@ -216,7 +169,7 @@ fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
     let r = &made.agreement.record;
     assert_eq!(r.services[0].max_units, Decimal::from(6));
     assert_eq!(r.services[0].category, "begeleiding_informeel");
-    let els = open(&demo_dir.join("mantelzorger"));
+    let els = open_demo(&demo_dir.join("mantelzorger"));
     assert_eq!(r.provider, els.identity(), "with Els");
     let b = sanne.budget(&sanne.budget_doc()).unwrap();
     let reservation = b

@@ -4,53 +4,20 @@
 //! lands in Sanne's budget signed with Eva's own key, counts there, and
 //! Sanne's ledger shows "namens Sanne de Vries, door Eva de Vries".
 
-use std::path::Path;
-
 use egui::accesskit::Role as A11y;
-use egui_kittest::{Harness, kittest::Queryable};
-use inwonercloud_app::gui::{App, Options, Screen};
-use inwonercloud_schemas::{DocKind, EntryKind, Lang};
-use inwonercloud_vault::Vault;
+use egui_kittest::kittest::Queryable;
+use inwonercloud_app::gui::Screen;
+use inwonercloud_schemas::{DocKind, EntryKind};
 use inwonercloud_vault::ledger::EntryStatus;
 use rust_decimal::Decimal;
 
-fn options(vault: &Path, demo: &Path) -> Options {
-    Options {
-        vault: vault.to_path_buf(),
-        demo_dir: demo.to_path_buf(),
-        lang: Lang::Nl,
-        network: None,
-        screen: None,
-        zoom: 1.0,
-        settings: None,
-    }
-}
-
-fn app(o: Options) -> Harness<'static, App> {
-    // Tall enough that every form is on screen: clicks land at a widget's centre.
-    Harness::builder()
-        .with_size(egui::vec2(1300.0, 3200.0))
-        .build_eframe(move |cc| App::new(&cc.egui_ctx, o))
-}
-
-fn settle(h: &mut Harness<'static, App>) {
-    h.run_steps(4);
-}
-
-fn click(h: &mut Harness<'static, App>, label: &str) {
-    h.get_by_role_and_label(A11y::Button, label).click();
-    settle(h);
-}
-
-fn open(dir: &Path) -> Vault {
-    Vault::open(dir, &inwonercloud_app::demo::passphrase()).unwrap()
-}
+use super::ui::{app, click, open_demo, options, settle};
 
 #[test]
 fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir));
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
     settle(&mut h);
     click(&mut h, "… als vertegenwoordiger");
     assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Eva de Vries");
@@ -85,7 +52,7 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
     click(&mut h, "Kluis sluiten");
 
     // Eva's vault holds the approval and the spend in Sanne's budget, signed by Eva.
-    let eva = open(&demo_dir.join("vertegenwoordiger"));
+    let eva = open_demo(&demo_dir.join("vertegenwoordiger"));
     let sanne_id = eva.mandates_for_me().unwrap()[0].mandate.record.citizen;
     let budget = DocKind::Budget.doc_id(&sanne_id);
     let ag = eva
@@ -96,7 +63,7 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
         .unwrap();
     assert!(ag.declarations.iter().all(|d| !d.pending()), "every declaration judged");
     // Sanne's vault receives Eva's changes (what a sync carries) and counts the spend.
-    let mut sanne = open(&demo_dir.join("inwoner"));
+    let mut sanne = open_demo(&demo_dir.join("inwoner"));
     for doc in [&budget, &ag.doc] {
         sanne.import_bundle(&eva.bundle(doc).unwrap(), "eva").unwrap();
     }

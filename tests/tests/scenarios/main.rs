@@ -37,4 +37,5 @@ mod sync_basic;
 mod sync_hostile;
 mod sync_scenarios;
 mod trust;
+mod ui;
 mod vault_reopen;

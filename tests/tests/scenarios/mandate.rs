@@ -5,77 +5,16 @@
 //! refused and count nowhere.
 
 use inwonercloud_schemas::{
-    Access, Approval, Capacity, DocKind, EntryKind, FundingStream, Lang, LedgerEntry, MandateAction, Outcome, Quantity,
-    Role, Unit, Verdict,
+    Access, Approval, Capacity, DocKind, EntryKind, FundingStream, Lang, LedgerEntry, MandateAction, Role, Verdict,
 };
 use inwonercloud_sync::Node;
-use inwonercloud_tests::{day, eur, euro_account, hand_over, invite, node, offering, remember, sync, vault};
+use inwonercloud_tests::{day, eur, euro_account, hand_over, invite, node, remember, sync, vault};
 use inwonercloud_vault::ledger::EntryStatus;
 use inwonercloud_vault::mandate::on_behalf;
-use inwonercloud_vault::{DecisionInput, NewEntry, NewRequest, VaultError};
+use inwonercloud_vault::{NewEntry, VaultError};
 use rust_decimal::Decimal;
 
-/// A citizen with a municipal grant of `cents` for begeleiding in 2027
-/// (as in the market scenario); returns the account id.
-async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64) -> String {
-    let t = invite(
-        citizen,
-        Role::Municipality,
-        &[DocKind::Budget, DocKind::Plan],
-        Access::Write,
-    );
-    gemeente.join(&t.to_string().parse().unwrap()).await.unwrap();
-    let req = citizen.with_vault(|v| {
-        v.request_budget(NewRequest {
-            stream: FundingStream::Wmo,
-            category: "begeleiding_individueel".into(),
-            quantity: Quantity::new(eur(cents), Unit::Euro).unwrap(),
-            period_start: day("2027-01-01"),
-            period_end: day("2027-12-31"),
-            goal_ids: vec![],
-            motivation: "begeleiding".into(),
-            adjusts_account: None,
-        })
-        .unwrap()
-    });
-    sync(citizen, gemeente).await;
-    gemeente.with_vault(|v| {
-        v.decide(
-            &req.id,
-            DecisionInput {
-                outcome: Outcome::Toegekend,
-                granted: None,
-                reasons: "past in het plan".into(),
-                automated_rule: None,
-            },
-        )
-        .unwrap()
-    });
-    sync(gemeente, citizen).await;
-    inwonercloud_vault::assessment::account_for(&req.id)
-}
-
-/// The provider publishes; the citizen joins its catalogue and orders
-/// `units` hours for the first half of 2027; the provider countersigns.
-async fn order(citizen: &Node, provider: &Node, account: &str, units: i64) -> String {
-    let name = provider.with_vault(|v| v.name().to_string());
-    let o = provider.with_vault(|v| v.publish_offering(offering(&name, eur(6250))).unwrap());
-    let t = invite(provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);
-    citizen.join(&t.to_string().parse().unwrap()).await.unwrap();
-    let ag = citizen.with_vault(|v| {
-        v.order(
-            &o.id,
-            account,
-            Decimal::from(units),
-            day("2027-01-01"),
-            day("2027-06-30"),
-        )
-        .unwrap()
-    });
-    sync(citizen, provider).await;
-    provider.with_vault(|v| v.countersign(&ag.id).unwrap());
-    ag.id
-}
+use super::market::{granted_citizen, order};
 
 /// The provider declares `units` hours in `month` of 2027 and the citizen
 /// receives it; returns the declaration id.
@@ -116,7 +55,7 @@ async fn a_representative_approves_for_the_holder_until_the_mandate_is_revoked()
     let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
     let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
     let account = granted_citizen(&sanne, &gemeente, 500_000).await;
-    let agreement = order(&sanne, &provider, &account, 40).await;
+    let agreement = order(&sanne, &provider, &account, eur(6250), 40).await.1;
     let budget = sanne.with_vault(|v| v.budget_doc());
     let eva_id = eva.with_vault(|v| v.identity());
     let figures = |n: &Node| n.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].clone());
@@ -267,7 +206,7 @@ async fn without_a_mandate_a_writer_cannot_approve_for_the_holder() {
     let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
     let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
     let account = granted_citizen(&sanne, &gemeente, 500_000).await;
-    let agreement = order(&sanne, &provider, &account, 20).await;
+    let agreement = order(&sanne, &provider, &account, eur(6250), 20).await.1;
     let budget = sanne.with_vault(|v| v.budget_doc());
     let agreement_doc = sanne.with_vault(|v| v.agreement_doc_id(&provider.with_vault(|p| p.identity())));
     // Eva may write in Sanne's budget and agreement (a plain write consent),

@@ -63,7 +63,13 @@ pub(crate) fn trusting(n: &Node) -> TrustRoots {
 }
 
 /// Provider publishes; citizen connects with the provider's ticket and orders.
-pub(crate) async fn order(citizen: &Node, provider: &Node, account: &str, price: Decimal, units: i64) -> (String, String) {
+pub(crate) async fn order(
+    citizen: &Node,
+    provider: &Node,
+    account: &str,
+    price: Decimal,
+    units: i64,
+) -> (String, String) {
     let name = provider.with_vault(|v| v.name().to_string());
     let o = provider.with_vault(|v| v.publish_offering(offering(&name, price)).unwrap());
     let t = invite(provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);

@@ -124,7 +124,7 @@ pub(super) fn check_one(
         return Err("the declaration is not signed by the agreement's provider".into());
     }
     if b.approval.author() == &a.provider && a.provider != a.citizen {
-        return Err("approved by the one who declared it (a carer cannot approve her own hours)".into());
+        return Err("approved by someone other than the budget holder: by the one who declared it".into());
     }
     if b.approval.author() != &a.citizen {
         mandate::mandate_allows(
