@@ -1011,3 +1011,52 @@ fn a_release_in_the_app_names_the_reservation_it_frees() {
     assert_eq!(release.entry.kind, EntryKind::Release);
     assert_eq!(release.entry.reference.as_deref(), Some(reservation.id.as_str()));
 }
+
+#[test]
+fn a_citizen_cancels_an_agreement_after_a_confirmation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Declaraties");
+    let cancelled = |h: &Harness<'static, App>| {
+        h.state()
+            .workspace
+            .as_ref()
+            .unwrap()
+            .views
+            .agreements
+            .iter()
+            .filter_map(|a| a.cancellation.as_ref().map(|c| (a.agreement.record.id.clone(), c.record.clone())))
+            .collect::<Vec<_>>()
+    };
+    assert!(cancelled(&h).is_empty());
+    type_into_nth(&mut h, A11y::TextInput, "Reden van opzeggen", 0, "verhuisd naar Utrecht");
+    let press = |h: &mut Harness<'static, App>| {
+        h.get_all_by_role_and_label(A11y::Button, "Opzeggen").next().unwrap().click();
+        settle(h);
+    };
+    // The dialog says what cancelling does; cancelling the dialog signs nothing.
+    press(&mut h);
+    assert!(h.query_by_label_contains("Zorgovereenkomst opzeggen met").is_some());
+    assert!(h.query_by_label_contains("Na de laatste dag").is_some());
+    click(&mut h, "Annuleren");
+    assert!(cancelled(&h).is_empty(), "not before the yes");
+    press(&mut h);
+    click(&mut h, "Ja, ondertekenen");
+    let (error, text) = super::ui::notice(&h);
+    assert!(!error, "{text}");
+    let after = cancelled(&h);
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].1.reason, "verhuisd naar Utrecht");
+    assert!(h.query_by_label_contains("Opgezegd; laatste dag").is_some());
+    drop(h);
+
+    // The vault holds the signed notice, and the card's button is gone.
+    let citizen = super::ui::open_demo(&demo_dir.join("inwoner"));
+    let a = citizen.agreement(&after[0].0).unwrap();
+    let c = a.cancellation.expect("signed notice");
+    assert_eq!(c.author, citizen.identity());
+    assert!(c.record.last_day <= a.agreement.record.period_end);
+}

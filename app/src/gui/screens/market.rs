@@ -259,12 +259,13 @@ fn ask_cancel(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, reason: Str
     let Some(a) = ws.views.agreements.iter().find(|a| a.agreement.record.id == id) else {
         return;
     };
+    // The last day is today, but never before care already declared nor
+    // after the agreement's own end.
     let today = inwonercloud_schemas::Date::today();
-    let last = if a.agreement.record.period_end < today {
-        a.agreement.record.period_end
-    } else {
-        today
-    };
+    let declared = a.declarations.iter().map(|d| d.declaration.record.period_end).max();
+    let last = declared
+        .map_or(today, |d| d.max(today))
+        .min(a.agreement.record.period_end);
     let other = if a.agreement.record.citizen == ws.who.identity {
         a.agreement.record.provider
     } else {
