@@ -1028,13 +1028,26 @@ fn a_citizen_cancels_an_agreement_after_a_confirmation() {
             .views
             .agreements
             .iter()
-            .filter_map(|a| a.cancellation.as_ref().map(|c| (a.agreement.record.id.clone(), c.record.clone())))
+            .filter_map(|a| {
+                a.cancellation
+                    .as_ref()
+                    .map(|c| (a.agreement.record.id.clone(), c.record.clone()))
+            })
             .collect::<Vec<_>>()
     };
     assert!(cancelled(&h).is_empty());
-    type_into_nth(&mut h, A11y::TextInput, "Reden van opzeggen", 0, "verhuisd naar Utrecht");
+    type_into_nth(
+        &mut h,
+        A11y::TextInput,
+        "Reden van opzeggen",
+        0,
+        "verhuisd naar Utrecht",
+    );
     let press = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Opzeggen").next().unwrap().click();
+        h.get_all_by_role_and_label(A11y::Button, "Opzeggen")
+            .next()
+            .unwrap()
+            .click();
         settle(h);
     };
     // The dialog says what cancelling does; cancelling the dialog signs nothing.

@@ -109,9 +109,37 @@ impl Vault {
         self.store().missing_rows(doc_id, &have)
     }
 
-    /// The signed changes at the given rows of the change log.
+    /// The signed changes at the given rows of the change log that the
+    /// header in force still lets a peer take (see [`Self::still_admitted`]).
     pub fn changes_at(&self, doc_id: &str, rows: &[u64]) -> Result<Vec<SignedChange>> {
-        decode_rows(doc_id, self.store().rows(doc_id, rows)?)
+        let changes = decode_rows(doc_id, self.store().rows(doc_id, rows)?)?;
+        self.still_admitted(doc_id, changes)
+    }
+
+    /// Leaves out the changes the header in force would refuse as new: a
+    /// revoked writer's or device's change beyond its cut-off that this vault
+    /// took before the revocation reached it. Sending one on would only make
+    /// every peer that knows the revocation refuse the whole batch, session
+    /// after session; this vault keeps it (what arrived cannot be recalled),
+    /// but relays it no further.
+    fn still_admitted(&self, doc_id: &str, changes: Vec<SignedChange>) -> Result<Vec<SignedChange>> {
+        let header = &self.doc(doc_id)?.header.record;
+        if header.revoked.is_empty() && header.revoked_devices.is_empty() {
+            return Ok(changes);
+        }
+        Ok(changes
+            .into_iter()
+            .filter(|sc| {
+                let Some(cert) = self.devices_map().get(&sc.signer) else {
+                    // Not certified here: the receiver judges it.
+                    return true;
+                };
+                match automerge::Change::from_bytes(sc.bytes.clone()) {
+                    Ok(c) => header.may_write_change(&cert.certificate.identity, &sc.signer, c.seq()),
+                    Err(_) => true,
+                }
+            })
+            .collect())
     }
 
     /// Certificates of the devices that signed `changes` (and the header).
