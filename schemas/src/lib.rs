@@ -55,7 +55,10 @@ pub use document::{
     Clock, DocKind, DocumentHeader, RevokedWriter, Succession, WriterGrant, clock_includes, clock_join,
 };
 pub use keys::{Hash32, PublicKey, SignatureBytes};
-pub use mandate::{Capacity, Mandate, MandateAction, MandateRevocation};
+pub use mandate::{
+    Capacity, Commission, CommissionOutcome, CommissionResult, CommissionTask, Mandate, MandateAction,
+    MandateRevocation,
+};
 pub use market::{
     AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Declaration, Offering,
     ProviderDetails, ServiceUnit, Verdict,
@@ -196,6 +199,8 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<Revocation>("revocation"),
         one::<Mandate>("mandate"),
         one::<MandateRevocation>("mandate_revocation"),
+        one::<Commission>("commission"),
+        one::<CommissionResult>("commission_result"),
         one::<Offering>("offering"),
         one::<Agreement>("agreement"),
         one::<Declaration>("declaration"),

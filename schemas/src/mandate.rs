@@ -211,6 +211,105 @@ impl Record for MandateRevocation {
     const VERSION: u16 = 1;
 }
 
+/// What a representative asks the budget holder's vault to do for her.
+/// An agreement and a budget request are records only the holder's own
+/// vault can make (she owns their documents); her vault carries the task out
+/// when the representative's mandate allows it and answers with a
+/// [`CommissionResult`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "task")]
+pub enum CommissionTask {
+    /// Order an offering (mandate action *order*).
+    Order {
+        /// The offering.
+        offering_id: String,
+        /// The account paid from (id or name).
+        account: String,
+        /// Most units over the period.
+        max_units: rust_decimal::Decimal,
+        /// First day.
+        period_start: Date,
+        /// Last day.
+        period_end: Date,
+    },
+    /// Ask the municipality for a budget (mandate action *request*).
+    Request {
+        /// Funding stream.
+        stream: crate::FundingStream,
+        /// pgb category code.
+        category: String,
+        /// Euros, hours or points asked for.
+        quantity: crate::Quantity,
+        /// First day.
+        period_start: Date,
+        /// Last day.
+        period_end: Date,
+        /// Why, in the representative's words.
+        motivation: String,
+    },
+}
+
+impl CommissionTask {
+    /// The mandate action this task needs.
+    pub fn action(&self) -> MandateAction {
+        match self {
+            CommissionTask::Order { .. } => MandateAction::Order,
+            CommissionTask::Request { .. } => MandateAction::Request,
+        }
+    }
+}
+
+/// A representative's signed task for the budget holder's vault, kept in her
+/// budget document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Commission {
+    /// Stable id.
+    pub id: String,
+    /// The budget holder it is for.
+    pub citizen: PublicKey,
+    /// What to do.
+    pub task: CommissionTask,
+}
+
+impl Record for Commission {
+    const KIND: &'static str = "commission";
+    const VERSION: u16 = 1;
+}
+
+/// How the holder's vault answered a commission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum CommissionOutcome {
+    /// Carried out: the record it made (an agreement or a request id).
+    Done {
+        /// The id of the agreement or request made.
+        record: String,
+    },
+    /// Not carried out, and why.
+    Refused {
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+/// The holder's vault's signed answer to a commission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommissionResult {
+    /// The commission.
+    pub commission_id: String,
+    /// Hash of the representative's signed commission.
+    pub commission_hash: Hash32,
+    /// What happened.
+    pub outcome: CommissionOutcome,
+}
+
+impl Record for CommissionResult {
+    const KIND: &'static str = "commission_result";
+    const VERSION: u16 = 1;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,6 +188,9 @@ impl Node {
                         // Money still reserved for an agreement that ended
                         // goes back to the budget (a signed release).
                         let _ = v.release_ended_reservations(inwonercloud_schemas::Date::today());
+                        // What a representative asked for under a mandate is
+                        // carried out (or refused) by the holder's own vault.
+                        let _ = v.carry_out_commissions(inwonercloud_schemas::Date::today());
                     }
                 });
             }

@@ -136,7 +136,12 @@ impl Vault {
         self.transact(|v| v.request_budget_in(r))
     }
 
-    fn request_budget_in(&mut self, r: NewRequest) -> Result<BudgetRequest> {
+    pub(crate) fn request_budget_in(&mut self, r: NewRequest) -> Result<BudgetRequest> {
+        self.request_budget_as(new_id(), r)
+    }
+
+    /// [`Vault::request_budget`] inside the caller's transaction, under the given id.
+    pub(crate) fn request_budget_as(&mut self, id: String, r: NewRequest) -> Result<BudgetRequest> {
         let doc = self.budget_doc();
         if self.header(&doc)?.owner != self.identity() {
             return Err(VaultError::NotAllowed("only a budget holder can request budget".into()));
@@ -171,7 +176,7 @@ impl Vault {
             }
         }
         let req = BudgetRequest {
-            id: new_id(),
+            id,
             stream: r.stream,
             category: r.category.trim().to_string(),
             quantity: r.quantity,

@@ -130,6 +130,7 @@ impl Vault {
             max_units: max_hours,
         };
         self.sign_and_reserve(Terms {
+            id: crate::plan::new_id(),
             party: carer,
             party_name: name,
             role: Role::Family,

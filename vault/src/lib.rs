@@ -47,6 +47,7 @@ pub mod backup;
 pub mod budget;
 pub mod cancellation;
 pub mod claims;
+pub mod commission;
 pub mod consent;
 pub mod error;
 pub mod exchange;

@@ -77,6 +77,8 @@ fn invalid(msg: impl Into<String>) -> VaultError {
 /// The terms of an agreement before it is signed (see
 /// [`Vault::sign_and_reserve`]).
 pub(crate) struct Terms {
+    /// The agreement's id (fresh, or derived from a representative's commission).
+    pub id: String,
     /// The other party: a provider or an informal carer.
     pub party: PublicKey,
     /// The party's name, for the consent and the reservation's note.
@@ -186,8 +188,22 @@ impl Vault {
         self.transact(|v| v.order_in(offering_id, account, max_units, period_start, period_end))
     }
 
-    fn order_in(
+    pub(crate) fn order_in(
         &mut self,
+        offering_id: &str,
+        account: &str,
+        max_units: Decimal,
+        period_start: Date,
+        period_end: Date,
+    ) -> Result<Agreement> {
+        self.order_as(new_id(), offering_id, account, max_units, period_start, period_end)
+    }
+
+    /// [`Vault::order`] inside the caller's transaction, making the
+    /// agreement under the given id.
+    pub(crate) fn order_as(
+        &mut self,
+        id: String,
         offering_id: &str,
         account: &str,
         max_units: Decimal,
@@ -205,6 +221,7 @@ impl Vault {
             })?;
         let r = o.offering.record;
         self.sign_and_reserve(Terms {
+            id,
             party: o.provider,
             party_name: r.provider.name.clone(),
             role: Role::Provider,
@@ -291,7 +308,7 @@ impl Vault {
         }
         let category = t.service.category.clone();
         let a = Agreement {
-            id: new_id(),
+            id: t.id,
             citizen: self.identity(),
             provider: t.party,
             account: acc.id.clone(),

@@ -1,10 +1,12 @@
 //! Representatives: `mandate give`, `mandate list`, `mandate revoke`. A
 //! representative approves or disputes with the ordinary `approve` and
-//! `dispute` commands.
+//! `dispute` commands, and asks the holder's vault to order or to request a
+//! budget with `mandate order` and `mandate request` (see
+//! `inwonercloud_vault::commission`).
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{Capacity, Date, MandateAction, PublicKey};
+use inwonercloud_schemas::{Capacity, CommissionTask, Date, MandateAction, PublicKey};
 use inwonercloud_vault::{MandateView, Vault};
 
 use super::Out;
@@ -24,6 +26,60 @@ pub enum MandateCmd {
         /// Mandate id (or its first characters).
         id: String,
     },
+    /// As a representative: ask the holder's vault to order an offering for
+    /// her (carried out when her vault next sees it, if your mandate allows).
+    Order(OrderForArgs),
+    /// As a representative: ask the holder's vault to request a budget for her.
+    Request(RequestForArgs),
+}
+
+/// Arguments of `mandate order`.
+#[derive(Args, Debug)]
+pub struct OrderForArgs {
+    /// The budget holder you act for (name or identity).
+    #[arg(long = "for")]
+    pub citizen: String,
+    /// Offering id.
+    #[arg(long)]
+    pub offering: String,
+    /// Her account to pay from (id or name).
+    #[arg(long)]
+    pub account: String,
+    /// Most units over the period.
+    #[arg(long, value_parser = super::parse::amount)]
+    pub units: rust_decimal::Decimal,
+    /// First day.
+    #[arg(long, value_parser = date)]
+    pub from: Date,
+    /// Last day.
+    #[arg(long, value_parser = date)]
+    pub until: Date,
+}
+
+/// Arguments of `mandate request`.
+#[derive(Args, Debug)]
+pub struct RequestForArgs {
+    /// The budget holder you act for (name or identity).
+    #[arg(long = "for")]
+    pub citizen: String,
+    /// pgb category code.
+    #[arg(long)]
+    pub category: String,
+    /// Amount in euros.
+    #[arg(long, value_parser = super::parse::amount)]
+    pub amount: rust_decimal::Decimal,
+    /// Funding stream.
+    #[arg(long, default_value = "wmo", value_parser = super::parse::stream)]
+    pub stream: inwonercloud_schemas::FundingStream,
+    /// First day.
+    #[arg(long, value_parser = date)]
+    pub from: Date,
+    /// Last day.
+    #[arg(long, value_parser = date)]
+    pub until: Date,
+    /// Why she needs it.
+    #[arg(long)]
+    pub motivation: String,
 }
 
 /// Arguments of `mandate give`.
@@ -64,7 +120,48 @@ pub fn run(out: &Out, v: &mut Vault, c: MandateCmd) -> Result<()> {
         MandateCmd::Give(a) => give(out, v, a),
         MandateCmd::List => list(out, v),
         MandateCmd::Revoke { id } => revoke(out, v, &id),
+        MandateCmd::Order(a) => {
+            let citizen = representative(v, &a.citizen)?;
+            let task = CommissionTask::Order {
+                offering_id: a.offering,
+                account: a.account,
+                max_units: a.units,
+                period_start: a.from,
+                period_end: a.until,
+            };
+            commission(out, v, citizen, task)
+        }
+        MandateCmd::Request(a) => {
+            let citizen = representative(v, &a.citizen)?;
+            let task = CommissionTask::Request {
+                stream: a.stream,
+                category: a.category,
+                quantity: inwonercloud_schemas::Quantity::new(a.amount, inwonercloud_schemas::Unit::Euro)?,
+                period_start: a.from,
+                period_end: a.until,
+                motivation: a.motivation,
+            };
+            commission(out, v, citizen, task)
+        }
     }
+}
+
+/// Signs a commission into the holder's budget; her vault carries it out.
+fn commission(out: &Out, v: &mut Vault, citizen: PublicKey, task: CommissionTask) -> Result<()> {
+    let c = v.commission(citizen, task)?;
+    let name = v.display_name(&citizen);
+    out.emit(&c, || {
+        out.say(
+            &format!(
+                "Opdracht {} namens {name} ondertekend. Haar kluis voert hem uit zodra die hem ontvangt (bij de volgende synchronisatie), en antwoordt met het resultaat.",
+                c.id
+            ),
+            &format!(
+                "Commission {} for {name} signed. Her vault carries it out once it receives it (at the next sync) and answers with the result.",
+                c.id
+            ),
+        )
+    })
 }
 
 fn representative(v: &Vault, to: &str) -> Result<PublicKey> {

@@ -395,3 +395,128 @@ fn a_carer_with_a_mandate_cannot_approve_her_own_hours() {
     let spent = sanne.budget(&budget).unwrap().report.accounts[&account].spent;
     assert_eq!(spent, eur(16_000), "8 hours × 20,00, approved by Sanne");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_representative_orders_and_requests_through_the_holders_vault() {
+    use inwonercloud_schemas::{CommissionOutcome, CommissionTask, FundingStream, Quantity, Unit};
+    let tmp = tempfile::tempdir().unwrap();
+    let sanne = node(&tmp.path().join("s"), "Sanne", Role::Citizen).await;
+    let eva = node(&tmp.path().join("e"), "Eva", Role::Family).await;
+    let provider = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
+    let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
+    let account = granted_citizen(&sanne, &gemeente, 500_000).await;
+    let budget = sanne.with_vault(|v| v.budget_doc());
+    let sanne_id = sanne.with_vault(|v| v.identity());
+    let eva_id = eva.with_vault(|v| v.identity());
+    // Sanne knows De Linde's catalogue; Eva is her family.
+    let name = provider.with_vault(|v| v.name().to_string());
+    let o = provider.with_vault(|v| {
+        v.publish_offering(inwonercloud_tests::offering(&name, eur(6250)))
+            .unwrap()
+    });
+    let t = invite(&provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);
+    sanne.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let t = invite(&sanne, Role::Family, &[DocKind::Profile], Access::Read);
+    eva.join(&t.to_string().parse().unwrap()).await.unwrap();
+    let order = CommissionTask::Order {
+        offering_id: o.id.clone(),
+        account: account.clone(),
+        max_units: Decimal::from(10),
+        period_start: day("2027-02-01"),
+        period_end: day("2027-03-31"),
+    };
+    let request = CommissionTask::Request {
+        stream: FundingStream::Wmo,
+        category: "dagbesteding".into(),
+        quantity: Quantity::new(eur(120_000), Unit::Euro).unwrap(),
+        period_start: day("2027-01-01"),
+        period_end: day("2027-12-31"),
+        motivation: "twee dagdelen per week".into(),
+    };
+
+    // Without a mandate, Eva's vault refuses (she holds no budget of Sanne's).
+    assert!(eva.with_vault(|v| v.commission(sanne_id, order.clone())).is_err());
+    sanne.with_vault(|v| {
+        v.give_mandate(
+            eva_id,
+            Capacity::WettelijkVertegenwoordiger,
+            vec![MandateAction::Approve, MandateAction::Order, MandateAction::Request],
+            day("2026-01-01"),
+            None,
+        )
+        .unwrap()
+    });
+    sync(&sanne, &eva).await;
+    let c = eva.with_vault(|v| v.commission(sanne_id, order.clone()).unwrap());
+    let r = eva.with_vault(|v| v.commission(sanne_id, request.clone()).unwrap());
+    sync(&eva, &sanne).await;
+
+    // Sanne's vault carries both out, signing the agreement and the request itself.
+    let today = inwonercloud_schemas::Date::today();
+    let answers = sanne.with_vault(|v| v.carry_out_commissions(today).unwrap());
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    let made = |id: &str| {
+        answers
+            .iter()
+            .find(|a| a.commission_id == id)
+            .map(|a| match &a.outcome {
+                CommissionOutcome::Done { record } => record.clone(),
+                CommissionOutcome::Refused { reason } => panic!("refused: {reason}"),
+            })
+            .unwrap()
+    };
+    let agreement = sanne.with_vault(|v| v.agreement(&made(&c.id)).unwrap());
+    assert_eq!(
+        agreement.agreement.author, sanne_id,
+        "the holder's vault signs the agreement"
+    );
+    assert_eq!(
+        sanne.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&account].reserved),
+        eur(62_500),
+        "10 × 62,50 reserved"
+    );
+    assert_eq!(
+        sanne.with_vault(|v| v.commissioned_by(&sanne_id, &agreement.agreement.record.id).unwrap()),
+        Some(eva_id),
+        "the agreement stays attributable to the representative who asked"
+    );
+    let requests = sanne.with_vault(|v| v.requests(&budget).unwrap());
+    let req = requests.iter().find(|x| x.request.record.id == made(&r.id)).unwrap();
+    assert_eq!(req.request.author, sanne_id);
+    // Answered once: running again does nothing, and the municipality receives the request.
+    assert!(sanne.with_vault(|v| v.carry_out_commissions(today).unwrap()).is_empty());
+    sync(&sanne, &gemeente).await;
+    assert!(
+        gemeente
+            .with_vault(|v| v.inbox().unwrap())
+            .iter()
+            .any(|x| x.request.record.id == req.request.record.id)
+    );
+    // Eva sees the answers.
+    sync(&sanne, &eva).await;
+    let seen = eva.with_vault(|v| v.commissions(&sanne_id).unwrap());
+    assert!(seen.iter().all(|x| x.result.is_some()), "{seen:?}");
+
+    // After revocation, a commission Eva signs anyway (her vault not yet
+    // knowing) does not enter Sanne's budget, and nothing is ordered.
+    let m = sanne.with_vault(|v| v.mandates().unwrap())[0].mandate.record.id.clone();
+    sanne.with_vault(|v| v.revoke_mandate(&m).unwrap());
+    let late = eva.with_vault(|v| v.commission(sanne_id, order.clone()).unwrap());
+    let bundle = eva.with_vault(|v| v.bundle(&budget).unwrap());
+    assert!(
+        sanne.with_vault(|v| v.import_bundle(&bundle, "relay")).is_err(),
+        "a revoked writer's change is refused"
+    );
+    assert!(sanne.with_vault(|v| v.carry_out_commissions(today).unwrap()).is_empty());
+    assert!(
+        sanne
+            .with_vault(|v| v.commissions(&sanne_id).unwrap())
+            .iter()
+            .all(|x| x.commission.record.id != late.id)
+    );
+    assert_eq!(
+        sanne.with_vault(|v| v.agreements().unwrap()).len(),
+        1,
+        "the late commission ordered nothing"
+    );
+}
