@@ -241,6 +241,33 @@ pub struct Forms {
     pub informal: InformalForm,
     /// A mandate being given.
     pub mandate: MandateForm,
+    /// A representative's commissions being written, per budget holder (hex identity).
+    pub commissions: HashMap<String, CommissionForm>,
+}
+
+/// What a representative asks the holder's vault to do: an order or a budget request.
+#[derive(Debug, Default)]
+pub struct CommissionForm {
+    /// Order: the offering (index into the offerings this vault holds).
+    pub offering: usize,
+    /// Order: her account (name or id).
+    pub account: String,
+    /// Order: most units.
+    pub units: String,
+    /// Order: first day of care.
+    pub order_from: String,
+    /// Order: last day of care.
+    pub order_until: String,
+    /// Request: first day.
+    pub from: String,
+    /// Request: last day.
+    pub until: String,
+    /// Request: category code.
+    pub category: String,
+    /// Request: amount in euros.
+    pub amount: String,
+    /// Request: why.
+    pub motivation: String,
 }
 
 /// A mandate being given: to whom, in which capacity, for what, covering when.
@@ -254,6 +281,10 @@ pub struct MandateForm {
     pub approve: bool,
     /// May dispute declarations.
     pub dispute: bool,
+    /// May ask the holder's vault to order.
+    pub order: bool,
+    /// May ask the holder's vault to request a budget.
+    pub request: bool,
     /// First day of the affairs covered (empty: 1 January of this year).
     pub from: String,
     /// Last such day (empty: until revoked).
@@ -267,6 +298,8 @@ impl Default for MandateForm {
             capacity: inwonercloud_schemas::Capacity::WettelijkVertegenwoordiger,
             approve: true,
             dispute: true,
+            order: false,
+            request: false,
             from: String::new(),
             until: String::new(),
         }
@@ -367,6 +400,7 @@ impl Default for Forms {
             policy_file: String::new(),
             informal: InformalForm::default(),
             mandate: MandateForm::default(),
+            commissions: HashMap::new(),
         }
     }
 }

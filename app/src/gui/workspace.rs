@@ -265,6 +265,9 @@ pub struct Views {
     pub mandates: Vec<inwonercloud_vault::MandateView>,
     /// Mandates others gave the owner: for whom she acts.
     pub mandates_for_me: Vec<inwonercloud_vault::MandateView>,
+    /// Commissions: those representatives gave this holder's vault, and
+    /// those this vault's owner gave for the people she acts for.
+    pub commissions: Vec<inwonercloud_vault::commission::CommissionView>,
 }
 
 /// A signed, irreversible step waiting for the person's yes: what will be
@@ -579,6 +582,18 @@ impl Workspace {
         self.views.consents = v.consents().unwrap_or_default();
         self.views.mandates = v.mandates().unwrap_or_default();
         self.views.mandates_for_me = v.mandates_for_me().unwrap_or_default();
+        let me = v.identity();
+        let mut commissions = v.commissions(&me).unwrap_or_default();
+        let holders: std::collections::BTreeSet<_> = self
+            .views
+            .mandates_for_me
+            .iter()
+            .map(|m| m.mandate.record.citizen)
+            .collect();
+        for citizen in holders {
+            commissions.extend(v.commissions(&citizen).unwrap_or_default());
+        }
+        self.views.commissions = commissions;
         self.views.invites = v.invites().unwrap_or_default();
         self.views.peers = v.peers().unwrap_or_default();
         self.views.trusted = v.trusted_municipalities().unwrap_or_default();

@@ -93,3 +93,76 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
         "both spends Eva booked show on whose behalf and by whom"
     );
 }
+
+#[test]
+fn a_representative_asks_for_a_budget_for_the_holder_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als vertegenwoordiger");
+    // No form to order or request: the demo's mandate names approving only.
+    click(&mut h, "Machtigingen");
+    assert!(h.query_by_label_contains("Budget aanvragen namens").is_none());
+    click(&mut h, "Kluis sluiten");
+
+    // Sanne widens Eva's mandate to requests; Eva receives her budget.
+    let mut sanne = open_demo(&demo_dir.join("inwoner"));
+    let mut eva = open_demo(&demo_dir.join("vertegenwoordiger"));
+    let (sanne_id, eva_id) = (sanne.identity(), eva.identity());
+    let budget = sanne.budget_doc();
+    sanne
+        .give_mandate(
+            eva_id,
+            inwonercloud_schemas::Capacity::WettelijkVertegenwoordiger,
+            vec![inwonercloud_schemas::MandateAction::Request],
+            inwonercloud_schemas::Date::new(2026, 1, 1).unwrap(),
+            None,
+        )
+        .unwrap();
+    eva.import_bundle(&sanne.bundle(&budget).unwrap(), "sanne").unwrap();
+    drop((sanne, eva));
+
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als vertegenwoordiger");
+    click(&mut h, "Machtigingen");
+    super::ui::type_into(&mut h, "Categorie (code)", "dagbesteding");
+    super::ui::type_into(&mut h, "Bedrag", "2400");
+    super::ui::type_into(&mut h, "Budget vanaf (dd-mm-jjjj)", "01-01-2027");
+    super::ui::type_into(&mut h, "Budget tot en met (dd-mm-jjjj)", "31-12-2027");
+    super::ui::type_into(&mut h, "Waarom", "twee dagdelen per week");
+    click(&mut h, "Aanvraagopdracht ondertekenen");
+    assert!(
+        h.query_by_label_contains("Opdracht ondertekenen namens Sanne de Vries")
+            .is_some()
+    );
+    click(&mut h, "Ja, ondertekenen");
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(!notice.error, "{}", notice.text);
+    assert!(
+        h.query_by_label_contains("wacht op de kluis van de budgethouder")
+            .is_some()
+    );
+    click(&mut h, "Kluis sluiten");
+
+    // Sanne's vault receives the commission and files the request itself.
+    let eva = open_demo(&demo_dir.join("vertegenwoordiger"));
+    let mut sanne = open_demo(&demo_dir.join("inwoner"));
+    sanne.import_bundle(&eva.bundle(&budget).unwrap(), "eva").unwrap();
+    let done = sanne
+        .carry_out_commissions(inwonercloud_schemas::Date::today())
+        .unwrap();
+    assert_eq!(done.len(), 1, "{done:?}");
+    let requests = sanne.requests(&budget).unwrap();
+    let r = requests
+        .iter()
+        .find(|r| r.request.record.motivation == "twee dagdelen per week")
+        .expect("the request Eva asked for");
+    assert_eq!(r.request.author, sanne_id, "signed by Sanne's own vault");
+    assert_eq!(r.request.record.quantity.amount, rust_decimal::Decimal::from(2400));
+    assert_eq!(
+        sanne.commissioned_by(&sanne_id, &r.request.record.id).unwrap(),
+        Some(eva_id)
+    );
+}

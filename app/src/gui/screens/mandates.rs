@@ -5,11 +5,13 @@
 //! declarations screen's own cards, see [`super::market::declarations`]).
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Capacity, Date, Lang, MandateAction, PublicKey, SchemaError};
+use inwonercloud_schemas::{
+    Capacity, CommissionOutcome, CommissionTask, Date, Lang, MandateAction, PublicKey, SchemaError,
+};
 use inwonercloud_vault::{MandateView, VaultError};
 
 use crate::gui::i18n::Texts;
-use crate::gui::widgets;
+use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
@@ -20,6 +22,148 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ui.add_space(8.0);
     }
     acting_for(ui, ws, t, lang);
+    commissions(ui, ws, t, lang);
+}
+
+/// Every commission this vault sees (given to it, or given by its owner),
+/// with what became of it.
+fn commissions(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    if ws.views.commissions.is_empty() {
+        return;
+    }
+    let list = ws.views.commissions.clone();
+    ui.add_space(8.0);
+    widgets::card(ui, t.commissions_title, |ui| {
+        for c in &list {
+            let r = &c.commission.record;
+            let what = match &r.task {
+                CommissionTask::Order {
+                    offering_id, max_units, ..
+                } => format!("{} {offering_id} × {}", t.commission_order, max_units.normalize()),
+                CommissionTask::Request { category, quantity, .. } => format!(
+                    "{} {} {}",
+                    t.commission_request,
+                    widgets::category(category, lang),
+                    euros(quantity.amount, lang)
+                ),
+            };
+            let state = match c.result.as_ref().map(|x| &x.record.outcome) {
+                None => t.commission_waiting.to_string(),
+                Some(CommissionOutcome::Done { .. }) => t.commission_done.to_string(),
+                Some(CommissionOutcome::Refused { reason }) => format!("{}: {reason}", t.commission_refused),
+            };
+            ui.label(format!(
+                "{} · {what} · {state}",
+                inwonercloud_vault::mandate::on_behalf(lang, &ws.name_of(&r.citizen), &c.commission.author_name)
+            ));
+        }
+    });
+}
+
+/// A representative's forms to order or request for `citizen`, as far as
+/// the mandate reaches; signs after a yes.
+fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citizen: PublicKey, held: &[MandateView]) {
+    let may = |a: MandateAction| {
+        held.iter()
+            .any(|m| m.active && m.mandate.record.citizen == citizen && m.allows(a))
+    };
+    let name = ws.name_of(&citizen);
+    let offerings = ws.views.offerings.clone();
+    let key = citizen.to_string();
+    let mut task: Option<Result<CommissionTask, String>> = None;
+    if may(MandateAction::Order) {
+        widgets::card(ui, &format!("{} {name}", t.commission_order_title), |ui| {
+            let f = ws.forms.commissions.entry(key.clone()).or_default();
+            if offerings.is_empty() {
+                ui.label(t.commission_no_offerings);
+                return;
+            }
+            let idx: Vec<usize> = (0..offerings.len()).collect();
+            widgets::choice(ui, t.commission_offering, &mut f.offering, &idx, |i| {
+                offerings
+                    .get(i)
+                    .map(|o| {
+                        format!(
+                            "{} — {} — {}",
+                            o.offering.record.service,
+                            o.offering.record.provider.name,
+                            euros(o.offering.record.price, lang)
+                        )
+                    })
+                    .unwrap_or_default()
+            });
+            widgets::text(ui, t.commission_account, &mut f.account);
+            widgets::text(ui, t.commission_units, &mut f.units);
+            widgets::text(ui, t.commission_care_from, &mut f.order_from);
+            widgets::text(ui, t.commission_care_until, &mut f.order_until);
+            if ui.button(t.commission_sign_order).clicked() {
+                task = Some((|| {
+                    let o = offerings.get(f.offering).ok_or(t.commission_no_offerings)?;
+                    Ok(CommissionTask::Order {
+                        offering_id: o.offering.record.id.clone(),
+                        account: f.account.trim().to_string(),
+                        max_units: inwonercloud_schemas::parse_amount(&f.units).map_err(|e| e.to_string())?,
+                        period_start: day(&f.order_from)?,
+                        period_end: day(&f.order_until)?,
+                    })
+                })());
+            }
+        });
+    }
+    if may(MandateAction::Request) {
+        widgets::card(ui, &format!("{} {name}", t.commission_request_title), |ui| {
+            let f = ws.forms.commissions.entry(key.clone()).or_default();
+            widgets::text(ui, t.commission_category, &mut f.category);
+            widgets::text(ui, t.commission_amount, &mut f.amount);
+            widgets::text(ui, t.commission_budget_from, &mut f.from);
+            widgets::text(ui, t.commission_budget_until, &mut f.until);
+            widgets::text(ui, t.commission_motivation, &mut f.motivation);
+            if ui.button(t.commission_sign_request).clicked() {
+                task = Some((|| {
+                    Ok(CommissionTask::Request {
+                        stream: inwonercloud_schemas::FundingStream::Wmo,
+                        category: f.category.trim().to_string(),
+                        quantity: inwonercloud_schemas::Quantity::new(
+                            inwonercloud_schemas::parse_euros(&f.amount).map_err(|e| e.to_string())?,
+                            inwonercloud_schemas::Unit::Euro,
+                        )
+                        .map_err(|e| e.to_string())?,
+                        period_start: day(&f.from)?,
+                        period_end: day(&f.until)?,
+                        motivation: f.motivation.trim().to_string(),
+                    })
+                })());
+            }
+        });
+    }
+    match task {
+        None => {}
+        Some(Err(e)) => ws.fail(e),
+        Some(Ok(task)) => ws.ask(Confirm {
+            what: format!("{} {name}", t.commission_confirm),
+            effect: match lang {
+                Lang::Nl => format!(
+                    "U ondertekent deze opdracht met uw eigen handtekening. De kluis van {name} voert hem uit zodra die hem ontvangt, als uw machtiging dat toelaat, en ondertekent de bestelling of aanvraag zelf; u ziet hieronder wat ervan werd."
+                ),
+                Lang::En => format!(
+                    "You sign this commission with your own signature. {name}'s vault carries it out once it receives it, if your mandate allows, and signs the order or request itself; you see below what became of it."
+                ),
+            },
+            done: t.commission_signed_ok.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
+                v.commission(citizen, task).map(drop)
+            }),
+        }),
+    }
+}
+
+/// A required date typed as dd-mm-jjjj or jjjj-mm-dd.
+fn day(text: &str) -> Result<Date, String> {
+    match parse_day(text) {
+        Ok(Some(d)) => Ok(d),
+        Ok(None) => Err("vul een datum in (dd-mm-jjjj) / fill in a date".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// The actions a mandate names, in words.
@@ -85,6 +229,8 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.label(t.mandate_actions);
             ui.checkbox(&mut f.approve, MandateAction::Approve.label(lang));
             ui.checkbox(&mut f.dispute, MandateAction::Dispute.label(lang));
+            ui.checkbox(&mut f.order, MandateAction::Order.label(lang));
+            ui.checkbox(&mut f.request, MandateAction::Request.label(lang));
         });
         widgets::text(ui, t.mandate_from, &mut f.from);
         widgets::text(ui, t.mandate_until, &mut f.until);
@@ -104,6 +250,12 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     }
     if f.dispute {
         chosen.push(MandateAction::Dispute);
+    }
+    if f.order {
+        chosen.push(MandateAction::Order);
+    }
+    if f.request {
+        chosen.push(MandateAction::Request);
     }
     if chosen.is_empty() {
         ws.fail(t.mandate_choose_action.into());
@@ -218,6 +370,15 @@ fn acting_for(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ));
         }
     });
+    let holders: std::collections::BTreeSet<PublicKey> = held
+        .iter()
+        .filter(|m| m.active)
+        .map(|m| m.mandate.record.citizen)
+        .collect();
+    for citizen in holders {
+        ui.add_space(8.0);
+        commission_forms(ui, ws, t, lang, citizen, &held);
+    }
     if held.iter().any(|m| m.active) {
         ui.add_space(8.0);
         ui.label(RichText::new(t.acting_for_declarations).strong());
