@@ -150,7 +150,7 @@ pub struct ClaimResult {
 pub struct ClaimReport {
     /// Per claim.
     pub claims: Vec<ClaimResult>,
-    /// Valid spending per provider.
+    /// Valid spending per provider or informal carer (own purchases are in `per_kind`).
     pub per_provider: BTreeMap<String, Decimal>,
     /// Valid spending per category.
     pub per_category: BTreeMap<String, Decimal>,
@@ -203,7 +203,10 @@ impl ClaimReport {
             *t = t.checked_add(amount).unwrap_or(Decimal::MAX);
         };
         if c.valid {
-            add(&mut self.per_provider, &c.provider, c.amount);
+            // Own purchases have no provider (their `provider` is the note): per kind covers them.
+            if c.kind != ClaimKind::Receipt {
+                add(&mut self.per_provider, &c.provider, c.amount);
+            }
             add(&mut self.per_category, &c.category, c.amount);
             add(&mut self.per_month, &c.month, c.amount);
             add(&mut self.per_citizen, &c.citizen, c.amount);
