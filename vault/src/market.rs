@@ -637,29 +637,7 @@ impl Vault {
         let lines = self.budget(&budget)?.report.lines;
         let mut todo: Vec<(Agreement, Date, Decimal)> = vec![];
         for (a, last) in ended {
-            let rid = reservation_for(&a.id);
-            // The holder's entries, and spends a representative booked for
-            // her (the ledger refuses those no mandate allows).
-            let counted = |l: &&crate::ledger::EntryLine| {
-                (l.author == me || l.entry.kind == EntryKind::Spend)
-                    && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })
-            };
-            let reserved: Decimal = lines
-                .iter()
-                .filter(counted)
-                .filter(|l| l.entry.kind == EntryKind::Reservation && l.entry.id == rid)
-                .map(|l| l.entry.amount)
-                .sum();
-            let used: Decimal = lines
-                .iter()
-                .filter(counted)
-                .filter(|l| {
-                    matches!(l.entry.kind, EntryKind::Release | EntryKind::Spend)
-                        && l.entry.reference.as_deref() == Some(rid.as_str())
-                })
-                .map(|l| l.entry.amount)
-                .sum();
-            let left = reserved - used;
+            let left = reservation_left(&lines, &me, &reservation_for(&a.id));
             if left > Decimal::ZERO {
                 todo.push((a, last, left));
             }
@@ -690,4 +668,81 @@ impl Vault {
             Ok(out)
         })
     }
+
+    /// Frees `amount` (all that is left when `None`) of reservation
+    /// `reservation` (its entry id, or the id of the agreement it was made
+    /// for) with a signed release naming it. Refused beyond what is left.
+    pub fn release_reservation(
+        &mut self,
+        reservation: &str,
+        amount: Option<Decimal>,
+        today: Date,
+        note: &str,
+    ) -> Result<LedgerEntry> {
+        let me = self.identity();
+        let budget = self.budget_doc();
+        self.check_budget_holder("release a reservation")?;
+        let lines = self.budget(&budget)?.report.lines;
+        let reservation = reservation.trim();
+        let found = lines
+            .iter()
+            .filter(|l| l.author == me && l.entry.kind == EntryKind::Reservation)
+            .find(|l| l.entry.id == reservation || l.entry.id == reservation_for(reservation))
+            .map(|l| l.entry.clone())
+            .ok_or_else(|| VaultError::UnknownRecord {
+                what: "reservation",
+                id: reservation.to_string(),
+            })?;
+        let left = reservation_left(&lines, &me, &found.id);
+        let amount = amount.unwrap_or(left);
+        if amount <= Decimal::ZERO || amount > left {
+            return Err(invalid(format!(
+                "{left} is left of this reservation: release more than nothing and not more than that"
+            )));
+        }
+        self.transact(|v| {
+            v.record_entry(
+                &budget,
+                NewEntry {
+                    account: found.account.clone(),
+                    kind: EntryKind::Release,
+                    amount,
+                    category: found.category.clone(),
+                    date: today,
+                    note: if note.trim().is_empty() {
+                        format!("vrijgegeven uit reservering {}", found.id)
+                    } else {
+                        note.trim().to_string()
+                    },
+                    reference: Some(found.id.clone()),
+                },
+            )
+        })
+    }
+}
+
+/// What is still reserved under reservation `rid`: its amount less the
+/// spends and releases that name it, counting the holder's entries and the
+/// spends a representative booked for her (the ledger refuses those no
+/// mandate allows).
+fn reservation_left(lines: &[crate::ledger::EntryLine], me: &PublicKey, rid: &str) -> Decimal {
+    let counted = |l: &&crate::ledger::EntryLine| {
+        (&l.author == me || l.entry.kind == EntryKind::Spend)
+            && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })
+    };
+    let reserved: Decimal = lines
+        .iter()
+        .filter(counted)
+        .filter(|l| l.entry.kind == EntryKind::Reservation && l.entry.id == rid)
+        .map(|l| l.entry.amount)
+        .sum();
+    let used: Decimal = lines
+        .iter()
+        .filter(counted)
+        .filter(|l| {
+            matches!(l.entry.kind, EntryKind::Release | EntryKind::Spend) && l.entry.reference.as_deref() == Some(rid)
+        })
+        .map(|l| l.entry.amount)
+        .sum();
+    reserved - used
 }

@@ -109,6 +109,38 @@ pub struct DeclareArgs {
     pub note: String,
 }
 
+/// Arguments of `release`.
+#[derive(Args, Debug)]
+pub struct ReleaseArgs {
+    /// The reservation: its entry id, or the id of the agreement it was made for.
+    pub reservation: String,
+    /// How much to free (default: all that is left of it).
+    #[arg(long, value_parser = amount)]
+    pub amount: Option<Decimal>,
+    /// Note.
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+/// Frees (part of) a reservation with a signed release that names it.
+pub fn release(out: &Out, v: &mut Vault, a: ReleaseArgs) -> Result<()> {
+    let e = v.release_reservation(&a.reservation, a.amount, Date::today(), &a.note)?;
+    out.emit(&e, || {
+        out.say(
+            &format!(
+                "Vrijgegeven: {} uit reservering {}.",
+                format_euros(e.amount, out.lang),
+                e.reference.as_deref().unwrap_or("")
+            ),
+            &format!(
+                "Released: {} from reservation {}.",
+                format_euros(e.amount, out.lang),
+                e.reference.as_deref().unwrap_or("")
+            ),
+        )
+    })
+}
+
 /// Arguments of `cancel-agreement`.
 #[derive(Args, Debug)]
 pub struct CancelArgs {

@@ -217,6 +217,8 @@ pub enum Command {
     /// End an agreement early (either party): no care after the last day;
     /// the unused reservation is freed.
     CancelAgreement(market::CancelArgs),
+    /// Free (part of) a reservation: what is left returns to the account.
+    Release(market::ReleaseArgs),
     /// Approve a declaration (it becomes a spend).
     Approve {
         /// Declaration id.
@@ -360,6 +362,7 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Countersign { agreement } => market::countersign(&out, &mut open_vault(&out, &dir)?, &agreement),
         Command::Declare(a) => market::declare(&out, &mut open_vault(&out, &dir)?, a),
         Command::CancelAgreement(a) => market::cancel(&out, &mut open_vault(&out, &dir)?, a),
+        Command::Release(a) => market::release(&out, &mut open_vault(&out, &dir)?, a),
         Command::Approve { declaration } => market::judge(&out, &mut open_vault(&out, &dir)?, &declaration, None),
         Command::Mandate(c) => mandate::run(&out, &mut open_vault(&out, &dir)?, c),
         Command::Dispute { declaration, reason } => {

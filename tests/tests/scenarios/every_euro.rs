@@ -269,6 +269,16 @@ async fn care_declared_after_a_cancellation_is_not_paid() {
     let (_, ag) = order(&sanne, &linde, &care, eur(6250), 20).await;
     sync(&linde, &sanne).await;
 
+    // A manual release names the reservation it frees, never more than is left.
+    let budget = sanne.with_vault(|v| v.budget_doc());
+    let reserved = |n: &Node| n.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&care].reserved);
+    let r = sanne.with_vault(|v| v.release_reservation(&ag, Some(eur(6250)), day("2027-01-10"), "").unwrap());
+    assert_eq!(r.reference.as_deref(), Some(format!("res-{ag}").as_str()));
+    assert_eq!(reserved(&sanne), eur(125_000 - 6250));
+    let e = sanne.with_vault(|v| v.release_reservation(&ag, Some(eur(200_000)), day("2027-01-10"), ""));
+    assert!(e.unwrap_err().to_string().contains("is left of this reservation"));
+    assert!(linde.with_vault(|v| v.release_reservation(&ag, None, day("2027-01-10"), "")).is_err());
+
     // Someone not party to the agreement cannot end it.
     let e = mallory.with_vault(|v| v.cancel_agreement(&ag, day("2027-01-31"), "weg"));
     assert!(e.is_err());
