@@ -5,16 +5,18 @@
 //! is still reserved for the agreement, like for an agreement whose period
 //! ended ([`Vault::release_ended_reservations`]).
 
-use inwonercloud_schemas::{AgreementCancellation, Date, SchemaError, Signed};
+use inwonercloud_schemas::{AgreementCancellation, Date, PublicKey, SchemaError, Signed};
 
 use crate::error::{Result, VaultError};
 use crate::keys;
 use crate::market::AgreementView;
 use crate::vault::{Authored, Vault};
 
-/// The record key of an agreement's cancellation.
-fn key(agreement_id: &str) -> String {
-    format!("cancel-{agreement_id}")
+/// The record key of one party's cancellation of an agreement: one per
+/// party, so notices both parties give at once are both kept (the earliest
+/// last day counts).
+fn key(agreement_id: &str, party: &PublicKey) -> String {
+    format!("cancel-{agreement_id}-{party}")
 }
 
 /// Whether `c` validly ends the agreement `a` as signed: signed by one of
@@ -66,8 +68,12 @@ impl Vault {
                 "only the budget holder or the provider of an agreement can cancel it".into(),
             ));
         }
-        if a.cancellation.is_some() {
-            return Err(invalid(format!("agreement {} is cancelled already", ag.id)));
+        let (notices, _) = self.records::<AgreementCancellation>(&a.doc)?;
+        if notices
+            .iter()
+            .any(|c| c.author == me && cancels(&a.agreement.signed, &c.signed))
+        {
+            return Err(invalid(format!("you cancelled agreement {} already", ag.id)));
         }
         if reason.trim().is_empty() {
             return Err(invalid("say why the agreement ends".into()));
@@ -91,7 +97,7 @@ impl Vault {
             last_day,
             reason: reason.trim().to_string(),
         };
-        Ok(self.put_record(&a.doc, &key(&ag.id), c)?.record)
+        Ok(self.put_record(&a.doc, &key(&ag.id, &me), c)?.record)
     }
 
     /// The valid cancellation of agreement `a` in document `doc`, if any

@@ -566,6 +566,19 @@ impl Vault {
             return Err(invalid("say why you dispute the declaration"));
         }
         let decl = &d.declaration.record;
+        if verdict == Verdict::Goedgekeurd
+            && !a
+                .agreement
+                .record
+                .services
+                .iter()
+                .any(|s| s.offering_id == decl.offering_id && s.category == decl.category)
+        {
+            return Err(invalid(format!(
+                "this declares {} under a service agreed as another category: dispute it",
+                decl.category
+            )));
+        }
         if verdict == Verdict::Goedgekeurd && a.cancellation.is_some() && decl.period_end > a.last_day() {
             return Err(invalid(format!(
                 "this declares care after {}, the agreement's last day once it was cancelled: dispute it",

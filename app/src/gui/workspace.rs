@@ -179,9 +179,15 @@ impl VerifyJob {
                 let claims = v.claims()?;
                 let trust = v.trust_roots()?;
                 tt.store(claims.len(), Ordering::Relaxed);
-                Ok(check_all(&claims.declarations, &claims.spends, &trust, |n, _| {
-                    d.store(n, Ordering::Relaxed)
-                }))
+                let mut r = check_all(
+                    &claims.declarations,
+                    &claims.spends,
+                    &claims.transfers,
+                    &trust,
+                    |n, _| d.store(n, Ordering::Relaxed),
+                );
+                v.reconcile(&mut r)?;
+                Ok(r)
             };
             let _ = tx.send(run().map_err(|e| e.to_string()));
         });

@@ -210,7 +210,8 @@ async fn the_municipality_accounts_for_every_euro_of_a_year() {
         "8 + 4 hours × 62,50"
     );
     assert_eq!(report.per_kind.get(&ClaimKind::Receipt).copied(), Some(eur(8950)));
-    assert_eq!(report.not_verified.get("Sanne").copied(), Some(eur(2500)));
+    let label = inwonercloud_vault::claims::citizen_label("Sanne", &sanne.with_vault(|v| v.identity()));
+    assert_eq!(report.not_verified.get(&label).copied(), Some(eur(2500)));
 
     // Reconciled: every euro the budget shows as spent is a claim, per
     // category and per month, to the cent — on both sides.
@@ -272,12 +273,19 @@ async fn care_declared_after_a_cancellation_is_not_paid() {
     // A manual release names the reservation it frees, never more than is left.
     let budget = sanne.with_vault(|v| v.budget_doc());
     let reserved = |n: &Node| n.with_vault(|v| v.budget(&budget).unwrap().report.accounts[&care].reserved);
-    let r = sanne.with_vault(|v| v.release_reservation(&ag, Some(eur(6250)), day("2027-01-10"), "").unwrap());
+    let r = sanne.with_vault(|v| {
+        v.release_reservation(&ag, Some(eur(6250)), day("2027-01-10"), "")
+            .unwrap()
+    });
     assert_eq!(r.reference.as_deref(), Some(format!("res-{ag}").as_str()));
     assert_eq!(reserved(&sanne), eur(125_000 - 6250));
     let e = sanne.with_vault(|v| v.release_reservation(&ag, Some(eur(200_000)), day("2027-01-10"), ""));
     assert!(e.unwrap_err().to_string().contains("is left of this reservation"));
-    assert!(linde.with_vault(|v| v.release_reservation(&ag, None, day("2027-01-10"), "")).is_err());
+    assert!(
+        linde
+            .with_vault(|v| v.release_reservation(&ag, None, day("2027-01-10"), ""))
+            .is_err()
+    );
 
     // Someone not party to the agreement cannot end it.
     let e = mallory.with_vault(|v| v.cancel_agreement(&ag, day("2027-01-31"), "weg"));
@@ -295,7 +303,8 @@ async fn care_declared_after_a_cancellation_is_not_paid() {
         .with_vault(|v| v.judge_declaration(&feb.id, Verdict::Goedgekeurd))
         .unwrap_err();
     assert!(e.to_string().contains("last day"), "{e}");
-    // Both sides see the same cancellation; a second one is refused.
+    // Both sides see the same cancellation; the provider's own notice
+    // cannot end it before care it declared.
     let seen = linde.with_vault(|v| v.agreement(&ag).unwrap());
     assert_eq!(seen.last_day(), day("2027-01-31"));
     assert!(

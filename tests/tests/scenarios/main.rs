@@ -31,6 +31,7 @@ mod partition;
 mod postbus;
 mod postbus_attacks;
 mod receipts;
+mod review_claims;
 mod signatures;
 mod simnet;
 mod sync_basic;

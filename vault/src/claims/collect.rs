@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use inwonercloud_schemas::{
     Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, DocKind, EntryKind, LedgerEntry,
-    Receipt, Verdict,
+    PublicKey, Receipt, Verdict,
 };
 use rust_decimal::Decimal;
 
@@ -23,6 +23,8 @@ pub struct Claims {
     pub declarations: Vec<ClaimBundle>,
     /// Spends not accounted for by a declaration held here.
     pub spends: Vec<SpendBundle>,
+    /// The holders' transfers out of granted accounts.
+    pub transfers: Vec<inwonercloud_schemas::Signed<LedgerEntry>>,
 }
 
 impl Claims {
@@ -165,7 +167,9 @@ impl Vault {
                         continue;
                     }
                 }
-                let Some(entry) = entries.iter().find(|x| x.author == line.author && x.record.id == e.id) else {
+                // The exact record the ledger counted (one signer may sign
+                // two entries under one id; the other is not this spend).
+                let Some(entry) = entries.iter().find(|x| x.author == line.author && x.record == *e) else {
                     continue;
                 };
                 let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
@@ -194,7 +198,67 @@ impl Vault {
     pub fn claims(&self) -> Result<Claims> {
         let declarations = self.claim_bundles()?;
         let spends = self.spend_bundles(&declarations)?;
-        Ok(Claims { declarations, spends })
+        let transfers = self.transfers_out_of_grants()?;
+        Ok(Claims {
+            declarations,
+            spends,
+            transfers,
+        })
+    }
+
+    /// Every transfer out of a granted account the holders signed, as their
+    /// budgets count it (pending ones too: the money may leave).
+    fn transfers_out_of_grants(&self) -> Result<Vec<inwonercloud_schemas::Signed<LedgerEntry>>> {
+        let mut out = vec![];
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != DocKind::Budget {
+                continue;
+            }
+            let (entries, _) = self.records::<LedgerEntry>(&doc)?;
+            let lines = self.budget(&doc)?.report.lines;
+            for e in entries
+                .iter()
+                .filter(|e| e.author == h.owner && e.record.kind == EntryKind::TransferOut)
+            {
+                let counted = lines.iter().any(|l| {
+                    l.author == e.author && l.entry == e.record && !matches!(l.status, EntryStatus::Refused { .. })
+                });
+                if counted && !self.grant_chains(&doc, &e.record.account)?.is_empty() {
+                    out.push(e.signed.clone());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Per held budget: its holder, and what she spent on accounts the
+    /// municipality granted (what valid and not-verified claims add up to).
+    fn spent_on_grants(&self) -> Result<Vec<(PublicKey, Decimal)>> {
+        let mut out = vec![];
+        for doc in self.document_ids() {
+            let h = self.header(&doc)?;
+            if h.kind != DocKind::Budget {
+                continue;
+            }
+            let lines = self.budget(&doc)?.report.lines;
+            let mut granted: BTreeMap<String, bool> = BTreeMap::new();
+            let mut spent = Decimal::ZERO;
+            for l in lines
+                .iter()
+                .filter(|l| l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. }))
+            {
+                if !granted.contains_key(&l.entry.account) {
+                    let g = !self.grant_chains(&doc, &l.entry.account)?.is_empty();
+                    granted.insert(l.entry.account.clone(), g);
+                }
+                if granted.get(&l.entry.account).copied().unwrap_or(false) {
+                    spent += l.entry.amount;
+                }
+            }
+            out.push((h.owner, spent));
+        }
+        Ok(out)
     }
 
     fn grant_chains(&self, budget: &str, account: &str) -> Result<Vec<GrantChain>> {
@@ -235,12 +299,41 @@ impl Vault {
     /// (the municipality's job; its own key is trusted here).
     pub fn verify_claims(&self) -> Result<ClaimReport> {
         let c = self.claims()?;
-        Ok(super::check_all(
+        let mut r = super::check_all(
             &c.declarations,
             &c.spends,
+            &c.transfers,
             &self.trust_roots()?,
             |_, _| {},
-        ))
+        );
+        self.reconcile(&mut r)?;
+        Ok(r)
+    }
+
+    /// Where this vault holds a citizen's budget, what could not be verified
+    /// is her spending on granted accounts less the valid claims: spent
+    /// euros, never claims nobody spent (an approval signed by someone who
+    /// may not approve books nothing, and is listed, not counted).
+    pub fn reconcile(&self, r: &mut ClaimReport) -> Result<()> {
+        for (owner, spent) in self.spent_on_grants()? {
+            let tail = format!("({})", owner.short());
+            let label = r
+                .per_citizen
+                .keys()
+                .chain(r.not_verified.keys())
+                .chain(r.claims.iter().map(|c| &c.citizen))
+                .find(|k| k.ends_with(&tail))
+                .cloned();
+            let Some(label) = label else { continue };
+            let valid = r.per_citizen.get(&label).copied().unwrap_or_default();
+            let left = spent - valid;
+            if left > Decimal::ZERO {
+                r.not_verified.insert(label, left);
+            } else {
+                r.not_verified.remove(&label);
+            }
+        }
+        Ok(())
     }
 
     /// A self-contained claims file of every claim this vault can see.
@@ -250,6 +343,7 @@ impl Vault {
             format: CLAIMS_FORMAT.into(),
             claims: c.declarations,
             spends: c.spends,
+            transfers: c.transfers,
         })
     }
 }

@@ -174,6 +174,12 @@ pub(super) fn check_one(
         .iter()
         .find(|s| s.offering_id == d.offering_id)
         .ok_or_else(|| "the declared service is not in the agreement".to_string())?;
+    if d.category != agreed.category {
+        return Err(format!(
+            "the declaration names category {}, but the agreed service is {}",
+            d.category, agreed.category
+        ));
+    }
     if d.tariff > agreed.tariff {
         return Err(format!(
             "tariff {} is above the agreed tariff {}",

@@ -219,6 +219,12 @@ impl ClaimReport {
     }
 }
 
+/// How a citizen is named in a report: her certificate's name and the
+/// start of her identity key, so two people of one name are two rows.
+pub fn citizen_label(name: &str, key: &PublicKey) -> String {
+    format!("{name} ({})", key.short())
+}
+
 fn sig(verdict: &crate::Result<()>, what: &str) -> std::result::Result<(), String> {
     verdict
         .as_ref()
@@ -359,6 +365,27 @@ impl Accounts {
     fn spend(&mut self, citizen: &PublicKey, account: &str, after: Decimal) {
         self.used.insert((*citizen, account.to_string()), after);
     }
+
+    /// Budget the citizen moved out of a granted account cannot be claimed
+    /// from it again: each transfer she signed (once, by id) lowers what
+    /// the account was granted.
+    fn transfers_out(&mut self, transfers: &[Signed<LedgerEntry>]) {
+        let checked = batch(transfers.iter());
+        let mut seen = BTreeSet::new();
+        for (t, ok) in transfers.iter().zip(checked) {
+            let e = &t.record;
+            if ok.is_err() || e.kind != EntryKind::TransferOut || e.amount <= Decimal::ZERO {
+                continue;
+            }
+            let key = (*t.author(), e.account.clone());
+            if !seen.insert((key.clone(), e.id.clone())) {
+                continue;
+            }
+            if let Some(g) = self.granted.get_mut(&key) {
+                *g = g.checked_sub(e.amount).unwrap_or(Decimal::MIN).max(Decimal::ZERO);
+            }
+        }
+    }
 }
 
 /// Checks declaration claims against the municipality keys in `trust` (in
@@ -366,7 +393,7 @@ impl Accounts {
 /// beyond the budget is refused). Names in the report are the ones the
 /// signers' own certificates state.
 pub fn check_claims(bundles: &[ClaimBundle], trust: &TrustRoots) -> ClaimReport {
-    check_all(bundles, &[], trust, |_, _| {})
+    check_all(bundles, &[], &[], trust, |_, _| {})
 }
 
 /// [`check_claims`], calling `progress(done, total)` after each claim (for a
@@ -376,15 +403,17 @@ pub fn check_claims_with_progress(
     trust: &TrustRoots,
     progress: impl FnMut(usize, usize),
 ) -> ClaimReport {
-    check_all(bundles, &[], trust, progress)
+    check_all(bundles, &[], &[], trust, progress)
 }
 
 /// Checks declaration claims, then spend claims, against the keys in
-/// `trust`; both count against the same grants. Calls `progress(done,
-/// total)` after each claim.
+/// `trust`; both count against the same grants, less what each citizen
+/// transferred out of a granted account (`transfers`, her signed transfer
+/// entries). Calls `progress(done, total)` after each claim.
 pub fn check_all(
     bundles: &[ClaimBundle],
     spends: &[SpendBundle],
+    transfers: &[Signed<LedgerEntry>],
     trust: &TrustRoots,
     mut progress: impl FnMut(usize, usize),
 ) -> ClaimReport {
@@ -410,6 +439,9 @@ pub fn check_all(
     for (b, c) in spends.iter().zip(&schains) {
         acc.grant(b.entry.author(), &b.entry.record.account, c);
     }
+    acc.transfers_out(transfers);
+    // Each receipt file backs one spend of a citizen.
+    let mut files_used: BTreeMap<(PublicKey, inwonercloud_schemas::Hash32), String> = BTreeMap::new();
     for (i, b) in bundles.iter().enumerate() {
         let a = &b.agreement.record;
         let d = &b.declaration.record;
@@ -447,7 +479,7 @@ pub fn check_all(
             } else {
                 ClaimKind::Marketplace
             },
-            citizen: b.agreement.device.certificate.identity_name.clone(),
+            citizen: citizen_label(&b.agreement.device.certificate.identity_name, &a.citizen),
             provider: b.declaration.device.certificate.identity_name.clone(),
             category: d.category.clone(),
             month: d.period_end.month_key(),
@@ -462,10 +494,34 @@ pub fn check_all(
         let citizen = b.entry.author();
         let verdict = spend::check_one(b, i, &ssigs, &schains[i]).and_then(|amount| {
             acc.once(vec![(*citizen, format!("spend:{}", e.id))])?;
+            let files: Vec<_> = b
+                .receipts
+                .iter()
+                .filter(|r| r.author() == citizen && r.record.entry == e.id)
+                .flat_map(|r| r.record.files.iter())
+                .collect();
+            if let Some((f, other)) = files.iter().find_map(|f| {
+                files_used
+                    .get(&(*citizen, f.hash))
+                    .filter(|o| **o != e.id)
+                    .map(|o| (f, o))
+            }) {
+                return Err(format!("receipt file {} already backs spend {other}", f.name));
+            }
             let after = acc.within(citizen, &e.account, amount)?;
             acc.spend(citizen, &e.account, after);
+            for f in files {
+                files_used.insert((*citizen, f.hash), e.id.clone());
+            }
             Ok(amount)
         });
+        // Listed under the budget holder whose grant the account carries
+        // (a representative's spend is hers), else under its signer.
+        let holder = b
+            .grants
+            .first()
+            .map(|g| citizen_label(&g.request.device.certificate.identity_name, g.request.author()))
+            .unwrap_or_else(|| citizen_label(&b.entry.device.certificate.identity_name, citizen));
         let (valid, reason) = match verdict {
             Ok(_) => (true, None),
             Err(r) => (false, Some(r)),
@@ -473,7 +529,7 @@ pub fn check_all(
         report.push(ClaimResult {
             claim: e.id.clone(),
             kind: ClaimKind::Receipt,
-            citizen: b.entry.device.certificate.identity_name.clone(),
+            citizen: holder,
             provider: e.note.clone(),
             category: e.category.clone().unwrap_or_default(),
             month: e.date.month_key(),
@@ -496,6 +552,10 @@ pub struct ClaimsFile {
     /// The spend claims, with their receipts' files.
     #[serde(default)]
     pub spends: Vec<SpendBundle>,
+    /// The citizens' signed transfers out of granted accounts (budget moved
+    /// elsewhere cannot be claimed again).
+    #[serde(default)]
+    pub transfers: Vec<Signed<LedgerEntry>>,
 }
 
 /// The format tag of a claims file.
@@ -504,6 +564,6 @@ pub const CLAIMS_FORMAT: &str = "inwonercloud-claims/2";
 impl ClaimsFile {
     /// Checks every claim in the file against the trusted keys (see [`check_all`]).
     pub fn verify(&self, trust: &TrustRoots) -> ClaimReport {
-        check_all(&self.claims, &self.spends, trust, |_, _| {})
+        check_all(&self.claims, &self.spends, &self.transfers, trust, |_, _| {})
     }
 }

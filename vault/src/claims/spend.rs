@@ -133,6 +133,22 @@ pub(super) fn check_one(
     if e.amount <= rust_decimal::Decimal::ZERO || e.amount.scale() > 2 {
         return Err(format!("{} is not an amount above zero in cents", e.amount));
     }
+    // Every file the bundle carries is what its hash says, within the limit.
+    if let Some(f) = b
+        .files
+        .iter()
+        .find(|f| f.bytes.len() as u64 > inwonercloud_schemas::receipt::MAX_FILE_BYTES || sha256(&f.bytes) != f.hash)
+    {
+        let name = b
+            .receipts
+            .iter()
+            .flat_map(|r| r.record.files.iter())
+            .find(|a| a.hash == f.hash)
+            .map_or_else(|| f.hash.to_string(), |a| a.name.clone());
+        return Err(format!(
+            "receipt file {name} does not match its hash in the claims file (changed after signing, or too large)"
+        ));
+    }
     if b.receipts.is_empty() {
         return Err("no receipt is attached to this spend".into());
     }
