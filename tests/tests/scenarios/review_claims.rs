@@ -551,7 +551,7 @@ async fn review_claims_budget_transferred_out_cannot_be_claimed_again() {
     assert_eq!(fig.transferred_out, eur(400_000));
     assert_eq!(fig.not_covered, eur(400_000), "her own ledger: 4.000,00 has no budget");
     let r = gemeente.with_vault(|v| v.verify_claims().unwrap());
-    let valid = Some(valid_for(&r, "Sanne")).unwrap_or_default();
+    let valid = valid_for(&r, "Sanne");
     assert!(
         valid <= eur(100_000),
         "valid claims {valid} exceed the 1.000,00 left after the transfer out ({:?})",
