@@ -410,6 +410,7 @@ texts! {
     valid: "geldig", "valid";
     per_provider: "Per aanbieder", "Per provider";
     claim_kind: "Soort", "Kind";
+    claim_item: "Post", "Item";
     commissions_title: "Opdrachten namens een budgethouder", "Commissions on behalf of a budget holder";
     commission_order: "bestellen:", "order:";
     commission_request: "budget aanvragen:", "request budget:";

@@ -70,38 +70,41 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         return;
     };
     ui.label(RichText::new(t.valid_of(r.valid_count(), r.claims.len())).strong());
-    egui::Grid::new("claims").striped(true).num_columns(8).show(ui, |ui| {
-        for h in [
-            t.declaration,
-            t.claim_kind,
-            t.who,
-            t.provider,
-            t.category,
-            t.month,
-            t.amount,
-            t.status,
-        ] {
-            ui.label(RichText::new(h).strong());
-        }
-        ui.end_row();
-        for c in &r.claims {
-            ui.label(&c.claim);
-            ui.label(c.kind.label(lang));
-            ui.label(&c.citizen);
-            ui.label(&c.provider);
-            ui.label(widgets::category(&c.category, lang));
-            ui.label(&c.month);
-            ui.label(euros(c.amount, lang));
-            match &c.reason {
-                None => {
-                    ui.label(t.valid);
-                }
-                Some(why) => {
-                    widgets::warning(ui, why);
-                }
+    // Wide: the reasons are long; it scrolls sideways in a narrow window.
+    egui::ScrollArea::horizontal().id_salt("claims-scroll").show(ui, |ui| {
+        egui::Grid::new("claims").striped(true).num_columns(8).show(ui, |ui| {
+            for h in [
+                t.claim_item,
+                t.claim_kind,
+                t.who,
+                t.provider,
+                t.category,
+                t.month,
+                t.amount,
+                t.status,
+            ] {
+                ui.label(RichText::new(h).strong());
             }
             ui.end_row();
-        }
+            for c in &r.claims {
+                ui.label(&c.claim);
+                ui.label(c.kind.label(lang));
+                ui.label(&c.citizen);
+                ui.label(&c.provider);
+                ui.label(widgets::category(&c.category, lang));
+                ui.label(&c.month);
+                ui.label(euros(c.amount, lang));
+                match &c.reason {
+                    None => {
+                        ui.label(t.valid);
+                    }
+                    Some(why) => {
+                        widgets::warning(ui, why);
+                    }
+                }
+                ui.end_row();
+            }
+        });
     });
     ui.add_space(8.0);
     ui.label(RichText::new(t.per_citizen_check).strong());
