@@ -247,6 +247,19 @@ pub enum CommissionTask {
         /// Why, in the representative's words.
         motivation: String,
     },
+    /// Transfer budget to another budget holder (mandate action *transfer*).
+    Transfer {
+        /// The receiver.
+        to: PublicKey,
+        /// The holder's account it leaves (id or name).
+        from_account: String,
+        /// Euros.
+        amount: rust_decimal::Decimal,
+        /// pgb category the money is for (must be exchangeable).
+        category: String,
+        /// Why.
+        note: String,
+    },
 }
 
 impl CommissionTask {
@@ -255,6 +268,7 @@ impl CommissionTask {
         match self {
             CommissionTask::Order { .. } => MandateAction::Order,
             CommissionTask::Request { .. } => MandateAction::Request,
+            CommissionTask::Transfer { .. } => MandateAction::Transfer,
         }
     }
 }
@@ -281,9 +295,9 @@ impl Record for Commission {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum CommissionOutcome {
-    /// Carried out: the record it made (an agreement or a request id).
+    /// Carried out: the record it made (an agreement, request or transfer id).
     Done {
-        /// The id of the agreement or request made.
+        /// The id of the agreement, request or transfer made.
         record: String,
     },
     /// Not carried out, and why.

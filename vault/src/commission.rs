@@ -39,13 +39,20 @@ fn made_id(commission: &str) -> String {
 }
 
 impl Vault {
-    /// Whether this holder already made an agreement or request with this id.
+    /// Whether this holder already made an agreement, request or transfer with this id.
     fn made_already(&self, id: &str) -> Result<bool> {
         if self.agreement(id).is_ok() {
             return Ok(true);
         }
-        let (requests, _) = self.records::<inwonercloud_schemas::BudgetRequest>(&self.budget_doc())?;
         let me = self.identity();
+        if self
+            .transfers()?
+            .iter()
+            .any(|t| t.transfer.record.id == id && t.transfer.record.from == me)
+        {
+            return Ok(true);
+        }
+        let (requests, _) = self.records::<inwonercloud_schemas::BudgetRequest>(&self.budget_doc())?;
         Ok(requests.iter().any(|r| r.record.id == id && r.author == me))
     }
 
@@ -224,6 +231,16 @@ impl Vault {
                                     },
                                 )?
                                 .id
+                            }
+                            CommissionTask::Transfer {
+                                to,
+                                from_account,
+                                amount,
+                                category,
+                                note,
+                            } => {
+                                v.offer_transfer_as(made.clone(), to, &from_account, amount, &category, &note)?
+                                    .id
                             }
                         };
                         let r = answer(CommissionOutcome::Done { record });

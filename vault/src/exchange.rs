@@ -76,6 +76,19 @@ impl Vault {
         category: &str,
         note: &str,
     ) -> Result<Transfer> {
+        self.offer_transfer_as(new_id(), receiver, from_account, amount, category, note)
+    }
+
+    /// [`Vault::offer_transfer`] inside the caller's transaction, under the given id.
+    pub(crate) fn offer_transfer_as(
+        &mut self,
+        id: String,
+        receiver: PublicKey,
+        from_account: &str,
+        amount: Decimal,
+        category: &str,
+        note: &str,
+    ) -> Result<Transfer> {
         keys::checked_key(&receiver)?;
         if receiver == self.identity() {
             return Err(invalid("a transfer to yourself changes nothing: use another account"));
@@ -113,7 +126,7 @@ impl Vault {
         }
         let doc = self.open_exchange(receiver)?;
         let t = Transfer {
-            id: new_id(),
+            id,
             from: self.identity(),
             from_account: account.id.clone(),
             to: receiver,

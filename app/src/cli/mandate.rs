@@ -31,6 +31,31 @@ pub enum MandateCmd {
     Order(OrderForArgs),
     /// As a representative: ask the holder's vault to request a budget for her.
     Request(RequestForArgs),
+    /// As a representative: ask the holder's vault to transfer budget for her.
+    Transfer(TransferForArgs),
+}
+
+/// Arguments of `mandate transfer`.
+#[derive(Args, Debug)]
+pub struct TransferForArgs {
+    /// The budget holder you act for (name or identity).
+    #[arg(long = "for")]
+    pub citizen: String,
+    /// The receiver (name or identity).
+    #[arg(long)]
+    pub to: String,
+    /// Her account it leaves (id or name).
+    #[arg(long)]
+    pub from_account: String,
+    /// Amount in euros.
+    #[arg(long, value_parser = super::parse::amount)]
+    pub amount: rust_decimal::Decimal,
+    /// pgb category the money is for (must be exchangeable).
+    #[arg(long)]
+    pub category: String,
+    /// Why.
+    #[arg(long, default_value = "")]
+    pub note: String,
 }
 
 /// Arguments of `mandate order`.
@@ -140,6 +165,17 @@ pub fn run(out: &Out, v: &mut Vault, c: MandateCmd) -> Result<()> {
                 period_start: a.from,
                 period_end: a.until,
                 motivation: a.motivation,
+            };
+            commission(out, v, citizen, task)
+        }
+        MandateCmd::Transfer(a) => {
+            let citizen = representative(v, &a.citizen)?;
+            let task = CommissionTask::Transfer {
+                to: representative(v, &a.to)?,
+                from_account: a.from_account,
+                amount: a.amount,
+                category: a.category,
+                note: a.note,
             };
             commission(out, v, citizen, task)
         }

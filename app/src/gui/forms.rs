@@ -285,6 +285,8 @@ pub struct MandateForm {
     pub order: bool,
     /// May ask the holder's vault to request a budget.
     pub request: bool,
+    /// May ask the holder's vault to transfer budget.
+    pub transfer: bool,
     /// First day of the affairs covered (empty: 1 January of this year).
     pub from: String,
     /// Last such day (empty: until revoked).
@@ -300,6 +302,7 @@ impl Default for MandateForm {
             dispute: true,
             order: false,
             request: false,
+            transfer: false,
             from: String::new(),
             until: String::new(),
         }

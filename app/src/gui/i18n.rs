@@ -414,6 +414,7 @@ texts! {
     commissions_title: "Opdrachten namens een budgethouder", "Commissions on behalf of a budget holder";
     commission_order: "bestellen:", "order:";
     commission_request: "budget aanvragen:", "request budget:";
+    commission_transfer: "overboeken:", "transfer:";
     commission_waiting: "wacht op de kluis van de budgethouder", "waits for the budget holder's vault";
     commission_done: "uitgevoerd", "carried out";
     commission_refused: "geweigerd", "refused";

@@ -440,7 +440,12 @@ async fn a_representative_orders_and_requests_through_the_holders_vault() {
         v.give_mandate(
             eva_id,
             Capacity::WettelijkVertegenwoordiger,
-            vec![MandateAction::Approve, MandateAction::Order, MandateAction::Request],
+            vec![
+                MandateAction::Approve,
+                MandateAction::Order,
+                MandateAction::Request,
+                MandateAction::Transfer,
+            ],
             day("2026-01-01"),
             None,
         )
@@ -449,12 +454,26 @@ async fn a_representative_orders_and_requests_through_the_holders_vault() {
     sync(&sanne, &eva).await;
     let c = eva.with_vault(|v| v.commission(sanne_id, order.clone()).unwrap());
     let r = eva.with_vault(|v| v.commission(sanne_id, request.clone()).unwrap());
+    let moeder = inwonercloud_tests::vault(&tmp.path().join("m"), "Moeder", Role::Citizen).identity();
+    let tr = eva.with_vault(|v| {
+        v.commission(
+            sanne_id,
+            CommissionTask::Transfer {
+                to: moeder,
+                from_account: account.clone(),
+                amount: eur(30_000),
+                category: "begeleiding_informeel".into(),
+                note: "voor moeders hulp".into(),
+            },
+        )
+        .unwrap()
+    });
     sync(&eva, &sanne).await;
 
     // Sanne's vault carries both out, signing the agreement and the request itself.
     let today = inwonercloud_schemas::Date::today();
     let answers = sanne.with_vault(|v| v.carry_out_commissions(today).unwrap());
-    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!(answers.len(), 3, "{answers:?}");
     let made = |id: &str| {
         answers
             .iter()
@@ -479,6 +498,12 @@ async fn a_representative_orders_and_requests_through_the_holders_vault() {
         sanne.with_vault(|v| v.commissioned_by(&sanne_id, &agreement.agreement.record.id).unwrap()),
         Some(eva_id),
         "the agreement stays attributable to the representative who asked"
+    );
+    let transfers = sanne.with_vault(|v| v.transfers().unwrap());
+    let t = transfers.iter().find(|x| x.transfer.record.id == made(&tr.id)).unwrap();
+    assert_eq!(
+        (t.transfer.author, t.transfer.record.to, t.transfer.record.amount),
+        (sanne_id, moeder, eur(30_000))
     );
     let requests = sanne.with_vault(|v| v.requests(&budget).unwrap());
     let req = requests.iter().find(|x| x.request.record.id == made(&r.id)).unwrap();

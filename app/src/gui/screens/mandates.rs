@@ -46,6 +46,14 @@ fn commissions(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     widgets::category(category, lang),
                     euros(quantity.amount, lang)
                 ),
+                CommissionTask::Transfer { to, amount, .. } => {
+                    format!(
+                        "{} {} → {}",
+                        t.commission_transfer,
+                        euros(*amount, lang),
+                        ws.name_of(to)
+                    )
+                }
             };
             let state = match c.result.as_ref().map(|x| &x.record.outcome) {
                 None => t.commission_waiting.to_string(),
@@ -231,6 +239,7 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.checkbox(&mut f.dispute, MandateAction::Dispute.label(lang));
             ui.checkbox(&mut f.order, MandateAction::Order.label(lang));
             ui.checkbox(&mut f.request, MandateAction::Request.label(lang));
+            ui.checkbox(&mut f.transfer, MandateAction::Transfer.label(lang));
         });
         widgets::text(ui, t.mandate_from, &mut f.from);
         widgets::text(ui, t.mandate_until, &mut f.until);
@@ -256,6 +265,9 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     }
     if f.request {
         chosen.push(MandateAction::Request);
+    }
+    if f.transfer {
+        chosen.push(MandateAction::Transfer);
     }
     if chosen.is_empty() {
         ws.fail(t.mandate_choose_action.into());
