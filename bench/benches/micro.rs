@@ -2,7 +2,7 @@
 //! checking 1,000 signed records and 1,000 signed changes against raw
 //! `ed25519_dalek::verify_batch` over the same signatures, and encoding plus
 //! decoding a sync frame of 1,000 changes. Run with `cargo bench -p
-//! inwonercloud-bench`; the whole-system figures are the bench binary's.
+//! inwonercloud-bench --features micro`; the whole-system figures are the bench binary's.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ed25519_dalek::{Signature, VerifyingKey};
