@@ -284,7 +284,7 @@ async fn review_claims_one_receipt_file_backs_one_spend_only() {
 /// Sanne books a small spend with a receipt (10,00) and signs a second
 /// ledger entry with the same id, an earlier date and 900,00, under another
 /// key. The ledger counts the 900,00 one (the first of the id in ledger
-/// order) and refuses the other; `spend_bundles` takes the first record of
+/// order) and refuses the other; the claims once took the first record of
 /// that id in key order — the 10,00 one, with its receipt. The report shows
 /// 10,00 valid and nothing unverified while the budget shows 900,00 spent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -937,7 +937,7 @@ async fn review_claims_a_revoked_representatives_late_approval_is_refused() {
     assert!(!c.valid && c.reason.as_deref().unwrap().contains("revoked"), "{c:?}");
 }
 
-/// Regression for the one-to-one match in `spend_bundles`: a bare spend
+/// Regression for the one-to-one match in `Vault::claims`: a bare spend
 /// (no receipt) that copies an approved declaration's reservation, amount
 /// and date, and a bare spend hiding behind an "approval" the provider
 /// signed for its own declaration, are both still accounted for: the

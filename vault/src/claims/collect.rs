@@ -25,6 +25,9 @@ pub struct Claims {
     pub spends: Vec<SpendBundle>,
     /// The holders' transfers out of granted accounts.
     pub transfers: Vec<inwonercloud_schemas::Signed<LedgerEntry>>,
+    /// Per held budget: its holder, and what she spent on accounts the
+    /// municipality granted (what valid and not-verified claims add up to).
+    pub spent: Vec<(PublicKey, Decimal)>,
 }
 
 impl Claims {
@@ -37,6 +40,38 @@ impl Claims {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Where these claims come with a citizen's budget, what could not be
+    /// verified is her spending on granted accounts less her valid claims:
+    /// spent euros, never claims nobody spent (an approval signed by someone
+    /// who may not approve books nothing, and is listed, not counted).
+    pub fn reconcile(&self, r: &mut ClaimReport) {
+        for (owner, spent) in &self.spent {
+            let tail = format!("({})", owner.short());
+            let label = r
+                .per_citizen
+                .keys()
+                .chain(r.not_verified.keys())
+                .chain(r.claims.iter().map(|c| &c.citizen))
+                .find(|k| k.ends_with(&tail))
+                .cloned();
+            let Some(label) = label else { continue };
+            let valid = r.per_citizen.get(&label).copied().unwrap_or_default();
+            let left = *spent - valid;
+            if left > Decimal::ZERO {
+                r.not_verified.insert(label, left);
+            } else {
+                r.not_verified.remove(&label);
+            }
+        }
+    }
+}
+
+/// What one held budget adds to the claims.
+struct BudgetClaims {
+    spends: Vec<SpendBundle>,
+    transfers: Vec<inwonercloud_schemas::Signed<LedgerEntry>>,
+    spent: Decimal,
 }
 
 impl Vault {
@@ -44,8 +79,8 @@ impl Vault {
     /// a stable order (approval time, then id).
     pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
         let mut out = Vec::new();
-        // Grant chains and mandates per (budget, account): several agreements share them.
-        let mut grants: BTreeMap<(String, String), Vec<GrantChain>> = BTreeMap::new();
+        // Grant chains per budget (by account) and mandates: several agreements share them.
+        let mut grants: BTreeMap<String, BTreeMap<String, Vec<GrantChain>>> = BTreeMap::new();
         let mut mandates: BTreeMap<(String, String), super::declaration::Mandates> = BTreeMap::new();
         for doc in self.document_ids() {
             let h = self.header(&doc)?;
@@ -65,17 +100,19 @@ impl Vault {
             {
                 let ag = &a.record;
                 let budget = DocKind::Budget.doc_id(&ag.citizen);
-                let held = self.header(&budget).is_ok();
-                let key = (budget.clone(), ag.account.clone());
-                if !grants.contains_key(&key) {
-                    let chains = if held {
-                        self.grant_chains(&key.0, &key.1)?
+                if !grants.contains_key(&budget) {
+                    let by_account = if self.header(&budget).is_ok() {
+                        self.grants_by_account(&budget)?
                     } else {
-                        Vec::new()
+                        BTreeMap::new()
                     };
-                    grants.insert(key.clone(), chains);
+                    grants.insert(budget.clone(), by_account);
                 }
-                let chains = grants.get(&key).cloned().unwrap_or_default();
+                let chains = grants
+                    .get(&budget)
+                    .and_then(|g| g.get(&ag.account))
+                    .cloned()
+                    .unwrap_or_default();
                 // The holder's mandates as held here: in her budget, or copied into this agreement.
                 let mkey = (budget.clone(), doc.clone());
                 if !mandates.contains_key(&mkey) {
@@ -116,159 +153,125 @@ impl Vault {
         Ok(out.into_iter().map(|(_, b)| b).collect())
     }
 
-    /// Every spend on a granted account of every budget this vault holds
-    /// that no approved declaration in `declarations` accounts for (matched
-    /// one to one by reservation, amount and date), with its receipts and
-    /// their files, in ledger order. A spend the budget itself refuses is
-    /// not spent and is left out; every other one is here, so the claims
-    /// add up to what each budget shows as spent.
-    pub fn spend_bundles(&self, declarations: &[ClaimBundle]) -> Result<Vec<SpendBundle>> {
-        let mut out = Vec::new();
-        for doc in self.document_ids() {
-            if self.header(&doc)?.kind != DocKind::Budget {
-                continue;
-            }
-            let owner = self.header(&doc)?.owner;
-            // What the approvals held here account for: (reservation, amount, date) → how many.
-            let mut approved: BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize> = BTreeMap::new();
-            for b in declarations.iter().filter(|b| b.agreement.record.citizen == owner) {
-                if let Ok(amount) = b.declaration.record.amount() {
-                    let key = (
-                        reservation_for(&b.agreement.record.id),
-                        amount,
-                        b.declaration.record.period_end,
-                    );
-                    *approved.entry(key).or_default() += 1;
-                }
-            }
-            let view = self.budget(&doc)?;
-            let (entries, _) = self.records::<LedgerEntry>(&doc)?;
-            let (receipts, _) = self.records::<Receipt>(&doc)?;
-            let mut chains: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
-            for line in view
-                .report
-                .lines
-                .iter()
-                .filter(|l| l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. }))
-            {
-                let e = &line.entry;
-                if !chains.contains_key(&e.account) {
-                    chains.insert(e.account.clone(), self.grant_chains(&doc, &e.account)?);
-                }
-                let grants = chains.get(&e.account).cloned().unwrap_or_default();
-                if grants.is_empty() {
-                    // Own money on an account the municipality never funded.
-                    continue;
-                }
-                if let Some(r) = &e.reference {
-                    let key = (r.clone(), e.amount, e.date);
-                    if let Some(n) = approved.get_mut(&key).filter(|n| **n > 0) {
-                        *n -= 1;
-                        continue;
-                    }
-                }
-                // The exact record the ledger counted (one signer may sign
-                // two entries under one id; the other is not this spend).
-                let Some(entry) = entries.iter().find(|x| x.author == line.author && x.record == *e) else {
-                    continue;
-                };
-                let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
-                let mut files: Vec<FileBytes> = Vec::new();
-                for f in mine.iter().flat_map(|r| r.record.files.iter()) {
-                    if files.iter().any(|x| x.hash == f.hash) {
-                        continue;
-                    }
-                    if let Some(bytes) = self.doc_bytes(&doc, &attachment_key(&f.hash))? {
-                        files.push(FileBytes { hash: f.hash, bytes });
-                    }
-                }
-                out.push(SpendBundle {
-                    entry: entry.signed.clone(),
-                    receipts: mine.iter().map(|r| r.signed.clone()).collect(),
-                    files,
-                    grants,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every claim this vault can see: approved declarations and the other
-    /// spends on granted accounts.
+    /// Every claim this vault can see: approved declarations, and per held
+    /// budget the other spends on granted accounts, the transfers out of
+    /// them and what was spent there.
     pub fn claims(&self) -> Result<Claims> {
         let declarations = self.claim_bundles()?;
-        let spends = self.spend_bundles(&declarations)?;
-        let transfers = self.transfers_out_of_grants()?;
-        Ok(Claims {
-            declarations,
-            spends,
-            transfers,
-        })
-    }
-
-    /// Every transfer out of a granted account the holders signed, as their
-    /// budgets count it (pending ones too: the money may leave).
-    fn transfers_out_of_grants(&self) -> Result<Vec<inwonercloud_schemas::Signed<LedgerEntry>>> {
-        let mut out = vec![];
+        let mut c = Claims::default();
         for doc in self.document_ids() {
             let h = self.header(&doc)?;
             if h.kind != DocKind::Budget {
                 continue;
             }
-            let (entries, _) = self.records::<LedgerEntry>(&doc)?;
-            let lines = self.budget(&doc)?.report.lines;
-            for e in entries
-                .iter()
-                .filter(|e| e.author == h.owner && e.record.kind == EntryKind::TransferOut)
-            {
-                let counted = lines.iter().any(|l| {
-                    l.author == e.author && l.entry == e.record && !matches!(l.status, EntryStatus::Refused { .. })
-                });
-                if counted && !self.grant_chains(&doc, &e.record.account)?.is_empty() {
-                    out.push(e.signed.clone());
-                }
-            }
+            let b = self.budget_claims(&doc, &h.owner, &declarations)?;
+            c.spends.extend(b.spends);
+            c.transfers.extend(b.transfers);
+            c.spent.push((h.owner, b.spent));
         }
-        Ok(out)
+        c.declarations = declarations;
+        Ok(c)
     }
 
-    /// Per held budget: its holder, and what she spent on accounts the
-    /// municipality granted (what valid and not-verified claims add up to).
-    fn spent_on_grants(&self) -> Result<Vec<(PublicKey, Decimal)>> {
-        let mut out = vec![];
-        for doc in self.document_ids() {
-            let h = self.header(&doc)?;
-            if h.kind != DocKind::Budget {
+    /// One held budget, read once: every spend on a granted account that no
+    /// approved declaration in `declarations` accounts for (matched one to
+    /// one by reservation, amount and date), with its receipts and their
+    /// files, in ledger order; the holder's transfers out of granted
+    /// accounts (pending ones too: the money may leave); and what was spent
+    /// on granted accounts. A spend the budget itself refuses is not spent
+    /// and is left out; every other one is here, so the claims add up to
+    /// what the budget shows as spent.
+    fn budget_claims(&self, doc: &str, owner: &PublicKey, declarations: &[ClaimBundle]) -> Result<BudgetClaims> {
+        // What the approvals held here account for: (reservation, amount, date) → how many.
+        let mut approved: BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize> = BTreeMap::new();
+        for b in declarations.iter().filter(|b| &b.agreement.record.citizen == owner) {
+            if let Ok(amount) = b.declaration.record.amount() {
+                let key = (
+                    reservation_for(&b.agreement.record.id),
+                    amount,
+                    b.declaration.record.period_end,
+                );
+                *approved.entry(key).or_default() += 1;
+            }
+        }
+        let view = self.budget(doc)?;
+        let grants = self.grants_by_account(doc)?;
+        let granted = |account: &str| grants.get(account).filter(|g| !g.is_empty());
+        let (entries, _) = self.records::<LedgerEntry>(doc)?;
+        let (receipts, _) = self.records::<Receipt>(doc)?;
+        // The exact record the ledger counted (one signer may sign two
+        // entries under one id; the other is not this entry).
+        let signed = |line: &crate::ledger::EntryLine| {
+            entries
+                .iter()
+                .find(|x| x.author == line.author && x.record == line.entry)
+        };
+        let mut out = BudgetClaims {
+            spends: vec![],
+            transfers: vec![],
+            spent: Decimal::ZERO,
+        };
+        for line in view
+            .report
+            .lines
+            .iter()
+            .filter(|l| !matches!(l.status, EntryStatus::Refused { .. }))
+        {
+            let e = &line.entry;
+            // Own money on an account the municipality never funded is not claimed.
+            let Some(chains) = granted(&e.account) else {
+                continue;
+            };
+            if e.kind == EntryKind::TransferOut && &line.author == owner {
+                if let Some(t) = signed(line) {
+                    out.transfers.push(t.signed.clone());
+                }
                 continue;
             }
-            let lines = self.budget(&doc)?.report.lines;
-            let mut granted: BTreeMap<String, bool> = BTreeMap::new();
-            let mut spent = Decimal::ZERO;
-            for l in lines
-                .iter()
-                .filter(|l| l.entry.kind == EntryKind::Spend && !matches!(l.status, EntryStatus::Refused { .. }))
-            {
-                if !granted.contains_key(&l.entry.account) {
-                    let g = !self.grant_chains(&doc, &l.entry.account)?.is_empty();
-                    granted.insert(l.entry.account.clone(), g);
-                }
-                if granted.get(&l.entry.account).copied().unwrap_or(false) {
-                    spent += l.entry.amount;
+            if e.kind != EntryKind::Spend {
+                continue;
+            }
+            out.spent += e.amount;
+            if let Some(r) = &e.reference {
+                let key = (r.clone(), e.amount, e.date);
+                if let Some(n) = approved.get_mut(&key).filter(|n| **n > 0) {
+                    *n -= 1;
+                    continue;
                 }
             }
-            out.push((h.owner, spent));
+            let Some(entry) = signed(line) else {
+                continue;
+            };
+            let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
+            let mut files: Vec<FileBytes> = Vec::new();
+            for f in mine.iter().flat_map(|r| r.record.files.iter()) {
+                if files.iter().any(|x| x.hash == f.hash) {
+                    continue;
+                }
+                if let Some(bytes) = self.doc_bytes(doc, &attachment_key(&f.hash))? {
+                    files.push(FileBytes { hash: f.hash, bytes });
+                }
+            }
+            out.spends.push(SpendBundle {
+                entry: entry.signed.clone(),
+                receipts: mine.iter().map(|r| r.signed.clone()).collect(),
+                files,
+                grants: chains.clone(),
+            });
         }
         Ok(out)
     }
 
-    fn grant_chains(&self, budget: &str, account: &str) -> Result<Vec<GrantChain>> {
+    /// The grant chains of a budget per account, its records read once.
+    fn grants_by_account(&self, budget: &str) -> Result<BTreeMap<String, Vec<GrantChain>>> {
         let (entries, _) = self.records::<LedgerEntry>(budget)?;
         let (decisions, _) = self.records::<Decision>(budget)?;
         let (requests, _) = self.records::<BudgetRequest>(budget)?;
-        let mut out = Vec::new();
-        for e in entries.iter().filter(|e| {
-            e.record.account == account && matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment)
-        }) {
+        let mut out: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
+        for e in entries
+            .iter()
+            .filter(|e| matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment))
+        {
             let Some(d) = e
                 .record
                 .reference
@@ -280,7 +283,7 @@ impl Vault {
             let Some(r) = requests.iter().find(|r| r.record.id == d.record.request_id) else {
                 continue;
             };
-            out.push(GrantChain {
+            out.entry(e.record.account.clone()).or_default().push(GrantChain {
                 entry: e.signed.clone(),
                 decision: d.signed.clone(),
                 request: r.signed.clone(),
@@ -306,34 +309,8 @@ impl Vault {
             &self.trust_roots()?,
             |_, _| {},
         );
-        self.reconcile(&mut r)?;
+        c.reconcile(&mut r);
         Ok(r)
-    }
-
-    /// Where this vault holds a citizen's budget, what could not be verified
-    /// is her spending on granted accounts less the valid claims: spent
-    /// euros, never claims nobody spent (an approval signed by someone who
-    /// may not approve books nothing, and is listed, not counted).
-    pub fn reconcile(&self, r: &mut ClaimReport) -> Result<()> {
-        for (owner, spent) in self.spent_on_grants()? {
-            let tail = format!("({})", owner.short());
-            let label = r
-                .per_citizen
-                .keys()
-                .chain(r.not_verified.keys())
-                .chain(r.claims.iter().map(|c| &c.citizen))
-                .find(|k| k.ends_with(&tail))
-                .cloned();
-            let Some(label) = label else { continue };
-            let valid = r.per_citizen.get(&label).copied().unwrap_or_default();
-            let left = spent - valid;
-            if left > Decimal::ZERO {
-                r.not_verified.insert(label, left);
-            } else {
-                r.not_verified.remove(&label);
-            }
-        }
-        Ok(())
     }
 
     /// A self-contained claims file of every claim this vault can see.
