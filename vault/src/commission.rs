@@ -56,6 +56,56 @@ impl Vault {
         Ok(requests.iter().any(|r| r.record.id == id && r.author == me))
     }
 
+    /// Makes what `task` asks under the id `made`, inside the caller's
+    /// transaction; the id of the record made.
+    fn carry_out_in(&mut self, made: String, task: CommissionTask) -> Result<String> {
+        Ok(match task {
+            CommissionTask::Order {
+                offering_id,
+                account,
+                max_units,
+                period_start,
+                period_end,
+            } => {
+                self.order_as(made, &offering_id, &account, max_units, period_start, period_end)?
+                    .id
+            }
+            CommissionTask::Request {
+                stream,
+                category,
+                quantity,
+                period_start,
+                period_end,
+                motivation,
+            } => {
+                self.request_budget_as(
+                    made,
+                    NewRequest {
+                        stream,
+                        category,
+                        quantity,
+                        period_start,
+                        period_end,
+                        goal_ids: vec![],
+                        motivation,
+                        adjusts_account: None,
+                    },
+                )?
+                .id
+            }
+            CommissionTask::Transfer {
+                to,
+                from_account,
+                amount,
+                category,
+                note,
+            } => {
+                self.offer_transfer_as(made, to, &from_account, amount, &category, &note)?
+                    .id
+            }
+        })
+    }
+
     /// A representative asks `citizen`'s vault to carry out `task`. Refused
     /// here already when her mandate does not allow it today or her budget
     /// is not shared with this vault.
@@ -166,97 +216,41 @@ impl Vault {
             );
             let task = c.record.task.clone();
             let id = c.record.id.clone();
-            // What it makes carries an id derived from the commission: if the
-            // answer was lost (or a writer deleted it), the record already
-            // made is found and answered again, never made twice.
-            let made = made_id(&id);
-            if self.made_already(&made)? {
-                let r = CommissionResult {
-                    commission_id: id.clone(),
-                    commission_hash: hash,
-                    outcome: CommissionOutcome::Done { record: made },
-                };
-                self.transact(|v| v.put_record(&budget, &format!("commission-result-{id}"), r.clone()))?;
-                out.push(r);
-                continue;
-            }
+            let key = format!("commission-result-{id}");
             let answer = |outcome| CommissionResult {
                 commission_id: id.clone(),
                 commission_hash: hash,
                 outcome,
             };
-            // Carried out and answered together, or not at all; a refusal is
-            // answered in a transaction of its own.
-            let done = match allowed {
-                Err(why) => Err(why),
-                Ok(()) => self
-                    .transact(|v| {
-                        let record = match task {
-                            CommissionTask::Order {
-                                offering_id,
-                                account,
-                                max_units,
-                                period_start,
-                                period_end,
-                            } => {
-                                v.order_as(
-                                    made.clone(),
-                                    &offering_id,
-                                    &account,
-                                    max_units,
-                                    period_start,
-                                    period_end,
-                                )?
-                                .id
-                            }
-                            CommissionTask::Request {
-                                stream,
-                                category,
-                                quantity,
-                                period_start,
-                                period_end,
-                                motivation,
-                            } => {
-                                v.request_budget_as(
-                                    made.clone(),
-                                    NewRequest {
-                                        stream,
-                                        category,
-                                        quantity,
-                                        period_start,
-                                        period_end,
-                                        goal_ids: vec![],
-                                        motivation,
-                                        adjusts_account: None,
-                                    },
-                                )?
-                                .id
-                            }
-                            CommissionTask::Transfer {
-                                to,
-                                from_account,
-                                amount,
-                                category,
-                                note,
-                            } => {
-                                v.offer_transfer_as(made.clone(), to, &from_account, amount, &category, &note)?
-                                    .id
-                            }
-                        };
-                        let r = answer(CommissionOutcome::Done { record });
-                        v.put_record(&budget, &format!("commission-result-{id}"), r.clone())?;
-                        Ok(r)
+            // What it makes carries an id derived from the commission: if the
+            // answer was lost (or a writer deleted it), the record already
+            // made is found and answered again, never made twice.
+            let made = made_id(&id);
+            // Carried out and answered together, or not at all; a refusal
+            // (or the answer to what was made before) is written on its own.
+            let carried = if self.made_already(&made)? {
+                Ok(None)
+            } else {
+                allowed.and_then(|()| {
+                    self.transact(|v| {
+                        let r = answer(CommissionOutcome::Done {
+                            record: v.carry_out_in(made.clone(), task)?,
+                        });
+                        v.put_record(&budget, &key, r.clone())?;
+                        Ok(Some(r))
                     })
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| e.to_string())
+                })
             };
-            match done {
-                Ok(r) => out.push(r),
-                Err(reason) => {
-                    let r = answer(CommissionOutcome::Refused { reason });
-                    self.transact(|v| v.put_record(&budget, &format!("commission-result-{id}"), r.clone()))?;
-                    out.push(r);
-                }
+            let (r, written) = match carried {
+                Ok(Some(r)) => (r, true),
+                Ok(None) => (answer(CommissionOutcome::Done { record: made }), false),
+                Err(reason) => (answer(CommissionOutcome::Refused { reason }), false),
+            };
+            if !written {
+                self.transact(|v| v.put_record(&budget, &key, r.clone()))?;
             }
+            out.push(r);
         }
         Ok(out)
     }
