@@ -8,8 +8,9 @@ use inwonercloud_vault::VaultError;
 use inwonercloud_vault::budget::NewEntry;
 use inwonercloud_vault::receipts::{FileState, NewFile};
 
-/// A tiny PNG-shaped file with a marker that must never show in clear.
-fn photo(marker: &str) -> Vec<u8> {
+/// A tiny PNG-shaped file with a marker that must never show in clear
+/// (the receipt photo every receipt scenario uses).
+pub(crate) fn photo(marker: &str) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
     b.extend_from_slice(marker.as_bytes());
     b.extend(std::iter::repeat_n(7u8, 2000));

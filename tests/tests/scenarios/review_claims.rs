@@ -17,14 +17,7 @@ use inwonercloud_vault::{ClaimReport, ClaimResult, ClaimsFile, DecisionInput, Ne
 use rust_decimal::Decimal;
 
 use super::market::{grant, granted_citizen, order, trusting};
-
-/// A tiny PNG-shaped receipt photo.
-fn photo(marker: &str) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-    b.extend_from_slice(marker.as_bytes());
-    b.extend(std::iter::repeat_n(7u8, 800));
-    b
-}
+use super::receipts::photo;
 
 fn spend(account: &str, cents: i64, category: &str, date: &str, note: &str) -> NewEntry {
     NewEntry {
