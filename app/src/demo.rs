@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use inwonercloud_schemas::{
-    Access, Capacity, Date, DocKind, EntryKind, FundingStream, GoalStatus, LifeDomain, MandateAction, Offering,
-    Outcome, Period, Policy, ProviderDetails, Quantity, Role, SchemaError, ServiceUnit, TimeCost, Unit, Verdict,
+    Access, Capacity, CommissionOutcome, CommissionTask, Date, DocKind, EntryKind, FundingStream, GoalStatus,
+    LifeDomain, MandateAction, MemberKind, Offering, Outcome, Period, Policy, ProviderDetails, Quantity, Role,
+    SchemaError, ServiceUnit, StreamShare, TimeCost, Unit, Verdict,
 };
 use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{
@@ -34,6 +35,13 @@ pub struct DemoWorld {
     pub carer: PathBuf,
     /// Eva de Vries, Sanne's daughter and legal representative, with a mandate to approve.
     pub representative: PathBuf,
+    /// Fatima El Amrani's household (integral pgb): one plan, one integral
+    /// budget from Wmo and Jeugdwet, the counselor as director.
+    pub household: PathBuf,
+    /// Buurtteam Overvecht, a partner in the wijkbudget (with De Linde and Welzijn).
+    pub neighbourhood_team: PathBuf,
+    /// Welzijn Overvecht, a partner in the wijkbudget, near its room.
+    pub welfare: PathBuf,
 }
 
 impl DemoWorld {
@@ -46,6 +54,9 @@ impl DemoWorld {
             municipality: base.join("gemeente"),
             carer: base.join("mantelzorger"),
             representative: base.join("vertegenwoordiger"),
+            household: base.join("gezin"),
+            neighbourhood_team: base.join("buurtteam"),
+            welfare: base.join("welzijn"),
         }
     }
 
@@ -62,6 +73,7 @@ impl DemoWorld {
             Err(VaultError::OldFormat { .. })
         ) || (self.exists() && !Vault::exists(&self.carer))
             || (self.exists() && !Vault::exists(&self.representative))
+            || (self.exists() && !Vault::exists(&self.welfare))
     }
 }
 
@@ -163,6 +175,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
                 tariff: dec("66.50")?,
             },
             category: Some("begeleiding_individueel".into()),
+            member: None,
         },
     )?;
     citizen.add_need(
@@ -178,6 +191,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
                 tariff: dec("14.50")?,
             },
             category: Some("dagbesteding".into()),
+            member: None,
         },
     )?;
     citizen.add_note("Gesprek met Ahmed ging goed. Volgende keer de brief van de belasting meenemen.")?;
@@ -298,9 +312,6 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         d(2026, 3, 1)?,
         "eigen geld voor een extra uitje",
     )?;
-    // De Linde draws from its own room in the account (wijkbudget style).
-    let linde = provider.whoami().identity;
-    let room = citizen.assign_room(&budget, &pgb, linde, dec("10000.00")?, "begeleiding 2026")?;
     let monthly = [
         ("begeleiding_individueel", "864.50", "De Linde — begeleiding"),
         ("dagbesteding", "464.00", "Zorgboerderij Het Eiland"),
@@ -319,7 +330,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
                     category: Some((*cat).into()),
                     date: d(2026, month, 28)?,
                     note: format!("{note}, {}", month_name(month)),
-                    reference: (i == 0).then(|| room.id.clone()),
+                    reference: None,
                 },
                 if invoice {
                     vec![NewFile {
@@ -373,6 +384,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     let catalogue = provider.doc_id(DocKind::Catalogue);
     hand_over(&provider, &mut citizen, &catalogue)?;
     let ag = citizen.order(&begeleiding.id, &pgb, dec("16")?, d(2026, 11, 1)?, d(2026, 12, 31)?)?;
+    let linde = provider.whoami().identity;
     let agreement_doc = citizen.agreement_doc_id(&linde);
     hand_over(&citizen, &mut provider, &agreement_doc)?;
     provider.countersign(&ag.id)?;
@@ -432,6 +444,12 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     // household help (decided automatically by rule R1) and for job coaching
     // (a question, her answer, waiting in the assessor's inbox).
     municipality.publish_policy(Policy::example("Gemeente Utrecht"))?;
+    // De Linde joined the municipality, which admitted it to its market
+    // (its catalogue is then passed on to everyone who joined the municipality).
+    meet(&mut municipality, &mut provider)?;
+    municipality.admit(linde)?;
+    hand_over(&provider, &mut municipality, &catalogue)?;
+    municipality.admit_provider(&linde)?;
     let policy = municipality.doc_id(DocKind::Policy);
     for v in [&mut citizen, &mut counselor] {
         hand_over(&municipality, v, &policy)?;
@@ -499,10 +517,362 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
         hand_over(&citizen, &mut counselor, doc)?;
         hand_over(&citizen, &mut municipality, doc)?;
     }
+    household(&w, &mut counselor, &mut provider, &mut municipality)?;
+    wijkbudget(&w, &mut provider, &mut municipality)?;
     Ok(w)
 }
 
+/// The integral pgb (i-pgb): Fatima El Amrani's household of three asks for
+/// one budget for her own begeleiding and her son Noor's youth support; the
+/// municipality grants it from Wmo and Jeugdwet; Ahmed, their counselor, is
+/// the household's director with a mandate to order and request; he orders
+/// youth support for Noor, which Fatima's vault signs; De Linde declares
+/// and Fatima approves.
+fn household(
+    w: &DemoWorld,
+    counselor: &mut Vault,
+    provider: &mut Vault,
+    municipality: &mut Vault,
+) -> Result<(), VaultError> {
+    let mut fatima = create(&w.household, "Fatima El Amrani", Role::Citizen)?;
+    meet(&mut fatima, counselor)?;
+    meet(&mut fatima, municipality)?;
+    meet(&mut fatima, provider)?;
+    meet(counselor, provider)?;
+    let plan = fatima.plan_doc();
+    let budget = fatima.budget_doc();
+    fatima.set_plan_header(
+        &plan,
+        "Gezinsplan El Amrani",
+        Some(d(2026, 9, 1)?),
+        Some(d(2027, 8, 31)?),
+    )?;
+    fatima.add_member("Fatima", MemberKind::Volwassene, None)?;
+    fatima.add_member("Youssef", MemberKind::Volwassene, None)?;
+    let noor = fatima.add_member("Noor", MemberKind::Kind, Some(d(2017, 3, 14)?))?;
+    fatima.set_situation(
+        &plan,
+        LifeDomain::OpvoedingJeugd,
+        "Noor (9) heeft ADHD; thuis en op school loopt het vaak vast. Youssef werkt in ploegen.",
+    )?;
+    fatima.add_goal_for(
+        &plan,
+        Some(&noor.id),
+        LifeDomain::OpvoedingJeugd,
+        "Noor gaat met plezier naar school en heeft een vaste middagroutine",
+        Some(d(2027, 7, 1)?),
+    )?;
+    fatima.add_goal_for(
+        &plan,
+        Some("Fatima"),
+        LifeDomain::WerkEnInkomen,
+        "Fatima houdt haar baan van 24 uur per week vol",
+        None,
+    )?;
+    let a = counselor.whoami();
+    let m = municipality.whoami();
+    fatima.grant_consent(
+        a.identity,
+        &a.name,
+        Role::Counselor,
+        vec![plan.clone()],
+        Access::Write,
+        None,
+        "regie over ons gezinsplan",
+    )?;
+    fatima.grant_consent(
+        a.identity,
+        &a.name,
+        Role::Counselor,
+        vec![budget.clone()],
+        Access::Read,
+        None,
+        "meekijken met ons budget",
+    )?;
+    fatima.grant_consent(
+        m.identity,
+        &m.name,
+        Role::Municipality,
+        vec![budget.clone()],
+        Access::Write,
+        Some(d(2027, 12, 31)?),
+        "toekenning en verantwoording i-pgb",
+    )?;
+    fatima.grant_consent(
+        m.identity,
+        &m.name,
+        Role::Municipality,
+        vec![plan.clone()],
+        Access::Read,
+        Some(d(2027, 12, 31)?),
+        "beoordeling van ons gezinsplan",
+    )?;
+    fatima.set_director(a.identity, None)?;
+    let request = fatima.request_integral_budget(
+        NewRequest {
+            stream: FundingStream::Wmo,
+            category: "begeleiding_individueel".into(),
+            quantity: Quantity::new(dec("9000.00")?, Unit::Euro)?,
+            period_start: d(2026, 9, 1)?,
+            period_end: d(2027, 8, 31)?,
+            goal_ids: vec![],
+            motivation: "Eén plan en één budget voor ons gezin: begeleiding voor mij en voor Noor.".into(),
+            adjusts_account: None,
+        },
+        vec!["jeugd_begeleiding".into(), "jeugd_logeeropvang".into()],
+    )?;
+    for doc in [&plan, &budget] {
+        hand_over(&fatima, counselor, doc)?;
+        hand_over(&fatima, municipality, doc)?;
+    }
+    municipality.decide_integral(
+        &request.id,
+        DecisionInput {
+            outcome: Outcome::Toegekend,
+            granted: None,
+            reasons: "Integraal pgb 2026–2027 voor het gezin: Wmo voor Fatima, Jeugdwet voor Noor".into(),
+            automated_rule: None,
+        },
+        vec![
+            StreamShare {
+                stream: FundingStream::Wmo,
+                amount: dec("5000.00")?,
+            },
+            StreamShare {
+                stream: FundingStream::Jeugdwet,
+                amount: dec("4000.00")?,
+            },
+        ],
+        Vec::new(),
+    )?;
+    hand_over(municipality, &mut fatima, &budget)?;
+    let account = inwonercloud_vault::assessment::account_for(&request.id);
+    // Ahmed, the director, may order and ask for budget for the household.
+    fatima.give_mandate(
+        a.identity,
+        Capacity::Familie,
+        vec![MandateAction::Order, MandateAction::Request],
+        d(2026, 9, 1)?,
+        None,
+    )?;
+    let youth = provider.publish_offering(Offering {
+        id: String::new(),
+        service: "Jeugdbegeleiding na school".into(),
+        category: "jeugd_begeleiding".into(),
+        unit: ServiceUnit::Uur,
+        price: dec("58.00")?,
+        region: "Utrecht".into(),
+        availability: "ma–vr, 14–18 uur".into(),
+        description: "Vaste begeleider, middagroutine en huiswerk.".into(),
+        provider: ProviderDetails {
+            name: "Zorgcoöperatie De Linde".into(),
+            kvk: Some("30212345".into()),
+            agb: Some("98001234".into()),
+        },
+    })?;
+    let catalogue = provider.doc_id(DocKind::Catalogue);
+    hand_over(provider, &mut fatima, &catalogue)?;
+    hand_over(provider, counselor, &catalogue)?;
+    hand_over(&fatima, counselor, &budget)?;
+    counselor.commission(
+        fatima.identity(),
+        CommissionTask::Order {
+            offering_id: youth.id.clone(),
+            account: account.clone(),
+            max_units: dec("60")?,
+            period_start: d(2026, 10, 1)?,
+            period_end: d(2027, 6, 30)?,
+            member: Some(noor.id.clone()),
+        },
+    )?;
+    hand_over(counselor, &mut fatima, &budget)?;
+    let done = fatima.carry_out_commissions(d(2026, 10, 1)?)?;
+    let Some(CommissionOutcome::Done { record: agreement }) = done.into_iter().map(|r| r.outcome).next() else {
+        return Err(VaultError::Input(SchemaError::Invalid(
+            "the director's order was not carried out".into(),
+        )));
+    };
+    let linde = provider.whoami().identity;
+    let agreement_doc = fatima.agreement_doc_id(&linde);
+    hand_over(&fatima, provider, &agreement_doc)?;
+    provider.countersign(&agreement)?;
+    let mut declared = Vec::new();
+    for (month, hours) in [(10u8, "12"), (11, "14")] {
+        let last = if month == 10 { 31 } else { 30 };
+        declared.push(provider.declare(
+            &agreement,
+            dec(hours)?,
+            d(2026, month, 1)?,
+            d(2026, month, last)?,
+            &format!("jeugdbegeleiding Noor, {}", month_name(month)),
+        )?);
+    }
+    hand_over(provider, &mut fatima, &agreement_doc)?;
+    fatima.judge_declaration(&declared[0].id, Verdict::Goedgekeurd)?;
+    for doc in [&budget, &agreement_doc] {
+        hand_over(&fatima, municipality, doc)?;
+        hand_over(&fatima, counselor, doc)?;
+    }
+    hand_over(&fatima, counselor, &plan)?;
+    hand_over(&fatima, provider, &agreement_doc)?;
+    Ok(())
+}
+
 /// A small PDF invoice (enough for a viewer to open and for its hash to name it).
+/// The wijkbudget: the municipality's pot for Overvecht in the last quarter
+/// of 2026, run by De Linde, Buurtteam Overvecht and Welzijn Overvecht.
+/// Each books support per pseudonymous resident from its own vault; the
+/// Buurtteam gives room to De Linde; Welzijn is near its room (an alert).
+/// The pot travels as the same signed bundle a sync would carry, so every
+/// partner holds the same records and sees the same dashboard.
+fn wijkbudget(w: &DemoWorld, provider: &mut Vault, municipality: &mut Vault) -> Result<(), VaultError> {
+    use inwonercloud_schemas::SupportKind::{Collective, Individual, Prevention};
+    let mut team = create(&w.neighbourhood_team, "Buurtteam Overvecht", Role::Provider)?;
+    let mut welfare = create(&w.welfare, "Welzijn Overvecht", Role::Provider)?;
+    let pot = municipality.create_pot("Wijkbudget Overvecht", d(2026, 10, 1)?, d(2026, 12, 31)?)?;
+    municipality.pot_fund(
+        &pot,
+        dec("45000.00")?,
+        d(2026, 10, 1)?,
+        "subsidiebesluit wijkbudget Overvecht",
+    )?;
+    for (org, room) in [
+        (&mut *provider, "15000.00"),
+        (&mut team, "20000.00"),
+        (&mut welfare, "8000.00"),
+    ] {
+        meet(municipality, org)?;
+        let (id, name) = (org.identity(), org.name().to_string());
+        municipality.pot_add_partner(&pot, id, &name)?;
+        municipality.pot_set_room(&pot, id, dec(room)?, "")?;
+    }
+    let spends: [(&str, &str, inwonercloud_schemas::SupportKind, &str, &str, (u8, u8)); 15] = [
+        (
+            "linde",
+            "OV-0101",
+            Individual,
+            "begeleiding_individueel",
+            "1280.00",
+            (10, 6),
+        ),
+        (
+            "linde",
+            "OV-0102",
+            Individual,
+            "begeleiding_individueel",
+            "960.50",
+            (10, 20),
+        ),
+        ("team", "OV-0201", Collective, "buurtactiviteit", "2400.00", (10, 9)),
+        (
+            "team",
+            "OV-0202",
+            Individual,
+            "begeleiding_individueel",
+            "1750.00",
+            (10, 23),
+        ),
+        ("welzijn", "OV-0301", Prevention, "jongerenwerk", "2100.00", (10, 14)),
+        (
+            "linde",
+            "OV-0101",
+            Individual,
+            "begeleiding_individueel",
+            "1280.00",
+            (11, 3),
+        ),
+        (
+            "linde",
+            "OV-0103",
+            Individual,
+            "huishoudelijke_hulp",
+            "640.25",
+            (11, 17),
+        ),
+        ("team", "OV-0201", Collective, "buurtactiviteit", "2400.00", (11, 13)),
+        (
+            "team",
+            "OV-0203",
+            Prevention,
+            "schuldhulp_preventie",
+            "890.40",
+            (11, 26),
+        ),
+        ("welzijn", "OV-0302", Collective, "jongerenwerk", "2650.00", (11, 18)),
+        (
+            "linde",
+            "OV-0101",
+            Individual,
+            "begeleiding_individueel",
+            "1280.00",
+            (12, 1),
+        ),
+        (
+            "linde",
+            "OV-0104",
+            Prevention,
+            "schuldhulp_preventie",
+            "420.00",
+            (12, 8),
+        ),
+        (
+            "team",
+            "OV-0204",
+            Individual,
+            "begeleiding_individueel",
+            "1120.00",
+            (12, 4),
+        ),
+        (
+            "welzijn",
+            "OV-0303",
+            Individual,
+            "schuldhulp_preventie",
+            "1540.00",
+            (12, 2),
+        ),
+        ("welzijn", "OV-0301", Prevention, "jongerenwerk", "1160.00", (12, 9)),
+    ];
+    for org in [&mut *provider, &mut team, &mut welfare] {
+        hand_over(municipality, org, &pot)?;
+    }
+    for (who, resident, kind, category, amount, (m, day)) in spends {
+        let org = match who {
+            "linde" => &mut *provider,
+            "team" => &mut team,
+            _ => &mut welfare,
+        };
+        hand_over(municipality, org, &pot)?;
+        org.pot_spend(
+            &pot,
+            inwonercloud_vault::NewPotSpend {
+                resident: resident.into(),
+                kind,
+                category: category.into(),
+                amount: dec(amount)?,
+                date: d(2026, m, day)?,
+                note: String::new(),
+            },
+        )?;
+        hand_over(org, municipality, &pot)?;
+    }
+    // The partners agree in December: the Buurtteam gives De Linde room.
+    hand_over(municipality, &mut team, &pot)?;
+    let linde = provider.identity();
+    team.pot_rebalance(
+        &pot,
+        team.identity(),
+        linde,
+        dec("1500.00")?,
+        "overleg partners december",
+    )?;
+    hand_over(&team, municipality, &pot)?;
+    for org in [&mut *provider, &mut team, &mut welfare] {
+        hand_over(municipality, org, &pot)?;
+    }
+    Ok(())
+}
+
 fn invoice_pdf(from: &str, month: u8, amount: &str) -> Vec<u8> {
     let text = format!("Factuur {from}, {} 2026: EUR {amount}", month_name(month));
     let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
@@ -558,6 +928,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_demo_pot_shows_every_partner_the_same_dashboard() {
+        let tmp = tempfile::tempdir().unwrap();
+        let w = build(tmp.path()).unwrap();
+        let boards: Vec<_> = [&w.municipality, &w.provider, &w.neighbourhood_team, &w.welfare]
+            .iter()
+            .map(|dir| {
+                let v = Vault::open(dir, &passphrase()).unwrap();
+                let pots = v.pots();
+                assert_eq!(pots.len(), 1, "{}", dir.display());
+                v.pot_dashboard(&pots[0]).unwrap()
+            })
+            .collect();
+        assert!(
+            boards.iter().all(|b| b == &boards[0]),
+            "the same figures on every partner"
+        );
+        let d = &boards[0];
+        assert_eq!(d.organisations.len(), 3);
+        assert_eq!(d.funded, dec("45000.00").unwrap());
+        assert_eq!(d.spent, dec("21871.15").unwrap());
+        assert_eq!(d.alerts(), vec!["Welzijn Overvecht".to_string()], "93,1 % of its room");
+        assert_eq!(d.rebalances.len(), 1);
+        assert_eq!(d.residents, 11);
+        assert!(d.not_counted.is_empty(), "{:?}", d.not_counted);
+    }
+
+    #[test]
     fn demo_world_is_consistent_across_vaults() {
         let tmp = tempfile::tempdir().unwrap();
         let w = build(tmp.path()).unwrap();
@@ -600,12 +997,39 @@ mod tests {
         // Every euro spent is a claim: the three declarations (De Linde's
         // two, one approved by the daughter, and the neighbour's) and 19
         // invoices check; the spend whose invoice was lost is listed, not dropped.
+        // Fatima's household adds one: October's youth support for Noor.
         let report = municipality.verify_claims().unwrap();
-        assert_eq!(report.valid_count(), 22, "{report:#?}");
+        assert_eq!(report.valid_count(), 23, "{report:#?}");
         let unverified: Decimal = report.not_verified.values().sum();
         assert_eq!(unverified, dec("464.00").unwrap());
-        let verified: Decimal = report.per_citizen.values().sum();
+        let of = |name: &str| -> Decimal {
+            report
+                .per_citizen
+                .iter()
+                .filter(|(k, _)| k.starts_with(name))
+                .map(|(_, v)| *v)
+                .sum()
+        };
+        let verified = of("Sanne de Vries");
         assert_eq!(verified + unverified, fa.spent, "the report reconciles with the budget");
+        // The household: 12 hours × 58,00 for Noor, paid 5 : 4 from Wmo and Jeugdwet.
+        assert_eq!(of("Fatima El Amrani"), dec("696.00").unwrap());
+        let noor: Vec<_> = report
+            .per_member
+            .iter()
+            .filter(|(k, _)| k.ends_with(" · Noor"))
+            .collect();
+        assert_eq!(noor.len(), 1);
+        assert_eq!(*noor[0].1, dec("696.00").unwrap());
+        assert_eq!(
+            report.per_stream[&FundingStream::Jeugdwet],
+            dec("309.33").unwrap(),
+            "4/9 of 696,00, to the cent"
+        );
+        let household = Vault::open(&w.household, &passphrase()).unwrap();
+        let h = household.household(&household.plan_doc()).unwrap();
+        assert_eq!(h.members.len(), 3);
+        assert_eq!(h.director.map(|d| d.record.name), Some("Ahmed Bakker".to_string()));
         let pending: usize = citizen
             .agreements()
             .unwrap()

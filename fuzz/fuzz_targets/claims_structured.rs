@@ -446,6 +446,7 @@ fn build_chains(s: &mut Signer, specs: &[GrantSpec]) -> Vec<GrantChain> {
             goal_ids: Vec::new(),
             motivation: String::new(),
             adjusts_account: None,
+            categories: Vec::new(),
         };
         let decision = Decision {
             id: format!("b{i}"),
@@ -463,6 +464,8 @@ fn build_chains(s: &mut Signer, specs: &[GrantSpec]) -> Vec<GrantChain> {
             reasons: String::new(),
             automated_rule: None,
             date: start,
+            funding: Vec::new(),
+            categories: Vec::new(),
         };
         let entry = LedgerEntry {
             id: format!("g{}", (i + usize::from(g.entry_id)) % 4),
@@ -542,12 +545,14 @@ fn build_agreement(s: &mut Signer, i: usize, a: &AgreementSpec) -> Built {
                 category: pick(&CATEGORIES, x.category).to_string(),
                 unit: ServiceUnit::Uur,
                 tariff: x.tariff.value(),
+                tariff_unit: inwonercloud_schemas::Unit::Euro,
                 max_units: x.max_units.value(),
             })
             .collect(),
         period_start: start,
         period_end: end,
         informal: false,
+        member: None,
     };
     let mut agreement = s.sign(a.signer.or(citizen), record);
     let cs = |id: String, hash: Hash32| AgreementSignature {
@@ -615,6 +620,7 @@ fn build(spec: &Spec) -> Option<Claims<'_>> {
             category: pick(&CATEGORIES, c.category).to_string(),
             units: c.units.value(),
             tariff: c.tariff.value(),
+            tariff_unit: inwonercloud_schemas::Unit::Euro,
             period_start: start,
             period_end: end,
             note: String::new(),

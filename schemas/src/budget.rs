@@ -265,28 +265,3 @@ impl Record for TransferAcceptance {
     const KIND: &'static str = "transfer_acceptance";
     const VERSION: u16 = 1;
 }
-
-/// Room for one provider in a shared pot (wijkbudget): how much of the
-/// account's money that provider may draw. Spends against the room name it
-/// in their `reference`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PotRoom {
-    /// Stable id (spends refer to it).
-    pub id: String,
-    /// The pot account.
-    pub account: String,
-    /// The provider.
-    pub provider: crate::PublicKey,
-    /// The provider's name.
-    pub provider_name: String,
-    /// Euros the provider may draw from the pot.
-    pub amount: Decimal,
-    /// Free text.
-    pub note: String,
-}
-
-impl Record for PotRoom {
-    const KIND: &'static str = "pot_room";
-    const VERSION: u16 = 1;
-}

@@ -28,6 +28,8 @@ pub enum DocKind {
     Policy,
     /// Budget transfers from its owner to one other budget holder.
     Exchange,
+    /// A wijkbudget (neighbourhood pot) run by participating organisations.
+    Pot,
 }
 
 impl DocKind {
@@ -43,6 +45,7 @@ impl DocKind {
             DocKind::Catalogue => "catalogue",
             DocKind::Policy => "policy",
             DocKind::Exchange => "exchange",
+            DocKind::Pot => "pot",
         }
     }
 

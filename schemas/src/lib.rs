@@ -32,6 +32,7 @@ pub mod budget;
 pub mod catalogue;
 pub mod consent;
 pub mod date;
+pub mod directory;
 pub mod document;
 pub mod keys;
 pub mod mandate;
@@ -40,17 +41,17 @@ pub mod money;
 pub mod plan;
 pub mod policy;
 pub mod postbus;
+pub mod pot;
 pub mod profile;
 pub mod receipt;
 pub mod request;
 pub mod signed;
 
-pub use budget::{
-    Account, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, PotRoom, Transfer, TransferAcceptance,
-};
+pub use budget::{Account, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, Transfer, TransferAcceptance};
 pub use catalogue::{Catalogue, Category};
 pub use consent::{Access, Consent, Revocation, Role};
 pub use date::Date;
+pub use directory::ProviderAdmission;
 pub use document::{
     Clock, DocKind, DocumentHeader, RevokedWriter, Succession, WriterGrant, clock_includes, clock_join,
 };
@@ -63,13 +64,17 @@ pub use market::{
     AgreedService, Agreement, AgreementCancellation, AgreementSignature, Approval, Declaration, Offering,
     ProviderDetails, ServiceUnit, Verdict,
 };
-pub use money::{Lang, Quantity, Unit, format_euros, format_quantity, parse_amount, parse_euros};
-pub use plan::{DomainSituation, Goal, GoalStatus, LifeDomain, Need, Period, PlanHeader, TimeCost};
-pub use policy::{AllocationRule, Policy};
+pub use money::{Lang, Quantity, Unit, format_amount, format_euros, format_quantity, parse_amount, parse_euros};
+pub use plan::{
+    Director, DomainSituation, Goal, GoalStatus, HouseholdMember, LifeDomain, MemberKind, MemberRef, Need, Period,
+    PlanHeader, TimeCost,
+};
+pub use policy::{AllocationRule, PointsArrangement, PointsValue, Policy};
 pub use postbus::{PostbusRoster, RosterMember};
+pub use pot::{OrgRoom, PotFunding, PotInfo, PotPartner, PotRebalance, PotSpend, SupportKind};
 pub use profile::{JournalNote, Profile};
 pub use receipt::{Attachment, Receipt};
-pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind};
+pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind, StreamShare, split_by_shares};
 pub use signed::{CertifiedDevice, DeviceCertificate, Signed};
 
 use serde::Serialize;
@@ -189,7 +194,12 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<BudgetRequest>("budget_request"),
         one::<Policy>("policy"),
         one::<Transfer>("transfer"),
-        one::<PotRoom>("pot_room"),
+        one::<PotInfo>("pot_info"),
+        one::<PotPartner>("pot_partner"),
+        one::<PotFunding>("pot_funding"),
+        one::<OrgRoom>("pot_org_room"),
+        one::<PotSpend>("pot_spend"),
+        one::<PotRebalance>("pot_rebalance"),
         one::<AgreementSignature>("agreement_signature"),
         one::<AgreementCancellation>("agreement_cancellation"),
         one::<TransferAcceptance>("transfer_acceptance"),
@@ -202,6 +212,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<Commission>("commission"),
         one::<CommissionResult>("commission_result"),
         one::<Offering>("offering"),
+        one::<ProviderAdmission>("provider_admission"),
         one::<Agreement>("agreement"),
         one::<Declaration>("declaration"),
         one::<Approval>("approval"),

@@ -231,6 +231,10 @@ pub enum CommissionTask {
         period_start: Date,
         /// Last day.
         period_end: Date,
+        /// The household member the care is for (a member id of the
+        /// holder's household plan); left out when none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     /// Ask the municipality for a budget (mandate action *request*).
     Request {

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, Hash32, PublicKey, Record, SchemaError};
+use crate::{Date, Hash32, PublicKey, Record, SchemaError, Unit};
 
 /// The unit a service is sold in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -72,8 +72,13 @@ pub struct AgreedService {
     pub category: String,
     /// Unit.
     pub unit: ServiceUnit,
-    /// Euros per unit.
+    /// Tariff per unit, counted in `tariff_unit`.
     pub tariff: Decimal,
+    /// What the tariff counts in: the paying account's unit (euros, or
+    /// points or hours at the policy's tariff). Left out of the record when
+    /// euros, so agreements signed before units existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Unit::is_euro")]
+    pub tariff_unit: Unit,
     /// Most units over the whole period.
     pub max_units: Decimal,
 }
@@ -101,6 +106,10 @@ pub struct Agreement {
     /// false, so agreements signed before the field existed keep their bytes.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub informal: bool,
+    /// The household member the care is for (an integral, household
+    /// budget); left out when none, so older agreements keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<crate::MemberRef>,
 }
 
 impl Record for Agreement {
@@ -122,8 +131,13 @@ pub struct Declaration {
     pub category: String,
     /// Units delivered.
     pub units: Decimal,
-    /// Euros per unit.
+    /// Tariff per unit, counted in `tariff_unit`.
     pub tariff: Decimal,
+    /// What the tariff counts in; must be the agreed service's. Left out of
+    /// the record when euros, so declarations signed before units existed
+    /// keep their bytes.
+    #[serde(default, skip_serializing_if = "Unit::is_euro")]
+    pub tariff_unit: Unit,
     /// First day of delivery.
     pub period_start: Date,
     /// Last day of delivery.
@@ -138,8 +152,9 @@ impl Record for Declaration {
 }
 
 impl Declaration {
-    /// Units × tariff, rounded to the cent; an error (never a panic) when
-    /// units or tariff are not above zero or the product overflows.
+    /// Units × tariff in the tariff's unit, rounded to the cent (euros,
+    /// hours); an error (never a panic) when units or tariff are not above
+    /// zero, the product overflows, or points do not come out whole.
     pub fn amount(&self) -> Result<Decimal, SchemaError> {
         if self.units <= Decimal::ZERO {
             return Err(SchemaError::Invalid(format!(
@@ -153,15 +168,32 @@ impl Declaration {
                 self.id, self.tariff
             )));
         }
-        self.units
-            .checked_mul(self.tariff)
-            .map(|a| a.round_dp(2))
-            .ok_or_else(|| {
-                SchemaError::Invalid(format!(
-                    "declaration {}: {} units × {} is too large to be an amount",
-                    self.id, self.units, self.tariff
-                ))
-            })
+        let amount = self.units.checked_mul(self.tariff).ok_or_else(|| {
+            SchemaError::Invalid(format!(
+                "declaration {}: {} units × {} is too large to be an amount",
+                self.id, self.units, self.tariff
+            ))
+        })?;
+        units_times_tariff(amount, self.tariff_unit).map_err(|e| {
+            SchemaError::Invalid(format!(
+                "declaration {}: {} units × {}: {e}",
+                self.id, self.units, self.tariff
+            ))
+        })
+    }
+}
+
+/// A product of units and tariff as an amount in `unit`: euros and hours
+/// rounded to two decimals (as every euro amount always was); points must
+/// come out whole, since a points account holds whole points only.
+pub fn units_times_tariff(product: Decimal, unit: Unit) -> Result<Decimal, SchemaError> {
+    match unit {
+        Unit::Points if !product.fract().is_zero() => Err(SchemaError::Invalid(format!(
+            "{} points is not a whole number of points",
+            product.normalize()
+        ))),
+        Unit::Points => Ok(product.trunc()),
+        Unit::Euro | Unit::Hours => Ok(product.round_dp(2)),
     }
 }
 
@@ -249,11 +281,13 @@ mod tests {
                 category: "begeleiding_individueel".into(),
                 unit: ServiceUnit::Uur,
                 tariff: Decimal::new(6400, 2),
+                tariff_unit: Unit::Euro,
                 max_units: Decimal::from(16),
             }],
             period_start: Date::new(2026, 11, 1).unwrap(),
             period_end: Date::new(2026, 12, 31).unwrap(),
             informal,
+            member: None,
         }
     }
 

@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::SchemaError;
 
-/// What a budget or amount is counted in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+/// What a budget or amount is counted in (euros unless a record says otherwise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// Euros, at most two decimals.
+    #[default]
     Euro,
     /// Person-bound hours of care.
     Hours,
@@ -24,6 +25,24 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Whether this is euros (records leave the default unit out, so
+    /// records signed before units existed keep their bytes).
+    pub fn is_euro(&self) -> bool {
+        *self == Unit::Euro
+    }
+
+    /// Its name in `lang`: euro/euros, uren/hours, punten/points.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Unit::Euro, Lang::Nl) => "euro",
+            (Unit::Euro, Lang::En) => "euros",
+            (Unit::Hours, Lang::Nl) => "uren",
+            (Unit::Hours, Lang::En) => "hours",
+            (Unit::Points, Lang::Nl) => "punten",
+            (Unit::Points, Lang::En) => "points",
+        }
+    }
+
     /// Decimals allowed in this unit.
     pub fn max_scale(self) -> u32 {
         match self {
@@ -212,6 +231,11 @@ pub fn format_quantity(q: Quantity, lang: Lang) -> String {
             Lang::En => format!("{} points", q.amount.normalize()),
         },
     }
+}
+
+/// Formats `amount` in `unit` (see [`format_quantity`]).
+pub fn format_amount(amount: Decimal, unit: Unit, lang: Lang) -> String {
+    format_quantity(Quantity { amount, unit }, lang)
 }
 
 impl fmt::Display for Unit {

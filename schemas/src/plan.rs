@@ -178,6 +178,11 @@ pub struct Goal {
     pub target_date: Option<Date>,
     /// Where it stands.
     pub status: GoalStatus,
+    /// The household member it is for (a [`HouseholdMember`] id); none for
+    /// the household as a whole. Left out when none, so goals signed before
+    /// households existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 impl Record for Goal {
@@ -265,11 +270,100 @@ pub struct Need {
     pub time_cost: TimeCost,
     /// The pgb category this need would be paid from (catalogue code).
     pub category: Option<String>,
+    /// The household member it is for (a [`HouseholdMember`] id); left out
+    /// when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 impl Record for Need {
     const KIND: &'static str = "need";
     const VERSION: u16 = 1;
+}
+
+/// Adult or child: what a household member is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberKind {
+    /// Volwassene — an adult.
+    Volwassene,
+    /// Kind — a child (under 18).
+    Kind,
+}
+
+impl MemberKind {
+    /// Dutch or English name.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (MemberKind::Volwassene, Lang::Nl) => "volwassene",
+            (MemberKind::Volwassene, Lang::En) => "adult",
+            (MemberKind::Kind, Lang::Nl) => "kind",
+            (MemberKind::Kind, Lang::En) => "child",
+        }
+    }
+
+    /// Parses `volwassene`/`adult`, `kind`/`child`.
+    pub fn parse(s: &str) -> Result<Self, SchemaError> {
+        match s.trim().to_lowercase().as_str() {
+            "volwassene" | "adult" | "ouder" | "parent" => Ok(MemberKind::Volwassene),
+            "kind" | "child" => Ok(MemberKind::Kind),
+            _ => Err(SchemaError::Invalid(format!(
+                "unknown kind of household member '{s}': use volwassene or kind"
+            ))),
+        }
+    }
+}
+
+/// One member of the household an integral plan (i-pgb) is for; signed by
+/// the household's budget holder in the plan document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdMember {
+    /// Stable id (goals, needs and agreements name it).
+    pub id: String,
+    /// First name, as the household uses it.
+    pub name: String,
+    /// Adult or child.
+    pub kind: MemberKind,
+    /// Date of birth, when given.
+    pub born: Option<Date>,
+}
+
+impl Record for HouseholdMember {
+    const KIND: &'static str = "household_member";
+    const VERSION: u16 = 1;
+}
+
+/// The household's director (*regisseur*): the member or counselor the
+/// household names to steer the plan. The director acts for the household
+/// only within the mandate the budget holder gives (see [`crate::Mandate`]);
+/// this record names who, the mandate says what. Signed by the budget holder;
+/// the newest one counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Director {
+    /// The director's identity.
+    pub identity: crate::PublicKey,
+    /// The director's name.
+    pub name: String,
+    /// The household member the director is, if one (else a counselor).
+    pub member: Option<String>,
+}
+
+impl Record for Director {
+    const KIND: &'static str = "household_director";
+    const VERSION: u16 = 1;
+}
+
+/// A reference to a household member in a record someone else reads (an
+/// agreement, a claim): the id and the name at signing time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRef {
+    /// The member's id in the household plan.
+    pub id: String,
+    /// The member's name.
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -28,6 +28,11 @@ pub struct BudgetRequest {
     pub motivation: String,
     /// When this asks to change an existing account rather than open one.
     pub adjusts_account: Option<String>,
+    /// For an integral budget (i-pgb): every category the household asks to
+    /// spend it on, `category` among them. Left out when empty, so requests
+    /// signed before integral budgets existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
 }
 
 impl Record for BudgetRequest {
@@ -114,6 +119,78 @@ pub struct Decision {
     pub automated_rule: Option<String>,
     /// The day the decision takes effect.
     pub date: Date,
+    /// For an integral grant: which funding stream pays how much of
+    /// `granted` (the shares add up to it). Left out when empty: the
+    /// request's one stream pays all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<StreamShare>,
+    /// For an integral grant: every category the grant may be spent on.
+    /// Left out when empty: only the request's category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+}
+
+/// One funding stream's part of an integral grant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StreamShare {
+    /// The stream.
+    pub stream: FundingStream,
+    /// How much of the grant it pays, in the grant's unit.
+    pub amount: rust_decimal::Decimal,
+}
+
+impl Decision {
+    /// Whether the decision lets its grant be spent on `category`: the
+    /// request's own category, or one the integral grant names.
+    pub fn covers(&self, request: &BudgetRequest, category: &str) -> bool {
+        request.category == category || self.categories.iter().any(|c| c == category)
+    }
+
+    /// Which stream pays how much of the grant: the integral shares, or the
+    /// request's stream for all of `granted`.
+    pub fn shares(&self, request: &BudgetRequest) -> Vec<StreamShare> {
+        if self.funding.is_empty() {
+            vec![StreamShare {
+                stream: request.stream,
+                amount: self.granted.map(|q| q.amount).unwrap_or_default(),
+            }]
+        } else {
+            self.funding.clone()
+        }
+    }
+}
+
+/// Splits `amount` over `shares` in proportion, to the cent (or whole
+/// unit, by `scale`), the remainder on the last share so the parts add up
+/// exactly to `amount`. Shares that are zero or negative get nothing.
+pub fn split_by_shares(
+    amount: rust_decimal::Decimal,
+    shares: &[StreamShare],
+    scale: u32,
+) -> Vec<(FundingStream, rust_decimal::Decimal)> {
+    use rust_decimal::Decimal;
+    let positive: Vec<&StreamShare> = shares.iter().filter(|s| s.amount > Decimal::ZERO).collect();
+    let total: Decimal = positive
+        .iter()
+        .map(|s| s.amount)
+        .fold(Decimal::ZERO, |a, b| a.saturating_add(b));
+    let Some((last, rest)) = positive.split_last() else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(positive.len());
+    let mut given = Decimal::ZERO;
+    for s in rest {
+        let part = amount
+            .checked_mul(s.amount)
+            .and_then(|x| x.checked_div(total))
+            .map(|x| x.round_dp(scale))
+            .unwrap_or_default();
+        given = given.saturating_add(part);
+        out.push((s.stream, part));
+    }
+    out.push((last.stream, amount.saturating_sub(given)));
+    out
 }
 
 impl Record for Decision {

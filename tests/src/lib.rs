@@ -200,6 +200,7 @@ pub fn goal_change(
         text: "opname in een instelling".into(),
         target_date: None,
         status: inwonercloud_schemas::GoalStatus::Actief,
+        member: None,
     };
     let signed = inwonercloud_vault::keys::sign_record(goal, by.device_key(), by.device_certificate(), 1);
     let json = serde_json::to_string(&signed).expect("a record serializes");

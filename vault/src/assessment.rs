@@ -17,7 +17,7 @@
 
 use inwonercloud_schemas::{
     Account, AllocationRule, AssessmentStep, BudgetRequest, Date, Decision, DocKind, EntryKind, FundingStream,
-    LedgerEntry, Outcome, Policy, PublicKey, Quantity, Role, SchemaError, StepKind,
+    LedgerEntry, Outcome, Policy, PublicKey, Quantity, Role, SchemaError, StepKind, StreamShare,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -140,8 +140,20 @@ impl Vault {
         self.request_budget_as(new_id(), r)
     }
 
+    /// Asks for an integral budget (i-pgb): one account for the household,
+    /// to be spent on any of `categories` (the request's own category is
+    /// added when missing). The municipality's decision says which funding
+    /// streams pay how much and which categories it allows.
+    pub fn request_integral_budget(&mut self, r: NewRequest, categories: Vec<String>) -> Result<BudgetRequest> {
+        self.transact(|v| v.request_with(new_id(), r, categories))
+    }
+
     /// [`Vault::request_budget`] inside the caller's transaction, under the given id.
     pub(crate) fn request_budget_as(&mut self, id: String, r: NewRequest) -> Result<BudgetRequest> {
+        self.request_with(id, r, Vec::new())
+    }
+
+    fn request_with(&mut self, id: String, r: NewRequest, categories: Vec<String>) -> Result<BudgetRequest> {
         let doc = self.budget_doc();
         if self.header(&doc)?.owner != self.identity() {
             return Err(VaultError::NotAllowed("only a budget holder can request budget".into()));
@@ -185,6 +197,7 @@ impl Vault {
             goal_ids: r.goal_ids,
             motivation: r.motivation.trim().to_string(),
             adjusts_account: r.adjusts_account,
+            categories: self.integral_categories(&r.category, categories)?,
         };
         let id = req.id.clone();
         let req = self.put_record(&doc, &id, req)?.record;
@@ -292,10 +305,55 @@ impl Vault {
     /// The municipality decides; a grant also writes the account (when new)
     /// and the grant or adjustment entry, referring to the decision.
     pub fn decide(&mut self, request: &str, d: DecisionInput) -> Result<Decision> {
-        self.transact(|v| v.decide_in(request, d))
+        self.transact(|v| v.decide_in(request, d, Vec::new(), Vec::new()))
     }
 
-    fn decide_in(&mut self, request: &str, d: DecisionInput) -> Result<Decision> {
+    /// Decides an integral grant (i-pgb): `funding` says which stream pays
+    /// how much (the shares add up to what is granted) and `categories`
+    /// which categories the grant may be spent on (empty: those the
+    /// household asked for). One account, fed by every stream.
+    pub fn decide_integral(
+        &mut self,
+        request: &str,
+        d: DecisionInput,
+        funding: Vec<StreamShare>,
+        categories: Vec<String>,
+    ) -> Result<Decision> {
+        if funding.is_empty() {
+            return Err(invalid(
+                "an integral grant names at least one funding stream and its share",
+            ));
+        }
+        self.transact(|v| v.decide_in(request, d, funding, categories))
+    }
+
+    /// The categories of an integral request or grant: `primary` first,
+    /// each once, each known to the catalogue in force.
+    fn integral_categories(&self, primary: &str, categories: Vec<String>) -> Result<Vec<String>> {
+        if categories.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalogue = self.catalogue();
+        let mut out = vec![primary.trim().to_string()];
+        for c in categories {
+            let c = c.trim().to_string();
+            if catalogue.get(&c).is_none() {
+                return Err(invalid(format!("category {c} is not in the catalogue in force")));
+            }
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    fn decide_in(
+        &mut self,
+        request: &str,
+        d: DecisionInput,
+        funding: Vec<StreamShare>,
+        categories: Vec<String>,
+    ) -> Result<Decision> {
         let v = self.find_request(request)?;
         if !self.acts_as(&v.doc, Role::Municipality)? {
             return Err(VaultError::NotAllowed(
@@ -330,6 +388,36 @@ impl Vault {
             Outcome::Afgewezen => None,
         };
         let granted = granted.map(|g| Quantity::new(g, req.quantity.unit)).transpose()?;
+        let (funding, categories) = if funding.is_empty() {
+            (funding, Vec::new())
+        } else {
+            let Some(g) = granted else {
+                return Err(invalid("a refusal grants nothing: it has no funding streams"));
+            };
+            let mut seen = std::collections::BTreeSet::new();
+            for f in &funding {
+                if f.amount <= Decimal::ZERO || !seen.insert(f.stream) {
+                    return Err(invalid(format!(
+                        "each funding stream pays an amount above zero, and is named once ({})",
+                        f.stream.label(inwonercloud_schemas::Lang::En)
+                    )));
+                }
+                inwonercloud_schemas::money::check_scale(f.amount, g.unit)?;
+            }
+            let sum: Decimal = funding.iter().map(|f| f.amount).sum();
+            if sum != g.amount {
+                return Err(invalid(format!(
+                    "the funding streams add up to {sum}, not to the {} granted",
+                    g.amount
+                )));
+            }
+            let asked = if categories.is_empty() {
+                req.categories.clone()
+            } else {
+                categories
+            };
+            (funding, self.integral_categories(&req.category, asked)?)
+        };
         let decision = Decision {
             id: new_id(),
             request_id: req.id.clone(),
@@ -338,6 +426,8 @@ impl Vault {
             reasons: d.reasons.trim().to_string(),
             automated_rule: d.automated_rule,
             date: Date::today(),
+            funding,
+            categories,
         };
         let doc = v.doc.clone();
         let id = decision.id.clone();

@@ -122,6 +122,10 @@ impl Vault {
     /// mandate the caller checked (a spend for an approved declaration).
     pub(crate) fn write_entry(&mut self, doc: &str, e: NewEntry, for_holder: bool) -> Result<LedgerEntry> {
         let account = self.find_account(doc, &e.account)?;
+        if e.kind == EntryKind::TopUp {
+            // One's own money is euros; hours or points cannot be added from it.
+            crate::market::require_euros(&account, "a top-up (your own money)")?;
+        }
         match e.kind {
             EntryKind::Grant | EntryKind::Adjustment if !self.acts_as(doc, Role::Municipality)? => {
                 return Err(VaultError::NotAllowed(

@@ -66,9 +66,18 @@ impl Vault {
                 max_units,
                 period_start,
                 period_end,
+                member,
             } => {
-                self.order_as(made, &offering_id, &account, max_units, period_start, period_end)?
-                    .id
+                self.order_as(
+                    made,
+                    member.as_deref(),
+                    &offering_id,
+                    &account,
+                    max_units,
+                    period_start,
+                    period_end,
+                )?
+                .id
             }
             CommissionTask::Request {
                 stream,

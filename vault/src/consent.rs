@@ -391,8 +391,21 @@ impl Vault {
             let public = matches!(h.kind, DocKind::Catalogue | DocKind::Policy) && h.owner == me;
             let exchange = h.kind == DocKind::Exchange && sees_budget && (h.owner == me || h.writers.contains(&me));
             let agreement = h.kind == DocKind::Agreement && municipal && h.owner == me;
-            if &h.owner == peer || public || exchange || agreement || (h.owner == me && consented.contains(&id)) {
+            // A wijkbudget goes to its owner and every partner (writers):
+            // each partner holds the same signed records.
+            let pot = h.kind == DocKind::Pot && h.may_write(&me) && h.may_write(peer);
+            if &h.owner == peer || public || exchange || agreement || pot || (h.owner == me && consented.contains(&id))
+            {
                 out.push(id);
+            }
+        }
+        // A municipality republishes the catalogues of the providers it
+        // admitted to everyone it admitted (see `crate::discovery`).
+        if self.is_admitted(peer) {
+            for c in self.republished_catalogues()? {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
             }
         }
         Ok(out)
@@ -402,8 +415,11 @@ impl Vault {
     /// changes are still checked one by one), this owner's, or — from an
     /// admitted identity only ([`Vault::is_admitted`]) — the peer's own or an
     /// exchange document whose owner is admitted and the peer a party to (its
-    /// transfers back a budget the peer shares). Ids longer than
-    /// [`MAX_DOC_ID_BYTES`](crate::trust::MAX_DOC_ID_BYTES) are never taken.
+    /// transfers back a budget the peer shares); a catalogue a market
+    /// authority relays ([`Vault::takes_catalogues_from`]); an agreement a
+    /// citizen made with this provider ([`Vault::takes_order_from`]). Ids
+    /// longer than [`MAX_DOC_ID_BYTES`](crate::trust::MAX_DOC_ID_BYTES) are
+    /// never taken.
     pub fn accepts_document_from(&self, peer: &PublicKey, header: &DocumentHeader) -> bool {
         if header.id.len() > crate::trust::MAX_DOC_ID_BYTES {
             return false;
@@ -417,6 +433,12 @@ impl Vault {
             || header.owner == self.identity()
             || (&header.owner == peer && self.is_admitted(peer))
             || (header.kind == DocKind::Exchange && header.writers.contains(peer) && self.is_admitted(&header.owner))
+            || (header.kind == DocKind::Pot
+                && header.writers.contains(peer)
+                && header.writers.contains(&self.identity())
+                && self.is_admitted(&header.owner))
+            || (header.kind == DocKind::Catalogue && self.takes_catalogues_from(peer))
+            || self.takes_order_from(peer, header)
     }
 
     /// When `peer` offers one of this owner's documents under an older

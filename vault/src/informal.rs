@@ -127,6 +127,7 @@ impl Vault {
             category: c.code.clone(),
             unit: ServiceUnit::Uur,
             tariff,
+            tariff_unit: inwonercloud_schemas::Unit::Euro,
             max_units: max_hours,
         };
         self.sign_and_reserve(Terms {
@@ -139,6 +140,7 @@ impl Vault {
             period_start,
             period_end,
             informal: true,
+            member: None,
         })
     }
 
@@ -184,7 +186,8 @@ mod tests {
     }
 
     /// A citizen with a euro account topped up with € 1.000 and an hours
-    /// account; returns (citizen, euro account, hours account).
+    /// account (empty: one's own money tops up euros only); returns
+    /// (citizen, euro account, hours account).
     fn citizen(dir: &std::path::Path) -> (Vault, String, String) {
         let mut v = vault(&dir.join("c"), "Sanne", Role::Citizen);
         let doc = v.budget_doc();
@@ -212,8 +215,10 @@ mod tests {
             )
             .unwrap()
             .id;
-        v.top_up(&doc, &hours, Decimal::from(100), d("2026-01-02"), "uren")
-            .unwrap();
+        let e = v
+            .top_up(&doc, &hours, Decimal::from(100), d("2026-01-02"), "uren")
+            .unwrap_err();
+        assert!(e.to_string().contains("counts in hours, not euros"), "{e}");
         (v, euro, hours)
     }
 
@@ -326,11 +331,9 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("counts in hours, not euros"), "{e}");
-        let budget = sanne.budget_doc();
-        assert_eq!(
-            sanne.budget(&budget).unwrap().report.accounts[&hours].remaining,
-            Decimal::from(100),
-            "nothing left the hours account"
+        assert!(
+            sanne.transfers().unwrap().is_empty(),
+            "nothing was offered from the hours account"
         );
         // Another holder sends euros: Sanne cannot take them into her hours account.
         let (mut other, other_euro, _) = citizen(&tmp.path().join("o"));
@@ -352,9 +355,10 @@ mod tests {
         sanne.accept_transfer(&t.id, &euro).unwrap();
     }
 
-    /// An hours account cannot be reserved in euros by an order either.
+    /// An hours account pays only for services sold per hour (1 hour per
+    /// hour), and only what it holds; a service sold otherwise is refused.
     #[test]
-    fn an_order_from_an_hours_account_is_refused() {
+    fn an_order_from_an_hours_account_is_in_hours_or_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut sanne, euro, hours) = citizen(tmp.path());
         let mut linde = vault(&tmp.path().join("l"), "De Linde", Role::Provider);
@@ -378,10 +382,21 @@ mod tests {
         know(&mut sanne, &linde);
         let catalogue = linde.doc_id(inwonercloud_schemas::DocKind::Catalogue);
         hand_over(&linde, &mut sanne, &catalogue);
+        // Sold per hour: 2 hours, but the hours account holds none yet.
         let e = sanne
             .order(&o.id, &hours, Decimal::from(2), d("2026-11-01"), d("2026-11-30"))
             .unwrap_err();
-        assert!(e.to_string().contains("counts in hours, not euros"), "{e}");
+        assert!(e.to_string().contains("costs 2 h, more than the 0 h left"), "{e}");
+        let mut dag = o.clone();
+        dag.id = String::new();
+        dag.category = "dagbesteding".into();
+        dag.unit = inwonercloud_schemas::ServiceUnit::Dagdeel;
+        let dag = linde.publish_offering(dag).unwrap();
+        hand_over(&linde, &mut sanne, &catalogue);
+        let e = sanne
+            .order(&dag.id, &hours, Decimal::from(2), d("2026-11-01"), d("2026-11-30"))
+            .unwrap_err();
+        assert!(e.to_string().contains("only for services sold per hour"), "{e}");
         let budget = sanne.budget_doc();
         let f = &sanne.budget(&budget).unwrap().report.accounts[&hours];
         assert_eq!(f.reserved, Decimal::ZERO);

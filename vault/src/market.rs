@@ -37,6 +37,9 @@ pub struct OfferingView {
     pub max_tariff: Option<Decimal>,
     /// The price is above the policy's maximum.
     pub above_max: bool,
+    /// Names of the market authorities that admitted its provider (see
+    /// [`crate::discovery`]); empty when none did.
+    pub admitted_by: Vec<String>,
 }
 
 /// An agreement with its signatures, declarations and approvals.
@@ -95,6 +98,8 @@ pub(crate) struct Terms {
     pub period_end: Date,
     /// With an informal carer at an informal tariff.
     pub informal: bool,
+    /// The household member the care is for, if one.
+    pub member: Option<inwonercloud_schemas::MemberRef>,
 }
 
 /// Refuses an account that does not count in euros: `what` (an agreement,
@@ -147,6 +152,7 @@ impl Vault {
     /// policy's tariffs for comparison.
     pub fn offerings(&self) -> Result<Vec<OfferingView>> {
         let cat = self.catalogue();
+        let admitted = self.admitted_providers()?;
         let mut out = Vec::new();
         for doc in self.document_ids() {
             let h = self.header(&doc)?;
@@ -164,6 +170,11 @@ impl Vault {
                     max_tariff,
                     provider: owner,
                     offering: o,
+                    admitted_by: admitted
+                        .iter()
+                        .filter(|a| a.admission.record.provider == owner)
+                        .map(|a| a.by_name.clone())
+                        .collect(),
                 });
             }
         }
@@ -185,25 +196,41 @@ impl Vault {
         period_start: Date,
         period_end: Date,
     ) -> Result<Agreement> {
-        self.transact(|v| v.order_in(offering_id, account, max_units, period_start, period_end))
+        self.order_for(None, offering_id, account, max_units, period_start, period_end)
     }
 
-    pub(crate) fn order_in(
+    /// [`Vault::order`] for one member of the household (a member id of the
+    /// household plan): the agreement names the member, so the
+    /// municipality's report shows the spend per member.
+    pub fn order_for(
         &mut self,
+        member: Option<&str>,
         offering_id: &str,
         account: &str,
         max_units: Decimal,
         period_start: Date,
         period_end: Date,
     ) -> Result<Agreement> {
-        self.order_as(new_id(), offering_id, account, max_units, period_start, period_end)
+        self.transact(|v| {
+            v.order_as(
+                new_id(),
+                member,
+                offering_id,
+                account,
+                max_units,
+                period_start,
+                period_end,
+            )
+        })
     }
 
     /// [`Vault::order`] inside the caller's transaction, making the
     /// agreement under the given id.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn order_as(
         &mut self,
         id: String,
+        member: Option<&str>,
         offering_id: &str,
         account: &str,
         max_units: Decimal,
@@ -211,6 +238,7 @@ impl Vault {
         period_end: Date,
     ) -> Result<Agreement> {
         self.check_budget_holder("order")?;
+        let member = member.map(|m| self.household_member(m)).transpose()?;
         let o = self
             .offerings()?
             .into_iter()
@@ -219,6 +247,10 @@ impl Vault {
                 what: "offering",
                 id: offering_id.to_string(),
             })?;
+        // A provider found through a municipality: its address comes from the admission.
+        self.learn_provider_route(&o.provider)?;
+        // The tariff counts in the paying account's unit (see `crate::points`).
+        let (tariff, tariff_unit) = self.price_from(account, &o.offering.record)?;
         let r = o.offering.record;
         self.sign_and_reserve(Terms {
             id,
@@ -230,12 +262,14 @@ impl Vault {
                 offering_id: r.id,
                 category: r.category,
                 unit: r.unit,
-                tariff: r.price,
+                tariff,
+                tariff_unit,
                 max_units,
             },
             period_start,
             period_end,
             informal: false,
+            member,
         })
     }
 
@@ -264,13 +298,21 @@ impl Vault {
             return Err(invalid("order at least some units"));
         }
         let acc = self.find_account(&budget, &t.account)?;
-        require_euros(&acc, "an agreement")?;
+        if acc.unit != t.service.tariff_unit {
+            // A euro tariff (an informal carer's) on an hours or points account, or the reverse.
+            require_euros(&acc, "an agreement at a euro tariff")?;
+            return Err(invalid(format!(
+                "account '{}' counts in euros, and this tariff counts in {}",
+                acc.name,
+                t.service.tariff_unit.label(inwonercloud_schemas::Lang::En)
+            )));
+        }
         let amount = t
             .service
             .tariff
             .checked_mul(units)
-            .map(|a| a.round_dp(2))
-            .ok_or_else(|| invalid(format!("{units} × {} is too large to be an amount", t.service.tariff)))?;
+            .ok_or_else(|| invalid(format!("{units} × {} is too large to be an amount", t.service.tariff)))
+            .and_then(|a| Ok(inwonercloud_schemas::market::units_times_tariff(a, acc.unit)?))?;
         let left = self
             .budget(&budget)?
             .report
@@ -279,8 +321,11 @@ impl Vault {
             .map(|f| f.remaining)
             .unwrap_or_default();
         if amount > left {
+            let show = |a| inwonercloud_schemas::format_amount(a, acc.unit, inwonercloud_schemas::Lang::En);
             return Err(invalid(format!(
-                "this order costs {amount}, more than the {left} left in the account"
+                "this order costs {}, more than the {} left in the account",
+                show(amount),
+                show(left)
             )));
         }
         let doc = self.open_agreement_doc_as(t.party, t.role)?;
@@ -316,6 +361,7 @@ impl Vault {
             period_start: t.period_start,
             period_end: t.period_end,
             informal: t.informal,
+            member: t.member,
         };
         let id = a.id.clone();
         let a = self.put_record(&doc, &id, a)?.record;
@@ -512,10 +558,13 @@ impl Vault {
             category: service.category.clone(),
             units,
             tariff: service.tariff,
+            tariff_unit: service.tariff_unit,
             period_start,
             period_end,
             note: note.trim().to_string(),
         };
+        // Refused before anything is signed when units × tariff is unusable (points come out whole).
+        d.amount()?;
         let id = d.id.clone();
         Ok(self.put_record(&a.doc, &id, d)?.record)
     }
@@ -577,6 +626,21 @@ impl Vault {
             return Err(invalid(format!(
                 "this declares {} under a service agreed as another category: dispute it",
                 decl.category
+            )));
+        }
+        if verdict == Verdict::Goedgekeurd
+            && let Some(s) = a
+                .agreement
+                .record
+                .services
+                .iter()
+                .find(|s| s.offering_id == decl.offering_id)
+            && s.tariff_unit != decl.tariff_unit
+        {
+            return Err(invalid(format!(
+                "this declares a tariff in {}, but the agreed service counts in {}: dispute it",
+                decl.tariff_unit.label(inwonercloud_schemas::Lang::En),
+                s.tariff_unit.label(inwonercloud_schemas::Lang::En)
             )));
         }
         if verdict == Verdict::Goedgekeurd && a.cancellation.is_some() && decl.period_end > a.last_day() {

@@ -14,6 +14,8 @@ use crate::vault::{Authored, BadRecord, Vault};
 pub struct PlanView {
     /// Document id.
     pub doc: String,
+    /// The household's budget holder, who owns the plan.
+    pub owner: inwonercloud_schemas::PublicKey,
     /// Title and period.
     pub header: Option<Authored<PlanHeader>>,
     /// Situation per domain.
@@ -24,6 +26,8 @@ pub struct PlanView {
     pub needs: Vec<Authored<Need>>,
     /// Records that failed verification (shown, never used).
     pub bad: Vec<BadRecord>,
+    /// The household: members and director (i-pgb).
+    pub household: crate::household::HouseholdView,
 }
 
 impl PlanView {
@@ -53,6 +57,8 @@ pub struct NewNeed {
     pub time_cost: TimeCost,
     /// pgb category.
     pub category: Option<String>,
+    /// The household member it is for (id or name), if one.
+    pub member: Option<String>,
 }
 
 /// A fresh random record id (16 hex characters).
@@ -119,12 +125,26 @@ impl Vault {
 
     /// Adds a goal.
     pub fn add_goal(&mut self, doc: &str, domain: LifeDomain, text: &str, target: Option<Date>) -> Result<Goal> {
+        self.add_goal_for(doc, None, domain, text, target)
+    }
+
+    /// Adds a goal for one household member (an id or name of the
+    /// household in `doc`), or for the whole household when `member` is none.
+    pub fn add_goal_for(
+        &mut self,
+        doc: &str,
+        member: Option<&str>,
+        domain: LifeDomain,
+        text: &str,
+        target: Option<Date>,
+    ) -> Result<Goal> {
         let g = Goal {
             id: new_id(),
             domain,
             text: non_empty("the goal", text)?,
             target_date: target,
             status: GoalStatus::Actief,
+            member: self.member_in(doc, member)?,
         };
         let id = g.id.clone();
         Ok(self.put_record(doc, &id, g)?.record)
@@ -174,9 +194,31 @@ impl Vault {
             objective_need: n.objective_need.trim().to_string(),
             time_cost: n.time_cost,
             category: n.category,
+            member: self.member_in(doc, n.member.as_deref())?,
         };
         let id = need.id.clone();
         Ok(self.put_record(doc, &id, need)?.record)
+    }
+
+    /// The id of household member `member` (id or name) of plan `doc`;
+    /// none when `member` is none or empty.
+    fn member_in(&self, doc: &str, member: Option<&str>) -> Result<Option<String>> {
+        let Some(m) = member.map(str::trim).filter(|m| !m.is_empty()) else {
+            return Ok(None);
+        };
+        let h = self.household(doc)?;
+        let found: Vec<_> = h
+            .members
+            .iter()
+            .filter(|x| x.record.id == m || x.record.name.eq_ignore_ascii_case(m))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(Some(one.record.id.clone())),
+            _ => Err(VaultError::UnknownRecord {
+                what: "household member",
+                id: m.to_string(),
+            }),
+        }
     }
 
     /// The plan as it is now.
@@ -210,11 +252,13 @@ impl Vault {
         goals.sort_by_key(|g| (g.record.domain, g.signed_at));
         Ok(PlanView {
             doc: doc.to_string(),
+            owner: self.header(doc)?.owner,
             header: headers.into_iter().next(),
             situations,
             goals,
             needs,
             bad,
+            household: self.household(doc)?,
         })
     }
 }

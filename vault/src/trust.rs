@@ -90,7 +90,7 @@ impl Vault {
             })
     }
 
-    fn admitted_by_join(&self) -> Vec<PublicKey> {
+    pub(crate) fn admitted_by_join(&self) -> Vec<PublicKey> {
         self.setting(ADMITTED)
             .ok()
             .flatten()

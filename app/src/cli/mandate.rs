@@ -79,6 +79,9 @@ pub struct OrderForArgs {
     /// Last day.
     #[arg(long, value_parser = date)]
     pub until: Date,
+    /// The member of her household the care is for (its id in her plan).
+    #[arg(long)]
+    pub member: Option<String>,
 }
 
 /// Arguments of `mandate request`.
@@ -153,6 +156,7 @@ pub fn run(out: &Out, v: &mut Vault, c: MandateCmd) -> Result<()> {
                 max_units: a.units,
                 period_start: a.from,
                 period_end: a.until,
+                member: a.member,
             };
             commission(out, v, citizen, task)
         }

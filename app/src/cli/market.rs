@@ -6,8 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use inwonercloud_schemas::{Date, Offering, ProviderDetails, PublicKey, ServiceUnit, Verdict, format_euros};
+use inwonercloud_schemas::{
+    Date, Offering, ProviderDetails, PublicKey, ServiceUnit, Verdict, format_amount, format_euros,
+};
 use inwonercloud_vault::claims::CLAIMS_FORMAT;
+use inwonercloud_vault::discovery::OfferingFilter;
 use inwonercloud_vault::mandate::on_behalf;
 use inwonercloud_vault::{ClaimReport, ClaimsFile, TrustRoots, Vault};
 use rust_decimal::Decimal;
@@ -60,12 +63,21 @@ pub struct OfferArgs {
 /// Arguments of `market`.
 #[derive(Args, Debug)]
 pub struct MarketArgs {
-    /// Only this category.
+    /// Only categories whose code or name holds these words.
     #[arg(long)]
     pub category: Option<String>,
     /// Only up to this price per unit.
     #[arg(long, value_parser = amount)]
     pub max_price: Option<Decimal>,
+    /// Only providers serving a region that holds these words.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only offerings whose availability holds these words (e.g. weekend).
+    #[arg(long)]
+    pub availability: Option<String>,
+    /// Only providers a municipality you joined or trust admitted.
+    #[arg(long)]
+    pub admitted: bool,
     /// Only what fits in the remaining budget of this account (one unit at least).
     #[arg(long)]
     pub fits: Option<String>,
@@ -88,6 +100,9 @@ pub struct OrderArgs {
     /// Last day.
     #[arg(long, value_parser = date)]
     pub until: Date,
+    /// The household member the care is for (name or id; see `plan member list`).
+    #[arg(long = "for")]
+    pub member: Option<String>,
 }
 
 /// Arguments of `declare`.
@@ -217,18 +232,36 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
         }
         None => None,
     };
+    let filter = OfferingFilter {
+        category: a.category,
+        region: a.region,
+        max_price: a.max_price,
+        availability: a.availability,
+        admitted_only: a.admitted,
+    };
     let list: Vec<_> = v
-        .offerings()?
+        .find_offerings(&filter)?
         .into_iter()
-        .filter(|o| a.category.as_ref().is_none_or(|c| &o.offering.record.category == c))
-        .filter(|o| a.max_price.is_none_or(|m| o.offering.record.price <= m))
-        .filter(|o| remaining.is_none_or(|r| o.offering.record.price <= r))
+        // The price from that account, in its unit (points or hours at the policy's tariff).
+        .filter(|o| {
+            remaining.is_none_or(|r| {
+                a.fits
+                    .as_deref()
+                    .and_then(|acc| v.price_from(acc, &o.offering.record).ok())
+                    .is_some_and(|(price, _)| price <= r)
+            })
+        })
         .collect();
     out.emit(&list, || {
-        if list.is_empty() {
+        if list.is_empty() && filter.is_empty() && remaining.is_none() {
             out.say(
-                "Geen aanbod gevonden. Verbind met een aanbieder via diens uitnodiging (join).",
-                "No offerings found. Connect to a provider with their invite (join).",
+                "Geen aanbod gevonden. Verbind met uw gemeente (of een aanbieder) via diens uitnodiging (join).",
+                "No offerings found. Connect to your municipality (or a provider) with their invite (join).",
+            );
+        } else if list.is_empty() {
+            out.say(
+                "Geen aanbod past bij deze filters.",
+                "No offering matches these filters.",
             );
         }
         for o in &list {
@@ -241,25 +274,72 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
             } else {
                 ""
             };
+            let admitted = if o.admitted_by.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  [{} {}]",
+                    out.t("toegelaten door", "admitted by"),
+                    o.admitted_by.join(", ")
+                )
+            };
             println!(
-                "{}  {:<28} {:<24} {} {}  ({} {}){}",
+                "{}  {:<28} {:<24} {} {}  ({} {}){}{}",
                 r.id,
                 r.service,
-                r.provider.name,
+                // The name from the provider's certificate, not what it typed.
+                o.offering.author_name,
                 format_euros(r.price, out.lang),
                 crate::gui::i18n::texts(out.lang).per_unit(r.unit),
                 out.t("voorbeeld", "example"),
                 o.example_tariff
                     .map(|t| format_euros(t, out.lang))
                     .unwrap_or_else(|| "—".into()),
-                warn
+                warn,
+                admitted
+            );
+            if !r.region.is_empty() || !r.availability.is_empty() {
+                println!("      {}  ·  {}", r.region, r.availability);
+            }
+        }
+    })
+}
+
+/// `admit-provider` / `withdraw-provider`: a municipality admits a provider
+/// that joined it to its market, or withdraws that.
+pub fn admission(out: &Out, v: &mut Vault, provider: &str, admit: bool) -> Result<()> {
+    let peer = v.find_peer(provider)?;
+    let a = if admit {
+        v.admit_provider(&peer.identity)?
+    } else {
+        v.withdraw_provider(&peer.identity)?
+    };
+    out.emit(&a, || {
+        if admit {
+            println!(
+                "{} {}. {}",
+                a.name,
+                out.t("is toegelaten", "is admitted"),
+                out.t(
+                    "Uw node geeft zijn catalogus door aan iedereen die met u verbonden is.",
+                    "Your node passes its catalogue on to everyone connected to you."
+                )
+            );
+        } else {
+            println!(
+                "{} {}",
+                a.name,
+                out.t(
+                    "is niet meer toegelaten; zijn catalogus wordt niet meer doorgegeven.",
+                    "is no longer admitted; its catalogue is no longer passed on."
+                )
             );
         }
     })
 }
 
 pub fn order(out: &Out, v: &mut Vault, a: OrderArgs) -> Result<()> {
-    let ag = v.order(&a.offering, &a.account, a.units, a.from, a.until)?;
+    let ag = v.order_for(a.member.as_deref(), &a.offering, &a.account, a.units, a.from, a.until)?;
     out.emit(&ag, || {
         println!(
             "{} {}. {}",
@@ -269,7 +349,18 @@ pub fn order(out: &Out, v: &mut Vault, a: OrderArgs) -> Result<()> {
                 "Het bedrag is gereserveerd; de aanbieder tekent bij de volgende synchronisatie.",
                 "The amount is reserved; the provider signs at the next sync."
             )
-        )
+        );
+        // In the account's unit: euros, or points or hours at the policy's tariff.
+        for x in &ag.services {
+            let total = x.tariff.checked_mul(x.max_units).unwrap_or_default();
+            println!(
+                "  {} {} × {} = {}",
+                out.t("gereserveerd:", "reserved:"),
+                x.max_units.normalize(),
+                format_amount(x.tariff, x.tariff_unit, out.lang),
+                format_amount(total, x.tariff_unit, out.lang)
+            );
+        }
     })
 }
 
@@ -316,9 +407,9 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                     out.t("declaratie", "declaration"),
                     x.id,
                     x.units.normalize(),
-                    format_euros(x.tariff, out.lang),
+                    format_amount(x.tariff, x.tariff_unit, out.lang),
                     x.amount()
-                        .map_or_else(|_| "?".to_string(), |a| format_euros(a, out.lang)),
+                        .map_or_else(|_| "?".to_string(), |a| format_amount(a, x.tariff_unit, out.lang)),
                     out.date(x.period_start),
                     out.date(x.period_end)
                 );
@@ -342,7 +433,7 @@ pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
             out.t("Gedeclareerd:", "Declared:"),
             d.id,
             d.amount()
-                .map_or_else(|_| "?".to_string(), |a| format_euros(a, out.lang))
+                .map_or_else(|_| "?".to_string(), |a| format_amount(a, d.tariff_unit, out.lang))
         )
     })
 }
@@ -380,7 +471,7 @@ fn print_report(out: &Out, r: &ClaimReport) {
             c.provider,
             c.category,
             c.month,
-            format_euros(c.amount, out.lang),
+            format_amount(c.amount, c.unit, out.lang),
             match &c.reason {
                 None => out.t("geldig", "valid").to_string(),
                 Some(why) => format!("{}: {why}", out.t("ONGELDIG", "INVALID")),
@@ -399,6 +490,19 @@ fn print_report(out: &Out, r: &ClaimReport) {
     println!("{}", out.t("per soort:", "per kind:"));
     for (k, x) in &r.per_kind {
         println!("  {:<28} {}", k.label(out.lang), format_euros(*x, out.lang));
+    }
+    println!(
+        "{}",
+        out.t("per wet (financieringsstroom):", "per act (funding stream):")
+    );
+    for (s, x) in &r.per_stream {
+        println!("  {:<28} {}", s.label(out.lang), format_euros(*x, out.lang));
+    }
+    if !r.per_member.is_empty() {
+        println!("{}", out.t("per gezinslid:", "per household member:"));
+        for (m, x) in &r.per_member {
+            println!("  {m:<40} {}", format_euros(*x, out.lang));
+        }
     }
     // Per citizen: what was verified and what was not add up to what her
     // budget shows as spent on granted accounts.
@@ -419,12 +523,56 @@ fn print_report(out: &Out, r: &ClaimReport) {
     }
 }
 
+/// Claims in points or hours: per unit, never added to the euro totals;
+/// a points total's euro equivalent only where `policy` states a value.
+fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_schemas::Policy>) {
+    for (unit, t) in &r.other_units {
+        println!(
+            "{} {} ({}):",
+            out.t("in", "in"),
+            unit.label(out.lang),
+            out.t(
+                "apart geteld, nooit bij euro's opgeteld",
+                "counted apart, never added to euros"
+            )
+        );
+        for (c, x) in &t.per_category {
+            println!("  {c:<28} {}", format_amount(*x, *unit, out.lang));
+        }
+        for (c, x) in &t.not_verified {
+            println!(
+                "  {c:<28} {} {}",
+                format_amount(*x, *unit, out.lang),
+                out.t("niet te controleren", "not verifiable")
+            );
+        }
+    }
+    for e in policy.map(|p| r.euro_equivalents(p)).unwrap_or_default() {
+        println!(
+            "  {:<28} {} ≙ {} ({} {} {})",
+            e.category,
+            format_amount(e.points, inwonercloud_schemas::Unit::Points, out.lang),
+            format_euros(e.euros, out.lang),
+            out.t(
+                "omgerekend tegen de puntwaarde van het beleid:",
+                "at the policy's points value:"
+            ),
+            format_euros(e.euros_per_point, out.lang),
+            out.t("per punt", "per point")
+        );
+    }
+}
+
 pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
     let r = v.verify_claims()?;
     if let Some(p) = csv {
         std::fs::write(&p, r.to_csv()).with_context(|| format!("cannot write {}", p.display()))?;
     }
-    out.emit(&r, || print_report(out, &r))
+    let policy = v.policy().map(|p| p.record);
+    out.emit(&r, || {
+        print_report(out, &r);
+        print_other_units(out, &r, policy.as_ref());
+    })
 }
 
 pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
@@ -495,7 +643,8 @@ pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
                 inwonercloud_vault::trust::fingerprint(k)
             );
         }
-        print_report(out, &r)
+        print_report(out, &r);
+        print_other_units(out, &r, None);
     })?;
     let bad: Vec<&str> = r.claims.iter().filter(|c| !c.valid).map(|c| c.claim.as_str()).collect();
     if !bad.is_empty() {

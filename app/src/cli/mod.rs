@@ -193,15 +193,26 @@ pub enum Command {
     },
     /// Transfers to and from you, and whether both signed.
     Transfers,
-    /// Wijkbudget: room per provider in a shared pot, and its figures.
-    #[command(subcommand)]
-    Pot(pot::PotCmd),
+    /// Wijkbudget: a neighbourhood pot run by partner organisations
+    /// (create, partner add, fund, room, spend, rebalance, show).
+    Pot(pot::PotArgs),
     /// Provider: publish an offering in your public catalogue.
     Offer(market::OfferArgs),
     /// Browse the offerings of the providers you know.
     Market(market::MarketArgs),
     /// Order an offering: sign an agreement and reserve the money.
     Order(market::OrderArgs),
+    /// Municipality: admit a provider that joined you to your market; your
+    /// node republishes its catalogue to everyone who joined you.
+    AdmitProvider {
+        /// The provider (name or identity prefix).
+        provider: String,
+    },
+    /// Municipality: withdraw a provider's admission to your market.
+    WithdrawProvider {
+        /// The provider (name or identity prefix).
+        provider: String,
+    },
     /// Agreements with their declarations and approvals.
     Agreements,
     /// Agree with an informal carer (family, a neighbour) on hours at an
@@ -274,7 +285,7 @@ pub struct AppArgs {
     #[arg(long)]
     pub offline: bool,
     /// Open the demo world (building it first if needed) as: inwoner, begeleider, zorgaanbieder, gemeente,
-    /// mantelzorger, vertegenwoordiger.
+    /// mantelzorger, vertegenwoordiger, gezin.
     #[arg(long)]
     pub demo: Option<String>,
 }
@@ -357,6 +368,10 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
         Command::Offer(a) => market::offer(&out, &mut open_vault(&out, &dir)?, a),
         Command::Market(a) => market::market(&out, &open_vault(&out, &dir)?, a),
         Command::Order(a) => market::order(&out, &mut open_vault(&out, &dir)?, a),
+        Command::AdmitProvider { provider } => market::admission(&out, &mut open_vault(&out, &dir)?, &provider, true),
+        Command::WithdrawProvider { provider } => {
+            market::admission(&out, &mut open_vault(&out, &dir)?, &provider, false)
+        }
         Command::Agreements => market::agreements(&out, &open_vault(&out, &dir)?),
         Command::InformalAgree(a) => informal::agree(&out, &mut open_vault(&out, &dir)?, a),
         Command::Countersign { agreement } => market::countersign(&out, &mut open_vault(&out, &dir)?, &agreement),
@@ -418,18 +433,18 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
     }
     let w = crate::demo::build(&base)?;
     out.emit(
-        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality, "carer": w.carer, "representative": w.representative}),
+        &serde_json::json!({"citizen": w.citizen, "counselor": w.counselor, "provider": w.provider, "municipality": w.municipality, "carer": w.carer, "representative": w.representative, "household": w.household}),
         || {
             println!(
                 "{}",
                 out.t(
                     &format!(
-                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}\nVertegenwoordiger: --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display()
+                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}\nVertegenwoordiger: --vault {}\nGezin (integraal pgb): --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display(), w.household.display()
                     ),
                     &format!(
-                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}\nRepresentative: --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display()
+                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}\nRepresentative: --vault {}\nHousehold (integral pgb): --vault {}",
+                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display(), w.household.display()
                     ),
                 )
             )
@@ -457,9 +472,10 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
             "gemeente" | "municipality" => w.municipality,
             "mantelzorger" | "carer" => w.carer,
             "vertegenwoordiger" | "representative" => w.representative,
+            "gezin" | "household" => w.household,
             other => anyhow::bail!(
-                "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger or \
-                 vertegenwoordiger"
+                "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger, \
+                 vertegenwoordiger or gezin"
             ),
         };
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use inwonercloud_schemas::{Date, GoalStatus, LifeDomain, Period, TimeCost, format_euros};
+use inwonercloud_schemas::{Date, GoalStatus, LifeDomain, MemberKind, Period, TimeCost, format_euros};
 use inwonercloud_vault::Vault;
 use inwonercloud_vault::plan::NewNeed;
 use rust_decimal::Decimal;
@@ -63,6 +63,9 @@ pub enum PlanCmd {
         /// When you hope to reach it.
         #[arg(long, value_parser = date)]
         target: Option<Date>,
+        /// The household member it is for (name or id; see `plan member list`).
+        #[arg(long = "for")]
+        member: Option<String>,
     },
     /// Change a goal's status (actief, bereikt, gestopt).
     GoalStatus {
@@ -98,9 +101,46 @@ pub enum PlanCmd {
         /// pgb category code (see `inwonercloud catalogue`).
         #[arg(long)]
         category: Option<String>,
+        /// The household member it is for (name or id).
+        #[arg(long = "for")]
+        member: Option<String>,
+    },
+    /// The household of an integral plan (i-pgb): its members.
+    #[command(subcommand)]
+    Member(MemberCmd),
+    /// Name the household's director (regisseur): a member or the counselor.
+    /// The director acts only within the mandate you give (`mandate give`).
+    Director {
+        /// The director: a known peer (name or identity), or `ik`/`me`.
+        who: String,
+        /// The household member the director is, if one.
+        #[arg(long)]
+        member: Option<String>,
     },
     /// The plan's change history: who changed what, when.
     History,
+}
+
+/// `plan member` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MemberCmd {
+    /// Add a member to the household.
+    Add {
+        /// First name.
+        name: String,
+        /// volwassene (adult) or kind (child).
+        #[arg(long, default_value = "volwassene", value_parser = member_kind)]
+        kind: MemberKind,
+        /// Date of birth.
+        #[arg(long, value_parser = date)]
+        born: Option<Date>,
+    },
+    /// The household's members and director.
+    List,
+}
+
+fn member_kind(s: &str) -> Result<MemberKind, String> {
+    MemberKind::parse(s).map_err(|e| e.to_string())
 }
 
 pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
@@ -129,8 +169,13 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 )
             })
         }
-        PlanCmd::Goal { domain, text, target } => {
-            let g = v.add_goal(&doc, domain, &text, target)?;
+        PlanCmd::Goal {
+            domain,
+            text,
+            target,
+            member,
+        } => {
+            let g = v.add_goal_for(&doc, member.as_deref(), domain, &text, target)?;
             out.emit(&g, || {
                 out.say(&format!("Doel toegevoegd: {}", g.id), &format!("Goal added: {}", g.id))
             })
@@ -150,6 +195,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
             tariff,
             goal,
             category,
+            member,
         } => {
             let n = v.add_need(
                 &doc,
@@ -164,6 +210,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                         tariff,
                     },
                     category,
+                    member,
                 },
             )?;
             let year = n.time_cost.cost_per_year();
@@ -175,6 +222,48 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                         format_euros(year, out.lang)
                     ),
                     &format!("Need added: {} ({} per year)", n.id, format_euros(year, out.lang)),
+                )
+            })
+        }
+        PlanCmd::Member(MemberCmd::Add { name, kind, born }) => {
+            let m = v.add_member(&name, kind, born)?;
+            out.emit(&m, || {
+                out.say(
+                    &format!(
+                        "Gezinslid toegevoegd: {} ({}, id {})",
+                        m.name,
+                        m.kind.label(out.lang),
+                        m.id
+                    ),
+                    &format!(
+                        "Household member added: {} ({}, id {})",
+                        m.name,
+                        m.kind.label(out.lang),
+                        m.id
+                    ),
+                )
+            })
+        }
+        PlanCmd::Member(MemberCmd::List) => {
+            let h = v.household(&doc)?;
+            out.emit(&h, || print_household(out, &h))
+        }
+        PlanCmd::Director { who, member } => {
+            let identity = match who.trim().to_lowercase().as_str() {
+                "ik" | "me" | "mij" => v.identity(),
+                _ => v.find_peer(&who)?.identity,
+            };
+            let d = v.set_director(identity, member.as_deref())?;
+            out.emit(&d, || {
+                out.say(
+                    &format!(
+                        "Regisseur: {}. Geef een machtiging (mandate give) voor wat de regisseur voor het gezin mag doen.",
+                        d.name
+                    ),
+                    &format!(
+                        "Director: {}. Give a mandate (mandate give) for what the director may do for the household.",
+                        d.name
+                    ),
                 )
             })
         }
@@ -209,6 +298,14 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
             out.t("Ondersteuningsplan (nog zonder titel)", "Support plan (no title yet)")
         ),
     }
+    if !p.household.members.is_empty() || p.household.director.is_some() {
+        print_household(out, &p.household);
+    }
+    let member = |m: &Option<String>| {
+        m.as_ref()
+            .map(|m| format!(" ({} {})", out.t("voor", "for"), p.household.name_of(m)))
+            .unwrap_or_default()
+    };
     for d in LifeDomain::ALL {
         let sit = p.situations.iter().find(|s| s.record.domain == d);
         let goals: Vec<_> = p.goals.iter().filter(|g| g.record.domain == d).collect();
@@ -222,9 +319,10 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         }
         for g in goals {
             println!(
-                "  {} {} ({}) [{}] id={}",
+                "  {} {}{} ({}) [{}] id={}",
                 out.t("doel:", "goal:"),
                 g.record.text,
+                member(&g.record.member),
                 g.record.status.label(lang),
                 g.author_name,
                 g.record.id
@@ -233,9 +331,10 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         for n in needs {
             let tc = &n.record.time_cost;
             println!(
-                "  {} {} | {} {} | {} {} × {} = {} {}",
+                "  {} {}{} | {} {} | {} {} × {} = {} {}",
                 out.t("wens:", "wish:"),
                 n.record.wish,
+                member(&n.record.member),
                 out.t("nodig:", "need:"),
                 n.record.objective_need,
                 tc.hours,
@@ -255,5 +354,22 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
     }
     for b in &p.bad {
         println!("{} {}: {}", out.t("GEWEIGERD", "REFUSED"), b.key, b.why);
+    }
+}
+
+fn print_household(out: &Out, h: &inwonercloud_vault::HouseholdView) {
+    println!("{}", out.t("Gezin:", "Household:"));
+    for m in &h.members {
+        let born = m.record.born.map(|d| format!(", {}", out.date(d))).unwrap_or_default();
+        println!(
+            "  {} ({}{born}) id={}",
+            m.record.name,
+            m.record.kind.label(out.lang),
+            m.record.id
+        );
+    }
+    match &h.director {
+        Some(d) => println!("  {} {}", out.t("regisseur:", "director:"), d.record.name),
+        None => println!("  {}", out.t("nog geen regisseur", "no director yet")),
     }
 }

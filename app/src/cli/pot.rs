@@ -1,25 +1,64 @@
-//! `pot`: wijkbudget — room per provider in a shared pot, and its figures.
+//! `pot`: the wijkbudget as its partners run it. The municipality (or the
+//! partnership) creates a pot, adds partner organisations, puts the subsidy
+//! in and sets each organisation's room; an organisation books spends per
+//! (pseudonymous) resident against its own room and gives room to another;
+//! everyone sees the same dashboard (`pot show`).
 
-use anyhow::Result;
-use clap::Subcommand;
-use inwonercloud_schemas::{DocKind, format_euros};
-use inwonercloud_vault::Vault;
+use anyhow::{Result, anyhow};
+use clap::{Args, Subcommand};
+use inwonercloud_schemas::{Date, Lang, PublicKey, SupportKind, format_euros};
+use inwonercloud_vault::{NewPotSpend, PotDashboard, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
-use super::parse::amount;
+use super::parse::{amount, date};
+
+/// `pot` and which pot it works on.
+#[derive(Args, Debug)]
+pub struct PotArgs {
+    /// Which pot (id, or part of its id or name) when this vault holds several.
+    #[arg(long, global = true)]
+    pub pot: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub cmd: PotCmd,
+}
 
 /// `pot` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum PotCmd {
-    /// Give a provider room in a pot account.
+    /// Municipality: create a pot for a period.
+    Create {
+        /// Name, e.g. "Wijkbudget Ruwaard 2027".
+        #[arg(long)]
+        name: String,
+        /// First day.
+        #[arg(long, value_parser = date)]
+        from: Date,
+        /// Last day.
+        #[arg(long, value_parser = date)]
+        to: Date,
+    },
+    /// Municipality: partner organisations.
+    #[command(subcommand)]
+    Partner(PartnerCmd),
+    /// Municipality: put the subsidy (euros) into the pot.
+    Fund {
+        /// Euros.
+        #[arg(long, value_parser = amount)]
+        amount: Decimal,
+        /// Day it applies to (default today).
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
+        /// Note (the subsidy decision).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Municipality: set a partner's room (euros).
     Room {
-        /// The pot account (id or name).
+        /// The organisation (partner name or identity).
         #[arg(long)]
-        account: String,
-        /// The provider (a known peer: name or identity).
-        #[arg(long)]
-        provider: String,
+        org: String,
         /// Euros.
         #[arg(long, value_parser = amount)]
         amount: Decimal,
@@ -27,75 +66,333 @@ pub enum PotCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Per provider: room, spent, left, per month and category.
-    Show {
-        /// The pot account (id or name).
+    /// Organisation: book support for a resident against your own room.
+    Spend {
+        /// The resident's pseudonym (never a name or BSN), e.g. R-0417.
         #[arg(long)]
-        account: String,
+        resident: String,
+        /// individual, collective or prevention (individueel, collectief, preventie).
+        #[arg(long, value_parser = kind)]
+        kind: SupportKind,
+        /// Category code, e.g. begeleiding_individueel.
+        #[arg(long)]
+        category: String,
+        /// Euros.
+        #[arg(long, value_parser = amount)]
+        amount: Decimal,
+        /// Day of the support (default today).
+        #[arg(long, value_parser = date)]
+        date: Option<Date>,
+        /// Note (no names).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Organisation (or municipality): move room to another partner.
+    Rebalance {
+        /// The giving organisation (default: you).
+        #[arg(long)]
+        from: Option<String>,
+        /// The receiving organisation.
+        #[arg(long)]
+        to: String,
+        /// Euros.
+        #[arg(long, value_parser = amount)]
+        amount: Decimal,
+        /// Why (the partners' meeting).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Everyone: the dashboard — per organisation room, spent, left and
+    /// share used; per month, category and kind; residents helped.
+    Show,
+}
+
+/// `pot partner` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum PartnerCmd {
+    /// Add an organisation you are connected with as a partner (it may then write the pot).
+    Add {
+        /// The organisation (a known peer: name or identity).
+        #[arg(long)]
+        org: String,
+        /// Its name in the pot (default: the name it goes by).
+        #[arg(long, default_value = "")]
+        name: String,
     },
 }
 
-pub fn run(out: &Out, v: &mut Vault, c: PotCmd) -> Result<()> {
-    let doc = v.pick_doc(DocKind::Budget, out.of.as_deref())?;
-    match c {
-        PotCmd::Room {
-            account,
-            provider,
-            amount,
-            note,
-        } => {
-            let p = v.find_peer(&provider)?;
-            let r = v.assign_room(&doc, &account, p.identity, amount, &note)?;
-            out.emit(&r, || {
-                println!(
-                    "{} {}: {} (id {})",
-                    out.t("Ruimte voor", "Room for"),
-                    r.provider_name,
-                    format_euros(r.amount, out.lang),
-                    r.id
+fn kind(s: &str) -> Result<SupportKind, String> {
+    SupportKind::parse(s).ok_or_else(|| format!("{s}: choose individual, collective or prevention"))
+}
+
+/// The pot this command works on.
+fn pick(v: &Vault, query: Option<&str>) -> Result<String> {
+    let pots = v.pots();
+    let Some(q) = query.map(|q| q.trim().to_lowercase()) else {
+        return match pots.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(anyhow!(
+                "no wijkbudget here yet / no neighbourhood pot here yet: create one with `inwonercloud pot create`, or \
+                 ask the municipality to add you as a partner and sync"
+            )),
+            _ => Err(anyhow!("several pots here: name one with --pot")),
+        };
+    };
+    let found: Vec<&String> = pots
+        .iter()
+        .filter(|p| {
+            p.to_lowercase().contains(&q) || v.pot_dashboard(p).is_ok_and(|d| d.name.to_lowercase().contains(&q))
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(anyhow!("no pot matches '{q}'")),
+        _ => Err(anyhow!("'{q}' matches more than one pot: use its id")),
+    }
+}
+
+/// A partner of the pot named by `query` (part of its name, or its identity).
+fn partner(d: &PotDashboard, query: &str) -> Result<PublicKey> {
+    let q = query.trim().to_lowercase();
+    let found: Vec<PublicKey> = d
+        .organisations
+        .iter()
+        .filter(|o| o.organisation.to_string().starts_with(&q) || o.name.to_lowercase().contains(&q))
+        .map(|o| o.organisation)
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(anyhow!(
+            "'{query}' is no partner of this pot (the municipality adds partners with `inwonercloud pot partner add`)"
+        )),
+        _ => Err(anyhow!("'{query}' matches more than one partner: use more of the name")),
+    }
+}
+
+/// Runs one `pot` command.
+pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
+    let e = |d: Decimal| format_euros(d, out.lang);
+    if let PotCmd::Create { name, from, to } = &a.cmd {
+        let id = v.create_pot(name, *from, *to)?;
+        return out.emit(&serde_json::json!({ "pot": id }), || {
+            out.say(
+                &format!("Wijkbudget {name} aangemaakt ({id}). Voeg partners toe met `pot partner add`."),
+                &format!("Neighbourhood pot {name} created ({id}). Add partners with `pot partner add`."),
+            )
+        });
+    }
+    let pot = pick(v, a.pot.as_deref())?;
+    match a.cmd {
+        PotCmd::Create { .. } => Ok(()),
+        PotCmd::Partner(PartnerCmd::Add { org, name }) => {
+            let peer = v.find_peer(&org)?;
+            let p = v.pot_add_partner(&pot, peer.identity, &name)?;
+            out.emit(&p, || {
+                out.say(
+                    &format!(
+                        "{} is partner: de organisatie mag boeken en krijgt het wijkbudget bij de volgende synchronisatie.",
+                        p.name
+                    ),
+                    &format!("{} is a partner: it may book and receives the pot at the next sync.", p.name),
                 )
             })
         }
-        PotCmd::Show { account } => {
-            let p = v.pot(&doc, &account)?;
-            let e = |d: Decimal| format_euros(d, out.lang);
-            out.emit(&p, || {
-                println!(
-                    "{} {} · {} {} · {} {} · {} {}",
-                    out.t("in de pot", "in the pot"),
-                    e(p.available),
-                    out.t("toegewezen", "assigned"),
-                    e(p.assigned),
-                    out.t("besteed", "spent"),
-                    e(p.spent),
-                    out.t("over", "left"),
-                    e(p.left)
+        PotCmd::Fund { amount, date, note } => {
+            let f = v.pot_fund(&pot, amount, date.unwrap_or_else(Date::today), &note)?;
+            out.emit(&f, || {
+                out.say(
+                    &format!("{} in het wijkbudget gestort (id {}).", e(f.amount), f.id),
+                    &format!("{} put into the pot (id {}).", e(f.amount), f.id),
+                )
+            })
+        }
+        PotCmd::Room { org, amount, note } => {
+            let d = v.pot_dashboard(&pot)?;
+            let k = partner(&d, &org)?;
+            let r = v.pot_set_room(&pot, k, amount, &note)?;
+            let name = d.organisation(&k).map(|o| o.name.clone()).unwrap_or_default();
+            out.emit(&r, || {
+                out.say(
+                    &format!("Ruimte van {name}: {}.", e(r.amount)),
+                    &format!("Room of {name}: {}.", e(r.amount)),
+                )
+            })
+        }
+        PotCmd::Spend {
+            resident,
+            kind,
+            category,
+            amount,
+            date,
+            note,
+        } => {
+            let s = v.pot_spend(
+                &pot,
+                NewPotSpend {
+                    resident,
+                    kind,
+                    category,
+                    amount,
+                    date: date.unwrap_or_else(Date::today),
+                    note,
+                },
+            )?;
+            let d = v.pot_dashboard(&pot)?;
+            let me = v.identity();
+            let o = d.organisation(&me).cloned();
+            out.emit(&s, || {
+                out.say(
+                    &format!(
+                        "{} geboekt voor {} ({}, {}), id {}.",
+                        e(s.amount),
+                        s.resident,
+                        s.kind.label(Lang::Nl),
+                        s.category,
+                        s.id
+                    ),
+                    &format!(
+                        "{} booked for {} ({}, {}), id {}.",
+                        e(s.amount),
+                        s.resident,
+                        s.kind.label(Lang::En),
+                        s.category,
+                        s.id
+                    ),
                 );
-                for r in &p.rooms {
-                    println!(
-                        "  {:<28} {} {}  {} {}  {} {}",
-                        r.provider_name,
-                        out.t("ruimte", "room"),
-                        e(r.room_amount),
-                        out.t("besteed", "spent"),
-                        e(r.spent),
-                        out.t("over", "left"),
-                        e(r.left)
+                if let Some(o) = o {
+                    out.say(
+                        &format!("Nog {} van {} ruimte over.", e(o.left), e(o.room)),
+                        &format!("{} of {} room left.", e(o.left), e(o.room)),
                     );
-                    for (m, x) in &r.per_month {
-                        println!("      {m}  {}", e(*x));
+                    if o.alert {
+                        out.say(
+                            "Let op: u heeft 90 % of meer van uw ruimte gebruikt.",
+                            "Note: you have used 90 % or more of your room.",
+                        );
                     }
-                    for (c, x) in &r.per_category {
-                        println!("      {c:<26} {}", e(*x));
-                    }
-                }
-                for name in &p.over_room {
-                    println!(
-                        "  ! {name}: {}",
-                        out.t("meer besteed dan de ruimte", "spent beyond its room")
-                    );
                 }
             })
         }
+        PotCmd::Rebalance { from, to, amount, note } => {
+            let d = v.pot_dashboard(&pot)?;
+            let from = match from {
+                Some(f) => partner(&d, &f)?,
+                None => v.identity(),
+            };
+            let to = partner(&d, &to)?;
+            let r = v.pot_rebalance(&pot, from, to, amount, &note)?;
+            let name = |k: &PublicKey| d.organisation(k).map(|o| o.name.clone()).unwrap_or_default();
+            out.emit(&r, || {
+                out.say(
+                    &format!(
+                        "{} ruimte van {} naar {} (id {}).",
+                        e(r.amount),
+                        name(&r.from),
+                        name(&r.to),
+                        r.id
+                    ),
+                    &format!(
+                        "{} of room from {} to {} (id {}).",
+                        e(r.amount),
+                        name(&r.from),
+                        name(&r.to),
+                        r.id
+                    ),
+                )
+            })
+        }
+        PotCmd::Show => {
+            let d = v.pot_dashboard(&pot)?;
+            out.emit(&d, || show(out, &d))
+        }
+    }
+}
+
+fn show(out: &Out, d: &PotDashboard) {
+    let e = |x: Decimal| format_euros(x, out.lang);
+    let period = match (d.period_start, d.period_end) {
+        (Some(s), Some(t)) => format!("{} – {}", out.date(s), out.date(t)),
+        _ => String::new(),
+    };
+    println!("{} ({}) · {period}", d.name, d.owner_name);
+    println!(
+        "{} {} · {} {} · {} {} · {} {} · {} {}",
+        out.t("subsidie", "subsidy"),
+        e(d.funded),
+        out.t("ruimte verdeeld", "room assigned"),
+        e(d.assigned),
+        out.t("besteed", "spent"),
+        e(d.spent),
+        out.t("over", "left"),
+        e(d.left),
+        out.t("inwoners geholpen", "residents helped"),
+        d.residents
+    );
+    println!(
+        "  {:<26} {:>13} {:>13} {:>13} {:>13} {:>7} {:>9}",
+        out.t("organisatie", "organisation"),
+        out.t("ruimte", "room"),
+        out.t("herverdeeld", "rebalanced"),
+        out.t("besteed", "spent"),
+        out.t("over", "left"),
+        "%",
+        out.t("inwoners", "residents"),
+    );
+    for o in &d.organisations {
+        let pct = o.percent.map(|p| format!("{p}")).unwrap_or_else(|| "–".into());
+        let flag = if o.over {
+            out.t("  ! boven de ruimte", "  ! beyond its room")
+        } else if o.alert {
+            out.t("  ! 90 % of meer gebruikt", "  ! 90 % or more used")
+        } else {
+            ""
+        };
+        println!(
+            "  {:<26} {:>13} {:>13} {:>13} {:>13} {:>7} {:>9}{flag}",
+            o.name,
+            e(o.room),
+            e(o.rebalanced),
+            e(o.spent),
+            e(o.left),
+            pct,
+            o.residents
+        );
+    }
+    println!("{}", out.t("Per maand:", "Per month:"));
+    for (m, per) in &d.per_month_org {
+        let parts: Vec<String> = per.iter().map(|(n, x)| format!("{n} {}", e(*x))).collect();
+        println!(
+            "  {m}  {}  ({})",
+            e(d.per_month.get(m).copied().unwrap_or_default()),
+            parts.join(" · ")
+        );
+    }
+    println!("{}", out.t("Per categorie:", "Per category:"));
+    for (c, x) in &d.per_category {
+        println!("  {c:<30} {}", e(*x));
+    }
+    println!("{}", out.t("Per soort steun:", "Per kind of support:"));
+    for (k, x) in &d.per_kind {
+        println!("  {:<30} {}", k.label(out.lang), e(*x));
+    }
+    for s in d.spends.iter().filter(|s| !s.uncovered.is_zero()) {
+        println!(
+            "  ! {} {} {}: {} {}",
+            s.organisation_name,
+            out.date(s.spend.date),
+            s.spend.resident,
+            e(s.uncovered),
+            out.t("niet gedekt door de ruimte", "not covered by the room")
+        );
+    }
+    for n in &d.not_counted {
+        println!(
+            "  × {} {} ({}): {} — {}",
+            n.kind,
+            n.id,
+            n.signer,
+            out.t("telt niet", "does not count"),
+            n.why
+        );
     }
 }

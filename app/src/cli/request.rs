@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use inwonercloud_schemas::{Date, FundingStream, Outcome, Policy, Quantity, Unit, format_quantity};
+use inwonercloud_schemas::{Date, FundingStream, Outcome, Policy, Quantity, StreamShare, Unit, format_quantity};
 use inwonercloud_vault::{DecisionInput, NewRequest, RequestView, Vault};
 use rust_decimal::Decimal;
 
@@ -51,6 +51,10 @@ pub struct RequestArgs {
     /// Ask to change this existing account (id or name) instead of opening one.
     #[arg(long)]
     pub adjusts: Option<String>,
+    /// An integral budget (i-pgb) for the household: every other category
+    /// it may be spent on (comma-separated codes, besides --category).
+    #[arg(long, value_delimiter = ',')]
+    pub integral: Vec<String>,
 }
 
 /// Arguments of `decide`.
@@ -67,6 +71,25 @@ pub struct DecideArgs {
     /// The reasons.
     #[arg(long)]
     pub reasons: String,
+    /// An integral grant: which funding stream pays how much, as
+    /// `stream=amount` (repeat: --fund wmo=6000 --fund jeugdwet=4000); the
+    /// shares add up to what is granted.
+    #[arg(long, value_parser = share)]
+    pub fund: Vec<StreamShare>,
+    /// An integral grant: the categories it may be spent on
+    /// (comma-separated; default: those the household asked for).
+    #[arg(long, value_delimiter = ',')]
+    pub categories: Vec<String>,
+}
+
+fn share(s: &str) -> Result<StreamShare, String> {
+    let (stream, amount) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': write a share as stream=amount, e.g. wmo=6000"))?;
+    Ok(StreamShare {
+        stream: super::parse::stream(stream)?,
+        amount: super::parse::amount(amount)?,
+    })
 }
 
 /// `policy` subcommands.
@@ -92,7 +115,7 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
         Some(acc) => Some(v.find_account(&v.budget_doc(), acc)?.id),
         None => None,
     };
-    let r = v.request_budget(NewRequest {
+    let new = NewRequest {
         stream: a.stream,
         category: a.category,
         quantity: Quantity::new(a.amount, a.unit)?,
@@ -101,7 +124,12 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
         goal_ids: a.goals,
         motivation: a.motivation,
         adjusts_account: adjusts,
-    })?;
+    };
+    let r = if a.integral.is_empty() {
+        v.request_budget(new)?
+    } else {
+        v.request_integral_budget(new, a.integral)?
+    };
     out.emit(&r, || {
         println!(
             "{} {} ({})",
@@ -210,15 +238,17 @@ pub fn ask(out: &Out, v: &mut Vault, request: &str, question: &str) -> Result<()
 
 pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
     let request = super::ids::request(out, v, &a.request)?;
-    let d = v.decide(
-        &request,
-        DecisionInput {
-            outcome: a.outcome,
-            granted: a.amount,
-            reasons: a.reasons,
-            automated_rule: None,
-        },
-    )?;
+    let input = DecisionInput {
+        outcome: a.outcome,
+        granted: a.amount,
+        reasons: a.reasons,
+        automated_rule: None,
+    };
+    let d = if a.fund.is_empty() {
+        v.decide(&request, input)?
+    } else {
+        v.decide_integral(&request, input, a.fund, a.categories)?
+    };
     out.emit(&d, || {
         println!(
             "{}: {}{}",
@@ -227,7 +257,22 @@ pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
             d.granted
                 .map(|g| format!(" {}", format_quantity(g, out.lang)))
                 .unwrap_or_default()
-        )
+        );
+        for f in &d.funding {
+            let unit = d.granted.map(|g| g.unit).unwrap_or(Unit::Euro);
+            println!(
+                "  {} {}",
+                f.stream.label(out.lang),
+                format_quantity(Quantity { amount: f.amount, unit }, out.lang)
+            );
+        }
+        if !d.categories.is_empty() {
+            println!(
+                "  {} {}",
+                out.t("te besteden aan:", "to be spent on:"),
+                d.categories.join(", ")
+            );
+        }
     })
 }
 

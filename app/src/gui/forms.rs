@@ -17,11 +17,14 @@ pub struct CardForm {
     pub amount: String,
     /// Reasons for the decision.
     pub reasons: String,
+    /// An integral grant's funding: `wmo=6000; jeugdwet=4000`.
+    pub funding: String,
 }
 
 impl Default for CardForm {
     fn default() -> Self {
         CardForm {
+            funding: String::new(),
             text: String::new(),
             outcome: Outcome::Toegekend,
             amount: String::new(),
@@ -110,6 +113,16 @@ pub struct Forms {
     pub need_tariff: String,
     /// Need: category code.
     pub need_category: String,
+    /// Need: the household member it is for.
+    pub need_member: Option<String>,
+    /// Goal: the household member it is for.
+    pub goal_member: Option<String>,
+    /// New household member: name.
+    pub member_name: String,
+    /// New household member: adult or child.
+    pub member_kind: inwonercloud_schemas::MemberKind,
+    /// New household member: date of birth.
+    pub member_born: String,
     /// Need: goal served (index in the plan's goals, 0 = none).
     pub need_goal: usize,
     /// Plan title.
@@ -173,6 +186,8 @@ pub struct Forms {
     pub goal_status: GoalStatus,
     /// New request: category index in the catalogue.
     pub req_category: usize,
+    /// Request: for an integral budget, the other categories it may be spent on.
+    pub req_integral: Vec<String>,
     /// New request: amount.
     pub req_amount: String,
     /// New request: unit.
@@ -197,6 +212,12 @@ pub struct Forms {
     pub market_max_price: String,
     /// Market filter: fits the remaining budget.
     pub market_fits: bool,
+    /// Market filter: words in the region.
+    pub market_region: String,
+    /// Market filter: words in the availability.
+    pub market_availability: String,
+    /// Market filter: only providers a municipality admitted.
+    pub market_admitted: bool,
     /// Order: account index.
     pub order_account: usize,
     /// Order: units.
@@ -205,6 +226,8 @@ pub struct Forms {
     pub order_from: String,
     /// Order: until.
     pub order_until: String,
+    /// Order: the household member it is for (member id).
+    pub order_member: Option<String>,
     /// New offering: service.
     pub offer_service: String,
     /// New offering: category index.
@@ -229,12 +252,8 @@ pub struct Forms {
     pub transfer_amount: String,
     /// Transfer: category code.
     pub transfer_category: String,
-    /// Wijkbudget room: provider index.
-    pub room_provider: usize,
-    /// Wijkbudget room: account index.
-    pub room_account: usize,
-    /// Wijkbudget room: amount.
-    pub room_amount: String,
+    /// Wijkbudget: the pot screen's forms.
+    pub pot: crate::gui::screens::pot::PotForm,
     /// Policy file to publish.
     pub policy_file: String,
     /// Agreement with an informal carer.
@@ -258,6 +277,8 @@ pub struct CommissionForm {
     pub order_from: String,
     /// Order: last day of care.
     pub order_until: String,
+    /// Order: the household member the care is for (name; may be empty).
+    pub member: String,
     /// Request: first day.
     pub from: String,
     /// Request: last day.
@@ -338,6 +359,11 @@ impl Default for Forms {
             need_period: Period::Week,
             need_tariff: String::new(),
             need_category: String::new(),
+            need_member: None,
+            goal_member: None,
+            member_name: String::new(),
+            member_kind: inwonercloud_schemas::MemberKind::Volwassene,
+            member_born: String::new(),
             need_goal: 0,
             plan_title: String::new(),
             entry_account: 0,
@@ -369,6 +395,7 @@ impl Default for Forms {
             note: String::new(),
             goal_status: GoalStatus::Actief,
             req_category: 0,
+            req_integral: Vec::new(),
             req_amount: String::new(),
             req_unit: Unit::Euro,
             req_stream: FundingStream::Wmo,
@@ -381,9 +408,13 @@ impl Default for Forms {
             market_category: 0,
             market_max_price: String::new(),
             market_fits: false,
+            market_region: String::new(),
+            market_availability: String::new(),
+            market_admitted: false,
             order_account: 0,
             order_units: "10".into(),
             order_from: String::new(),
+            order_member: None,
             order_until: String::new(),
             offer_service: String::new(),
             offer_category: 0,
@@ -397,9 +428,7 @@ impl Default for Forms {
             transfer_to: 0,
             transfer_amount: String::new(),
             transfer_category: "begeleiding_informeel".into(),
-            room_provider: 0,
-            room_account: 0,
-            room_amount: String::new(),
+            pot: Default::default(),
             policy_file: String::new(),
             informal: InformalForm::default(),
             mandate: MandateForm::default(),

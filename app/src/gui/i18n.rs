@@ -170,14 +170,7 @@ texts! {
     forecast_left: "Verwacht over aan het eind", "Expected left at the end";
     per_month: "Uitgaven per maand", "Spending per month";
     per_category: "Uitgaven per categorie", "Spending per category";
-    pot_title: "Wijkbudget: ruimte per aanbieder", "Neighbourhood pot: room per provider";
-    pot_unassigned: "Niet toegewezen", "Not assigned";
     provider: "Aanbieder", "Provider";
-    room: "Ruimte", "Room";
-    room_needs: "Ruimte toewijzen kan aan een zorgaanbieder met wie u verbonden bent, op een rekening in euro.",
-        "You can give room to a provider you are connected with, on a euro account.";
-    room_amount: "Ruimte (€)", "Room (€)";
-    assign_room: "Ruimte toewijzen", "Assign room";
     // Plan
     no_plan: "Er is (nog) geen plan om te tonen.", "There is no plan to show (yet).";
     target: "streefdatum", "target";
@@ -343,8 +336,8 @@ texts! {
     max_price: "Hoogstens per eenheid (€)", "At most per unit (€)";
     left: "over", "left";
     fits_budget: "Past in mijn resterende budget", "Fits my remaining budget";
-    no_offerings: "Nog geen aanbod. Verbind met een zorgaanbieder via diens uitnodiging (Delen).",
-        "No offerings yet. Connect to a provider with their invite (Sharing).";
+    no_offerings: "Nog geen aanbod. Verbind met uw gemeente of een zorgaanbieder via diens uitnodiging (Delen).",
+        "No offerings yet. Connect to your municipality or a provider with their invite (Sharing).";
     example: "voorbeeldtarief", "example tariff";
     maximum: "maximum", "maximum";
     above_max: "Boven het maximumtarief van de gemeente", "Above the municipality's maximum tariff";
@@ -479,6 +472,7 @@ texts! {
     // Mandates (representatives)
     nav_mandates: "Machtigingen", "Mandates";
     demo_as_representative: "… als vertegenwoordiger", "… as representative";
+    demo_as_household: "… als gezin (integraal pgb)", "… as household (integral pgb)";
     mandate_give_title: "Iemand machtigen", "Give someone a mandate";
     mandate_help: "Een vertegenwoordiger (wettelijk vertegenwoordiger, bewindvoerder of familie) handelt dan namens u, met een eigen handtekening. Elke handeling toont \"namens u, door …\". U kunt de machtiging altijd intrekken.",
         "A representative (legal representative, bewindvoerder or family) then acts on your behalf, with their own signature. Every act shows \"on behalf of you, by …\". You can revoke the mandate at any time.";
@@ -502,6 +496,115 @@ texts! {
     acting_for_title: "U handelt namens", "You act on behalf of";
     acting_for_none: "Niemand heeft u gemachtigd.", "No one gave you a mandate.";
     acting_for_declarations: "Declaraties van wie u vertegenwoordigt", "Declarations of those you represent";
+    // Wijkbudget (neighbourhood pot run by partner organisations, issue 18)
+    nav_pot: "Wijkbudget", "Neighbourhood pot";
+    pot_none: "Hier is nog geen wijkbudget. De gemeente maakt er een en voegt uw organisatie toe als partner; na synchroniseren staat het hier.",
+        "There is no neighbourhood pot here yet. The municipality creates one and adds your organisation as a partner; after a sync it shows here.";
+    pot_choose: "Wijkbudget", "Pot";
+    pot_owner: "Eigenaar", "Owner";
+    pot_period: "Periode", "Period";
+    pot_funded: "Subsidie in de pot", "Subsidy in the pot";
+    pot_assigned: "Ruimte verdeeld", "Room assigned";
+    pot_unassigned: "Niet verdeeld", "Not assigned";
+    pot_spent: "Besteed", "Spent";
+    pot_left: "Over", "Left";
+    pot_residents: "Inwoners geholpen", "Residents helped";
+    pot_org: "Organisatie", "Organisation";
+    pot_room: "Ruimte", "Room";
+    pot_rebalanced: "Herverdeeld", "Rebalanced";
+    pot_used: "Gebruikt", "Used";
+    pot_alert: "heeft 90 % of meer van de ruimte gebruikt", "has used 90 % or more of its room";
+    pot_over: "heeft meer besteed dan de ruimte", "has spent beyond its room";
+    pot_per_month: "Per maand", "Per month";
+    pot_month: "Maand", "Month";
+    pot_total: "Totaal", "Total";
+    pot_per_category: "Per categorie", "Per category";
+    pot_per_kind: "Per soort steun", "Per kind of support";
+    pot_uncovered: "niet gedekt door de ruimte", "not covered by the room";
+    pot_rebalances: "Herverdelingen", "Rebalances";
+    pot_signed_by: "getekend door", "signed by";
+    pot_not_counted: "Telt niet mee", "Does not count";
+    pot_spend_title: "Steun boeken", "Book support";
+    pot_resident: "Inwoner (pseudoniem, geen naam of BSN)", "Resident (pseudonym, no name or BSN)";
+    pot_kind: "Soort steun", "Kind of support";
+    pot_category: "Categorie (code)", "Category (code)";
+    pot_amount: "Bedrag (€)", "Amount (€)";
+    pot_date: "Datum (dd-mm-jjjj, leeg: vandaag)", "Date (yyyy-mm-dd, empty: today)";
+    pot_note: "Toelichting (geen namen)", "Note (no names)";
+    pot_book: "Boeken", "Book";
+    pot_booked: "Geboekt in het wijkbudget", "Booked in the pot";
+    pot_rebalance_title: "Ruimte herverdelen", "Rebalance room";
+    pot_from: "Van", "From";
+    pot_to: "Naar", "To";
+    pot_rebalance: "Ruimte overdragen", "Move room";
+    pot_move_amount: "Over te dragen ruimte (€)", "Room to move (€)";
+    pot_move_note: "Reden (overleg partners)", "Why (partners' meeting)";
+    pot_fund_note: "Besluit of toelichting", "Decision or note";
+    pot_rebalanced_ok: "Ruimte overgedragen", "Room moved";
+    pot_fund_title: "Subsidie storten", "Put in subsidy";
+    pot_fund_amount: "Subsidie (€)", "Subsidy (€)";
+    pot_fund: "Storten", "Put in";
+    pot_funded_ok: "Subsidie gestort", "Subsidy put in";
+    pot_room_title: "Ruimte per organisatie", "Room per organisation";
+    pot_room_amount: "Ruimte (€)", "Room (€)";
+    pot_set_room: "Ruimte vastleggen", "Set room";
+    pot_room_set: "Ruimte vastgelegd", "Room set";
+    pot_partner_title: "Partner toevoegen", "Add a partner";
+    pot_partner_none: "Geen aanbieders om toe te voegen: verbind eerst met de organisatie (Delen).",
+        "No providers to add: connect with the organisation first (Sharing).";
+    pot_add_partner: "Als partner toevoegen", "Add as partner";
+    pot_partner_added: "Partner toegevoegd; de organisatie krijgt het wijkbudget bij de volgende synchronisatie",
+        "Partner added; the organisation receives the pot at the next sync";
+    pot_create_title: "Nieuw wijkbudget", "New neighbourhood pot";
+    pot_name: "Naam van het wijkbudget", "Name of the pot";
+    pot_start: "Eerste dag (dd-mm-jjjj)", "First day (yyyy-mm-dd)";
+    pot_end: "Laatste dag (dd-mm-jjjj)", "Last day (yyyy-mm-dd)";
+    pot_create: "Wijkbudget aanmaken", "Create the pot";
+    pot_created: "Wijkbudget aangemaakt", "Pot created";
+    // Market discovery (a marketplace you can find, issue 18)
+    market_region: "Regio", "Region";
+    market_availability: "Beschikbaar (bv. weekend)", "Available (e.g. weekend)";
+    market_admitted_only: "Alleen door de gemeente toegelaten aanbieders", "Only providers the municipality admitted";
+    admitted_by: "Toegelaten door", "Admitted by";
+    not_admitted: "Niet door een gemeente toegelaten: u kent deze aanbieder zelf", "Not admitted by a municipality: you know this provider yourself";
+    no_match: "Geen aanbod past bij deze filters.", "No offering matches these filters.";
+    admit_provider: "Toelaten tot de markt", "Admit to the market";
+    withdraw_provider: "Toelating intrekken", "Withdraw admission";
+    provider_admitted: "Aanbieder toegelaten; zijn catalogus wordt doorgegeven", "Provider admitted; its catalogue is passed on";
+    provider_withdrawn: "Toelating ingetrokken", "Admission withdrawn";
+    market_providers: "Zorgaanbieders op uw markt", "Care providers in your market";
+    is_admitted: "toegelaten", "admitted";
+    // Household (integraal pgb)
+    household: "Gezin", "Household";
+    household_intro: "Eén gezin, één plan, één regisseur. Doelen en behoeften kunnen bij één gezinslid horen.",
+        "One household, one plan, one director. Goals and needs can belong to one household member.";
+    add_member: "Gezinslid toevoegen", "Add a household member";
+    member_name: "Voornaam", "First name";
+    member_kind: "Volwassene of kind", "Adult or child";
+    member_born: "Geboortedatum (dd-mm-jjjj, mag leeg)", "Date of birth (dd-mm-yyyy, may be empty)";
+    member_added: "Gezinslid toegevoegd", "Household member added";
+    for_member: "Voor", "For";
+    whole_household: "het hele gezin", "the whole household";
+    director: "Regisseur", "Director";
+    no_director: "Nog geen regisseur gekozen.", "No director chosen yet.";
+    director_explain: "De regisseur houdt het overzicht over het plan. Wat de regisseur namens het gezin mag doen, staat in de machtiging die u geeft (scherm Machtigingen).",
+        "The director keeps the overview of the plan. What the director may do for the household is set by the mandate you give (Mandates screen).";
+    set_director: "Regisseur kiezen", "Choose the director";
+    director_set: "Regisseur gekozen", "Director chosen";
+    director_me: "ikzelf", "myself";
+    funded_by: "Betaald uit", "Paid from";
+    commission_member: "Voor gezinslid (voornaam, mag leeg)", "For household member (first name, may be empty)";
+    integral_categories: "Te besteden aan", "To be spent on";
+    integral_budget: "Integraal budget voor het gezin", "Integral budget for the household";
+    per_stream: "Per wet (financieringsstroom)", "Per act (funding stream)";
+    per_member: "Per gezinslid", "Per household member";
+    integral_explain: "Eén budget voor het hele gezin, te besteden aan alle categorieën die u hier aanvinkt. De gemeente zegt in het besluit uit welke wetten het betaald wordt.",
+        "One budget for the whole household, to be spent on every category you tick here. The municipality's decision says which acts pay for it.";
+    funding_split: "Betaald uit (per wet, bv. wmo=6000; jeugdwet=4000)", "Paid from (per act, e.g. wmo=6000; jeugdwet=4000)";
+    // Points and hours (issue 18)
+    price_from_account: "Prijs van deze rekening:", "Price from this account:";
+    points_apart: "Punten en uren (apart geteld, nooit bij euro's opgeteld)", "Points and hours (counted apart, never added to euros)";
+    euro_equivalent: "omgerekend tegen de puntwaarde van het beleid", "at the policy's points value";
 }
 
 impl Texts {
@@ -635,6 +738,20 @@ impl Texts {
             (S::Etmaal, Lang::En) => "per day",
             (S::Product, Lang::Nl) => "per product",
             (S::Product, Lang::En) => "per product",
+        }
+    }
+
+    /// Why an offering has no price from a points or hours account.
+    pub fn no_price_in_unit(&self, unit: Unit) -> &'static str {
+        match (unit, self.lang) {
+            (Unit::Points, Lang::Nl) => {
+                "Het beleid van de gemeente geeft dit aanbod geen prijs in punten: kies ander aanbod of een eurorekening."
+            }
+            (Unit::Points, Lang::En) => {
+                "The municipality's policy gives this offering no price in points: choose another offering or a euro account."
+            }
+            (_, Lang::Nl) => "Een urenrekening betaalt alleen zorg die per uur verkocht wordt.",
+            (_, Lang::En) => "An hours account pays only for care sold per hour.",
         }
     }
 

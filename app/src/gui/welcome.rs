@@ -174,6 +174,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                 (t.demo_as_municipality, &world.municipality),
                 (t.demo_as_carer, &world.carer),
                 (t.demo_as_representative, &world.representative),
+                (t.demo_as_household, &world.household),
             ] {
                 if ui.button(label).clicked() {
                     if !world.exists()

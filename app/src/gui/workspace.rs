@@ -21,7 +21,7 @@ use inwonercloud_vault::claims::check_all;
 use inwonercloud_vault::replica::Rejection;
 use inwonercloud_vault::{
     AccessLine, AgreementView, Authored, BudgetView, ClaimReport, ConsentView, HistoryEntry, Holder, Invite,
-    OfferingView, Passphrase, PeerInfo, PlanView, PotView, RequestView, Shared, TransferView, Vault, VaultError,
+    OfferingView, Passphrase, PeerInfo, PlanView, PotDashboard, RequestView, Shared, TransferView, Vault, VaultError,
     VaultKey, WhoAmI,
 };
 
@@ -60,6 +60,8 @@ pub enum Screen {
     Verification,
     /// Mandates: the holder gives and revokes them; a representative acts for whom she holds one.
     Mandates,
+    /// Wijkbudget: the neighbourhood pot's dashboard and forms (municipality, provider).
+    Pot,
 }
 
 impl Screen {
@@ -80,6 +82,7 @@ impl Screen {
             Role::Municipality => &[
                 Screen::Inbox,
                 Screen::Verification,
+                Screen::Pot,
                 Screen::Clients,
                 Screen::Overview,
                 Screen::Plan,
@@ -110,6 +113,7 @@ impl Screen {
             Role::Provider => &[
                 Screen::Agreements,
                 Screen::Catalogue,
+                Screen::Pot,
                 Screen::Clients,
                 Screen::Sharing,
                 Screen::Devices,
@@ -134,6 +138,7 @@ impl Screen {
             Screen::Agreements => t.nav_agreements,
             Screen::Verification => t.nav_verification,
             Screen::Mandates => t.nav_mandates,
+            Screen::Pot => t.nav_pot,
         }
     }
 
@@ -154,6 +159,7 @@ impl Screen {
             "agreements" | "overeenkomsten" => Screen::Agreements,
             "verification" | "verificatie" => Screen::Verification,
             "mandates" | "machtigingen" | "namens" => Screen::Mandates,
+            "pot" | "wijkbudget" => Screen::Pot,
             _ => return None,
         })
     }
@@ -253,10 +259,12 @@ pub struct Views {
     pub policy: Option<Authored<Policy>>,
     /// The categories in force.
     pub catalogue: Catalogue,
-    /// Wijkbudget pots among the accounts looked at (accounts with provider room).
-    pub pots: Vec<PotView>,
+    /// Wijkbudget pots held here (owned, or shared as a partner).
+    pub pots: Vec<PotDashboard>,
     /// Offerings of every provider whose catalogue is held.
     pub offerings: Arc<Vec<OfferingView>>,
+    /// A municipality's own admissions of providers to its market.
+    pub admissions: Vec<inwonercloud_schemas::ProviderAdmission>,
     /// Agreements held, with declarations.
     pub agreements: Arc<Vec<AgreementView>>,
     /// Transfers to and from this vault's owner.
@@ -557,15 +565,7 @@ impl Workspace {
         self.views.budget = budget_doc
             .as_ref()
             .map(|d| v.budget(d).map(Arc::new).map_err(|e| e.to_string()));
-        self.views.pots = match (&budget_doc, &self.views.budget) {
-            (Some(d), Some(Ok(b))) => b
-                .accounts
-                .iter()
-                .filter_map(|a| v.pot(d, &a.record.id).ok())
-                .filter(|p| !p.rooms.is_empty())
-                .collect(),
-            _ => Vec::new(),
-        };
+        self.views.pots = v.pots().iter().filter_map(|d| v.pot_dashboard(d).ok()).collect();
         self.views.requests = Arc::new(budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default());
         self.views.inbox = Arc::new(if v.role() == Role::Municipality {
             v.inbox().unwrap_or_default()
@@ -574,6 +574,7 @@ impl Workspace {
         });
         self.views.policy = v.policy();
         self.views.offerings = Arc::new(v.offerings().unwrap_or_default());
+        self.views.admissions = v.provider_admissions().unwrap_or_default();
         self.views.agreements = Arc::new(v.agreements().unwrap_or_default());
         self.views.transfers = Arc::new(v.transfers().unwrap_or_default());
         if self.views.claims.is_some() && self.verifying.is_none() {

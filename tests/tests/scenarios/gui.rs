@@ -476,32 +476,6 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
 }
 
 #[test]
-fn citizen_gives_a_provider_room_in_a_pot() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
-    go(&mut h, "Budget");
-    h.get_by_label("Wijkbudget: ruimte per aanbieder").click();
-    settle(&mut h);
-    type_into(&mut h, "Ruimte (€)", "2500,00");
-    click(&mut h, "Ruimte toewijzen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
-    drop(h);
-    let v = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
-    let doc = v.budget_doc();
-    let rooms = v.records::<inwonercloud_schemas::PotRoom>(&doc).unwrap().0;
-    assert_eq!(rooms.len(), 2, "the demo's room and the new one");
-    assert!(
-        rooms
-            .iter()
-            .any(|r| r.record.amount == Decimal::from(2500) && r.record.provider_name == "Zorgcoöperatie De Linde")
-    );
-}
-
-#[test]
 fn a_municipality_publishes_its_policy_from_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gemeente");

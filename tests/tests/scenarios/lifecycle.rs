@@ -425,6 +425,8 @@ async fn a_decision_or_grant_by_anyone_but_the_municipality_is_refused() {
             reasons: "vals besluit".into(),
             automated_rule: None,
             date: day("2027-01-01"),
+            funding: Vec::new(),
+            categories: Vec::new(),
         };
         v.put_record(&budget, "vals", d).unwrap();
         let acc = inwonercloud_schemas::Account {

@@ -424,6 +424,7 @@ async fn a_representative_orders_and_requests_through_the_holders_vault() {
         max_units: Decimal::from(10),
         period_start: day("2027-02-01"),
         period_end: day("2027-03-31"),
+        member: None,
     };
     let request = CommissionTask::Request {
         stream: FundingStream::Wmo,

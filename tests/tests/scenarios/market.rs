@@ -27,11 +27,22 @@ pub(crate) async fn granted_citizen(citizen: &Node, gemeente: &Node, cents: i64)
 /// The citizen asks for `cents` in `category` for 2027 and the municipality
 /// (already connected) grants it; returns the new account's id.
 pub(crate) async fn grant(citizen: &Node, gemeente: &Node, category: &str, cents: i64) -> String {
+    grant_quantity(
+        citizen,
+        gemeente,
+        category,
+        Quantity::new(eur(cents), Unit::Euro).unwrap(),
+    )
+    .await
+}
+
+/// [`grant`] of a quantity in any unit (euros, hours, points).
+pub(crate) async fn grant_quantity(citizen: &Node, gemeente: &Node, category: &str, quantity: Quantity) -> String {
     let req = citizen.with_vault(|v| {
         v.request_budget(NewRequest {
             stream: FundingStream::Wmo,
             category: category.into(),
-            quantity: Quantity::new(eur(cents), Unit::Euro).unwrap(),
+            quantity,
             period_start: day("2027-01-01"),
             period_end: day("2027-12-31"),
             goal_ids: vec![],
@@ -71,7 +82,18 @@ pub(crate) async fn order(
     units: i64,
 ) -> (String, String) {
     let name = provider.with_vault(|v| v.name().to_string());
-    let o = provider.with_vault(|v| v.publish_offering(offering(&name, price)).unwrap());
+    order_offering(citizen, provider, account, offering(&name, price), units).await
+}
+
+/// [`order`] of a given offering (any category and service unit).
+pub(crate) async fn order_offering(
+    citizen: &Node,
+    provider: &Node,
+    account: &str,
+    o: inwonercloud_schemas::Offering,
+    units: i64,
+) -> (String, String) {
+    let o = provider.with_vault(|v| v.publish_offering(o).unwrap());
     let t = invite(provider, Role::Citizen, &[DocKind::Catalogue], Access::Read);
     citizen.join(&t.to_string().parse().unwrap()).await.unwrap();
     let market = citizen.with_vault(|v| v.offerings().unwrap());
@@ -170,6 +192,7 @@ async fn invalid_claims_each_get_their_own_reason() {
         category: "begeleiding_individueel".into(),
         units: Decimal::from(2),
         tariff: eur(7000),
+        tariff_unit: Unit::Euro,
         period_start: day("2027-02-01"),
         period_end: day("2027-02-28"),
         note: "feb".into(),
@@ -404,6 +427,7 @@ impl World {
             category: "begeleiding_individueel".into(),
             units,
             tariff,
+            tariff_unit: Unit::Euro,
             period_start: day(&format!("2027-{month}-01")),
             period_end: day(&format!("2027-{month}-28")),
             note: String::new(),

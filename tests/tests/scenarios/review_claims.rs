@@ -448,6 +448,7 @@ async fn review_claims_a_declaration_cannot_relabel_its_category() {
             category: "huishoudelijke_hulp".into(),
             units: Decimal::from(8),
             tariff: s.tariff,
+            tariff_unit: inwonercloud_schemas::Unit::Euro,
             period_start: day("2027-01-01"),
             period_end: day("2027-01-31"),
             note: "januari".into(),

@@ -28,11 +28,13 @@ fn agreement(id: &str, citizen: &Node, provider: &Node, tariff: &str) -> Agreeme
             category: "huishoudelijke_hulp".into(),
             unit: ServiceUnit::Uur,
             tariff: Decimal::from_str(tariff).unwrap(),
+            tariff_unit: inwonercloud_schemas::Unit::Euro,
             max_units: Decimal::from(100),
         }],
         period_start: day("2026-01-01"),
         period_end: day("2026-12-31"),
         informal: false,
+        member: None,
     }
 }
 

@@ -76,6 +76,8 @@ fn a_counselor_whose_vault_says_gemeente_cannot_grant() {
         reasons: "zelf besloten".into(),
         automated_rule: None,
         date: day("2027-01-01"),
+        funding: Vec::new(),
+        categories: Vec::new(),
     };
     mallory.put_record(&budget, "nep-besluit", decision).unwrap();
     mallory

@@ -49,6 +49,7 @@ fn reopen_reproduces_exact_state() {
                     tariff: d("66.50"),
                 },
                 category: Some("begeleiding_individueel".into()),
+                member: None,
             },
         )
         .unwrap();

@@ -231,7 +231,10 @@ impl Vault {
             if e.kind != EntryKind::Spend {
                 continue;
             }
-            out.spent += e.amount;
+            // Reconciled against the euro totals: points and hours are not euros.
+            if view.report.accounts.get(&e.account).and_then(|f| f.unit) == Some(inwonercloud_schemas::Unit::Euro) {
+                out.spent += e.amount;
+            }
             if let Some(r) = &e.reference {
                 let key = (r.clone(), e.amount, e.date);
                 if let Some(n) = approved.get_mut(&key).filter(|n| **n > 0) {

@@ -150,7 +150,10 @@ pub(super) fn check_one(
         .amount()
         .map_err(|e| format!("the declared amount cannot be used: {e}"))?;
     let matching = super::funded(chains)?;
-    if !matching.iter().any(|g| g.request.record.category == d.category) {
+    if !matching
+        .iter()
+        .any(|g| g.decision.record.covers(&g.request.record, &d.category))
+    {
         return Err(format!("category {} lies outside the grant", d.category));
     }
     let within = matching
@@ -174,6 +177,7 @@ pub(super) fn check_one(
         .iter()
         .find(|s| s.offering_id == d.offering_id)
         .ok_or_else(|| "the declared service is not in the agreement".to_string())?;
+    super::units::check_declaration(d, agreed, matching)?;
     if d.category != agreed.category {
         return Err(format!(
             "the declaration names category {}, but the agreed service is {}",

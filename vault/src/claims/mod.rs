@@ -19,10 +19,17 @@
 //! exactly this declaration; a grant signed by the municipality funds the
 //! agreement's account, tied by the municipality's decision to a request the
 //! same citizen signed; the declaration's category and period fall within
-//! that grant; its tariff is not above the agreed tariff; the declaration is
-//! not counted before; and the claims on an account stay within what was
-//! granted to it. The first rule a claim breaks is its reason. Spend claims
-//! follow the same grant, period, de-duplication and total rules.
+//! that grant (for an integral grant, any category its decision names); its
+//! tariff counts in the agreed service's unit, funded by a grant in that
+//! unit (see [`units`]), and is not above the agreed tariff; the declaration is not counted
+//! before; and the claims on an account stay within what was granted to it.
+//! The first rule a claim breaks is its reason. Spend claims follow the same
+//! grant, period, de-duplication and total rules.
+//!
+//! Each valid claim is attributed to the funding streams that paid it: the
+//! grant's one stream, or an integral grant's shares pro rata (to the cent,
+//! the parts adding up to the claim), and to the household member its
+//! agreement names, so the report gives per stream and per member.
 //!
 //! **Whose grant counts is the verifier's decision, never the file's.** A
 //! grant chain counts only when its grant and decision are signed by a key in
@@ -38,7 +45,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
-    BudgetRequest, Decision, EntryKind, LedgerEntry, MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record, Signed,
+    BudgetRequest, Decision, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record,
+    Signed,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -49,10 +57,12 @@ use crate::keys;
 mod collect;
 mod declaration;
 pub mod spend;
+pub mod units;
 
 pub use collect::Claims;
 pub use declaration::ClaimBundle;
 pub use spend::{FileBytes, SpendBundle};
+pub use units::{EuroEquivalent, UnitTotals};
 
 /// The municipality keys a verifier trusts. A grant chain that does not end
 /// in one of them funds nothing. There is no empty set of trust roots: a
@@ -143,6 +153,18 @@ pub struct ClaimResult {
     pub valid: bool,
     /// Why not, in words.
     pub reason: Option<String>,
+    /// Which funding stream paid how much of a valid claim: the whole
+    /// amount for a one-stream grant, pro rata over an integral grant's
+    /// shares (to the cent, the parts adding up to the amount).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub streams: BTreeMap<FundingStream, Decimal>,
+    /// The household member the care was for, when the agreement names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// What `amount` counts in: euros, or points or hours (kept apart in
+    /// the report's totals). Left out when euros.
+    #[serde(default, skip_serializing_if = "inwonercloud_schemas::Unit::is_euro")]
+    pub unit: inwonercloud_schemas::Unit,
 }
 
 /// A whole verification: every claim, and totals of the valid ones.
@@ -165,6 +187,17 @@ pub struct ClaimReport {
     /// Spending per citizen that could not be verified (the invalid claims).
     #[serde(default)]
     pub not_verified: BTreeMap<String, Decimal>,
+    /// Valid spending per funding stream (integral grants split pro rata).
+    #[serde(default)]
+    pub per_stream: BTreeMap<FundingStream, Decimal>,
+    /// Valid spending per household member (`citizen · member`), for the
+    /// claims whose agreement names a member.
+    #[serde(default)]
+    pub per_member: BTreeMap<String, Decimal>,
+    /// Claims in points or hours, per unit: kept apart from every euro
+    /// total above (see [`units`]). Left out when there are none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub other_units: BTreeMap<inwonercloud_schemas::Unit, UnitTotals>,
 }
 
 impl ClaimReport {
@@ -196,6 +229,12 @@ impl ClaimReport {
 
     /// Adds one verdict to the claims and the totals.
     fn push(&mut self, c: ClaimResult) {
+        if !c.unit.is_euro() {
+            // Points and hours are never added to euros.
+            units::push_other(self, &c);
+            self.claims.push(c);
+            return;
+        }
         let add = |map: &mut BTreeMap<String, Decimal>, key: &str, amount: Decimal| {
             let t = map.entry(key.to_string()).or_default();
             // Valid amounts are bounded per account by grants within
@@ -212,6 +251,13 @@ impl ClaimReport {
             add(&mut self.per_citizen, &c.citizen, c.amount);
             let t = self.per_kind.entry(c.kind).or_default();
             *t = t.checked_add(c.amount).unwrap_or(Decimal::MAX);
+            for (stream, part) in &c.streams {
+                let t = self.per_stream.entry(*stream).or_default();
+                *t = t.checked_add(*part).unwrap_or(Decimal::MAX);
+            }
+            if let Some(m) = &c.member {
+                add(&mut self.per_member, &format!("{} · {m}", c.citizen), c.amount);
+            }
         } else {
             add(&mut self.not_verified, &c.citizen, c.amount);
         }
@@ -295,6 +341,31 @@ fn trusted_chains<'b>(
         matching.push(g);
     }
     (matching, untrusted)
+}
+
+/// Which stream paid how much of `amount` spent on `category`: the shares
+/// of the first trusted grant whose decision covers the category (a grant
+/// before an adjustment), split pro rata in the grant's unit.
+fn paid_by(chains: &Chains<'_>, category: &str, amount: Decimal) -> BTreeMap<FundingStream, Decimal> {
+    let covering = chains
+        .0
+        .iter()
+        .filter(|g| g.decision.record.covers(&g.request.record, category));
+    let Some(g) = covering
+        .clone()
+        .find(|g| g.entry.record.kind == EntryKind::Grant)
+        .or(covering.clone().next())
+    else {
+        return BTreeMap::new();
+    };
+    let d = &g.decision.record;
+    let scale = d.granted.map(|q| q.unit.max_scale()).unwrap_or(2);
+    let mut out = BTreeMap::new();
+    for (stream, part) in inwonercloud_schemas::split_by_shares(amount, &d.shares(&g.request.record), scale) {
+        let t: &mut Decimal = out.entry(stream).or_default();
+        *t = t.saturating_add(part);
+    }
+    out
 }
 
 /// The trusted chains, or why the claim has none.
@@ -472,6 +543,11 @@ pub fn check_all(
             Ok(amount) => (true, amount, None),
             Err(r) => (false, d.amount().unwrap_or_default(), Some(r)),
         };
+        let streams = if valid {
+            paid_by(&dchains[i], &d.category, amount)
+        } else {
+            BTreeMap::new()
+        };
         report.push(ClaimResult {
             claim: d.id.clone(),
             kind: if b.informal() {
@@ -486,6 +562,9 @@ pub fn check_all(
             amount,
             valid,
             reason,
+            streams,
+            member: a.member.as_ref().map(|m| m.name.clone()),
+            unit: d.tariff_unit,
         });
         progress(report.claims.len(), total);
     }
@@ -526,16 +605,25 @@ pub fn check_all(
             Ok(_) => (true, None),
             Err(r) => (false, Some(r)),
         };
+        let category = e.category.clone().unwrap_or_default();
+        let streams = if valid {
+            paid_by(&schains[i], &category, e.amount)
+        } else {
+            BTreeMap::new()
+        };
         report.push(ClaimResult {
             claim: e.id.clone(),
             kind: ClaimKind::Receipt,
             citizen: holder,
             provider: e.note.clone(),
-            category: e.category.clone().unwrap_or_default(),
+            category,
             month: e.date.month_key(),
             amount: e.amount,
             valid,
             reason,
+            streams,
+            member: None,
+            unit: units::unit_of(&b.grants),
         });
         progress(report.claims.len(), total);
     }

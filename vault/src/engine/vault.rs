@@ -547,6 +547,12 @@ impl Vault {
         self.create_document_with(DocKind::Exchange, id, vec![(receiver, Role::Citizen)])
     }
 
+    /// Creates (or returns) a wijkbudget document owned by this vault; its
+    /// partners become writers through write consents.
+    pub(crate) fn create_pot_document(&mut self, id: String) -> Result<String> {
+        self.create_document_with(DocKind::Pot, id, vec![])
+    }
+
     /// Creates a vault for a second device of an existing identity. It holds
     /// a fresh device key and a provisional self-signed certificate until it
     /// joins with a device ticket from the identity's first device.

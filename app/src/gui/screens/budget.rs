@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 use inwonercloud_schemas::Attachment;
-use inwonercloud_schemas::{Date, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
+use inwonercloud_schemas::{Date, Decision, EntryKind, FundingStream, Lang, Role, Unit, parse_amount};
 use inwonercloud_vault::mandate::on_behalf;
 use inwonercloud_vault::receipts::NewFile;
 use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
@@ -27,7 +27,8 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         }
         Some(Ok(v)) => v,
     };
-    accounts(ui, &view, t, lang);
+    let reqs = ws.views.requests.clone();
+    accounts(ui, &view, &reqs, t, lang);
     ui.add_space(8.0);
     let own = ws.views.budget_is_own;
     let municipality = ws.who.role == Role::Municipality && !own;
@@ -47,14 +48,23 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if own {
         requests::form(ui, ws, t, lang);
         transfers(ui, ws, &view, t, lang);
-        rooms(ui, ws, &view, t);
     }
     ui.add_space(8.0);
     shown_receipt(ui, ws, t);
     ledger(ui, ws, &view, t, lang);
 }
 
-fn accounts(ui: &mut Ui, view: &BudgetView, t: &Texts, lang: Lang) {
+/// The integral grant (i-pgb) behind `account`, if one: its decision.
+fn integral_grant<'r>(requests: &'r [inwonercloud_vault::RequestView], account: &str) -> Option<&'r Decision> {
+    requests
+        .iter()
+        .filter(|r| inwonercloud_vault::assessment::account_for(&r.request.record.id) == account)
+        .filter_map(|r| r.decision.as_ref())
+        .map(|d| &d.record)
+        .find(|d| !d.funding.is_empty())
+}
+
+fn accounts(ui: &mut Ui, view: &BudgetView, requests: &[inwonercloud_vault::RequestView], t: &Texts, lang: Lang) {
     egui::Grid::new("accounts").striped(true).num_columns(7).show(ui, |ui| {
         for h in [
             t.account,
@@ -71,13 +81,39 @@ fn accounts(ui: &mut Ui, view: &BudgetView, t: &Texts, lang: Lang) {
         for a in &view.accounts {
             let f = view.report.accounts.get(&a.record.id).cloned().unwrap_or_default();
             ui.label(&a.record.name);
-            ui.label(a.record.stream.label(lang));
+            match integral_grant(requests, &a.record.id) {
+                Some(d) => ui.label(
+                    d.funding
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{} {}",
+                                f.stream.label(lang),
+                                widgets::amount(f.amount, a.record.unit, lang)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                ),
+                None => ui.label(a.record.stream.label(lang)),
+            };
             for v in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining] {
                 ui.label(RichText::new(widgets::amount(v, a.record.unit, lang)).monospace());
             }
             ui.end_row();
         }
     });
+    for a in &view.accounts {
+        if let Some(d) = integral_grant(requests, &a.record.id) {
+            let names: Vec<String> = d.categories.iter().map(|c| widgets::category(c, lang)).collect();
+            ui.label(format!(
+                "{} — {}: {}",
+                a.record.name,
+                t.integral_categories,
+                names.join(", ")
+            ));
+        }
+    }
 }
 
 fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
@@ -365,60 +401,6 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
         {
             ws.forms.transfer_amount.clear();
         }
-    }
-}
-
-/// Wijkbudget: give a provider room in one of the holder's euro accounts.
-fn rooms(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts) {
-    let providers: Vec<(inwonercloud_schemas::PublicKey, String)> = ws
-        .views
-        .peers
-        .iter()
-        .filter(|p| p.role == Role::Provider)
-        .map(|p| (p.identity, p.name.clone()))
-        .collect();
-    let accounts: Vec<(String, String)> = view
-        .accounts
-        .iter()
-        .filter(|a| a.record.unit == Unit::Euro)
-        .map(|a| (a.record.id.clone(), a.record.name.clone()))
-        .collect();
-    let mut assign = false;
-    egui::CollapsingHeader::new(t.pot_title)
-        .id_salt("rooms")
-        .show(ui, |ui| {
-            if providers.is_empty() || accounts.is_empty() {
-                ui.label(t.room_needs);
-                return;
-            }
-            let f = &mut ws.forms;
-            let pidx: Vec<usize> = (0..providers.len()).collect();
-            widgets::choice(ui, t.provider, &mut f.room_provider, &pidx, |i| {
-                providers.get(i).map(|p| p.1.clone()).unwrap_or_default()
-            });
-            let aidx: Vec<usize> = (0..accounts.len()).collect();
-            widgets::choice(ui, t.account, &mut f.room_account, &aidx, |i| {
-                accounts.get(i).map(|a| a.1.clone()).unwrap_or_default()
-            });
-            widgets::text(ui, t.room_amount, &mut f.room_amount);
-            assign = ui.button(t.assign_room).clicked();
-        });
-    if !assign {
-        return;
-    }
-    let f = &ws.forms;
-    let (Some(p), Some(a)) = (providers.get(f.room_provider), accounts.get(f.room_account)) else {
-        return;
-    };
-    let (provider, account, amount, doc) = (p.0, a.0.clone(), f.room_amount.clone(), view.doc.clone());
-    if ws
-        .act(t.saved, |v| {
-            let amount = parse_amount(&amount)?;
-            v.assign_room(&doc, &account, provider, amount, "")
-        })
-        .is_some()
-    {
-        ws.forms.room_amount.clear();
     }
 }
 

@@ -2,13 +2,16 @@
 //! choosing one makes the other screens show their documents.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::Lang;
+use inwonercloud_schemas::{Lang, Role};
 
 use super::sharing::doc_name;
 use crate::gui::i18n::Texts;
 use crate::gui::workspace::{Screen, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    if ws.who.role == Role::Municipality {
+        providers(ui, ws, t);
+    }
     if ws.views.holders.is_empty() {
         ui.label(t.no_clients);
         return;
@@ -47,5 +50,56 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         ws.views.plan_then = None;
         ws.reload();
         ws.screen = Screen::Overview;
+    }
+}
+
+/// A municipality's providers: those that joined it in the provider role,
+/// each admitted to its market (its catalogue passed on to everyone who
+/// joined the municipality) or not (see `inwonercloud_vault::discovery`).
+fn providers(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let providers: Vec<_> = ws
+        .views
+        .peers
+        .iter()
+        .filter(|p| p.role == Role::Provider)
+        .cloned()
+        .collect();
+    if providers.is_empty() {
+        return;
+    }
+    let mut change = None;
+    crate::gui::widgets::card(ui, t.market_providers, |ui| {
+        egui::Grid::new("providers")
+            .striped(true)
+            .num_columns(3)
+            .show(ui, |ui| {
+                for p in &providers {
+                    let admitted = ws
+                        .views
+                        .admissions
+                        .iter()
+                        .any(|a| a.provider == p.identity && a.withdrawn_on.is_none());
+                    ui.label(RichText::new(&p.name).strong());
+                    ui.label(if admitted { t.is_admitted } else { "—" });
+                    let label = if admitted {
+                        t.withdraw_provider
+                    } else {
+                        t.admit_provider
+                    };
+                    if ui.button(label).on_hover_text(&p.name).clicked() {
+                        change = Some((p.identity, !admitted));
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+    match change {
+        Some((k, true)) => {
+            ws.act(t.provider_admitted, |v| v.admit_provider(&k));
+        }
+        Some((k, false)) => {
+            ws.act(t.provider_withdrawn, |v| v.withdraw_provider(&k));
+        }
+        None => {}
     }
 }

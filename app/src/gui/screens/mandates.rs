@@ -104,6 +104,7 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
             widgets::text(ui, t.commission_units, &mut f.units);
             widgets::text(ui, t.commission_care_from, &mut f.order_from);
             widgets::text(ui, t.commission_care_until, &mut f.order_until);
+            widgets::text(ui, t.commission_member, &mut f.member);
             if ui.button(t.commission_sign_order).clicked() {
                 task = Some((|| {
                     let o = offerings.get(f.offering).ok_or(t.commission_no_offerings)?;
@@ -113,6 +114,7 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
                         max_units: inwonercloud_schemas::parse_amount(&f.units).map_err(|e| e.to_string())?,
                         period_start: day(&f.order_from)?,
                         period_end: day(&f.order_until)?,
+                        member: Some(f.member.trim().to_string()).filter(|m| !m.is_empty()),
                     })
                 })());
             }

@@ -1,12 +1,15 @@
-//! Marktplaats (citizen): offerings of every provider known, filtered by
-//! category, price and what fits the remaining budget, compared with the
+//! Marktplaats (citizen): offerings of every provider known (also those a
+//! municipality admitted and passes on), filtered by category, price,
+//! region, availability, admission and what fits the remaining budget
+//! (the filter of `Vault::find_offerings`), compared with the
 //! municipality's tariffs; ordering makes a signed agreement and a
 //! reservation. Declaraties (citizen): approve or dispute what providers
 //! declared.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, MandateAction, Verdict, parse_amount};
+use inwonercloud_schemas::{Date, Lang, MandateAction, Unit, Verdict, parse_amount};
 use inwonercloud_vault::VaultError;
+use inwonercloud_vault::discovery::OfferingFilter;
 use inwonercloud_vault::mandate::on_behalf;
 
 use crate::gui::i18n::Texts;
@@ -14,11 +17,13 @@ use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
-    let accounts: Vec<(String, String, rust_decimal::Decimal)> = match &ws.views.budget {
+    // Every account pays an order in its own unit (points and hours at the
+    // policy's tariff, see `inwonercloud_vault::points`); an informal carer
+    // is paid in euros only.
+    let order_accounts: Vec<(String, String, rust_decimal::Decimal, Unit)> = match &ws.views.budget {
         Some(Ok(b)) => b
             .accounts
             .iter()
-            .filter(|a| a.record.unit == inwonercloud_schemas::Unit::Euro)
             .map(|a| {
                 let left = b
                     .report
@@ -26,11 +31,17 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     .get(&a.record.id)
                     .map(|f| f.remaining)
                     .unwrap_or_default();
-                (a.record.id.clone(), a.record.name.clone(), left)
+                (a.record.id.clone(), a.record.name.clone(), left, a.record.unit)
             })
             .collect(),
         _ => Vec::new(),
     };
+    let accounts: Vec<(String, String, rust_decimal::Decimal)> = order_accounts
+        .iter()
+        .filter(|a| a.3 == Unit::Euro)
+        .map(|a| (a.0.clone(), a.1.clone(), a.2))
+        .collect();
+    let policy = ws.views.policy.as_ref().map(|p| p.record.clone());
     let offerings = ws.views.offerings.clone();
     let mut categories: Vec<String> = offerings.iter().map(|o| o.offering.record.category.clone()).collect();
     categories.sort();
@@ -46,34 +57,57 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 .unwrap_or_default(),
         });
         widgets::text(ui, t.max_price, &mut f.market_max_price);
-        let aidx: Vec<usize> = (0..accounts.len()).collect();
-        if !accounts.is_empty() {
+        widgets::text(ui, t.market_region, &mut f.market_region);
+        widgets::text(ui, t.market_availability, &mut f.market_availability);
+        ui.checkbox(&mut f.market_admitted, t.market_admitted_only);
+        let aidx: Vec<usize> = (0..order_accounts.len()).collect();
+        if !order_accounts.is_empty() {
             widgets::choice(ui, t.account, &mut f.order_account, &aidx, |i| {
-                accounts
+                order_accounts
                     .get(i)
-                    .map(|a| format!("{} ({} {})", a.1, euros(a.2, lang), t.left))
+                    .map(|a| format!("{} ({} {})", a.1, widgets::amount(a.2, a.3, lang), t.left))
                     .unwrap_or_default()
             });
         }
         ui.checkbox(&mut f.market_fits, t.fits_budget);
     });
-    let max_price = parse_amount(&f.market_max_price).ok();
-    let left = accounts.get(f.order_account).map(|a| a.2);
+    // The same filter as `inwonercloud market` (`Vault::find_offerings`),
+    // over the offerings already read.
+    let filter = OfferingFilter {
+        category: f
+            .market_category
+            .checked_sub(1)
+            .and_then(|i| categories.get(i).cloned()),
+        region: Some(f.market_region.clone()),
+        max_price: parse_amount(&f.market_max_price).ok(),
+        availability: Some(f.market_availability.clone()),
+        admitted_only: f.market_admitted,
+    };
+    let paying = order_accounts.get(f.order_account).map(|a| (a.2, a.3));
+    // The price per unit from the chosen account, in its unit; none when
+    // the account's unit has no price for the offering.
+    let price_from = |o: &inwonercloud_vault::OfferingView| {
+        paying.and_then(|(_, unit)| {
+            inwonercloud_vault::points::tariff_in(policy.as_ref(), &o.offering.record, unit)
+                .ok()
+                .map(|p| (p, unit))
+        })
+    };
     let shown: Vec<_> = offerings
         .iter()
-        .filter(|o| {
-            f.market_category == 0 || categories.get(f.market_category - 1) == Some(&o.offering.record.category)
-        })
-        .filter(|o| max_price.is_none_or(|m| o.offering.record.price <= m))
-        .filter(|o| !f.market_fits || left.is_some_and(|l| o.offering.record.price <= l))
+        .filter(|o| filter.matches(o, &[]))
+        .filter(|o| !f.market_fits || paying.zip(price_from(o)).is_some_and(|((l, _), (p, _))| p <= l))
         .collect();
     if offerings.is_empty() {
         ui.label(t.no_offerings);
+    } else if shown.is_empty() {
+        ui.label(t.no_match);
     }
     let mut order = None;
     for o in shown {
         let r = &o.offering.record;
-        widgets::card(ui, &format!("{} — {}", r.service, r.provider.name), |ui| {
+        // The provider's name from its certificate, not what it typed.
+        widgets::card(ui, &format!("{} — {}", r.service, o.offering.author_name), |ui| {
             ui.label(format!(
                 "{} · {} {} · {} · {}",
                 widgets::category(&r.category, lang),
@@ -83,6 +117,25 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 r.availability
             ));
             ui.label(&r.description);
+            // Paid from a points or hours account: the price in that unit, or why there is none.
+            if let Some((_, unit)) = paying.filter(|(_, u)| *u != Unit::Euro) {
+                match price_from(o) {
+                    Some((p, _)) => {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} {} {}",
+                                t.price_from_account,
+                                widgets::amount(p, unit, lang),
+                                t.per_unit(r.unit)
+                            ))
+                            .strong(),
+                        );
+                    }
+                    None => {
+                        widgets::warning(ui, t.no_price_in_unit(unit));
+                    }
+                }
+            }
             let tariffs = format!(
                 "{} {} · {} {}",
                 t.example,
@@ -93,6 +146,11 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.label(RichText::new(tariffs).weak());
             if o.above_max {
                 widgets::warning(ui, t.above_max);
+            }
+            if o.admitted_by.is_empty() {
+                ui.label(RichText::new(t.not_admitted).weak().small());
+            } else {
+                ui.label(RichText::new(format!("{} {}", t.admitted_by, o.admitted_by.join(", "))).small());
             }
             if let Some(kvk) = &r.provider.kvk {
                 ui.label(RichText::new(format!("KvK {kvk}")).weak().small());
@@ -106,23 +164,45 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         widgets::text(ui, t.units, &mut ws.forms.order_units);
         widgets::text(ui, t.from_date, &mut ws.forms.order_from);
         widgets::text(ui, t.until_date_required, &mut ws.forms.order_until);
+        if let Some(Ok(plan)) = &ws.views.plan
+            && !plan.household.members.is_empty()
+        {
+            let names: Vec<(Option<String>, String)> = std::iter::once((None, t.whole_household.to_string()))
+                .chain(
+                    plan.household
+                        .members
+                        .iter()
+                        .map(|m| (Some(m.record.id.clone()), m.record.name.clone())),
+                )
+                .collect();
+            let mut idx = names
+                .iter()
+                .position(|(id, _)| *id == ws.forms.order_member)
+                .unwrap_or(0);
+            let all: Vec<usize> = (0..names.len()).collect();
+            widgets::choice(ui, t.for_member, &mut idx, &all, |i| {
+                names.get(i).map(|n| n.1.clone()).unwrap_or_default()
+            });
+            ws.forms.order_member = names.get(idx).and_then(|n| n.0.clone());
+        }
     });
     super::informal::agree_form(ui, ws, t, lang, &accounts);
     if let Some(id) = order {
-        let Some(account) = accounts.get(ws.forms.order_account).map(|a| a.0.clone()) else {
+        let Some(account) = order_accounts.get(ws.forms.order_account).map(|a| a.0.clone()) else {
             ws.fail(t.no_accounts.into());
             return;
         };
-        let (units, from, until) = (
+        let (units, from, until, member) = (
             ws.forms.order_units.clone(),
             ws.forms.order_from.clone(),
             ws.forms.order_until.clone(),
+            ws.forms.order_member.clone(),
         );
         ws.act(t.ordered, |v| {
             let units = parse_amount(&units)?;
             let from: Date = from.trim().parse()?;
             let until: Date = until.trim().parse()?;
-            v.order(&id, &account, units, from, until)
+            v.order_for(member.as_deref(), &id, &account, units, from, until)
         });
     }
 }
@@ -138,12 +218,15 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         let r = &a.agreement.record;
         let title = agreement_title(ws, r, &r.provider, t, lang);
         widgets::card(ui, &title, |ui| {
+            if let Some(m) = &r.member {
+                ui.label(RichText::new(format!("{}: {}", t.for_member, m.name)).italics());
+            }
             for s in &r.services {
                 ui.label(format!(
                     "{} · {} × {} {}",
                     widgets::category(&s.category, lang),
                     s.max_units.normalize(),
-                    euros(s.tariff, lang),
+                    widgets::amount(s.tariff, s.tariff_unit, lang),
                     t.per_unit(s.unit)
                 ));
             }
@@ -164,8 +247,9 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     widgets::date(x.period_start, lang),
                     widgets::date(x.period_end, lang),
                     x.units.normalize(),
-                    euros(x.tariff, lang),
-                    x.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang)),
+                    widgets::amount(x.tariff, x.tariff_unit, lang),
+                    x.amount()
+                        .map_or_else(|_| "?".to_string(), |a| widgets::amount(a, x.tariff_unit, lang)),
                     x.note
                 ));
                 // A verdict a representative signed for the holder names both.
@@ -315,7 +399,10 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
             on_behalf(lang, &ws.name_of(&agreement.citizen), &ws.who.name)
         )
     };
-    let amount = decl.amount().map_or_else(|_| "?".to_string(), |a| euros(a, lang));
+    let unit = decl.tariff_unit;
+    let amount = decl
+        .amount()
+        .map_or_else(|_| "?".to_string(), |a| widgets::amount(a, unit, lang));
     let left = ws
         .views
         .budget
@@ -328,16 +415,16 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
                 "{} {provider}: {} × {} = {amount}",
                 t.confirm_approve,
                 decl.units.normalize(),
-                euros(decl.tariff, lang)
+                widgets::amount(decl.tariff, unit, lang)
             ),
             match (lang, left) {
                 (Lang::Nl, Some(l)) => format!(
                     "{amount} wordt als uitgave geboekt tegen de reservering van deze zorgovereenkomst. Nu resterend op de rekening: {}.",
-                    euros(l, lang)
+                    widgets::amount(l, unit, lang)
                 ),
                 (Lang::En, Some(l)) => format!(
                     "{amount} is booked as spent against this agreement's reservation. Left in the account now: {}.",
-                    euros(l, lang)
+                    widgets::amount(l, unit, lang)
                 ),
                 (Lang::Nl, None) => format!("{amount} wordt als uitgave geboekt."),
                 (Lang::En, None) => format!("{amount} is booked as spent."),

@@ -12,6 +12,7 @@ mod mandates;
 mod market;
 mod overview;
 mod plan;
+pub mod pot;
 mod provider;
 mod requests;
 mod sharing;
@@ -154,6 +155,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Screen::Agreements => provider::agreements(ui, ws, t, lang),
         Screen::Verification => verification::show(ui, ws, t, lang),
         Screen::Mandates => mandates::show(ui, ws, t, lang),
+        Screen::Pot => pot::show(ui, ws, t, lang),
     }
 }
 

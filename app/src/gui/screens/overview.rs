@@ -120,9 +120,6 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 cols[1].label(t.forecast_note(fc.days.0, fc.days.1));
             });
             charts(ui, &a.record.id, &f, t, lang);
-            if let Some(p) = ws.views.pots.iter().find(|p| p.account == a.record.id) {
-                pot(ui, p, t, lang);
-            }
         });
         ui.add_space(6.0);
     }
@@ -178,42 +175,4 @@ fn charts(ui: &mut Ui, id: &str, f: &AccountFigures, t: &Texts, lang: Lang) {
             cols[1].label(format!("{c}: {}", euros(*v, lang)));
         }
     });
-}
-
-fn pot(ui: &mut Ui, p: &inwonercloud_vault::PotView, t: &Texts, lang: Lang) {
-    ui.label(egui::RichText::new(t.pot_title).strong());
-    ui.label(format!(
-        "{}: {} · {}: {}",
-        t.pot_unassigned,
-        euros(p.unassigned, lang),
-        t.remaining,
-        euros(p.left, lang)
-    ));
-    egui::Grid::new(("pot", &p.account))
-        .striped(true)
-        .num_columns(5)
-        .show(ui, |ui| {
-            for h in [t.provider, t.room, t.spent, t.remaining, t.per_month] {
-                ui.label(egui::RichText::new(h).strong());
-            }
-            ui.end_row();
-            for r in &p.rooms {
-                ui.label(&r.provider_name);
-                ui.label(euros(r.room_amount, lang));
-                ui.label(euros(r.spent, lang));
-                if r.left.is_sign_negative() {
-                    widgets::warning(ui, &euros(r.left, lang));
-                } else {
-                    ui.label(euros(r.left, lang));
-                }
-                ui.label(
-                    r.per_month
-                        .iter()
-                        .map(|(m, v)| format!("{}: {}", &m[5..], euros(*v, lang)))
-                        .collect::<Vec<_>>()
-                        .join(" · "),
-                );
-                ui.end_row();
-            }
-        });
 }

@@ -2,7 +2,9 @@
 //! cost) with who wrote what and when; earlier versions; forms to co-edit.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, GoalStatus, Lang, LifeDomain, Period, SchemaError, TimeCost, parse_amount};
+use inwonercloud_schemas::{
+    Date, GoalStatus, Lang, LifeDomain, MemberKind, Period, PublicKey, SchemaError, TimeCost, parse_amount,
+};
 use inwonercloud_vault::{Authored, NewNeed, PlanView, VaultError};
 
 use super::subject_line;
@@ -36,6 +38,9 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if writable {
         ui.add_space(8.0);
         forms(ui, ws, &plan, t, lang);
+        if ws.who.identity == plan.owner {
+            household_forms(ui, ws, &plan, t, lang);
+        }
     }
     ui.add_space(8.0);
     history(ui, ws, t, lang);
@@ -50,6 +55,11 @@ fn plan_body(ui: &mut Ui, plan: &PlanView, t: &Texts, lang: Lang, mut set_status
         let until = h.record.valid_until.map(|d| widgets::date(d, lang)).unwrap_or_default();
         ui.label(format!("{from} – {until}  ·  {}", by(h, t, lang)));
     }
+    household(ui, plan, t, lang);
+    let member = |m: &Option<String>| {
+        m.as_ref()
+            .map(|m| format!("{}: {}", t.for_member, plan.household.name_of(m)))
+    };
     for domain in LifeDomain::ALL {
         let situation = plan.situations.iter().find(|s| s.record.domain == domain);
         let goals: Vec<_> = plan.goals.iter().filter(|g| g.record.domain == domain).collect();
@@ -66,6 +76,9 @@ fn plan_body(ui: &mut Ui, plan: &PlanView, t: &Texts, lang: Lang, mut set_status
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(format!("• {}", g.record.text)).strong());
                     ui.label(format!("[{}]", t.goal_status(g.record.status)));
+                    if let Some(m) = member(&g.record.member) {
+                        ui.label(RichText::new(m).italics());
+                    }
                     if let Some(d) = g.record.target_date {
                         ui.label(format!("{} {}", t.target, widgets::date(d, lang)));
                     }
@@ -84,6 +97,9 @@ fn plan_body(ui: &mut Ui, plan: &PlanView, t: &Texts, lang: Lang, mut set_status
             for n in needs {
                 let tc = &n.record.time_cost;
                 ui.label(format!("{}: {}", t.wish, n.record.wish));
+                if let Some(m) = member(&n.record.member) {
+                    ui.label(RichText::new(m).italics());
+                }
                 ui.label(format!("{}: {}", t.need, n.record.objective_need));
                 ui.label(format!(
                     "{} {} × {} = {} {}",
@@ -104,6 +120,49 @@ fn plan_body(ui: &mut Ui, plan: &PlanView, t: &Texts, lang: Lang, mut set_status
     for b in &plan.bad {
         widgets::warning(ui, &format!("{}: {} ({})", t.alert_bad_record, b.key, b.why));
     }
+}
+
+/// The household's members and director, when the plan has a household.
+fn household(ui: &mut Ui, plan: &PlanView, t: &Texts, lang: Lang) {
+    let h = &plan.household;
+    if h.members.is_empty() && h.director.is_none() {
+        return;
+    }
+    widgets::card(ui, t.household, |ui| {
+        for m in &h.members {
+            let born = m
+                .record
+                .born
+                .map(|d| format!(", {}", widgets::date(d, lang)))
+                .unwrap_or_default();
+            ui.label(format!("• {} ({}{born})", m.record.name, m.record.kind.label(lang)));
+        }
+        match &h.director {
+            Some(d) => ui.label(RichText::new(format!("{}: {}", t.director, d.record.name)).strong()),
+            None => ui.label(t.no_director),
+        };
+    });
+}
+
+/// A picker of "the whole household" or one member; `value` holds the member id.
+fn member_choice(ui: &mut Ui, label: &str, value: &mut Option<String>, plan: &PlanView, t: &Texts) {
+    let h = &plan.household;
+    if h.members.is_empty() {
+        return;
+    }
+    let names: Vec<(Option<String>, String)> = std::iter::once((None, t.whole_household.to_string()))
+        .chain(
+            h.members
+                .iter()
+                .map(|m| (Some(m.record.id.clone()), m.record.name.clone())),
+        )
+        .collect();
+    let mut idx = names.iter().position(|(id, _)| id == value).unwrap_or(0);
+    let all: Vec<usize> = (0..names.len()).collect();
+    widgets::choice(ui, label, &mut idx, &all, |i| {
+        names.get(i).map(|n| n.1.clone()).unwrap_or_default()
+    });
+    *value = names.get(idx).and_then(|n| n.0.clone());
 }
 
 fn by<R>(a: &Authored<R>, t: &Texts, lang: Lang) -> String {
@@ -129,12 +188,14 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
         });
         widgets::text(ui, t.goal_text, &mut f.goal_text);
         widgets::text(ui, t.target_date, &mut f.goal_target);
+        member_choice(ui, t.for_member, &mut f.goal_member, plan, t);
         if ui.button(t.add_goal).clicked() {
             let (domain, text, target) = (f.goal_domain, f.goal_text.clone(), f.goal_target.clone());
+            let member = f.goal_member.clone();
             if ws
                 .act(t.saved, |v| {
                     let target = opt_date(&target)?;
-                    v.add_goal(&doc, domain, &text, target)
+                    v.add_goal_for(&doc, member.as_deref(), domain, &text, target)
                 })
                 .is_some()
             {
@@ -185,6 +246,7 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
         );
         widgets::text(ui, t.tariff, &mut f.need_tariff);
         widgets::text(ui, t.category_code, &mut f.need_category);
+        member_choice(ui, t.for_member, &mut f.need_member, plan, t);
         if ui.button(t.add_need).clicked() {
             let f = &ws.forms;
             let goal_id = f
@@ -204,6 +266,7 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
                         tariff: parse_amount(&f.need_tariff)?,
                     },
                     category: Some(f.need_category.trim().to_string()).filter(|c| !c.is_empty()),
+                    member: f.need_member.clone(),
                 })
             })();
             if ws.act(t.saved, |v| v.add_need(&doc, made?)).is_some() {
@@ -213,6 +276,68 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
                 ws.forms.need_tariff.clear();
             }
         }
+    });
+}
+
+/// The household forms, for the plan's owner: add a member, choose the director.
+fn household_forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang) {
+    widgets::card(ui, t.household, |ui| {
+        ui.label(t.household_intro);
+        let f = &mut ws.forms;
+        widgets::text(ui, t.member_name, &mut f.member_name);
+        widgets::choice(
+            ui,
+            t.member_kind,
+            &mut f.member_kind,
+            &[MemberKind::Volwassene, MemberKind::Kind],
+            |k| k.label(lang).into(),
+        );
+        widgets::text(ui, t.member_born, &mut f.member_born);
+        if ui.button(t.add_member).clicked() {
+            let (name, kind, born) = (f.member_name.clone(), f.member_kind, f.member_born.clone());
+            if ws
+                .act(t.member_added, |v| {
+                    let born = opt_date(&born)?;
+                    v.add_member(&name, kind, born)
+                })
+                .is_some()
+            {
+                ws.forms.member_name.clear();
+                ws.forms.member_born.clear();
+            }
+        }
+        ui.separator();
+        ui.label(t.director_explain);
+        let me = ws.who.identity;
+        let mut who: Vec<(PublicKey, Option<String>, String)> = plan
+            .household
+            .members
+            .iter()
+            .filter(|m| m.record.kind == MemberKind::Volwassene)
+            .map(|m| {
+                (
+                    me,
+                    Some(m.record.id.clone()),
+                    format!("{} ({})", m.record.name, t.director_me),
+                )
+            })
+            .collect();
+        if who.is_empty() {
+            who.push((me, None, t.director_me.to_string()));
+        }
+        who.extend(ws.views.peers.iter().map(|p| (p.identity, None, p.name.clone())));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}:", t.set_director));
+            let mut pick = None;
+            for (i, (_, _, name)) in who.iter().enumerate() {
+                if ui.small_button(name).clicked() {
+                    pick = Some(i);
+                }
+            }
+            if let Some((key, member, _)) = pick.and_then(|i| who.get(i)).cloned() {
+                ws.act(t.director_set, |v| v.set_director(key, member.as_deref()));
+            }
+        });
     });
 }
 

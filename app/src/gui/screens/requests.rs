@@ -6,7 +6,7 @@
 
 use egui::{RichText, Ui};
 use inwonercloud_schemas::{
-    Date, FundingStream, Lang, Outcome, Quantity, Role, SchemaError, Unit, format_quantity, parse_amount,
+    Date, FundingStream, Lang, Outcome, Quantity, Role, SchemaError, StreamShare, Unit, format_quantity, parse_amount,
 };
 use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, VaultError};
 
@@ -20,7 +20,7 @@ enum CardAction {
     Review(String),
     TakeUp,
     Ask(String),
-    Decide(DecisionInput),
+    Decide(DecisionInput, Vec<StreamShare>),
     Invalid(String),
 }
 
@@ -53,6 +53,15 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
             &r.id
         ));
         ui.label(RichText::new(&r.motivation).italics());
+        if !r.categories.is_empty() {
+            let names: Vec<String> = r.categories.iter().map(|c| widgets::category(c, lang)).collect();
+            ui.label(format!(
+                "{} — {}: {}",
+                t.integral_budget,
+                t.integral_categories,
+                names.join(", ")
+            ));
+        }
         egui::Grid::new(("timeline", &r.id))
             .striped(true)
             .num_columns(3)
@@ -76,6 +85,20 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                     .unwrap_or_default(),
                 d.record.reasons
             );
+            if !d.record.funding.is_empty() {
+                let unit = d
+                    .record
+                    .granted
+                    .map(|g| g.unit)
+                    .unwrap_or(inwonercloud_schemas::Unit::Euro);
+                let parts: Vec<String> = d
+                    .record
+                    .funding
+                    .iter()
+                    .map(|f| format!("{} {}", f.stream.label(lang), widgets::amount(f.amount, unit, lang)))
+                    .collect();
+                line.push_str(&format!(" · {}: {}", t.funded_by, parts.join(" + ")));
+            }
             if let Some(rule) = &d.record.automated_rule {
                 line.push_str(&format!(" [{} {rule}]", t.automated_rule));
             }
@@ -125,16 +148,22 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
             if f.outcome == Outcome::DeelsToegekend {
                 widgets::text(ui, t.granted_amount, &mut f.amount);
             }
+            if !r.categories.is_empty() && f.outcome != Outcome::Afgewezen {
+                widgets::text(ui, t.funding_split, &mut f.funding);
+            }
             widgets::text(ui, t.reasons, &mut f.reasons);
             if ui.button(t.decide).clicked() {
-                match parse_partial(f) {
-                    Ok(granted) => {
-                        action = Some(CardAction::Decide(DecisionInput {
-                            outcome: f.outcome,
-                            granted,
-                            reasons: f.reasons.clone(),
-                            automated_rule: None,
-                        }))
+                match parse_partial(f).and_then(|g| Ok((g, parse_funding(&f.funding)?))) {
+                    Ok((granted, funding)) => {
+                        action = Some(CardAction::Decide(
+                            DecisionInput {
+                                outcome: f.outcome,
+                                granted,
+                                reasons: f.reasons.clone(),
+                                automated_rule: None,
+                            },
+                            funding,
+                        ))
                     }
                     Err(e) => action = Some(CardAction::Invalid(e.to_string())),
                 }
@@ -152,7 +181,7 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
             false
         }
         CardAction::Ask(s) => ws.act(t.sent_ok, |vault| vault.ask_information(&id, &s)).is_some(),
-        CardAction::Decide(d) => {
+        CardAction::Decide(d, funding) => {
             let holder = ws.name_of(&v.owner);
             let asked = format!(
                 "{} {}",
@@ -183,7 +212,13 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                 what,
                 effect,
                 done: t.decided.to_string(),
-                step: Box::new(move |vault: &mut inwonercloud_vault::Vault| vault.decide(&request, d).map(drop)),
+                step: Box::new(move |vault: &mut inwonercloud_vault::Vault| {
+                    if funding.is_empty() {
+                        vault.decide(&request, d).map(drop)
+                    } else {
+                        vault.decide_integral(&request, d, funding, Vec::new()).map(drop)
+                    }
+                }),
             });
             false
         }
@@ -191,6 +226,24 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
     if done {
         ws.forms.cards.remove(&id);
     }
+}
+
+/// An integral grant's funding as typed: `wmo=6000; jeugdwet=4000` (or
+/// with `:` and commas between); empty for a one-stream grant.
+fn parse_funding(s: &str) -> Result<Vec<StreamShare>, SchemaError> {
+    s.split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (stream, amount) = p
+                .split_once(['=', ':'])
+                .ok_or_else(|| SchemaError::Invalid(format!("'{p}': write each stream as wmo=6000")))?;
+            Ok(StreamShare {
+                stream: FundingStream::parse(stream)?,
+                amount: parse_amount(amount)?,
+            })
+        })
+        .collect()
 }
 
 fn parse_partial(f: &crate::gui::forms::CardForm) -> Result<Option<rust_decimal::Decimal>, SchemaError> {
@@ -242,6 +295,21 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             widgets::text(ui, t.from_date, &mut f.req_from);
             widgets::text(ui, t.until_date_required, &mut f.req_until);
             widgets::multiline(ui, t.motivation, &mut f.req_motivation);
+            egui::CollapsingHeader::new(t.integral_budget)
+                .id_salt("integral")
+                .show(ui, |ui| {
+                    ui.label(t.integral_explain);
+                    for c in &cats {
+                        let mut on = f.req_integral.contains(&c.code);
+                        if ui.checkbox(&mut on, c.name(lang)).changed() {
+                            if on {
+                                f.req_integral.push(c.code.clone());
+                            } else {
+                                f.req_integral.retain(|x| x != &c.code);
+                            }
+                        }
+                    }
+                });
             if !goals.is_empty() {
                 ui.label(t.for_goals);
                 for (id, text) in &goals {
@@ -290,7 +358,16 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             adjusts_account: adjusts,
         })
     })();
-    if ws.act(t.request_sent, |v| v.request_budget(made?)).is_some() {
+    let integral = f.req_integral.clone();
+    let sent = ws.act(t.request_sent, |v| {
+        if integral.is_empty() {
+            v.request_budget(made?)
+        } else {
+            v.request_integral_budget(made?, integral)
+        }
+    });
+    if sent.is_some() {
+        ws.forms.req_integral.clear();
         ws.forms.req_amount.clear();
         ws.forms.req_motivation.clear();
         ws.forms.req_goals.clear();

@@ -93,7 +93,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 ui.label(&c.provider);
                 ui.label(widgets::category(&c.category, lang));
                 ui.label(&c.month);
-                ui.label(euros(c.amount, lang));
+                ui.label(widgets::amount(c.amount, c.unit, lang));
                 match &c.reason {
                     None => {
                         ui.label(t.valid);
@@ -113,6 +113,51 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         let ok = r.per_citizen.get(c).copied().unwrap_or_default();
         let not = r.not_verified.get(c).copied().unwrap_or_default();
         ui.label(format!("{c}: {} / {}", euros(ok, lang), euros(not, lang)));
+    }
+    ui.add_space(8.0);
+    ui.label(RichText::new(t.per_stream).strong());
+    ui.label(
+        r.per_stream
+            .iter()
+            .map(|(s, v)| format!("{} {}", s.label(lang), euros(*v, lang)))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    );
+    if !r.per_member.is_empty() {
+        ui.label(RichText::new(t.per_member).strong());
+        for (m, v) in &r.per_member {
+            ui.label(format!("{m}: {}", euros(*v, lang)));
+        }
+    }
+    // Points and hours: per unit, never added to euros; a points total in
+    // euros only at the value the policy states, shown as an equivalent.
+    if !r.other_units.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new(t.points_apart).strong());
+        for (unit, totals) in &r.other_units {
+            for (k, v) in &totals.per_category {
+                ui.label(format!(
+                    "{}: {}",
+                    widgets::category(k, lang),
+                    widgets::amount(*v, *unit, lang)
+                ));
+            }
+        }
+        if let Some(p) = &ws.views.policy {
+            for e in r.euro_equivalents(&p.record) {
+                ui.label(
+                    RichText::new(format!(
+                        "{}: {} ≙ {} ({} {})",
+                        widgets::category(&e.category, lang),
+                        widgets::amount(e.points, inwonercloud_schemas::Unit::Points, lang),
+                        euros(e.euros, lang),
+                        t.euro_equivalent,
+                        euros(e.euros_per_point, lang)
+                    ))
+                    .weak(),
+                );
+            }
+        }
     }
     ui.add_space(8.0);
     ui.columns(3, |cols| {

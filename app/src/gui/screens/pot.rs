@@ -1,0 +1,470 @@
+//! Wijkbudget: the neighbourhood pot as its partners run it. Everyone sees
+//! the same dashboard (per organisation room, spent, left and share used;
+//! per month, category and kind of support; residents helped) with an alert
+//! for an organisation at 90 % of its room. An organisation books support
+//! per (pseudonymous) resident and gives room to another; the municipality
+//! creates the pot, adds partners, puts the subsidy in and sets rooms.
+
+use egui::{RichText, Ui};
+use inwonercloud_schemas::{Date, Lang, PublicKey, Role, SupportKind, parse_amount};
+use inwonercloud_vault::{NewPotSpend, PotDashboard};
+
+use crate::gui::i18n::Texts;
+use crate::gui::widgets::{self, euros};
+use crate::gui::workspace::Workspace;
+
+/// What the pot screen's forms hold while typed.
+#[derive(Debug)]
+pub struct PotForm {
+    /// Which pot (index among those held).
+    pub pot: usize,
+    /// Spend: resident pseudonym.
+    pub resident: String,
+    /// Spend: kind of support.
+    pub kind: SupportKind,
+    /// Spend: category code.
+    pub category: String,
+    /// Spend: euros.
+    pub amount: String,
+    /// Spend: day (empty: today).
+    pub date: String,
+    /// Spend: note.
+    pub note: String,
+    /// Rebalance: giving organisation (index; the owner chooses).
+    pub from: usize,
+    /// Rebalance: receiving organisation (index).
+    pub to: usize,
+    /// Rebalance: euros.
+    pub move_amount: String,
+    /// Rebalance: why.
+    pub move_note: String,
+    /// Subsidy: euros.
+    pub fund_amount: String,
+    /// Subsidy: note.
+    pub fund_note: String,
+    /// Room: organisation (index).
+    pub room_org: usize,
+    /// Room: euros.
+    pub room_amount: String,
+    /// New partner: peer (index among providers not yet partners).
+    pub partner: usize,
+    /// New pot: name.
+    pub new_name: String,
+    /// New pot: first day.
+    pub new_from: String,
+    /// New pot: last day.
+    pub new_to: String,
+}
+
+impl Default for PotForm {
+    fn default() -> Self {
+        Self {
+            pot: 0,
+            resident: String::new(),
+            kind: SupportKind::Individual,
+            category: String::new(),
+            amount: String::new(),
+            date: String::new(),
+            note: String::new(),
+            from: 0,
+            to: 0,
+            move_amount: String::new(),
+            move_note: String::new(),
+            fund_amount: String::new(),
+            fund_note: String::new(),
+            room_org: 0,
+            room_amount: String::new(),
+            partner: 0,
+            new_name: String::new(),
+            new_from: String::new(),
+            new_to: String::new(),
+        }
+    }
+}
+
+/// The Wijkbudget screen.
+pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
+    let pots = ws.views.pots.clone();
+    let me = ws.who.identity;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        if pots.is_empty() {
+            ui.label(t.pot_none);
+        } else {
+            if pots.len() > 1 {
+                let idx: Vec<usize> = (0..pots.len()).collect();
+                widgets::choice(ui, t.pot_choose, &mut ws.forms.pot.pot, &idx, |i| {
+                    pots.get(i).map(|p| p.name.clone()).unwrap_or_default()
+                });
+            }
+            let d = &pots[ws.forms.pot.pot.min(pots.len() - 1)];
+            dashboard(ui, d, t, lang);
+            let partner = d.organisation(&me).is_some() && d.owner != me;
+            if partner {
+                spend_form(ui, ws, d, t, lang);
+            }
+            if partner || d.owner == me {
+                rebalance_form(ui, ws, d, t);
+            }
+            if d.owner == me {
+                owner_forms(ui, ws, d, t);
+            }
+        }
+        if ws.who.role != Role::Citizen && ws.who.role != Role::Family {
+            create_form(ui, ws, t);
+        }
+    });
+}
+
+fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
+    let e = |x| euros(x, lang);
+    ui.label(RichText::new(&d.name).strong().size(18.0));
+    let period = match (d.period_start, d.period_end) {
+        (Some(s), Some(u)) => format!("{} – {}", widgets::date(s, lang), widgets::date(u, lang)),
+        _ => String::new(),
+    };
+    ui.label(format!(
+        "{}: {} · {}: {period}",
+        t.pot_owner, d.owner_name, t.pot_period
+    ));
+    for o in &d.organisations {
+        if o.over {
+            widgets::warning(ui, &format!("{} {}", o.name, t.pot_over));
+        } else if o.alert {
+            widgets::warning(ui, &format!("{} {}", o.name, t.pot_alert));
+        }
+    }
+    ui.horizontal_wrapped(|ui| {
+        for (label, value) in [
+            (t.pot_funded, e(d.funded)),
+            (t.pot_assigned, e(d.assigned)),
+            (t.pot_unassigned, e(d.unassigned)),
+            (t.pot_spent, e(d.spent)),
+            (t.pot_left, e(d.left)),
+            (t.pot_residents, d.residents.to_string()),
+        ] {
+            ui.label(format!("{label}: "));
+            ui.label(RichText::new(value).monospace().strong());
+            ui.add_space(12.0);
+        }
+    });
+    ui.add_space(6.0);
+    // Wide tables scroll sideways inside the window, never past its edge.
+    egui::ScrollArea::horizontal().id_salt("pot-orgs").show(ui, |ui| {
+        egui::Grid::new(("pot-orgs", &d.doc)).striped(true).show(ui, |ui| {
+            for h in [
+                t.pot_org,
+                t.pot_room,
+                t.pot_rebalanced,
+                t.pot_spent,
+                t.pot_left,
+                t.pot_used,
+                t.pot_residents,
+            ] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for o in &d.organisations {
+                ui.label(&o.name);
+                ui.label(e(o.room));
+                ui.label(e(o.rebalanced));
+                ui.label(e(o.spent));
+                if o.over {
+                    widgets::warning(ui, &e(o.left));
+                } else {
+                    ui.label(e(o.left));
+                }
+                let pct = o.percent.map_or_else(
+                    || "–".to_string(),
+                    |p| match lang {
+                        Lang::Nl => format!("{p} %").replace('.', ","),
+                        Lang::En => format!("{p} %"),
+                    },
+                );
+                if o.alert || o.over {
+                    widgets::warning(ui, &pct);
+                } else {
+                    ui.label(pct);
+                }
+                ui.label(o.residents.to_string());
+                ui.end_row();
+            }
+        });
+    });
+    ui.add_space(6.0);
+    egui::CollapsingHeader::new(t.pot_per_month)
+        .id_salt("pot-month")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::ScrollArea::horizontal()
+                .id_salt("pot-month-scroll")
+                .show(ui, |ui| {
+                    egui::Grid::new(("pot-month", &d.doc)).striped(true).show(ui, |ui| {
+                        ui.label(RichText::new(t.pot_month).strong());
+                        for o in &d.organisations {
+                            ui.label(RichText::new(&o.name).strong());
+                        }
+                        ui.label(RichText::new(t.pot_total).strong());
+                        ui.end_row();
+                        for (m, per) in &d.per_month_org {
+                            ui.label(m);
+                            for o in &d.organisations {
+                                ui.label(e(per.get(&o.name).copied().unwrap_or_default()));
+                            }
+                            ui.label(e(d.per_month.get(m).copied().unwrap_or_default()));
+                            ui.end_row();
+                        }
+                    });
+                });
+        });
+    ui.columns(2, |cols| {
+        cols[0].label(RichText::new(t.pot_per_category).strong());
+        for (c, x) in &d.per_category {
+            cols[0].label(format!("{}: {}", widgets::category(c, lang), e(*x)));
+        }
+        cols[1].label(RichText::new(t.pot_per_kind).strong());
+        for (k, x) in &d.per_kind {
+            cols[1].label(format!("{}: {}", k.label(lang), e(*x)));
+        }
+    });
+    for s in d.spends.iter().filter(|s| !s.uncovered.is_zero()) {
+        widgets::warning(
+            ui,
+            &format!(
+                "{} · {} · {}: {} {}",
+                s.organisation_name,
+                widgets::date(s.spend.date, lang),
+                s.spend.resident,
+                e(s.uncovered),
+                t.pot_uncovered
+            ),
+        );
+    }
+    if !d.rebalances.is_empty() {
+        egui::CollapsingHeader::new(t.pot_rebalances)
+            .id_salt("pot-rebalances")
+            .show(ui, |ui| {
+                for r in &d.rebalances {
+                    ui.label(format!(
+                        "{} · {} → {}: {} ({} {}) {}",
+                        widgets::date(r.rebalance.date, lang),
+                        r.from_name,
+                        r.to_name,
+                        e(r.rebalance.amount),
+                        t.pot_signed_by,
+                        r.signed_by,
+                        r.rebalance.note
+                    ));
+                }
+            });
+    }
+    if !d.not_counted.is_empty() {
+        egui::CollapsingHeader::new(t.pot_not_counted)
+            .id_salt("pot-not-counted")
+            .show(ui, |ui| {
+                for n in &d.not_counted {
+                    ui.add(egui::Label::new(format!("{} {} ({}): {}", n.kind, n.id, n.signer, n.why)).wrap());
+                }
+            });
+    }
+    ui.add_space(8.0);
+}
+
+fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
+    let f = &mut ws.forms.pot;
+    let mut book = false;
+    widgets::card(ui, t.pot_spend_title, |ui| {
+        widgets::text(ui, t.pot_resident, &mut f.resident);
+        widgets::choice(ui, t.pot_kind, &mut f.kind, &SupportKind::ALL, |k| {
+            k.label(lang).to_string()
+        });
+        widgets::text(ui, t.pot_category, &mut f.category);
+        widgets::text(ui, t.pot_amount, &mut f.amount);
+        widgets::text(ui, t.pot_date, &mut f.date);
+        widgets::text(ui, t.pot_note, &mut f.note);
+        book = ui.button(t.pot_book).clicked();
+    });
+    if !book {
+        return;
+    }
+    let (resident, kind, category, amount, date, note) = (
+        f.resident.clone(),
+        f.kind,
+        f.category.clone(),
+        f.amount.clone(),
+        f.date.clone(),
+        f.note.clone(),
+    );
+    let pot = d.doc.clone();
+    let done = ws.act(t.pot_booked, |v| {
+        let date = match date.trim() {
+            "" => Date::today(),
+            s => s.parse()?,
+        };
+        v.pot_spend(
+            &pot,
+            NewPotSpend {
+                resident,
+                kind,
+                category,
+                amount: parse_amount(&amount)?,
+                date,
+                note,
+            },
+        )
+    });
+    if done.is_some() {
+        let f = &mut ws.forms.pot;
+        f.resident.clear();
+        f.amount.clear();
+        f.note.clear();
+    }
+}
+
+fn rebalance_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
+    let me = ws.who.identity;
+    let orgs: Vec<(PublicKey, String)> = d
+        .organisations
+        .iter()
+        .map(|o| (o.organisation, o.name.clone()))
+        .collect();
+    if orgs.len() < 2 {
+        return;
+    }
+    let owner = d.owner == me;
+    let f = &mut ws.forms.pot;
+    let mut go = false;
+    widgets::card(ui, t.pot_rebalance_title, |ui| {
+        let idx: Vec<usize> = (0..orgs.len()).collect();
+        if owner {
+            widgets::choice(ui, t.pot_from, &mut f.from, &idx, |i| {
+                orgs.get(i).map(|o| o.1.clone()).unwrap_or_default()
+            });
+        }
+        widgets::choice(ui, t.pot_to, &mut f.to, &idx, |i| {
+            orgs.get(i).map(|o| o.1.clone()).unwrap_or_default()
+        });
+        widgets::text(ui, t.pot_move_amount, &mut f.move_amount);
+        widgets::text(ui, t.pot_move_note, &mut f.move_note);
+        go = ui.button(t.pot_rebalance).clicked();
+    });
+    if !go {
+        return;
+    }
+    let from = if owner { orgs.get(f.from).map(|o| o.0) } else { Some(me) };
+    let (Some(from), Some(to)) = (from, orgs.get(f.to).map(|o| o.0)) else {
+        return;
+    };
+    let (amount, note, pot) = (f.move_amount.clone(), f.move_note.clone(), d.doc.clone());
+    if ws
+        .act(t.pot_rebalanced_ok, |v| {
+            v.pot_rebalance(&pot, from, to, parse_amount(&amount)?, &note)
+        })
+        .is_some()
+    {
+        ws.forms.pot.move_amount.clear();
+        ws.forms.pot.move_note.clear();
+    }
+}
+
+fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
+    let pot = d.doc.clone();
+    // Subsidy.
+    let f = &mut ws.forms.pot;
+    let mut fund = false;
+    widgets::card(ui, t.pot_fund_title, |ui| {
+        widgets::text(ui, t.pot_fund_amount, &mut f.fund_amount);
+        widgets::text(ui, t.pot_fund_note, &mut f.fund_note);
+        fund = ui.button(t.pot_fund).clicked();
+    });
+    if fund {
+        let (amount, note) = (f.fund_amount.clone(), f.fund_note.clone());
+        if ws
+            .act(t.pot_funded_ok, |v| {
+                v.pot_fund(&pot, parse_amount(&amount)?, Date::today(), &note)
+            })
+            .is_some()
+        {
+            ws.forms.pot.fund_amount.clear();
+        }
+    }
+    // Rooms.
+    let orgs: Vec<(PublicKey, String)> = d
+        .organisations
+        .iter()
+        .map(|o| (o.organisation, o.name.clone()))
+        .collect();
+    if !orgs.is_empty() {
+        let f = &mut ws.forms.pot;
+        let mut set = false;
+        widgets::card(ui, t.pot_room_title, |ui| {
+            let idx: Vec<usize> = (0..orgs.len()).collect();
+            widgets::choice(ui, t.pot_org, &mut f.room_org, &idx, |i| {
+                orgs.get(i).map(|o| o.1.clone()).unwrap_or_default()
+            });
+            widgets::text(ui, t.pot_room_amount, &mut f.room_amount);
+            set = ui.button(t.pot_set_room).clicked();
+        });
+        if let (true, Some(org)) = (set, orgs.get(f.room_org).map(|o| o.0)) {
+            let amount = f.room_amount.clone();
+            if ws
+                .act(t.pot_room_set, |v| {
+                    v.pot_set_room(&pot, org, parse_amount(&amount)?, "")
+                })
+                .is_some()
+            {
+                ws.forms.pot.room_amount.clear();
+            }
+        }
+    }
+    // Partners: providers this vault knows that are not partners yet.
+    let candidates: Vec<(PublicKey, String)> = ws
+        .views
+        .peers
+        .iter()
+        .filter(|p| p.role == Role::Provider && d.organisation(&p.identity).is_none())
+        .map(|p| (p.identity, p.name.clone()))
+        .collect();
+    let f = &mut ws.forms.pot;
+    let mut add = false;
+    widgets::card(ui, t.pot_partner_title, |ui| {
+        if candidates.is_empty() {
+            ui.label(t.pot_partner_none);
+            return;
+        }
+        let idx: Vec<usize> = (0..candidates.len()).collect();
+        widgets::choice(ui, t.pot_org, &mut f.partner, &idx, |i| {
+            candidates.get(i).map(|c| c.1.clone()).unwrap_or_default()
+        });
+        add = ui.button(t.pot_add_partner).clicked();
+    });
+    if let (true, Some((org, name))) = (add, candidates.get(f.partner).cloned()) {
+        ws.act(t.pot_partner_added, |v| v.pot_add_partner(&pot, org, &name));
+    }
+}
+
+fn create_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
+    let f = &mut ws.forms.pot;
+    let mut create = false;
+    egui::CollapsingHeader::new(t.pot_create_title)
+        .id_salt("pot-create")
+        .show(ui, |ui| {
+            widgets::text(ui, t.pot_name, &mut f.new_name);
+            widgets::text(ui, t.pot_start, &mut f.new_from);
+            widgets::text(ui, t.pot_end, &mut f.new_to);
+            create = ui.button(t.pot_create).clicked();
+        });
+    if !create {
+        return;
+    }
+    let (name, from, to) = (f.new_name.clone(), f.new_from.clone(), f.new_to.clone());
+    if ws
+        .act(t.pot_created, |v| {
+            let from: Date = from.trim().parse()?;
+            let to: Date = to.trim().parse()?;
+            v.create_pot(&name, from, to)
+        })
+        .is_some()
+    {
+        ws.forms.pot.new_name.clear();
+    }
+}

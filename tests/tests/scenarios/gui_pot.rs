@@ -1,0 +1,106 @@
+//! The wijkbudget in the app (egui_kittest): the demo's De Linde, a partner
+//! in the municipality's pot for Overvecht, sees the dashboard every partner
+//! sees (with the alert for Welzijn, near its room), books support for a
+//! resident against its own room, and is refused a spend beyond it. The
+//! municipality sets a room on the same screen.
+
+use egui_kittest::kittest::Queryable;
+use inwonercloud_app::gui::Screen;
+use inwonercloud_schemas::SupportKind;
+use rust_decimal::Decimal;
+
+use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle};
+
+#[test]
+fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als zorgaanbieder");
+    go(&mut h, "Wijkbudget");
+    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Pot);
+    assert!(h.query_by_label_contains("Wijkbudget Overvecht").is_some());
+    assert!(
+        h.query_by_label_contains("Welzijn Overvecht heeft 90 % of meer van de ruimte gebruikt")
+            .is_some(),
+        "the alert for the organisation near its room"
+    );
+    // De Linde: room 15.000 + 1.500 from the Buurtteam, 5.860,75 spent.
+    assert!(
+        h.query_by_label("€ 16.500,00").is_some(),
+        "De Linde's room after the rebalance"
+    );
+    assert!(h.query_by_label("€ 5.860,75").is_some(), "De Linde's spending");
+    assert!(
+        h.query_by_label_contains("93,1 %").is_some(),
+        "Welzijn's share used, the Dutch way, flagged"
+    );
+
+    // Book support for a resident.
+    replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0105");
+    replace_text(&mut h, "Categorie (code)", "begeleiding_individueel");
+    replace_text(&mut h, "Bedrag (€)", "250,00");
+    replace_text(&mut h, "Datum (dd-mm-jjjj, leeg: vandaag)", "15-12-2026");
+    click(&mut h, "Boeken");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    settle(&mut h);
+    assert!(
+        h.query_by_label("€ 6.110,75").is_some(),
+        "the dashboard shows the new spend"
+    );
+
+    // Beyond the room: refused, in words, nothing written.
+    replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0106");
+    replace_text(&mut h, "Bedrag (€)", "20000");
+    click(&mut h, "Boeken");
+    let (error, text) = notice(&h);
+    assert!(error && text.contains("room"), "{text}");
+    click(&mut h, "Kluis sluiten");
+
+    let linde = open_demo(&demo_dir.join("zorgaanbieder"));
+    let pot = linde.pots().pop().unwrap();
+    let d = linde.pot_dashboard(&pot).unwrap();
+    let mine: Vec<_> = d
+        .spends
+        .iter()
+        .filter(|s| s.spend.resident == "OV-0105" || s.spend.resident == "OV-0106")
+        .collect();
+    assert_eq!(mine.len(), 1, "only the spend within the room was booked");
+    assert_eq!(mine[0].spend.amount, Decimal::new(25000, 2));
+    assert_eq!(mine[0].spend.kind, SupportKind::Individual);
+    assert_eq!(mine[0].spend.organisation, linde.identity(), "signed for its own room");
+    let o = d.organisation(&linde.identity()).unwrap();
+    assert_eq!(o.spent, Decimal::new(611_075, 2));
+}
+
+#[test]
+fn the_municipality_sets_a_room_on_the_pot_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Wijkbudget");
+    assert!(h.query_by_label_contains("Welzijn Overvecht heeft 90 %").is_some());
+    // The organisation drop-down starts at the first partner by name
+    // (Buurtteam Overvecht); more than the subsidy allows is refused.
+    replace_text(&mut h, "Ruimte (€)", "40000");
+    click(&mut h, "Ruimte vastleggen");
+    let (error, text) = notice(&h);
+    assert!(error && text.contains("more than"), "{text}");
+    replace_text(&mut h, "Ruimte (€)", "21000");
+    click(&mut h, "Ruimte vastleggen");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    click(&mut h, "Kluis sluiten");
+    let g = open_demo(&demo_dir.join("gemeente"));
+    let d = g.pot_dashboard(&g.pots().pop().unwrap()).unwrap();
+    let team = d
+        .organisations
+        .iter()
+        .find(|o| o.name == "Buurtteam Overvecht")
+        .unwrap();
+    assert_eq!(team.base_room, Decimal::from(21000));
+}

@@ -1,0 +1,129 @@
+//! Units in claims (see [`crate::points`]): a declaration's tariff counts in
+//! the unit its agreed service records, which is the unit the grant funding
+//! the account was made in; a report keeps each unit's totals apart and
+//! never adds points or hours to euros.
+
+use std::collections::BTreeMap;
+
+use inwonercloud_schemas::{AgreedService, Declaration, Policy, Unit};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{ClaimReport, ClaimResult, GrantChain};
+
+/// The unit a grant chain counts in: what the decision granted, else what
+/// was asked.
+pub(super) fn grant_unit(g: &GrantChain) -> Unit {
+    g.decision
+        .record
+        .granted
+        .map(|q| q.unit)
+        .unwrap_or(g.request.record.quantity.unit)
+}
+
+/// The unit of claims on an account funded by `grants` (euros when none).
+pub(super) fn unit_of(grants: &[GrantChain]) -> Unit {
+    grants.first().map(grant_unit).unwrap_or_default()
+}
+
+/// The rule: the declaration's tariff counts in the agreed service's unit,
+/// and a grant in that unit funds it.
+pub(super) fn check_declaration(
+    d: &Declaration,
+    agreed: &AgreedService,
+    grants: &[&GrantChain],
+) -> std::result::Result<(), String> {
+    let en = |u: Unit| u.label(inwonercloud_schemas::Lang::En);
+    if d.tariff_unit != agreed.tariff_unit {
+        return Err(format!(
+            "the declaration's tariff counts in {}, but the agreed service's tariff counts in {}",
+            en(d.tariff_unit),
+            en(agreed.tariff_unit)
+        ));
+    }
+    if let Some(g) = grants.iter().find(|g| grant_unit(g) != agreed.tariff_unit) {
+        return Err(format!(
+            "the agreed tariff counts in {}, but the grant funding the account is in {}",
+            en(agreed.tariff_unit),
+            en(grant_unit(g))
+        ));
+    }
+    Ok(())
+}
+
+/// Totals of claims in one unit other than euros: kept apart, never added
+/// to the euro totals.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnitTotals {
+    /// Valid amounts per category.
+    pub per_category: BTreeMap<String, Decimal>,
+    /// Valid amounts per provider or informal carer.
+    pub per_provider: BTreeMap<String, Decimal>,
+    /// Valid amounts per citizen.
+    pub per_citizen: BTreeMap<String, Decimal>,
+    /// Amounts per citizen that could not be verified.
+    pub not_verified: BTreeMap<String, Decimal>,
+}
+
+impl UnitTotals {
+    /// All valid claims in this unit.
+    pub fn total(&self) -> Decimal {
+        self.per_category
+            .values()
+            .fold(Decimal::ZERO, |t, a| t.checked_add(*a).unwrap_or(Decimal::MAX))
+    }
+}
+
+/// Adds a claim in points or hours to its unit's totals.
+pub(super) fn push_other(report: &mut ClaimReport, c: &ClaimResult) {
+    let add = |map: &mut BTreeMap<String, Decimal>, key: &str| {
+        let t = map.entry(key.to_string()).or_default();
+        *t = t.checked_add(c.amount).unwrap_or(Decimal::MAX);
+    };
+    let totals = report.other_units.entry(c.unit).or_default();
+    if c.valid {
+        add(&mut totals.per_category, &c.category);
+        add(&mut totals.per_provider, &c.provider);
+        add(&mut totals.per_citizen, &c.citizen);
+    } else {
+        add(&mut totals.not_verified, &c.citizen);
+    }
+}
+
+/// A points total's worth in euros at the policy's value for its category:
+/// an equivalent to show as such, never an amount that moves.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EuroEquivalent {
+    /// The category.
+    pub category: String,
+    /// The valid points claimed in it.
+    pub points: Decimal,
+    /// Euros per point, as the policy states.
+    pub euros_per_point: Decimal,
+    /// Points × value, rounded to the cent.
+    pub euros: Decimal,
+}
+
+impl ClaimReport {
+    /// Per category of valid points claims that `policy` gives a points
+    /// value: the euro equivalent. Categories without a stated value have
+    /// none (no conversion is made up).
+    pub fn euro_equivalents(&self, policy: &Policy) -> Vec<EuroEquivalent> {
+        let Some(points) = self.other_units.get(&Unit::Points) else {
+            return vec![];
+        };
+        points
+            .per_category
+            .iter()
+            .filter_map(|(category, n)| {
+                let value = policy.euros_per_point(category)?;
+                Some(EuroEquivalent {
+                    category: category.clone(),
+                    points: *n,
+                    euros_per_point: value,
+                    euros: n.checked_mul(value)?.round_dp(2),
+                })
+            })
+            .collect()
+    }
+}
