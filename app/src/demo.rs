@@ -562,6 +562,22 @@ fn household(
         "Noor gaat met plezier naar school en heeft een vaste middagroutine",
         Some(d(2027, 7, 1)?),
     )?;
+    fatima.add_need(
+        &plan,
+        NewNeed {
+            domain: LifeDomain::OpvoedingJeugd,
+            goal_id: None,
+            wish: "Iemand die Noor na school opvangt en helpt met een vaste routine.".into(),
+            objective_need: "Jeugdbegeleiding, 3 uur per week.".into(),
+            time_cost: TimeCost {
+                hours: dec("3")?,
+                period: Period::Week,
+                tariff: dec("58.00")?,
+            },
+            category: Some("jeugd_begeleiding".into()),
+            member: Some(noor.id.clone()),
+        },
+    )?;
     fatima.add_goal_for(
         &plan,
         Some("Fatima"),
@@ -746,7 +762,16 @@ fn wijkbudget(w: &DemoWorld, provider: &mut Vault, municipality: &mut Vault) -> 
         municipality.pot_add_partner(&pot, id, &name)?;
         municipality.pot_set_room(&pot, id, dec(room)?, "")?;
     }
-    let spends: [(&str, &str, inwonercloud_schemas::SupportKind, &str, &str, (u8, u8)); 15] = [
+    // (organisation, resident, kind, category, euros, (month, day))
+    type Booking<'a> = (
+        &'a str,
+        &'a str,
+        inwonercloud_schemas::SupportKind,
+        &'a str,
+        &'a str,
+        (u8, u8),
+    );
+    let spends: [Booking; 15] = [
         (
             "linde",
             "OV-0101",

@@ -315,4 +315,39 @@ mod tests {
         assert!(text.ends_with(r#","informal":true}"#), "{text}");
         assert_eq!(serde_json::from_str::<Agreement>(&text).unwrap(), agreement(true));
     }
+
+    /// A tariff in points says so in the record (and reads back); a euro
+    /// tariff leaves the field out (the bytes above). A declaration in
+    /// points books whole points only.
+    #[test]
+    fn a_tariff_in_points_is_recorded_and_books_whole_points() {
+        let mut a = agreement(false);
+        a.services[0].tariff = Decimal::from(12);
+        a.services[0].tariff_unit = Unit::Points;
+        let text = serde_json::to_string(&a).unwrap();
+        assert!(text.contains(r#""tariff":"12","tariff_unit":"points","#), "{text}");
+        assert_eq!(serde_json::from_str::<Agreement>(&text).unwrap(), a);
+        let mut d = Declaration {
+            id: "d1".into(),
+            agreement_id: "a1".into(),
+            offering_id: "o1".into(),
+            category: "dagbesteding".into(),
+            units: Decimal::from(4),
+            tariff: Decimal::from(12),
+            tariff_unit: Unit::Points,
+            period_start: Date::new(2026, 11, 1).unwrap(),
+            period_end: Date::new(2026, 11, 30).unwrap(),
+            note: String::new(),
+        };
+        assert_eq!(d.amount().unwrap(), Decimal::from(48));
+        d.units = Decimal::new(15, 1);
+        assert_eq!(d.amount().unwrap(), Decimal::from(18), "1,5 × 12 is whole");
+        d.tariff = Decimal::from(5);
+        let e = d.amount().unwrap_err().to_string();
+        assert!(e.contains("7.5 points is not a whole number of points"), "{e}");
+        // The same in euros rounds to the cent, as always.
+        d.tariff_unit = Unit::Euro;
+        assert_eq!(d.amount().unwrap(), Decimal::new(750, 2));
+        assert!(!serde_json::to_string(&d).unwrap().contains("tariff_unit"));
+    }
 }

@@ -453,7 +453,11 @@ impl Vault {
                 if self.record::<Account>(&doc, &acc)?.is_none() && !now.is_zero() {
                     let a = Account {
                         id: acc.clone(),
-                        name: format!("{} {}", self.category_name(&req.category), req.period_start.year()),
+                        name: if req.categories.is_empty() {
+                            format!("{} {}", self.category_name(&req.category), req.period_start.year())
+                        } else {
+                            format!("Integraal budget {}", req.period_start.year())
+                        },
                         stream: req.stream,
                         unit: req.quantity.unit,
                         period_start: req.period_start,
