@@ -401,11 +401,9 @@ impl Vault {
         }
         // A municipality republishes the catalogues of the providers it
         // admitted to everyone it admitted (see `crate::discovery`).
-        if self.is_admitted(peer) {
-            for c in self.republished_catalogues()? {
-                if !out.contains(&c) {
-                    out.push(c);
-                }
+        for c in self.republished_catalogues_for(peer)? {
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
         Ok(out)

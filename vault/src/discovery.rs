@@ -12,7 +12,7 @@
 //!
 //! **Republishing.** The municipality's node offers the catalogues of the
 //! providers it admitted (and has not withdrawn) to every peer it admitted
-//! ([`Vault::republished_catalogues`], used by
+//! ([`Vault::republished_catalogues_for`], used by
 //! [`Vault::documents_for_peer`]). It relays the provider's own signed
 //! changes with the provider's header and device certificates: it cannot
 //! alter an offering, only withhold changes.
@@ -216,11 +216,13 @@ impl Vault {
             .collect())
     }
 
-    /// The catalogues this municipality republishes: those it holds of the
-    /// providers it admitted and did not withdraw, while they are still
-    /// admitted here ([`Vault::is_admitted`]). Empty for anyone else.
-    pub fn republished_catalogues(&self) -> Result<Vec<String>> {
-        if self.role() != Role::Municipality {
+    /// The catalogues this municipality republishes to `peer`: when `peer`
+    /// is admitted here ([`Vault::is_admitted`]: it joined the municipality,
+    /// or the municipality joined it), those it holds of the providers it
+    /// admitted and did not withdraw, while they are still admitted here.
+    /// Empty for anyone else, and on a vault that is not a municipality.
+    pub fn republished_catalogues_for(&self, peer: &PublicKey) -> Result<Vec<String>> {
+        if self.role() != Role::Municipality || !self.is_admitted(peer) {
             return Ok(vec![]);
         }
         Ok(self

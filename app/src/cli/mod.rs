@@ -198,7 +198,8 @@ pub enum Command {
     Pot(pot::PotArgs),
     /// Provider: publish an offering in your public catalogue.
     Offer(market::OfferArgs),
-    /// Browse the offerings of the providers you know.
+    /// Browse the offerings of the providers you know and those your
+    /// municipality admitted, filtered by category, region, price and availability.
     Market(market::MarketArgs),
     /// Order an offering: sign an agreement and reserve the money.
     Order(market::OrderArgs),

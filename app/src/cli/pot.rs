@@ -339,7 +339,13 @@ fn show(out: &Out, d: &PotDashboard) {
         out.t("inwoners", "residents"),
     );
     for o in &d.organisations {
-        let pct = o.percent.map(|p| format!("{p}")).unwrap_or_else(|| "–".into());
+        let pct = o.percent.map_or_else(
+            || "–".to_string(),
+            |p| match out.lang {
+                Lang::Nl => p.to_string().replace('.', ","),
+                Lang::En => p.to_string(),
+            },
+        );
         let flag = if o.over {
             out.t("  ! boven de ruimte", "  ! beyond its room")
         } else if o.alert {
