@@ -357,3 +357,81 @@ fn only_a_municipality_admits_and_only_a_trusted_ones_admission_counts() {
         "the offering itself still shows, as the provider signed it"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relayer_that_alters_an_offering_on_the_wire_is_refused() {
+    use crate::sync_hostile::{connect, error_code, read_frame};
+    use inwonercloud_sync::wire::{ChangesHead, Code, Frame, Offer};
+    use inwonercloud_tests::vault;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let citizen = node(&tmp.path().join("c"), "Sanne", Role::Citizen).await;
+    let mut linde = vault(&tmp.path().join("p"), "Zorg De Linde", Role::Provider);
+    linde.publish_offering(offering("Zorg De Linde", eur(6250))).unwrap();
+    // A municipality the citizen trusts (pinned), relaying by hand: it may
+    // pass a catalogue on, so the citizen asks for it.
+    let relay = vault(&tmp.path().join("g"), "Gemeente Woerden", Role::Municipality);
+    citizen.with_vault(|v| v.pin_municipality(relay.identity(), "Gemeente Woerden").unwrap());
+
+    let cat = linde.doc_id(DocKind::Catalogue);
+    let header = linde.signed_header(&cat).unwrap();
+    let changes = linde.signed_changes(&cat).unwrap();
+    let certs = linde.certificates_for(&cat, &changes).unwrap();
+
+    // 1. The provider's change with one byte flipped; 2. a change of the
+    //    relayer's own putting a cheaper copy of the offering in.
+    let o = linde.offerings().unwrap().remove(0);
+    let mut forged = o.offering.signed.clone();
+    forged.record.price = eur(1250);
+    let forged = serde_json::to_string(&forged).unwrap();
+    let key = format!("offering/{}", o.offering.record.id);
+    for attempt in 0..2 {
+        let (sent, sent_certs) = if attempt == 0 {
+            let mut c = changes.clone();
+            let last = c.last_mut().unwrap();
+            let i = last.bytes.len() / 2;
+            last.bytes[i] ^= 0x01;
+            (c, certs.clone())
+        } else {
+            let mut c = changes.clone();
+            c.push(change_on_top(&relay, &cat, &changes, &key, &forged, None));
+            let mut k = certs.clone();
+            k.push(relay.device_certificate().clone());
+            (c, k)
+        };
+        let mut raw = connect(&citizen, &relay).await;
+        let offer = Frame::Offer(Offer {
+            docs: vec![header.clone()],
+            withdrawn: vec![],
+        });
+        raw.send.write_all(&offer.encode()).await.unwrap();
+        loop {
+            match read_frame(&mut raw.recv).await {
+                Some(Frame::Want(w)) if w.doc == cat => break,
+                Some(_) => continue,
+                None => panic!("the citizen did not ask for the relayed catalogue"),
+            }
+        }
+        let head = ChangesHead {
+            doc: cat.clone(),
+            certs: sent_certs,
+            last: true,
+        };
+        raw.send.write_all(&Frame::Changes(head, sent).encode()).await.unwrap();
+        assert_eq!(
+            error_code(&mut raw).await,
+            Some(Code::RefusedChange),
+            "attempt {attempt}"
+        );
+    }
+    assert!(
+        citizen.with_vault(|v| v.offerings().unwrap()).is_empty(),
+        "nothing of an altered relay shows"
+    );
+    assert!(!citizen.with_vault(|v| v.document_ids().contains(&cat)));
+    let refused = citizen.with_vault(|v| v.rejections().unwrap());
+    assert!(
+        refused.iter().filter(|r| r.from == "Gemeente Woerden").count() >= 2,
+        "{refused:?}"
+    );
+}

@@ -10,13 +10,15 @@ use inwonercloud_tests::{goal_change, invite, node, vault};
 use inwonercloud_vault::Vault;
 use iroh::endpoint::{RecvStream, SendStream, presets};
 
-struct Raw {
+/// A hand-made peer's connection (also used by `discovery`).
+pub(crate) struct Raw {
     _ep: iroh::Endpoint,
-    send: SendStream,
-    recv: RecvStream,
+    pub(crate) send: SendStream,
+    pub(crate) recv: RecvStream,
 }
 
-async fn read_frame(recv: &mut RecvStream) -> Option<Frame> {
+/// The next frame, or `None` when the stream ends or the frame is garbage.
+pub(crate) async fn read_frame(recv: &mut RecvStream) -> Option<Frame> {
     let mut len = [0u8; 4];
     recv.read_exact(&mut len).await.ok()?;
     let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
@@ -70,7 +72,7 @@ fn hello(who: &Vault) -> Vec<u8> {
 }
 
 /// Dials `target` as `who` and completes the handshake.
-async fn connect(target: &Node, who: &Vault) -> Raw {
+pub(crate) async fn connect(target: &Node, who: &Vault) -> Raw {
     let ep = raw_endpoint(who).await;
     let conn = ep.connect(target.endpoint_addr(), ALPN).await.unwrap();
     let (mut send, mut recv) = conn.open_bi().await.unwrap();
@@ -80,7 +82,7 @@ async fn connect(target: &Node, who: &Vault) -> Raw {
 }
 
 /// Reads until the node's error frame and returns its code.
-async fn error_code(raw: &mut Raw) -> Option<Code> {
+pub(crate) async fn error_code(raw: &mut Raw) -> Option<Code> {
     while let Some(f) = read_frame(&mut raw.recv).await {
         if let Frame::Error(e) = f {
             return Code::from_u32(e.code);
