@@ -28,7 +28,11 @@ fn a_household_plan_integral_budget_and_report_in_the_app() {
         h.query_by_label_contains("Regisseur: Ahmed Bakker").is_some(),
         "the director"
     );
-    assert!(h.query_by_label_contains("Voor: Noor").is_some(), "a goal for Noor");
+    assert_eq!(
+        h.query_all_by_label_contains("Voor: Noor").count(),
+        2,
+        "a goal and a need for Noor"
+    );
     type_into(&mut h, "Voornaam", "Amira");
     click(&mut h, "Gezinslid toevoegen");
     let (error, text) = super::ui::notice(&h);

@@ -201,13 +201,16 @@ pub struct ClaimReport {
 }
 
 impl ClaimReport {
-    /// The report as CSV (one line per claim).
+    /// The report as CSV (one line per claim). `amount` counts in the
+    /// line's `unit` (`euros`, `hours` or `points`, parsed back by
+    /// [`Unit::parse`](inwonercloud_schemas::Unit::parse)): a points claim
+    /// is never a bare number a reader could take for euros.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("claim,kind,citizen,provider,category,month,amount,valid,reason\n");
+        let mut out = String::from("claim,kind,citizen,provider,category,month,amount,unit,valid,reason\n");
         let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         for c in &self.claims {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{}\n",
                 q(&c.claim),
                 c.kind.label(inwonercloud_schemas::Lang::En).replace(' ', "_"),
                 q(&c.citizen),
@@ -215,6 +218,7 @@ impl ClaimReport {
                 q(&c.category),
                 c.month,
                 c.amount,
+                c.unit.label(inwonercloud_schemas::Lang::En),
                 c.valid,
                 q(c.reason.as_deref().unwrap_or(""))
             ));

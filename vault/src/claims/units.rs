@@ -127,3 +127,52 @@ impl ClaimReport {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::ClaimKind;
+    use super::*;
+
+    fn claim(id: &str, amount: Decimal, unit: Unit) -> ClaimResult {
+        ClaimResult {
+            claim: id.into(),
+            kind: ClaimKind::Marketplace,
+            citizen: "Sanne".into(),
+            provider: "De Linde".into(),
+            category: "dagbesteding".into(),
+            month: "2026-11".into(),
+            amount,
+            valid: true,
+            reason: None,
+            streams: BTreeMap::new(),
+            member: None,
+            unit,
+        }
+    }
+
+    /// The CSV names each claim's unit: 96 points is never read as € 96.
+    #[test]
+    fn the_csv_names_the_unit_of_every_claim() {
+        let mut r = ClaimReport::default();
+        r.push(claim("in-euros", Decimal::new(9600, 2), Unit::Euro));
+        r.push(claim("in-points", Decimal::from(96), Unit::Points));
+        r.push(claim("in-hours", Decimal::new(75, 1), Unit::Hours));
+        let csv = r.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "claim,kind,citizen,provider,category,month,amount,unit,valid,reason"
+        );
+        let columns = lines[0].split(',').count();
+        assert!(lines.iter().all(|l| l.split(',').count() == columns), "{csv}");
+        assert!(lines[1].contains(",96.00,euros,true,"), "{}", lines[1]);
+        assert!(lines[2].contains(",96,points,true,"), "{}", lines[2]);
+        assert!(lines[3].contains(",7.5,hours,true,"), "{}", lines[3]);
+        // The unit column reads back as the unit.
+        let unit = |l: &str| Unit::parse(l.split(',').nth(7).unwrap()).unwrap();
+        assert_eq!(
+            lines[1..].iter().map(|l| unit(l)).collect::<Vec<_>>(),
+            vec![Unit::Euro, Unit::Points, Unit::Hours]
+        );
+    }
+}
