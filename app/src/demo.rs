@@ -68,10 +68,14 @@ impl DemoWorld {
     /// Whether the demo here was built by an earlier version in a format
     /// this one no longer opens (it is demo data: it can be built again).
     pub fn outdated(&self) -> bool {
-        matches!(
-            Vault::open(&self.citizen, &passphrase()),
-            Err(VaultError::OldFormat { .. })
-        ) || (self.exists() && !Vault::exists(&self.carer))
+        let citizen = Vault::open(&self.citizen, &passphrase());
+        // Built before points (seed 003): the policy Sanne holds prices nothing in points.
+        let no_points = citizen
+            .as_ref()
+            .is_ok_and(|v| v.policy().is_some_and(|p| p.record.points_arrangements.is_empty()));
+        matches!(citizen, Err(VaultError::OldFormat { .. }))
+            || no_points
+            || (self.exists() && !Vault::exists(&self.carer))
             || (self.exists() && !Vault::exists(&self.representative))
             || (self.exists() && !Vault::exists(&self.welfare))
     }
@@ -443,7 +447,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     // Phase 1–3: the municipality publishes its policy; Sanne asks for
     // household help (decided automatically by rule R1) and for job coaching
     // (a question, her answer, waiting in the assessor's inbox).
-    municipality.publish_policy(Policy::example("Gemeente Utrecht"))?;
+    municipality.publish_policy(demo_policy("Gemeente Utrecht")?)?;
     // De Linde joined the municipality, which admitted it to its market
     // (its catalogue is then passed on to everyone who joined the municipality).
     meet(&mut municipality, &mut provider)?;
@@ -454,6 +458,7 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     for v in [&mut citizen, &mut counselor] {
         hand_over(&municipality, v, &policy)?;
     }
+    points(&mut citizen, &mut provider, &mut municipality, &g2.id)?;
 
     // An informal carer: Sanne's neighbour Els helps with the post and the
     // weekly planning at an informal tariff (within the policy's maximum),
@@ -520,6 +525,96 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     household(&w, &mut counselor, &mut provider, &mut municipality)?;
     wijkbudget(&w, &mut provider, &mut municipality)?;
     Ok(w)
+}
+
+/// The municipality's policy: the example, with *dagbesteding* per dagdeel
+/// priced at 12 points and a point of dagbesteding worth € 4,50 (seed 003).
+fn demo_policy(municipality: &str) -> Result<Policy, VaultError> {
+    let mut p = Policy::example(municipality);
+    p.points_arrangements = vec![inwonercloud_schemas::PointsArrangement {
+        category: "dagbesteding".into(),
+        unit: ServiceUnit::Dagdeel,
+        points: Decimal::from(12),
+    }];
+    p.points_values = vec![inwonercloud_schemas::PointsValue {
+        category: "dagbesteding".into(),
+        euros_per_point: dec("4.50")?,
+    }];
+    Ok(p)
+}
+
+/// Points (seed 003): from November the municipality grants Sanne's
+/// dagbesteding in points (480 points, two dagdelen a week until April);
+/// De Linde offers dagbesteding on the care farm per dagdeel; Sanne orders
+/// 16 dagdelen for November and December from her points account (192
+/// points reserved at the policy's 12 a dagdeel, not De Linde's € 55), De
+/// Linde signs and declares November's 8 dagdelen, and Sanne approves 96
+/// points: a points claim the municipality verifies, worth € 432,00 at the
+/// policy's value. The order starts on Monday 2 November, after the
+/// euro reservations of 1 November.
+fn points(citizen: &mut Vault, provider: &mut Vault, municipality: &mut Vault, goal: &str) -> Result<(), VaultError> {
+    let budget = citizen.budget_doc();
+    let request = citizen.request_budget(NewRequest {
+        stream: FundingStream::Wmo,
+        category: "dagbesteding".into(),
+        quantity: Quantity::new(dec("480")?, Unit::Points)?,
+        period_start: d(2026, 11, 1)?,
+        period_end: d(2027, 4, 30)?,
+        goal_ids: vec![goal.to_string()],
+        motivation: "De gemeente rekent dagbesteding vanaf november in punten: twee dagdelen per week op de \
+                     zorgboerderij."
+            .into(),
+        adjusts_account: None,
+    })?;
+    hand_over(citizen, municipality, &budget)?;
+    municipality.decide(
+        &request.id,
+        DecisionInput {
+            outcome: Outcome::Toegekend,
+            granted: None,
+            reasons: "Dagbesteding in punten: 2 dagdelen per week à 12 punten, november 2026 tot en met april 2027"
+                .into(),
+            automated_rule: None,
+        },
+    )?;
+    hand_over(municipality, citizen, &budget)?;
+    let account = inwonercloud_vault::assessment::account_for(&request.id);
+    let farm = provider.publish_offering(Offering {
+        id: String::new(),
+        service: "Dagbesteding op de zorgboerderij".into(),
+        category: "dagbesteding".into(),
+        unit: ServiceUnit::Dagdeel,
+        price: dec("55.00")?,
+        region: "Utrecht".into(),
+        availability: "ma–vr, ochtend of middag".into(),
+        description: "Meewerken met de dieren en in de moestuin, met vaste begeleiding.".into(),
+        provider: ProviderDetails {
+            name: "Zorgcoöperatie De Linde".into(),
+            kvk: Some("30212345".into()),
+            agb: Some("98001234".into()),
+        },
+    })?;
+    let catalogue = provider.doc_id(DocKind::Catalogue);
+    hand_over(provider, citizen, &catalogue)?;
+    hand_over(provider, municipality, &catalogue)?;
+    let ag = citizen.order(&farm.id, &account, dec("16")?, d(2026, 11, 2)?, d(2026, 12, 31)?)?;
+    let agreement_doc = citizen.agreement_doc_id(&provider.identity());
+    hand_over(citizen, provider, &agreement_doc)?;
+    provider.countersign(&ag.id)?;
+    let november = provider.declare(
+        &ag.id,
+        dec("8")?,
+        d(2026, 11, 2)?,
+        d(2026, 11, 30)?,
+        "dagbesteding november, 8 dagdelen",
+    )?;
+    hand_over(provider, citizen, &agreement_doc)?;
+    citizen.judge_declaration(&november.id, Verdict::Goedgekeurd)?;
+    hand_over(citizen, provider, &agreement_doc)?;
+    for doc in [&budget, &agreement_doc] {
+        hand_over(citizen, municipality, doc)?;
+    }
+    Ok(())
 }
 
 /// The integral pgb (i-pgb): Fatima El Amrani's household of three asks for
@@ -983,6 +1078,7 @@ mod tests {
     fn demo_world_is_consistent_across_vaults() {
         let tmp = tempfile::tempdir().unwrap();
         let w = build(tmp.path()).unwrap();
+        assert!(!w.outdated(), "a demo built now, with points, is not rebuilt");
         let citizen = Vault::open(&w.citizen, &passphrase()).unwrap();
         let municipality = Vault::open(&w.municipality, &passphrase()).unwrap();
         let doc = citizen.budget_doc();
@@ -1022,9 +1118,10 @@ mod tests {
         // Every euro spent is a claim: the three declarations (De Linde's
         // two, one approved by the daughter, and the neighbour's) and 19
         // invoices check; the spend whose invoice was lost is listed, not dropped.
-        // Fatima's household adds one: October's youth support for Noor.
+        // Fatima's household adds one: October's youth support for Noor;
+        // Sanne's dagbesteding in points another: November's 8 dagdelen.
         let report = municipality.verify_claims().unwrap();
-        assert_eq!(report.valid_count(), 23, "{report:#?}");
+        assert_eq!(report.valid_count(), 24, "{report:#?}");
         let unverified: Decimal = report.not_verified.values().sum();
         assert_eq!(unverified, dec("464.00").unwrap());
         let of = |name: &str| -> Decimal {
@@ -1051,6 +1148,66 @@ mod tests {
             dec("309.33").unwrap(),
             "4/9 of 696,00, to the cent"
         );
+        // Points: granted, reserved and spent in points, the same on both
+        // sides; the claim is verified in points, never added to a euro
+        // total, and shown in euros only at the policy's stated value.
+        let points = a
+            .accounts
+            .iter()
+            .find(|x| x.record.unit == Unit::Points)
+            .expect("Sanne's points account");
+        assert_eq!(points.record.name, "Dagbesteding 2026");
+        let (pa, pb) = (
+            &a.report.accounts[&points.record.id],
+            &b.report.accounts[&points.record.id],
+        );
+        assert_eq!(pa, pb);
+        assert_eq!(
+            (pa.granted, pa.reserved, pa.spent, pa.remaining),
+            (
+                dec("480").unwrap(),
+                dec("96").unwrap(),
+                dec("96").unwrap(),
+                dec("288").unwrap()
+            ),
+            "16 dagdelen × 12 points reserved, 8 of them spent"
+        );
+        let claim = report
+            .claims
+            .iter()
+            .find(|c| c.unit == Unit::Points)
+            .expect("the points claim");
+        assert!(claim.valid, "{:?}", claim.reason);
+        assert_eq!(
+            (claim.amount, claim.category.as_str()),
+            (dec("96").unwrap(), "dagbesteding")
+        );
+        assert!(
+            claim.provider.starts_with("Zorgcoöperatie De Linde"),
+            "{}",
+            claim.provider
+        );
+        let in_points = &report.other_units[&Unit::Points];
+        assert_eq!(in_points.total(), dec("96").unwrap());
+        assert!(in_points.not_verified.is_empty());
+        assert_eq!(
+            report.per_category["dagbesteding"],
+            dec("4292.00").unwrap(),
+            "euros only: nine invoiced months of € 464 and July's € 116 extra (April's invoice is lost), no points"
+        );
+        let policy = municipality.policy().expect("the published policy").record;
+        assert_eq!(
+            policy.points_tariff("dagbesteding", ServiceUnit::Dagdeel),
+            Some(dec("12").unwrap())
+        );
+        let eq = report.euro_equivalents(&policy);
+        assert_eq!(eq.len(), 1);
+        assert_eq!(
+            (eq[0].points, eq[0].euros_per_point, eq[0].euros),
+            (dec("96").unwrap(), dec("4.50").unwrap(), dec("432.00").unwrap()),
+            "96 points × € 4,50"
+        );
+        assert!(report.to_csv().lines().any(|l| l.contains(",96,points,true,")));
         let household = Vault::open(&w.household, &passphrase()).unwrap();
         let h = household.household(&household.plan_doc()).unwrap();
         assert_eq!(h.members.len(), 3);
@@ -1078,7 +1235,11 @@ mod tests {
         assert_eq!(inbox.len(), 1);
         assert_eq!(inbox[0].state, inwonercloud_vault::RequestState::InBehandeling);
         let all = citizen.requests(&doc).unwrap();
-        assert_eq!(all.len(), 4, "pgb, its raise, household help, job coaching");
+        assert_eq!(
+            all.len(),
+            5,
+            "pgb, its raise, dagbesteding in points, household help, job coaching"
+        );
         assert!(
             all.iter()
                 .any(|r| r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some()))

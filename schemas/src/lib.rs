@@ -71,7 +71,7 @@ pub use plan::{
 };
 pub use policy::{AllocationRule, PointsArrangement, PointsValue, Policy};
 pub use postbus::{PostbusRoster, RosterMember};
-pub use pot::{OrgRoom, PotFunding, PotInfo, PotPartner, PotRebalance, PotSpend, SupportKind};
+pub use pot::{DeclarationRef, OrgRoom, PotFunding, PotInfo, PotPartner, PotRebalance, PotSpend, SupportKind};
 pub use profile::{JournalNote, Profile};
 pub use receipt::{Attachment, Receipt};
 pub use request::{AssessmentStep, BudgetRequest, Decision, Outcome, StepKind, StreamShare, split_by_shares};

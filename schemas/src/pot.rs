@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, Lang, PublicKey, Record};
+use crate::{Date, Declaration, Hash32, Lang, PublicKey, Record, Signed};
 
 /// What kind of support a spend paid for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
@@ -150,7 +150,31 @@ pub struct PotSpend {
     pub date: Date,
     /// Free text (no names).
     pub note: String,
+    /// The marketplace declaration this spend books, when it is one (left
+    /// out otherwise, so spends signed before the field existed keep their
+    /// bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<DeclarationRef>,
 }
+
+/// A marketplace declaration a pot spend books: the provider's declaration
+/// under an agreement with a citizen, approved by the budget holder.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationRef {
+    /// The declaration's id.
+    pub id: String,
+    /// The record hash of the provider's signed declaration (binds the
+    /// spend to exactly that content).
+    pub hash: Hash32,
+    /// The provider's signed declaration itself, so that every partner can
+    /// check its signature, hash, amount and category. It names no citizen
+    /// (the agreement, which does, stays with its two parties).
+    pub signed: Box<Signed<Declaration>>,
+}
+
+// Equality of decimals, dates and strings is total.
+impl Eq for DeclarationRef {}
 
 impl Record for PotSpend {
     const KIND: &'static str = "pot_spend";

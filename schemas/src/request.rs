@@ -141,10 +141,35 @@ pub struct StreamShare {
 }
 
 impl Decision {
-    /// Whether the decision lets its grant be spent on `category`: the
-    /// request's own category, or one the integral grant names.
+    /// Whether the decision lets its grant be spent on `category`: one the
+    /// integral grant names (the request's own among them), else the
+    /// request's own category. An integral grant never takes the request's
+    /// word: the citizen alone signs it, and could sign it again.
     pub fn covers(&self, request: &BudgetRequest, category: &str) -> bool {
-        request.category == category || self.categories.iter().any(|c| c == category)
+        if self.categories.is_empty() {
+            request.category == category
+        } else {
+            self.categories.iter().any(|c| c == category)
+        }
+    }
+
+    /// Whether the funding shares are as `decide_integral` signs them: none,
+    /// or each above zero, each stream once, adding up to what is granted.
+    pub fn funding_adds_up(&self) -> bool {
+        use rust_decimal::Decimal;
+        if self.funding.is_empty() {
+            return true;
+        }
+        let Some(granted) = self.granted else {
+            return false;
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let sum = self.funding.iter().try_fold(Decimal::ZERO, |t, f| {
+            (f.amount > Decimal::ZERO && seen.insert(f.stream))
+                .then(|| t.checked_add(f.amount))
+                .flatten()
+        });
+        sum == Some(granted.amount)
     }
 
     /// Which stream pays how much of the grant: the integral shares, or the
@@ -162,35 +187,74 @@ impl Decision {
 }
 
 /// Splits `amount` over `shares` in proportion, to the cent (or whole
-/// unit, by `scale`), the remainder on the last share so the parts add up
-/// exactly to `amount`. Shares that are zero or negative get nothing.
+/// unit, by `scale`): each part rounded toward zero, then the cents left
+/// over one each to the parts that lost most by rounding (on a tie, the
+/// later share), so the parts add up exactly to `amount`, each is within a
+/// cent of its exact share, and none has the opposite sign. Shares that are
+/// zero or negative get nothing; shares too large to add up are weighed
+/// without overflowing.
 pub fn split_by_shares(
     amount: rust_decimal::Decimal,
     shares: &[StreamShare],
     scale: u32,
 ) -> Vec<(FundingStream, rust_decimal::Decimal)> {
-    use rust_decimal::Decimal;
+    use rust_decimal::{Decimal, RoundingStrategy};
     let positive: Vec<&StreamShare> = shares.iter().filter(|s| s.amount > Decimal::ZERO).collect();
-    let total: Decimal = positive
-        .iter()
-        .map(|s| s.amount)
-        .fold(Decimal::ZERO, |a, b| a.saturating_add(b));
-    let Some((last, rest)) = positive.split_last() else {
+    if positive.is_empty() {
         return Vec::new();
-    };
-    let mut out = Vec::with_capacity(positive.len());
-    let mut given = Decimal::ZERO;
-    for s in rest {
-        let part = amount
-            .checked_mul(s.amount)
-            .and_then(|x| x.checked_div(total))
-            .map(|x| x.round_dp(scale))
-            .unwrap_or_default();
-        given = given.saturating_add(part);
-        out.push((s.stream, part));
     }
-    out.push((last.stream, amount.saturating_sub(given)));
-    out
+    let exact_total = positive.iter().try_fold(Decimal::ZERO, |t, s| t.checked_add(s.amount));
+    // When the shares' sum overflows, each is weighed as share / n (n shares).
+    let n = Decimal::from(positive.len());
+    let scaled_total = positive
+        .iter()
+        .fold(Decimal::ZERO, |t, s| t.saturating_add(s.amount / n));
+    let weigh = |s: &StreamShare| -> Option<Decimal> {
+        match exact_total {
+            Some(t) => amount
+                .checked_mul(s.amount)
+                .and_then(|x| x.checked_div(t))
+                .or_else(|| amount.checked_mul(s.amount.checked_div(t)?)),
+            None => amount.checked_mul((s.amount / n).checked_div(scaled_total)?),
+        }
+    };
+    let exact: Vec<Decimal> = positive.iter().map(|s| weigh(s).unwrap_or_default()).collect();
+    let mut parts = Vec::with_capacity(positive.len());
+    let mut left = amount;
+    for x in &exact {
+        let part = x.round_dp_with_strategy(scale, RoundingStrategy::ToZero);
+        // Never past what is left, never of the other sign.
+        let part = if amount.is_sign_negative() {
+            part.max(left).min(Decimal::ZERO)
+        } else {
+            part.min(left).max(Decimal::ZERO)
+        };
+        left = left.saturating_sub(part);
+        parts.push(part);
+    }
+    let cent = Decimal::new(1, scale.min(28))
+        * if amount.is_sign_negative() {
+            -Decimal::ONE
+        } else {
+            Decimal::ONE
+        };
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let lost = |i: usize| (exact[i] - parts[i]).abs();
+        lost(b).cmp(&lost(a)).then(b.cmp(&a))
+    });
+    for i in order {
+        if left.abs() < cent.abs() {
+            break;
+        }
+        parts[i] += cent;
+        left -= cent;
+    }
+    // What no weight accounts for (a share that could not be weighed): the last share.
+    if let Some(last) = parts.last_mut() {
+        *last = last.saturating_add(left);
+    }
+    positive.iter().map(|s| s.stream).zip(parts).collect()
 }
 
 impl Record for Decision {

@@ -696,7 +696,8 @@ impl Vault {
     /// The rule of `policy` that decides `v`, if any.
     pub fn matching_rule<'p>(&self, policy: &'p Policy, v: &RequestView) -> Option<&'p AllocationRule> {
         let r = &v.request.record;
-        if r.adjusts_account.is_some() {
+        // Adjustments and integral requests (which need funding shares) go to a person.
+        if r.adjusts_account.is_some() || !r.categories.is_empty() {
             return None;
         }
         let days = Decimal::from(r.period_end.days_since_epoch() - r.period_start.days_since_epoch() + 1);

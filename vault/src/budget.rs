@@ -33,7 +33,8 @@ pub struct NewEntry {
 pub struct BudgetView {
     /// Document id.
     pub doc: String,
-    /// Accounts.
+    /// Accounts, by period start, name and id (content only, so every
+    /// replica and every screen lists them, and picks the first, alike).
     pub accounts: Vec<Authored<Account>>,
     /// The computed figures and every entry with its status.
     pub report: LedgerReport,
@@ -173,7 +174,11 @@ impl Vault {
 
     /// Accounts, figures and entries of a budget document.
     pub fn budget(&self, doc: &str) -> Result<BudgetView> {
-        let (accounts, mut bad) = self.records::<Account>(doc)?;
+        let (mut accounts, mut bad) = self.records::<Account>(doc)?;
+        accounts.sort_by(|a, b| {
+            let (a, b) = (&a.record, &b.record);
+            (a.period_start, &a.name, &a.id).cmp(&(b.period_start, &b.name, &b.id))
+        });
         let (entries, b) = self.records::<LedgerEntry>(doc)?;
         bad.extend(b);
         let owner = self.header(doc)?.owner;

@@ -130,7 +130,8 @@ pub fn forecast(account: &Account, figures: &AccountFigures, today: Date) -> For
     let projected_spent = if elapsed == 0 {
         figures.spent
     } else {
-        (figures.spent * Decimal::from(total) / Decimal::from(elapsed)).round_dp(2)
+        // In the account's unit: whole points, cents, hundredths of an hour.
+        (figures.spent * Decimal::from(total) / Decimal::from(elapsed)).round_dp(account.unit.max_scale())
     };
     Forecast {
         projected_remaining: figures.available() - projected_spent,

@@ -82,7 +82,10 @@ pub use ledger::{AccountFigures, EntryLine, EntryStatus, LedgerReport};
 pub use mandate::MandateView;
 pub use market::{AgreementView, DeclarationView, OfferingView};
 pub use plan::{NewNeed, PlanView};
-pub use pot::{NewPotSpend, NotCounted, OrgFigures, PotDashboard, PotSpendLine, RebalanceLine};
+pub use pot::{
+    DeclarationCheck, NewPotSpend, NotCounted, OrgFigures, PotDashboard, PotSpendLine, RebalanceLine,
+    resident_pseudonym,
+};
 pub use seal::{KdfParams, Passphrase, VaultKey};
 pub use shared::Shared;
 pub use vault::{

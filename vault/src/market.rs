@@ -674,11 +674,17 @@ impl Vault {
                     category: Some(decl.category.clone()),
                     date: decl.period_end,
                     note: format!(
-                        "declaratie {} van {} ({} × {})",
+                        "declaratie {} van {} ({} × {}{})",
                         decl.id,
                         self.display_name(&a.agreement.record.provider),
                         decl.units.normalize(),
-                        decl.tariff
+                        decl.tariff,
+                        // "(8 × 12 punten)": a tariff in points or hours names its unit.
+                        if decl.tariff_unit.is_euro() {
+                            String::new()
+                        } else {
+                            format!(" {}", decl.tariff_unit)
+                        }
                     ),
                     reference: Some(reservation_for(&a.agreement.record.id)),
                 },

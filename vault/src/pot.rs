@@ -15,6 +15,25 @@
 //!    in the provider role; the resident is a pseudonym, never a name or BSN.
 //! 3. A [`PotRebalance`] moving room from A to B counts only when signed by
 //!    A (the giver) or by the owner — never by the receiver alone.
+//! 4. A spend that books a marketplace declaration ([`DeclarationRef`]: its
+//!    id, record hash and the provider's signed declaration, which names no
+//!    citizen) counts once per declaration in a pot, as individual support.
+//!    Every partner checks from the pot alone that the declaration's
+//!    signature holds, that the booking organisation signed it with exactly
+//!    that hash, and that the spend's amount and category are its own.
+//!    Where the agreement document is held — the booking provider itself,
+//!    and a municipality the citizen shares her budget with — the rest is
+//!    checked too ([`DeclarationCheck`]): the citizen's signed agreement, the
+//!    provider's countersignature, the budget holder's signed approval of
+//!    that hash, and the resident being the pseudonym [`resident_pseudonym`]
+//!    derives from the citizen's key; otherwise the spend does not count. A
+//!    partner that does not hold the agreement (it is shared with the
+//!    provider alone) trusts the booking organisation's signature for the
+//!    approval and the pseudonym, as it does for a plain spend; the dashboard
+//!    says which.
+//! 5. A partner the owner removed ([`Vault::pot_remove_partner`]: its write
+//!    consent revoked) keeps the spends the owner held when it was removed
+//!    (the header's cut-off); later changes of it are refused at the gate.
 //!
 //! The [`PotDashboard`] is a pure function of those records in content order
 //! (date, id, signer), so every partner computes the same figures to the
@@ -26,8 +45,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
-    Access, Date, DocKind, Lang, MAX_ENTRY_AMOUNT, OrgRoom, PotFunding, PotInfo, PotPartner, PotRebalance, PotSpend,
-    PublicKey, Role, SchemaError, SupportKind, format_euros,
+    Access, Date, DeclarationRef, DocKind, Lang, MAX_ENTRY_AMOUNT, OrgRoom, PotFunding, PotInfo, PotPartner,
+    PotRebalance, PotSpend, PublicKey, Role, SchemaError, SupportKind, Unit, Verdict, format_euros,
 };
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -91,6 +110,23 @@ pub struct OrgFigures {
     pub per_category: BTreeMap<String, Decimal>,
     /// Spent per kind of support.
     pub per_kind: BTreeMap<SupportKind, Decimal>,
+    /// Of the spending, what booked marketplace declarations.
+    pub marketplace: Decimal,
+    /// The owner removed it as a partner: its earlier spends still count,
+    /// it books nothing more.
+    pub removed: bool,
+}
+
+/// What this vault could check of a marketplace declaration a spend books.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum DeclarationCheck {
+    /// This vault holds the agreement and checked every signature and rule.
+    Verified,
+    /// This vault does not hold the agreement (shared with the provider
+    /// alone): counted on the booking organisation's signature.
+    NotHeld,
+    /// Held here, and a rule fails (why): the spend does not count.
+    Broken(String),
 }
 
 /// A counted spend with the organisation's name and the part its room did
@@ -103,6 +139,9 @@ pub struct PotSpendLine {
     pub organisation_name: String,
     /// Euros beyond the room, in content order (flagged, still counted).
     pub uncovered: Decimal,
+    /// For a spend booking a marketplace declaration: what this vault
+    /// could check of it (`None` for other spends).
+    pub declaration: Option<DeclarationCheck>,
 }
 
 /// A counted rebalance, with both names and who signed it.
@@ -129,6 +168,21 @@ pub struct NotCounted {
     pub signer: String,
     /// Why it does not count.
     pub why: String,
+}
+
+/// The pseudonym a resident has in one pot, derived from the citizen's key:
+/// `M-` and 12 hex digits of SHA-256 over a domain tag, the pot's id and the
+/// key. The same citizen has the same pseudonym in a pot whoever books for
+/// her, another one in every other pot, and never her name.
+pub fn resident_pseudonym(pot: &str, citizen: &PublicKey) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"inwonercloud/pot-resident/v1\0");
+    h.update(pot.as_bytes());
+    h.update([0u8]);
+    h.update(citizen.as_bytes());
+    let digest = h.finalize();
+    format!("M-{}", hex::encode(&digest[..6]))
 }
 
 /// The figures every partner of a pot sees, the same to the cent.
@@ -250,6 +304,30 @@ fn slug(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// Why the declaration a spend carries does not back it, checked from the
+/// pot alone so every partner finds the same: the reference names the
+/// declaration carried, its hash is that declaration's, the booking
+/// organisation signed it (and the signature holds), and the spend's amount
+/// and category are the declaration's, in euros.
+fn declaration_problem(sp: &PotSpend, r: &DeclarationRef) -> Option<&'static str> {
+    let decl = &r.signed.record;
+    if decl.id != r.id {
+        Some("the spend names another declaration than the one it carries")
+    } else if keys::record_hash(&r.signed) != r.hash {
+        Some("the declaration's hash does not match the signed declaration: it was altered")
+    } else if r.signed.author() != &sp.organisation {
+        Some("the declaration was not made by the organisation whose room it books against")
+    } else if keys::verify_record(&r.signed).is_err() {
+        Some("the declaration's signature does not verify")
+    } else if decl.tariff_unit != Unit::Euro || decl.amount().ok() != Some(sp.amount) {
+        Some("the amount differs from the declaration's")
+    } else if decl.category != sp.category {
+        Some("the category differs from the declaration's")
+    } else {
+        None
+    }
+}
+
 /// Content order of a signed record: date, id, signer.
 fn order_key(date: Date, id: &str, author: &PublicKey) -> (Date, String, PublicKey) {
     (date, id.to_string(), *author)
@@ -257,7 +335,13 @@ fn order_key(date: Date, id: &str, author: &PublicKey) -> (Date, String, PublicK
 
 /// The dashboard of one pot from its verified records: a pure function of
 /// what was signed, so every replica computes the same figures.
-fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
+fn compute(
+    doc: &str,
+    owner: PublicKey,
+    records: PotRecords,
+    removed: &BTreeSet<PublicKey>,
+    check: &dyn Fn(&PotSpend, &DeclarationRef) -> DeclarationCheck,
+) -> PotDashboard {
     let PotRecords {
         infos,
         partners,
@@ -406,6 +490,8 @@ fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
                     per_month: BTreeMap::new(),
                     per_category: BTreeMap::new(),
                     per_kind: BTreeMap::new(),
+                    marketplace: Decimal::ZERO,
+                    removed: removed.contains(k),
                 },
             )
         })
@@ -413,6 +499,7 @@ fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
     let mut sorted_spends: Vec<&Authored<PotSpend>> = spends.iter().collect();
     sorted_spends.sort_by_key(|s| order_key(s.record.date, &s.record.id, &s.author));
     let mut seen = BTreeSet::new();
+    let mut declarations_seen = BTreeSet::new();
     let mut lines = vec![];
     let mut residents: BTreeSet<&str> = BTreeSet::new();
     let mut org_residents: BTreeMap<PublicKey, BTreeSet<&str>> = BTreeMap::new();
@@ -434,7 +521,7 @@ fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
             Some("not a category code")
         } else if !in_period(sp.date) {
             Some("outside the pot's period")
-        } else if !seen.insert(sp.id.clone()) {
+        } else if seen.contains(&sp.id) {
             Some("the same spend id twice")
         } else {
             None
@@ -443,11 +530,41 @@ fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
             refuse("pot_spend", &sp.id, &s.author_name, why);
             continue;
         }
+        // 4. A marketplace declaration: individual support, checked where
+        //    held, once per pot (a broken booking takes no declaration's place).
+        let declaration = match &sp.declaration {
+            None => None,
+            Some(r) => {
+                let verdict = check(sp, r);
+                let why = if sp.kind != SupportKind::Individual {
+                    Some("a marketplace declaration is individual support".to_string())
+                } else if let Some(why) = declaration_problem(sp, r) {
+                    Some(why.to_string())
+                } else if let DeclarationCheck::Broken(why) = &verdict {
+                    Some(why.clone())
+                } else if declarations_seen.contains(&r.id) || declarations_seen.contains(&r.hash.to_string()) {
+                    Some("this declaration is already counted in this pot".to_string())
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    refuse("pot_spend", &sp.id, &s.author_name, &why);
+                    continue;
+                }
+                declarations_seen.insert(r.id.clone());
+                declarations_seen.insert(r.hash.to_string());
+                Some(verdict)
+            }
+        };
+        seen.insert(sp.id.clone());
         let Some(f) = figures.get_mut(&sp.organisation) else {
             continue;
         };
         let before = f.spent;
         f.spent += sp.amount;
+        if declaration.is_some() {
+            f.marketplace += sp.amount;
+        }
         let uncovered = (f.spent - f.room.max(before)).max(Decimal::ZERO).min(sp.amount);
         *f.per_month.entry(sp.date.month_key()).or_default() += sp.amount;
         *f.per_category.entry(sp.category.clone()).or_default() += sp.amount;
@@ -469,6 +586,7 @@ fn compute(doc: &str, owner: PublicKey, records: PotRecords) -> PotDashboard {
             spend: sp.clone(),
             organisation_name: f.name.clone(),
             uncovered,
+            declaration,
         });
     }
     let hundred = Decimal::from(100);
@@ -679,10 +797,77 @@ impl Vault {
     }
 
     fn pot_spend_in(&mut self, pot: &str, s: NewPotSpend) -> Result<PotSpend> {
+        self.book_spend(pot, s, None)
+    }
+
+    /// Books a marketplace declaration this organisation made (under an
+    /// agreement with a citizen, approved by the budget holder) against its
+    /// own room: a spend naming the declaration by id and record hash, for
+    /// the resident's pseudonym in this pot ([`resident_pseudonym`]), the
+    /// declaration's category and amount, dated its last day of care.
+    /// Refused unless this vault holds the signed agreement, countersignature,
+    /// declaration and approval, when the declaration is already booked in
+    /// this pot, or beyond the room.
+    pub fn pot_spend_declaration(&mut self, pot: &str, declaration_id: &str, note: &str) -> Result<PotSpend> {
+        self.transact(|v| v.pot_spend_declaration_in(pot, declaration_id, note))
+    }
+
+    fn pot_spend_declaration_in(&mut self, pot: &str, declaration_id: &str, note: &str) -> Result<PotSpend> {
+        self.require_pot(pot)?;
+        let (a, d) = self.declaration(declaration_id)?;
+        let decl = &d.declaration.record;
+        if a.agreement.record.provider != self.identity() {
+            return Err(VaultError::NotAllowed(
+                "this declaration is not yours: only the provider that declared it books it".into(),
+            ));
+        }
+        if decl.tariff_unit != Unit::Euro {
+            return Err(invalid(format!(
+                "this declaration counts in {}; a wijkbudget counts euros",
+                decl.tariff_unit.label(Lang::En)
+            )));
+        }
+        let r = DeclarationRef {
+            id: decl.id.clone(),
+            hash: keys::record_hash(&d.declaration.signed),
+            signed: Box::new(d.declaration.signed.clone()),
+        };
+        let booked = self.pot_dashboard(pot)?;
+        if booked.spends.iter().any(|l| {
+            l.spend
+                .declaration
+                .as_ref()
+                .is_some_and(|x| x.id == r.id || x.hash == r.hash)
+        }) {
+            return Err(VaultError::NotAllowed(format!(
+                "declaration {} is already counted in this pot: a declaration counts once",
+                r.id
+            )));
+        }
+        let spend = NewPotSpend {
+            resident: resident_pseudonym(pot, &a.agreement.record.citizen),
+            kind: SupportKind::Individual,
+            category: decl.category.clone(),
+            amount: decl.amount()?,
+            date: decl.period_end,
+            note: note.to_string(),
+        };
+        self.book_spend(pot, spend, Some(r))
+    }
+
+    /// Checks and signs one spend against this organisation's own room.
+    fn book_spend(&mut self, pot: &str, s: NewPotSpend, declaration: Option<DeclarationRef>) -> Result<PotSpend> {
         self.require_pot(pot)?;
         let me = self.identity();
         let d = self.pot_dashboard(pot)?;
-        let role = self.header(pot)?.role_of(&me);
+        let header = self.header(pot)?;
+        if d.organisation(&me).is_some_and(|o| o.removed) || (d.owner != me && !header.may_write(&me)) {
+            return Err(VaultError::NotAllowed(
+                "the pot's owner removed you as a partner: earlier spends still count, new ones cannot be booked"
+                    .into(),
+            ));
+        }
+        let role = header.role_of(&me);
         let Some(o) = d.organisation(&me).filter(|_| role == Some(Role::Provider)) else {
             return Err(VaultError::NotAllowed(
                 "only a partner organisation books spends in this pot, against its own room".into(),
@@ -723,9 +908,107 @@ impl Vault {
             amount: s.amount,
             date: s.date,
             note: s.note.trim().to_string(),
+            declaration,
         };
+        if let Some(r) = &sp.declaration {
+            if let Some(why) = declaration_problem(&sp, r) {
+                return Err(VaultError::NotAllowed(why.into()));
+            }
+            if let DeclarationCheck::Broken(why) = self.declaration_check(pot, &sp, r) {
+                return Err(VaultError::NotAllowed(why));
+            }
+        }
         let id = sp.id.clone();
         Ok(self.put_record(pot, &id, sp)?.record)
+    }
+
+    /// What this vault can check of the declaration `r` that `sp` books:
+    /// [`DeclarationCheck::NotHeld`] without the agreement document, else
+    /// every signature (verified when read) and rule, the first that fails
+    /// named.
+    pub fn declaration_check(&self, pot: &str, sp: &PotSpend, r: &DeclarationRef) -> DeclarationCheck {
+        let broken = |why: &str| DeclarationCheck::Broken(why.to_string());
+        let (a, d) = match self.declaration(&r.id) {
+            Ok(found) => found,
+            Err(VaultError::UnknownRecord { .. }) => return DeclarationCheck::NotHeld,
+            Err(e) => return DeclarationCheck::Broken(format!("the declaration cannot be read here: {e}")),
+        };
+        let ag = &a.agreement.record;
+        let decl = &d.declaration.record;
+        if ag.provider != sp.organisation || d.declaration.author != sp.organisation {
+            return broken("the declaration was not made by the organisation whose room it books against");
+        }
+        if !a.countersigned {
+            return broken("the declaration's agreement was not signed by both parties");
+        }
+        if keys::record_hash(&d.declaration.signed) != r.hash {
+            return broken("the declaration's hash does not match the signed declaration: it was altered");
+        }
+        let approved = d
+            .approval
+            .as_ref()
+            .is_some_and(|x| x.record.verdict == Verdict::Goedgekeurd && x.record.declaration_hash == r.hash);
+        if !approved {
+            return broken("the budget holder has not approved this declaration");
+        }
+        if decl.tariff_unit != Unit::Euro || decl.amount().ok() != Some(sp.amount) {
+            return broken("the amount differs from the approved declaration's");
+        }
+        if decl.category != sp.category {
+            return broken("the category differs from the declaration's");
+        }
+        if sp.resident != resident_pseudonym(pot, &ag.citizen) {
+            return broken("the resident is not the pseudonym of the declaration's citizen");
+        }
+        DeclarationCheck::Verified
+    }
+
+    /// Removes a partner: revokes the owner's write consent on the pot (a
+    /// new header with the partner among the revoked writers, its cut-off
+    /// what this vault holds of it now). Its spends held here keep counting;
+    /// its later changes are refused wherever the new header reaches, and
+    /// the pot is no longer shared with it. A consent that also covered
+    /// other documents is granted again for those. Owner only.
+    pub fn pot_remove_partner(&mut self, pot: &str, organisation: PublicKey, reason: &str) -> Result<()> {
+        self.transact(|v| {
+            v.require_pot_owner(pot, "removes partners")?;
+            if !v.header(pot)?.writers.contains(&organisation) {
+                return Err(VaultError::NotAllowed(
+                    "that organisation is no partner of this pot (any more)".into(),
+                ));
+            }
+            let consents: Vec<_> = v
+                .consents()?
+                .into_iter()
+                .filter(|c| {
+                    c.active
+                        && c.consent.record.grantee == organisation
+                        && c.consent.record.access == Access::Write
+                        && c.consent.record.documents.iter().any(|d| d == pot)
+                })
+                .map(|c| c.consent.record)
+                .collect();
+            for c in &consents {
+                let others: Vec<String> = c.documents.iter().filter(|d| *d != pot).cloned().collect();
+                if !others.is_empty() {
+                    v.grant_consent(
+                        c.grantee,
+                        &c.grantee_name,
+                        c.role,
+                        others,
+                        c.access,
+                        c.valid_until,
+                        &c.purpose,
+                    )?;
+                }
+                v.revoke_consent(&c.id, reason)?;
+            }
+            // A writer with no consent behind it (an older vault): the same edit.
+            if v.header(pot)?.writers.contains(&organisation) {
+                v.remove_writer(pot, organisation)?;
+            }
+            Ok(())
+        })
     }
 
     /// Moves `amount` euros of room from `from` to `to`. Signed by the
@@ -745,6 +1028,11 @@ impl Vault {
             if me != from && me != owner {
                 return Err(VaultError::NotAllowed(
                     "room is given by the organisation that has it, or by the pot's owner".into(),
+                ));
+            }
+            if me != owner && !v.header(pot)?.may_write(&me) {
+                return Err(VaultError::NotAllowed(
+                    "the pot's owner removed you as a partner: you can no longer give room".into(),
                 ));
             }
             if from == to {
@@ -791,7 +1079,16 @@ impl Vault {
             spends: self.records::<PotSpend>(pot)?.0,
             rebalances: self.records::<PotRebalance>(pot)?.0,
         };
-        Ok(compute(pot, owner, records))
+        let h = self.header(pot)?;
+        let removed: BTreeSet<PublicKey> = h
+            .revoked
+            .iter()
+            .map(|r| r.identity)
+            .filter(|k| !h.writers.contains(k))
+            .collect();
+        Ok(compute(pot, owner, records, &removed, &|sp, r| {
+            self.declaration_check(pot, sp, r)
+        }))
     }
 }
 
@@ -805,6 +1102,16 @@ mod tests {
         assert!(pseudonym_problem("123456782").is_some(), "a BSN");
         assert!(pseudonym_problem("Jan de Vries").is_some(), "a name with spaces");
         assert!(pseudonym_problem("ab").is_some());
+    }
+
+    #[test]
+    fn resident_pseudonyms_are_per_pot_and_pass_the_pseudonym_rule() {
+        let (a, b) = (PublicKey([1; 32]), PublicKey([2; 32]));
+        let p = resident_pseudonym("g/pot/ruwaard", &a);
+        assert!(pseudonym_problem(&p).is_none(), "{p}");
+        assert_eq!(p, resident_pseudonym("g/pot/ruwaard", &a), "the same in one pot");
+        assert_ne!(p, resident_pseudonym("g/pot/ruwaard", &b));
+        assert_ne!(p, resident_pseudonym("g/pot/overvecht", &a), "another in another pot");
     }
 
     #[test]

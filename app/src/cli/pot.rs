@@ -66,20 +66,27 @@ pub enum PotCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Organisation: book support for a resident against your own room.
+    /// Organisation: book support for a resident against your own room, or
+    /// (`--declaration`) a marketplace declaration of yours the budget holder
+    /// approved: its amount and category, the resident's pseudonym derived
+    /// from the citizen's key.
     Spend {
+        /// Your approved marketplace declaration (id or its first characters);
+        /// then leave out resident, kind, category, amount and date.
+        #[arg(long, conflicts_with_all = ["resident", "kind", "category", "amount", "date"])]
+        declaration: Option<String>,
         /// The resident's pseudonym (never a name or BSN), e.g. R-0417.
-        #[arg(long)]
-        resident: String,
+        #[arg(long, required_unless_present = "declaration")]
+        resident: Option<String>,
         /// individual, collective or prevention (individueel, collectief, preventie).
-        #[arg(long, value_parser = kind)]
-        kind: SupportKind,
+        #[arg(long, value_parser = kind, required_unless_present = "declaration")]
+        kind: Option<SupportKind>,
         /// Category code, e.g. begeleiding_individueel.
-        #[arg(long)]
-        category: String,
+        #[arg(long, required_unless_present = "declaration")]
+        category: Option<String>,
         /// Euros.
-        #[arg(long, value_parser = amount)]
-        amount: Decimal,
+        #[arg(long, value_parser = amount, required_unless_present = "declaration")]
+        amount: Option<Decimal>,
         /// Day of the support (default today).
         #[arg(long, value_parser = date)]
         date: Option<Date>,
@@ -118,6 +125,16 @@ pub enum PartnerCmd {
         /// Its name in the pot (default: the name it goes by).
         #[arg(long, default_value = "")]
         name: String,
+    },
+    /// Remove a partner: its write consent on the pot is revoked. Its spends
+    /// so far keep counting; it can book nothing more.
+    Remove {
+        /// The partner (part of its name, or its identity).
+        #[arg(long)]
+        org: String,
+        /// Why (kept with the revocation).
+        #[arg(long, default_value = "")]
+        reason: String,
     },
 }
 
@@ -197,6 +214,20 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
                 )
             })
         }
+        PotCmd::Partner(PartnerCmd::Remove { org, reason }) => {
+            let d = v.pot_dashboard(&pot)?;
+            let k = partner(&d, &org)?;
+            v.pot_remove_partner(&pot, k, &reason)?;
+            let name = d.organisation(&k).map(|o| o.name.clone()).unwrap_or_default();
+            out.emit(&serde_json::json!({ "removed": k }), || {
+                out.say(
+                    &format!(
+                        "{name} is geen partner meer: de boekingen tot nu toe tellen mee, nieuwe worden geweigerd."
+                    ),
+                    &format!("{name} is no longer a partner: its spends so far count, new ones are refused."),
+                )
+            })
+        }
         PotCmd::Fund { amount, date, note } => {
             let f = v.pot_fund(&pot, amount, date.unwrap_or_else(Date::today), &note)?;
             out.emit(&f, || {
@@ -219,6 +250,7 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
             })
         }
         PotCmd::Spend {
+            declaration,
             resident,
             kind,
             category,
@@ -226,17 +258,28 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
             date,
             note,
         } => {
-            let s = v.pot_spend(
-                &pot,
-                NewPotSpend {
-                    resident,
-                    kind,
-                    category,
-                    amount,
-                    date: date.unwrap_or_else(Date::today),
-                    note,
-                },
-            )?;
+            let s = match (declaration, resident, kind, category, amount) {
+                (Some(q), ..) => {
+                    let id = super::ids::declaration(out, v, &q)?;
+                    v.pot_spend_declaration(&pot, &id, &note)?
+                }
+                (None, Some(resident), Some(kind), Some(category), Some(amount)) => v.pot_spend(
+                    &pot,
+                    NewPotSpend {
+                        resident,
+                        kind,
+                        category,
+                        amount,
+                        date: date.unwrap_or_else(Date::today),
+                        note,
+                    },
+                )?,
+                _ => {
+                    return Err(anyhow!(
+                        "give --declaration, or --resident, --kind, --category and --amount"
+                    ));
+                }
+            };
             let d = v.pot_dashboard(&pot)?;
             let me = v.identity();
             let o = d.organisation(&me).cloned();
@@ -259,6 +302,12 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
                         s.id
                     ),
                 );
+                if let Some(r) = &s.declaration {
+                    out.say(
+                        &format!("Marktdeclaratie {} telt nu mee in uw ruimte.", r.id),
+                        &format!("Marketplace declaration {} now counts against your room.", r.id),
+                    );
+                }
                 if let Some(o) = o {
                     out.say(
                         &format!("Nog {} van {} ruimte over.", e(o.left), e(o.room)),
@@ -346,7 +395,9 @@ fn show(out: &Out, d: &PotDashboard) {
                 Lang::En => p.to_string(),
             },
         );
-        let flag = if o.over {
+        let flag = if o.removed {
+            out.t("  (verwijderd als partner)", "  (removed as partner)")
+        } else if o.over {
             out.t("  ! boven de ruimte", "  ! beyond its room")
         } else if o.alert {
             out.t("  ! 90 % of meer gebruikt", "  ! 90 % or more used")
@@ -390,6 +441,28 @@ fn show(out: &Out, d: &PotDashboard) {
             e(s.uncovered),
             out.t("niet gedekt door de ruimte", "not covered by the room")
         );
+    }
+    for s in &d.spends {
+        if let Some(c) = &s.spend.declaration {
+            let how = match &s.declaration {
+                Some(inwonercloud_vault::DeclarationCheck::Verified) => out.t(
+                    "gecontroleerd: overeenkomst, declaratie en goedkeuring",
+                    "checked: agreement, declaration and approval",
+                ),
+                _ => out.t(
+                    "declaratie gecontroleerd; goedkeuring op het woord van de partner (overeenkomst niet hier)",
+                    "declaration checked; approval on the partner's word (agreement not held here)",
+                ),
+            };
+            println!(
+                "  {} {} {} {}: {} — {how}",
+                out.t("markt", "market"),
+                s.organisation_name,
+                c.id,
+                s.spend.resident,
+                e(s.spend.amount)
+            );
+        }
     }
     for n in &d.not_counted {
         println!(

@@ -561,6 +561,22 @@ texts! {
     pot_end: "Laatste dag (dd-mm-jjjj)", "Last day (yyyy-mm-dd)";
     pot_create: "Wijkbudget aanmaken", "Create the pot";
     pot_created: "Wijkbudget aangemaakt", "Pot created";
+    // Wijkbudget: marketplace declarations in the pot, removing a partner (issue 18)
+    pot_market_title: "Marktdeclaraties in het wijkbudget", "Marketplace declarations in the pot";
+    pot_market_help: "Goedgekeurde declaraties van uw organisatie tellen mee in uw ruimte; de inwoner staat er onder een pseudoniem, nooit met naam.",
+        "Approved declarations of your organisation count against your room; the resident appears under a pseudonym, never by name.";
+    pot_market_none: "Geen goedgekeurde declaraties die nog niet meetellen.", "No approved declarations that do not count yet.";
+    pot_market_pick: "Declaratie", "Declaration";
+    pot_market_book: "Meetellen in het wijkbudget", "Count in the pot";
+    pot_market_booked: "Declaratie telt mee in het wijkbudget", "Declaration counts in the pot";
+    pot_market_share: "waarvan via de markt", "of which through the market";
+    pot_market_checked: "gecontroleerd: overeenkomst, declaratie en goedkeuring", "checked: agreement, declaration and approval";
+    pot_market_trusted: "declaratie gecontroleerd; goedkeuring op het woord van de partner", "declaration checked; approval on the partner's word";
+    pot_removed: "is geen partner meer (boekingen tot de verwijdering tellen mee)", "is no partner any more (spends up to the removal count)";
+    pot_remove_title: "Partner verwijderen", "Remove a partner";
+    pot_remove_reason: "Reden", "Reason";
+    pot_remove: "Partner verwijderen", "Remove partner";
+    pot_partner_removed: "Partner verwijderd: eerdere boekingen tellen mee, nieuwe worden geweigerd", "Partner removed: earlier spends count, new ones are refused";
     // Market discovery (a marketplace you can find, issue 18)
     market_region: "Regio", "Region";
     market_availability: "Beschikbaar (bv. weekend)", "Available (e.g. weekend)";
@@ -604,7 +620,11 @@ texts! {
     // Points and hours (issue 18)
     price_from_account: "Prijs van deze rekening:", "Price from this account:";
     points_apart: "Punten en uren (apart geteld, nooit bij euro's opgeteld)", "Points and hours (counted apart, never added to euros)";
-    euro_equivalent: "omgerekend tegen de puntwaarde van het beleid", "at the policy's points value";
+    euro_equivalent: "euro-equivalent", "euro equivalent";
+    // Points on the Verificatie screen (issue 18, points: demo and GUI)
+    points_value: "puntwaarde volgens het beleid:", "points value in the policy:";
+    per_point: "per punt", "per point";
+    points_not_verified: "Niet gecontroleerd", "Not verified";
 }
 
 impl Texts {
@@ -805,8 +825,8 @@ impl Texts {
     }
 
     /// Alert: spending at this rate will not fit.
-    pub fn alert_forecast_short(&self, account: &str, short: Decimal) -> String {
-        let s = self.eur(short);
+    pub fn alert_forecast_short(&self, account: &str, short: Decimal, unit: Unit) -> String {
+        let s = inwonercloud_schemas::format_amount(short, unit, self.lang);
         match self.lang {
             Lang::Nl => format!("{account}: bij dit uitgavetempo komt u aan het eind {s} tekort."),
             Lang::En => format!("{account}: at this spending rate you will be {s} short at the end."),
@@ -814,8 +834,8 @@ impl Texts {
     }
 
     /// Alert: money reserved and waiting for a declaration.
-    pub fn alert_reserved(&self, account: &str, amount: Decimal) -> String {
-        let s = self.eur(amount);
+    pub fn alert_reserved(&self, account: &str, amount: Decimal, unit: Unit) -> String {
+        let s = inwonercloud_schemas::format_amount(amount, unit, self.lang);
         match self.lang {
             Lang::Nl => format!("{account}: {s} gereserveerd, wacht op een declaratie."),
             Lang::En => format!("{account}: {s} reserved, waiting for a declaration."),

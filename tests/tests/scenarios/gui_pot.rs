@@ -2,11 +2,13 @@
 //! in the municipality's pot for Overvecht, sees the dashboard every partner
 //! sees (with the alert for Welzijn, near its room), books support for a
 //! resident against its own room, and is refused a spend beyond it. The
-//! municipality sets a room on the same screen.
+//! municipality sets a room on the same screen. De Linde counts an approved
+//! marketplace declaration in the pot; the municipality removes a partner.
 
 use egui_kittest::kittest::Queryable;
 use inwonercloud_app::gui::Screen;
 use inwonercloud_schemas::SupportKind;
+use inwonercloud_vault::{DeclarationCheck, resident_pseudonym};
 use rust_decimal::Decimal;
 
 use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle};
@@ -103,4 +105,76 @@ fn the_municipality_sets_a_room_on_the_pot_screen() {
         .find(|o| o.name == "Buurtteam Overvecht")
         .unwrap();
     assert_eq!(team.base_room, Decimal::from(21000));
+}
+
+#[test]
+fn a_provider_counts_an_approved_marketplace_declaration_in_the_pot_in_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als zorgaanbieder");
+    go(&mut h, "Wijkbudget");
+    assert!(h.query_by_label("Marktdeclaraties in het wijkbudget").is_some());
+    click(&mut h, "Meetellen in het wijkbudget");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    settle(&mut h);
+    click(&mut h, "Kluis sluiten");
+
+    let linde = open_demo(&demo_dir.join("zorgaanbieder"));
+    let pot = linde.pots().pop().unwrap();
+    let d = linde.pot_dashboard(&pot).unwrap();
+    let booked: Vec<_> = d.spends.iter().filter(|s| s.spend.declaration.is_some()).collect();
+    assert_eq!(booked.len(), 1, "one declaration counted");
+    let line = booked[0];
+    assert_eq!(line.declaration, Some(DeclarationCheck::Verified));
+    let r = line.spend.declaration.as_ref().unwrap();
+    let (a, decl) = linde.declaration(&r.id).unwrap();
+    assert_eq!(line.spend.amount, decl.declaration.record.amount().unwrap());
+    assert_eq!(
+        line.spend.resident,
+        resident_pseudonym(&pot, &a.agreement.record.citizen),
+        "a pseudonym from the citizen's key, never her name"
+    );
+    assert_eq!(line.spend.organisation, linde.identity());
+    let o = d.organisation(&linde.identity()).unwrap();
+    assert_eq!(o.marketplace, line.spend.amount);
+    // Counted once: booking it again is refused.
+    let mut linde = linde;
+    let err = linde.pot_spend_declaration(&pot, &r.id, "").unwrap_err();
+    assert!(err.to_string().contains("already counted"), "{err}");
+}
+
+#[test]
+fn the_municipality_removes_a_partner_on_the_pot_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Wijkbudget");
+    // The drop-down starts at the first partner by name: Buurtteam Overvecht.
+    replace_text(&mut h, "Reden", "samenwerking beëindigd");
+    click(&mut h, "Partner verwijderen");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    settle(&mut h);
+    assert!(
+        h.query_by_label_contains("Buurtteam Overvecht is geen partner meer")
+            .is_some(),
+        "the dashboard says so"
+    );
+    click(&mut h, "Kluis sluiten");
+    let g = open_demo(&demo_dir.join("gemeente"));
+    let pot = g.pots().pop().unwrap();
+    let d = g.pot_dashboard(&pot).unwrap();
+    let team = d
+        .organisations
+        .iter()
+        .find(|o| o.name == "Buurtteam Overvecht")
+        .unwrap();
+    assert!(team.removed);
+    assert!(!team.spent.is_zero(), "its spends so far still count");
+    assert!(!g.header(&pot).unwrap().may_write(&team.organisation));
 }

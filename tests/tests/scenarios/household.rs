@@ -19,7 +19,7 @@ use super::market::trusting;
 /// The household asks for one integral budget of € 10.000 for begeleiding
 /// (the parent) and jeugdbegeleiding (the child); the municipality grants it
 /// from Wmo (€ 6.000) and Jeugdwet (€ 4.000). Returns the account.
-async fn integral_grant(anna: &Node, gemeente: &Node) -> String {
+pub(crate) async fn integral_grant(anna: &Node, gemeente: &Node) -> String {
     let t = invite(
         anna,
         Role::Municipality,

@@ -150,10 +150,7 @@ pub(super) fn check_one(
         .amount()
         .map_err(|e| format!("the declared amount cannot be used: {e}"))?;
     let matching = super::funded(chains)?;
-    if !matching
-        .iter()
-        .any(|g| g.decision.record.covers(&g.request.record, &d.category))
-    {
+    if !super::covered(matching, &d.category) {
         return Err(format!("category {} lies outside the grant", d.category));
     }
     let within = matching

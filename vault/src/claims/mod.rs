@@ -19,7 +19,8 @@
 //! exactly this declaration; a grant signed by the municipality funds the
 //! agreement's account, tied by the municipality's decision to a request the
 //! same citizen signed; the declaration's category and period fall within
-//! that grant (for an integral grant, any category its decision names); its
+//! that grant (for an integral grant, any category its decision names, never
+//! the request's word alone; per request, the newest decision counts); its
 //! tariff counts in the agreed service's unit, funded by a grant in that
 //! unit (see [`units`]), and is not above the agreed tariff; the declaration is not counted
 //! before; and the claims on an account stay within what was granted to it.
@@ -27,9 +28,13 @@
 //! grant, period, de-duplication and total rules.
 //!
 //! Each valid claim is attributed to the funding streams that paid it: the
-//! grant's one stream, or an integral grant's shares pro rata (to the cent,
-//! the parts adding up to the claim), and to the household member its
-//! agreement names, so the report gives per stream and per member.
+//! account is one pot its trusted grants and adjustments feed (each
+//! request's newest decision says its streams: an integral grant's shares,
+//! else the request's one stream), split pro rata to the cent with the
+//! parts adding up to the claim and none negative; and to the household
+//! member its agreement names, so the report gives per stream and per
+//! member. A decision whose shares do not add up to what it granted funds
+//! nothing.
 //!
 //! **Whose grant counts is the verifier's decision, never the file's.** A
 //! grant chain counts only when its grant and decision are signed by a key in
@@ -46,7 +51,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use inwonercloud_schemas::{
     BudgetRequest, Decision, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record,
-    Signed,
+    Signed, StreamShare,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -333,6 +338,7 @@ fn trusted_chains<'b>(
             && e.reference.as_deref() == Some(g.decision.record.id.as_str())
             && g.decision.author() == g.entry.author()
             && g.decision.record.outcome != Outcome::Afgewezen
+            && g.decision.record.funding_adds_up()
             && g.decision.record.request_id == g.request.record.id
             && g.request.author() == citizen;
         if !chained {
@@ -347,25 +353,78 @@ fn trusted_chains<'b>(
     (matching, untrusted)
 }
 
-/// Which stream paid how much of `amount` spent on `category`: the shares
-/// of the first trusted grant whose decision covers the category (a grant
-/// before an adjustment), split pro rata in the grant's unit.
-fn paid_by(chains: &Chains<'_>, category: &str, amount: Decimal) -> BTreeMap<FundingStream, Decimal> {
-    let covering = chains
+/// When a chain's decision was made: signed, dated, and an adjustment
+/// after the grant it adjusts.
+fn decided(c: &GrantChain) -> (u64, inwonercloud_schemas::Date, bool) {
+    (
+        c.decision.signed_at,
+        c.decision.record.date,
+        c.entry.record.kind == EntryKind::Adjustment,
+    )
+}
+
+/// The chains whose decision is in force: per request, the newest decision
+/// only (a review replaces what the decision before it covered).
+fn in_force<'c, 'b>(chains: &'c [&'b GrantChain]) -> impl Iterator<Item = &'b GrantChain> + 'c {
+    chains.iter().copied().filter(move |g| {
+        !chains
+            .iter()
+            .any(|o| o.request.record.id == g.request.record.id && decided(o) > decided(g))
+    })
+}
+
+/// Whether a decision in force lets the grant be spent on `category`.
+fn covered(matching: &[&GrantChain], category: &str) -> bool {
+    in_force(matching).any(|g| g.decision.record.covers(&g.request.record, category))
+}
+
+/// Which stream paid how much of `amount`: the account is one pot its
+/// trusted grants feed, so the claim is split pro rata over every stream
+/// that fed it. Per request, what its grant and adjustment entries put in,
+/// divided as its newest decision's shares say (an integral grant's
+/// funding, else the request's one stream); split in the grant's unit.
+fn paid_by(chains: &Chains<'_>, amount: Decimal) -> BTreeMap<FundingStream, Decimal> {
+    let mut per_request: BTreeMap<&str, (Decimal, &GrantChain)> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    // Each entry once, however often a file repeats it.
+    for g in chains
         .0
         .iter()
-        .filter(|g| g.decision.record.covers(&g.request.record, category));
-    let Some(g) = covering
-        .clone()
-        .find(|g| g.entry.record.kind == EntryKind::Grant)
-        .or(covering.clone().next())
-    else {
-        return BTreeMap::new();
-    };
-    let d = &g.decision.record;
-    let scale = d.granted.map(|q| q.unit.max_scale()).unwrap_or(2);
+        .filter(|g| seen.insert((*g.entry.author(), &g.entry.record.id)))
+    {
+        let (put_in, newest) = per_request
+            .entry(g.request.record.id.as_str())
+            .or_insert((Decimal::ZERO, g));
+        *put_in = put_in.saturating_add(g.entry.record.amount);
+        if decided(g) > decided(newest) {
+            *newest = g;
+        }
+    }
+    let scale = chains
+        .0
+        .first()
+        .and_then(|g| g.decision.record.granted)
+        .map(|q| q.unit.max_scale())
+        .unwrap_or(2);
+    let mut feeds: BTreeMap<FundingStream, Decimal> = BTreeMap::new();
+    for (put_in, g) in per_request.into_values() {
+        let d = &g.decision.record;
+        let parts = if d.funding.is_empty() {
+            vec![(g.request.record.stream, put_in)]
+        } else {
+            inwonercloud_schemas::split_by_shares(put_in, &d.funding, scale)
+        };
+        for (stream, part) in parts {
+            let t = feeds.entry(stream).or_default();
+            *t = t.saturating_add(part);
+        }
+    }
+    let feeds: Vec<StreamShare> = feeds
+        .into_iter()
+        .map(|(stream, amount)| StreamShare { stream, amount })
+        .collect();
     let mut out = BTreeMap::new();
-    for (stream, part) in inwonercloud_schemas::split_by_shares(amount, &d.shares(&g.request.record), scale) {
+    for (stream, part) in inwonercloud_schemas::split_by_shares(amount, &feeds, scale) {
         let t: &mut Decimal = out.entry(stream).or_default();
         *t = t.saturating_add(part);
     }
@@ -548,7 +607,7 @@ pub fn check_all(
             Err(r) => (false, d.amount().unwrap_or_default(), Some(r)),
         };
         let streams = if valid {
-            paid_by(&dchains[i], &d.category, amount)
+            paid_by(&dchains[i], amount)
         } else {
             BTreeMap::new()
         };
@@ -611,7 +670,7 @@ pub fn check_all(
         };
         let category = e.category.clone().unwrap_or_default();
         let streams = if valid {
-            paid_by(&schains[i], &category, e.amount)
+            paid_by(&schains[i], e.amount)
         } else {
             BTreeMap::new()
         };

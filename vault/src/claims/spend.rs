@@ -169,10 +169,7 @@ pub(super) fn check_one(
     let Some(category) = &e.category else {
         return Err("the spend names no category".into());
     };
-    if !matching
-        .iter()
-        .any(|g| g.decision.record.covers(&g.request.record, category))
-    {
+    if !super::covered(matching, category) {
         return Err(format!("category {category} lies outside the grant"));
     }
     if !matching

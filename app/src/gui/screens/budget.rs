@@ -54,6 +54,14 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     ledger(ui, ws, &view, t, lang);
 }
 
+/// What `account` counts in (euros when the view does not hold it).
+fn unit_of(view: &BudgetView, account: &str) -> Unit {
+    view.accounts
+        .iter()
+        .find(|a| a.record.id == account)
+        .map_or(Unit::Euro, |a| a.record.unit)
+}
+
 /// The integral grant (i-pgb) behind `account`, if one: its decision.
 fn integral_grant<'r>(requests: &'r [inwonercloud_vault::RequestView], account: &str) -> Option<&'r Decision> {
     requests
@@ -97,7 +105,15 @@ fn accounts(ui: &mut Ui, view: &BudgetView, requests: &[inwonercloud_vault::Requ
                 ),
                 None => ui.label(a.record.stream.label(lang)),
             };
-            for v in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining] {
+            for (i, v) in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining]
+                .into_iter()
+                .enumerate()
+            {
+                // Own money is euros: a points or hours account has none ("—", not "0 punten").
+                if i == 1 && a.record.unit != Unit::Euro {
+                    ui.label("—");
+                    continue;
+                }
                 ui.label(RichText::new(widgets::amount(v, a.record.unit, lang)).monospace());
             }
             ui.end_row();
@@ -123,60 +139,68 @@ fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: L
         .id_salt("ledger")
         .default_open(true)
         .show(ui, |ui| {
-            egui::Grid::new("ledger-grid")
-                .striped(true)
-                .num_columns(7)
-                .show(ui, |ui| {
-                    for h in [t.date, t.kind, t.amount, t.category, t.note, t.signed_by, t.status] {
-                        ui.label(RichText::new(h).strong());
-                    }
-                    ui.end_row();
-                    for l in view.report.lines.iter().rev().take(500) {
-                        ui.label(widgets::date(l.entry.date, lang));
-                        ui.label(l.entry.kind.label(lang));
-                        ui.label(RichText::new(euros(l.entry.amount, lang)).monospace());
-                        ui.label(widgets::category(l.entry.category.as_deref().unwrap_or(""), lang));
-                        match view.receipts.get(&l.entry.id) {
-                            Some(files) => {
-                                ui.horizontal(|ui| {
-                                    ui.label(&l.entry.note);
-                                    for f in files {
-                                        if ui.button(format!("{} {}", t.receipt_word, f.name)).clicked() {
-                                            *open = Some(f.clone());
-                                        }
-                                    }
-                                });
-                            }
-                            None => {
-                                ui.label(&l.entry.note);
-                            }
-                        }
-                        // Signed for the holder by a representative: both names.
-                        if l.author != view.owner
-                            && !matches!(l.status, EntryStatus::Refused { .. })
-                            && !matches!(l.entry.kind, EntryKind::Grant | EntryKind::Adjustment)
-                        {
-                            ui.label(on_behalf(lang, &ws.name_of(&view.owner), &ws.name_of(&l.author)));
-                        } else {
-                            ui.label(ws.name_of(&l.author));
-                        }
-                        match &l.status {
-                            EntryStatus::Counted => {
-                                ui.label(t.counted);
-                            }
-                            EntryStatus::NotCovered { uncovered } => {
-                                widgets::warning(ui, &format!("{} {}", t.not_covered, euros(*uncovered, lang)));
-                            }
-                            EntryStatus::Refused { reason } => {
-                                widgets::warning(ui, &format!("{}: {reason}", t.refused));
-                            }
-                            EntryStatus::Pending { .. } => {
-                                ui.label(t.pending_transfer);
-                            }
+            // Wide: notes and signers are long; it scrolls sideways in a narrow window.
+            egui::ScrollArea::horizontal().id_salt("ledger-scroll").show(ui, |ui| {
+                egui::Grid::new("ledger-grid")
+                    .striped(true)
+                    .num_columns(7)
+                    .show(ui, |ui| {
+                        for h in [t.date, t.kind, t.amount, t.category, t.note, t.signed_by, t.status] {
+                            ui.label(RichText::new(h).strong());
                         }
                         ui.end_row();
-                    }
-                });
+                        for l in view.report.lines.iter().rev().take(500) {
+                            // Each line in its account's unit: 96 points never reads as € 96,00.
+                            let unit = unit_of(view, &l.entry.account);
+                            ui.label(widgets::date(l.entry.date, lang));
+                            ui.label(l.entry.kind.label(lang));
+                            ui.label(RichText::new(widgets::amount(l.entry.amount, unit, lang)).monospace());
+                            ui.label(widgets::category(l.entry.category.as_deref().unwrap_or(""), lang));
+                            match view.receipts.get(&l.entry.id) {
+                                Some(files) => {
+                                    ui.horizontal(|ui| {
+                                        ui.label(&l.entry.note);
+                                        for f in files {
+                                            if ui.button(format!("{} {}", t.receipt_word, f.name)).clicked() {
+                                                *open = Some(f.clone());
+                                            }
+                                        }
+                                    });
+                                }
+                                None => {
+                                    ui.label(&l.entry.note);
+                                }
+                            }
+                            // Signed for the holder by a representative: both names.
+                            if l.author != view.owner
+                                && !matches!(l.status, EntryStatus::Refused { .. })
+                                && !matches!(l.entry.kind, EntryKind::Grant | EntryKind::Adjustment)
+                            {
+                                ui.label(on_behalf(lang, &ws.name_of(&view.owner), &ws.name_of(&l.author)));
+                            } else {
+                                ui.label(ws.name_of(&l.author));
+                            }
+                            match &l.status {
+                                EntryStatus::Counted => {
+                                    ui.label(t.counted);
+                                }
+                                EntryStatus::NotCovered { uncovered } => {
+                                    widgets::warning(
+                                        ui,
+                                        &format!("{} {}", t.not_covered, widgets::amount(*uncovered, unit, lang)),
+                                    );
+                                }
+                                EntryStatus::Refused { reason } => {
+                                    widgets::warning(ui, &format!("{}: {reason}", t.refused));
+                                }
+                                EntryStatus::Pending { .. } => {
+                                    ui.label(t.pending_transfer);
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
         });
     if let Some(file) = opened {
         open_receipt(ws, &view.doc, &file, t);
@@ -221,7 +245,11 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
             .map(|l| {
                 (
                     l.entry.id.clone(),
-                    format!("{} — {}", euros(l.entry.amount, lang), l.entry.note),
+                    format!(
+                        "{} — {}",
+                        widgets::amount(l.entry.amount, unit_of(view, &l.entry.account), lang),
+                        l.entry.note
+                    ),
                 )
             })
             .collect();

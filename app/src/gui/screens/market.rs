@@ -156,7 +156,8 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 ui.label(RichText::new(format!("KvK {kvk}")).weak().small());
             }
             if ui.button(t.order).on_hover_text(&r.service).clicked() {
-                order = Some(r.id.clone());
+                // Whether the chosen account has a price for it (see above).
+                order = Some((r.id.clone(), price_from(o).is_some()));
             }
         });
     }
@@ -187,11 +188,17 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         }
     });
     super::informal::agree_form(ui, ws, t, lang, &accounts);
-    if let Some(id) = order {
-        let Some(account) = order_accounts.get(ws.forms.order_account).map(|a| a.0.clone()) else {
+    if let Some((id, priced)) = order {
+        let Some((account, unit)) = order_accounts.get(ws.forms.order_account).map(|a| (a.0.clone(), a.3)) else {
             ws.fail(t.no_accounts.into());
             return;
         };
+        // A points or hours account without a price for this offering:
+        // refused here in the person's language (the vault refuses too).
+        if !priced && unit != Unit::Euro {
+            ws.fail(t.no_price_in_unit(unit).into());
+            return;
+        }
         let (units, from, until, member) = (
             ws.forms.order_units.clone(),
             ws.forms.order_from.clone(),

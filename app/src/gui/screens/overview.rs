@@ -8,7 +8,7 @@ use inwonercloud_vault::ledger::{AccountFigures, forecast};
 
 use super::subject_line;
 use crate::gui::i18n::Texts;
-use crate::gui::widgets::{self, euros};
+use crate::gui::widgets;
 use crate::gui::workspace::Workspace;
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
@@ -43,10 +43,10 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         if let Some(f) = view.report.accounts.get(&a.record.id) {
             let fc = forecast(&a.record, f, today);
             if fc.projected_remaining.is_sign_negative() && !fc.projected_remaining.is_zero() && fc.days.0 < fc.days.1 {
-                alerts.push(t.alert_forecast_short(&a.record.name, -fc.projected_remaining));
+                alerts.push(t.alert_forecast_short(&a.record.name, -fc.projected_remaining, a.record.unit));
             }
             if !f.reserved.is_zero() {
-                alerts.push(t.alert_reserved(&a.record.name, f.reserved));
+                alerts.push(t.alert_reserved(&a.record.name, f.reserved, a.record.unit));
             }
         }
     }
@@ -119,13 +119,13 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 );
                 cols[1].label(t.forecast_note(fc.days.0, fc.days.1));
             });
-            charts(ui, &a.record.id, &f, t, lang);
+            charts(ui, &a.record.id, &f, unit, t, lang);
         });
         ui.add_space(6.0);
     }
 }
 
-fn charts(ui: &mut Ui, id: &str, f: &AccountFigures, t: &Texts, lang: Lang) {
+fn charts(ui: &mut Ui, id: &str, f: &AccountFigures, unit: inwonercloud_schemas::Unit, t: &Texts, lang: Lang) {
     if f.spent_per_month.is_empty() {
         return;
     }
@@ -172,7 +172,7 @@ fn charts(ui: &mut Ui, id: &str, f: &AccountFigures, t: &Texts, lang: Lang) {
             .x_axis_formatter(|_, _| String::new())
             .show(&mut cols[1], |p| p.bar_chart(BarChart::new(t.spent, bars).width(0.6)));
         for (c, v) in cats.iter().zip(f.spent_per_category.values()) {
-            cols[1].label(format!("{c}: {}", euros(*v, lang)));
+            cols[1].label(format!("{c}: {}", widgets::amount(*v, unit, lang)));
         }
     });
 }

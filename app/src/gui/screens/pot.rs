@@ -3,11 +3,13 @@
 //! per month, category and kind of support; residents helped) with an alert
 //! for an organisation at 90 % of its room. An organisation books support
 //! per (pseudonymous) resident and gives room to another; the municipality
-//! creates the pot, adds partners, puts the subsidy in and sets rooms.
+//! creates the pot, adds partners, puts the subsidy in and sets rooms. A
+//! partner that is also a marketplace provider counts its approved
+//! declarations against its room; the owner removes a partner.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, PublicKey, Role, SupportKind, parse_amount};
-use inwonercloud_vault::{NewPotSpend, PotDashboard};
+use inwonercloud_schemas::{Date, Lang, PublicKey, Role, SupportKind, Unit, Verdict, parse_amount};
+use inwonercloud_vault::{DeclarationCheck, NewPotSpend, PotDashboard};
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
@@ -48,6 +50,12 @@ pub struct PotForm {
     pub room_amount: String,
     /// New partner: peer (index among providers not yet partners).
     pub partner: usize,
+    /// Marketplace: which approved declaration to count (index).
+    pub declaration: usize,
+    /// Remove a partner: which (index among current partners).
+    pub remove_org: usize,
+    /// Remove a partner: why.
+    pub remove_reason: String,
     /// New pot: name.
     pub new_name: String,
     /// New pot: first day.
@@ -75,6 +83,9 @@ impl Default for PotForm {
             room_org: 0,
             room_amount: String::new(),
             partner: 0,
+            declaration: 0,
+            remove_org: 0,
+            remove_reason: String::new(),
             new_name: String::new(),
             new_from: String::new(),
             new_to: String::new(),
@@ -98,9 +109,10 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
             let d = &pots[ws.forms.pot.pot.min(pots.len() - 1)];
             dashboard(ui, d, t, lang);
-            let partner = d.organisation(&me).is_some() && d.owner != me;
+            let partner = d.organisation(&me).is_some_and(|o| !o.removed) && d.owner != me;
             if partner {
                 spend_form(ui, ws, d, t, lang);
+                market_form(ui, ws, d, t, lang);
             }
             if partner || d.owner == me {
                 rebalance_form(ui, ws, d, t);
@@ -127,6 +139,9 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
         t.pot_owner, d.owner_name, t.pot_period
     ));
     for o in &d.organisations {
+        if o.removed {
+            ui.label(format!("{} {}", o.name, t.pot_removed));
+        }
         if o.over {
             widgets::warning(ui, &format!("{} {}", o.name, t.pot_over));
         } else if o.alert {
@@ -226,6 +241,33 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
             cols[1].label(format!("{}: {}", k.label(lang), e(*x)));
         }
     });
+    let market: Vec<_> = d.spends.iter().filter(|s| s.spend.declaration.is_some()).collect();
+    if !market.is_empty() {
+        egui::CollapsingHeader::new(t.pot_market_title)
+            .id_salt("pot-market")
+            .show(ui, |ui| {
+                for o in d.organisations.iter().filter(|o| !o.marketplace.is_zero()) {
+                    ui.label(format!("{}: {} {}", o.name, t.pot_market_share, e(o.marketplace)));
+                }
+                for s in market {
+                    let how = match s.declaration {
+                        Some(DeclarationCheck::Verified) => t.pot_market_checked,
+                        _ => t.pot_market_trusted,
+                    };
+                    ui.add(
+                        egui::Label::new(format!(
+                            "{} · {} · {} · {}: {} — {how}",
+                            widgets::date(s.spend.date, lang),
+                            s.organisation_name,
+                            s.spend.resident,
+                            widgets::category(&s.spend.category, lang),
+                            e(s.spend.amount)
+                        ))
+                        .wrap(),
+                    );
+                }
+            });
+    }
     for s in d.spends.iter().filter(|s| !s.uncovered.is_zero()) {
         widgets::warning(
             ui,
@@ -317,6 +359,68 @@ fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang
         f.resident.clear();
         f.amount.clear();
         f.note.clear();
+    }
+}
+
+/// A provider's approved euro declarations not yet counted in this pot,
+/// each to be counted against its room with one click.
+fn market_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
+    let me = ws.who.identity;
+    let counted: Vec<&str> = d
+        .spends
+        .iter()
+        .filter_map(|s| s.spend.declaration.as_ref().map(|r| r.id.as_str()))
+        .collect();
+    let mut candidates: Vec<(Date, String, String)> = ws
+        .views
+        .agreements
+        .iter()
+        .filter(|a| a.agreement.record.provider == me)
+        .flat_map(|a| a.declarations.iter())
+        .filter(|x| {
+            let r = &x.declaration.record;
+            r.tariff_unit == Unit::Euro
+                && x.approval
+                    .as_ref()
+                    .is_some_and(|p| p.record.verdict == Verdict::Goedgekeurd)
+                && !counted.contains(&r.id.as_str())
+        })
+        .map(|x| {
+            let r = &x.declaration.record;
+            let amount = r.amount().map(|a| euros(a, lang)).unwrap_or_default();
+            let label = format!(
+                "{} – {} · {} · {amount}",
+                widgets::date(r.period_start, lang),
+                widgets::date(r.period_end, lang),
+                widgets::category(&r.category, lang)
+            );
+            (r.period_end, r.id.clone(), label)
+        })
+        .collect();
+    candidates.sort();
+    let f = &mut ws.forms.pot;
+    let mut book = false;
+    widgets::card(ui, t.pot_market_title, |ui| {
+        ui.label(t.pot_market_help);
+        if candidates.is_empty() {
+            ui.label(t.pot_market_none);
+            return;
+        }
+        let idx: Vec<usize> = (0..candidates.len()).collect();
+        widgets::choice(ui, t.pot_market_pick, &mut f.declaration, &idx, |i| {
+            candidates.get(i).map(|c| c.2.clone()).unwrap_or_default()
+        });
+        book = ui.button(t.pot_market_book).clicked();
+    });
+    let Some((_, id, _)) = candidates.get(ws.forms.pot.declaration).cloned().filter(|_| book) else {
+        return;
+    };
+    let pot = d.doc.clone();
+    if ws
+        .act(t.pot_market_booked, |v| v.pot_spend_declaration(&pot, &id, ""))
+        .is_some()
+    {
+        ws.forms.pot.declaration = 0;
     }
 }
 
@@ -439,6 +543,36 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
     });
     if let (true, Some((org, name))) = (add, candidates.get(f.partner).cloned()) {
         ws.act(t.pot_partner_added, |v| v.pot_add_partner(&pot, org, &name));
+    }
+    // Remove a partner: its spends so far keep counting.
+    let current: Vec<(PublicKey, String)> = d
+        .organisations
+        .iter()
+        .filter(|o| !o.removed)
+        .map(|o| (o.organisation, o.name.clone()))
+        .collect();
+    if current.is_empty() {
+        return;
+    }
+    let f = &mut ws.forms.pot;
+    let mut remove = false;
+    widgets::card(ui, t.pot_remove_title, |ui| {
+        let idx: Vec<usize> = (0..current.len()).collect();
+        widgets::choice(ui, t.pot_org, &mut f.remove_org, &idx, |i| {
+            current.get(i).map(|c| c.1.clone()).unwrap_or_default()
+        });
+        widgets::text(ui, t.pot_remove_reason, &mut f.remove_reason);
+        remove = ui.button(t.pot_remove).clicked();
+    });
+    if let (true, Some((org, _))) = (remove, current.get(f.remove_org).cloned()) {
+        let reason = f.remove_reason.clone();
+        if ws
+            .act(t.pot_partner_removed, |v| v.pot_remove_partner(&pot, org, &reason))
+            .is_some()
+        {
+            ws.forms.pot.remove_org = 0;
+            ws.forms.pot.remove_reason.clear();
+        }
     }
 }
 

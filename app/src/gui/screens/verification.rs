@@ -134,27 +134,38 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if !r.other_units.is_empty() {
         ui.add_space(8.0);
         ui.label(RichText::new(t.points_apart).strong());
+        let equivalents = ws
+            .views
+            .policy
+            .as_ref()
+            .map(|p| r.euro_equivalents(&p.record))
+            .unwrap_or_default();
         for (unit, totals) in &r.other_units {
             for (k, v) in &totals.per_category {
-                ui.label(format!(
-                    "{}: {}",
-                    widgets::category(k, lang),
-                    widgets::amount(*v, *unit, lang)
-                ));
-            }
-        }
-        if let Some(p) = &ws.views.policy {
-            for e in r.euro_equivalents(&p.record) {
-                ui.label(
-                    RichText::new(format!(
-                        "{}: {} ≙ {} ({} {})",
-                        widgets::category(&e.category, lang),
-                        widgets::amount(e.points, inwonercloud_schemas::Unit::Points, lang),
-                        euros(e.euros, lang),
+                let total = format!("{}: {}", widgets::category(k, lang), widgets::amount(*v, *unit, lang));
+                // "Dagbesteding: 96 punten — euro-equivalent € 432,00
+                // (puntwaarde volgens het beleid: € 4,50 per punt)": only
+                // where the policy states a value, and named as such.
+                match equivalents
+                    .iter()
+                    .find(|e| *unit == inwonercloud_schemas::Unit::Points && &e.category == k)
+                {
+                    Some(e) => ui.label(format!(
+                        "{total} — {} {} ({} {} {})",
                         t.euro_equivalent,
-                        euros(e.euros_per_point, lang)
-                    ))
-                    .weak(),
+                        euros(e.euros, lang),
+                        t.points_value,
+                        euros(e.euros_per_point, lang),
+                        t.per_point
+                    )),
+                    None => ui.label(total),
+                };
+            }
+            if !totals.not_verified.is_empty() {
+                let not: rust_decimal::Decimal = totals.not_verified.values().sum();
+                widgets::warning(
+                    ui,
+                    &format!("{}: {}", t.points_not_verified, widgets::amount(not, *unit, lang)),
                 );
             }
         }
