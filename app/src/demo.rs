@@ -1207,7 +1207,13 @@ mod tests {
             (dec("96").unwrap(), dec("4.50").unwrap(), dec("432.00").unwrap()),
             "96 points × € 4,50"
         );
-        assert!(report.to_csv().lines().any(|l| l.contains(",96,points,true,")));
+        assert!(
+            report
+                .to_csv(inwonercloud_schemas::Lang::En)
+                .unwrap()
+                .lines()
+                .any(|l| l.contains(";96;points;true;"))
+        );
         let household = Vault::open(&w.household, &passphrase()).unwrap();
         let h = household.household(&household.plan_doc()).unwrap();
         assert_eq!(h.members.len(), 3);

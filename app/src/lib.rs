@@ -13,5 +13,6 @@
 
 pub mod cli;
 pub mod demo;
+pub mod error_text;
 pub mod gui;
 pub mod refusal_text;

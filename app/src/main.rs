@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::Parser as _;
 use inwonercloud_app::cli;
 
 fn main() -> ExitCode {
@@ -23,14 +23,43 @@ fn main() -> ExitCode {
         default_hook(info);
     }));
     logging();
-    let args = cli::Args::parse();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = match cli::Args::try_parse_from(&raw) {
+        Ok(args) => args,
+        Err(e) => return usage_error(&e, &raw),
+    };
+    let (json, lang) = (args.json, args.lang);
     match cli::run(args) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("fout: {e:#}");
-            ExitCode::from(1)
-        }
+        // The exit code follows the error's type (see `inwonercloud --help`);
+        // with --json the error is one JSON object on stderr.
+        Err(e) => cli::exit::report(json, lang, &e, &mut std::io::stderr().lock()),
     }
+}
+
+/// A command line clap could not parse: clap's own text, or with `--json`
+/// the JSON error object; exit code 2 (usage), or 3 when clap refused a
+/// value (invalid input). `--help` and `--version` print as usual and end
+/// with 0.
+fn usage_error(e: &clap::Error, raw: &[std::ffi::OsString]) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let kind = cli::exit::clap_kind(e);
+    if !raw.iter().any(|a| a == "--json") {
+        // clap's text (coloured on a terminal); a closed stderr leaves nothing to tell.
+        let _ = e.print();
+        return ExitCode::from(kind.code());
+    }
+    let text = e.render().to_string();
+    let message = text.trim_start_matches("error: ");
+    cli::exit::report_as(
+        true,
+        inwonercloud_schemas::Lang::Nl,
+        kind,
+        message,
+        &mut std::io::stderr().lock(),
+    )
 }
 
 /// Logs to stderr with UTC timestamps: warnings by default, what `RUST_LOG`

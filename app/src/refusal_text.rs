@@ -28,7 +28,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
         Refusal::UnknownDevice { device } => pick(
             format!(
                 "Er kwam een wijziging van apparaat {}, maar we weten niet van wie dat apparaat is. De wijziging is niet bewaard. \
-                 Kent u het apparaat? Vraag de eigenaar dan om opnieuw met u te synchroniseren. Kent u het niet? Dan hoeft u niets te doen.",
+                 Kent u het apparaat? Vraag de eigenaar dan om opnieuw verbinding met u te maken. Kent u het niet? Dan hoeft u niets te doen.",
                 key(device)
             ),
             format!(
@@ -77,7 +77,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
                 format!(
                     "Een wijziging heeft een datum die meer dan een dag in de toekomst ligt ({date}). Meestal staat de klok \
                      van het andere apparaat verkeerd. De wijziging is niet bewaard. Vraag de afzender om de datum en tijd \
-                     van het apparaat goed te zetten en daarna opnieuw te synchroniseren."
+                     van het apparaat goed te zetten en daarna opnieuw verbinding met u te maken."
                 ),
                 format!(
                     "A change is dated more than a day in the future ({date}). Usually the other device's clock is wrong. \
@@ -87,7 +87,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
         }
         Refusal::Undecodable { .. } => pick(
             "Er kwam iets binnen dat geen leesbare wijziging is. Het is niet bewaard. Dit is vaak een fout in het programma \
-             van de afzender. Vraag de afzender om Inwonercloud bij te werken en opnieuw te synchroniseren."
+             van de afzender. Vraag de afzender om een nieuwere versie van Inwonercloud te installeren en opnieuw verbinding met u te maken."
                 .into(),
             "Something arrived that is not a readable change. It was not saved. This is often a fault in the sender's program. \
              Ask the sender to update Inwonercloud and sync again."
@@ -117,7 +117,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
             pick(
                 format!(
                     "De digitale handtekening op {what_nl} klopt niet: het is onderweg veranderd of nagemaakt. \
-                     Het is niet bewaard. U hoeft niets te doen. Gebeurt het vaker? Synchroniseer dan alleen met mensen \
+                     Het is niet bewaard. U hoeft niets te doen. Gebeurt het vaker? Deel dan alleen met mensen \
                      die u kent, en meld het bij uw contactpersoon."
                 ),
                 format!(
@@ -199,7 +199,7 @@ pub fn refusal_text(r: &Refusal, lang: Lang) -> String {
         Refusal::OverLimit { limit, value, max } => limit_text(limit, *value, *max, nl),
         Refusal::Equivocation { device, seq, .. } => pick(
             format!(
-                "Apparaat {} stuurde twee verschillende wijzigingen met hetzelfde volgnummer ({seq}). Dat gebeurt als \
+                "Apparaat {} stuurde twee verschillende wijzigingen met hetzelfde nummer ({seq}). Dat gebeurt als \
                  iemand het apparaat heeft gekopieerd, of als er iets mis is met het apparaat. De tweede wijziging is niet \
                  bewaard. Is het uw apparaat? Trek het dan in onder Apparaten. Is het van iemand anders? Laat het die \
                  persoon weten.",
@@ -272,7 +272,7 @@ fn limit_text(limit: &Limit, value: u64, max: u64, nl: bool) -> String {
         Limit::PendingChanges => pick(
             format!(
                 "Er zouden {value} wijzigingen wachten op eerdere wijzigingen die nog niet zijn aangekomen; \
-                 meer dan {max} kan niet. De nieuwe zijn niet bewaard. Synchroniseer opnieuw: \
+                 meer dan {max} kan niet. De nieuwe zijn niet bewaard. Klik bij Delen op \"Nu bijwerken\": \
                  meestal komen de ontbrekende wijzigingen dan alsnog mee."
             ),
             format!(

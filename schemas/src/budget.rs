@@ -53,6 +53,24 @@ impl FundingStream {
         }
     }
 
+    /// A plain explanation for a stream whose name alone does not say what
+    /// it is (the eigen bijdrage), to show next to its name.
+    pub fn explain(self, lang: Lang) -> Option<&'static str> {
+        match (self, lang) {
+            (FundingStream::EigenBijdrage, Lang::Nl) => Some(
+                "Eigen bijdrage: het deel van de kosten van uw zorg dat u zelf betaalt. Het CAK (Centraal \
+                 Administratie Kantoor) rekent het uit en stuurt u de rekening. Dit is iets anders dan eigen geld \
+                 dat u zelf aan uw budget toevoegt.",
+            ),
+            (FundingStream::EigenBijdrage, Lang::En) => Some(
+                "Own contribution: the part of the cost of your care that you pay yourself. The CAK (the central \
+                 administration office) works it out and sends you the bill. This is not the same as own money you \
+                 add to your budget yourself.",
+            ),
+            _ => None,
+        }
+    }
+
     /// Parses `wmo`, `jeugdwet`, `wlz`, `zvw`, `participatiewet`, `eigen_bijdrage`/`eigen`.
     pub fn parse(s: &str) -> Result<Self, SchemaError> {
         match s.trim().to_lowercase().replace([' ', '-'], "_").as_str() {
@@ -148,7 +166,7 @@ impl EntryKind {
             (EntryKind::Grant, Lang::En) => "grant",
             (EntryKind::Adjustment, Lang::Nl) => "bijstelling",
             (EntryKind::Adjustment, Lang::En) => "adjustment",
-            (EntryKind::TopUp, Lang::Nl) => "eigen aanvulling",
+            (EntryKind::TopUp, Lang::Nl) => "eigen geld",
             (EntryKind::TopUp, Lang::En) => "top-up",
             (EntryKind::TransferOut, Lang::Nl) => "overboeking uit",
             (EntryKind::TransferOut, Lang::En) => "transfer out",
@@ -210,11 +228,7 @@ impl LedgerEntry {
                 Err(SchemaError::Invalid("an adjustment of zero changes nothing".into()))
             }
             EntryKind::Adjustment => Ok(()),
-            _ if self.amount <= Decimal::ZERO => Err(SchemaError::Invalid(format!(
-                "a {} must be more than zero (got {})",
-                self.kind.label(Lang::En),
-                self.amount
-            ))),
+            _ if self.amount <= Decimal::ZERO => Err(SchemaError::NotAboveZero(self.amount)),
             _ => Ok(()),
         }
     }

@@ -61,6 +61,14 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// The day `days` days later (earlier when negative), e.g. the last
+    /// day to object to a decision: its date plus 42 days (six weeks).
+    /// Saturates at 1970-01-01.
+    pub fn plus_days(self, days: i64) -> Self {
+        let day = self.days_since_epoch().saturating_add(days).max(0);
+        Self::from_unix((day as u64).saturating_mul(86_400))
+    }
+
     /// The date of a Unix timestamp (UTC).
     pub fn from_unix(secs: u64) -> Self {
         let z = (secs / 86_400) as i64 + 719_468;
@@ -232,6 +240,16 @@ mod tests {
         assert_eq!(dutch_offset(1_774_746_000), 7200);
         assert_eq!(dutch_offset(1_792_890_000 - 1), 7200);
         assert_eq!(dutch_offset(1_792_890_000), 3600);
+    }
+
+    #[test]
+    fn six_weeks_after_a_date_crosses_months_years_and_leap_days() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(d("2026-11-20").plus_days(42), d("2027-01-01"));
+        assert_eq!(d("2028-02-01").plus_days(28), d("2028-02-29"));
+        assert_eq!(d("2027-02-01").plus_days(28), d("2027-03-01"));
+        assert_eq!(d("2026-03-31").plus_days(0), d("2026-03-31"));
+        assert_eq!(d("2026-03-01").plus_days(-1), d("2026-02-28"));
     }
 
     #[test]

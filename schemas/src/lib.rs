@@ -81,8 +81,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Errors from parsing and validating records.
+///
+/// Not `#[non_exhaustive]`: the app renders every variant in Dutch and
+/// English (`app/src/error_text.rs`) with a match that has no `_` arm, so a
+/// new variant without a text there does not compile.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum SchemaError {
     /// Not an amount.
     #[error("'{input}' is not an amount: {why} (examples: 12,50 or 12.50)")]
@@ -143,6 +146,17 @@ pub enum SchemaError {
     /// Malformed JSON.
     #[error("malformed record: {0}")]
     Json(String),
+    /// A period ends before it starts.
+    #[error("the period ends ({end}) before it starts ({start})")]
+    EndsBeforeStart {
+        /// First day.
+        start: Date,
+        /// Last day, before `start`.
+        end: Date,
+    },
+    /// An amount that must be above zero is not.
+    #[error("the amount must be above zero, not {0}")]
+    NotAboveZero(rust_decimal::Decimal),
     /// A rule of the record is broken.
     #[error("{0}")]
     Invalid(String),

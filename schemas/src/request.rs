@@ -141,6 +141,10 @@ pub struct StreamShare {
 }
 
 impl Decision {
+    /// Days a person has to object to a decision (bezwaartermijn, Awb 6:7):
+    /// six weeks.
+    pub const OBJECTION_DAYS: i64 = 42;
+
     /// Whether the decision lets its grant be spent on `category`: one the
     /// integral grant names (the request's own among them), else the
     /// request's own category. An integral grant never takes the request's

@@ -159,7 +159,10 @@ impl Vault {
             return Err(VaultError::NotAllowed("only a budget holder can request budget".into()));
         }
         if r.period_end < r.period_start {
-            return Err(invalid("the period ends before it starts"));
+            return Err(VaultError::Input(SchemaError::EndsBeforeStart {
+                start: r.period_start,
+                end: r.period_end,
+            }));
         }
         if r.motivation.trim().is_empty() {
             return Err(invalid("say in a few words why you need this (motivation)"));

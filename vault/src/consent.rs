@@ -727,7 +727,7 @@ impl Vault {
 
     /// The people whose documents this vault holds (for a counselor: the
     /// citizens who share with them), with those documents by kind; public
-    /// catalogues and policies do not count.
+    /// catalogues and policies do not count. Sorted by name.
     pub fn holders(&self) -> Result<Vec<Holder>> {
         let peers = self.peers()?;
         let mut by_owner: BTreeMap<PublicKey, Vec<(DocKind, String)>> = BTreeMap::new();
@@ -740,7 +740,7 @@ impl Vault {
                 by_owner.entry(h.owner).or_default().push((h.kind, id));
             }
         }
-        Ok(by_owner
+        let mut holders: Vec<Holder> = by_owner
             .into_iter()
             .map(|(identity, documents)| Holder {
                 name: self.name_among(&peers, &identity),
@@ -748,7 +748,10 @@ impl Vault {
                 identity,
                 documents,
             })
-            .collect())
+            .collect();
+        // By name, as people look for them (the key only breaks ties).
+        holders.sort_by_key(|h| (h.name.to_lowercase(), h.identity));
+        Ok(holders)
     }
 
     /// The document of `kind` to work on: the owner's own; or, for someone

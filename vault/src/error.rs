@@ -6,8 +6,11 @@ use inwonercloud_schemas::SchemaError;
 use crate::refusal::Refusal;
 
 /// Everything that can go wrong in a vault.
+///
+/// Not `#[non_exhaustive]`: the app renders every variant in Dutch and
+/// English (`app/src/error_text.rs`) with a match that has no `_` arm, so a
+/// new variant without a text there does not compile.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum VaultError {
     /// No vault at the path.
     #[error("no vault at {0}: create one first, or choose the directory that holds it")]
@@ -143,6 +146,20 @@ pub enum VaultError {
     /// This vault's owner may not do this.
     #[error("not allowed: {0}")]
     NotAllowed(String),
+    /// An account has less left than a step needs.
+    #[error(
+        "this needs {}, more than the {} left in the account",
+        inwonercloud_schemas::format_amount(*.needed, *.unit, inwonercloud_schemas::Lang::En),
+        inwonercloud_schemas::format_amount(*.left, *.unit, inwonercloud_schemas::Lang::En)
+    )]
+    NotEnoughLeft {
+        /// What the step needs.
+        needed: rust_decimal::Decimal,
+        /// What is left.
+        left: rust_decimal::Decimal,
+        /// The account's unit.
+        unit: inwonercloud_schemas::Unit,
+    },
 
     /// Claims were to be checked without a trusted municipality key.
     #[error(

@@ -122,7 +122,11 @@ impl Vault {
             .map(|f| f.remaining)
             .unwrap_or_default();
         if amount > left {
-            return Err(invalid(format!("the account has {left} left, less than {amount}")));
+            return Err(VaultError::NotEnoughLeft {
+                needed: amount,
+                left,
+                unit: account.unit,
+            });
         }
         let doc = self.open_exchange(receiver)?;
         let t = Transfer {

@@ -291,7 +291,10 @@ impl Vault {
     pub(crate) fn sign_and_reserve(&mut self, t: Terms) -> Result<Agreement> {
         let budget = self.budget_doc();
         if t.period_end < t.period_start {
-            return Err(invalid("the period ends before it starts"));
+            return Err(VaultError::Input(SchemaError::EndsBeforeStart {
+                start: t.period_start,
+                end: t.period_end,
+            }));
         }
         let units = t.service.max_units;
         if units <= Decimal::ZERO {
@@ -321,12 +324,11 @@ impl Vault {
             .map(|f| f.remaining)
             .unwrap_or_default();
         if amount > left {
-            let show = |a| inwonercloud_schemas::format_amount(a, acc.unit, inwonercloud_schemas::Lang::En);
-            return Err(invalid(format!(
-                "this order costs {}, more than the {} left in the account",
-                show(amount),
-                show(left)
-            )));
+            return Err(VaultError::NotEnoughLeft {
+                needed: amount,
+                left,
+                unit: acc.unit,
+            });
         }
         let doc = self.open_agreement_doc_as(t.party, t.role)?;
         // Representatives who approve for the holder reach the new agreement too.

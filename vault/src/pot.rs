@@ -667,7 +667,10 @@ impl Vault {
             return Err(invalid("a pot needs a name"));
         }
         if period_end < period_start {
-            return Err(invalid("the pot's period ends before it starts"));
+            return Err(VaultError::Input(SchemaError::EndsBeforeStart {
+                start: period_start,
+                end: period_end,
+            }));
         }
         let s = slug(name);
         let s = if s.is_empty() { new_id() } else { s };

@@ -88,7 +88,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                         a.record.id
                     );
                     println!("  {:<22} {}", out.t("toegekend", "granted"), q(f.granted));
-                    println!("  {:<22} {}", out.t("eigen aanvulling", "own top-ups"), q(f.topped_up));
+                    println!("  {:<22} {}", out.t("eigen geld", "own money"), q(f.topped_up));
                     if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
                         println!(
                             "  {:<22} {}",
@@ -212,10 +212,10 @@ pub fn catalogue(out: &Out) -> Result<()> {
         println!("{}\n", c.source);
         for cat in &c.categories {
             println!(
-                "{:<32} {:>12} / {:<8} {}",
+                "{:<32} {:>12} {:<13} {}",
                 cat.code,
                 inwonercloud_schemas::format_euros(cat.example_tariff, out.lang),
-                format!("{:?}", cat.unit).to_lowercase(),
+                crate::gui::i18n::texts(out.lang).per_unit(cat.unit),
                 cat.name(out.lang)
             );
         }

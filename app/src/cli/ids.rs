@@ -5,9 +5,10 @@
 //! that fits more than one record, is refused: it must never pick a record
 //! the person did not mean (an empty id fits every id).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use inwonercloud_vault::Vault;
 
+use super::exit::{ErrorKind, fail};
 use super::output::Out;
 
 /// The one id among `ids` that starts with `typed` (or equals it); when
@@ -15,13 +16,13 @@ use super::output::Out;
 pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterator<Item = String>) -> Result<String> {
     let typed = typed.trim();
     if typed.is_empty() {
-        bail!(
-            "{}",
+        return Err(fail(
+            ErrorKind::InvalidInput,
             out.t(
                 &format!("geef het nummer van de {} (of het begin ervan)", what.0),
-                &format!("give the id of the {} (or its first characters)", what.1)
-            )
-        );
+                &format!("give the id of the {} (or its first characters)", what.1),
+            ),
+        ));
     }
     let mut found: Vec<String> = ids.into_iter().filter(|id| id.starts_with(typed)).collect();
     found.sort();
@@ -31,21 +32,24 @@ pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterato
     // first characters of a genuine id.
     match found.as_slice() {
         [one] => Ok(one.clone()),
-        [] => bail!(
-            "{}",
+        [] => Err(fail(
+            ErrorKind::NotFound,
             out.t(
                 &format!("geen {} met nummer '{typed}'", what.0),
-                &format!("no {} with id '{typed}'", what.1)
-            )
-        ),
-        many => bail!(
-            "{}: {}",
-            out.t(
-                &format!("'{typed}' past bij meer dan één {}; geef meer tekens", what.0),
-                &format!("'{typed}' fits more than one {}; give more characters", what.1)
+                &format!("no {} with id '{typed}'", what.1),
             ),
-            many.join(", ")
-        ),
+        )),
+        many => Err(fail(
+            ErrorKind::InvalidInput,
+            format!(
+                "{}: {}",
+                out.t(
+                    &format!("'{typed}' past bij meer dan één {}; geef meer tekens", what.0),
+                    &format!("'{typed}' fits more than one {}; give more characters", what.1)
+                ),
+                many.join(", ")
+            ),
+        )),
     }
 }
 

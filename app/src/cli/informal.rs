@@ -46,8 +46,8 @@ pub fn agree(out: &Out, v: &mut Vault, a: InformalArgs) -> Result<()> {
     out.emit(&ag, || {
         out.say(
             &format!(
-                "Afspraak met mantelzorger {} getekend: {}. {} uur × {} = {} gereserveerd; {} tekent bij de volgende \
-                 synchronisatie en declareert daarna de gewerkte uren.",
+                "Afspraak met mantelzorger {} getekend: {}. {} uur × {} = {} gereserveerd; {} tekent zodra u weer \
+                 met elkaar verbonden bent en declareert daarna de gewerkte uren.",
                 carer.name,
                 ag.id,
                 a.hours.normalize(),

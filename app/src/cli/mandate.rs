@@ -193,7 +193,7 @@ fn commission(out: &Out, v: &mut Vault, citizen: PublicKey, task: CommissionTask
     out.emit(&c, || {
         out.say(
             &format!(
-                "Opdracht {} namens {name} ondertekend. Haar kluis voert hem uit zodra die hem ontvangt (bij de volgende synchronisatie), en antwoordt met het resultaat.",
+                "Opdracht {} namens {name} ondertekend. Haar kluis voert hem uit zodra die hem ontvangt (zodra u weer met elkaar verbonden bent), en antwoordt met het resultaat.",
                 c.id
             ),
             &format!(
@@ -314,12 +314,20 @@ fn revoke(out: &Out, v: &mut Vault, typed: &str) -> Result<()> {
     out.emit(&r, || {
         out.say(
             &format!(
-                "Machtiging ingetrokken. {} eerder ondertekende stuk(ken) blijven geldig; wat de vertegenwoordiger hierna ondertekent, telt nergens meer. Wat al gedeeld is, kan niet worden teruggehaald.",
-                r.keep.len()
+                "Machtiging ingetrokken. {}; wat de vertegenwoordiger hierna ondertekent, telt nergens meer. Wat al gedeeld is, kan niet worden teruggehaald.",
+                crate::gui::i18n::plural(
+                    r.keep.len(),
+                    "stuk dat eerder is ondertekend, blijft geldig",
+                    "stukken die eerder zijn ondertekend, blijven geldig"
+                )
             ),
             &format!(
-                "Mandate revoked. {} record(s) signed before stay valid; nothing the representative signs from now on counts anywhere. What was shared before cannot be called back.",
-                r.keep.len()
+                "Mandate revoked. {}; nothing the representative signs from now on counts anywhere. What was shared before cannot be called back.",
+                crate::gui::i18n::plural(
+                    r.keep.len(),
+                    "record signed before stays valid",
+                    "records signed before stay valid"
+                )
             ),
         )
     })

@@ -346,7 +346,7 @@ pub fn order(out: &Out, v: &mut Vault, a: OrderArgs) -> Result<()> {
             out.t("Zorgovereenkomst getekend:", "Agreement signed:"),
             ag.id,
             out.t(
-                "Het bedrag is gereserveerd; de aanbieder tekent bij de volgende synchronisatie.",
+                "Het bedrag is gereserveerd; de aanbieder tekent zodra u weer met elkaar verbonden bent.",
                 "The amount is reserved; the provider signs at the next sync."
             )
         );
@@ -566,7 +566,7 @@ fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_sc
 pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
     let r = v.verify_claims()?;
     if let Some(p) = csv {
-        std::fs::write(&p, r.to_csv()).with_context(|| format!("cannot write {}", p.display()))?;
+        std::fs::write(&p, r.to_csv(out.lang)?).with_context(|| format!("cannot write {}", p.display()))?;
     }
     let policy = v.policy().map(|p| p.record);
     out.emit(&r, || {
@@ -579,21 +579,25 @@ pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
     let f = v.export_claims()?;
     std::fs::write(&path, serde_json::to_string_pretty(&f)?)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    out.say(
-        &format!(
-            "{} declaraties en {} eigen uitgaven geschreven naar {}",
-            f.claims.len(),
-            f.spends.len(),
-            path.display()
-        ),
-        &format!(
-            "{} declarations and {} own spends written to {}",
-            f.claims.len(),
-            f.spends.len(),
-            path.display()
-        ),
-    );
-    Ok(())
+    out.emit(
+        &serde_json::json!({"file": path, "claims": f.claims.len(), "spends": f.spends.len(), "transfers": f.transfers.len()}),
+        || {
+            out.say(
+                &format!(
+                    "{} en {} geschreven naar {}",
+                    crate::gui::i18n::plural(f.claims.len(), "declaratie", "declaraties"),
+                    crate::gui::i18n::plural(f.spends.len(), "eigen uitgave", "eigen uitgaven"),
+                    path.display()
+                ),
+                &format!(
+                    "{} declarations and {} own spends written to {}",
+                    f.claims.len(),
+                    f.spends.len(),
+                    path.display()
+                ),
+            )
+        },
+    )
 }
 
 /// The trust roots named on the command line: each a hex identity key, or a
@@ -601,9 +605,12 @@ pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
 fn trust_roots(args: &[String]) -> Result<TrustRoots> {
     let mut keys = Vec::new();
     let parse = |s: &str, from: &str| -> Result<PublicKey> {
-        let k: PublicKey = s
-            .parse()
-            .map_err(|e| anyhow::anyhow!("{from}: '{s}' is not an identity key (64 hex characters): {e}"))?;
+        let k: PublicKey = s.parse().map_err(|e| {
+            super::exit::fail(
+                super::exit::ErrorKind::InvalidInput,
+                format!("{from}: '{s}' is not an identity key (64 hex characters): {e}"),
+            )
+        })?;
         Ok(k)
     };
     for a in args {
@@ -624,14 +631,18 @@ fn trust_roots(args: &[String]) -> Result<TrustRoots> {
 }
 
 /// Checks a claims file offline against the municipality keys in `trust`;
-/// fails (exit 1) without a trust root or when any claim is invalid.
+/// fails without a trust root (exit 3) or when any claim is invalid (exit 4,
+/// "refused").
 pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
     let trust = trust_roots(trust)?;
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let f: ClaimsFile =
         serde_json::from_str(&text).with_context(|| format!("{} is not a claims file", path.display()))?;
     if f.format != CLAIMS_FORMAT && f.format != "inwonercloud-claims/1" {
-        anyhow::bail!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format);
+        return Err(super::exit::fail(
+            super::exit::ErrorKind::InvalidInput,
+            format!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format),
+        ));
     }
     let r = f.verify(&trust);
     out.emit(&r, || {
@@ -648,7 +659,10 @@ pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
     })?;
     let bad: Vec<&str> = r.claims.iter().filter(|c| !c.valid).map(|c| c.claim.as_str()).collect();
     if !bad.is_empty() {
-        anyhow::bail!("invalid claim(s): {}", bad.join(", "));
+        return Err(super::exit::fail(
+            super::exit::ErrorKind::Refused,
+            format!("invalid claim(s): {}", bad.join(", ")),
+        ));
     }
     Ok(())
 }

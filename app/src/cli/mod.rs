@@ -1,9 +1,11 @@
 //! Command-line interface: argument definitions and dispatch.
 //!
 //! Every command takes `--vault DIR` (default: the platform data directory)
-//! and `--json` (machine-readable output on stdout).
+//! and `--json` (machine-readable output on stdout, and a failure as one JSON
+//! object on stderr); the exit code says the kind of failure ([`exit`]).
 
 mod budget;
+pub mod exit;
 mod ids;
 mod informal;
 mod mandate;
@@ -31,12 +33,13 @@ pub use output::Out;
 
 /// Inwonercloud — your own care plan, budget and receipts, shared on your terms.
 #[derive(Parser, Debug)]
-#[command(name = "inwonercloud", version, about, long_about = None)]
+#[command(name = "inwonercloud", version, about, long_about = None, after_help = exit::EXIT_CODES_HELP)]
 pub struct Args {
     /// Vault directory (default: the platform data directory, e.g. ~/.local/share/inwonercloud/vault).
     #[arg(long, global = true, env = "INWONERCLOUD_VAULT")]
     pub vault: Option<PathBuf>,
-    /// Print machine-readable JSON.
+    /// Print machine-readable JSON on stdout; a failure prints one JSON
+    /// object {"error": {"kind", "message", "exit_code"}} on stderr.
     #[arg(long, global = true)]
     pub json: bool,
     /// Work on the plan or budget of this person (name or identity), e.g. as their counselor.
@@ -271,6 +274,53 @@ pub enum Command {
     App(AppArgs),
     /// Build the demo world (citizen, counselor, provider, municipality vaults) in a folder.
     Demo(DemoArgs),
+    /// Print a shell completion script on stdout (bash, zsh or fish; see the README to install it).
+    Completions {
+        /// The shell.
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff) on stdout: `inwonercloud man | man -l -`.
+    Man,
+}
+
+/// Shells `completions` writes a script for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum CompletionShell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+}
+
+/// Writes the completion script for `shell` (made from the argument definitions).
+pub fn completions(shell: CompletionShell, w: &mut dyn std::io::Write) {
+    use clap::CommandFactory;
+    let mut cmd = Args::command();
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut cmd, "inwonercloud", w);
+}
+
+/// Writes generated text to stdout; a closed pipe (`| head`) ends quietly.
+fn to_stdout(text: &[u8]) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        done => done.context("cannot write to stdout"),
+    }
+}
+
+/// Writes the manual page (roff, section 1) made from the argument definitions.
+pub fn man(w: &mut dyn std::io::Write) -> Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Args::command())
+        .render(w)
+        .context("cannot write the manual page")
 }
 
 /// Arguments of `app`.
@@ -320,6 +370,16 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
     let done = match command {
         Command::App(a) => return app(&out, dir, a),
         Command::Demo(a) => demo(&out, a),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            completions(shell, &mut text);
+            to_stdout(&text)
+        }
+        Command::Man => {
+            let mut text = Vec::new();
+            man(&mut text)?;
+            to_stdout(&text)
+        }
         Command::Init(a) => vault::init(&out, &dir, a),
         Command::Backup { out: file } => vault::backup(&out, &open_vault(&out, &dir)?, &file),
         Command::Restore(a) => vault::restore(&out, &dir, a),
@@ -406,7 +466,10 @@ fn with_hint(out: &Out, e: anyhow::Error) -> anyhow::Error {
         ),
         _ => return e,
     };
-    anyhow::anyhow!("{e:#}. {hint}")
+    anyhow::Error::new(exit::Hinted {
+        error: e,
+        hint: hint.to_string(),
+    })
 }
 
 /// The default demo folder: `demo` next to the default vault.
@@ -424,13 +487,13 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
     };
     let w = crate::demo::DemoWorld::at(&base);
     if w.exists() {
-        anyhow::bail!(
-            "{}",
+        return Err(exit::fail(
+            exit::ErrorKind::InvalidInput,
             out.t(
                 &format!("er staat al een demo in {}", base.display()),
-                &format!("a demo already exists in {}", base.display())
-            )
-        );
+                &format!("a demo already exists in {}", base.display()),
+            ),
+        ));
     }
     let w = crate::demo::build(&base)?;
     out.emit(
@@ -474,10 +537,15 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
             "mantelzorger" | "carer" => w.carer,
             "vertegenwoordiger" | "representative" => w.representative,
             "gezin" | "household" => w.household,
-            other => anyhow::bail!(
-                "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger, \
-                 vertegenwoordiger or gezin"
-            ),
+            other => {
+                return Err(exit::fail(
+                    exit::ErrorKind::InvalidInput,
+                    format!(
+                        "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger, \
+                         vertegenwoordiger or gezin"
+                    ),
+                ));
+            }
         };
     }
     let screen = match &a.screen {

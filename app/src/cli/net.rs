@@ -81,11 +81,14 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
     if let Some(r) = a.role
         && r != vault.role()
     {
-        anyhow::bail!(
-            "this vault belongs to a {}, not a {}",
-            vault.role().label(out.lang),
-            r.label(out.lang)
-        );
+        return Err(super::exit::fail(
+            super::exit::ErrorKind::InvalidInput,
+            format!(
+                "this vault belongs to a {}, not a {}",
+                vault.role().label(out.lang),
+                r.label(out.lang)
+            ),
+        ));
     }
     let automate = a.policy.is_some();
     if let Some(file) = &a.policy {
@@ -477,7 +480,7 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
             println!(
                 "{} {}",
                 out.t(
-                    "Uw vingerafdruk (vergelijk die met wat de ander na het verbinden ziet, bijvoorbeeld aan de telefoon):",
+                    "Uw controlecode (vergelijk die met wat de ander na het verbinden ziet, bijvoorbeeld aan de telefoon):",
                     "Your fingerprint (compare it with what the other person sees after joining, for example by phone):"
                 ),
                 fingerprint(&who.identity)
@@ -531,7 +534,7 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
         out.emit(&report, || {
             println!(
                 "{} {}: {}",
-                out.t("Vingerafdruk van", "Fingerprint of"),
+                out.t("Controlecode van", "Fingerprint of"),
                 ticket.inviter_name,
                 fingerprint(&ticket.inviter)
             );
@@ -552,11 +555,11 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
                 "{}",
                 out.t(
                     &format!(
-                        "Verbonden met {}. Ontvangen: {} wijzigingen in {} documenten; verstuurd: {}.",
+                        "Verbonden met {}. Ontvangen: {} in {}; verstuurd: {}.",
                         report.peer_name,
-                        report.received_changes,
-                        report.docs_received.len(),
-                        report.sent_changes
+                        crate::gui::i18n::plural(report.received_changes, "wijziging", "wijzigingen"),
+                        crate::gui::i18n::plural(report.docs_received.len(), "document", "documenten"),
+                        crate::gui::i18n::plural(report.sent_changes, "wijziging", "wijzigingen")
                     ),
                     &format!(
                         "Connected to {}. Received {} changes in {} documents; sent {}.",
@@ -610,13 +613,16 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                     }
                 }
                 if targets.is_empty() {
-                    bail!(
-                        "{} '{p}'",
-                        out.t(
-                            "geen bekende partij met adres heet",
-                            "no known peer with an address matches"
-                        )
-                    );
+                    return Err(super::exit::fail(
+                        super::exit::ErrorKind::NotFound,
+                        format!(
+                            "{} '{p}'",
+                            out.t(
+                                "geen bekende partij met adres heet",
+                                "no known peer with an address matches"
+                            )
+                        ),
+                    ));
                 }
             }
             None => {
@@ -696,7 +702,10 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&reports)?);
         }
         if failed > 0 {
-            bail!("{failed} {}", out.t("synchronisaties mislukt", "syncs failed"));
+            return Err(super::exit::fail(
+                super::exit::ErrorKind::Network,
+                format!("{failed} {}", out.t("keer bijwerken mislukt", "syncs failed")),
+            ));
         }
         Ok(())
     })
@@ -857,20 +866,20 @@ pub fn trust(out: &Out, v: &mut Vault, c: TrustCmd) -> Result<()> {
         TrustCmd::Add { key, name } => {
             v.pin_municipality(key, &name)?;
             out.say(
-                &format!("Vertrouwd: {} (vingerafdruk {})", key, fingerprint(&key)),
+                &format!("Vertrouwd: {} (controlecode {})", key, fingerprint(&key)),
                 &format!("Trusted: {} (fingerprint {})", key, fingerprint(&key)),
             );
             Ok(())
         }
         TrustCmd::Remove { key } => {
             if !v.unpin_municipality(&key)? {
-                bail!(
-                    "{}",
+                return Err(super::exit::fail(
+                    super::exit::ErrorKind::NotFound,
                     out.t(
                         "die sleutel stond niet in uw lijst (sleutels uit een toestemming verdwijnen door die in te trekken)",
-                        "that key was not pinned (keys from a consent go when you revoke that consent)"
-                    )
-                );
+                        "that key was not pinned (keys from a consent go when you revoke that consent)",
+                    ),
+                ));
             }
             out.say("Niet meer vertrouwd.", "No longer trusted.");
             Ok(())

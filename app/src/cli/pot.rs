@@ -11,6 +11,7 @@ use inwonercloud_vault::{NewPotSpend, PotDashboard, Vault};
 use rust_decimal::Decimal;
 
 use super::Out;
+use super::exit::{ErrorKind, fail};
 use super::parse::{amount, date};
 
 /// `pot` and which pot it works on.
@@ -148,11 +149,12 @@ fn pick(v: &Vault, query: Option<&str>) -> Result<String> {
     let Some(q) = query.map(|q| q.trim().to_lowercase()) else {
         return match pots.as_slice() {
             [one] => Ok(one.clone()),
-            [] => Err(anyhow!(
+            [] => Err(fail(
+                ErrorKind::NotFound,
                 "no wijkbudget here yet / no neighbourhood pot here yet: create one with `inwonercloud pot create`, or \
-                 ask the municipality to add you as a partner and sync"
+                 ask the municipality to add you as a partner and sync",
             )),
-            _ => Err(anyhow!("several pots here: name one with --pot")),
+            _ => Err(fail(ErrorKind::InvalidInput, "several pots here: name one with --pot")),
         };
     };
     let found: Vec<&String> = pots
@@ -163,8 +165,11 @@ fn pick(v: &Vault, query: Option<&str>) -> Result<String> {
         .collect();
     match found.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(anyhow!("no pot matches '{q}'")),
-        _ => Err(anyhow!("'{q}' matches more than one pot: use its id")),
+        [] => Err(fail(ErrorKind::NotFound, format!("no pot matches '{q}'"))),
+        _ => Err(fail(
+            ErrorKind::InvalidInput,
+            format!("'{q}' matches more than one pot: use its id"),
+        )),
     }
 }
 
@@ -179,10 +184,16 @@ fn partner(d: &PotDashboard, query: &str) -> Result<PublicKey> {
         .collect();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(anyhow!(
-            "'{query}' is no partner of this pot (the municipality adds partners with `inwonercloud pot partner add`)"
+        [] => Err(fail(
+            ErrorKind::NotFound,
+            format!(
+                "'{query}' is no partner of this pot (the municipality adds partners with `inwonercloud pot partner add`)"
+            ),
         )),
-        _ => Err(anyhow!("'{query}' matches more than one partner: use more of the name")),
+        _ => Err(fail(
+            ErrorKind::InvalidInput,
+            format!("'{query}' matches more than one partner: use more of the name"),
+        )),
     }
 }
 
@@ -207,7 +218,7 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
             out.emit(&p, || {
                 out.say(
                     &format!(
-                        "{} is partner: de organisatie mag boeken en krijgt het wijkbudget bij de volgende synchronisatie.",
+                        "{} is partner: de organisatie mag boeken en krijgt het wijkbudget zodra u weer met elkaar verbonden bent.",
                         p.name
                     ),
                     &format!("{} is a partner: it may book and receives the pot at the next sync.", p.name),

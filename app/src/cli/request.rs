@@ -189,6 +189,11 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
                 auto,
                 d.record.reasons
             );
+            let holder = (r.owner != v.identity()).then(|| v.display_name(&r.owner));
+            println!(
+                "    {}",
+                texts(out).objection(d.record.date, &d.author_name, holder.as_deref())
+            );
         }
         for x in &r.refused {
             println!("    ! {x}");
@@ -273,6 +278,9 @@ pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
                 d.categories.join(", ")
             );
         }
+        let municipality = v.display_name(&v.identity());
+        let holder = out.t("De inwoner", "The citizen");
+        println!("{}", texts(out).objection(d.date, &municipality, Some(holder)));
     })
 }
 
@@ -311,7 +319,7 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
             let mut v = super::open_vault(out, dir)?;
             v.publish_policy(p)?;
             out.say(
-                "Beleid gepubliceerd: iedereen die met u verbonden is krijgt het bij de volgende synchronisatie.",
+                "Beleid gepubliceerd: iedereen die met u verbonden is krijgt het zodra u weer met elkaar verbonden bent.",
                 "Policy published: everyone connected to you receives it at the next sync.",
             );
             Ok(())

@@ -85,10 +85,10 @@ pub fn restore(out: &Out, dir: &Path, a: RestoreArgs) -> Result<()> {
             "{}",
             out.t(
                 &format!(
-                    "Teruggezet in {}: {} documenten, {} wijzigingen. Dit apparaat heeft een nieuwe sleutel ({}); de oude sleutel ({}) is niet meegekomen.",
+                    "Teruggezet in {}: {}, {}. Dit apparaat heeft een nieuwe sleutel ({}); de oude sleutel ({}) is niet meegekomen.",
                     dir.display(),
-                    r.documents,
-                    r.changes,
+                    crate::gui::i18n::plural(r.documents, "document", "documenten"),
+                    crate::gui::i18n::plural(r.changes, "wijziging", "wijzigingen"),
                     r.device.short(),
                     r.old_device.short()
                 ),
@@ -164,22 +164,27 @@ pub fn recovery_phrase(out: &Out, v: &Vault) -> Result<()> {
 
 /// `revoke-device`: a lost or replaced device of this identity.
 pub fn revoke_device(out: &Out, v: &mut Vault, device: &str) -> Result<()> {
-    let key: inwonercloud_schemas::PublicKey = device
-        .trim()
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{device} is not a device key: {e}"))?;
+    let key: inwonercloud_schemas::PublicKey = device.trim().parse().map_err(|e| {
+        super::exit::fail(
+            super::exit::ErrorKind::InvalidInput,
+            format!("{device} is not a device key: {e}"),
+        )
+    })?;
     let n = v.revoke_device(key)?;
-    out.say(
-        &format!(
-            "Apparaat {} ingetrokken in {n} documenten. Uw contacten weigeren het zodra ze met u synchroniseren.",
-            key.short()
-        ),
-        &format!(
-            "Device {} revoked in {n} documents. Your contacts refuse it as soon as they sync with you.",
-            key.short()
-        ),
-    );
-    Ok(())
+    out.emit(&serde_json::json!({"revoked": key, "documents": n}), || {
+        out.say(
+            &format!(
+                "Apparaat {} ingetrokken in {}. Uw contacten weigeren het zodra ze weer met u verbonden zijn.",
+                key.short(),
+                crate::gui::i18n::plural(n, "document", "documenten")
+            ),
+            &format!(
+                "Device {} revoked in {}. Your contacts refuse it as soon as they sync with you.",
+                key.short(),
+                crate::gui::i18n::plural(n, "document", "documents")
+            ),
+        )
+    })
 }
 
 /// `passphrase`: wraps the vault key under a new passphrase.
@@ -187,11 +192,12 @@ pub fn change_passphrase(out: &Out, v: &Vault) -> Result<()> {
     let current = super::passphrase::current(out)?;
     let new = super::passphrase::new(out, super::passphrase::NEW_PASSPHRASE_ENV)?;
     v.change_passphrase(&current, &new)?;
-    out.say(
-        "Wachtwoord gewijzigd. Bewaar het goed: zonder wachtwoord is de kluis niet te openen.",
-        "Passphrase changed. Keep it safe: without it the vault cannot be opened.",
-    );
-    Ok(())
+    out.emit(&serde_json::json!({"passphrase_changed": true}), || {
+        out.say(
+            "Wachtwoord gewijzigd. Bewaar het goed: zonder wachtwoord is de kluis niet te openen.",
+            "Passphrase changed. Keep it safe: without it the vault cannot be opened.",
+        )
+    })
 }
 
 pub fn init(out: &Out, dir: &Path, a: InitArgs) -> Result<()> {
@@ -289,8 +295,9 @@ pub fn export(out: &Out, v: &Vault, a: ExportArgs) -> Result<()> {
                         "{}",
                         out.t(
                             &format!(
-                                "{} documenten en {n} ondertekende records geschreven naar {}",
-                                e.documents.len(),
+                                "{} en {} geschreven naar {}",
+                                crate::gui::i18n::plural(e.documents.len(), "document", "documenten"),
+                                crate::gui::i18n::plural(n, "ondertekend stuk", "ondertekende stukken"),
                                 path.display()
                             ),
                             &format!(

@@ -22,6 +22,8 @@ macro_rules! texts {
         pub const NL: Texts = Texts { lang: Lang::Nl, $($key: $nl,)* };
         /// English.
         pub const EN: Texts = Texts { lang: Lang::En, $($key: $en,)* };
+        /// Every key with its Dutch text, for checks over the whole table.
+        pub const NL_ALL: &[(&str, &str)] = &[$((stringify!($key), $nl),)*];
     };
 }
 
@@ -99,19 +101,19 @@ texts! {
     join_device_pass2: "Herhaal dat wachtwoord", "Repeat that passphrase";
     join_device_button: "Koppelen en openen", "Link and open";
     not_a_device_ticket: "Dit is een uitnodiging voor iemand anders, niet voor een eigen apparaat. Maak op uw eerste apparaat een apparaat-uitnodiging (Apparaten).", "This invite is for someone else, not for a device of your own. Make a device invite on your first device (Devices).";
-    relay_title: "Relay: bereikbaar via een tussenstation", "Relay: reachable through a go-between";
-    relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een relay die bijvoorbeeld uw gemeente draait. De relay ziet alleen versleutelde gegevens, nooit de inhoud. Meer dan één? Scheid ze met komma's; de volgende wordt gebruikt als de eerste niet werkt. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. More than one? Separate them with commas; the next is used when the first does not work. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
-    relay_url: "Adres van de relay", "Relay address";
-    relay_saved: "Relay bewaard; hij wordt gebruikt zodra u de kluis opnieuw opent.", "Relay saved; it is used once you open the vault again.";
-    relay_cleared: "Geen relay meer: alleen rechtstreeks verbinden.", "No relay: direct connections only.";
-    relay_bad: "Dit is geen geldig relay-adres (het begint met https://).", "This is not a valid relay address (it starts with https://).";
+    relay_title: "Tussenstation: verbinden als het rechtstreeks niet lukt", "Relay: reachable through a go-between";
+    relay_help: "Zit u of de ander achter een thuisrouter of een bedrijfsfirewall, dan verbindt het programma via een tussenstation (in het Engels: relay) dat bijvoorbeeld uw gemeente beheert. Het tussenstation ziet alleen versleutelde gegevens, nooit de inhoud. Meer dan één? Scheid de adressen met komma's; het volgende wordt gebruikt als het eerste niet werkt. Laat leeg om alleen rechtstreeks te verbinden. Een wijziging werkt na het opnieuw openen van de kluis.", "If you or the other person sit behind a home router or an office firewall, the program connects through a relay, for example one your municipality runs. The relay only sees encrypted data, never the content. More than one? Separate them with commas; the next is used when the first does not work. Leave empty to connect directly only. A change takes effect when the vault is opened again.";
+    relay_url: "Adres van het tussenstation", "Relay address";
+    relay_saved: "Tussenstation bewaard; het wordt gebruikt zodra u de kluis opnieuw opent.", "Relay saved; it is used once you open the vault again.";
+    relay_cleared: "Geen tussenstation meer: alleen rechtstreeks verbinden.", "No relay: direct connections only.";
+    relay_bad: "Dit is geen geldig adres van een tussenstation (het begint met https://).", "This is not a valid relay address (it starts with https://).";
     postbus_title: "Postbus: wijzigingen als u offline bent", "Postbus: changes while you are offline";
     postbus_help: "Bent u en de ander zelden tegelijk online? Kies dan een postbus, bijvoorbeeld van uw gemeente of wijkteam. Wie met u deelt, laat wijzigingen daar achter; u haalt ze op zodra u online komt, en andersom. De postbus bewaart ze versleuteld: alleen wie u toestemming gaf kan ze lezen, de postbus zelf niet. Trekt u een toestemming in, dan krijgt die persoon daar ook niets nieuws meer. Het adres krijgt u van wie de postbus draait.", "Are you and the other person rarely online at the same time? Then choose a postbus, for example your municipality's or your neighbourhood team's. Those who share with you leave changes there; you collect them as soon as you come online, and the other way round. The postbus keeps them encrypted: only those you gave consent can read them, not the postbus itself. If you withdraw a consent, that person gets nothing new there either. You get the address from whoever runs the postbus.";
     postbus_addr: "Adres van de postbus", "Postbus address";
     postbus_waiting: "Wijzigingen die nog naar de postbus gaan", "Changes still to go to the postbus";
     postbus_saved: "Postbus bewaard; wie met u deelt hoort het bij de volgende verbinding.", "Postbus saved; those who share with you learn it at the next connection.";
     postbus_cleared: "Geen postbus meer: wijzigingen komen alleen aan als u en de ander tegelijk online zijn.", "No postbus: changes arrive only when you and the other person are online together.";
-    postbus_bad: "Dit is geen postbusadres. Plak het precies zoals de postbus het toonde (ID@adres:poort).", "This is not a postbus address. Paste it exactly as the postbus showed it (ID@address:port).";
+    postbus_bad: "Dit is geen postbusadres. Plak het precies zoals de postbus het toonde (een lange code met een @ erin).", "This is not a postbus address. Paste it exactly as the postbus showed it (ID@address:port).";
     backup_button: "Reservekopie maken", "Make backup";
     backup_done: "Reservekopie geschreven", "Backup written";
     show_recovery: "Herstelzin tonen", "Show recovery phrase";
@@ -119,7 +121,7 @@ texts! {
         "Write these 24 words on paper and keep them safe. With them you restore a backup when the passphrase is lost, or bring your identity back on a new device. Whoever knows them can act as you.";
     revoke_device_label: "Sleutel van een kwijtgeraakt apparaat", "Key of a lost device";
     revoke_device_button: "Apparaat intrekken", "Revoke device";
-    device_revoked: "Apparaat ingetrokken: uw contacten weigeren het zodra ze met u synchroniseren.", "Device revoked: your contacts refuse it as soon as they sync with you.";
+    device_revoked: "Apparaat ingetrokken: uw contacten weigeren het zodra ze weer met u verbonden zijn.", "Device revoked: your contacts refuse it as soon as they sync with you.";
     passphrase_changed: "Wachtwoord gewijzigd. Het oude wachtwoord werkt niet meer.", "Passphrase changed. The old one no longer works.";
     create_button: "Kluis maken", "Create vault";
     name_needed: "Vul uw naam in.", "Fill in your name.";
@@ -185,7 +187,7 @@ texts! {
     target_date: "Streefdatum (dd-mm-jjjj, mag leeg)", "Target date (yyyy-mm-dd, may be empty)";
     write_situation: "Situatie beschrijven", "Describe the situation";
     situation: "Situatie", "Situation";
-    add_need: "Behoefte toevoegen (iPVB)", "Add need (iPVB)";
+    add_need: "Behoefte toevoegen (wat u nodig heeft)", "Add need (iPVB)";
     goal: "Bij doel", "For goal";
     hours: "Uren", "Hours";
     period: "Per", "Per";
@@ -249,14 +251,14 @@ texts! {
     join_title: "Uitnodiging gebruiken", "Use an invite";
     join_help: "Plak hier de uitnodiging die u kreeg.", "Paste the invite you received here.";
     join_button: "Verbinden", "Connect";
-    sync_now: "Nu synchroniseren", "Sync now";
+    sync_now: "Nu bijwerken", "Sync now";
     paste_ticket: "Plak eerst een uitnodiging.", "Paste an invite first.";
     peers_title: "Verbindingen", "Connections";
-    fingerprint: "Vingerafdruk", "Fingerprint";
-    your_fingerprint: "Uw vingerafdruk: vergelijk die met wat de ander ziet (aan de telefoon of naast elkaar), zeker bij de gemeente.",
+    fingerprint: "Controlecode", "Fingerprint";
+    your_fingerprint: "Uw controlecode: vergelijk die met de code die de ander bij u ziet (aan de telefoon of naast elkaar), zeker bij de gemeente. Zijn ze gelijk, dan weet u zeker dat u met de juiste persoon verbonden bent.",
         "Your fingerprint: compare it with what the other person sees (by phone or side by side), especially with the municipality.";
     trusted_title: "Vertrouwde gemeenten", "Trusted municipalities";
-    trusted_help: "Alleen toekenningen, besluiten en beleid van deze gemeentesleutels tellen mee. Vertrouw een sleutel pas nadat u de vingerafdruk met de gemeente hebt vergeleken.",
+    trusted_help: "Alleen toekenningen, besluiten en beleid van deze gemeentesleutels tellen mee. Vertrouw een sleutel pas nadat u de controlecode met de gemeente hebt vergeleken.",
         "Only grants, decisions and policies signed by these municipality keys count. Trust a key only after comparing its fingerprint with the municipality.";
     no_trusted: "U vertrouwt nog geen gemeentesleutel.", "You trust no municipality key yet.";
     trust_button: "Vertrouw als gemeente", "Trust as municipality";
@@ -269,7 +271,7 @@ texts! {
     no_peers: "Nog geen verbindingen.", "No connections yet.";
     online: "verbonden", "connected";
     offline: "niet verbonden", "not connected";
-    last_sync: "laatst gesynchroniseerd", "last synced";
+    last_sync: "laatst bijgewerkt", "last synced";
     addresses: "Adressen", "Addresses";
     access_log: "Toegangslogboek: wie kreeg wat", "Access log: who got what";
     direction: "Richting", "Direction";
@@ -277,8 +279,8 @@ texts! {
     sent: "verstuurd", "sent";
     received: "ontvangen", "received";
     // Network
-    net_off: "Het netwerk staat uit; start de app opnieuw of gebruik `inwonercloud serve`.",
-        "The network is off; restart the app or use `inwonercloud serve`.";
+    net_off: "Het netwerk staat uit. Klik bovenaan op \"Kluis sluiten\" en open uw kluis opnieuw; dan start het netwerk weer.",
+        "The network is off. Click \"Close vault\" at the top and open your vault again; the network then starts again.";
     net_offline: "Offline (netwerk uit)", "Offline (network off)";
     net_starting: "Netwerk start…", "Network starting…";
     net_on: "Netwerk aan", "Network on";
@@ -304,7 +306,7 @@ texts! {
     reasons: "Motivering van het besluit", "Reasons for the decision";
     decide: "Besluit nemen", "Decide";
     decided: "Besluit genomen en ondertekend.", "Decision made and signed.";
-    sent_ok: "Verstuurd (bij de volgende synchronisatie).", "Sent (at the next sync).";
+    sent_ok: "Verstuurd (zodra u weer verbonden bent).", "Sent (at the next sync).";
     new_request: "Budget aanvragen", "Request budget";
     until_date_required: "Tot en met (datum)", "Until (date)";
     motivation: "Waarom heeft u dit nodig?", "Why do you need this?";
@@ -312,13 +314,13 @@ texts! {
     adjusts: "Rekening", "Account";
     new_account_option: "nieuwe rekening", "new account";
     submit_request: "Aanvraag indienen", "Submit request";
-    request_sent: "Aanvraag ingediend en ondertekend; de gemeente ziet haar bij de volgende synchronisatie.",
+    request_sent: "Aanvraag ingediend en ondertekend; de gemeente ziet haar zodra u weer met elkaar verbonden bent.",
         "Request submitted and signed; the municipality sees it at the next sync.";
     rules_title: "Regels voor automatisch toekennen", "Rules for automatic allocation";
-    no_policy: "Nog geen beleid gepubliceerd: inwonercloud policy publish BESTAND (of serve --policy BESTAND).",
-        "No policy published yet: inwonercloud policy publish FILE (or serve --policy FILE).";
+    no_policy: "Nog geen beleid gepubliceerd. Kies hieronder het bestand met uw beleid en klik op \"Beleid publiceren\", of begin met \"Voorbeeldbeleid publiceren\".",
+        "No policy published yet. Choose the file with your policy below and click \"Publish policy\", or start with \"Publish the example policy\".";
     apply_rules: "Regels nu toepassen", "Apply rules now";
-    policy_file: "Beleidsbestand (JSON)", "Policy file (JSON)";
+    policy_file: "Bestand met het beleid", "Policy file (JSON)";
     publish_policy: "Beleid publiceren", "Publish policy";
     publish_example_policy: "Voorbeeldbeleid publiceren", "Publish the example policy";
     policy_published: "Beleid gepubliceerd: iedereen die met u verbonden is, krijgt het.",
@@ -344,7 +346,7 @@ texts! {
     order: "Bestellen", "Order";
     order_terms: "Bestelling: aantal en periode", "Order: units and period";
     units: "Aantal eenheden", "Units";
-    ordered: "Zorgovereenkomst getekend en bedrag gereserveerd; de aanbieder tekent bij de volgende synchronisatie.",
+    ordered: "Zorgovereenkomst getekend en bedrag gereserveerd; de aanbieder tekent zodra u weer met elkaar verbonden bent.",
         "Agreement signed and amount reserved; the provider signs at the next sync.";
     no_agreements: "Nog geen zorgovereenkomsten.", "No agreements yet.";
     agreement_with: "Zorgovereenkomst met", "Agreement with";
@@ -377,7 +379,7 @@ texts! {
     informal_title: "Afspraak met mantelzorger", "Agreement with an informal carer";
     informal_intro: "Een familielid, vriend of buur helpt u tegen een informeel uurtarief, betaald uit uw budget. Hij of zij tekent de afspraak en declareert de gewerkte uren in de eigen kluis; u keurt ze goed.",
         "A family member, friend or neighbour helps you at an informal hourly tariff, paid from your budget. They sign the agreement and declare the hours worked in their own vault; you approve them.";
-    informal_no_carers: "Nodig eerst uw mantelzorger uit bij Delen (rol: familie / mantelzorger) en synchroniseer één keer.",
+    informal_no_carers: "Nodig eerst uw mantelzorger uit bij Delen (rol: familie / mantelzorger) en wacht tot u één keer met elkaar verbonden bent geweest.",
         "First invite your carer under Sharing (role: family / informal carer) and sync once.";
     informal_carer: "Mantelzorger", "Informal carer";
     informal_account: "Betalen van rekening", "Pay from account";
@@ -390,12 +392,12 @@ texts! {
     informal_from: "Eerste dag van de afspraak", "First day of the agreement";
     informal_until: "Laatste dag van de afspraak", "Last day of the agreement";
     informal_sign: "Afspraak tekenen", "Sign the agreement";
-    informal_signed: "Afspraak getekend en het bedrag gereserveerd. Uw mantelzorger tekent bij de volgende synchronisatie.",
+    informal_signed: "Afspraak getekend en het bedrag gereserveerd. Uw mantelzorger tekent zodra u weer met elkaar verbonden bent.",
         "Agreement signed and the amount reserved. Your carer signs at the next sync.";
     informal_tag: "mantelzorg", "informal care";
     waits_carer: "Wacht op de handtekening van de mantelzorger.", "Waits for the informal carer's signature.";
     verify_now: "Alle declaraties controleren", "Verify all claims";
-    export_claims: "Exporteren (JSON en CSV)", "Export (JSON and CSV)";
+    export_claims: "Exporteren (bestanden voor de computer en voor Excel)", "Export (JSON and CSV)";
     written_to: "Geschreven naar", "Written to";
     press_verify: "Kies 'Alle declaraties controleren'.", "Choose 'Verify all claims'.";
     month: "Maand", "Month";
@@ -437,7 +439,6 @@ texts! {
         "No care can be declared after the last day. What is still reserved returns to the account once that day has passed.";
     cancelled_ok: "Zorgovereenkomst opgezegd.", "Agreement cancelled.";
     per_citizen_check: "Per inwoner: gecontroleerd / niet te controleren", "Per citizen: verified / not verifiable";
-    alert_pending_declarations: "declaratie(s) wachten op uw goedkeuring (Declaraties)", "declaration(s) wait for your approval (Declarations)";
     transfers_title: "Overboeken naar een ander budget", "Transfer to another budget";
     accept_transfer: "Accepteren op deze rekening", "Accept into this account";
     transfer_needs: "Overboeken kan naar iemand met wie u verbonden bent, vanaf een rekening in euro.",
@@ -448,11 +449,11 @@ texts! {
         "Transfer offered; the money moves once the receiver signs too.";
     // Devices
     this_device: "Dit apparaat", "This device";
-    device_key: "Apparaatsleutel", "Device key";
-    identity: "Identiteit", "Identity";
+    device_key: "Code van dit apparaat", "Device key";
+    identity: "Uw persoonlijke code (dezelfde op al uw apparaten)", "Identity";
     add_device: "Apparaat toevoegen", "Add a device";
-    add_device_help: "Maak een apparaat-uitnodiging en gebruik die op uw andere apparaat met: inwonercloud join <tekst>. Dat apparaat krijgt een certificaat van uw identiteit en ziet al uw documenten.",
-        "Make a device invite and use it on your other device with: inwonercloud join <text>. That device gets a certificate from your identity and sees all your documents.";
+    add_device_help: "Maak hier een apparaat-uitnodiging. Open Inwonercloud op uw andere apparaat, kies op het welkomstscherm \"Dit is een extra apparaat van mij\" en plak de uitnodiging daar. Dat apparaat krijgt van u een ondertekende verklaring dat het bij u hoort, en ziet al uw documenten.",
+        "Make a device invite here. Open Inwonercloud on your other device, choose \"This is another device of mine\" on the welcome screen and paste the invite there. That device gets a signed statement from you that it is yours, and sees all your documents.";
     make_device_ticket: "Apparaat-uitnodiging maken", "Make device invite";
     not_identity_device: "Alleen het apparaat met uw identiteitssleutel kan apparaten toevoegen.",
         "Only the device holding your identity key can add devices.";
@@ -498,7 +499,7 @@ texts! {
     acting_for_declarations: "Declaraties van wie u vertegenwoordigt", "Declarations of those you represent";
     // Wijkbudget (neighbourhood pot run by partner organisations, issue 18)
     nav_pot: "Wijkbudget", "Neighbourhood pot";
-    pot_none: "Hier is nog geen wijkbudget. De gemeente maakt er een en voegt uw organisatie toe als partner; na synchroniseren staat het hier.",
+    pot_none: "Hier is nog geen wijkbudget. De gemeente maakt er een en voegt uw organisatie toe als partner; zodra u met de gemeente verbonden bent geweest, staat het hier.",
         "There is no neighbourhood pot here yet. The municipality creates one and adds your organisation as a partner; after a sync it shows here.";
     pot_choose: "Wijkbudget", "Pot";
     pot_owner: "Eigenaar", "Owner";
@@ -553,7 +554,7 @@ texts! {
     pot_partner_none: "Geen aanbieders om toe te voegen: verbind eerst met de organisatie (Delen).",
         "No providers to add: connect with the organisation first (Sharing).";
     pot_add_partner: "Als partner toevoegen", "Add as partner";
-    pot_partner_added: "Partner toegevoegd; de organisatie krijgt het wijkbudget bij de volgende synchronisatie",
+    pot_partner_added: "Partner toegevoegd; de organisatie krijgt het wijkbudget zodra u weer met elkaar verbonden bent",
         "Partner added; the organisation receives the pot at the next sync";
     pot_create_title: "Nieuw wijkbudget", "New neighbourhood pot";
     pot_name: "Naam van het wijkbudget", "Name of the pot";
@@ -625,6 +626,50 @@ texts! {
     points_value: "puntwaarde volgens het beleid:", "points value in the policy:";
     per_point: "per punt", "per point";
     points_not_verified: "Niet gecontroleerd", "Not verified";
+    // Confirmations before every signed step, and the budget while approving (issue 19)
+    confirm_order: "Bestellen bij", "Order from";
+    confirm_informal: "Afspraak ondertekenen met mantelzorger", "Sign an agreement with the informal carer";
+    confirm_revoke_device: "Apparaat intrekken:", "Revoke device:";
+    revoke_device_effect: "Dit apparaat kan daarna niets meer ondertekenen in uw kluis. Wat het eerder ondertekende, blijft staan.",
+        "This device can no longer sign anything in your vault. What it signed before stays.";
+    confirm_offer_transfer: "Overboeking aanbieden aan", "Offer a transfer to";
+    confirm_accept_transfer: "Overboeking accepteren van", "Accept the transfer from";
+    confirm_entry: "Boeken op", "Book on";
+    confirm_apply_rules: "Regels toepassen op de aanvragen die wachten", "Apply the rules to the waiting requests";
+    apply_rules_effect: "Voor elke aanvraag die bij een regel past, ondertekent u een besluit. Bij een toekenning krijgt de inwoner het budget op een rekening. Aanvragen zonder passende regel blijven wachten op een medewerker. Aanvragen die wachten:",
+        "For every request a rule fits, you sign a decision. A grant puts the budget in the citizen's account. Requests no rule fits keep waiting for a staff member. Requests waiting:";
+    confirm_countersign: "Zorgovereenkomst ondertekenen met", "Sign the care agreement with";
+    countersign_effect: "U spreekt af deze zorg te leveren. De budgethouder heeft hiervoor gereserveerd:",
+        "You agree to deliver this care. The budget holder reserved for it:";
+    confirm_declare: "Declareren bij", "Declare to";
+    declare_effect: "De budgethouder keurt de declaratie goed of betwist haar. Pas na goedkeuring gaat het bedrag van de reservering af.",
+        "The budget holder approves or disputes the declaration. Only after approval is the amount taken from the reservation.";
+    budget_reserved: "Wordt gereserveerd", "Will be reserved";
+    budget_out: "Gaat van de rekening af", "Leaves the account";
+    budget_out_accepted: "Gaat van de rekening af zodra de ontvanger accepteert", "Leaves the account once the receiver accepts";
+    budget_in: "Komt op de rekening bij", "Is added to the account";
+    budget_left_now: "Nu resterend op de rekening", "Left in the account now";
+    budget_left_after: "Daarna resterend", "Left afterwards";
+    pot_confirm_spend: "Steun boeken in het wijkbudget voor", "Book support in the neighbourhood budget for";
+    pot_confirm_market: "Declaratie meetellen in het wijkbudget:", "Count a declaration in the neighbourhood budget:";
+    pot_confirm_rebalance: "Ruimte geven:", "Give room:";
+    pot_confirm_fund: "Subsidie in het wijkbudget storten:", "Put subsidy in the neighbourhood budget:";
+    pot_confirm_room: "Ruimte vaststellen voor", "Set the room of";
+    pot_confirm_remove: "Partner verwijderen:", "Remove partner:";
+    pot_remove_effect: "De organisatie kan daarna niets meer boeken. Wat zij al boekte, blijft meetellen.",
+        "The organisation can book nothing more. What it booked so far keeps counting.";
+    pot_room_left_now: "Nu over in de ruimte van", "Left in the room of";
+    pot_then: "daarna", "afterwards";
+}
+
+/// `n` followed by `one` when it is 1, else by `many`: "1 wijziging",
+/// "3 wijzigingen" (both languages form plurals this way).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 impl Texts {
@@ -677,6 +722,80 @@ impl Texts {
         }
     }
 
+    // --- B1 Dutch, plurals and objection period (issue 19) ---
+
+    /// `n` with the singular or the plural word: "1 aanvraag", "2 aanvragen".
+    pub fn count(&self, n: usize, one: &str, many: &str) -> String {
+        plural(n, one, many)
+    }
+
+    /// Alert: declarations that wait for the citizen's approval.
+    pub fn pending_declarations(&self, n: usize) -> String {
+        match (self.lang, n) {
+            (Lang::Nl, 1) => "1 declaratie wacht op uw goedkeuring (Declaraties)".into(),
+            (Lang::Nl, _) => format!("{n} declaraties wachten op uw goedkeuring (Declaraties)"),
+            (Lang::En, 1) => "1 declaration waits for your approval (Declarations)".into(),
+            (Lang::En, _) => format!("{n} declarations wait for your approval (Declarations)"),
+        }
+    }
+
+    /// A month key (`2026-03`) as words: "maart 2026", "March 2026"; an
+    /// unreadable key is shown as it is.
+    pub fn month_words(&self, key: &str) -> String {
+        const NL_MONTHS: [&str; 12] = [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN_MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let parsed = key
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<u16>().ok()?, m.parse::<usize>().ok()?)));
+        match parsed {
+            Some((y, m @ 1..=12)) => {
+                let names = if self.lang == Lang::Nl { &NL_MONTHS } else { &EN_MONTHS };
+                format!("{} {y}", names[m - 1])
+            }
+            _ => key.to_string(),
+        }
+    }
+
+    /// Under a decision dated `decided`: until when, and with whom, one can
+    /// object (six weeks). `holder` names the person when the reader is
+    /// not the one who may object (the municipality deciding).
+    pub fn objection(&self, decided: Date, municipality: &str, holder: Option<&str>) -> String {
+        let last = decided.plus_days(inwonercloud_schemas::Decision::OBJECTION_DAYS);
+        let d = widgets::date(last, self.lang);
+        match (self.lang, holder) {
+            (Lang::Nl, None) => format!("U kunt tot en met {d} bezwaar maken bij {municipality}."),
+            (Lang::Nl, Some(h)) => format!("{h} kan tot en met {d} bezwaar maken bij {municipality}."),
+            (Lang::En, None) => format!("You can object to {municipality} up to and including {d}."),
+            (Lang::En, Some(h)) => format!("{h} can object to {municipality} up to and including {d}."),
+        }
+    }
+
     /// The example and maximum tariff of a category.
     pub fn example_tariff(&self, example: Decimal, max: Option<Decimal>, note: &str) -> String {
         let max = max.map(|m| self.eur(m)).unwrap_or_else(|| "—".into());
@@ -689,8 +808,14 @@ impl Texts {
     /// After applying the rules.
     pub fn allocation_result(&self, decided: usize, routed: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("{decided} aanvraag/aanvragen automatisch toegekend, {routed} naar de inbox."),
-            Lang::En => format!("{decided} request(s) granted automatically, {routed} to the inbox."),
+            Lang::Nl => format!(
+                "{} automatisch toegekend, {routed} naar de inbox.",
+                plural(decided, "aanvraag", "aanvragen")
+            ),
+            Lang::En => format!(
+                "{} granted automatically, {routed} to the inbox.",
+                plural(decided, "request", "requests")
+            ),
         }
     }
 
@@ -786,7 +911,10 @@ impl Texts {
     /// "3 of 4 valid".
     pub fn valid_of(&self, valid: usize, all: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("{valid} van {all} uitgaven gecontroleerd en geldig"),
+            Lang::Nl => format!(
+                "{valid} van {} gecontroleerd en geldig",
+                plural(all, "uitgave", "uitgaven")
+            ),
             Lang::En => format!("{valid} of {all} spends verified and valid"),
         }
     }
@@ -819,8 +947,14 @@ impl Texts {
     pub fn alert_more_not_covered(&self, n: usize, total: Decimal) -> String {
         let s = self.eur(total);
         match self.lang {
-            Lang::Nl => format!("… en nog {n} uitgaven niet gedekt, samen {s} (zie Budget)."),
-            Lang::En => format!("… and {n} more spends not covered, together {s} (see Budget)."),
+            Lang::Nl => format!(
+                "… en nog {} niet gedekt, samen {s} (zie Budget).",
+                plural(n, "uitgave", "uitgaven")
+            ),
+            Lang::En => format!(
+                "… and {} more not covered, together {s} (see Budget).",
+                plural(n, "spend", "spends")
+            ),
         }
     }
 
@@ -878,16 +1012,22 @@ impl Texts {
     /// Progress of a sync: changes received so far.
     pub fn received_so_far(&self, n: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("bezig… {n} wijzigingen ontvangen"),
-            Lang::En => format!("working… {n} changes received"),
+            Lang::Nl => format!("bezig… {} ontvangen", plural(n, "wijziging", "wijzigingen")),
+            Lang::En => format!("working… {} received", plural(n, "change", "changes")),
         }
     }
 
     /// Changes refused.
     pub fn refused_changes(&self, n: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("{n} wijziging(en) geweigerd (zie `inwonercloud rejections`)"),
-            Lang::En => format!("{n} change(s) refused (see `inwonercloud rejections`)"),
+            Lang::Nl => format!(
+                "{} geweigerd. Klik op \"Waarom geweigerd?\" hieronder om te zien waarom en wat u kunt doen.",
+                plural(n, "wijziging", "wijzigingen")
+            ),
+            Lang::En => format!(
+                "{} refused. Click \"Why refused?\" below to see why and what you can do.",
+                plural(n, "change", "changes")
+            ),
         }
     }
 
@@ -895,7 +1035,7 @@ impl Texts {
     pub fn cloned_device(&self, device: &str, from: &str) -> String {
         match self.lang {
             Lang::Nl => format!(
-                "Apparaat {device} stuurde (via {from}) twee verschillende wijzigingen met hetzelfde volgnummer: het is mogelijk gekloond. De tweede is geweigerd. Is het uw apparaat? Trek het in onder Apparaten."
+                "Apparaat {device} stuurde (via {from}) twee verschillende wijzigingen met hetzelfde nummer: het apparaat is mogelijk gekopieerd. De tweede is geweigerd. Is het uw apparaat? Trek het in onder Apparaten."
             ),
             Lang::En => format!(
                 "Device {device} sent (via {from}) two different changes with the same number: it may be cloned. The second was refused. Is it yours? Revoke it under Devices."
@@ -906,8 +1046,16 @@ impl Texts {
     /// After a sync.
     pub fn synced(&self, peer: &str, received: usize, sent: usize) -> String {
         match self.lang {
-            Lang::Nl => format!("Gesynchroniseerd met {peer}: {received} ontvangen, {sent} verstuurd."),
-            Lang::En => format!("Synced with {peer}: {received} received, {sent} sent."),
+            Lang::Nl => format!(
+                "Bijgewerkt met {peer}: {} ontvangen, {} verstuurd.",
+                plural(received, "wijziging", "wijzigingen"),
+                plural(sent, "wijziging", "wijzigingen")
+            ),
+            Lang::En => format!(
+                "Brought up to date with {peer}: {} received, {} sent.",
+                plural(received, "change", "changes"),
+                plural(sent, "change", "changes")
+            ),
         }
     }
 
@@ -935,5 +1083,144 @@ impl Texts {
                  inwonercloud plan show\n  inwonercloud budget show\nAll commands: inwonercloud --help\nVault: {v}"
             ),
         }
+    }
+}
+
+// --- B1 Dutch (issue 19): checks over the Dutch texts ---
+#[cfg(test)]
+mod b1_tests {
+    use super::*;
+
+    /// Words a B1 reader does not know, unless the text explains them.
+    const JARGON: &[&str] = &[
+        "ipvb",
+        "certificaat",
+        "synchronis",
+        "synchroniseer",
+        "volgnummer",
+        "relay",
+        "vingerafdruk",
+        "apparaatsleutel",
+        "json",
+    ];
+
+    /// Phrases in which a jargon word is explained where it stands.
+    const EXPLAINED: &[&str] = &["tussenstation (in het engels: relay)"];
+
+    #[test]
+    fn no_dutch_text_has_unexplained_jargon_or_a_terminal_pointer() {
+        let mut bad = Vec::new();
+        for (key, nl) in NL_ALL {
+            let mut text = nl.to_lowercase();
+            for e in EXPLAINED {
+                text = text.replace(e, "");
+            }
+            for w in JARGON {
+                if text.contains(w) {
+                    bad.push(format!("{key}: '{w}' in \"{nl}\""));
+                }
+            }
+            // Only the text shown when no window can open may send people
+            // to the command line.
+            if *key != "window_failed" && (nl.contains('`') || nl.contains("inwonercloud ")) {
+                bad.push(format!("{key}: points to the terminal: \"{nl}\""));
+            }
+            if nl.contains("(s)") || nl.contains("(en)") {
+                bad.push(format!("{key}: a plural in brackets: \"{nl}\""));
+            }
+        }
+        assert!(bad.is_empty(), "Dutch texts to rewrite:\n{}", bad.join("\n"));
+        // The check itself bites.
+        assert!(
+            NL_ALL.iter().any(|(k, _)| *k == "relay_help"),
+            "the table lists every key"
+        );
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one_and_the_plural_otherwise() {
+        assert_eq!(plural(1, "aanvraag", "aanvragen"), "1 aanvraag");
+        assert_eq!(plural(0, "aanvraag", "aanvragen"), "0 aanvragen");
+        assert_eq!(plural(2, "aanvraag", "aanvragen"), "2 aanvragen");
+        let t = texts(Lang::Nl);
+        assert!(
+            t.refused_changes(1).starts_with("1 wijziging geweigerd"),
+            "{}",
+            t.refused_changes(1)
+        );
+        assert!(t.refused_changes(3).starts_with("3 wijzigingen geweigerd"));
+        assert!(t.allocation_result(1, 2).starts_with("1 aanvraag automatisch"));
+        assert_eq!(
+            t.pending_declarations(1),
+            "1 declaratie wacht op uw goedkeuring (Declaraties)"
+        );
+        assert!(t.pending_declarations(2).starts_with("2 declaraties wachten"));
+        assert!(
+            t.synced("Ahmed", 1, 0)
+                .contains("1 wijziging ontvangen, 0 wijzigingen verstuurd")
+        );
+        assert!(texts(Lang::En).received_so_far(1).contains("1 change received"));
+        for s in [
+            t.refused_changes(2),
+            t.allocation_result(2, 1),
+            t.received_so_far(2),
+            t.alert_more_not_covered(2, Decimal::ONE),
+            t.synced("Ahmed", 2, 2),
+        ] {
+            assert!(!s.contains("(s)") && !s.contains("(en)") && !s.contains('`'), "{s}");
+            assert!(!s.to_lowercase().contains("synchronis"), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_objection_text_names_the_last_day_six_weeks_after_the_decision() {
+        let d: Date = "2026-11-20".parse().unwrap();
+        assert_eq!(
+            texts(Lang::Nl).objection(d, "Gemeente Utrecht", None),
+            "U kunt tot en met 01-01-2027 bezwaar maken bij Gemeente Utrecht."
+        );
+        assert_eq!(
+            texts(Lang::Nl).objection(d, "Gemeente Utrecht", Some("Sanne")),
+            "Sanne kan tot en met 01-01-2027 bezwaar maken bij Gemeente Utrecht."
+        );
+        assert!(
+            texts(Lang::En)
+                .objection(d, "Gemeente Utrecht", None)
+                .contains("2027-01-01")
+        );
+    }
+
+    #[test]
+    fn own_money_has_one_name_and_the_eigen_bijdrage_is_explained() {
+        use inwonercloud_schemas::{EntryKind, FundingStream};
+        let own = NL.topped_up.to_lowercase();
+        assert_eq!(own, "eigen geld");
+        assert_eq!(EntryKind::TopUp.label(Lang::Nl), own, "the ledger says it the same way");
+        assert!(
+            NL.own_vs_municipal(Decimal::ONE, Decimal::ONE)
+                .starts_with("Eigen geld")
+        );
+        for (key, nl) in NL_ALL {
+            assert!(
+                !nl.to_lowercase().contains("eigen aanvulling"),
+                "{key}: say \"eigen geld\""
+            );
+        }
+        let why = FundingStream::EigenBijdrage.explain(Lang::Nl).unwrap_or_default();
+        assert!(why.contains("CAK") && why.contains("eigen geld"), "{why}");
+        assert_eq!(
+            FundingStream::ALL
+                .iter()
+                .filter(|s| s.explain(Lang::Nl).is_some())
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn month_keys_are_written_as_words() {
+        assert_eq!(texts(Lang::Nl).month_words("2026-03"), "maart 2026");
+        assert_eq!(texts(Lang::En).month_words("2026-12"), "December 2026");
+        assert_eq!(texts(Lang::Nl).month_words("2026-13"), "2026-13");
     }
 }

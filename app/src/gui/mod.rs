@@ -147,7 +147,8 @@ impl App {
             }
             Err(e) => {
                 self.locked = None;
-                self.welcome.error = Some(format!("{}: {e}", self.texts().open_failed));
+                let why = crate::error_text::error_text(&e, self.lang);
+                self.welcome.error = Some(format!("{}: {why}", self.texts().open_failed));
             }
         }
     }

@@ -40,8 +40,9 @@ pub enum NetEvent {
     Ticket(String),
     /// A join or sync finished.
     Synced(SyncReport),
-    /// Something went wrong, in words.
-    Error(String),
+    /// Something went wrong (rendered in the window's language by
+    /// [`crate::error_text::anyhow_text`]).
+    Error(anyhow::Error),
     /// Peer status, refreshed every second.
     Peers(BTreeMap<PublicKey, PeerStatus>),
 }
@@ -217,18 +218,18 @@ fn handle(node: &Node, c: NetCmd, send: impl Fn(NetEvent) + Send + 'static) {
     match c {
         NetCmd::Invite(spec, ttl) => match node.invite(spec, ttl) {
             Ok(t) => send(NetEvent::Ticket(t.to_string())),
-            Err(e) => send(NetEvent::Error(e.to_string())),
+            Err(e) => send(NetEvent::Error(e.into())),
         },
         NetCmd::Join(text) => {
             let node = node.clone();
             tokio::spawn(async move {
                 let ticket = match Ticket::from_str(text.trim()) {
                     Ok(t) => t,
-                    Err(e) => return send(NetEvent::Error(e.to_string())),
+                    Err(e) => return send(NetEvent::Error(e.into())),
                 };
                 match node.join(&ticket).await {
                     Ok(r) => send(NetEvent::Synced(r)),
-                    Err(e) => send(NetEvent::Error(e.to_string())),
+                    Err(e) => send(NetEvent::Error(e.into())),
                 }
             });
         }
@@ -251,13 +252,21 @@ fn handle(node: &Node, c: NetCmd, send: impl Fn(NetEvent) + Send + 'static) {
                             total.docs_received.extend(r.docs_received);
                             total.docs_sent.extend(r.docs_sent);
                         }
-                        Err(e) => errors.push(format!("{}: {e}", p.name)),
+                        Err(e) => errors.push((p.name, e)),
                     }
                 }
-                if errors.is_empty() {
-                    send(NetEvent::Synced(total))
-                } else {
-                    send(NetEvent::Error(errors.join("; ")))
+                match errors.len() {
+                    0 => send(NetEvent::Synced(total)),
+                    // One peer failed: its typed error, so the window can say it in its language.
+                    1 => {
+                        if let Some((name, e)) = errors.pop() {
+                            send(NetEvent::Error(anyhow::Error::new(e).context(name)))
+                        }
+                    }
+                    _ => {
+                        let all: Vec<String> = errors.iter().map(|(name, e)| format!("{name}: {e}")).collect();
+                        send(NetEvent::Error(anyhow::anyhow!(all.join("; "))))
+                    }
                 }
             });
         }

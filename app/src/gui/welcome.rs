@@ -11,6 +11,7 @@ use super::Options;
 use super::i18n::Texts;
 use super::widgets;
 use crate::demo::{self, DemoWorld};
+use crate::error_text::{error_text, ticket_error_text};
 
 /// The welcome screen's state.
 #[derive(Debug)]
@@ -118,7 +119,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                         w.pass2.clear();
                         open = Some((dir, Some(pass)));
                     }
-                    Err(e) => w.error = Some(e.to_string()),
+                    Err(e) => w.error = Some(error_text(&e, t.lang)),
                 }
             }
         }
@@ -143,7 +144,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         widgets::secret(ui, t.restore_new_pass, &mut w.backup_new_pass);
         widgets::text(ui, t.vault_folder, &mut w.dir);
         if ui.button(t.restore_button).clicked() {
-            match restore(w) {
+            match restore(w, t.lang) {
                 Ok(opened) => open = Some(opened),
                 Err(e) => w.error = Some(e),
             }
@@ -180,7 +181,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
                     if !world.exists()
                         && let Err(e) = demo::build(&w.demo_dir)
                     {
-                        w.error = Some(format!("{}: {e}", t.demo_failed));
+                        w.error = Some(format!("{}: {}", t.demo_failed, error_text(&e, t.lang)));
                         continue;
                     }
                     open = Some((dir.clone(), Some(demo::passphrase())));
@@ -198,7 +199,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
 /// ticket as soon as its network runs.
 fn join_as_device(w: &mut Welcome, t: &Texts) -> Result<(PathBuf, Option<Passphrase>), String> {
     let text = w.device_ticket.trim().to_string();
-    let ticket: inwonercloud_sync::Ticket = text.parse().map_err(|e| format!("{e}"))?;
+    let ticket: inwonercloud_sync::Ticket = text.parse().map_err(|e| ticket_error_text(&e, t.lang))?;
     if !ticket.device {
         return Err(t.not_a_device_ticket.into());
     }
@@ -211,7 +212,7 @@ fn join_as_device(w: &mut Welcome, t: &Texts) -> Result<(PathBuf, Option<Passphr
     if Vault::exists(&dir) {
         return Err(format!("{}: {}", t.vault_exists, dir.display()));
     }
-    Vault::create_unlinked(&dir, w.device.trim(), &pass).map_err(|e| e.to_string())?;
+    Vault::create_unlinked(&dir, w.device.trim(), &pass).map_err(|e| error_text(&e, t.lang))?;
     w.join_pass.clear();
     w.join_pass2.clear();
     w.pending_join = Some(text);
@@ -221,14 +222,14 @@ fn join_as_device(w: &mut Welcome, t: &Texts) -> Result<(PathBuf, Option<Passphr
 /// Restores the backup named on the welcome screen into its vault folder.
 /// Twenty-four words are the recovery phrase (a new passphrase is then
 /// needed); anything else is the backup's passphrase.
-fn restore(w: &mut Welcome) -> Result<(PathBuf, Option<Passphrase>), String> {
+fn restore(w: &mut Welcome, lang: Lang) -> Result<(PathBuf, Option<Passphrase>), String> {
     use inwonercloud_vault::backup::BackupSecret;
     let file = PathBuf::from(w.backup_file.trim());
     let dir = PathBuf::from(w.dir.trim());
     let words = w.backup_secret.split_whitespace().count();
     let (secret, new, open_with) = if words == 24 {
         let new = Passphrase::new(w.backup_new_pass.clone());
-        new.check_new().map_err(|e| e.to_string())?;
+        new.check_new().map_err(|e| error_text(&e, lang))?;
         let normal: Vec<&str> = w.backup_secret.split_whitespace().collect();
         (BackupSecret::RecoveryPhrase(normal.join(" ")), Some(new.clone()), new)
     } else {
@@ -240,7 +241,7 @@ fn restore(w: &mut Welcome) -> Result<(PathBuf, Option<Passphrase>), String> {
     } else {
         w.device.trim()
     };
-    Vault::restore(&file, &dir, &secret, new.as_ref(), device).map_err(|e| e.to_string())?;
+    Vault::restore(&file, &dir, &secret, new.as_ref(), device).map_err(|e| error_text(&e, lang))?;
     w.backup_secret.clear();
     w.backup_new_pass.clear();
     Ok((dir, Some(open_with)))

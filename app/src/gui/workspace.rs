@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Policy, PublicKey, Role};
+use inwonercloud_schemas::{Catalogue, DocKind, JournalNote, Lang, Policy, PublicKey, Role};
 use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::claims::check_all;
 use inwonercloud_vault::replica::Rejection;
@@ -173,8 +173,9 @@ pub struct VerifyJob {
 }
 
 impl VerifyJob {
-    /// Starts verifying every claim the vault in `dir` can see.
-    pub fn start(dir: PathBuf, key: VaultKey) -> Self {
+    /// Starts verifying every claim the vault in `dir` can see; an error is
+    /// given in `lang`.
+    pub fn start(dir: PathBuf, key: VaultKey, lang: Lang) -> Self {
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -195,7 +196,7 @@ impl VerifyJob {
                 claims.reconcile(&mut r);
                 Ok(r)
             };
-            let _ = tx.send(run().map_err(|e| e.to_string()));
+            let _ = tx.send(run().map_err(|e| crate::error_text::error_text(&e, lang)));
         });
         VerifyJob { done, total, rx }
     }
@@ -300,6 +301,9 @@ pub struct Confirm {
 /// A step on the vault, run once.
 pub type Step = Box<dyn FnOnce(&mut Vault) -> Result<(), VaultError>>;
 
+/// What the screen does once a confirmed step succeeded (clear its form, say more).
+pub type Then = Box<dyn FnOnce(&mut Workspace)>;
+
 /// An open vault in the window.
 pub struct Workspace {
     /// The vault engine, shared with the network thread.
@@ -324,10 +328,15 @@ pub struct Workspace {
     pub verifying: Option<VerifyJob>,
     /// A signed step waiting for confirmation.
     pub confirm: Option<Confirm>,
+    /// What to do after the confirmed step succeeded (see [`Workspace::ask_then`]).
+    confirm_then: Option<Then>,
     dirty: bool,
     /// Set by the engine when anyone in this process changed a document.
     changed: Arc<AtomicBool>,
     last_poll: Instant,
+    /// The window's language, set every frame by [`Workspace::tick`]: the
+    /// language errors are shown in.
+    pub lang: Lang,
 }
 
 impl Workspace {
@@ -362,9 +371,11 @@ impl Workspace {
             ticket: None,
             verifying: None,
             confirm: None,
+            confirm_then: None,
             dirty: true,
             changed,
             last_poll: Instant::now(),
+            lang: Lang::Nl,
         };
         ws.reload();
         Ok(ws)
@@ -373,7 +384,7 @@ impl Workspace {
     /// Starts verifying every claim in the background, on its own handle.
     pub fn verify_job(&self) -> VerifyJob {
         let v = self.vault.lock();
-        VerifyJob::start(v.dir().to_path_buf(), v.key())
+        VerifyJob::start(v.dir().to_path_buf(), v.key(), self.lang)
     }
 
     /// Is this the citizen's own vault (as opposed to a professional's).
@@ -426,7 +437,7 @@ impl Workspace {
                 Some(r)
             }
             Err(e) => {
-                self.fail(e.to_string());
+                self.fail_with(&e);
                 None
             }
         }
@@ -436,13 +447,28 @@ impl Workspace {
     /// (through [`Workspace::act`]) only when the person confirms.
     pub fn ask(&mut self, confirm: Confirm) {
         self.confirm = Some(confirm);
+        self.confirm_then = None;
+    }
+
+    /// [`Workspace::ask`], and `then` once the confirmed step succeeded
+    /// (not when it is cancelled or refused).
+    pub fn ask_then(&mut self, confirm: Confirm, then: impl FnOnce(&mut Workspace) + 'static) {
+        self.ask(confirm);
+        self.confirm_then = Some(Box::new(then));
+    }
+
+    /// Shows why input cannot be signed, the way [`Workspace::act`] shows a
+    /// refused step (nothing is signed).
+    pub fn reject(&mut self, e: impl Into<VaultError>) {
+        let e = e.into();
+        self.act::<()>("", |_| Err(e));
     }
 
     /// Shows the step waiting for confirmation, if any, as a modal dialog.
     pub fn confirmation(&mut self, ctx: &egui::Context, t: &Texts) {
         let Some(c) = &self.confirm else { return };
         let mut answer = None;
-        egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
             ui.set_max_width(460.0);
             ui.heading(t.confirm_title);
             ui.add_space(6.0);
@@ -453,21 +479,39 @@ impl Workspace {
             ui.label(egui::RichText::new(t.confirm_irreversible).weak());
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button(t.confirm_yes).clicked() {
+                let yes = ui.button(t.confirm_yes);
+                let no = ui.button(t.confirm_no);
+                // Enter never signs by accident: the keyboard starts on
+                // "Annuleren"; only a deliberate Tab reaches the yes.
+                if !yes.has_focus() && !no.has_focus() {
+                    no.request_focus();
+                }
+                if yes.clicked() {
                     answer = Some(true);
                 }
-                if ui.button(t.confirm_no).clicked() {
+                if no.clicked() {
                     answer = Some(false);
                 }
             });
         });
+        // Esc (or a click beside the dialog) is "Annuleren".
+        if answer.is_none() && modal.should_close() {
+            answer = Some(false);
+        }
         match answer {
             Some(true) => {
-                if let Some(c) = self.confirm.take() {
-                    self.act(&c.done, c.step);
+                if let Some(c) = self.confirm.take()
+                    && self.act(&c.done, c.step).is_some()
+                    && let Some(then) = self.confirm_then.take()
+                {
+                    then(self);
                 }
+                self.confirm_then = None;
             }
-            Some(false) => self.confirm = None,
+            Some(false) => {
+                self.confirm = None;
+                self.confirm_then = None;
+            }
             None => {}
         }
     }
@@ -475,6 +519,11 @@ impl Workspace {
     /// Shows an error.
     pub fn fail(&mut self, text: String) {
         self.notice = Some(Notice { error: true, text });
+    }
+
+    /// Shows a vault error, in the window's language.
+    pub fn fail_with(&mut self, e: &VaultError) {
+        self.fail(crate::error_text::error_text(e, self.lang));
     }
 
     /// Shows that something went well.
@@ -493,6 +542,7 @@ impl Workspace {
     /// Between frames: network events, and every half second a look at the
     /// vault file for changes the network wrote.
     pub fn tick(&mut self, t: &Texts) {
+        self.lang = t.lang;
         let events = self.net.as_mut().map(|n| n.poll()).unwrap_or_default();
         for e in events {
             match e {
@@ -512,7 +562,7 @@ impl Workspace {
                     ));
                     self.dirty = true;
                 }
-                NetEvent::Error(e) => self.fail(e),
+                NetEvent::Error(e) => self.fail(crate::error_text::anyhow_text(&e, self.lang)),
                 NetEvent::Failed(e) => self.fail(format!("{}: {e}", t.net_failed)),
                 NetEvent::Started(..) | NetEvent::Peers(_) => {}
             }
@@ -523,7 +573,7 @@ impl Workspace {
             self.last_poll = Instant::now();
             let refreshed = self.vault.try_lock().map(|mut v| v.refresh());
             if let Some(Err(e)) = refreshed {
-                self.fail(e.to_string());
+                self.fail_with(&e);
             }
         }
         if self.changed.swap(false, Ordering::AcqRel) {
@@ -556,15 +606,15 @@ impl Workspace {
         }
         let plan_doc = self.doc_in(v, DocKind::Plan);
         let budget_doc = self.doc_in(v, DocKind::Budget);
-        self.views.plan = plan_doc.as_ref().map(|d| v.plan(d).map_err(|e| e.to_string()));
+        let lang = self.lang;
+        let text = |e: VaultError| crate::error_text::error_text(&e, lang);
+        self.views.plan = plan_doc.as_ref().map(|d| v.plan(d).map_err(text));
         self.views.plan_writable = plan_doc
             .as_ref()
             .and_then(|d| v.header(d).ok().map(|h| h.may_write(&v.identity())))
             .unwrap_or(false);
         self.views.plan_history = plan_doc.as_ref().and_then(|d| v.history(d).ok()).unwrap_or_default();
-        self.views.budget = budget_doc
-            .as_ref()
-            .map(|d| v.budget(d).map(Arc::new).map_err(|e| e.to_string()));
+        self.views.budget = budget_doc.as_ref().map(|d| v.budget(d).map(Arc::new).map_err(text));
         self.views.pots = v.pots().iter().filter_map(|d| v.pot_dashboard(d).ok()).collect();
         self.views.requests = Arc::new(budget_doc.as_ref().and_then(|d| v.requests(d).ok()).unwrap_or_default());
         self.views.inbox = Arc::new(if v.role() == Role::Municipality {
@@ -579,7 +629,7 @@ impl Workspace {
         self.views.transfers = Arc::new(v.transfers().unwrap_or_default());
         if self.views.claims.is_some() && self.verifying.is_none() {
             // Something changed: verify again in the background.
-            self.verifying = Some(VerifyJob::start(v.dir().to_path_buf(), v.key()));
+            self.verifying = Some(VerifyJob::start(v.dir().to_path_buf(), v.key(), self.lang));
         }
         self.views.catalogue = v.catalogue();
         self.views.budget_is_own = budget_doc
@@ -618,7 +668,7 @@ impl Workspace {
         let then = self.vault.lock().plan_at(&doc, std::slice::from_ref(&entry.hash));
         match then {
             Ok(p) => self.views.plan_then = Some((entry.clone(), p)),
-            Err(e) => self.fail(e.to_string()),
+            Err(e) => self.fail_with(&e),
         }
     }
 }

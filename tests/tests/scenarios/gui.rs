@@ -102,16 +102,22 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     assert!(h.query_by_label_contains("Buurvrouw Els, 5 uur").is_some());
 
-    // An amount with three decimals is refused; the ledger is unchanged.
+    // An amount with three decimals is refused, in Dutch; the ledger is unchanged.
     type_into(&mut h, "Bedrag (bijv. 66,50)", "1,005");
     h.get_all_by_role_and_label(A11y::Button, "Boeken")
         .last()
         .unwrap()
         .click();
     settle(&mut h);
-    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    assert!(notice.error);
+    assert_eq!(
+        notice.text, "1.005 heeft te veel cijfers achter de komma: hier kunnen er hoogstens 2.",
+        "the Dutch text, not the vault's English"
+    );
 
     // The municipality opens the same demo and grants more.
     click(&mut h, "Kluis sluiten");
@@ -129,6 +135,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     drop(h);
 
     let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
@@ -283,6 +290,12 @@ fn counselor_sees_clients_and_english_switch_changes_texts() {
     let ws = h.state().workspace.as_ref().unwrap();
     assert_eq!(ws.screen, Screen::Clients);
     assert!(h.query_by_label_contains("Sanne de Vries").is_some());
+    // Clients are listed by name: Fatima El Amrani's household, then Sanne.
+    h.get_all_by_role_and_label(A11y::Button, "Bekijken")
+        .nth(1)
+        .unwrap()
+        .click();
+    settle(&mut h);
     go(&mut h, "Plan");
     // The counselor may write in the plan: the form is there.
     assert!(h.query_by_role_and_label(A11y::Button, "Doel toevoegen").is_some());
@@ -392,14 +405,15 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     settle(&mut h);
     click(&mut h, "Demo openen als inwoner");
     assert!(
-        h.query_by_label_contains("wachten op uw goedkeuring").is_some(),
+        h.query_by_label_contains("op uw goedkeuring").is_some(),
         "the overview says a declaration waits"
     );
     go(&mut h, "Declaraties");
     // Cancelling signs nothing.
     click(&mut h, "Goedkeuren");
     assert!(
-        h.query_by_label_contains("Nu resterend op de rekening").is_some(),
+        h.query_by_label_contains("reservering van deze zorgovereenkomst. Nu resterend op de rekening")
+            .is_some(),
         "what approving does to the budget is shown before anything is signed"
     );
     click(&mut h, "Annuleren");
@@ -502,7 +516,7 @@ fn a_municipality_publishes_its_policy_from_the_app() {
     // A file that is not a policy is refused with a message.
     let bad = tmp.path().join("beleid.json");
     std::fs::write(&bad, "{\"municipality\": 1}").unwrap();
-    type_into(&mut h, "Beleidsbestand (JSON)", bad.to_str().unwrap());
+    type_into(&mut h, "Bestand met het beleid", bad.to_str().unwrap());
     click(&mut h, "Beleid publiceren");
     assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
     click(&mut h, "Voorbeeldbeleid publiceren");
@@ -601,14 +615,14 @@ fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
     settle(&mut h);
     unlock(&mut h);
     assert!(
-        h.query_by_label_contains("mogelijk gekloond").is_some(),
+        h.query_by_label_contains("mogelijk gekopieerd").is_some(),
         "the citizen is told a device may be cloned"
     );
     // Why, in plain Dutch with what to do, from the typed refusal in the log.
     h.get_by_label("Waarom geweigerd?").click();
     settle(&mut h);
     assert!(
-        h.query_by_label_contains("met hetzelfde volgnummer (1). Dat gebeurt als iemand het apparaat heeft gekopieerd")
+        h.query_by_label_contains("met hetzelfde nummer (1). Dat gebeurt als iemand het apparaat heeft gekopieerd")
             .is_some(),
         "the refusal is explained in Dutch"
     );
@@ -874,6 +888,7 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     h.get_by_label("Bon: douchestoel-bon.png").click();
     settle(&mut h);
     let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
@@ -979,6 +994,7 @@ fn a_release_in_the_app_names_the_reservation_it_frees() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     drop(h);
     let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
     let b = citizen.budget(&doc).unwrap();

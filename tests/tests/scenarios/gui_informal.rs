@@ -49,6 +49,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     replace_text(&mut h, "Van (datum)", "01-12-2026");
     replace_text(&mut h, "Tot en met (datum)", "15-12-2026");
     click(&mut h, "Declareren");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     // Two more would make 13 of the 12 agreed: refused, nothing written.
@@ -56,6 +57,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     replace_text(&mut h, "Van (datum)", "16-12-2026");
     replace_text(&mut h, "Tot en met (datum)", "31-12-2026");
     click(&mut h, "Declareren");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(error, "more hours than agreed are refused: {text}");
     click(&mut h, "Kluis sluiten");
@@ -148,12 +150,14 @@ fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
     replace_text(&mut h, "Eerste dag van de afspraak", "01-12-2026");
     replace_text(&mut h, "Laatste dag van de afspraak", "31-12-2026");
     click(&mut h, "Afspraak tekenen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(error, "a tariff above the maximum is refused: {text}");
     assert_eq!(open_count(&h), before, "nothing was signed");
 
     replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
     click(&mut h, "Afspraak tekenen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     click(&mut h, "Kluis sluiten");

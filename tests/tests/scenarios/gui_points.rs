@@ -75,6 +75,7 @@ fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
     replace_text(&mut h, "Tot en met (datum)", "29-01-2027");
     let before = h.state().workspace.as_ref().unwrap().views.agreements.len();
     click(&mut h, "Bestellen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     assert_eq!(points_left(&h), Decimal::from(240), "288 − 48 points");

@@ -45,6 +45,7 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
     replace_text(&mut h, "Bedrag (€)", "250,00");
     replace_text(&mut h, "Datum (dd-mm-jjjj, leeg: vandaag)", "15-12-2026");
     click(&mut h, "Boeken");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     settle(&mut h);
@@ -57,6 +58,7 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
     replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0106");
     replace_text(&mut h, "Bedrag (€)", "20000");
     click(&mut h, "Boeken");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(error && text.contains("room"), "{text}");
     click(&mut h, "Kluis sluiten");
@@ -90,10 +92,12 @@ fn the_municipality_sets_a_room_on_the_pot_screen() {
     // (Buurtteam Overvecht); more than the subsidy allows is refused.
     replace_text(&mut h, "Ruimte (€)", "40000");
     click(&mut h, "Ruimte vastleggen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(error && text.contains("more than"), "{text}");
     replace_text(&mut h, "Ruimte (€)", "21000");
     click(&mut h, "Ruimte vastleggen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     click(&mut h, "Kluis sluiten");
@@ -117,6 +121,7 @@ fn a_provider_counts_an_approved_marketplace_declaration_in_the_pot_in_the_app()
     go(&mut h, "Wijkbudget");
     assert!(h.query_by_label("Marktdeclaraties in het wijkbudget").is_some());
     click(&mut h, "Meetellen in het wijkbudget");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     settle(&mut h);
@@ -157,6 +162,7 @@ fn the_municipality_removes_a_partner_on_the_pot_screen() {
     // The drop-down starts at the first partner by name: Buurtteam Overvecht.
     replace_text(&mut h, "Reden", "samenwerking beëindigd");
     click(&mut h, "Partner verwijderen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     settle(&mut h);

@@ -165,7 +165,10 @@ async fn a_purchase_from_offering_to_verified_claim() {
     assert_eq!(report.per_provider["Zorg De Linde"], eur(50_000));
     assert_eq!(report.per_month["2027-01"], eur(50_000));
     assert!(
-        report.to_csv().contains(",500.00,euros,true,"),
+        report
+            .to_csv(inwonercloud_schemas::Lang::En)
+            .unwrap()
+            .contains(";500.00;euros;true;"),
         "the CSV names the unit"
     );
 }

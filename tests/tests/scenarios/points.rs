@@ -192,12 +192,12 @@ async fn points_are_granted_reserved_spent_and_verified_in_points() {
         "48 × € 4,50"
     );
     // The claims CSV names the unit: 48 points, not a bare 48.
-    let csv = report.to_csv();
+    let csv = report.to_csv(inwonercloud_schemas::Lang::En).unwrap();
     let row = csv
         .lines()
-        .find(|l| l.starts_with(&format!("\"{}\",", decl.id)))
+        .find(|l| l.starts_with(&format!("{};", decl.id)))
         .expect("the claim's row");
-    assert!(row.contains(",48,points,true,"), "{row}");
+    assert!(row.contains(";48;points;true;"), "{row}");
     // The same check offline, from the exported claims file, trusting the municipality's key.
     let file = gemeente.with_vault(|v| v.export_claims().unwrap());
     let offline = file.verify(&trusting(&gemeente));

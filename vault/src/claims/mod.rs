@@ -206,29 +206,67 @@ pub struct ClaimReport {
 }
 
 impl ClaimReport {
-    /// The report as CSV (one line per claim). `amount` counts in the
-    /// line's `unit` (`euros`, `hours` or `points`, parsed back by
-    /// [`Unit::parse`](inwonercloud_schemas::Unit::parse)): a points claim
-    /// is never a bare number a reader could take for euros.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::from("claim,kind,citizen,provider,category,month,amount,unit,valid,reason\n");
-        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    /// The report as CSV (one line per claim) that Dutch Excel opens as a
+    /// table: a UTF-8 byte order mark first (or Excel reads the text as
+    /// Windows-1252), `;` between fields (Excel's list separator in a Dutch
+    /// locale, where `,` is the decimal comma), and quotes where a field
+    /// holds `;`, `"` or a line break. In Dutch the headers, kinds, units
+    /// and yes/no are Dutch and amounts have a decimal comma (`96,00`), so
+    /// Dutch Excel reads them as numbers; in English they have a point.
+    /// `amount` counts in the line's `unit` (parsed back by
+    /// [`Unit::parse`](inwonercloud_schemas::Unit::parse) in either
+    /// language): a points claim is never a bare number a reader could take
+    /// for euros.
+    pub fn to_csv(&self, lang: inwonercloud_schemas::Lang) -> Result<String> {
+        use inwonercloud_schemas::Lang;
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer("\u{FEFF}".as_bytes().to_vec());
+        let header: [&str; 10] = match lang {
+            Lang::Nl => [
+                "declaratie",
+                "soort",
+                "inwoner",
+                "aanbieder",
+                "categorie",
+                "maand",
+                "bedrag",
+                "eenheid",
+                "geldig",
+                "reden",
+            ],
+            Lang::En => [
+                "claim", "kind", "citizen", "provider", "category", "month", "amount", "unit", "valid", "reason",
+            ],
+        };
+        w.write_record(header).map_err(csv_error)?;
         for c in &self.claims {
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                q(&c.claim),
-                c.kind.label(inwonercloud_schemas::Lang::En).replace(' ', "_"),
-                q(&c.citizen),
-                q(&c.provider),
-                q(&c.category),
-                c.month,
-                c.amount,
-                c.unit.label(inwonercloud_schemas::Lang::En),
-                c.valid,
-                q(c.reason.as_deref().unwrap_or(""))
-            ));
+            let amount = match lang {
+                Lang::Nl => c.amount.to_string().replace('.', ","),
+                Lang::En => c.amount.to_string(),
+            };
+            let valid = match (lang, c.valid) {
+                (Lang::Nl, true) => "ja",
+                (Lang::Nl, false) => "nee",
+                (Lang::En, true) => "true",
+                (Lang::En, false) => "false",
+            };
+            w.write_record([
+                c.claim.as_str(),
+                c.kind.label(lang),
+                &c.citizen,
+                &c.provider,
+                &c.category,
+                &c.month,
+                &amount,
+                c.unit.label(lang),
+                valid,
+                c.reason.as_deref().unwrap_or(""),
+            ])
+            .map_err(csv_error)?;
         }
-        out
+        let bytes = w.into_inner().map_err(|e| csv_error(e.into_error().into()))?;
+        String::from_utf8(bytes).map_err(|e| VaultError::Document(format!("claims CSV: {e}")))
     }
 
     /// How many claims are valid.
@@ -717,4 +755,9 @@ impl ClaimsFile {
     pub fn verify(&self, trust: &TrustRoots) -> ClaimReport {
         check_all(&self.claims, &self.spends, &self.transfers, trust, |_, _| {})
     }
+}
+
+/// A CSV writer's failure (it writes to memory, so only a bug gets here).
+fn csv_error(e: csv::Error) -> VaultError {
+    VaultError::Document(format!("claims CSV: {e}"))
 }

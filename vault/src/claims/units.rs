@@ -132,6 +132,7 @@ impl ClaimReport {
 mod tests {
     use super::super::ClaimKind;
     use super::*;
+    use inwonercloud_schemas::Lang;
 
     fn claim(id: &str, amount: Decimal, unit: Unit) -> ClaimResult {
         ClaimResult {
@@ -150,6 +151,21 @@ mod tests {
         }
     }
 
+    /// The claims CSV read the way a spreadsheet reads it: the byte order
+    /// mark stripped, fields split at `;`, quotes honoured.
+    fn rows(csv: &str) -> Vec<Vec<String>> {
+        let body = csv
+            .strip_prefix('\u{FEFF}')
+            .expect("the CSV starts with a UTF-8 byte order mark");
+        csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    }
+
     /// The CSV names each claim's unit: 96 points is never read as € 96.
     #[test]
     fn the_csv_names_the_unit_of_every_claim() {
@@ -157,22 +173,48 @@ mod tests {
         r.push(claim("in-euros", Decimal::new(9600, 2), Unit::Euro));
         r.push(claim("in-points", Decimal::from(96), Unit::Points));
         r.push(claim("in-hours", Decimal::new(75, 1), Unit::Hours));
-        let csv = r.to_csv();
-        let lines: Vec<&str> = csv.lines().collect();
+        let csv = r.to_csv(Lang::En).unwrap();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
         assert_eq!(
             lines[0],
-            "claim,kind,citizen,provider,category,month,amount,unit,valid,reason"
+            "claim;kind;citizen;provider;category;month;amount;unit;valid;reason"
         );
-        let columns = lines[0].split(',').count();
-        assert!(lines.iter().all(|l| l.split(',').count() == columns), "{csv}");
-        assert!(lines[1].contains(",96.00,euros,true,"), "{}", lines[1]);
-        assert!(lines[2].contains(",96,points,true,"), "{}", lines[2]);
-        assert!(lines[3].contains(",7.5,hours,true,"), "{}", lines[3]);
-        // The unit column reads back as the unit.
-        let unit = |l: &str| Unit::parse(l.split(',').nth(7).unwrap()).unwrap();
-        assert_eq!(
-            lines[1..].iter().map(|l| unit(l)).collect::<Vec<_>>(),
-            vec![Unit::Euro, Unit::Points, Unit::Hours]
-        );
+        let columns = lines[0].split(';').count();
+        assert!(lines.iter().all(|l| l.split(';').count() == columns), "{csv}");
+        assert!(lines[1].contains(";96.00;euros;true;"), "{}", lines[1]);
+        assert!(lines[2].contains(";96;points;true;"), "{}", lines[2]);
+        assert!(lines[3].contains(";7.5;hours;true;"), "{}", lines[3]);
+        // The unit column reads back as the unit, in both languages.
+        for lang in [Lang::En, Lang::Nl] {
+            let units: Vec<Unit> = rows(&r.to_csv(lang).unwrap())[1..]
+                .iter()
+                .map(|row| Unit::parse(&row[7]).unwrap())
+                .collect();
+            assert_eq!(units, vec![Unit::Euro, Unit::Points, Unit::Hours], "{lang:?}");
+        }
+    }
+
+    /// Dutch Excel: a byte order mark, `;` between fields, a decimal comma,
+    /// Dutch headers; a field holding `;`, `"` and a line break stays one
+    /// field.
+    #[test]
+    fn the_dutch_csv_has_a_bom_semicolons_a_decimal_comma_and_quotes_awkward_fields() {
+        let mut r = ClaimReport::default();
+        let mut odd = claim("in-euros", Decimal::new(123456, 2), Unit::Euro);
+        odd.provider = "Zorg \"De Linde\"; Utrecht\nafdeling 2".into();
+        odd.valid = false;
+        odd.reason = Some("geen bon; \"later\"".into());
+        r.push(odd);
+        let csv = r.to_csv(Lang::Nl).unwrap();
+        assert!(csv.starts_with("\u{FEFF}declaratie;soort;"), "{csv}");
+        let rows = rows(&csv);
+        assert_eq!(rows.len(), 2, "the line break inside a field starts no new row: {csv}");
+        assert_eq!(rows[0].len(), 10);
+        assert_eq!(rows[1].len(), 10, "{:?}", rows[1]);
+        assert_eq!(rows[1][3], "Zorg \"De Linde\"; Utrecht\nafdeling 2");
+        assert_eq!(rows[1][6], "1234,56", "a decimal comma, no thousands separator");
+        assert_eq!((rows[1][7].as_str(), rows[1][8].as_str()), ("euro", "nee"));
+        assert_eq!(rows[1][9], "geen bon; \"later\"");
+        assert_eq!(rows[0][6], "bedrag");
     }
 }

@@ -12,7 +12,7 @@ use inwonercloud_vault::{BudgetView, EntryStatus, NewEntry, VaultError};
 use super::{requests, subject_line};
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     subject_line(ui, ws, t);
@@ -119,6 +119,15 @@ fn accounts(ui: &mut Ui, view: &BudgetView, requests: &[inwonercloud_vault::Requ
             ui.end_row();
         }
     });
+    // A stream whose name does not explain itself (the eigen bijdrage), once.
+    let streams: Vec<_> = view.accounts.iter().map(|a| a.record.stream).collect();
+    for x in inwonercloud_schemas::FundingStream::ALL
+        .iter()
+        .filter(|s| streams.contains(s))
+        .filter_map(|s| s.explain(lang))
+    {
+        ui.label(RichText::new(x).small());
+    }
     for a in &view.accounts {
         if let Some(d) = integral_grant(requests, &a.record.id) {
             let names: Vec<String> = d.categories.iter().map(|c| widgets::category(c, lang)).collect();
@@ -267,12 +276,14 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
                 return;
             };
             let doc = view.doc.clone();
+            let unit = unit_of(view, &account);
             let made = (|| -> Result<NewEntry, VaultError> {
                 let date = f.entry_date.trim();
                 Ok(NewEntry {
                     account,
                     kind: f.entry_kind,
-                    amount: parse_amount(&f.entry_amount)?,
+                    // Too many decimals is said before the dialog, not after the yes.
+                    amount: inwonercloud_schemas::Quantity::new(parse_amount(&f.entry_amount)?, unit)?.amount,
                     category: Some(f.entry_category.trim().to_string()).filter(|c| !c.is_empty()),
                     date: if date.is_empty() { Date::today() } else { date.parse()? },
                     note: f.entry_note.clone(),
@@ -298,21 +309,66 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
                     return;
                 }
             };
-            let booked = ws.act(t.saved, |v| {
-                let e = made?;
-                if e.kind == EntryKind::Spend {
-                    v.record_spend(&doc, e, files).map(|_| ())
-                } else {
-                    v.record_entry(&doc, e).map(|_| ())
-                }
-            });
-            if booked.is_some() {
-                ws.forms.entry_amount.clear();
-                ws.forms.entry_note.clear();
-                ws.forms.entry_receipt.clear();
-            }
+            let e = match made {
+                Ok(e) => e,
+                Err(e) => return ws.reject(e),
+            };
+            ws.ask_then(
+                Confirm {
+                    what: entry_line(view, &e, t, lang),
+                    effect: entry_effect(view, &e, t, lang),
+                    done: t.saved.to_string(),
+                    step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                        if e.kind == EntryKind::Spend {
+                            v.record_spend(&doc, e, files).map(drop)
+                        } else {
+                            v.record_entry(&doc, e).map(drop)
+                        }
+                    }),
+                },
+                |ws| {
+                    ws.forms.entry_amount.clear();
+                    ws.forms.entry_note.clear();
+                    ws.forms.entry_receipt.clear();
+                },
+            );
         }
     });
+}
+
+/// "Boeken op Wmo 2026: uitgave € 25,00 · 01-03-2026 · …" for the confirmation.
+fn entry_line(view: &BudgetView, e: &NewEntry, t: &Texts, lang: Lang) -> String {
+    let name = view
+        .accounts
+        .iter()
+        .find(|a| a.record.id == e.account)
+        .map_or(e.account.as_str(), |a| a.record.name.as_str());
+    let mut line = format!(
+        "{} {name}: {} {} · {}",
+        t.confirm_entry,
+        e.kind.label(lang),
+        widgets::amount(e.amount, unit_of(view, &e.account), lang),
+        widgets::date(e.date, lang)
+    );
+    if let Some(c) = &e.category {
+        line.push_str(&format!(" · {}", widgets::category(c, lang)));
+    }
+    if !e.note.trim().is_empty() {
+        line.push_str(&format!(" · {}", e.note.trim()));
+    }
+    line
+}
+
+/// What an entry does to what is left in its account.
+fn entry_effect(view: &BudgetView, e: &NewEntry, t: &Texts, lang: Lang) -> String {
+    let (label, change) = match e.kind {
+        EntryKind::Spend | EntryKind::TransferOut => (t.budget_out, -e.amount),
+        EntryKind::Reservation => (t.budget_reserved, -e.amount),
+        EntryKind::Adjustment if e.amount.is_sign_negative() => (t.budget_out, e.amount),
+        _ => (t.budget_in, e.amount),
+    };
+    let left = view.report.accounts.get(&e.account).map(|f| f.remaining);
+    super::market::budget_effect(t, lang, label, change, left, unit_of(view, &e.account))
 }
 
 fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
@@ -324,6 +380,9 @@ fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, l
             widgets::choice(ui, t.stream, &mut f.account_stream, &FundingStream::ALL, |s| {
                 s.label(lang).into()
             });
+            if let Some(x) = f.account_stream.explain(lang) {
+                ui.label(RichText::new(x).small());
+            }
             widgets::choice(
                 ui,
                 t.unit,
@@ -370,8 +429,10 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
             for x in transfers.iter() {
                 let tr = &x.transfer.record;
                 let line = format!(
-                    "{} → {}: {} ({}) — {}",
+                    // No arrow: the default fonts have no glyph for it.
+                    "{} {} {}: {} ({}) — {}",
                     ws.name_of(&tr.from),
+                    t.transfer_to.to_lowercase(),
                     ws.name_of(&tr.to),
                     euros(tr.amount, lang),
                     widgets::category(&tr.category, lang),
@@ -403,32 +464,66 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
             widgets::text(ui, t.category_code, &mut f.transfer_category);
             offer = ui.button(t.offer_transfer).clicked();
         });
+    let left = |account: &str| view.report.accounts.get(account).map(|f| f.remaining);
     if let Some(id) = accept {
-        let Some(account) = euro_accounts.get(ws.forms.entry_account).map(|a| a.0.clone()) else {
+        let Some((account, name)) = euro_accounts.get(ws.forms.entry_account).cloned() else {
             return;
         };
-        ws.act(t.saved, |v| v.accept_transfer(&id, &account));
+        let Some(tr) = transfers.iter().find(|x| x.transfer.record.id == id) else {
+            return;
+        };
+        let tr = &tr.transfer.record;
+        ws.ask(Confirm {
+            what: format!(
+                "{} {}: {} ({}) · {} {name}",
+                t.confirm_accept_transfer,
+                ws.name_of(&tr.from),
+                euros(tr.amount, lang),
+                widgets::category(&tr.category, lang),
+                t.account
+            ),
+            effect: super::market::budget_effect(t, lang, t.budget_in, tr.amount, left(&account), Unit::Euro),
+            done: t.saved.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.accept_transfer(&id, &account).map(drop)),
+        });
     }
     if offer {
         let f = &ws.forms;
-        let (Some(to), Some(account)) = (peers.get(f.transfer_to), euro_accounts.get(f.entry_account)) else {
+        let (Some((to, to_name)), Some((account, name))) = (
+            peers.get(f.transfer_to).cloned(),
+            euro_accounts.get(f.entry_account).cloned(),
+        ) else {
             return;
         };
-        let (to, account, amount, category) = (
-            to.0,
-            account.0.clone(),
-            f.transfer_amount.clone(),
-            f.transfer_category.clone(),
+        let category = f.transfer_category.trim().to_string();
+        let amount = match parse_amount(&f.transfer_amount).and_then(inwonercloud_schemas::Quantity::euro) {
+            Ok(a) => a.amount,
+            Err(e) => return ws.reject(e),
+        };
+        ws.ask_then(
+            Confirm {
+                what: format!(
+                    "{} {to_name}: {} ({}) · {} {name}",
+                    t.confirm_offer_transfer,
+                    euros(amount, lang),
+                    widgets::category(&category, lang),
+                    t.account
+                ),
+                effect: super::market::budget_effect(
+                    t,
+                    lang,
+                    t.budget_out_accepted,
+                    -amount,
+                    left(&account),
+                    Unit::Euro,
+                ),
+                done: t.transfer_offered.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                    v.offer_transfer(to, &account, amount, &category, "").map(drop)
+                }),
+            },
+            |ws| ws.forms.transfer_amount.clear(),
         );
-        if ws
-            .act(t.transfer_offered, |v| {
-                let amount = parse_amount(&amount)?;
-                v.offer_transfer(to, &account, amount, category.trim(), "")
-            })
-            .is_some()
-        {
-            ws.forms.transfer_amount.clear();
-        }
     }
 }
 

@@ -9,7 +9,7 @@ use super::sharing;
 use crate::gui::i18n::Texts;
 use crate::gui::network::NetCmd;
 use crate::gui::widgets;
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     widgets::card(ui, t.this_device, |ui| {
@@ -171,15 +171,21 @@ fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
         let result = ws.vault.lock().recovery_phrase();
         match result {
             Ok(w) => ws.forms.recovery_words = Some(w.to_string()),
-            Err(e) => ws.fail(e.to_string()),
+            Err(e) => ws.fail_with(&e),
         }
     }
     if revoke {
         match ws.forms.revoke_device.trim().parse::<inwonercloud_schemas::PublicKey>() {
-            Ok(device) => {
-                ws.act(t.device_revoked, |v| v.revoke_device(device));
-            }
-            Err(e) => ws.fail(format!("{}: {e}", ws.forms.revoke_device.trim())),
+            Ok(device) => ws.ask_then(
+                Confirm {
+                    what: format!("{} {device}", t.confirm_revoke_device),
+                    effect: t.revoke_device_effect.to_string(),
+                    done: t.device_revoked.to_string(),
+                    step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.revoke_device(device).map(drop)),
+                },
+                |ws| ws.forms.revoke_device.clear(),
+            ),
+            Err(e) => ws.fail(crate::error_text::schema_error_text(&e, t.lang)),
         }
     }
 }
@@ -218,6 +224,6 @@ fn passphrase(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
 fn passphrase_error(e: VaultError, t: &Texts) -> String {
     match e {
         VaultError::WrongPassphrase => t.wrong_passphrase.into(),
-        other => other.to_string(),
+        other => crate::error_text::error_text(&other, t.lang),
     }
 }

@@ -8,7 +8,7 @@ use inwonercloud_schemas::Lang;
 use super::requests;
 use crate::gui::i18n::Texts;
 use crate::gui::widgets;
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let me = ws.who.identity;
@@ -35,7 +35,10 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 publish = Some(
                     std::fs::read_to_string(&path)
                         .map_err(|e| format!("{path}: {e}"))
-                        .and_then(|text| inwonercloud_schemas::Policy::from_json(&text).map_err(|e| e.to_string())),
+                        .and_then(|text| {
+                            inwonercloud_schemas::Policy::from_json(&text)
+                                .map_err(|e| crate::error_text::schema_error_text(&e, t.lang))
+                        }),
                 );
             }
             if own_policy.is_none() && ui.button(t.publish_example_policy).clicked() {
@@ -50,15 +53,36 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Some(Err(e)) => ws.fail(e),
         None => {}
     }
-    if own_policy.is_some()
-        && ui.button(t.apply_rules).clicked()
-        && let Some(done) = ws.act(t.rules_applied, |v| v.allocate())
-    {
-        let n = done.iter().filter(|a| a.rule.is_some()).count();
-        let text = t.allocation_result(n, done.len() - n);
-        if let Some(notice) = &mut ws.notice {
-            notice.text = text;
-        }
+    if own_policy.is_some() && ui.button(t.apply_rules).clicked() {
+        // How many the rules decided, carried from the step to the message.
+        let counted = std::rc::Rc::new(std::cell::Cell::new((0, 0)));
+        let out = counted.clone();
+        let waiting = ws
+            .views
+            .inbox
+            .iter()
+            .filter(|v| v.state == inwonercloud_vault::RequestState::Ingediend)
+            .count();
+        ws.ask_then(
+            Confirm {
+                what: t.confirm_apply_rules.to_string(),
+                effect: format!("{} {waiting}", t.apply_rules_effect),
+                done: t.rules_applied.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                    let done = v.allocate()?;
+                    let n = done.iter().filter(|a| a.rule.is_some()).count();
+                    out.set((n, done.len() - n));
+                    Ok(())
+                }),
+            },
+            move |ws| {
+                let (n, rest) = counted.get();
+                let text = crate::gui::i18n::texts(lang).allocation_result(n, rest);
+                if let Some(notice) = &mut ws.notice {
+                    notice.text = text;
+                }
+            },
+        );
     }
     ui.add_space(6.0);
     let inbox = ws.views.inbox.clone();

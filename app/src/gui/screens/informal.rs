@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 /// The "Afspraak met mantelzorger" card: carer, account (one of
 /// `accounts`: id, name and what is left, euro accounts only), kind of
@@ -88,29 +88,56 @@ pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accoun
         return;
     }
     let f = &ws.forms.informal;
-    let (Some(carer), Some(account)) = (
-        carers.get(f.carer).map(|c| c.0),
-        accounts.get(f.account).map(|a| a.0.clone()),
-    ) else {
+    let (Some((carer, carer_name)), Some((account, name, left))) =
+        (carers.get(f.carer).cloned(), accounts.get(f.account).cloned())
+    else {
         return;
     };
-    let (category, tariff, hours, from, until) = (
-        f.category.clone(),
-        f.tariff.clone(),
-        f.hours.clone(),
-        f.from.clone(),
-        f.until.clone(),
+    let category = f.category.clone();
+    // Read before asking: the dialog shows what will be signed.
+    let parsed = (|| -> Result<(Decimal, Decimal, Date, Date), inwonercloud_vault::VaultError> {
+        Ok((
+            inwonercloud_schemas::Quantity::euro(parse_amount(&f.tariff)?)?.amount,
+            parse_amount(&f.hours)?,
+            f.from.trim().parse()?,
+            f.until.trim().parse()?,
+        ))
+    })();
+    let (tariff, hours, from, until) = match parsed {
+        Ok(p) => p,
+        Err(e) => return ws.reject(e),
+    };
+    ws.ask_then(
+        Confirm {
+            what: format!(
+                "{} {carer_name}: {} · {} × {} {} · {} – {} · {} {name}",
+                t.confirm_informal,
+                widgets::category(&category, lang),
+                hours.normalize(),
+                euros(tariff, lang),
+                t.per_unit(ServiceUnit::Uur),
+                widgets::date(from, lang),
+                widgets::date(until, lang),
+                t.account
+            ),
+            effect: super::market::budget_effect(
+                t,
+                lang,
+                t.budget_reserved,
+                -(tariff * hours),
+                Some(left),
+                inwonercloud_schemas::Unit::Euro,
+            ),
+            done: t.informal_signed.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                v.agree_informal(carer, &account, &category, tariff, hours, from, until)
+                    .map(drop)
+            }),
+        },
+        |ws| {
+            let f = &mut ws.forms.informal;
+            f.tariff.clear();
+            f.hours.clear();
+        },
     );
-    let done = ws.act(t.informal_signed, |v| {
-        let tariff = parse_amount(&tariff)?;
-        let hours = parse_amount(&hours)?;
-        let from: Date = from.trim().parse()?;
-        let until: Date = until.trim().parse()?;
-        v.agree_informal(carer, &account, &category, tariff, hours, from, until)
-    });
-    if done.is_some() {
-        let f = &mut ws.forms.informal;
-        f.tariff.clear();
-        f.hours.clear();
-    }
 }

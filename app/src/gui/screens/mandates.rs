@@ -10,6 +10,7 @@ use inwonercloud_schemas::{
 };
 use inwonercloud_vault::{MandateView, VaultError};
 
+use crate::error_text::schema_error_text;
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::{Confirm, Workspace};
@@ -111,9 +112,10 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
                     Ok(CommissionTask::Order {
                         offering_id: o.offering.record.id.clone(),
                         account: f.account.trim().to_string(),
-                        max_units: inwonercloud_schemas::parse_amount(&f.units).map_err(|e| e.to_string())?,
-                        period_start: day(&f.order_from)?,
-                        period_end: day(&f.order_until)?,
+                        max_units: inwonercloud_schemas::parse_amount(&f.units)
+                            .map_err(|e| schema_error_text(&e, lang))?,
+                        period_start: day(&f.order_from, lang)?,
+                        period_end: day(&f.order_until, lang)?,
                         member: Some(f.member.trim().to_string()).filter(|m| !m.is_empty()),
                     })
                 })());
@@ -134,12 +136,12 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
                         stream: inwonercloud_schemas::FundingStream::Wmo,
                         category: f.category.trim().to_string(),
                         quantity: inwonercloud_schemas::Quantity::new(
-                            inwonercloud_schemas::parse_euros(&f.amount).map_err(|e| e.to_string())?,
+                            inwonercloud_schemas::parse_euros(&f.amount).map_err(|e| schema_error_text(&e, lang))?,
                             inwonercloud_schemas::Unit::Euro,
                         )
-                        .map_err(|e| e.to_string())?,
-                        period_start: day(&f.from)?,
-                        period_end: day(&f.until)?,
+                        .map_err(|e| schema_error_text(&e, lang))?,
+                        period_start: day(&f.from, lang)?,
+                        period_end: day(&f.until, lang)?,
                         motivation: f.motivation.trim().to_string(),
                     })
                 })());
@@ -168,11 +170,14 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
 }
 
 /// A required date typed as dd-mm-jjjj or jjjj-mm-dd.
-fn day(text: &str) -> Result<Date, String> {
+fn day(text: &str, lang: Lang) -> Result<Date, String> {
     match parse_day(text) {
         Ok(Some(d)) => Ok(d),
-        Ok(None) => Err("vul een datum in (dd-mm-jjjj) / fill in a date".into()),
-        Err(e) => Err(e.to_string()),
+        Ok(None) => Err(match lang {
+            Lang::Nl => "Vul een datum in (dd-mm-jjjj).".into(),
+            Lang::En => "Fill in a date (dd-mm-yyyy).".into(),
+        }),
+        Err(e) => Err(schema_error_text(&e, lang)),
     }
 }
 
@@ -279,13 +284,13 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         Ok(Some(d)) => d,
         Ok(None) => match Date::new(Date::today().year(), 1, 1) {
             Ok(d) => d,
-            Err(e) => return ws.fail(e.to_string()),
+            Err(e) => return ws.fail(schema_error_text(&e, lang)),
         },
-        Err(e) => return ws.fail(e.to_string()),
+        Err(e) => return ws.fail(schema_error_text(&e, lang)),
     };
     let until = match parse_day(&f.until) {
         Ok(d) => d,
-        Err(e) => return ws.fail(e.to_string()),
+        Err(e) => return ws.fail(schema_error_text(&e, lang)),
     };
     let capacity = f.capacity;
     let what_words = chosen.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(", ");

@@ -157,7 +157,8 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
             if ui.button(t.order).on_hover_text(&r.service).clicked() {
                 // Whether the chosen account has a price for it (see above).
-                order = Some((r.id.clone(), price_from(o).is_some()));
+                let what = format!("{} — {}", r.service, o.offering.author_name);
+                order = Some((r.id.clone(), price_from(o).map(|(p, _)| p), what));
             }
         });
     }
@@ -188,30 +189,87 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         }
     });
     super::informal::agree_form(ui, ws, t, lang, &accounts);
-    if let Some((id, priced)) = order {
-        let Some((account, unit)) = order_accounts.get(ws.forms.order_account).map(|a| (a.0.clone(), a.3)) else {
+    if let Some((id, price, what)) = order {
+        let Some((account, unit, name, left)) = order_accounts
+            .get(ws.forms.order_account)
+            .map(|a| (a.0.clone(), a.3, a.1.clone(), a.2))
+        else {
             ws.fail(t.no_accounts.into());
             return;
         };
         // A points or hours account without a price for this offering:
         // refused here in the person's language (the vault refuses too).
-        if !priced && unit != Unit::Euro {
+        if price.is_none() && unit != Unit::Euro {
             ws.fail(t.no_price_in_unit(unit).into());
             return;
         }
-        let (units, from, until, member) = (
-            ws.forms.order_units.clone(),
-            ws.forms.order_from.clone(),
-            ws.forms.order_until.clone(),
-            ws.forms.order_member.clone(),
-        );
-        ws.act(t.ordered, |v| {
-            let units = parse_amount(&units)?;
-            let from: Date = from.trim().parse()?;
-            let until: Date = until.trim().parse()?;
-            v.order_for(member.as_deref(), &id, &account, units, from, until)
+        let member = ws.forms.order_member.clone();
+        // Read before asking: the dialog shows what will be signed.
+        let parsed = (|| -> Result<(rust_decimal::Decimal, Date, Date), VaultError> {
+            let units = parse_amount(&ws.forms.order_units)?;
+            let from: Date = ws.forms.order_from.trim().parse()?;
+            let until: Date = ws.forms.order_until.trim().parse()?;
+            Ok((units, from, until))
+        })();
+        let (units, from, until) = match parsed {
+            Ok(p) => p,
+            Err(e) => return ws.reject(e),
+        };
+        let reserved = price.map(|p| p * units);
+        let effect = match reserved {
+            Some(r) => budget_effect(t, lang, t.budget_reserved, -r, Some(left), unit),
+            None => String::new(),
+        };
+        ws.ask(Confirm {
+            what: format!(
+                "{} {what}: {} × {} · {} – {} · {} {name}",
+                t.confirm_order,
+                units.normalize(),
+                price.map_or_else(|| "?".to_string(), |p| widgets::amount(p, unit, lang)),
+                widgets::date(from, lang),
+                widgets::date(until, lang),
+                t.account
+            ),
+            effect,
+            done: t.ordered.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
+                v.order_for(member.as_deref(), &id, &account, units, from, until)
+                    .map(drop)
+            }),
         });
     }
+}
+
+/// What a signed step does to an account, for the confirmation:
+/// "Wordt gereserveerd: € 300,00. Nu resterend op de rekening: € 1.000,00.
+/// Daarna resterend: € 700,00." `change` is negative when money leaves or
+/// is set aside; `label` names it.
+pub fn budget_effect(
+    t: &Texts,
+    lang: Lang,
+    label: &str,
+    change: rust_decimal::Decimal,
+    left: Option<rust_decimal::Decimal>,
+    unit: Unit,
+) -> String {
+    let mut s = format!("{label}: {}.", widgets::amount(change.abs(), unit, lang));
+    if let Some(l) = left {
+        s.push_str(&format!(
+            " {}: {}. {}: {}.",
+            t.budget_left_now,
+            widgets::amount(l, unit, lang),
+            t.budget_left_after,
+            widgets::amount(l + change, unit, lang)
+        ));
+    }
+    s
+}
+
+/// What is left in an account of the budget shown, and its unit.
+pub fn left_in(ws: &Workspace, account: &str) -> Option<(rust_decimal::Decimal, Unit)> {
+    let b = ws.views.budget.as_ref()?.as_ref().ok()?;
+    let unit = b.accounts.iter().find(|a| a.record.id == account)?.record.unit;
+    Some((b.report.accounts.get(account)?.remaining, unit))
 }
 
 pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
@@ -224,6 +282,9 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     for a in agreements.iter() {
         let r = &a.agreement.record;
         let title = agreement_title(ws, r, &r.provider, t, lang);
+        // What is left in the paying account, shown beside every declaration still to judge.
+        let left = left_in(ws, &r.account)
+            .map(|(l, unit)| format!("{}: {}", t.budget_left_now, widgets::amount(l, unit, lang)));
         widgets::card(ui, &title, |ui| {
             if let Some(m) = &r.member {
                 ui.label(RichText::new(format!("{}: {}", t.for_member, m.name)).italics());
@@ -268,6 +329,9 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     .unwrap_or_default();
                 let may = |action| r.citizen == ws.who.identity || acts_for(ws, &r.citizen, action);
                 let (may_approve, may_dispute) = (may(MandateAction::Approve), may(MandateAction::Dispute));
+                if let (None, Some(l)) = (&d.approval, &left) {
+                    ui.label(RichText::new(l).strong());
+                }
                 match d.approval.as_ref().map(|ap| &ap.record.verdict) {
                     Some(Verdict::Goedgekeurd) => {
                         ui.label(RichText::new(format!("{}{behalf}", t.approved)).strong());

@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         .map(|a| a.declarations.iter().filter(|d| d.pending()).count())
         .sum();
     if pending > 0 {
-        alerts.push(format!("{pending} {}", t.alert_pending_declarations));
+        alerts.push(t.pending_declarations(pending));
     }
     for b in &view.bad {
         alerts.push(format!("{}: {} ({})", t.alert_bad_record, b.key, b.why));
@@ -152,6 +152,10 @@ fn charts(ui: &mut Ui, id: &str, f: &AccountFigures, unit: inwonercloud_schemas:
                 months.get(i as usize).map(|m| m[5..].to_string()).unwrap_or_default()
             })
             .show(&mut cols[0], |p| p.bar_chart(BarChart::new(t.spent, bars).width(0.7)));
+        // The chart in words, for screen readers and for reading exact amounts.
+        for (m, v) in &f.spent_per_month {
+            cols[0].label(format!("{}: {}", t.month_words(m), widgets::amount(*v, unit, lang)));
+        }
         cols[1].label(t.per_category);
         let cats: Vec<String> = f
             .spent_per_category

@@ -13,7 +13,7 @@ use inwonercloud_vault::{DeclarationCheck, NewPotSpend, PotDashboard};
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 /// What the pot screen's forms hold while typed.
 #[derive(Debug)]
@@ -115,10 +115,10 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 market_form(ui, ws, d, t, lang);
             }
             if partner || d.owner == me {
-                rebalance_form(ui, ws, d, t);
+                rebalance_form(ui, ws, d, t, lang);
             }
             if d.owner == me {
-                owner_forms(ui, ws, d, t);
+                owner_forms(ui, ws, d, t, lang);
             }
         }
         if ws.who.role != Role::Citizen && ws.who.role != Role::Family {
@@ -287,9 +287,10 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
             .show(ui, |ui| {
                 for r in &d.rebalances {
                     ui.label(format!(
-                        "{} · {} → {}: {} ({} {}) {}",
+                        "{} · {} {} {}: {} ({} {}) {}",
                         widgets::date(r.rebalance.date, lang),
                         r.from_name,
+                        t.pot_to.to_lowercase(),
                         r.to_name,
                         e(r.rebalance.amount),
                         t.pot_signed_by,
@@ -337,29 +338,71 @@ fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang
         f.note.clone(),
     );
     let pot = d.doc.clone();
-    let done = ws.act(t.pot_booked, |v| {
+    // Read before asking: the dialog shows what will be signed.
+    let parsed = (|| -> Result<(Date, rust_decimal::Decimal), inwonercloud_vault::VaultError> {
         let date = match date.trim() {
             "" => Date::today(),
             s => s.parse()?,
         };
-        v.pot_spend(
-            &pot,
-            NewPotSpend {
-                resident,
-                kind,
-                category,
-                amount: parse_amount(&amount)?,
-                date,
-                note,
-            },
+        Ok((
+            date,
+            inwonercloud_schemas::Quantity::euro(parse_amount(&amount)?)?.amount,
+        ))
+    })();
+    let (date, amount) = match parsed {
+        Ok(p) => p,
+        Err(e) => return ws.reject(e),
+    };
+    let me = ws.who.identity;
+    ws.ask_then(
+        Confirm {
+            what: format!(
+                "{} {resident}: {} · {} · {} · {}",
+                t.pot_confirm_spend,
+                kind.label(lang),
+                widgets::category(&category, lang),
+                euros(amount, lang),
+                widgets::date(date, lang)
+            ),
+            effect: room_effect(d, me, -amount, t, lang),
+            done: t.pot_booked.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                v.pot_spend(
+                    &pot,
+                    NewPotSpend {
+                        resident,
+                        kind,
+                        category,
+                        amount,
+                        date,
+                        note,
+                    },
+                )
+                .map(drop)
+            }),
+        },
+        |ws| {
+            let f = &mut ws.forms.pot;
+            f.resident.clear();
+            f.amount.clear();
+            f.note.clear();
+        },
+    );
+}
+
+/// What a step does to an organisation's room: "Nu over in de ruimte van
+/// Buurtteam: € 100,00; daarna: € 75,00."
+fn room_effect(d: &PotDashboard, org: PublicKey, change: rust_decimal::Decimal, t: &Texts, lang: Lang) -> String {
+    d.organisation(&org).map_or_else(String::new, |o| {
+        format!(
+            "{} {}: {}; {}: {}.",
+            t.pot_room_left_now,
+            o.name,
+            euros(o.left, lang),
+            t.pot_then,
+            euros(o.left + change, lang)
         )
-    });
-    if done.is_some() {
-        let f = &mut ws.forms.pot;
-        f.resident.clear();
-        f.amount.clear();
-        f.note.clear();
-    }
+    })
 }
 
 /// A provider's approved euro declarations not yet counted in this pot,
@@ -371,7 +414,7 @@ fn market_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
         .iter()
         .filter_map(|s| s.spend.declaration.as_ref().map(|r| r.id.as_str()))
         .collect();
-    let mut candidates: Vec<(Date, String, String)> = ws
+    let mut candidates: Vec<(Date, String, String, rust_decimal::Decimal)> = ws
         .views
         .agreements
         .iter()
@@ -394,7 +437,7 @@ fn market_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
                 widgets::date(r.period_end, lang),
                 widgets::category(&r.category, lang)
             );
-            (r.period_end, r.id.clone(), label)
+            (r.period_end, r.id.clone(), label, r.amount().unwrap_or_default())
         })
         .collect();
     candidates.sort();
@@ -412,19 +455,22 @@ fn market_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
         });
         book = ui.button(t.pot_market_book).clicked();
     });
-    let Some((_, id, _)) = candidates.get(ws.forms.pot.declaration).cloned().filter(|_| book) else {
+    let Some((_, id, label, amount)) = candidates.get(ws.forms.pot.declaration).cloned().filter(|_| book) else {
         return;
     };
     let pot = d.doc.clone();
-    if ws
-        .act(t.pot_market_booked, |v| v.pot_spend_declaration(&pot, &id, ""))
-        .is_some()
-    {
-        ws.forms.pot.declaration = 0;
-    }
+    ws.ask_then(
+        Confirm {
+            what: format!("{} {label}", t.pot_confirm_market),
+            effect: room_effect(d, me, -amount, t, lang),
+            done: t.pot_market_booked.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.pot_spend_declaration(&pot, &id, "").map(drop)),
+        },
+        |ws| ws.forms.pot.declaration = 0,
+    );
 }
 
-fn rebalance_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
+fn rebalance_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
     let me = ws.who.identity;
     let orgs: Vec<(PublicKey, String)> = d
         .organisations
@@ -458,19 +504,40 @@ fn rebalance_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) 
     let (Some(from), Some(to)) = (from, orgs.get(f.to).map(|o| o.0)) else {
         return;
     };
-    let (amount, note, pot) = (f.move_amount.clone(), f.move_note.clone(), d.doc.clone());
-    if ws
-        .act(t.pot_rebalanced_ok, |v| {
-            v.pot_rebalance(&pot, from, to, parse_amount(&amount)?, &note)
-        })
-        .is_some()
-    {
-        ws.forms.pot.move_amount.clear();
-        ws.forms.pot.move_note.clear();
-    }
+    let (note, pot) = (f.move_note.clone(), d.doc.clone());
+    let amount = match parse_amount(&f.move_amount) {
+        Ok(a) => a,
+        Err(e) => return ws.reject(e),
+    };
+    let name = |k: PublicKey| orgs.iter().find(|o| o.0 == k).map(|o| o.1.clone()).unwrap_or_default();
+    ws.ask_then(
+        Confirm {
+            what: format!(
+                "{} {} {} {}: {}",
+                t.pot_confirm_rebalance,
+                name(from),
+                t.pot_to.to_lowercase(),
+                name(to),
+                euros(amount, lang)
+            ),
+            effect: format!(
+                "{} {}",
+                room_effect(d, from, -amount, t, lang),
+                room_effect(d, to, amount, t, lang)
+            ),
+            done: t.pot_rebalanced_ok.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                v.pot_rebalance(&pot, from, to, amount, &note).map(drop)
+            }),
+        },
+        |ws| {
+            ws.forms.pot.move_amount.clear();
+            ws.forms.pot.move_note.clear();
+        },
+    );
 }
 
-fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
+fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
     let pot = d.doc.clone();
     // Subsidy.
     let f = &mut ws.forms.pot;
@@ -481,14 +548,29 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
         fund = ui.button(t.pot_fund).clicked();
     });
     if fund {
-        let (amount, note) = (f.fund_amount.clone(), f.fund_note.clone());
-        if ws
-            .act(t.pot_funded_ok, |v| {
-                v.pot_fund(&pot, parse_amount(&amount)?, Date::today(), &note)
-            })
-            .is_some()
-        {
-            ws.forms.pot.fund_amount.clear();
+        let note = f.fund_note.clone();
+        match parse_amount(&f.fund_amount) {
+            Err(e) => ws.reject(e),
+            Ok(amount) => {
+                let pot = pot.clone();
+                ws.ask_then(
+                    Confirm {
+                        what: format!("{} {} · {}", t.pot_confirm_fund, euros(amount, lang), d.name),
+                        effect: format!(
+                            "{}: {}; {}: {}.",
+                            t.pot_unassigned,
+                            euros(d.unassigned, lang),
+                            t.pot_then,
+                            euros(d.unassigned + amount, lang)
+                        ),
+                        done: t.pot_funded_ok.to_string(),
+                        step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                            v.pot_fund(&pot, amount, Date::today(), &note).map(drop)
+                        }),
+                    },
+                    |ws| ws.forms.pot.fund_amount.clear(),
+                );
+            }
         }
     }
     // Rooms.
@@ -508,15 +590,33 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
             widgets::text(ui, t.pot_room_amount, &mut f.room_amount);
             set = ui.button(t.pot_set_room).clicked();
         });
-        if let (true, Some(org)) = (set, orgs.get(f.room_org).map(|o| o.0)) {
-            let amount = f.room_amount.clone();
-            if ws
-                .act(t.pot_room_set, |v| {
-                    v.pot_set_room(&pot, org, parse_amount(&amount)?, "")
-                })
-                .is_some()
-            {
-                ws.forms.pot.room_amount.clear();
+        if let (true, Some((org, name))) = (set, orgs.get(f.room_org).cloned()) {
+            match parse_amount(&f.room_amount) {
+                Err(e) => ws.reject(e),
+                Ok(amount) => {
+                    let pot = pot.clone();
+                    let now = d
+                        .organisation(&org)
+                        .map_or(rust_decimal::Decimal::ZERO, |o| o.base_room);
+                    ws.ask_then(
+                        Confirm {
+                            what: format!("{} {name}: {}", t.pot_confirm_room, euros(amount, lang)),
+                            effect: format!(
+                                "{}: {}; {}: {}. {}",
+                                t.pot_room,
+                                euros(now, lang),
+                                t.pot_then,
+                                euros(amount, lang),
+                                room_effect(d, org, amount - now, t, lang)
+                            ),
+                            done: t.pot_room_set.to_string(),
+                            step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                                v.pot_set_room(&pot, org, amount, "").map(drop)
+                            }),
+                        },
+                        |ws| ws.forms.pot.room_amount.clear(),
+                    );
+                }
             }
         }
     }
@@ -564,15 +664,22 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts) {
         widgets::text(ui, t.pot_remove_reason, &mut f.remove_reason);
         remove = ui.button(t.pot_remove).clicked();
     });
-    if let (true, Some((org, _))) = (remove, current.get(f.remove_org).cloned()) {
+    if let (true, Some((org, name))) = (remove, current.get(f.remove_org).cloned()) {
         let reason = f.remove_reason.clone();
-        if ws
-            .act(t.pot_partner_removed, |v| v.pot_remove_partner(&pot, org, &reason))
-            .is_some()
-        {
-            ws.forms.pot.remove_org = 0;
-            ws.forms.pot.remove_reason.clear();
-        }
+        ws.ask_then(
+            Confirm {
+                what: format!("{} {name} ({reason})", t.pot_confirm_remove),
+                effect: t.pot_remove_effect.to_string(),
+                done: t.pot_partner_removed.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                    v.pot_remove_partner(&pot, org, &reason).map(drop)
+                }),
+            },
+            |ws| {
+                ws.forms.pot.remove_org = 0;
+                ws.forms.pot.remove_reason.clear();
+            },
+        );
     }
 }
 

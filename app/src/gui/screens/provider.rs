@@ -8,7 +8,7 @@ use inwonercloud_vault::VaultError;
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let me = ws.who.identity;
@@ -158,19 +158,85 @@ pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
         });
     }
-    if let Some(id) = sign {
-        ws.act(t.signed_ok, |v| v.countersign(&id));
+    if let Some(id) = sign
+        && let Some(a) = list.iter().find(|a| a.agreement.record.id == id)
+    {
+        let r = &a.agreement.record;
+        let services: Vec<String> = r
+            .services
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} · {} × {} {}",
+                    widgets::category(&s.category, lang),
+                    s.max_units.normalize(),
+                    widgets::amount(s.tariff, s.tariff_unit, lang),
+                    t.per_unit(s.unit)
+                )
+            })
+            .collect();
+        // What the budget holder set aside: every service's units × tariff, per unit of payment.
+        let reserved: Vec<String> = r
+            .services
+            .iter()
+            .map(|s| widgets::amount(s.max_units * s.tariff, s.tariff_unit, lang))
+            .collect();
+        ws.ask(Confirm {
+            what: format!(
+                "{} {}: {} · {} – {}",
+                t.confirm_countersign,
+                ws.name_of(&r.citizen),
+                services.join("; "),
+                widgets::date(r.period_start, lang),
+                widgets::date(r.period_end, lang)
+            ),
+            effect: format!("{} {}.", t.countersign_effect, reserved.join(" + ")),
+            done: t.signed_ok.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.countersign(&id).map(drop)),
+        });
     }
     if let Some((id, units, from, until)) = declare
-        && ws
-            .act(t.declared_ok, |v| {
-                let units = parse_amount(&units)?;
-                let from: Date = from.trim().parse()?;
-                let until: Date = until.trim().parse()?;
-                v.declare(&id, units, from, until, "")
-            })
-            .is_some()
+        && let Some(a) = list.iter().find(|a| a.agreement.record.id == id)
     {
-        ws.forms.cards.remove(&id);
+        // Read before asking: the dialog shows what will be signed.
+        let parsed = (|| -> Result<(rust_decimal::Decimal, Date, Date), VaultError> {
+            Ok((parse_amount(&units)?, from.trim().parse()?, until.trim().parse()?))
+        })();
+        let (units, from, until) = match parsed {
+            Ok(p) => p,
+            Err(e) => return ws.reject(e),
+        };
+        let r = &a.agreement.record;
+        let price = r.services.first().map_or_else(
+            || "?".to_string(),
+            |s| {
+                format!(
+                    "{} × {} = {}",
+                    units.normalize(),
+                    widgets::amount(s.tariff, s.tariff_unit, lang),
+                    widgets::amount(units * s.tariff, s.tariff_unit, lang)
+                )
+            },
+        );
+        let r_id = id.clone();
+        ws.ask_then(
+            Confirm {
+                what: format!(
+                    "{} {}: {price} · {} – {}",
+                    t.confirm_declare,
+                    ws.name_of(&r.citizen),
+                    widgets::date(from, lang),
+                    widgets::date(until, lang)
+                ),
+                effect: t.declare_effect.to_string(),
+                done: t.declared_ok.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                    v.declare(&id, units, from, until, "").map(drop)
+                }),
+            },
+            move |ws| {
+                ws.forms.cards.remove(&r_id);
+            },
+        );
     }
 }

@@ -108,6 +108,9 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                 ui.label(RichText::new(line).weak());
             } else {
                 ui.label(RichText::new(line).strong());
+                if holder {
+                    ui.label(t.objection(d.record.date, &d.author_name, None));
+                }
             }
         }
         for x in &v.refused {
@@ -165,7 +168,7 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                             funding,
                         ))
                     }
-                    Err(e) => action = Some(CardAction::Invalid(e.to_string())),
+                    Err(e) => action = Some(CardAction::Invalid(crate::error_text::schema_error_text(&e, lang))),
                 }
             }
         }
@@ -207,6 +210,7 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                     d.reasons
                 ),
             };
+            let effect = format!("{effect} {}", t.objection(Date::today(), &ws.who.name, Some(&holder)));
             let request = id.clone();
             ws.ask(Confirm {
                 what,
@@ -292,6 +296,9 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             widgets::choice(ui, t.stream, &mut f.req_stream, &FundingStream::ALL, |s| {
                 s.label(lang).into()
             });
+            if let Some(x) = f.req_stream.explain(lang) {
+                ui.label(RichText::new(x).small());
+            }
             widgets::text(ui, t.from_date, &mut f.req_from);
             widgets::text(ui, t.until_date_required, &mut f.req_until);
             widgets::multiline(ui, t.motivation, &mut f.req_motivation);

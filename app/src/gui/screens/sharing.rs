@@ -198,7 +198,7 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 Ok(d) => Some(d),
                 Err(e) => {
                     let e: inwonercloud_schemas::SchemaError = e;
-                    ws.fail(e.to_string());
+                    ws.fail(crate::error_text::schema_error_text(&e, lang));
                     return;
                 }
             }

@@ -55,7 +55,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     std::fs::write(&path, json).map_err(|e| e.to_string())?;
                     let csv = dir.join("verificatie.csv");
                     if let Some(r) = &ws.views.claims {
-                        std::fs::write(&csv, r.to_csv()).map_err(|e| e.to_string())?;
+                        std::fs::write(&csv, r.to_csv(lang).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
                     }
                     Ok(path)
                 });

@@ -1,0 +1,461 @@
+//! A confirmation before every signed step in the app (egui_kittest, issue
+//! 19): ordering from the market, an agreement with an informal carer, a
+//! transfer, revoking a device, a provider's countersignature and
+//! declaration, and the municipality applying its rules each open a dialog
+//! that says what will be signed and what it does to the budget.
+//! "Annuleren", Esc and Enter each close it and sign nothing (checked in
+//! the vault); only "Ja, ondertekenen" signs. The Declaraties screen shows
+//! what is left in the account beside every declaration still to judge.
+
+use std::fmt::Debug;
+
+use egui::accesskit::Role as A11y;
+use egui_kittest::{Harness, kittest::Queryable};
+use inwonercloud_app::gui::App;
+use inwonercloud_schemas::{EntryKind, FundingStream, Lang, Quantity, Unit};
+use inwonercloud_vault::{EntryStatus, NewRequest, RequestState, Vault};
+use rust_decimal::Decimal;
+
+use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle, type_into_nth};
+
+/// The app's own handle on the open vault.
+fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&Vault) -> T) -> T {
+    read(&h.state().workspace.as_ref().unwrap().vault.lock())
+}
+
+/// Whether the confirmation dialog is open.
+fn asking(h: &Harness<'static, App>) -> bool {
+    h.state().workspace.as_ref().unwrap().confirm.is_some()
+}
+
+/// Presses the step's button (`press`) four times: "Annuleren", Esc and
+/// Enter each close the dialog with `state` (read from the vault)
+/// unchanged; "Ja, ondertekenen" signs, after which `state` differs.
+/// Before the first answer the dialog must show every text in `shows`.
+fn cancel_then_sign<T: PartialEq + Debug>(
+    h: &mut Harness<'static, App>,
+    press: impl Fn(&mut Harness<'static, App>),
+    state: impl Fn(&Harness<'static, App>) -> T,
+    shows: &[&str],
+) -> T {
+    let before = state(h);
+    press(h);
+    assert!(asking(h), "the button asks first");
+    assert!(h.query_by_label("Bevestigen en ondertekenen").is_some());
+    for text in shows {
+        assert!(h.query_by_label_contains(text).is_some(), "the dialog shows {text:?}");
+    }
+    assert_eq!(state(h), before, "nothing is signed before the yes");
+    click(h, "Annuleren");
+    assert!(!asking(h), "Annuleren closes the dialog");
+    assert_eq!(state(h), before, "Annuleren signs nothing");
+
+    press(h);
+    assert!(asking(h));
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!asking(h), "Esc closes the dialog");
+    assert_eq!(state(h), before, "Esc signs nothing");
+
+    press(h);
+    assert!(asking(h));
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(!asking(h), "Enter answers Annuleren, where the keyboard starts");
+    assert_eq!(state(h), before, "Enter signs nothing");
+
+    press(h);
+    click(h, "Ja, ondertekenen");
+    let (error, text) = notice(h);
+    assert!(!error, "{text}");
+    assert!(!asking(h));
+    let after = state(h);
+    assert_ne!(after, before, "the yes signs");
+    after
+}
+
+/// A demo world in `tmp`, and the app on its welcome screen.
+fn demo(tmp: &std::path::Path) -> (std::path::PathBuf, Harness<'static, App>) {
+    let demo_dir = tmp.join("demo");
+    let mut h = app(options(&tmp.join("none"), &demo_dir, None));
+    settle(&mut h);
+    (demo_dir, h)
+}
+
+/// What is left in one account of the open vault's own budget.
+fn left(v: &Vault, account: &str) -> Decimal {
+    v.budget(&v.budget_doc()).unwrap().report.accounts[account].remaining
+}
+
+#[test]
+fn ordering_from_the_market_asks_first_and_shows_what_is_reserved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, mut h) = demo(tmp.path());
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Marktplaats");
+    replace_text(&mut h, "Aantal eenheden", "2");
+    replace_text(&mut h, "Van (datum)", "01-12-2026");
+    replace_text(&mut h, "Tot en met (datum)", "31-12-2026");
+    let press = |h: &mut Harness<'static, App>| {
+        h.get_all_by_role_and_label(A11y::Button, "Bestellen")
+            .next()
+            .expect("an offering")
+            .click();
+        settle(h);
+    };
+    let ids = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.agreements()
+                .unwrap()
+                .into_iter()
+                .map(|a| a.agreement.record.id)
+                .collect::<std::collections::BTreeSet<_>>()
+        })
+    };
+    let before = ids(&h);
+    let lefts = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            let b = v.budget(&v.budget_doc()).unwrap();
+            b.report
+                .accounts
+                .iter()
+                .map(|(k, f)| (k.clone(), f.remaining))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        })
+    };
+    let left_before = lefts(&h);
+    let after = cancel_then_sign(
+        &mut h,
+        press,
+        ids,
+        &["Bestellen bij", "Wordt gereserveerd", "Daarna resterend"],
+    );
+    // One new agreement, and its 2 units × tariff set aside in its account.
+    let new: Vec<_> = after.difference(&before).cloned().collect();
+    assert_eq!(new.len(), 1, "one order signed");
+    let a = vault(&h, |v| {
+        v.agreements()
+            .unwrap()
+            .into_iter()
+            .find(|a| a.agreement.record.id == new[0])
+            .unwrap()
+    });
+    let r = &a.agreement.record;
+    assert_eq!(
+        lefts(&h)[&r.account],
+        left_before[&r.account] - r.services[0].tariff * Decimal::from(2),
+        "2 × the tariff is reserved, once"
+    );
+}
+
+#[test]
+fn the_informal_carer_agreement_asks_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, mut h) = demo(tmp.path());
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Marktplaats");
+    h.get_by_role_and_label(A11y::ComboBox, "Mantelzorger").click();
+    settle(&mut h);
+    h.get_all_by_label("Els Visser").last().unwrap().click();
+    settle(&mut h);
+    replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
+    replace_text(&mut h, "Hoogstens aantal uren", "6");
+    replace_text(&mut h, "Eerste dag van de afspraak", "01-12-2026");
+    replace_text(&mut h, "Laatste dag van de afspraak", "31-12-2026");
+    let informal = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.agreements()
+                .unwrap()
+                .iter()
+                .filter(|a| a.agreement.record.informal)
+                .count()
+        })
+    };
+    cancel_then_sign(
+        &mut h,
+        |h| click(h, "Afspraak tekenen"),
+        informal,
+        &[
+            "Afspraak ondertekenen met mantelzorger Els Visser",
+            "Wordt gereserveerd: € 120,00",
+            "Daarna resterend",
+        ],
+    );
+}
+
+#[test]
+fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, mut h) = demo(tmp.path());
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    h.get_by_label("Overboeken naar een ander budget").click();
+    settle(&mut h);
+    type_into_nth(&mut h, A11y::TextInput, "Bedrag (bijv. 66,50)", 1, "10,00");
+    // The category field starts at begeleiding_informeel, which may be exchanged.
+    assert_eq!(
+        h.get_all_by_role_and_label(A11y::TextInput, "Categorie (code, zie catalogus)")
+            .nth(1)
+            .unwrap()
+            .value()
+            .as_deref(),
+        Some("begeleiding_informeel")
+    );
+    let account = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .budget
+        .clone()
+        .unwrap()
+        .unwrap();
+    let euro: Vec<String> = account
+        .accounts
+        .iter()
+        .filter(|a| a.record.unit == Unit::Euro)
+        .map(|a| a.record.id.clone())
+        .collect();
+    let first = euro[0].clone();
+    let before = vault(&h, |v| left(v, &first));
+    let transfers = |h: &Harness<'static, App>| vault(h, |v| v.transfers().unwrap().len());
+    cancel_then_sign(
+        &mut h,
+        |h| click(h, "Overboeking aanbieden"),
+        transfers,
+        &[
+            "Overboeking aanbieden aan",
+            "Gaat van de rekening af zodra de ontvanger accepteert: € 10,00",
+            "Daarna resterend",
+        ],
+    );
+    // One offer of ten euros, waiting for the receiver; the account counts it once she accepts.
+    let out: Vec<_> = vault(&h, |v| {
+        let b = v.budget(&v.budget_doc()).unwrap();
+        b.report
+            .lines
+            .iter()
+            .filter(|l| l.entry.kind == EntryKind::TransferOut && l.entry.account == first)
+            .map(|l| (l.entry.amount, matches!(l.status, EntryStatus::Pending { .. })))
+            .collect()
+    });
+    assert_eq!(out, vec![(Decimal::from(10), true)]);
+    assert_eq!(vault(&h, |v| left(v, &first)), before);
+}
+
+#[test]
+fn revoking_a_device_asks_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let phone = {
+        let mut sanne = open_demo(&demo_dir.join("inwoner"));
+        let phone = inwonercloud_tests::another_device(&mut sanne, &tmp.path().join("telefoon"), "telefoon");
+        phone.device_key().public()
+    };
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Apparaten");
+    super::ui::type_into(&mut h, "Sleutel van een kwijtgeraakt apparaat", &phone.to_string());
+    let me = h.state().workspace.as_ref().unwrap().who.identity;
+    cancel_then_sign(
+        &mut h,
+        |h| click(h, "Apparaat intrekken"),
+        |h| vault(h, |v| v.is_device_revoked(&me, &phone)),
+        &["Apparaat intrekken:", "kan daarna niets meer ondertekenen"],
+    );
+}
+
+#[test]
+fn the_provider_countersigns_and_declares_after_a_confirmation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    // Sanne orders from De Linde; the agreement reaches De Linde's vault.
+    let id = {
+        let mut sanne = open_demo(&demo_dir.join("inwoner"));
+        let mut linde = open_demo(&demo_dir.join("zorgaanbieder"));
+        let b = sanne.budget(&sanne.budget_doc()).unwrap();
+        let accounts: Vec<String> = b
+            .accounts
+            .iter()
+            .filter(|a| a.record.unit == Unit::Euro)
+            .map(|a| a.record.id.clone())
+            .collect();
+        let offerings: Vec<String> = sanne
+            .offerings()
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.provider == linde.identity())
+            .map(|o| o.offering.record.id)
+            .collect();
+        let (from, until) = ("2026-12-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+        let a = accounts
+            .iter()
+            .flat_map(|acc| offerings.iter().map(move |o| (acc, o)))
+            .find_map(|(acc, o)| sanne.order_for(None, o, acc, Decimal::from(4), from, until).ok())
+            .expect("an order De Linde can take");
+        for doc in sanne.document_ids() {
+            if doc.contains("/agreement/") {
+                linde.import_bundle(&sanne.bundle(&doc).unwrap(), "sanne").unwrap();
+            }
+        }
+        a.id
+    };
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als zorgaanbieder");
+    go(&mut h, "Overeenkomsten");
+    let signed = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.agreements()
+                .unwrap()
+                .into_iter()
+                .find(|a| a.agreement.record.id == id)
+                .expect("the agreement")
+                .countersigned
+        })
+    };
+    assert_eq!(
+        h.query_all_by_role_and_label(A11y::Button, "Overeenkomst tekenen")
+            .count(),
+        1
+    );
+    cancel_then_sign(
+        &mut h,
+        |h| click(h, "Overeenkomst tekenen"),
+        signed,
+        &["Zorgovereenkomst ondertekenen met Sanne de Vries", "gereserveerd"],
+    );
+
+    // Its declaration form is the n-th among the countersigned agreements.
+    let me = h.state().workspace.as_ref().unwrap().who.identity;
+    let n = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .agreements
+        .iter()
+        .filter(|a| a.agreement.record.provider == me && a.countersigned)
+        .position(|a| a.agreement.record.id == id)
+        .unwrap();
+    type_into_nth(&mut h, A11y::TextInput, "Aantal eenheden", n, "2");
+    type_into_nth(&mut h, A11y::TextInput, "Van (datum)", n, "01-12-2026");
+    type_into_nth(&mut h, A11y::TextInput, "Tot en met (datum)", n, "15-12-2026");
+    let declared = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.agreements()
+                .unwrap()
+                .into_iter()
+                .find(|a| a.agreement.record.id == id)
+                .map(|a| a.declarations.len())
+        })
+    };
+    let press = move |h: &mut Harness<'static, App>| {
+        h.get_all_by_role_and_label(A11y::Button, "Declareren")
+            .nth(n)
+            .unwrap()
+            .click();
+        settle(h);
+    };
+    let after = cancel_then_sign(
+        &mut h,
+        press,
+        declared,
+        &["Declareren bij Sanne de Vries", "Pas na goedkeuring"],
+    );
+    assert_eq!(after, Some(1), "one declaration");
+}
+
+#[test]
+fn applying_the_rules_asks_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    // Sanne asks for a budget; her budget document reaches the municipality.
+    {
+        let mut sanne = open_demo(&demo_dir.join("inwoner"));
+        let mut gemeente = open_demo(&demo_dir.join("gemeente"));
+        sanne
+            .request_budget(NewRequest {
+                stream: FundingStream::Wmo,
+                category: "begeleiding_individueel".into(),
+                quantity: Quantity::new(Decimal::from(1200), Unit::Euro).unwrap(),
+                period_start: inwonercloud_tests::day("2027-01-01"),
+                period_end: inwonercloud_tests::day("2027-12-31"),
+                goal_ids: vec![],
+                motivation: "Hulp bij de administratie".into(),
+                adjusts_account: None,
+            })
+            .unwrap();
+        inwonercloud_tests::hand_over(&sanne, &mut gemeente, &sanne.budget_doc());
+    }
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Inbox");
+    let waiting = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.inbox()
+                .unwrap()
+                .iter()
+                .filter(|r| r.state == RequestState::Ingediend)
+                .count()
+        })
+    };
+    assert!(waiting(&h) > 0, "the demo has requests waiting");
+    let after = cancel_then_sign(
+        &mut h,
+        |h| click(h, "Regels nu toepassen"),
+        waiting,
+        &["Regels toepassen op de aanvragen die wachten", "Aanvragen die wachten:"],
+    );
+    assert_eq!(after, 0, "every waiting request was decided or taken up");
+}
+
+#[test]
+fn the_remaining_budget_shows_beside_a_pending_declaration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, mut h) = demo(tmp.path());
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Declaraties");
+    // Every declaration still to judge, with what is left in its account.
+    let pending: Vec<String> = vault(&h, |v| {
+        v.agreements()
+            .unwrap()
+            .iter()
+            .flat_map(|a| {
+                a.declarations
+                    .iter()
+                    .filter(|d| d.approval.is_none())
+                    .map(|_| left(v, &a.agreement.record.account))
+            })
+            .map(|l| {
+                format!(
+                    "Nu resterend op de rekening: {}",
+                    inwonercloud_app::gui::widgets::euros(l, Lang::Nl)
+                )
+            })
+            .collect()
+    });
+    assert!(!pending.is_empty(), "the demo has a declaration to judge");
+    for line in &pending {
+        assert!(h.query_all_by_label(line).count() >= 1, "{line} shows");
+    }
+    let shown = |h: &Harness<'static, App>| h.query_all_by_label_contains("Nu resterend op de rekening:").count();
+    assert_eq!(shown(&h), pending.len(), "one line per pending declaration");
+    // Once judged, the line goes: the declaration no longer waits.
+    h.get_all_by_role_and_label(A11y::Button, "Goedkeuren")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    assert_eq!(shown(&h), pending.len() - 1);
+}
