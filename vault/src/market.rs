@@ -810,7 +810,7 @@ impl Vault {
 /// spends and releases that name it, counting the holder's entries and the
 /// spends a representative booked for her (the ledger refuses those no
 /// mandate allows).
-fn reservation_left(lines: &[crate::ledger::EntryLine], me: &PublicKey, rid: &str) -> Decimal {
+pub fn reservation_left(lines: &[crate::ledger::EntryLine], me: &PublicKey, rid: &str) -> Decimal {
     let counted = |l: &&crate::ledger::EntryLine| {
         (&l.author == me || l.entry.kind == EntryKind::Spend)
             && !matches!(l.status, crate::ledger::EntryStatus::Refused { .. })

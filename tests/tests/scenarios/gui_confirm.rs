@@ -1,6 +1,6 @@
 //! A confirmation before every signed step in the app (egui_kittest, issue
-//! 19): ordering from the market, an agreement with an informal carer, a
-//! transfer, revoking a device, a provider's countersignature and
+//! 19): ordering from the market, an agreement with an informal carer,
+//! offering and accepting a transfer, revoking a device, a provider's countersignature and
 //! declaration, and the municipality applying its rules each open a dialog
 //! that says what will be signed and what it does to the budget.
 //! "Annuleren", Esc and Enter each close it and sign nothing (checked in
@@ -245,6 +245,83 @@ fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
 }
 
 #[test]
+fn accepting_a_transfer_asks_first_and_shows_what_comes_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    // Another budget holder offers Sanne 40 euros; the offer reaches her vault.
+    {
+        let mut sanne = open_demo(&demo_dir.join("inwoner"));
+        let mut oma = inwonercloud_tests::vault(&tmp.path().join("oma"), "Oma", inwonercloud_schemas::Role::Citizen);
+        let account = inwonercloud_tests::euro_account(&mut oma, "Eigen geld", FundingStream::EigenBijdrage);
+        let budget = oma.budget_doc();
+        oma.top_up(
+            &budget,
+            &account,
+            Decimal::from(100),
+            inwonercloud_tests::day("2026-02-01"),
+            "",
+        )
+        .unwrap();
+        inwonercloud_tests::remember(&mut oma, &sanne);
+        inwonercloud_tests::remember(&mut sanne, &oma);
+        oma.offer_transfer(
+            sanne.identity(),
+            &account,
+            Decimal::from(40),
+            "begeleiding_informeel",
+            "",
+        )
+        .unwrap();
+        let doc = oma.exchange_doc_id(&sanne.identity());
+        inwonercloud_tests::hand_over(&oma, &mut sanne, &doc);
+    }
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "Demo openen als inwoner");
+    go(&mut h, "Budget");
+    h.get_by_label("Overboeken naar een ander budget").click();
+    settle(&mut h);
+    let b = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .budget
+        .clone()
+        .unwrap()
+        .unwrap();
+    let first = b
+        .accounts
+        .iter()
+        .find(|a| a.record.unit == Unit::Euro)
+        .map(|a| a.record.id.clone())
+        .unwrap();
+    let before = vault(&h, |v| left(v, &first));
+    let accepted = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.transfers().unwrap().iter().filter(|t| t.acceptance.is_some()).count()
+        })
+    };
+    cancel_then_sign(
+        &mut h,
+        |h| click(h, "Accepteren op deze rekening"),
+        accepted,
+        &[
+            "Overboeking accepteren van Oma",
+            "Komt op de rekening bij: € 40,00",
+            "Daarna resterend",
+        ],
+    );
+    assert_eq!(
+        vault(&h, |v| left(v, &first)),
+        before + Decimal::from(40),
+        "the forty euros came in once"
+    );
+}
+
+#[test]
 fn revoking_a_device_asks_first() {
     let tmp = tempfile::tempdir().unwrap();
     let demo_dir = tmp.path().join("demo");
@@ -448,14 +525,37 @@ fn the_remaining_budget_shows_beside_a_pending_declaration() {
     }
     let shown = |h: &Harness<'static, App>| h.query_all_by_label_contains("Nu resterend op de rekening:").count();
     assert_eq!(shown(&h), pending.len(), "one line per pending declaration");
-    // Once judged, the line goes: the declaration no longer waits.
+    // The approval dialog says what is left afterwards; once judged, the line goes.
+    let waiting = |h: &Harness<'static, App>| {
+        vault(h, |v| {
+            v.agreements()
+                .unwrap()
+                .iter()
+                .flat_map(|a| {
+                    a.declarations
+                        .iter()
+                        .filter(|d| d.approval.is_none())
+                        .map(|d| (d.declaration.record.id.clone(), a.agreement.record.account.clone()))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let before = waiting(&h);
     h.get_all_by_role_and_label(A11y::Button, "Goedkeuren")
         .next()
         .unwrap()
         .click();
     settle(&mut h);
+    let effect = h.get_by_label_contains("Daarna resterend:").value().unwrap_or_default();
     click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     assert_eq!(shown(&h), pending.len() - 1);
+    let after = waiting(&h);
+    let (_, account) = before.iter().find(|d| !after.contains(d)).expect("one approved");
+    let now = inwonercloud_app::gui::widgets::euros(vault(&h, |v| left(v, account)), Lang::Nl);
+    assert!(
+        effect.ends_with(&format!("Daarna resterend: {now}.")),
+        "the dialog foretold what is left: {effect} (now {now})"
+    );
 }

@@ -480,7 +480,12 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
         .as_ref()
         .and_then(|b| b.as_ref().ok())
         .and_then(|b| b.report.accounts.get(&agreement.account).map(|f| f.remaining));
-    let (what, effect, done) = match &verdict {
+    // After approving: the part of the amount the agreement's reservation does not cover comes off what is left.
+    let after = left.zip(decl.amount().ok()).map(|(l, a)| {
+        let open = open_reservation(ws, &agreement);
+        l - (a - open.min(a))
+    });
+    let (what, mut effect, done) = match &verdict {
         Verdict::Goedgekeurd => (
             format!(
                 "{} {provider}: {} × {} = {amount}",
@@ -508,6 +513,13 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
             t.disputed_ok,
         ),
     };
+    if let (Verdict::Goedgekeurd, Some(a)) = (&verdict, after) {
+        effect.push_str(&format!(
+            " {}: {}.",
+            t.budget_left_after,
+            widgets::amount(a, unit, lang)
+        ));
+    }
     ws.ask(Confirm {
         what,
         effect,
@@ -516,6 +528,16 @@ fn ask_judgement(ws: &mut Workspace, t: &Texts, lang: Lang, id: String, verdict:
             v.judge_declaration(&id, verdict).map(drop)
         }),
     });
+}
+
+/// What is still reserved for an agreement (never below zero), as the vault counts it.
+fn open_reservation(ws: &Workspace, agreement: &inwonercloud_schemas::Agreement) -> rust_decimal::Decimal {
+    let Some(Ok(b)) = &ws.views.budget else {
+        return rust_decimal::Decimal::ZERO;
+    };
+    let id = inwonercloud_vault::market::reservation_for(&agreement.id);
+    inwonercloud_vault::market::reservation_left(&b.report.lines, &agreement.citizen, &id)
+        .max(rust_decimal::Decimal::ZERO)
 }
 
 /// "Zorgovereenkomst met X · from – until", X being the other party, and
