@@ -916,6 +916,20 @@ mod tests {
     }
 
     #[test]
+    fn the_command_line_finds_the_typed_error_in_the_chain() {
+        use anyhow::Context;
+        let e = Err::<(), _>(VaultError::WrongPassphrase)
+            .context("opening the vault")
+            .unwrap_err();
+        assert!(anyhow_text(&e, Lang::Nl).starts_with("Verkeerd wachtwoord"));
+        let hinted = crate::cli::exit::message(&e, Lang::Nl);
+        assert!(hinted.starts_with("Verkeerd wachtwoord"), "{hinted}");
+        assert!(crate::cli::exit::message(&e, Lang::En).starts_with("opening the vault: wrong passphrase"));
+        let t = anyhow::Error::new("zomaar".parse::<inwonercloud_sync::Ticket>().unwrap_err());
+        assert!(anyhow_text(&t, Lang::Nl).contains("uitnodiging"));
+    }
+
+    #[test]
     fn captures_fill_the_holes_in_order() {
         assert_eq!(
             captures(

@@ -60,7 +60,7 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
     click(&mut h, "Boeken");
     click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
-    assert!(error && text.contains("room"), "{text}");
+    assert!(error && text.contains("past niet in uw ruimte"), "in Dutch: {text}");
     click(&mut h, "Kluis sluiten");
 
     let linde = open_demo(&demo_dir.join("zorgaanbieder"));
