@@ -58,6 +58,13 @@ shot zorgaanbieder overeenkomsten zorgaanbieder-overeenkomsten
 shot zorgaanbieder catalogus zorgaanbieder-catalogus
 shot gemeente verificatie gemeente-verificatie
 shot inwoner overzicht inwoner-overzicht-150 --zoom 150
+shot gezin plan gezin-plan
+shot gezin budget gezin-budget
+shot gezin declaraties gezin-declaraties
+shot begeleider machtigingen begeleider-regisseur
+shot gemeente wijkbudget gemeente-wijkbudget
+shot zorgaanbieder wijkbudget zorgaanbieder-wijkbudget
+shot vertegenwoordiger machtigingen vertegenwoordiger-machtigingen
 
 # An invite with its QR code: network on, click "Uitnodiging maken", scroll down.
 DISPLAY=$DISPLAY_NO "$BIN" app --demo inwoner --screen delen >/dev/null 2>&1 &
