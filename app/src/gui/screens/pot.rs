@@ -221,7 +221,7 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
                         ui.label(RichText::new(t.pot_total).strong());
                         ui.end_row();
                         for (m, per) in &d.per_month_org {
-                            ui.label(m);
+                            ui.label(t.month_words(m));
                             for o in &d.organisations {
                                 ui.label(e(per.get(&o.name).copied().unwrap_or_default()));
                             }
