@@ -92,7 +92,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 ui.label(&c.citizen);
                 ui.label(&c.provider);
                 ui.label(widgets::category(&c.category, lang));
-                ui.label(&c.month);
+                ui.label(t.month_words(&c.month));
                 ui.label(widgets::amount(c.amount, c.unit, lang));
                 match &c.reason {
                     None => {
@@ -183,7 +183,11 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         {
             col.label(RichText::new(title).strong());
             for (k, v) in map {
-                let name = if i == 1 { widgets::category(k, lang) } else { k.clone() };
+                let name = match i {
+                    1 => widgets::category(k, lang),
+                    2 => t.month_words(k),
+                    _ => k.clone(),
+                };
                 col.label(format!("{name}: {}", euros(*v, lang)));
             }
         }
