@@ -23,6 +23,7 @@ mod gui_discovery;
 mod gui_dutch_errors;
 mod gui_household;
 mod gui_informal;
+mod gui_join;
 mod gui_mandate;
 mod gui_points;
 mod gui_pot;
