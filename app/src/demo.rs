@@ -350,22 +350,15 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     // The marketplace: De Linde publishes; Sanne orders for November and
     // December; De Linde signs and declares; Sanne approves November's
     // first half, the second half waits for her.
-    let offer = |service: &str, category: &str, price: &str, description: &str| -> Result<Offering, VaultError> {
-        Ok(Offering {
-            id: String::new(),
-            service: service.into(),
-            category: category.into(),
-            unit: ServiceUnit::Uur,
-            price: dec(price)?,
-            region: "Utrecht".into(),
-            availability: "ma–vr, 9–17 uur".into(),
-            description: description.into(),
-            provider: ProviderDetails {
-                name: "Zorgcoöperatie De Linde".into(),
-                kvk: Some("30212345".into()),
-                agb: Some("98001234".into()),
-            },
-        })
+    let offer = |service: &str, category: &str, price: &str, description: &str| {
+        linde_offering(
+            service,
+            category,
+            ServiceUnit::Uur,
+            price,
+            "ma–vr, 9–17 uur",
+            description,
+        )
     };
     let begeleiding = provider.publish_offering(offer(
         "Begeleiding thuis",
@@ -579,21 +572,14 @@ fn points(citizen: &mut Vault, provider: &mut Vault, municipality: &mut Vault, g
     )?;
     hand_over(municipality, citizen, &budget)?;
     let account = inwonercloud_vault::assessment::account_for(&request.id);
-    let farm = provider.publish_offering(Offering {
-        id: String::new(),
-        service: "Dagbesteding op de zorgboerderij".into(),
-        category: "dagbesteding".into(),
-        unit: ServiceUnit::Dagdeel,
-        price: dec("55.00")?,
-        region: "Utrecht".into(),
-        availability: "ma–vr, ochtend of middag".into(),
-        description: "Meewerken met de dieren en in de moestuin, met vaste begeleiding.".into(),
-        provider: ProviderDetails {
-            name: "Zorgcoöperatie De Linde".into(),
-            kvk: Some("30212345".into()),
-            agb: Some("98001234".into()),
-        },
-    })?;
+    let farm = provider.publish_offering(linde_offering(
+        "Dagbesteding op de zorgboerderij",
+        "dagbesteding",
+        ServiceUnit::Dagdeel,
+        "55.00",
+        "ma–vr, ochtend of middag",
+        "Meewerken met de dieren en in de moestuin, met vaste begeleiding.",
+    )?)?;
     let catalogue = provider.doc_id(DocKind::Catalogue);
     hand_over(provider, citizen, &catalogue)?;
     hand_over(provider, municipality, &catalogue)?;
@@ -766,21 +752,14 @@ fn household(
         d(2026, 9, 1)?,
         None,
     )?;
-    let youth = provider.publish_offering(Offering {
-        id: String::new(),
-        service: "Jeugdbegeleiding na school".into(),
-        category: "jeugd_begeleiding".into(),
-        unit: ServiceUnit::Uur,
-        price: dec("58.00")?,
-        region: "Utrecht".into(),
-        availability: "ma–vr, 14–18 uur".into(),
-        description: "Vaste begeleider, middagroutine en huiswerk.".into(),
-        provider: ProviderDetails {
-            name: "Zorgcoöperatie De Linde".into(),
-            kvk: Some("30212345".into()),
-            agb: Some("98001234".into()),
-        },
-    })?;
+    let youth = provider.publish_offering(linde_offering(
+        "Jeugdbegeleiding na school",
+        "jeugd_begeleiding",
+        ServiceUnit::Uur,
+        "58.00",
+        "ma–vr, 14–18 uur",
+        "Vaste begeleider, middagroutine en huiswerk.",
+    )?)?;
     let catalogue = provider.doc_id(DocKind::Catalogue);
     hand_over(provider, &mut fatima, &catalogue)?;
     hand_over(provider, counselor, &catalogue)?;
@@ -1025,22 +1004,34 @@ fn invoice_pdf(from: &str, month: u8, amount: &str) -> Vec<u8> {
     pdf
 }
 
+/// One of Zorgcoöperatie De Linde's offerings in Utrecht.
+fn linde_offering(
+    service: &str,
+    category: &str,
+    unit: ServiceUnit,
+    price: &str,
+    availability: &str,
+    description: &str,
+) -> Result<Offering, VaultError> {
+    Ok(Offering {
+        id: String::new(),
+        service: service.into(),
+        category: category.into(),
+        unit,
+        price: dec(price)?,
+        region: "Utrecht".into(),
+        availability: availability.into(),
+        description: description.into(),
+        provider: ProviderDetails {
+            name: "Zorgcoöperatie De Linde".into(),
+            kvk: Some("30212345".into()),
+            agb: Some("98001234".into()),
+        },
+    })
+}
+
 fn month_name(m: u8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    NAMES.get(usize::from(m).saturating_sub(1)).copied().unwrap_or("?")
+    inwonercloud_schemas::date::month_name(m, inwonercloud_schemas::Lang::Nl).unwrap_or("?")
 }
 
 #[cfg(test)]

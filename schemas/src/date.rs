@@ -126,6 +126,44 @@ impl Date {
     }
 }
 
+/// The name of month `month` (1–12) in `lang` ("maart", "March"); none
+/// outside 1–12.
+pub fn month_name(month: u8, lang: crate::Lang) -> Option<&'static str> {
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let names = match lang {
+        crate::Lang::Nl => &NL,
+        crate::Lang::En => &EN,
+    };
+    names.get(usize::from(month).checked_sub(1)?).copied()
+}
+
 /// Seconds Dutch time is ahead of UTC at `secs`: one hour (CET), or two in
 /// summer time (CEST), which runs from 01:00 UTC on the last Sunday of March
 /// to 01:00 UTC on the last Sunday of October — the EU rule, in force since

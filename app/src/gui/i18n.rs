@@ -742,43 +742,13 @@ impl Texts {
     /// A month key (`2026-03`) as words: "maart 2026", "March 2026"; an
     /// unreadable key is shown as it is.
     pub fn month_words(&self, key: &str) -> String {
-        const NL_MONTHS: [&str; 12] = [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
-        const EN_MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let parsed = key
-            .split_once('-')
-            .and_then(|(y, m)| Some((y.parse::<u16>().ok()?, m.parse::<usize>().ok()?)));
+        let parsed = key.split_once('-').and_then(|(y, m)| {
+            let year = y.parse::<u16>().ok()?;
+            inwonercloud_schemas::date::month_name(m.parse().ok()?, self.lang).map(|name| (year, name))
+        });
         match parsed {
-            Some((y, m @ 1..=12)) => {
-                let names = if self.lang == Lang::Nl { &NL_MONTHS } else { &EN_MONTHS };
-                format!("{} {y}", names[m - 1])
-            }
-            _ => key.to_string(),
+            Some((y, name)) => format!("{name} {y}"),
+            None => key.to_string(),
         }
     }
 

@@ -16,10 +16,10 @@ use rust_decimal::Decimal;
 
 use super::market::trusting;
 
-/// The household asks for one integral budget of € 10.000 for begeleiding
-/// (the parent) and jeugdbegeleiding (the child); the municipality grants it
-/// from Wmo (€ 6.000) and Jeugdwet (€ 4.000). Returns the account.
-pub(crate) async fn integral_grant(anna: &Node, gemeente: &Node) -> String {
+/// The household joins the municipality and asks for one integral budget
+/// of € 10.000 for begeleiding (the parent) and jeugdbegeleiding (the child);
+/// the municipality holds the request. Returns it.
+pub(crate) async fn integral_request(anna: &Node, gemeente: &Node) -> inwonercloud_schemas::BudgetRequest {
     let t = invite(
         anna,
         Role::Municipality,
@@ -45,6 +45,13 @@ pub(crate) async fn integral_grant(anna: &Node, gemeente: &Node) -> String {
     });
     assert_eq!(req.categories, vec!["begeleiding_individueel", "jeugd_begeleiding"]);
     sync(anna, gemeente).await;
+    req
+}
+
+/// [`integral_request`], granted by the municipality from Wmo (€ 6.000) and
+/// Jeugdwet (€ 4.000). Returns the account.
+pub(crate) async fn integral_grant(anna: &Node, gemeente: &Node) -> String {
+    let req = integral_request(anna, gemeente).await;
     let decide = |funding: Vec<StreamShare>| {
         gemeente.with_vault(|v| {
             v.decide_integral(

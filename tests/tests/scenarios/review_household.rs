@@ -420,34 +420,7 @@ async fn a_review_that_narrows_the_categories_is_what_the_claims_check_uses() {
     let anna = node(&tmp.path().join("anna"), "Anna de Vries", Role::Citizen).await;
     let gemeente = node(&tmp.path().join("g"), "Gemeente Woerden", Role::Municipality).await;
     let anker = node(&tmp.path().join("j"), "Jeugdzorg Het Anker", Role::Provider).await;
-    let t = inwonercloud_tests::invite(
-        &anna,
-        Role::Municipality,
-        &[
-            inwonercloud_schemas::DocKind::Budget,
-            inwonercloud_schemas::DocKind::Plan,
-        ],
-        inwonercloud_schemas::Access::Write,
-    );
-    gemeente.join(&t.to_string().parse().unwrap()).await.unwrap();
-    let req = anna.with_vault(|v| {
-        v.request_integral_budget(
-            NewRequest {
-                stream: FundingStream::Wmo,
-                category: "begeleiding_individueel".into(),
-                quantity: Quantity::new(eur(1_000_000), Unit::Euro).unwrap(),
-                period_start: day("2027-01-01"),
-                period_end: day("2027-12-31"),
-                goal_ids: vec![],
-                motivation: "één plan voor ons gezin".into(),
-                adjusts_account: None,
-            },
-            vec!["jeugd_begeleiding".into()],
-        )
-        .unwrap()
-        .id
-    });
-    sync(&anna, &gemeente).await;
+    let req = super::household::integral_request(&anna, &gemeente).await.id;
     let funding = |wmo, jeugd| {
         vec![
             share(FundingStream::Wmo, eur(wmo)),
