@@ -13,6 +13,8 @@
 
 pub mod cli;
 pub mod demo;
-pub mod error_text;
 pub mod gui;
-pub mod refusal_text;
+pub mod i18n;
+
+// The error and refusal texts moved into the catalogue; the old paths stay.
+pub use i18n::{error_text, refusal_text};

@@ -74,7 +74,7 @@ async fn raw_endpoint(relay: Option<&RelayUrl>) -> Endpoint {
 
 /// Raw iroh: a client endpoint and a server endpoint that reads a stream to
 /// its end and answers one byte.
-struct Raw {
+pub(crate) struct Raw {
     client: Endpoint,
     server: Endpoint,
     addr: EndpointAddr,
@@ -91,7 +91,7 @@ struct RawRun {
 }
 
 impl Raw {
-    async fn new(relay: Option<&RelayUrl>) -> Raw {
+    pub(crate) async fn new(relay: Option<&RelayUrl>) -> Raw {
         let server = raw_endpoint(relay).await;
         let client = raw_endpoint(relay).await;
         let addr = match relay {
@@ -123,6 +123,11 @@ impl Raw {
         Raw { client, server, addr }
     }
 
+    /// [`Raw::deliver`]'s time, in seconds (the municipality figure's baseline).
+    pub(crate) async fn deliver_secs(&self, payload: &[u8]) -> f64 {
+        self.deliver(payload).await.secs
+    }
+
     /// Connects afresh, sends `payload` on one stream, reads the answer.
     async fn deliver(&self, payload: &[u8]) -> RawRun {
         self.deliver_from(&self.client, payload).await
@@ -151,7 +156,7 @@ impl Raw {
         }
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         self.client.close().await;
         self.server.close().await;
     }

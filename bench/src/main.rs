@@ -23,6 +23,11 @@
 //!    against raw iroh on loopback (see `delivery.rs`; `--skip-delivery`
 //!    leaves it out, `--only delivery` runs it alone).
 //!
+//! `--municipality` (with `--citizens C`, default 1,000, and `--claims-per K`,
+//! default 100) runs the municipality figure alone: one municipality's
+//! vault holding C citizens' budgets and K claims each (see
+//! `municipality.rs`).
+//!
 //! With `--features peers`, figure 1 is also measured against the peers:
 //! `iroh-docs` replicating the same payloads as entries between two iroh
 //! endpoints, and `samod` syncing the same document over TCP, both on
@@ -30,6 +35,7 @@
 //! workspace does not otherwise need them and CI need not build them.
 
 mod delivery;
+mod municipality;
 mod party;
 #[cfg(feature = "peers")]
 mod peers;
@@ -137,12 +143,27 @@ fn invite_spec(doc: &str) -> InviteSpec {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    if party::run_if_asked().await {
+    if municipality::run_party_if_asked().await || party::run_if_asked().await {
         return;
     }
     let n: usize = arg("--n").and_then(|s| s.parse().ok()).unwrap_or(1_000);
     let m: usize = arg("--claims").and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let tmp = tempfile::tempdir().expect("temp dir");
+    if std::env::args().any(|a| a == "--municipality") {
+        let o = municipality::options(arg);
+        let rows = municipality::rows(tmp.path(), &o).await;
+        let out = arg("--out").unwrap_or_else(|| format!("bench-municipality-{}x{}.json", o.citizens, o.claims));
+        println!(
+            "municipality: C = {} citizens, K = {} claims each\n",
+            o.citizens, o.claims
+        );
+        print_rows(&rows);
+        write_json(
+            &out,
+            serde_json::json!({"citizens": o.citizens, "claims_per_citizen": o.claims, "providers": o.providers, "rows": rows}),
+        );
+        return;
+    }
     if arg("--only").as_deref() == Some("delivery") {
         let rows = delivery::rows(tmp.path()).await;
         let out = arg("--out").unwrap_or_else(|| "bench-delivery.json".into());

@@ -61,10 +61,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
             let b = v.budget(&doc)?;
             out.emit(&b.report.accounts, || {
                 if b.accounts.is_empty() {
-                    out.say(
-                        "Nog geen budgetrekeningen. Open er een met: inwonercloud budget add-account",
-                        "No budget accounts yet. Open one with: inwonercloud budget add-account",
-                    );
+                    out.say(|t| t.no_budget_accounts);
                 }
                 for a in &b.accounts {
                     let Some(f) = b.report.accounts.get(&a.record.id) else {
@@ -87,36 +84,24 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                         out.date(a.record.period_end),
                         a.record.id
                     );
-                    println!("  {:<22} {}", out.t("toegekend", "granted"), q(f.granted));
-                    println!("  {:<22} {}", out.t("eigen geld", "own money"), q(f.topped_up));
+                    println!("  {:<22} {}", out.t(|t| t.granted), q(f.granted));
+                    println!("  {:<22} {}", out.t(|t| t.own_money), q(f.topped_up));
                     if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
-                        println!(
-                            "  {:<22} {}",
-                            out.t("overboekingen in", "transfers in"),
-                            q(f.transferred_in)
-                        );
-                        println!(
-                            "  {:<22} {}",
-                            out.t("overboekingen uit", "transfers out"),
-                            q(f.transferred_out)
-                        );
+                        println!("  {:<22} {}", out.t(|t| t.transfers_in), q(f.transferred_in));
+                        println!("  {:<22} {}", out.t(|t| t.transfers_out), q(f.transferred_out));
                     }
-                    println!("  {:<22} {}", out.t("gereserveerd", "reserved"), q(f.reserved));
-                    println!("  {:<22} {}", out.t("besteed", "spent"), q(f.spent));
-                    println!("  {:<22} {}", out.t("resterend", "remaining"), q(f.remaining));
+                    println!("  {:<22} {}", out.t(|t| t.reserved), q(f.reserved));
+                    println!("  {:<22} {}", out.t(|t| t.spent), q(f.spent));
+                    println!("  {:<22} {}", out.t(|t| t.remaining), q(f.remaining));
                     if f.over_budget() {
-                        println!(
-                            "  {} {}",
-                            out.t("LET OP: niet gedekt door budget:", "WARNING: not covered by budget:"),
-                            q(f.not_covered)
-                        );
+                        println!("  {} {}", out.t(|t| t.warning_not_covered), q(f.not_covered));
                     }
                     let fc = inwonercloud_vault::ledger::forecast(&a.record, f, Date::today());
                     println!(
                         "  {:<22} {} ({} {}/{})",
-                        out.t("verwacht over aan eind", "expected left at end"),
+                        out.t(|t| t.expected_left_at_end),
                         q(fc.projected_remaining),
-                        out.t("tempo van dag", "rate of day"),
+                        out.t(|t| t.rate_of_day),
                         fc.days.0,
                         fc.days.1
                     );
@@ -146,18 +131,12 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
                     let status = match &l.status {
                         EntryStatus::Counted => String::new(),
                         EntryStatus::NotCovered { uncovered } => {
-                            format!("  [{} {uncovered}]", out.t("niet gedekt", "not covered"))
+                            format!("  [{} {uncovered}]", out.t(|t| t.not_covered))
                         }
                         EntryStatus::Refused { reason } => {
-                            format!("  [{}: {reason}]", out.t("geweigerd", "refused"))
+                            format!("  [{}: {reason}]", out.t(|t| t.refused))
                         }
-                        EntryStatus::Pending { .. } => format!(
-                            "  [{}]",
-                            out.t(
-                                "wacht op de handtekening van de ontvanger",
-                                "waits for the receiver's signature"
-                            )
-                        ),
+                        EntryStatus::Pending { .. } => format!("  [{}]", out.t(|t| t.waits_for_receiver_signature)),
                     };
                     println!(
                         "{}  {:<16} {:>12}  {}  {}{}",
@@ -179,12 +158,7 @@ pub fn run(out: &Out, v: &mut Vault, c: BudgetCmd) -> Result<()> {
             until,
         } => {
             let a = v.add_account(&doc, &name, stream, unit, from, until)?;
-            out.emit(&a, || {
-                out.say(
-                    &format!("Rekening geopend: {}", a.id),
-                    &format!("Account opened: {}", a.id),
-                )
-            })
+            out.emit(&a, || out.say(|t| format!("{} {}", t.account_opened, a.id)))
         }
     }
 }
@@ -193,16 +167,13 @@ pub fn topup(out: &Out, v: &mut Vault, a: TopupArgs) -> Result<()> {
     let doc = v.pick_doc(inwonercloud_schemas::DocKind::Budget, out.of.as_deref())?;
     let e = v.top_up(&doc, &a.account, a.amount, a.date.unwrap_or_else(Date::today), &a.note)?;
     out.emit(&e, || {
-        out.say(
-            &format!(
-                "Eigen geld toegevoegd: {}",
+        out.say(|t| {
+            format!(
+                "{} {}",
+                t.own_money_added,
                 inwonercloud_schemas::format_euros(e.amount, out.lang)
-            ),
-            &format!(
-                "Own money added: {}",
-                inwonercloud_schemas::format_euros(e.amount, out.lang)
-            ),
-        )
+            )
+        })
     })
 }
 

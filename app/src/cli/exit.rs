@@ -267,11 +267,7 @@ pub fn report_as(json: bool, lang: Lang, kind: ErrorKind, message: &str, w: &mut
             .map_err(std::io::Error::other)
             .and_then(|s| writeln!(w, "{s}"))
     } else {
-        let prefix = match lang {
-            Lang::Nl => "fout",
-            Lang::En => "error",
-        };
-        writeln!(w, "{prefix}: {message}")
+        writeln!(w, "{}: {message}", crate::i18n::cli::texts(lang).error_prefix)
     };
     ExitCode::from(kind.code())
 }

@@ -10,19 +10,17 @@ use inwonercloud_vault::Vault;
 
 use super::exit::{ErrorKind, fail};
 use super::output::Out;
+use crate::i18n::cli::Texts;
+
+/// The word for a kind of record, from the catalogue (`|t| t.id_request`).
+pub type What = fn(&Texts) -> &'static str;
 
 /// The one id among `ids` that starts with `typed` (or equals it); when
 /// more than one does, none is picked, even one equal to `typed`.
-pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterator<Item = String>) -> Result<String> {
+pub fn resolve(out: &Out, what: What, typed: &str, ids: impl IntoIterator<Item = String>) -> Result<String> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err(fail(
-            ErrorKind::InvalidInput,
-            out.t(
-                &format!("geef het nummer van de {} (of het begin ervan)", what.0),
-                &format!("give the id of the {} (or its first characters)", what.1),
-            ),
-        ));
+        return Err(fail(ErrorKind::InvalidInput, out.t(|t| t.give_the_id(what(t)))));
     }
     let mut found: Vec<String> = ids.into_iter().filter(|id| id.starts_with(typed)).collect();
     found.sort();
@@ -32,21 +30,12 @@ pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterato
     // first characters of a genuine id.
     match found.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(fail(
-            ErrorKind::NotFound,
-            out.t(
-                &format!("geen {} met nummer '{typed}'", what.0),
-                &format!("no {} with id '{typed}'", what.1),
-            ),
-        )),
+        [] => Err(fail(ErrorKind::NotFound, out.t(|t| t.no_such_id(what(t), typed)))),
         many => Err(fail(
             ErrorKind::InvalidInput,
             format!(
                 "{}: {}",
-                out.t(
-                    &format!("'{typed}' past bij meer dan één {}; geef meer tekens", what.0),
-                    &format!("'{typed}' fits more than one {}; give more characters", what.1)
-                ),
+                out.t(|t| t.id_fits_more_than_one(what(t), typed)),
                 many.join(", ")
             ),
         )),
@@ -56,13 +45,13 @@ pub fn resolve(out: &Out, what: (&str, &str), typed: &str, ids: impl IntoIterato
 /// A budget request's id.
 pub fn request(out: &Out, v: &Vault, typed: &str) -> Result<String> {
     let ids = v.all_requests()?.into_iter().map(|r| r.request.record.id);
-    resolve(out, ("aanvraag", "request"), typed, ids)
+    resolve(out, |t| t.id_request, typed, ids)
 }
 
 /// An agreement's id.
 pub fn agreement(out: &Out, v: &Vault, typed: &str) -> Result<String> {
     let ids = v.agreements()?.into_iter().map(|a| a.agreement.record.id);
-    resolve(out, ("zorgovereenkomst", "agreement"), typed, ids)
+    resolve(out, |t| t.id_agreement, typed, ids)
 }
 
 /// A declaration's id.
@@ -71,19 +60,19 @@ pub fn declaration(out: &Out, v: &Vault, typed: &str) -> Result<String> {
         .agreements()?
         .into_iter()
         .flat_map(|a| a.declarations.into_iter().map(|d| d.declaration.record.id));
-    resolve(out, ("declaratie", "declaration"), typed, ids)
+    resolve(out, |t| t.id_declaration, typed, ids)
 }
 
 /// A transfer's id.
 pub fn transfer(out: &Out, v: &Vault, typed: &str) -> Result<String> {
     let ids = v.transfers()?.into_iter().map(|t| t.transfer.record.id);
-    resolve(out, ("overboeking", "transfer"), typed, ids)
+    resolve(out, |t| t.id_transfer, typed, ids)
 }
 
 /// A consent's id.
 pub fn consent(out: &Out, v: &Vault, typed: &str) -> Result<String> {
     let ids = v.consents()?.into_iter().map(|c| c.consent.record.id);
-    resolve(out, ("toestemming", "consent"), typed, ids)
+    resolve(out, |t| t.id_consent, typed, ids)
 }
 
 #[cfg(test)]
@@ -102,13 +91,13 @@ mod tests {
     #[test]
     fn empty_and_ambiguous_prefixes_are_refused() {
         let ids = || vec!["abc1".to_string(), "abc2".to_string(), "xyz".to_string()];
-        assert!(resolve(&out(), ("x", "x"), "", ids()).is_err());
-        assert!(resolve(&out(), ("x", "x"), "   ", ids()).is_err());
-        let e = resolve(&out(), ("x", "x"), "abc", ids()).unwrap_err().to_string();
+        assert!(resolve(&out(), |t| t.id_request, "", ids()).is_err());
+        assert!(resolve(&out(), |t| t.id_request, "   ", ids()).is_err());
+        let e = resolve(&out(), |t| t.id_request, "abc", ids()).unwrap_err().to_string();
         assert!(e.contains("abc1") && e.contains("abc2"), "{e}");
-        assert_eq!(resolve(&out(), ("x", "x"), "x", ids()).unwrap(), "xyz");
-        assert_eq!(resolve(&out(), ("x", "x"), "abc2", ids()).unwrap(), "abc2");
-        assert!(resolve(&out(), ("x", "x"), "q", ids()).is_err());
+        assert_eq!(resolve(&out(), |t| t.id_request, "x", ids()).unwrap(), "xyz");
+        assert_eq!(resolve(&out(), |t| t.id_request, "abc2", ids()).unwrap(), "abc2");
+        assert!(resolve(&out(), |t| t.id_request, "q", ids()).is_err());
     }
 
     /// Another writer can put a record under any id: one named exactly
@@ -117,10 +106,12 @@ mod tests {
     #[test]
     fn a_planted_id_equal_to_a_typed_prefix_is_not_picked() {
         let ids = || vec!["5962e92eef7f9151".to_string(), "5962".to_string()];
-        let e = resolve(&out(), ("x", "x"), "5962", ids()).unwrap_err().to_string();
+        let e = resolve(&out(), |t| t.id_request, "5962", ids())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("5962e92eef7f9151"), "{e}");
         assert_eq!(
-            resolve(&out(), ("x", "x"), "5962e92eef7f9151", ids()).unwrap(),
+            resolve(&out(), |t| t.id_request, "5962e92eef7f9151", ids()).unwrap(),
             "5962e92eef7f9151"
         );
     }

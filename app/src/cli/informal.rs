@@ -44,27 +44,14 @@ pub fn agree(out: &Out, v: &mut Vault, a: InformalArgs) -> Result<()> {
     let ag = v.agree_informal(carer.identity, &a.account, &a.category, a.tariff, a.hours, a.from, a.to)?;
     let reserved = a.tariff.checked_mul(a.hours).unwrap_or_default().round_dp(2);
     out.emit(&ag, || {
-        out.say(
-            &format!(
-                "Afspraak met mantelzorger {} getekend: {}. {} uur × {} = {} gereserveerd; {} tekent zodra u weer \
-                 met elkaar verbonden bent en declareert daarna de gewerkte uren.",
-                carer.name,
-                ag.id,
+        out.say(|t| {
+            t.informal_agreement_signed(
+                &carer.name,
+                &ag.id,
                 a.hours.normalize(),
-                format_euros(a.tariff, out.lang),
-                format_euros(reserved, out.lang),
-                carer.name
-            ),
-            &format!(
-                "Agreement with informal carer {} signed: {}. {} hours × {} = {} reserved; {} signs at the next sync \
-                 and then declares the hours worked.",
-                carer.name,
-                ag.id,
-                a.hours.normalize(),
-                format_euros(a.tariff, out.lang),
-                format_euros(reserved, out.lang),
-                carer.name
-            ),
-        )
+                &format_euros(a.tariff, out.lang),
+                &format_euros(reserved, out.lang),
+            )
+        })
     })
 }

@@ -190,18 +190,7 @@ pub fn run(out: &Out, v: &mut Vault, c: MandateCmd) -> Result<()> {
 fn commission(out: &Out, v: &mut Vault, citizen: PublicKey, task: CommissionTask) -> Result<()> {
     let c = v.commission(citizen, task)?;
     let name = v.display_name(&citizen);
-    out.emit(&c, || {
-        out.say(
-            &format!(
-                "Opdracht {} namens {name} ondertekend. Haar kluis voert hem uit zodra die hem ontvangt (zodra u weer met elkaar verbonden bent), en antwoordt met het resultaat.",
-                c.id
-            ),
-            &format!(
-                "Commission {} for {name} signed. Her vault carries it out once it receives it (at the next sync) and answers with the result.",
-                c.id
-            ),
-        )
-    })
+    out.emit(&c, || out.say(|t| t.commission_signed(&c.id, &name)))
 }
 
 fn representative(v: &Vault, to: &str) -> Result<PublicKey> {
@@ -225,40 +214,30 @@ fn give(out: &Out, v: &mut Vault, a: GiveArgs) -> Result<()> {
     let m = v.give_mandate(to, a.capacity, a.actions.0, from, a.until)?;
     out.emit(&m, || {
         let what: Vec<&str> = m.actions.iter().map(|x| x.label(out.lang)).collect();
-        out.say(
-            &format!(
-                "Machtiging {} gegeven aan {} als {}: {}. {} kan nu met een eigen handtekening namens u handelen en schrijft daarvoor in uw budget en zorgovereenkomsten.",
-                m.id,
-                m.representative_name,
+        out.say(|t| {
+            t.mandate_given(
+                &m.id,
+                &m.representative_name,
                 m.capacity.label(out.lang),
-                what.join(", "),
-                m.representative_name
-            ),
-            &format!(
-                "Mandate {} given to {} as {}: {}. {} can now act for you with their own signature, and writes in your budget and agreements for it.",
-                m.id,
-                m.representative_name,
-                m.capacity.label(out.lang),
-                what.join(", "),
-                m.representative_name
-            ),
-        )
+                &what.join(", "),
+            )
+        })
     })
 }
 
 fn line(out: &Out, v: &Vault, m: &MandateView, mine: bool) {
     let r = &m.mandate.record;
     let state = if m.revocation.is_some() {
-        out.t("INGETROKKEN", "REVOKED")
+        out.t(|t| t.revoked)
     } else if m.active {
-        out.t("actief", "active")
+        out.t(|t| t.active)
     } else {
-        out.t("verlopen", "expired")
+        out.t(|t| t.expired)
     };
     let who = if mine {
-        format!("{} {}", out.t("aan", "to"), r.representative_name)
+        format!("{} {}", out.t(|t| t.to_word), r.representative_name)
     } else {
-        format!("{} {}", out.t("van", "from"), v.display_name(&r.citizen))
+        format!("{} {}", out.t(|t| t.from_word), v.display_name(&r.citizen))
     };
     let what: Vec<&str> = r.actions.iter().map(|x| x.label(out.lang)).collect();
     println!(
@@ -273,9 +252,9 @@ fn line(out: &Out, v: &Vault, m: &MandateView, mine: bool) {
     if let Some(rev) = &m.revocation {
         println!(
             "    {} {}; {} {}",
-            out.t("ingetrokken op", "revoked on"),
+            out.t(|t| t.revoked_on),
             out.date(rev.record.date),
-            out.t("blijft geldig:", "stays valid:"),
+            out.t(|t| t.stays_valid),
             if rev.record.keep.is_empty() {
                 "—".to_string()
             } else {
@@ -290,16 +269,16 @@ fn list(out: &Out, v: &Vault) -> Result<()> {
     let held = v.mandates_for_me()?;
     out.emit(&serde_json::json!({"given": given, "held": held}), || {
         if given.is_empty() && held.is_empty() {
-            out.say("Geen machtigingen.", "No mandates.");
+            out.say(|t| t.no_mandates);
         }
         if !given.is_empty() {
-            out.say("Door u gegeven:", "Given by you:");
+            out.say(|t| t.given_by_you);
             for m in &given {
                 line(out, v, m, true);
             }
         }
         if !held.is_empty() {
-            out.say("U handelt namens:", "You act on behalf of:");
+            out.say(|t| t.you_act_on_behalf_of);
             for m in &held {
                 line(out, v, m, false);
             }
@@ -309,26 +288,7 @@ fn list(out: &Out, v: &Vault) -> Result<()> {
 
 fn revoke(out: &Out, v: &mut Vault, typed: &str) -> Result<()> {
     let ids = v.mandates()?.into_iter().map(|m| m.mandate.record.id);
-    let id = super::ids::resolve(out, ("machtiging", "mandate"), typed, ids)?;
+    let id = super::ids::resolve(out, |t| t.id_mandate, typed, ids)?;
     let r = v.revoke_mandate(&id)?;
-    out.emit(&r, || {
-        out.say(
-            &format!(
-                "Machtiging ingetrokken. {}; wat de vertegenwoordiger hierna ondertekent, telt nergens meer. Wat al gedeeld is, kan niet worden teruggehaald.",
-                crate::gui::i18n::plural(
-                    r.keep.len(),
-                    "stuk dat eerder is ondertekend, blijft geldig",
-                    "stukken die eerder zijn ondertekend, blijven geldig"
-                )
-            ),
-            &format!(
-                "Mandate revoked. {}; nothing the representative signs from now on counts anywhere. What was shared before cannot be called back.",
-                crate::gui::i18n::plural(
-                    r.keep.len(),
-                    "record signed before stays valid",
-                    "records signed before stay valid"
-                )
-            ),
-        )
-    })
+    out.emit(&r, || out.say(|t| t.mandate_revoked(r.keep.len())))
 }

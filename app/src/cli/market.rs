@@ -141,18 +141,7 @@ pub struct ReleaseArgs {
 pub fn release(out: &Out, v: &mut Vault, a: ReleaseArgs) -> Result<()> {
     let e = v.release_reservation(&a.reservation, a.amount, Date::today(), &a.note)?;
     out.emit(&e, || {
-        out.say(
-            &format!(
-                "Vrijgegeven: {} uit reservering {}.",
-                format_euros(e.amount, out.lang),
-                e.reference.as_deref().unwrap_or("")
-            ),
-            &format!(
-                "Released: {} from reservation {}.",
-                format_euros(e.amount, out.lang),
-                e.reference.as_deref().unwrap_or("")
-            ),
-        )
+        out.say(|t| t.released(&format_euros(e.amount, out.lang), e.reference.as_deref().unwrap_or("")))
     })
 }
 
@@ -177,15 +166,9 @@ pub fn cancel(out: &Out, v: &mut Vault, a: CancelArgs) -> Result<()> {
     let c = v.cancel_agreement(&id, a.last_day.unwrap_or(today), &a.reason)?;
     let released = v.release_ended_reservations(today)?;
     out.emit(&c, || {
-        out.say(
-            &format!("Zorgovereenkomst opgezegd; laatste dag {}.", out.date(c.last_day)),
-            &format!("Agreement cancelled; last day {}.", out.date(c.last_day)),
-        );
+        out.say(|t| t.agreement_cancelled(&out.date(c.last_day)));
         for r in &released {
-            out.say(
-                &format!("Vrijgegeven uit de reservering: {}", format_euros(r.amount, out.lang)),
-                &format!("Released from the reservation: {}", format_euros(r.amount, out.lang)),
-            );
+            out.say(|t| format!("{} {}", t.released_from_reservation, format_euros(r.amount, out.lang)));
         }
     })
 }
@@ -207,12 +190,7 @@ pub fn offer(out: &Out, v: &mut Vault, a: OfferArgs) -> Result<()> {
         },
     })?;
     out.emit(&o, || {
-        println!(
-            "{} {} ({})",
-            out.t("Aanbod gepubliceerd:", "Offering published:"),
-            o.id,
-            o.service
-        )
+        println!("{} {} ({})", out.t(|t| t.offering_published), o.id, o.service)
     })
 }
 
@@ -254,34 +232,21 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
         .collect();
     out.emit(&list, || {
         if list.is_empty() && filter.is_empty() && remaining.is_none() {
-            out.say(
-                "Geen aanbod gevonden. Verbind met uw gemeente (of een aanbieder) via diens uitnodiging (join).",
-                "No offerings found. Connect to your municipality (or a provider) with their invite (join).",
-            );
+            out.say(|t| t.no_offerings_found);
         } else if list.is_empty() {
-            out.say(
-                "Geen aanbod past bij deze filters.",
-                "No offering matches these filters.",
-            );
+            out.say(|t| t.no_offering_matches);
         }
         for o in &list {
             let r = &o.offering.record;
             let warn = if o.above_max {
-                out.t(
-                    "  LET OP: boven het maximumtarief van de gemeente",
-                    "  NOTE: above the municipality's maximum tariff",
-                )
+                out.t(|t| t.above_maximum_tariff)
             } else {
                 ""
             };
             let admitted = if o.admitted_by.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "  [{} {}]",
-                    out.t("toegelaten door", "admitted by"),
-                    o.admitted_by.join(", ")
-                )
+                format!("  [{} {}]", out.t(|t| t.admitted_by), o.admitted_by.join(", "))
             };
             println!(
                 "{}  {:<28} {:<24} {} {}  ({} {}){}{}",
@@ -291,7 +256,7 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
                 o.offering.author_name,
                 format_euros(r.price, out.lang),
                 crate::gui::i18n::texts(out.lang).per_unit(r.unit),
-                out.t("voorbeeld", "example"),
+                out.t(|t| t.example),
                 o.example_tariff
                     .map(|t| format_euros(t, out.lang))
                     .unwrap_or_else(|| "—".into()),
@@ -319,21 +284,11 @@ pub fn admission(out: &Out, v: &mut Vault, provider: &str, admit: bool) -> Resul
             println!(
                 "{} {}. {}",
                 a.name,
-                out.t("is toegelaten", "is admitted"),
-                out.t(
-                    "Uw node geeft zijn catalogus door aan iedereen die met u verbonden is.",
-                    "Your node passes its catalogue on to everyone connected to you."
-                )
+                out.t(|t| t.is_admitted),
+                out.t(|t| t.node_passes_catalogue_on)
             );
         } else {
-            println!(
-                "{} {}",
-                a.name,
-                out.t(
-                    "is niet meer toegelaten; zijn catalogus wordt niet meer doorgegeven.",
-                    "is no longer admitted; its catalogue is no longer passed on."
-                )
-            );
+            println!("{} {}", a.name, out.t(|t| t.no_longer_admitted));
         }
     })
 }
@@ -343,19 +298,16 @@ pub fn order(out: &Out, v: &mut Vault, a: OrderArgs) -> Result<()> {
     out.emit(&ag, || {
         println!(
             "{} {}. {}",
-            out.t("Zorgovereenkomst getekend:", "Agreement signed:"),
+            out.t(|t| t.agreement_signed),
             ag.id,
-            out.t(
-                "Het bedrag is gereserveerd; de aanbieder tekent zodra u weer met elkaar verbonden bent.",
-                "The amount is reserved; the provider signs at the next sync."
-            )
+            out.t(|t| t.amount_reserved_provider_signs)
         );
         // In the account's unit: euros, or points or hours at the policy's tariff.
         for x in &ag.services {
             let total = x.tariff.checked_mul(x.max_units).unwrap_or_default();
             println!(
                 "  {} {} × {} = {}",
-                out.t("gereserveerd:", "reserved:"),
+                out.t(|t| t.reserved_colon),
                 x.max_units.normalize(),
                 format_amount(x.tariff, x.tariff_unit, out.lang),
                 format_amount(total, x.tariff_unit, out.lang)
@@ -368,7 +320,7 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
     let list = v.agreements()?;
     out.emit(&list, || {
         if list.is_empty() {
-            out.say("Geen zorgovereenkomsten.", "No agreements.");
+            out.say(|t| t.no_agreements);
         }
         for a in &list {
             let r = &a.agreement.record;
@@ -377,25 +329,21 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                 r.id,
                 v.display_name(&r.citizen),
                 v.display_name(&r.provider),
-                if r.informal {
-                    out.t(" (mantelzorg)", " (informal care)")
-                } else {
-                    ""
-                },
+                if r.informal { out.t(|t| t.informal_care) } else { "" },
                 out.date(r.period_start),
                 out.date(r.period_end),
                 match (a.countersigned, r.informal) {
-                    (true, _) => out.t("door beiden getekend", "signed by both"),
-                    (false, true) => out.t("wacht op de mantelzorger", "waits for the informal carer"),
-                    (false, false) => out.t("wacht op de aanbieder", "waits for the provider"),
+                    (true, _) => out.t(|t| t.signed_both),
+                    (false, true) => out.t(|t| t.waits_for_informal_carer),
+                    (false, false) => out.t(|t| t.waits_for_provider),
                 }
             );
             for d in &a.declarations {
                 let x = &d.declaration.record;
                 let mut state = match d.approval.as_ref().map(|ap| &ap.record.verdict) {
-                    None => out.t("wacht op goedkeuring", "awaiting approval").to_string(),
-                    Some(Verdict::Goedgekeurd) => out.t("goedgekeurd", "approved").to_string(),
-                    Some(Verdict::Betwist { reason }) => format!("{}: {reason}", out.t("betwist", "disputed")),
+                    None => out.t(|t| t.awaiting_approval).to_string(),
+                    Some(Verdict::Goedgekeurd) => out.t(|t| t.approved).to_string(),
+                    Some(Verdict::Betwist { reason }) => format!("{}: {reason}", out.t(|t| t.disputed)),
                 };
                 // A verdict a representative signed for the holder says so.
                 if let Some(ap) = d.approval.as_ref().filter(|ap| ap.author != r.citizen) {
@@ -404,7 +352,7 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
                 }
                 println!(
                     "    {} {}  {} × {} = {}  {} – {}  [{state}]",
-                    out.t("declaratie", "declaration"),
+                    out.t(|t| t.declaration),
                     x.id,
                     x.units.normalize(),
                     format_amount(x.tariff, x.tariff_unit, out.lang),
@@ -421,7 +369,7 @@ pub fn agreements(out: &Out, v: &Vault) -> Result<()> {
 pub fn countersign(out: &Out, v: &mut Vault, id: &str) -> Result<()> {
     let id = super::ids::agreement(out, v, id)?;
     let s = v.countersign(&id)?;
-    out.emit(&s, || out.say("Zorgovereenkomst getekend.", "Agreement signed."))
+    out.emit(&s, || out.say(|t| t.agreement_signed_dot))
 }
 
 pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
@@ -430,7 +378,7 @@ pub fn declare(out: &Out, v: &mut Vault, a: DeclareArgs) -> Result<()> {
     out.emit(&d, || {
         println!(
             "{} {} ({})",
-            out.t("Gedeclareerd:", "Declared:"),
+            out.t(|t| t.declared),
             d.id,
             d.amount()
                 .map_or_else(|_| "?".to_string(), |a| format_amount(a, d.tariff_unit, out.lang))
@@ -453,11 +401,8 @@ pub fn judge(out: &Out, v: &mut Vault, id: &str, dispute: Option<String>) -> Res
         format!(" ({})", on_behalf(out.lang, &v.display_name(&citizen), v.name()))
     };
     out.emit(&a, || match a.verdict {
-        Verdict::Goedgekeurd => out.say(
-            &format!("Goedgekeurd{behalf}: het bedrag is als uitgave geboekt."),
-            &format!("Approved{behalf}: the amount is booked as spent."),
-        ),
-        Verdict::Betwist { .. } => out.say(&format!("Betwist{behalf}."), &format!("Disputed{behalf}.")),
+        Verdict::Goedgekeurd => out.say(|t| t.declaration_approved(&behalf)),
+        Verdict::Betwist { .. } => out.say(|t| t.declaration_disputed(&behalf)),
     })
 }
 
@@ -473,46 +418,32 @@ fn print_report(out: &Out, r: &ClaimReport) {
             c.month,
             format_amount(c.amount, c.unit, out.lang),
             match &c.reason {
-                None => out.t("geldig", "valid").to_string(),
-                Some(why) => format!("{}: {why}", out.t("ONGELDIG", "INVALID")),
+                None => out.t(|t| t.valid).to_string(),
+                Some(why) => format!("{}: {why}", out.t(|t| t.invalid)),
             }
         );
     }
-    println!(
-        "{} {} / {}",
-        out.t("geldig:", "valid:"),
-        r.valid_count(),
-        r.claims.len()
-    );
+    println!("{} {} / {}", out.t(|t| t.valid_colon), r.valid_count(), r.claims.len());
     for (p, x) in &r.per_provider {
         println!("  {p:<28} {}", format_euros(*x, out.lang));
     }
-    println!("{}", out.t("per soort:", "per kind:"));
+    println!("{}", out.t(|t| t.per_kind));
     for (k, x) in &r.per_kind {
         println!("  {:<28} {}", k.label(out.lang), format_euros(*x, out.lang));
     }
-    println!(
-        "{}",
-        out.t("per wet (financieringsstroom):", "per act (funding stream):")
-    );
+    println!("{}", out.t(|t| t.per_act_funding));
     for (s, x) in &r.per_stream {
         println!("  {:<28} {}", s.label(out.lang), format_euros(*x, out.lang));
     }
     if !r.per_member.is_empty() {
-        println!("{}", out.t("per gezinslid:", "per household member:"));
+        println!("{}", out.t(|t| t.per_household_member));
         for (m, x) in &r.per_member {
             println!("  {m:<40} {}", format_euros(*x, out.lang));
         }
     }
     // Per citizen: what was verified and what was not add up to what her
     // budget shows as spent on granted accounts.
-    println!(
-        "{}",
-        out.t(
-            "per inwoner (geldig / niet te controleren):",
-            "per citizen (valid / not verifiable):"
-        )
-    );
+    println!("{}", out.t(|t| t.per_citizen_valid_unverifiable));
     let citizens: std::collections::BTreeSet<&String> = r.per_citizen.keys().chain(r.not_verified.keys()).collect();
     for c in citizens {
         println!(
@@ -529,12 +460,9 @@ fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_sc
     for (unit, t) in &r.other_units {
         println!(
             "{} {} ({}):",
-            out.t("in", "in"),
+            out.t(|t| t.in_word),
             unit.label(out.lang),
-            out.t(
-                "apart geteld, nooit bij euro's opgeteld",
-                "counted apart, never added to euros"
-            )
+            out.t(|t| t.counted_apart_from_euros)
         );
         for (c, x) in &t.per_category {
             println!("  {c:<28} {}", format_amount(*x, *unit, out.lang));
@@ -543,7 +471,7 @@ fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_sc
             println!(
                 "  {c:<28} {} {}",
                 format_amount(*x, *unit, out.lang),
-                out.t("niet te controleren", "not verifiable")
+                out.t(|t| t.not_verifiable)
             );
         }
     }
@@ -553,12 +481,9 @@ fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_sc
             e.category,
             format_amount(e.points, inwonercloud_schemas::Unit::Points, out.lang),
             format_euros(e.euros, out.lang),
-            out.t(
-                "omgerekend tegen de puntwaarde van het beleid:",
-                "at the policy's points value:"
-            ),
+            out.t(|t| t.at_points_value),
             format_euros(e.euros_per_point, out.lang),
-            out.t("per punt", "per point")
+            out.t(|t| t.per_point)
         );
     }
 }
@@ -566,7 +491,7 @@ fn print_other_units(out: &Out, r: &ClaimReport, policy: Option<&inwonercloud_sc
 pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
     let r = v.verify_claims()?;
     if let Some(p) = csv {
-        std::fs::write(&p, r.to_csv(out.lang)?).with_context(|| format!("cannot write {}", p.display()))?;
+        std::fs::write(&p, r.to_csv(out.lang)?).with_context(|| out.t(|t| t.cannot_write(&p)))?;
     }
     let policy = v.policy().map(|p| p.record);
     out.emit(&r, || {
@@ -578,37 +503,28 @@ pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
 pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
     let f = v.export_claims()?;
     std::fs::write(&path, serde_json::to_string_pretty(&f)?)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| out.t(|t| t.cannot_write(&path)))?;
     out.emit(
         &serde_json::json!({"file": path, "claims": f.claims.len(), "spends": f.spends.len(), "transfers": f.transfers.len()}),
         || {
-            out.say(
-                &format!(
-                    "{} en {} geschreven naar {}",
-                    crate::gui::i18n::plural(f.claims.len(), "declaratie", "declaraties"),
-                    crate::gui::i18n::plural(f.spends.len(), "eigen uitgave", "eigen uitgaven"),
-                    path.display()
-                ),
-                &format!(
-                    "{} declarations and {} own spends written to {}",
-                    f.claims.len(),
-                    f.spends.len(),
-                    path.display()
-                ),
-            )
+            out.say(|t| t.claims_exported(f.claims.len(), f.spends.len(), &path.display().to_string()))
         },
     )
 }
 
 /// The trust roots named on the command line: each a hex identity key, or a
 /// file holding one key per line (`#` starts a comment).
-fn trust_roots(args: &[String]) -> Result<TrustRoots> {
+fn trust_roots(out: &Out, args: &[String]) -> Result<TrustRoots> {
     let mut keys = Vec::new();
     let parse = |s: &str, from: &str| -> Result<PublicKey> {
         let k: PublicKey = s.parse().map_err(|e| {
             super::exit::fail(
                 super::exit::ErrorKind::InvalidInput,
-                format!("{from}: '{s}' is not an identity key (64 hex characters): {e}"),
+                format!(
+                    "{}: {}",
+                    out.t(|t| t.not_an_identity_key(from, s)),
+                    crate::error_text::schema_error_text(&e, out.lang)
+                ),
             )
         })?;
         Ok(k)
@@ -616,7 +532,7 @@ fn trust_roots(args: &[String]) -> Result<TrustRoots> {
     for a in args {
         let p = std::path::Path::new(a);
         if p.is_file() {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let text = std::fs::read_to_string(p).with_context(|| out.t(|t| t.cannot_read(&p)))?;
             for line in text.lines() {
                 let line = line.split('#').next().unwrap_or("").trim();
                 if !line.is_empty() {
@@ -634,14 +550,14 @@ fn trust_roots(args: &[String]) -> Result<TrustRoots> {
 /// fails without a trust root (exit 3) or when any claim is invalid (exit 4,
 /// "refused").
 pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
-    let trust = trust_roots(trust)?;
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let trust = trust_roots(out, trust)?;
+    let text = std::fs::read_to_string(&path).with_context(|| out.t(|t| t.cannot_read(&path)))?;
     let f: ClaimsFile =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a claims file", path.display()))?;
+        serde_json::from_str(&text).with_context(|| out.t(|t| t.not_a_claims_file(&path)))?;
     if f.format != CLAIMS_FORMAT && f.format != "inwonercloud-claims/1" {
         return Err(super::exit::fail(
             super::exit::ErrorKind::InvalidInput,
-            format!("{} has format '{}', not {CLAIMS_FORMAT}", path.display(), f.format),
+            out.t(|t| t.claims_file_format(&path, &f.format, CLAIMS_FORMAT)),
         ));
     }
     let r = f.verify(&trust);
@@ -649,7 +565,7 @@ pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
         for k in trust.keys() {
             println!(
                 "{} {} ({})",
-                out.t("vertrouwde gemeentesleutel:", "trusted municipality key:"),
+                out.t(|t| t.trusted_municipality_key),
                 k.short(),
                 inwonercloud_vault::trust::fingerprint(k)
             );
@@ -661,7 +577,7 @@ pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
     if !bad.is_empty() {
         return Err(super::exit::fail(
             super::exit::ErrorKind::Refused,
-            format!("invalid claim(s): {}", bad.join(", ")),
+            out.t(|t| t.invalid_claims(&bad)),
         ));
     }
     Ok(())

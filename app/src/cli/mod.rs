@@ -456,14 +456,8 @@ fn run_command(out: &Out, args: Args) -> Result<ExitCode> {
 /// library names no commands, the command line does.
 fn with_hint(out: &Out, e: anyhow::Error) -> anyhow::Error {
     let hint = match e.downcast_ref::<VaultError>() {
-        Some(VaultError::NotFound(_)) => out.t(
-            "maak een kluis met `inwonercloud init`, of kies de map met --vault",
-            "create a vault with `inwonercloud init`, or choose its folder with --vault",
-        ),
-        Some(VaultError::NoTrustRoot) => out.t(
-            "geef de sleutel van de gemeente: `--trust SLEUTEL`, of `--trust BESTAND` met één sleutel per regel",
-            "give the municipality's key: `--trust KEY`, or `--trust FILE` with one key per line",
-        ),
+        Some(VaultError::NotFound(_)) => out.t(|t| t.create_or_choose_vault),
+        Some(VaultError::NoTrustRoot) => out.t(|t| t.give_municipality_key),
         _ => return e,
     };
     anyhow::Error::new(exit::Hinted {
@@ -489,10 +483,7 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
     if w.exists() {
         return Err(exit::fail(
             exit::ErrorKind::InvalidInput,
-            out.t(
-                &format!("er staat al een demo in {}", base.display()),
-                &format!("a demo already exists in {}", base.display()),
-            ),
+            out.t(|t| t.demo_exists(&base.display().to_string())),
         ));
     }
     let w = crate::demo::build(&base)?;
@@ -501,16 +492,21 @@ fn demo(out: &Out, a: DemoArgs) -> Result<()> {
         || {
             println!(
                 "{}",
-                out.t(
-                    &format!(
-                        "Demo gemaakt in {}.\nInwoner:       --vault {}\nBegeleider:    --vault {}\nZorgaanbieder: --vault {}\nGemeente:      --vault {}\nMantelzorger:  --vault {}\nVertegenwoordiger: --vault {}\nGezin (integraal pgb): --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display(), w.household.display()
-                    ),
-                    &format!(
-                        "Demo built in {}.\nCitizen:       --vault {}\nCounselor:     --vault {}\nProvider:      --vault {}\nMunicipality:  --vault {}\nInformal carer: --vault {}\nRepresentative: --vault {}\nHousehold (integral pgb): --vault {}",
-                        base.display(), w.citizen.display(), w.counselor.display(), w.provider.display(), w.municipality.display(), w.carer.display(), w.representative.display(), w.household.display()
-                    ),
-                )
+                out.t(|t| {
+                    let path = |p: &std::path::Path| p.display().to_string();
+                    t.demo_built(
+                        &path(&base),
+                        &[
+                            (t.demo_citizen, path(&w.citizen)),
+                            (t.demo_counselor, path(&w.counselor)),
+                            (t.demo_provider, path(&w.provider)),
+                            (t.demo_municipality, path(&w.municipality)),
+                            (t.demo_carer, path(&w.carer)),
+                            (t.demo_representative, path(&w.representative)),
+                            (t.demo_household, path(&w.household)),
+                        ],
+                    )
+                })
             )
         },
     )
@@ -524,7 +520,7 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
         if w.exists() && w.outdated() {
             // Demo data of an earlier version: build it anew.
             std::fs::remove_dir_all(&demo_base)
-                .with_context(|| format!("cannot remove the old demo in {}", demo_base.display()))?;
+                .with_context(|| out.t(|t| t.cannot_remove_old_demo(&demo_base)))?;
         }
         if !w.exists() {
             crate::demo::build(&demo_base)?;
@@ -540,16 +536,13 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
             other => {
                 return Err(exit::fail(
                     exit::ErrorKind::InvalidInput,
-                    format!(
-                        "unknown demo role '{other}': inwoner, begeleider, zorgaanbieder, gemeente, mantelzorger, \
-                         vertegenwoordiger or gezin"
-                    ),
+                    out.t(|t| t.unknown_demo_role(other)),
                 ));
             }
         };
     }
     let screen = match &a.screen {
-        Some(s) => Some(crate::gui::Screen::parse(s).with_context(|| format!("unknown screen '{s}'"))?),
+        Some(s) => Some(crate::gui::Screen::parse(s).with_context(|| out.t(|t| t.unknown_screen(s)))?),
         None => None,
     };
     Ok(crate::gui::run(crate::gui::Options {

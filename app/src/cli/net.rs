@@ -20,20 +20,20 @@ use super::parse::{date, role};
 /// Port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 47470;
 
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime(out: &Out) -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("cannot start the network runtime")
+        .context(out.t(|t| t.cannot_start_network))
 }
 
 /// A node configuration; `relays` is one relay URL or several, separated by
 /// commas (the first is used first, the others when it is down).
-fn config(bind: SocketAddr, relays: Option<&str>) -> Result<NodeConfig> {
+fn config(out: &Out, bind: SocketAddr, relays: Option<&str>) -> Result<NodeConfig> {
     let mut urls = vec![];
     for r in relays.unwrap_or("").split(',').map(str::trim).filter(|r| !r.is_empty()) {
-        urls.push(r.parse().with_context(|| format!("'{r}' is not a relay URL"))?);
+        urls.push(r.parse().with_context(|| out.t(|t| t.not_a_relay_url(r)))?);
     }
     let mut urls = urls.into_iter();
     Ok(NodeConfig {
@@ -83,18 +83,14 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
     {
         return Err(super::exit::fail(
             super::exit::ErrorKind::InvalidInput,
-            format!(
-                "this vault belongs to a {}, not a {}",
-                vault.role().label(out.lang),
-                r.label(out.lang)
-            ),
+            out.t(|t| t.vault_has_another_role(vault.role().label(out.lang), r.label(out.lang))),
         ));
     }
     let automate = a.policy.is_some();
     if let Some(file) = &a.policy {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file).with_context(|| out.t(|t| t.cannot_read(&file)))?;
         let p = inwonercloud_schemas::Policy::from_json(&text)
-            .with_context(|| format!("{} is not a valid policy", file.display()))?;
+            .with_context(|| out.t(|t| t.not_a_policy(file)))?;
         vault.publish_policy(p)?;
     }
     // `--relay` once is remembered: later starts (and `join`, `sync`, the app) use it.
@@ -102,11 +98,11 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
         Some(r) => Some(r.clone()),
         None => vault.setting("relay")?.filter(|r| !r.is_empty()),
     };
-    let rt = runtime()?;
+    let rt = runtime(out)?;
     rt.block_on(async {
-        let node = Node::spawn(vault, config(a.bind, relay.as_deref())?)
+        let node = Node::spawn(vault, config(out, a.bind, relay.as_deref())?)
             .await
-            .with_context(|| format!("cannot listen on {} (is another `serve` running? use --bind)", a.bind))?;
+            .with_context(|| out.t(|t| t.cannot_listen(&a.bind.to_string())))?;
         let addrs: Vec<String> = node.addrs().iter().map(|s| s.to_string()).collect();
         node.with_vault(|v| v.set_setting("serve_addrs", &addrs.join(",")))?;
         if let Some(r) = &a.relay {
@@ -114,15 +110,10 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
         }
         let who = node.with_vault(|v| v.whoami());
         let connect = format!("{}@{}", node.id(), addrs.join(","));
-        out.emit(&serde_json::json!({"identity": who.identity, "endpoint": node.id(), "addrs": addrs, "connect": connect}), || {
-            println!(
-                "{}",
-                out.t(
-                    &format!("{} is bereikbaar.\nAdres: {connect}\nMaak een uitnodiging in een ander venster: inwonercloud invite --role begeleider --docs plan --write\nStoppen: Ctrl-C", who.name),
-                    &format!("{} is reachable.\nAddress: {connect}\nMake an invite in another terminal: inwonercloud invite --role counselor --docs plan --write\nStop: Ctrl-C", who.name),
-                )
-            )
-        })?;
+        out.emit(
+            &serde_json::json!({"identity": who.identity, "endpoint": node.id(), "addrs": addrs, "connect": connect}),
+            || println!("{}", out.t(|t| t.serving(&who.name, &connect.to_string()))),
+        )?;
         for p in &a.peer {
             node.keep_connected(parse_addr(p)?);
         }
@@ -136,11 +127,11 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                 Ok(done) => {
                     for x in done {
                         let what = match &x.rule {
-                            Some(r) => format!("{} {r}", out.t("automatisch toegekend, regel", "granted automatically, rule")),
-                            None => out.t("naar de inbox", "to the inbox").to_string(),
+                            Some(r) => format!("{} {r}", out.t(|t| t.granted_automatically_rule)),
+                            None => out.t(|t| t.to_the_inbox).to_string(),
                         };
                         if !out.json {
-                            println!("{} {} ({}): {what}", out.t("aanvraag", "request"), x.request, x.holder);
+                            println!("{} {} ({}): {what}", out.t(|t| t.request), x.request, x.holder);
                         }
                     }
                 }
@@ -179,7 +170,7 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                 d = changes.recv() => {
                     if let Ok(docs) = d && !out.json {
                         let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
-                        println!("{} {}", out.t("bijgewerkt:", "updated:"), names.join(", "));
+                        println!("{} {}", out.t(|t| t.updated_colon), names.join(", "));
                     }
                     allocate(&node);
                 }
@@ -190,9 +181,9 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
                         moved |= was != Some(s.online);
                         if was != Some(s.online) && !out.json {
                             if s.online {
-                                println!("{} {}", out.t("verbonden met", "connected to"), s.name);
+                                println!("{} {}", out.t(|t| t.connected_to), s.name);
                             } else {
-                                println!("{} {}{}", out.t("verbinding verbroken met", "disconnected from"), s.name,
+                                println!("{} {}{}", out.t(|t| t.disconnected_from), s.name,
                                     s.last_error.map(|e| format!(" ({e})")).unwrap_or_default());
                             }
                         }
@@ -253,14 +244,14 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
             Some(n) if alive => {
                 println!(
                     "{} {} ({} {}, {} {})",
-                    out.t("Knooppunt:", "Node:"),
-                    out.t("draait", "running"),
-                    out.t("proces", "process"),
+                    out.t(|t| t.node),
+                    out.t(|t| t.running),
+                    out.t(|t| t.process),
                     n.pid,
-                    out.t("sinds", "since"),
+                    out.t(|t| t.since),
                     out.day(n.started)
                 );
-                println!("{} {}", out.t("Adressen:", "Addresses:"), n.addrs.join(", "));
+                println!("{} {}", out.t(|t| t.addresses), n.addrs.join(", "));
                 if let Some(r) = &n.relay {
                     println!("Relay: {r}");
                 }
@@ -269,54 +260,43 @@ pub fn status(out: &Out, v: &mut Vault) -> Result<()> {
                         "  {:<24} {}{}",
                         p.name,
                         if p.online {
-                            out.t("verbonden", "connected")
+                            out.t(|t| t.connected)
                         } else {
-                            out.t("niet verbonden", "not connected")
+                            out.t(|t| t.not_connected)
                         },
                         p.last_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
                     );
                 }
             }
-            _ => out.say(
-                "Knooppunt: draait niet (start het met `inwonercloud serve`).",
-                "Node: not running (start it with `inwonercloud serve`).",
-            ),
+            _ => out.say(|t| t.node_not_running),
         }
         let waiting: Vec<&inwonercloud_vault::consent::Backlog> =
             backlog.iter().filter(|b| !b.docs.is_empty()).collect();
         if waiting.is_empty() {
-            out.say("Er wacht niets op levering.", "Nothing waits to be delivered.");
+            out.say(|t| t.nothing_waits);
         }
         match &postbus {
-            Some(p) => println!("{} {p}", out.t("Uw postbus:", "Your postbus:")),
-            None => out.say(
-                "Geen postbus gekozen: wijzigingen komen alleen aan als u en de ander tegelijk online zijn (inwonercloud postbus-use ADRES).",
-                "No postbus chosen: changes arrive only when you and the other side are online together (inwonercloud postbus-use ADDRESS).",
-            ),
+            Some(p) => println!("{} {p}", out.t(|t| t.your_postbus)),
+            None => out.say(|t| t.no_postbus_online_together),
         }
         if let Some(r) = node.as_ref().and_then(|n| n.postbus_round.as_ref()) {
-            println!("{} {}", out.t("Laatste ronde", "Last round"), super::postbus::describe(out, r));
+            println!("{} {}", out.t(|t| t.last_round), super::postbus::describe(out, r));
         }
         for (doc, n) in &mail_waiting {
             println!(
-                "{} {}: {n} {}",
-                out.t("Nog naar de postbus", "Still to leave at the postbus"),
+                "{} {}: {}",
+                out.t(|t| t.still_leave_postbus),
                 short_doc(doc),
-                out.t("wijzigingen", "changes")
+                out.t(|t| t.changes_count(*n))
             );
         }
         for b in waiting {
             let docs: Vec<String> = b
                 .docs
                 .iter()
-                .map(|(d, n)| format!("{} ({n} {})", short_doc(d), out.t("wijzigingen", "changes")))
+                .map(|(d, n)| format!("{} ({})", short_doc(d), out.t(|t| t.changes_count(*n))))
                 .collect();
-            println!(
-                "{} {}: {}",
-                out.t("Wacht op levering aan", "Waiting for"),
-                b.name,
-                docs.join(", ")
-            );
+            println!("{} {}: {}", out.t(|t| t.waiting_for), b.name, docs.join(", "));
         }
     })
 }
@@ -420,13 +400,7 @@ pub struct InviteArgs {
 pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
     let addrs = v.setting("serve_addrs")?.unwrap_or_default();
     if addrs.is_empty() {
-        bail!(
-            "{}",
-            out.t(
-                "start eerst `inwonercloud serve` in een ander venster: de uitnodiging moet zeggen waar u bereikbaar bent",
-                "start `inwonercloud serve` in another terminal first: the invite must say where you can be reached"
-            )
-        );
+        bail!("{}", out.t(|t| t.start_serve_first));
     }
     let documents = if a.device {
         vec![]
@@ -465,24 +439,15 @@ pub fn invite(out: &Out, v: &mut Vault, a: InviteArgs) -> Result<()> {
     out.emit(
         &serde_json::json!({"ticket": text, "expires": inwonercloud_schemas::Date::dutch(expires)}),
         || {
-            println!(
-                "{}\n\n{text}\n",
-                out.t(
-                    "Geef deze uitnodiging aan de ander (eenmalig te gebruiken):",
-                    "Give this invite to the other person (it works once):"
-                )
-            );
+            println!("{}\n\n{text}\n", out.t(|t| t.give_invite));
             println!(
                 "{} inwonercloud join <{}>",
-                out.t("Die voert uit:", "They run:"),
-                out.t("uitnodiging", "ticket")
+                out.t(|t| t.they_run),
+                out.t(|t| t.ticket_word)
             );
             println!(
                 "{} {}",
-                out.t(
-                    "Uw controlecode (vergelijk die met wat de ander na het verbinden ziet, bijvoorbeeld aan de telefoon):",
-                    "Your fingerprint (compare it with what the other person sees after joining, for example by phone):"
-                ),
+                out.t(|t| t.your_fingerprint_compare),
                 fingerprint(&who.identity)
             );
         },
@@ -510,23 +475,17 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
             &super::passphrase::new(out, inwonercloud_vault::seal::PASSPHRASE_ENV)?,
         )?
     } else {
-        bail!(
-            "{}",
-            out.t(
-                "maak eerst uw eigen kluis: inwonercloud init --name \"Uw naam\" --role begeleider",
-                "create your own vault first: inwonercloud init --name \"Your name\" --role counselor"
-            )
-        );
+        bail!("{}", out.t(|t| t.create_own_vault_first));
     };
     // The ticket's relay (the inviter's) is used to reach the inviter, and
     // kept for later syncs when this vault has none of its own.
     let own = vault.setting("relay")?.filter(|r| !r.is_empty());
     let relay = own.clone().or_else(|| ticket.relay.clone());
-    let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
+    let cfg = config(out, SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
     if let (None, Some(theirs)) = (&own, &ticket.relay) {
         vault.set_setting("relay", theirs)?;
     }
-    let rt = runtime()?;
+    let rt = runtime(out)?;
     rt.block_on(async {
         let node = Node::spawn(vault, cfg).await?;
         let report = node.join(&ticket).await?;
@@ -534,41 +493,21 @@ pub fn join(out: &Out, dir: &Path, a: JoinArgs) -> Result<()> {
         out.emit(&report, || {
             println!(
                 "{} {}: {}",
-                out.t("Controlecode van", "Fingerprint of"),
+                out.t(|t| t.fingerprint_of),
                 ticket.inviter_name,
                 fingerprint(&ticket.inviter)
             );
+            println!("{}", out.t(|t| t.trust_inviter_hint(&ticket.inviter.to_string())));
             println!(
                 "{}",
-                out.t(
-                    &format!(
-                        "Vergelijk die met wat de ander ziet. Is de ander uw gemeente? Vertrouw de sleutel dan met: inwonercloud trust add {}",
-                        ticket.inviter
-                    ),
-                    &format!(
-                        "Compare it with what the other person sees. Is it your municipality? Then trust its key with: inwonercloud trust add {}",
-                        ticket.inviter
-                    ),
-                )
-            );
-            println!(
-                "{}",
-                out.t(
-                    &format!(
-                        "Verbonden met {}. Ontvangen: {} in {}; verstuurd: {}.",
-                        report.peer_name,
-                        crate::gui::i18n::plural(report.received_changes, "wijziging", "wijzigingen"),
-                        crate::gui::i18n::plural(report.docs_received.len(), "document", "documenten"),
-                        crate::gui::i18n::plural(report.sent_changes, "wijziging", "wijzigingen")
-                    ),
-                    &format!(
-                        "Connected to {}. Received {} changes in {} documents; sent {}.",
-                        report.peer_name,
+                out.t(|t| {
+                    t.synced_with(
+                        &report.peer_name,
                         report.received_changes,
                         report.docs_received.len(),
-                        report.sent_changes
-                    ),
-                )
+                        report.sent_changes,
+                    )
+                })
             );
             let _ = ticket_addr(&ticket);
         })
@@ -588,9 +527,9 @@ pub struct SyncArgs {
 pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
     let vault = super::open_vault(out, dir)?;
     let relay = vault.setting("relay")?.filter(|r| !r.is_empty());
-    let cfg = config(SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
+    let cfg = config(out, SocketAddr::from(([0, 0, 0, 0], 0)), relay.as_deref())?;
     let via: Vec<_> = cfg.relay.iter().chain(&cfg.fallback_relays).cloned().collect();
-    let rt = runtime()?;
+    let rt = runtime(out)?;
     rt.block_on(async {
         let node = Node::spawn(vault, cfg).await?;
         let peers = node.with_vault(|v| v.peers())?;
@@ -615,13 +554,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                 if targets.is_empty() {
                     return Err(super::exit::fail(
                         super::exit::ErrorKind::NotFound,
-                        format!(
-                            "{} '{p}'",
-                            out.t(
-                                "geen bekende partij met adres heet",
-                                "no known peer with an address matches"
-                            )
-                        ),
+                        format!("{} '{p}'", out.t(|t| t.no_known_peer_named)),
                     ));
                 }
             }
@@ -635,17 +568,14 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
         }
         let postbusses = node.with_vault(|v| v.mail_owners());
         if targets.is_empty() && postbusses.is_empty() {
-            out.say(
-                "Geen partijen met een bekend adres. Gebruik: inwonercloud sync ID@IP:POORT",
-                "No peers with a known address. Use: inwonercloud sync ID@IP:PORT",
-            );
+            out.say(|t| t.no_peers_with_address);
             return Ok(());
         }
         if a.live {
             for (_, addr) in &targets {
                 node.keep_connected(addr.clone());
             }
-            out.say("Live verbonden; stoppen met Ctrl-C.", "Live; stop with Ctrl-C.");
+            out.say(|t| t.live_stop_with_ctrl_c);
             let mut changes = node.subscribe();
             loop {
                 tokio::select! {
@@ -653,7 +583,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                     d = changes.recv() => {
                         if let Ok(docs) = d && !out.json {
                             let names: Vec<String> = docs.iter().map(|d| short_doc(d)).collect();
-                            println!("{} {}", out.t("bijgewerkt:", "updated:"), names.join(", "));
+                            println!("{} {}", out.t(|t| t.updated_colon), names.join(", "));
                         }
                     }
                 }
@@ -669,9 +599,9 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                     if !out.json {
                         println!(
                             "{name}: {} {}, {} {} ({} bytes)",
-                            out.t("ontvangen", "received"),
+                            out.t(|t| t.received),
                             r.received_changes,
-                            out.t("verstuurd", "sent"),
+                            out.t(|t| t.sent),
                             r.sent_changes,
                             r.bytes_sent + r.bytes_received
                         );
@@ -681,7 +611,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
                 Err(e) => {
                     failed += 1;
                     if !out.json {
-                        println!("{name}: {} {e}", out.t("mislukt:", "failed:"));
+                        println!("{name}: {} {e}", out.t(|t| t.failed_colon));
                     }
                     reports.push(serde_json::json!({"peer_name": name, "error": e.to_string()}));
                 }
@@ -704,7 +634,7 @@ pub fn sync(out: &Out, dir: &Path, a: SyncArgs) -> Result<()> {
         if failed > 0 {
             return Err(super::exit::fail(
                 super::exit::ErrorKind::Network,
-                format!("{failed} {}", out.t("keer bijwerken mislukt", "syncs failed")),
+                out.t(|t| t.syncs_failed(failed)),
             ));
         }
         Ok(())
@@ -715,7 +645,7 @@ pub fn peers(out: &Out, v: &Vault) -> Result<()> {
     let p = v.peers()?;
     out.emit(&p, || {
         if p.is_empty() {
-            out.say("Nog geen bekende partijen.", "No known peers yet.");
+            out.say(|t| t.no_known_peers);
         }
         for i in &p {
             println!(
@@ -734,17 +664,17 @@ pub fn consents(out: &Out, v: &Vault) -> Result<()> {
     let c = v.consents()?;
     out.emit(&c, || {
         if c.is_empty() {
-            out.say("U deelt nog niets.", "You share nothing yet.");
+            out.say(|t| t.you_share_nothing);
         }
         for x in &c {
             let r = &x.consent.record;
             let docs: Vec<String> = r.documents.iter().map(|d| short_doc(d)).collect();
             let state = if x.revocation.is_some() {
-                out.t("INGETROKKEN", "REVOKED")
+                out.t(|t| t.revoked)
             } else if x.active {
-                out.t("actief", "active")
+                out.t(|t| t.active)
             } else {
-                out.t("verlopen", "expired")
+                out.t(|t| t.expired)
             };
             println!(
                 "{}  {:<20} {:<12} {:<6} {:<10} {}  [{}]",
@@ -752,22 +682,16 @@ pub fn consents(out: &Out, v: &Vault) -> Result<()> {
                 r.grantee_name,
                 r.role.label(out.lang),
                 if r.access == Access::Write {
-                    out.t("schrijf", "write")
+                    out.t(|t| t.write_access)
                 } else {
-                    out.t("lees", "read")
+                    out.t(|t| t.read_access)
                 },
                 state,
                 docs.join(","),
                 r.purpose
             );
         }
-        println!(
-            "\n{}",
-            out.t(
-                "Let op: intrekken stopt het delen vanaf nu; wat al gedeeld is, kan niet worden teruggehaald.",
-                "Note: revoking stops sharing from now on; what was shared before cannot be called back."
-            )
-        );
+        println!("\n{}", out.t(|t| t.revoking_stops_sharing));
     })
 }
 
@@ -784,32 +708,26 @@ pub struct RevokeArgs {
 pub fn revoke(out: &Out, v: &mut Vault, a: RevokeArgs) -> Result<()> {
     let id = super::ids::consent(out, v, &a.id)?;
     v.revoke_consent(&id, &a.reason)?;
-    out.emit(&serde_json::json!({"revoked": a.id}), || {
-        out.say(
-            "Ingetrokken. Vanaf nu wordt niets meer gedeeld en worden nieuwe wijzigingen van deze partij geweigerd. Wat al gedeeld is, kan niet worden teruggehaald.",
-            "Revoked. From now on nothing more is shared and new changes from this party are refused. What was shared before cannot be called back.",
-        )
-    })
+    out.emit(&serde_json::json!({"revoked": a.id}), || out.say(|t| t.consent_revoked))
 }
 
 pub fn access_log(out: &Out, v: &Vault) -> Result<()> {
     let log = v.access_log()?;
     out.emit(&log, || {
         if log.is_empty() {
-            out.say("Nog niets gedeeld of ontvangen.", "Nothing shared or received yet.");
+            out.say(|t| t.nothing_shared_received);
         }
         for l in &log {
             println!(
-                "{}  {:<9} {:<20} {:<26} {} {}",
+                "{}  {:<9} {:<20} {:<26} {}",
                 out.day(l.at),
                 match l.direction {
-                    inwonercloud_vault::consent::Direction::Sent => out.t("verstuurd", "sent"),
-                    inwonercloud_vault::consent::Direction::Received => out.t("ontvangen", "received"),
+                    inwonercloud_vault::consent::Direction::Sent => out.t(|t| t.sent),
+                    inwonercloud_vault::consent::Direction::Received => out.t(|t| t.received),
                 },
                 l.peer_name,
                 short_doc(&l.doc),
-                l.changes,
-                out.t("wijzigingen", "changes"),
+                out.t(|t| t.changes_count(l.changes)),
             );
         }
     })
@@ -845,19 +763,13 @@ pub fn trust(out: &Out, v: &mut Vault, c: TrustCmd) -> Result<()> {
                 .collect();
             out.emit(&rows, || {
                 if list.is_empty() {
-                    println!(
-                        "{}",
-                        out.t(
-                            "U vertrouwt nog geen gemeentesleutel: geef uw gemeente toestemming (invite --role gemeente) of gebruik trust add.",
-                            "You trust no municipality key yet: give your municipality a consent (invite --role municipality) or use trust add."
-                        )
-                    );
+                    println!("{}", out.t(|t| t.no_trusted_municipality_key));
                 }
                 for (k, src) in &list {
                     let why = match src {
-                        inwonercloud_vault::trust::TrustSource::Own => out.t("uw eigen sleutel", "your own key"),
-                        inwonercloud_vault::trust::TrustSource::Consent => out.t("uw toestemming", "your consent"),
-                        inwonercloud_vault::trust::TrustSource::Pinned => out.t("zelf toegevoegd", "added by you"),
+                        inwonercloud_vault::trust::TrustSource::Own => out.t(|t| t.your_own_key),
+                        inwonercloud_vault::trust::TrustSource::Consent => out.t(|t| t.your_consent),
+                        inwonercloud_vault::trust::TrustSource::Pinned => out.t(|t| t.added_by_you),
                     };
                     println!("{:<24} {}  {}  ({why})", v.display_name(k), fingerprint(k), k);
                 }
@@ -865,23 +777,17 @@ pub fn trust(out: &Out, v: &mut Vault, c: TrustCmd) -> Result<()> {
         }
         TrustCmd::Add { key, name } => {
             v.pin_municipality(key, &name)?;
-            out.say(
-                &format!("Vertrouwd: {} (controlecode {})", key, fingerprint(&key)),
-                &format!("Trusted: {} (fingerprint {})", key, fingerprint(&key)),
-            );
+            out.say(|t| t.trusted_key(&key.to_string(), &fingerprint(&key)));
             Ok(())
         }
         TrustCmd::Remove { key } => {
             if !v.unpin_municipality(&key)? {
                 return Err(super::exit::fail(
                     super::exit::ErrorKind::NotFound,
-                    out.t(
-                        "die sleutel stond niet in uw lijst (sleutels uit een toestemming verdwijnen door die in te trekken)",
-                        "that key was not pinned (keys from a consent go when you revoke that consent)",
-                    ),
+                    out.t(|t| t.key_was_not_pinned),
                 ));
             }
-            out.say("Niet meer vertrouwd.", "No longer trusted.");
+            out.say(|t| t.no_longer_trusted);
             Ok(())
         }
     }

@@ -3,6 +3,8 @@
 use inwonercloud_schemas::Lang;
 use serde::Serialize;
 
+use crate::i18n::cli::{Texts, texts};
+
 /// How to print.
 #[derive(Clone, Debug)]
 pub struct Out {
@@ -17,10 +19,11 @@ pub struct Out {
 }
 
 impl Out {
-    /// Prints human text in the chosen language (nothing in JSON mode).
-    pub fn say(&self, nl: &str, en: &str) {
+    /// Prints a text of the catalogue in the chosen language (nothing in
+    /// JSON mode): `out.say(|t| t.no_requests)`, `out.say(|t| t.spend_booked(..))`.
+    pub fn say<D: std::fmt::Display>(&self, text: impl FnOnce(&'static Texts) -> D) {
         if !self.json {
-            println!("{}", self.t(nl, en));
+            println!("{}", text(texts(self.lang)));
         }
     }
 
@@ -34,12 +37,9 @@ impl Out {
         self.date(inwonercloud_schemas::Date::dutch(secs))
     }
 
-    /// Picks the text of the chosen language.
-    pub fn t<'a>(&self, nl: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Nl => nl,
-            Lang::En => en,
-        }
+    /// A text of the catalogue in the chosen language: `out.t(|t| t.granted)`.
+    pub fn t<R>(&self, text: impl FnOnce(&'static Texts) -> R) -> R {
+        text(texts(self.lang))
     }
 
     /// Prints a value as JSON (in JSON mode) or runs `human`.

@@ -28,7 +28,7 @@ pub fn current(out: &Out) -> Result<Passphrase> {
             return from_file(out, &file);
         }
     }
-    prompt(out, out.t("Wachtwoord van de kluis: ", "Vault passphrase: "))
+    prompt(out, out.t(|t| t.vault_passphrase))
 }
 
 /// The name of the systemd credential holding the passphrase.
@@ -37,23 +37,11 @@ pub const CREDENTIAL: &str = "inwonercloud-passphrase";
 /// The passphrase on the first line of `file` (a trailing newline is not
 /// part of it). A file others may read is used, with a warning.
 pub fn from_file(out: &Out, file: &std::path::Path) -> Result<Passphrase> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        anyhow::anyhow!(
-            "{} {}: {e}",
-            out.t(
-                "kan het wachtwoordbestand niet lezen:",
-                "cannot read the passphrase file"
-            ),
-            file.display()
-        )
-    })?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("{} {}: {e}", out.t(|t| t.cannot_read_passphrase_file), file.display()))?;
     let line = text.lines().next().unwrap_or("");
     if line.is_empty() {
-        bail!(
-            "{} {}",
-            out.t("het wachtwoordbestand is leeg:", "the passphrase file is empty:"),
-            file.display()
-        );
+        bail!("{} {}", out.t(|t| t.passphrase_file_empty), file.display());
     }
     #[cfg(unix)]
     {
@@ -77,36 +65,18 @@ pub fn new(out: &Out, env: &str) -> Result<Passphrase> {
         p.check_new()?;
         return Ok(p);
     }
-    let first = prompt(
-        out,
-        out.t(
-            "Nieuw wachtwoord voor de kluis (minstens 8 tekens): ",
-            "New vault passphrase (at least 8 characters): ",
-        ),
-    )?;
+    let first = prompt(out, out.t(|t| t.new_vault_passphrase))?;
     first.check_new()?;
-    let second = prompt(out, out.t("Herhaal het wachtwoord: ", "Repeat the passphrase: "))?;
+    let second = prompt(out, out.t(|t| t.repeat_passphrase))?;
     if !first.matches(&second) {
-        bail!(
-            "{}",
-            out.t(
-                "de twee wachtwoorden verschillen; er is niets gewijzigd",
-                "the two passphrases differ; nothing was changed"
-            )
-        );
+        bail!("{}", out.t(|t| t.two_passphrases_differ));
     }
     Ok(first)
 }
 
 fn prompt(out: &Out, text: &str) -> Result<Passphrase> {
     if !std::io::stdin().is_terminal() {
-        bail!(
-            "{}",
-            out.t(
-                "de kluis is versleuteld en er is geen terminal om het wachtwoord te vragen: zet INWONERCLOUD_PASSPHRASE",
-                "the vault is encrypted and there is no terminal to ask for the passphrase: set INWONERCLOUD_PASSPHRASE"
-            )
-        );
+        bail!("{}", out.t(|t| t.no_terminal_for_passphrase));
     }
     Ok(Passphrase::new(rpassword::prompt_password(text)?))
 }

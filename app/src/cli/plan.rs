@@ -156,17 +156,12 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
         }
         PlanCmd::Title { title, from, until } => {
             v.set_plan_header(&doc, &title, from, until)?;
-            out.emit(&serde_json::json!({"ok": true}), || {
-                out.say("Titel opgeslagen.", "Title saved.")
-            })
+            out.emit(&serde_json::json!({"ok": true}), || out.say(|t| t.title_saved))
         }
         PlanCmd::Situation { domain, text } => {
             v.set_situation(&doc, domain, &text)?;
             out.emit(&serde_json::json!({"ok": true, "domain": domain}), || {
-                out.say(
-                    &format!("Situatie bij {} opgeslagen.", domain.label(out.lang)),
-                    &format!("Situation for {} saved.", domain.label(out.lang)),
-                )
+                out.say(|t| t.situation_saved(domain.label(out.lang)))
             })
         }
         PlanCmd::Goal {
@@ -176,15 +171,11 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
             member,
         } => {
             let g = v.add_goal_for(&doc, member.as_deref(), domain, &text, target)?;
-            out.emit(&g, || {
-                out.say(&format!("Doel toegevoegd: {}", g.id), &format!("Goal added: {}", g.id))
-            })
+            out.emit(&g, || out.say(|t| format!("{} {}", t.goal_added, g.id)))
         }
         PlanCmd::GoalStatus { id, status } => {
             v.set_goal_status(&doc, &id, status)?;
-            out.emit(&serde_json::json!({"ok": true}), || {
-                out.say("Status aangepast.", "Status changed.")
-            })
+            out.emit(&serde_json::json!({"ok": true}), || out.say(|t| t.status_changed))
         }
         PlanCmd::Need {
             domain,
@@ -214,34 +205,12 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 },
             )?;
             let year = n.time_cost.cost_per_year();
-            out.emit(&n, || {
-                out.say(
-                    &format!(
-                        "Behoefte toegevoegd: {} ({} per jaar)",
-                        n.id,
-                        format_euros(year, out.lang)
-                    ),
-                    &format!("Need added: {} ({} per year)", n.id, format_euros(year, out.lang)),
-                )
-            })
+            out.emit(&n, || out.say(|t| t.need_added(&n.id, &format_euros(year, out.lang))))
         }
         PlanCmd::Member(MemberCmd::Add { name, kind, born }) => {
             let m = v.add_member(&name, kind, born)?;
             out.emit(&m, || {
-                out.say(
-                    &format!(
-                        "Gezinslid toegevoegd: {} ({}, id {})",
-                        m.name,
-                        m.kind.label(out.lang),
-                        m.id
-                    ),
-                    &format!(
-                        "Household member added: {} ({}, id {})",
-                        m.name,
-                        m.kind.label(out.lang),
-                        m.id
-                    ),
-                )
+                out.say(|t| t.member_added(&m.name, m.kind.label(out.lang), &m.id))
             })
         }
         PlanCmd::Member(MemberCmd::List) => {
@@ -254,18 +223,7 @@ pub fn run(out: &Out, v: &mut Vault, c: PlanCmd) -> Result<()> {
                 _ => v.find_peer(&who)?.identity,
             };
             let d = v.set_director(identity, member.as_deref())?;
-            out.emit(&d, || {
-                out.say(
-                    &format!(
-                        "Regisseur: {}. Geef een machtiging (mandate give) voor wat de regisseur voor het gezin mag doen.",
-                        d.name
-                    ),
-                    &format!(
-                        "Director: {}. Give a mandate (mandate give) for what the director may do for the household.",
-                        d.name
-                    ),
-                )
-            })
+            out.emit(&d, || out.say(|t| t.director_set(&d.name)))
         }
         PlanCmd::History => {
             let h = v.history(&doc)?;
@@ -293,17 +251,14 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
             h.record.valid_from.map(|d| out.date(d)).unwrap_or_default(),
             h.record.valid_until.map(|d| out.date(d)).unwrap_or_default()
         ),
-        None => println!(
-            "{}",
-            out.t("Ondersteuningsplan (nog zonder titel)", "Support plan (no title yet)")
-        ),
+        None => println!("{}", out.t(|t| t.plan_without_title)),
     }
     if !p.household.members.is_empty() || p.household.director.is_some() {
         print_household(out, &p.household);
     }
     let member = |m: &Option<String>| {
         m.as_ref()
-            .map(|m| format!(" ({} {})", out.t("voor", "for"), p.household.name_of(m)))
+            .map(|m| format!(" ({} {})", out.t(|t| t.for_word), p.household.name_of(m)))
             .unwrap_or_default()
     };
     for d in LifeDomain::ALL {
@@ -320,7 +275,7 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
         for g in goals {
             println!(
                 "  {} {}{} ({}) [{}] id={}",
-                out.t("doel:", "goal:"),
+                out.t(|t| t.goal),
                 g.record.text,
                 member(&g.record.member),
                 g.record.status.label(lang),
@@ -332,33 +287,33 @@ fn print_plan(out: &Out, p: &inwonercloud_vault::plan::PlanView) {
             let tc = &n.record.time_cost;
             println!(
                 "  {} {}{} | {} {} | {} {} × {} = {} {}",
-                out.t("wens:", "wish:"),
+                out.t(|t| t.wish),
                 n.record.wish,
                 member(&n.record.member),
-                out.t("nodig:", "need:"),
+                out.t(|t| t.need),
                 n.record.objective_need,
                 tc.hours,
-                out.t("uur", "h"),
+                out.t(|t| t.hours_short),
                 format_euros(tc.tariff, lang),
                 format_euros(tc.cost_per_year(), lang),
-                out.t("per jaar", "per year"),
+                out.t(|t| t.per_year),
             );
         }
     }
     if !p.needs.is_empty() {
         println!(
             "\n{}: {}",
-            out.t("Totaal per jaar", "Total per year"),
+            out.t(|t| t.total_per_year),
             format_euros(p.cost_per_year(), lang)
         );
     }
     for b in &p.bad {
-        println!("{} {}: {}", out.t("GEWEIGERD", "REFUSED"), b.key, b.why);
+        println!("{} {}: {}", out.t(|t| t.refused_caps), b.key, b.why);
     }
 }
 
 fn print_household(out: &Out, h: &inwonercloud_vault::HouseholdView) {
-    println!("{}", out.t("Gezin:", "Household:"));
+    println!("{}", out.t(|t| t.household));
     for m in &h.members {
         let born = m.record.born.map(|d| format!(", {}", out.date(d))).unwrap_or_default();
         println!(
@@ -369,7 +324,7 @@ fn print_household(out: &Out, h: &inwonercloud_vault::HouseholdView) {
         );
     }
     match &h.director {
-        Some(d) => println!("  {} {}", out.t("regisseur:", "director:"), d.record.name),
-        None => println!("  {}", out.t("nog geen regisseur", "no director yet")),
+        Some(d) => println!("  {} {}", out.t(|t| t.director), d.record.name),
+        None => println!("  {}", out.t(|t| t.no_director_yet)),
     }
 }

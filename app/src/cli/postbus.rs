@@ -47,7 +47,7 @@ pub fn run(out: &Out, a: PostbusArgs) -> Result<()> {
         .map(str::trim)
         .filter(|r| !r.is_empty())
     {
-        relays.push(r.parse().with_context(|| format!("'{r}' is not a relay URL"))?);
+        relays.push(r.parse().with_context(|| out.t(|t| t.not_a_relay_url(r)))?);
     }
     let cfg = PostbusConfig {
         bind: a.bind,
@@ -58,27 +58,21 @@ pub fn run(out: &Out, a: PostbusArgs) -> Result<()> {
             ..Limits::default()
         },
     };
-    let rt = super::net::runtime()?;
+    let rt = super::net::runtime(out)?;
     rt.block_on(async {
         let pb = Postbus::spawn(&a.dir, cfg)
             .await
-            .with_context(|| format!("cannot start the postbus on {} in {}", a.bind, a.dir.display()))?;
+            .with_context(|| out.t(|t| t.cannot_start_postbus(&a.bind.to_string(), &a.dir)))?;
         let addr = pb.addr();
         tracing::info!(postbus = %addr, "postbus started");
         // For scripts and operators: the address, also in a file beside the store.
         let file = a.dir.join("postbus-address.txt");
-        std::fs::write(&file, format!("{addr}\n")).with_context(|| format!("cannot write {}", file.display()))?;
+        std::fs::write(&file, format!("{addr}\n")).with_context(|| out.t(|t| t.cannot_write(&file)))?;
         out.emit(&serde_json::json!({"postbus": addr.to_string()}), || {
             println!(
                 "{}\n\n{addr}\n\n{}",
-                out.t(
-                    "De postbus draait. Inwoners kiezen hem met:",
-                    "The postbus is running. Citizens choose it with:"
-                ),
-                out.t(
-                    "inwonercloud postbus-use <adres hierboven>\nStoppen: Ctrl-C (of SIGTERM)",
-                    "inwonercloud postbus-use <address above>\nStop: Ctrl-C (or SIGTERM)"
-                )
+                out.t(|t| t.postbus_running),
+                out.t(|t| t.postbus_use_and_stop)
             )
         })?;
         let why = super::net::stop_signal().await;
@@ -103,10 +97,7 @@ pub struct PostbusUseArgs {
 pub fn choose(out: &Out, v: &Vault, a: PostbusUseArgs) -> Result<()> {
     if a.off {
         v.set_postbus(None)?;
-        out.say(
-            "Geen postbus meer. Wie met u deelt, hoort dat bij de volgende verbinding.",
-            "No postbus any more. Those you share with learn it at the next connection.",
-        );
+        out.say(|t| t.postbus_left);
         return Ok(());
     }
     let Some(text) = a.addr else {
@@ -114,43 +105,32 @@ pub fn choose(out: &Out, v: &Vault, a: PostbusUseArgs) -> Result<()> {
         return out.emit(
             &serde_json::json!({"postbus": now.as_ref().map(|p| p.to_string())}),
             || match &now {
-                Some(p) => println!("{} {p}", out.t("Postbus:", "Postbus:")),
-                None => out.say(
-                    "Nog geen postbus gekozen. Kies er een met: inwonercloud postbus-use ADRES",
-                    "No postbus chosen yet. Choose one with: inwonercloud postbus-use ADDRESS",
-                ),
+                Some(p) => println!("{} {p}", out.t(|t| t.postbus_title)),
+                None => out.say(|t| t.no_postbus_chosen),
             },
         );
     };
     let addr: PostbusAddr = text.parse()?;
     v.set_postbus(Some(&addr))?;
     out.emit(&serde_json::json!({"postbus": addr.to_string()}), || {
-        println!(
-            "{}",
-            out.t(
-                "Postbus gekozen. Wie met u deelt, laat daar voortaan wijzigingen achter als u offline bent\n(versleuteld: alleen wie u toestemming gaf kan ze lezen). Uw knooppunt geeft de postbus\nuw lijst van toestemmingen bij de volgende verbinding.",
-                "Postbus chosen. Those you share with now leave changes there while you are offline\n(sealed: only those you consented to can read them). Your node gives the postbus\nyour list of consents at its next connection."
-            )
-        )
+        println!("{}", out.t(|t| t.postbus_chosen))
     })
 }
 
 /// One line about a postbus round, for a person.
 pub fn describe(out: &Out, r: &RoundReport) -> String {
     let mut s = format!(
-        "{} {} {} ({} {}), {} {} ({} {})",
-        out.t("postbus:", "postbus:"),
+        "{} {} {} ({}), {} {} ({})",
+        out.t(|t| t.postbus_colon),
         r.received,
-        out.t("ontvangen", "received"),
-        r.changes_received,
-        out.t("wijzigingen", "changes"),
+        out.t(|t| t.received),
+        out.t(|t| t.changes_count(r.changes_received)),
         r.deposited,
-        out.t("achtergelaten", "left"),
-        r.changes_deposited,
-        out.t("wijzigingen", "changes"),
+        out.t(|t| t.left_at_postbus),
+        out.t(|t| t.changes_count(r.changes_deposited)),
     );
     if r.refused > 0 {
-        s.push_str(&format!(", {} {}", r.refused, out.t("geweigerd", "refused")));
+        s.push_str(&format!(", {} {}", r.refused, out.t(|t| t.refused)));
     }
     for p in &r.problems {
         s.push_str(&format!("\n  {p}"));

@@ -144,17 +144,13 @@ fn kind(s: &str) -> Result<SupportKind, String> {
 }
 
 /// The pot this command works on.
-fn pick(v: &Vault, query: Option<&str>) -> Result<String> {
+fn pick(out: &Out, v: &Vault, query: Option<&str>) -> Result<String> {
     let pots = v.pots();
     let Some(q) = query.map(|q| q.trim().to_lowercase()) else {
         return match pots.as_slice() {
             [one] => Ok(one.clone()),
-            [] => Err(fail(
-                ErrorKind::NotFound,
-                "no wijkbudget here yet / no neighbourhood pot here yet: create one with `inwonercloud pot create`, or \
-                 ask the municipality to add you as a partner and sync",
-            )),
-            _ => Err(fail(ErrorKind::InvalidInput, "several pots here: name one with --pot")),
+            [] => Err(fail(ErrorKind::NotFound, out.t(|t| t.no_pot_here))),
+            _ => Err(fail(ErrorKind::InvalidInput, out.t(|t| t.several_pots))),
         };
     };
     let found: Vec<&String> = pots
@@ -165,16 +161,13 @@ fn pick(v: &Vault, query: Option<&str>) -> Result<String> {
         .collect();
     match found.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(fail(ErrorKind::NotFound, format!("no pot matches '{q}'"))),
-        _ => Err(fail(
-            ErrorKind::InvalidInput,
-            format!("'{q}' matches more than one pot: use its id"),
-        )),
+        [] => Err(fail(ErrorKind::NotFound, out.t(|t| t.no_pot_matches(&q)))),
+        _ => Err(fail(ErrorKind::InvalidInput, out.t(|t| t.pot_matches_several(&q)))),
     }
 }
 
 /// A partner of the pot named by `query` (part of its name, or its identity).
-fn partner(d: &PotDashboard, query: &str) -> Result<PublicKey> {
+fn partner(out: &Out, d: &PotDashboard, query: &str) -> Result<PublicKey> {
     let q = query.trim().to_lowercase();
     let found: Vec<PublicKey> = d
         .organisations
@@ -184,16 +177,8 @@ fn partner(d: &PotDashboard, query: &str) -> Result<PublicKey> {
         .collect();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(fail(
-            ErrorKind::NotFound,
-            format!(
-                "'{query}' is no partner of this pot (the municipality adds partners with `inwonercloud pot partner add`)"
-            ),
-        )),
-        _ => Err(fail(
-            ErrorKind::InvalidInput,
-            format!("'{query}' matches more than one partner: use more of the name"),
-        )),
+        [] => Err(fail(ErrorKind::NotFound, out.t(|t| t.no_such_partner(query)))),
+        _ => Err(fail(ErrorKind::InvalidInput, out.t(|t| t.partner_matches_several(query)))),
     }
 }
 
@@ -203,62 +188,36 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
     if let PotCmd::Create { name, from, to } = &a.cmd {
         let id = v.create_pot(name, *from, *to)?;
         return out.emit(&serde_json::json!({ "pot": id }), || {
-            out.say(
-                &format!("Wijkbudget {name} aangemaakt ({id}). Voeg partners toe met `pot partner add`."),
-                &format!("Neighbourhood pot {name} created ({id}). Add partners with `pot partner add`."),
-            )
+            out.say(|t| t.pot_created(name, &id))
         });
     }
-    let pot = pick(v, a.pot.as_deref())?;
+    let pot = pick(out, v, a.pot.as_deref())?;
     match a.cmd {
         PotCmd::Create { .. } => Ok(()),
         PotCmd::Partner(PartnerCmd::Add { org, name }) => {
             let peer = v.find_peer(&org)?;
             let p = v.pot_add_partner(&pot, peer.identity, &name)?;
-            out.emit(&p, || {
-                out.say(
-                    &format!(
-                        "{} is partner: de organisatie mag boeken en krijgt het wijkbudget zodra u weer met elkaar verbonden bent.",
-                        p.name
-                    ),
-                    &format!("{} is a partner: it may book and receives the pot at the next sync.", p.name),
-                )
-            })
+            out.emit(&p, || out.say(|t| t.pot_partner_added(&p.name)))
         }
         PotCmd::Partner(PartnerCmd::Remove { org, reason }) => {
             let d = v.pot_dashboard(&pot)?;
-            let k = partner(&d, &org)?;
+            let k = partner(out, &d, &org)?;
             v.pot_remove_partner(&pot, k, &reason)?;
             let name = d.organisation(&k).map(|o| o.name.clone()).unwrap_or_default();
             out.emit(&serde_json::json!({ "removed": k }), || {
-                out.say(
-                    &format!(
-                        "{name} is geen partner meer: de boekingen tot nu toe tellen mee, nieuwe worden geweigerd."
-                    ),
-                    &format!("{name} is no longer a partner: its spends so far count, new ones are refused."),
-                )
+                out.say(|t| t.pot_partner_removed(&name))
             })
         }
         PotCmd::Fund { amount, date, note } => {
             let f = v.pot_fund(&pot, amount, date.unwrap_or_else(Date::today), &note)?;
-            out.emit(&f, || {
-                out.say(
-                    &format!("{} in het wijkbudget gestort (id {}).", e(f.amount), f.id),
-                    &format!("{} put into the pot (id {}).", e(f.amount), f.id),
-                )
-            })
+            out.emit(&f, || out.say(|t| t.pot_funded(&e(f.amount), &f.id)))
         }
         PotCmd::Room { org, amount, note } => {
             let d = v.pot_dashboard(&pot)?;
-            let k = partner(&d, &org)?;
+            let k = partner(out, &d, &org)?;
             let r = v.pot_set_room(&pot, k, amount, &note)?;
             let name = d.organisation(&k).map(|o| o.name.clone()).unwrap_or_default();
-            out.emit(&r, || {
-                out.say(
-                    &format!("Ruimte van {name}: {}.", e(r.amount)),
-                    &format!("Room of {name}: {}.", e(r.amount)),
-                )
-            })
+            out.emit(&r, || out.say(|t| t.pot_room_set(&name, &e(r.amount))))
         }
         PotCmd::Spend {
             declaration,
@@ -286,49 +245,21 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
                     },
                 )?,
                 _ => {
-                    return Err(anyhow!(
-                        "give --declaration, or --resident, --kind, --category and --amount"
-                    ));
+                    return Err(anyhow!(out.t(|t| t.pot_spend_needs)));
                 }
             };
             let d = v.pot_dashboard(&pot)?;
             let me = v.identity();
             let o = d.organisation(&me).cloned();
             out.emit(&s, || {
-                out.say(
-                    &format!(
-                        "{} geboekt voor {} ({}, {}), id {}.",
-                        e(s.amount),
-                        s.resident,
-                        s.kind.label(Lang::Nl),
-                        s.category,
-                        s.id
-                    ),
-                    &format!(
-                        "{} booked for {} ({}, {}), id {}.",
-                        e(s.amount),
-                        s.resident,
-                        s.kind.label(Lang::En),
-                        s.category,
-                        s.id
-                    ),
-                );
+                out.say(|t| t.pot_spend_booked(&e(s.amount), &s.resident, s.kind.label(t.lang), &s.category, &s.id));
                 if let Some(r) = &s.declaration {
-                    out.say(
-                        &format!("Marktdeclaratie {} telt nu mee in uw ruimte.", r.id),
-                        &format!("Marketplace declaration {} now counts against your room.", r.id),
-                    );
+                    out.say(|t| t.pot_claim_counts(&r.id));
                 }
                 if let Some(o) = o {
-                    out.say(
-                        &format!("Nog {} van {} ruimte over.", e(o.left), e(o.room)),
-                        &format!("{} of {} room left.", e(o.left), e(o.room)),
-                    );
+                    out.say(|t| t.pot_room_left(&e(o.left), &e(o.room)));
                     if o.alert {
-                        out.say(
-                            "Let op: u heeft 90 % of meer van uw ruimte gebruikt.",
-                            "Note: you have used 90 % or more of your room.",
-                        );
+                        out.say(|t| t.room_ninety_percent_used);
                     }
                 }
             })
@@ -336,29 +267,14 @@ pub fn run(out: &Out, v: &mut Vault, a: PotArgs) -> Result<()> {
         PotCmd::Rebalance { from, to, amount, note } => {
             let d = v.pot_dashboard(&pot)?;
             let from = match from {
-                Some(f) => partner(&d, &f)?,
+                Some(f) => partner(out, &d, &f)?,
                 None => v.identity(),
             };
-            let to = partner(&d, &to)?;
+            let to = partner(out, &d, &to)?;
             let r = v.pot_rebalance(&pot, from, to, amount, &note)?;
             let name = |k: &PublicKey| d.organisation(k).map(|o| o.name.clone()).unwrap_or_default();
             out.emit(&r, || {
-                out.say(
-                    &format!(
-                        "{} ruimte van {} naar {} (id {}).",
-                        e(r.amount),
-                        name(&r.from),
-                        name(&r.to),
-                        r.id
-                    ),
-                    &format!(
-                        "{} of room from {} to {} (id {}).",
-                        e(r.amount),
-                        name(&r.from),
-                        name(&r.to),
-                        r.id
-                    ),
-                )
+                out.say(|t| t.pot_rebalanced(&e(r.amount), &name(&r.from), &name(&r.to), &r.id))
             })
         }
         PotCmd::Show => {
@@ -377,26 +293,26 @@ fn show(out: &Out, d: &PotDashboard) {
     println!("{} ({}) · {period}", d.name, d.owner_name);
     println!(
         "{} {} · {} {} · {} {} · {} {} · {} {}",
-        out.t("subsidie", "subsidy"),
+        out.t(|t| t.subsidy),
         e(d.funded),
-        out.t("ruimte verdeeld", "room assigned"),
+        out.t(|t| t.room_assigned),
         e(d.assigned),
-        out.t("besteed", "spent"),
+        out.t(|t| t.spent),
         e(d.spent),
-        out.t("over", "left"),
+        out.t(|t| t.left_over),
         e(d.left),
-        out.t("inwoners geholpen", "residents helped"),
+        out.t(|t| t.residents_helped),
         d.residents
     );
     println!(
         "  {:<26} {:>13} {:>13} {:>13} {:>13} {:>7} {:>9}",
-        out.t("organisatie", "organisation"),
-        out.t("ruimte", "room"),
-        out.t("herverdeeld", "rebalanced"),
-        out.t("besteed", "spent"),
-        out.t("over", "left"),
+        out.t(|t| t.organisation),
+        out.t(|t| t.room),
+        out.t(|t| t.rebalanced),
+        out.t(|t| t.spent),
+        out.t(|t| t.left_over),
         "%",
-        out.t("inwoners", "residents"),
+        out.t(|t| t.residents),
     );
     for o in &d.organisations {
         let pct = o.percent.map_or_else(
@@ -407,11 +323,11 @@ fn show(out: &Out, d: &PotDashboard) {
             },
         );
         let flag = if o.removed {
-            out.t("  (verwijderd als partner)", "  (removed as partner)")
+            out.t(|t| t.removed_as_partner)
         } else if o.over {
-            out.t("  ! boven de ruimte", "  ! beyond its room")
+            out.t(|t| t.beyond_its_room)
         } else if o.alert {
-            out.t("  ! 90 % of meer gebruikt", "  ! 90 % or more used")
+            out.t(|t| t.ninety_percent_used)
         } else {
             ""
         };
@@ -426,7 +342,7 @@ fn show(out: &Out, d: &PotDashboard) {
             o.residents
         );
     }
-    println!("{}", out.t("Per maand:", "Per month:"));
+    println!("{}", out.t(|t| t.per_month));
     for (m, per) in &d.per_month_org {
         let parts: Vec<String> = per.iter().map(|(n, x)| format!("{n} {}", e(*x))).collect();
         println!(
@@ -435,11 +351,11 @@ fn show(out: &Out, d: &PotDashboard) {
             parts.join(" · ")
         );
     }
-    println!("{}", out.t("Per categorie:", "Per category:"));
+    println!("{}", out.t(|t| t.per_category));
     for (c, x) in &d.per_category {
         println!("  {c:<30} {}", e(*x));
     }
-    println!("{}", out.t("Per soort steun:", "Per kind of support:"));
+    println!("{}", out.t(|t| t.per_kind_support));
     for (k, x) in &d.per_kind {
         println!("  {:<30} {}", k.label(out.lang), e(*x));
     }
@@ -450,24 +366,18 @@ fn show(out: &Out, d: &PotDashboard) {
             out.date(s.spend.date),
             s.spend.resident,
             e(s.uncovered),
-            out.t("niet gedekt door de ruimte", "not covered by the room")
+            out.t(|t| t.not_covered_room)
         );
     }
     for s in &d.spends {
         if let Some(c) = &s.spend.declaration {
             let how = match &s.declaration {
-                Some(inwonercloud_vault::DeclarationCheck::Verified) => out.t(
-                    "gecontroleerd: overeenkomst, declaratie en goedkeuring",
-                    "checked: agreement, declaration and approval",
-                ),
-                _ => out.t(
-                    "declaratie gecontroleerd; goedkeuring op het woord van de partner (overeenkomst niet hier)",
-                    "declaration checked; approval on the partner's word (agreement not held here)",
-                ),
+                Some(inwonercloud_vault::DeclarationCheck::Verified) => out.t(|t| t.checked_in_full),
+                _ => out.t(|t| t.checked_on_partner_word),
             };
             println!(
                 "  {} {} {} {}: {} — {how}",
-                out.t("markt", "market"),
+                out.t(|t| t.market),
                 s.organisation_name,
                 c.id,
                 s.spend.resident,
@@ -481,7 +391,7 @@ fn show(out: &Out, d: &PotDashboard) {
             n.kind,
             n.id,
             n.signer,
-            out.t("telt niet", "does not count"),
+            out.t(|t| t.does_not_count),
             n.why
         );
     }

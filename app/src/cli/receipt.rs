@@ -38,11 +38,11 @@ pub struct SpendArgs {
     pub receipt: Vec<PathBuf>,
 }
 
-fn read_files(paths: &[PathBuf]) -> Result<Vec<NewFile>> {
+fn read_files(out: &Out, paths: &[PathBuf]) -> Result<Vec<NewFile>> {
     paths
         .iter()
         .map(|p| {
-            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let bytes = std::fs::read(p).with_context(|| out.t(|t| t.cannot_read(&p)))?;
             Ok(NewFile {
                 name: p
                     .file_name()
@@ -57,7 +57,7 @@ fn read_files(paths: &[PathBuf]) -> Result<Vec<NewFile>> {
 /// `spend`: books a spend, with its receipt files, in one transaction.
 pub fn spend(out: &Out, v: &mut Vault, a: SpendArgs) -> Result<()> {
     let doc = v.pick_doc(DocKind::Budget, out.of.as_deref())?;
-    let files = read_files(&a.receipt)?;
+    let files = read_files(out, &a.receipt)?;
     let (entry, receipt) = v.record_spend(
         &doc,
         NewEntry {
@@ -74,24 +74,14 @@ pub fn spend(out: &Out, v: &mut Vault, a: SpendArgs) -> Result<()> {
     let json = serde_json::json!({"entry": entry, "receipt": receipt});
     out.emit(&json, || {
         let n = receipt.as_ref().map(|r| r.files.len()).unwrap_or(0);
-        out.say(
-            &format!(
-                "Uitgave geboekt: {} op {} ({} bon{}; nummer {})",
-                format_euros(entry.amount, out.lang),
-                out.date(entry.date),
+        out.say(|t| {
+            t.spend_booked(
+                &format_euros(entry.amount, out.lang),
+                &out.date(entry.date),
                 n,
-                if n == 1 { "" } else { "nen" },
-                entry.id
-            ),
-            &format!(
-                "Spend booked: {} on {} ({} receipt file{}; id {})",
-                format_euros(entry.amount, out.lang),
-                out.date(entry.date),
-                n,
-                if n == 1 { "" } else { "s" },
-                entry.id
-            ),
-        );
+                &entry.id,
+            )
+        });
     })
 }
 
@@ -113,27 +103,16 @@ pub fn receipt(out: &Out, v: &mut Vault, a: ReceiptArgs) -> Result<()> {
     let doc = v.pick_doc(DocKind::Budget, out.of.as_deref())?;
     if let Some(typed) = &a.entry {
         let ids = v.budget(&doc)?.report.lines.into_iter().map(|l| l.entry.id);
-        let entry = resolve(out, ("boeking", "ledger entry"), typed, ids)?;
+        let entry = resolve(out, |t| t.id_ledger_entry, typed, ids)?;
         if a.files.is_empty() {
-            anyhow::bail!(
-                "{}",
-                out.t(
-                    "noem de bestanden van de bon (JPEG, PNG of PDF)",
-                    "name the receipt's files (JPEG, PNG or PDF)"
-                )
-            );
+            anyhow::bail!("{}", out.t(|t| t.name_receipt_files));
         }
-        let r = v.attach_receipt(&doc, &entry, read_files(&a.files)?)?;
-        return out.emit(&r, || {
-            out.say(
-                &format!("Bon toegevoegd aan boeking {entry}."),
-                &format!("Receipt attached to entry {entry}."),
-            )
-        });
+        let r = v.attach_receipt(&doc, &entry, read_files(out, &a.files)?)?;
+        return out.emit(&r, || out.say(|t| t.receipt_attached(&entry)));
     }
     let receipts = v.receipts(&doc)?;
     if let Some(dir) = &a.save {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| out.t(|t| t.cannot_create(&dir)))?;
         for r in &receipts {
             for (f, state) in r.receipt.record.files.iter().zip(&r.files) {
                 if *state != FileState::Present {
@@ -143,17 +122,14 @@ pub fn receipt(out: &Out, v: &mut Vault, a: ReceiptArgs) -> Result<()> {
                     // Named by entry and hash, so two "bon.jpg" never collide.
                     let name = format!("{}-{}-{}", r.receipt.record.entry, f.hash.short(), f.name);
                     let path = dir.join(name);
-                    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+                    std::fs::write(&path, bytes).with_context(|| out.t(|t| t.cannot_write(&path)))?;
                 }
             }
         }
     }
     out.emit(&receipts, || {
         if receipts.is_empty() {
-            out.say(
-                "Nog geen bonnen. Boek een uitgave met: inwonercloud spend --account … --amount … --receipt FOTO.jpg",
-                "No receipts yet. Book a spend with: inwonercloud spend --account … --amount … --receipt PHOTO.jpg",
-            );
+            out.say(|t| t.no_receipts_yet);
         }
         for r in &receipts {
             let names: Vec<String> = r
@@ -164,8 +140,8 @@ pub fn receipt(out: &Out, v: &mut Vault, a: ReceiptArgs) -> Result<()> {
                 .zip(&r.files)
                 .map(|(f, s)| match s {
                     FileState::Present => f.name.clone(),
-                    FileState::Missing => format!("{} ({})", f.name, out.t("nog niet binnen", "not arrived")),
-                    FileState::Altered => format!("{} ({})", f.name, out.t("GEWIJZIGD", "ALTERED")),
+                    FileState::Missing => format!("{} ({})", f.name, out.t(|t| t.not_arrived)),
+                    FileState::Altered => format!("{} ({})", f.name, out.t(|t| t.altered)),
                 })
                 .collect();
             println!(
@@ -175,7 +151,7 @@ pub fn receipt(out: &Out, v: &mut Vault, a: ReceiptArgs) -> Result<()> {
                 names.join(", "),
                 r.problem
                     .as_ref()
-                    .map(|p| format!("  [{}: {p}]", out.t("telt niet", "does not count")))
+                    .map(|p| format!("  [{}: {p}]", out.t(|t| t.does_not_count)))
                     .unwrap_or_default()
             );
         }

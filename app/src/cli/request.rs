@@ -133,14 +133,11 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
     out.emit(&r, || {
         println!(
             "{} {} ({})",
-            out.t("Aanvraag ingediend:", "Request submitted:"),
+            out.t(|t| t.request_submitted),
             r.id,
             format_quantity(r.quantity, out.lang)
         );
-        out.say(
-            "Ze gaat naar de gemeente zodra u verbonden bent (inwonercloud serve, of sync).",
-            "It goes to the municipality as soon as you are connected (inwonercloud serve, or sync).",
-        );
+        out.say(|t| t.request_goes_when_connected);
     })
 }
 
@@ -150,7 +147,7 @@ fn texts(out: &Out) -> &'static crate::gui::Texts {
 
 fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
     if views.is_empty() {
-        out.say("Geen aanvragen.", "No requests.");
+        out.say(|t| t.no_requests);
     }
     for r in views {
         let q = &r.request.record;
@@ -176,11 +173,11 @@ fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {
                 .record
                 .automated_rule
                 .as_ref()
-                .map(|r| format!(" ({} {r})", out.t("automatisch, regel", "automated, rule")))
+                .map(|r| format!(" ({} {r})", out.t(|t| t.automated_rule)))
                 .unwrap_or_default();
             println!(
                 "    {}: {}{}{} — {}",
-                out.t("besluit", "decision"),
+                out.t(|t| t.decision_word),
                 texts(out).outcome(d.record.outcome),
                 d.record
                     .granted
@@ -215,30 +212,25 @@ pub fn inbox(out: &Out, v: &Vault) -> Result<()> {
 pub fn answer(out: &Out, v: &mut Vault, request: &str, text: &str) -> Result<()> {
     let request = &super::ids::request(out, v, request)?;
     let s = v.answer_question(request, text)?;
-    out.emit(&s, || out.say("Antwoord verstuurd.", "Answer sent."))
+    out.emit(&s, || out.say(|t| t.answer_sent))
 }
 
 pub fn review(out: &Out, v: &mut Vault, request: &str, reason: &str) -> Result<()> {
     let request = &super::ids::request(out, v, request)?;
     let s = v.ask_review(request, reason)?;
-    out.emit(&s, || {
-        out.say(
-            "Herbeoordeling gevraagd: een medewerker van de gemeente kijkt opnieuw.",
-            "Review asked: a person at the municipality will look again.",
-        )
-    })
+    out.emit(&s, || out.say(|t| t.review_asked))
 }
 
 pub fn assess(out: &Out, v: &mut Vault, request: &str) -> Result<()> {
     let request = &super::ids::request(out, v, request)?;
     let s = v.start_assessment(request)?;
-    out.emit(&s, || out.say("In behandeling genomen.", "Taken into assessment."))
+    out.emit(&s, || out.say(|t| t.taken_into_assessment))
 }
 
 pub fn ask(out: &Out, v: &mut Vault, request: &str, question: &str) -> Result<()> {
     let request = &super::ids::request(out, v, request)?;
     let s = v.ask_information(request, question)?;
-    out.emit(&s, || out.say("Vraag gesteld.", "Question asked."))
+    out.emit(&s, || out.say(|t| t.question_asked))
 }
 
 pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
@@ -257,7 +249,7 @@ pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
     out.emit(&d, || {
         println!(
             "{}: {}{}",
-            out.t("Besluit", "Decision"),
+            out.t(|t| t.decision_title),
             texts(out).outcome(d.outcome),
             d.granted
                 .map(|g| format!(" {}", format_quantity(g, out.lang)))
@@ -272,14 +264,10 @@ pub fn decide(out: &Out, v: &mut Vault, a: DecideArgs) -> Result<()> {
             );
         }
         if !d.categories.is_empty() {
-            println!(
-                "  {} {}",
-                out.t("te besteden aan:", "to be spent on:"),
-                d.categories.join(", ")
-            );
+            println!("  {} {}", out.t(|t| t.to_be_spent_on), d.categories.join(", "));
         }
         let municipality = v.display_name(&v.identity());
-        let holder = out.t("De inwoner", "The citizen");
+        let holder = out.t(|t| t.citizen);
         println!("{}", texts(out).objection(d.date, &municipality, Some(holder)));
     })
 }
@@ -288,23 +276,23 @@ pub fn allocate(out: &Out, v: &mut Vault) -> Result<()> {
     let done = v.allocate()?;
     out.emit(&done, || {
         if done.is_empty() {
-            out.say("Geen nieuwe aanvragen.", "No new requests.");
+            out.say(|t| t.no_new_requests);
         }
         for a in &done {
             match &a.rule {
                 Some(r) => println!(
                     "{} {} ({}): {} {r}",
-                    out.t("aanvraag", "request"),
+                    out.t(|t| t.request),
                     a.request,
                     a.holder,
-                    out.t("automatisch toegekend, regel", "granted automatically, rule")
+                    out.t(|t| t.granted_automatically_rule)
                 ),
                 None => println!(
                     "{} {} ({}): {}",
-                    out.t("aanvraag", "request"),
+                    out.t(|t| t.request),
                     a.request,
                     a.holder,
-                    out.t("naar de inbox van een medewerker", "to a person's inbox")
+                    out.t(|t| t.persons_inbox)
                 ),
             }
         }
@@ -314,43 +302,34 @@ pub fn allocate(out: &Out, v: &mut Vault) -> Result<()> {
 pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
     match c {
         PolicyCmd::Publish { file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let p = Policy::from_json(&text).with_context(|| format!("{} is not a valid policy", file.display()))?;
+            let text = std::fs::read_to_string(&file).with_context(|| out.t(|t| t.cannot_read(&file)))?;
+            let p = Policy::from_json(&text).with_context(|| out.t(|t| t.not_a_policy(&file)))?;
             let mut v = super::open_vault(out, dir)?;
             v.publish_policy(p)?;
-            out.say(
-                "Beleid gepubliceerd: iedereen die met u verbonden is krijgt het zodra u weer met elkaar verbonden bent.",
-                "Policy published: everyone connected to you receives it at the next sync.",
-            );
+            out.say(|t| t.policy_published);
             Ok(())
         }
         PolicyCmd::Show => {
             let v = super::open_vault(out, dir)?;
             match v.policy() {
                 Some(p) => out.emit(&p.record, || {
-                    println!("{} — {}", p.record.municipality, out.t("beleid", "policy"));
+                    println!("{} — {}", p.record.municipality, out.t(|t| t.policy));
                     for c in &p.record.catalogue.categories {
                         println!("  {:<28} {}", c.code, c.name(out.lang));
                     }
                     for r in &p.record.rules {
-                        println!("  {} {}: {}", out.t("regel", "rule"), r.id, r.description);
+                        println!("  {} {}: {}", out.t(|t| t.rule), r.id, r.description);
                     }
                     if let Some(m) = p.record.informal_max_tariff {
                         println!(
                             "  {} {}",
-                            out.t(
-                                "hoogste uurtarief voor een mantelzorger:",
-                                "highest hourly tariff for an informal carer:"
-                            ),
+                            out.t(|t| t.highest_hourly_tariff),
                             inwonercloud_schemas::format_euros(m, out.lang)
                         );
                     }
                 }),
                 None => {
-                    out.say(
-                        "Geen beleid van een gemeente ontvangen; de voorbeeldcatalogus geldt (inwonercloud catalogue).",
-                        "No municipal policy received; the example catalogue applies (inwonercloud catalogue).",
-                    );
+                    out.say(|t| t.no_municipal_policy);
                     Ok(())
                 }
             }
@@ -358,11 +337,8 @@ pub fn policy(out: &Out, dir: &std::path::Path, c: PolicyCmd) -> Result<()> {
         PolicyCmd::Example { out: path } => {
             let p = Policy::example("Gemeente Voorbeeld");
             std::fs::write(&path, serde_json::to_string_pretty(&p)?)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            out.say(
-                &format!("Voorbeeldbeleid geschreven: {}", path.display()),
-                &format!("Example policy written: {}", path.display()),
-            );
+                .with_context(|| out.t(|t| t.cannot_write(&path)))?;
+            out.say(|t| format!("{} {}", t.example_policy_written, path.display()));
             Ok(())
         }
     }
@@ -394,13 +370,10 @@ pub fn transfer(out: &Out, v: &mut Vault, a: TransferArgs) -> Result<()> {
     out.emit(&t, || {
         println!(
             "{} {} ({}). {}",
-            out.t("Overboeking aangeboden:", "Transfer offered:"),
+            out.t(|t| t.transfer_offered),
             t.id,
             inwonercloud_schemas::format_euros(t.amount, out.lang),
-            out.t(
-                "Het geld gaat pas over als de ontvanger tekent (accept-transfer).",
-                "The money moves only once the receiver signs (accept-transfer)."
-            )
+            out.t(|t| t.money_moves_when_receiver_signs)
         )
     })
 }
@@ -408,16 +381,14 @@ pub fn transfer(out: &Out, v: &mut Vault, a: TransferArgs) -> Result<()> {
 pub fn accept_transfer(out: &Out, v: &mut Vault, id: &str, account: &str) -> Result<()> {
     let id = super::ids::transfer(out, v, id)?;
     let a = v.accept_transfer(&id, account)?;
-    out.emit(&a, || {
-        out.say("Overboeking ontvangen en ondertekend.", "Transfer received and signed.")
-    })
+    out.emit(&a, || out.say(|t| t.transfer_received_signed))
 }
 
 pub fn transfers(out: &Out, v: &Vault) -> Result<()> {
     let ts = v.transfers()?;
     out.emit(&ts, || {
         if ts.is_empty() {
-            out.say("Geen overboekingen.", "No transfers.");
+            out.say(|t| t.no_transfers);
         }
         for x in &ts {
             let t = &x.transfer.record;
@@ -429,9 +400,9 @@ pub fn transfers(out: &Out, v: &Vault) -> Result<()> {
                 inwonercloud_schemas::format_euros(t.amount, out.lang),
                 t.category,
                 if x.confirmed() {
-                    out.t("door beiden getekend", "signed by both")
+                    out.t(|t| t.signed_both)
                 } else {
-                    out.t("wacht op de ontvanger", "waits for the receiver")
+                    out.t(|t| t.waits_for_receiver)
                 }
             );
         }

@@ -43,21 +43,7 @@ pub fn backup(out: &Out, v: &Vault, file: &Path) -> Result<()> {
     let pass = super::passphrase::current(out)?;
     let size = v.backup(file, &pass)?;
     out.emit(&serde_json::json!({"file": file, "bytes": size}), || {
-        println!(
-            "{}",
-            out.t(
-                &format!(
-                    "Reservekopie geschreven: {} ({size} bytes), versleuteld. Terugzetten: inwonercloud --vault NIEUWE_MAP restore {}",
-                    file.display(),
-                    file.display()
-                ),
-                &format!(
-                    "Backup written: {} ({size} bytes), encrypted. Restore: inwonercloud --vault NEW_DIR restore {}",
-                    file.display(),
-                    file.display()
-                ),
-            )
-        )
+        println!("{}", out.t(|t| t.backup_written(&file.display().to_string(), size)))
     })
 }
 
@@ -68,7 +54,7 @@ pub fn restore(out: &Out, dir: &Path, a: RestoreArgs) -> Result<()> {
         let words = match std::env::var("INWONERCLOUD_RECOVERY_PHRASE") {
             Ok(w) if !w.trim().is_empty() => w,
             _ => {
-                eprint!("{}", out.t("Herstelzin (24 woorden): ", "Recovery phrase (24 words): "));
+                eprint!("{}", out.t(|t| t.recovery_phrase_prompt));
                 let mut line = String::new();
                 std::io::stdin().read_line(&mut line)?;
                 line
@@ -83,63 +69,23 @@ pub fn restore(out: &Out, dir: &Path, a: RestoreArgs) -> Result<()> {
     out.emit(&r, || {
         println!(
             "{}",
-            out.t(
-                &format!(
-                    "Teruggezet in {}: {}, {}. Dit apparaat heeft een nieuwe sleutel ({}); de oude sleutel ({}) is niet meegekomen.",
-                    dir.display(),
-                    crate::gui::i18n::plural(r.documents, "document", "documenten"),
-                    crate::gui::i18n::plural(r.changes, "wijziging", "wijzigingen"),
-                    r.device.short(),
-                    r.old_device.short()
-                ),
-                &format!(
-                    "Restored into {}: {} documents, {} changes. This device has a new key ({}); the old key ({}) was not restored.",
-                    dir.display(),
+            out.t(|t| {
+                t.restored(
+                    &dir.display().to_string(),
                     r.documents,
                     r.changes,
-                    r.device.short(),
-                    r.old_device.short()
-                ),
-            )
+                    &r.device.short(),
+                    &r.old_device.short(),
+                )
+            })
         );
         if r.needs_link {
             println!(
                 "{}",
-                out.t(
-                    &format!(
-                        "De reservekopie komt van een tweede apparaat: alleen uw eerste apparaat kan deze nieuwe sleutel bevestigen. Tot dan synchroniseert dit apparaat niet als u.
-Koppel het opnieuw: op uw eerste apparaat `inwonercloud invite --device`, hier `inwonercloud --vault {} join <uitnodiging>`.
-Trek daarna, op uw eerste apparaat, het oude apparaat in:
-  inwonercloud revoke-device {}",
-                        dir.display(),
-                        r.old_device
-                    ),
-                    &format!(
-                        "The backup comes from a second device: only your first device can certify this new key. Until then this device does not sync as you.
-Link it again: on your first device `inwonercloud invite --device`, here `inwonercloud --vault {} join <ticket>`.
-Then, on your first device, revoke the old device:
-  inwonercloud revoke-device {}",
-                        dir.display(),
-                        r.old_device
-                    ),
-                )
+                out.t(|t| t.restored_link_again(&dir.display().to_string(), &r.old_device.to_string()))
             );
         } else {
-            println!(
-                "{}",
-                out.t(
-                    &format!(
-                        "Synchroniseer nu met uw contacten (inwonercloud sync) en trek daarna het oude apparaat in:
-  inwonercloud revoke-device {}",
-                        r.old_device
-                    ),
-                    &format!(
-                        "Now sync with your contacts (inwonercloud sync), then revoke the old device:
-  inwonercloud revoke-device {}",
-                        r.old_device
-                    ),
-                )
-            );
+            println!("{}", out.t(|t| t.restored_revoke_old(&r.old_device.to_string())));
         }
     })
 }
@@ -153,10 +99,7 @@ pub fn recovery_phrase(out: &Out, v: &Vault) -> Result<()> {
 
   {}
 ",
-            out.t(
-                "Uw herstelzin. Schrijf hem op papier en bewaar hem veilig: wie hem kent, kan zich als u voordoen.",
-                "Your recovery phrase. Write it on paper and keep it safe: whoever knows it can act as you."
-            ),
+            out.t(|t| t.recovery_phrase_keep_safe),
             words.as_str()
         )
     })
@@ -167,23 +110,16 @@ pub fn revoke_device(out: &Out, v: &mut Vault, device: &str) -> Result<()> {
     let key: inwonercloud_schemas::PublicKey = device.trim().parse().map_err(|e| {
         super::exit::fail(
             super::exit::ErrorKind::InvalidInput,
-            format!("{device} is not a device key: {e}"),
+            format!(
+                "{}: {}",
+                out.t(|t| t.not_a_device_key(device)),
+                crate::error_text::schema_error_text(&e, out.lang)
+            ),
         )
     })?;
     let n = v.revoke_device(key)?;
     out.emit(&serde_json::json!({"revoked": key, "documents": n}), || {
-        out.say(
-            &format!(
-                "Apparaat {} ingetrokken in {}. Uw contacten weigeren het zodra ze weer met u verbonden zijn.",
-                key.short(),
-                crate::gui::i18n::plural(n, "document", "documenten")
-            ),
-            &format!(
-                "Device {} revoked in {}. Your contacts refuse it as soon as they sync with you.",
-                key.short(),
-                crate::gui::i18n::plural(n, "document", "documents")
-            ),
-        )
+        out.say(|t| t.device_revoked(&key.short(), n))
     })
 }
 
@@ -193,10 +129,7 @@ pub fn change_passphrase(out: &Out, v: &Vault) -> Result<()> {
     let new = super::passphrase::new(out, super::passphrase::NEW_PASSPHRASE_ENV)?;
     v.change_passphrase(&current, &new)?;
     out.emit(&serde_json::json!({"passphrase_changed": true}), || {
-        out.say(
-            "Wachtwoord gewijzigd. Bewaar het goed: zonder wachtwoord is de kluis niet te openen.",
-            "Passphrase changed. Keep it safe: without it the vault cannot be opened.",
-        )
+        out.say(|t| t.passphrase_changed)
     })
 }
 
@@ -214,16 +147,11 @@ pub fn init(out: &Out, dir: &Path, a: InitArgs) -> Result<()> {
     out.emit(&who, || {
         println!(
             "{}",
-            out.t(
-                &format!(
-                    "Kluis aangemaakt in {}\nIdentiteit: {}\nApparaat:   {}",
-                    who.vault, who.identity, who.device
-                ),
-                &format!(
-                    "Vault created in {}\nIdentity: {}\nDevice:   {}",
-                    who.vault, who.identity, who.device
-                ),
-            )
+            out.t(|t| t.vault_created(
+                &who.vault.to_string(),
+                &who.identity.to_string(),
+                &who.device.to_string()
+            ))
         )
     })
 }
@@ -232,10 +160,10 @@ pub fn whoami(out: &Out, v: &Vault) -> Result<()> {
     let who = v.whoami();
     out.emit(&who, || {
         println!("{} ({})", who.name, who.role.label(out.lang));
-        println!("{}: {}", out.t("identiteit", "identity"), who.identity);
-        println!("{}: {} ({})", out.t("apparaat", "device"), who.device, who.device_name);
-        println!("{}: {}", out.t("kluis", "vault"), who.vault);
-        println!("{}:", out.t("documenten", "documents"));
+        println!("{}: {}", out.t(|t| t.identity), who.identity);
+        println!("{}: {} ({})", out.t(|t| t.device), who.device, who.device_name);
+        println!("{}: {}", out.t(|t| t.vault), who.vault);
+        println!("{}:", out.t(|t| t.documents));
         for d in &who.documents {
             println!("  {d}");
         }
@@ -258,9 +186,7 @@ pub fn journal(out: &Out, v: &mut Vault, c: JournalCmd) -> Result<()> {
     match c {
         JournalCmd::Add { text } => {
             let n = v.add_note(&text)?;
-            out.emit(&n, || {
-                println!("{} {}", out.t("Notitie opgeslagen:", "Note saved:"), n.id)
-            })
+            out.emit(&n, || println!("{} {}", out.t(|t| t.note_saved), n.id))
         }
         JournalCmd::List => {
             let notes = v.notes()?;
@@ -286,26 +212,14 @@ pub fn export(out: &Out, v: &Vault, a: ExportArgs) -> Result<()> {
     let text = serde_json::to_string_pretty(&e)?;
     match a.out {
         Some(path) => {
-            std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, text).with_context(|| out.t(|t| t.cannot_write(&path)))?;
             let n: usize = e.documents.iter().map(|d| d.records.len()).sum();
             out.emit(
                 &serde_json::json!({"file": path, "documents": e.documents.len(), "records": n}),
                 || {
                     println!(
                         "{}",
-                        out.t(
-                            &format!(
-                                "{} en {} geschreven naar {}",
-                                crate::gui::i18n::plural(e.documents.len(), "document", "documenten"),
-                                crate::gui::i18n::plural(n, "ondertekend stuk", "ondertekende stukken"),
-                                path.display()
-                            ),
-                            &format!(
-                                "{} documents and {n} signed records written to {}",
-                                e.documents.len(),
-                                path.display()
-                            ),
-                        )
+                        out.t(|t| t.exported(e.documents.len(), n, &path.display().to_string()))
                     )
                 },
             )
@@ -325,29 +239,18 @@ pub struct VerifyExportArgs {
 }
 
 pub fn verify_export(out: &Out, a: VerifyExportArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
+    let text = std::fs::read_to_string(&a.file).with_context(|| out.t(|t| t.cannot_read(&a.file)))?;
     let e: Export =
-        serde_json::from_str(&text).with_context(|| format!("{} is not an Inwonercloud export", a.file.display()))?;
+        serde_json::from_str(&text).with_context(|| out.t(|t| t.not_an_export(&a.file)))?;
     let check = check_export(&e);
     out.emit(&check, || {
-        println!(
-            "{}: {}",
-            out.t("geldige handtekeningen", "valid signatures"),
-            check.valid
-        );
+        println!("{}: {}", out.t(|t| t.valid_signatures), check.valid);
         for (what, why) in &check.invalid {
-            println!("{}: {what}: {why}", out.t("ONGELDIG", "INVALID"));
+            println!("{}: {what}: {why}", out.t(|t| t.invalid));
         }
     })?;
     if !check.invalid.is_empty() {
-        bail!(
-            "{} {}",
-            check.invalid.len(),
-            out.t(
-                "records hebben een ongeldige handtekening",
-                "records have an invalid signature"
-            )
-        );
+        bail!(out.t(|t| t.invalid_signatures(check.invalid.len())));
     }
     Ok(())
 }
@@ -361,21 +264,18 @@ pub struct SchemaArgs {
 }
 
 pub fn schema(out: &Out, a: SchemaArgs) -> Result<()> {
-    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create {}", a.out.display()))?;
+    std::fs::create_dir_all(&a.out).with_context(|| out.t(|t| t.cannot_create(&a.out)))?;
     let mut written = vec![];
     for (name, schema) in inwonercloud_schemas::json_schemas() {
         let path = a.out.join(format!("{name}.schema.json"));
         std::fs::write(&path, serde_json::to_string_pretty(&schema)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| out.t(|t| t.cannot_write(&path)))?;
         written.push(path);
     }
     out.emit(&written, || {
         println!(
             "{}",
-            out.t(
-                &format!("{} schema's geschreven naar {}", written.len(), a.out.display()),
-                &format!("{} schemas written to {}", written.len(), a.out.display()),
-            )
+            out.t(|t| t.schemas_written(written.len(), &a.out.display().to_string()))
         )
     })
 }
@@ -384,7 +284,7 @@ pub fn rejections(out: &Out, v: &Vault) -> Result<()> {
     let r = v.rejections()?;
     out.emit(&r, || {
         if r.is_empty() {
-            println!("{}", out.t("Geen geweigerde wijzigingen.", "No refused changes."));
+            println!("{}", out.t(|t| t.no_refused_changes));
         }
         for x in &r {
             println!(

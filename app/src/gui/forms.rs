@@ -17,14 +17,14 @@ pub struct CardForm {
     pub amount: String,
     /// Reasons for the decision.
     pub reasons: String,
-    /// An integral grant's funding: `wmo=6000; jeugdwet=4000`.
-    pub funding: String,
+    /// An integral grant's funding: the amount typed per funding stream.
+    pub funding: std::collections::BTreeMap<inwonercloud_schemas::FundingStream, String>,
 }
 
 impl Default for CardForm {
     fn default() -> Self {
         CardForm {
-            funding: String::new(),
+            funding: Default::default(),
             text: String::new(),
             outcome: Outcome::Toegekend,
             amount: String::new(),
@@ -81,8 +81,6 @@ pub struct Forms {
     pub backup_pass: String,
     /// The recovery phrase, once shown.
     pub recovery_words: Option<String>,
-    /// A device key to revoke.
-    pub revoke_device: String,
     /// Change passphrase: current, new, new again.
     pub pass_current: String,
     /// The new passphrase.
@@ -184,8 +182,8 @@ pub struct Forms {
     pub note: String,
     /// Goal status to set.
     pub goal_status: GoalStatus,
-    /// New request: category index in the catalogue.
-    pub req_category: usize,
+    /// New request: category code.
+    pub req_category: String,
     /// Request: for an integral budget, the other categories it may be spent on.
     pub req_integral: Vec<String>,
     /// New request: amount.
@@ -206,8 +204,8 @@ pub struct Forms {
     pub req_adjusts: usize,
     /// Per request card.
     pub cards: HashMap<String, CardForm>,
-    /// Market filter: category (index + 1; 0 = all).
-    pub market_category: usize,
+    /// Market filter: category code (empty: all).
+    pub market_category: String,
     /// Market filter: most per unit.
     pub market_max_price: String,
     /// Market filter: fits the remaining budget.
@@ -230,8 +228,8 @@ pub struct Forms {
     pub order_member: Option<String>,
     /// New offering: service.
     pub offer_service: String,
-    /// New offering: category index.
-    pub offer_category: usize,
+    /// New offering: category code.
+    pub offer_category: String,
     /// New offering: unit.
     pub offer_unit: ServiceUnit,
     /// New offering: price.
@@ -343,7 +341,6 @@ impl Default for Forms {
             postbus_waiting: None,
             backup_pass: String::new(),
             recovery_words: None,
-            revoke_device: String::new(),
             pass_current: String::new(),
             pass_new: String::new(),
             pass_repeat: String::new(),
@@ -394,7 +391,7 @@ impl Default for Forms {
             revoke_reason: String::new(),
             note: String::new(),
             goal_status: GoalStatus::Actief,
-            req_category: 0,
+            req_category: String::new(),
             req_integral: Vec::new(),
             req_amount: String::new(),
             req_unit: Unit::Euro,
@@ -405,7 +402,7 @@ impl Default for Forms {
             req_goals: Vec::new(),
             req_adjusts: 0,
             cards: HashMap::new(),
-            market_category: 0,
+            market_category: String::new(),
             market_max_price: String::new(),
             market_fits: false,
             market_region: String::new(),
@@ -417,7 +414,7 @@ impl Default for Forms {
             order_member: None,
             order_until: String::new(),
             offer_service: String::new(),
-            offer_category: 0,
+            offer_category: String::new(),
             offer_unit: ServiceUnit::Uur,
             offer_price: String::new(),
             offer_region: String::new(),

@@ -1,6 +1,7 @@
 //! Every text of the app, Dutch and English side by side: one table per
-//! language ([`NL`], [`EN`]), built from one list so a missing translation
-//! does not compile. Texts with numbers in them are methods below.
+//! language ([`NL`], [`EN`]), built from one list by [`crate::i18n::texts!`]
+//! so a missing translation does not compile. Texts with numbers in them are
+//! methods below. Part of the one catalogue in [`crate::i18n`].
 
 use std::path::Path;
 
@@ -9,33 +10,8 @@ use rust_decimal::Decimal;
 
 use super::widgets;
 
-macro_rules! texts {
-    ($($key:ident: $nl:expr, $en:expr;)*) => {
-        /// The texts of one language.
-        #[derive(Debug)]
-        pub struct Texts {
-            /// The language.
-            pub lang: Lang,
-            $(#[allow(missing_docs)] pub $key: &'static str,)*
-        }
-        /// Nederlands.
-        pub const NL: Texts = Texts { lang: Lang::Nl, $($key: $nl,)* };
-        /// English.
-        pub const EN: Texts = Texts { lang: Lang::En, $($key: $en,)* };
-        /// Every key with its Dutch text, for checks over the whole table.
-        pub const NL_ALL: &[(&str, &str)] = &[$((stringify!($key), $nl),)*];
-    };
-}
-
-/// The table of `lang`.
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::Nl => &NL,
-        Lang::En => &EN,
-    }
-}
-
-texts! {
+// The table is built by the catalogue's `texts!` (see `crate::i18n`).
+crate::i18n::texts! {
     // Frame
     language: "Taal", "Language";
     text_size: "Tekstgrootte", "Text size";
@@ -119,8 +95,6 @@ texts! {
     show_recovery: "Herstelzin tonen", "Show recovery phrase";
     recovery_help: "Schrijf deze 24 woorden op papier en bewaar ze veilig. Ermee zet u een reservekopie terug als u het wachtwoord kwijt bent, of haalt u uw identiteit terug op een nieuw apparaat. Wie ze kent, kan zich als u voordoen.",
         "Write these 24 words on paper and keep them safe. With them you restore a backup when the passphrase is lost, or bring your identity back on a new device. Whoever knows them can act as you.";
-    revoke_device_label: "Sleutel van een kwijtgeraakt apparaat", "Key of a lost device";
-    revoke_device_button: "Apparaat intrekken", "Revoke device";
     device_revoked: "Apparaat ingetrokken: uw contacten weigeren het zodra ze weer met u verbonden zijn.", "Device revoked: your contacts refuse it as soon as they sync with you.";
     passphrase_changed: "Wachtwoord gewijzigd. Het oude wachtwoord werkt niet meer.", "Passphrase changed. The old one no longer works.";
     create_button: "Kluis maken", "Create vault";
@@ -192,7 +166,7 @@ texts! {
     hours: "Uren", "Hours";
     period: "Per", "Per";
     tariff: "Tarief per uur (€)", "Tariff per hour (€)";
-    category_code: "Categorie (code, zie catalogus)", "Category (code, see catalogue)";
+    category_code: "Categorie", "Category";
     receipt_file: "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)", "Receipt or invoice (photo or pdf; path to the file, may be empty)";
     receipt_word: "Bon:", "Receipt:";
     receipt_preview: "Foto van de bon", "Photo of the receipt";
@@ -249,7 +223,7 @@ texts! {
     ticket_text: "Uitnodigingstekst", "Invite text";
     copy: "Kopiëren", "Copy";
     join_title: "Uitnodiging gebruiken", "Use an invite";
-    join_help: "Plak hier de uitnodiging die u kreeg.", "Paste the invite you received here.";
+    join_help: "Plak hier de uitnodiging die u kreeg, of kies een foto of schermafdruk van de QR-code.", "Paste the invite you received here, or choose a photo or screenshot of its QR code.";
     join_button: "Verbinden", "Connect";
     sync_now: "Nu bijwerken", "Sync now";
     paste_ticket: "Plak eerst een uitnodiging.", "Paste an invite first.";
@@ -424,7 +398,7 @@ texts! {
     commission_account: "Haar rekening (naam)", "Her account (name)";
     commission_units: "Aantal eenheden", "Number of units";
     commission_sign_order: "Bestelopdracht ondertekenen", "Sign the order commission";
-    commission_category: "Categorie (code)", "Category (code)";
+    commission_category: "Categorie", "Category";
     commission_amount: "Bedrag", "Amount";
     commission_motivation: "Waarom", "Why";
     commission_sign_request: "Aanvraagopdracht ondertekenen", "Sign the request commission";
@@ -455,8 +429,28 @@ texts! {
     add_device_help: "Maak hier een apparaat-uitnodiging. Open Inwonercloud op uw andere apparaat, kies op het welkomstscherm \"Dit is een extra apparaat van mij\" en plak de uitnodiging daar. Dat apparaat krijgt van u een ondertekende verklaring dat het bij u hoort, en ziet al uw documenten.",
         "Make a device invite here. Open Inwonercloud on your other device, choose \"This is another device of mine\" on the welcome screen and paste the invite there. That device gets a signed statement from you that it is yours, and sees all your documents.";
     make_device_ticket: "Apparaat-uitnodiging maken", "Make device invite";
-    not_identity_device: "Alleen het apparaat met uw identiteitssleutel kan apparaten toevoegen.",
-        "Only the device holding your identity key can add devices.";
+    not_identity_device: "Apparaten toevoegen kan alleen op het eerste apparaat: het apparaat waarop u de kluis hebt gemaakt.",
+        "Only the first device, the one on which you made the vault, can add devices.";
+    // --- DEVICES+LOOK (issue 19): own devices, theme, text size ---
+    own_devices_title: "Uw apparaten", "Your devices";
+    own_devices_help: "Op deze apparaten staat uw kluis. Elk apparaat heeft een korte code van 8 tekens, zodat u twee apparaten met dezelfde naam uit elkaar houdt. Is een apparaat kwijt of gestolen? Trek het dan hier in. Daarna kan het niets meer ondertekenen in uw kluis.",
+        "Your vault is on these devices. Each device has a short code of 8 characters, so you can tell two devices with the same name apart. Is a device lost or stolen? Revoke it here. It can then no longer sign anything in your vault.";
+    device_col_name: "Naam", "Name";
+    device_col_code: "Korte code", "Short code";
+    device_col_added: "Toegevoegd op", "Added on";
+    device_col_status: "Stand", "Status";
+    device_is_this: "dit apparaat", "this device";
+    device_in_use: "in gebruik", "in use";
+    device_is_revoked: "ingetrokken", "revoked";
+    device_revoke: "Intrekken", "Revoke";
+    device_code_word: "code", "code";
+    revoke_on_first_device: "Intrekken kan alleen op het eerste apparaat: het apparaat waarop u de kluis hebt gemaakt.",
+        "Only the first device, the one on which you made the vault, can revoke devices.";
+    theme: "Kleuren", "Colours";
+    theme_system: "Systeem", "System";
+    theme_light: "Licht", "Light";
+    theme_dark: "Donker", "Dark";
+    theme_high_contrast: "Hoog contrast (licht)", "High contrast (light)";
     // Journal
     journal_private: "Uw dagboek is privé: het wordt met niemand gedeeld, tenzij u dat zelf kiest onder Delen.",
         "Your journal is private: it is shared with no one unless you choose so under Sharing.";
@@ -528,7 +522,7 @@ texts! {
     pot_spend_title: "Steun boeken", "Book support";
     pot_resident: "Inwoner (pseudoniem, geen naam of BSN)", "Resident (pseudonym, no name or BSN)";
     pot_kind: "Soort steun", "Kind of support";
-    pot_category: "Categorie (code)", "Category (code)";
+    pot_category: "Categorie", "Category";
     pot_amount: "Bedrag (€)", "Amount (€)";
     pot_date: "Datum (dd-mm-jjjj, leeg: vandaag)", "Date (yyyy-mm-dd, empty: today)";
     pot_note: "Toelichting (geen namen)", "Note (no names)";
@@ -617,7 +611,7 @@ texts! {
     per_member: "Per gezinslid", "Per household member";
     integral_explain: "Eén budget voor het hele gezin, te besteden aan alle categorieën die u hier aanvinkt. De gemeente zegt in het besluit uit welke wetten het betaald wordt.",
         "One budget for the whole household, to be spent on every category you tick here. The municipality's decision says which acts pay for it.";
-    funding_split: "Betaald uit (per wet, bv. wmo=6000; jeugdwet=4000)", "Paid from (per act, e.g. wmo=6000; jeugdwet=4000)";
+    funding_split: "Betaald uit: het bedrag per wet (laat leeg wat niet meebetaalt)", "Paid from: the amount per act (leave empty what does not pay)";
     // Points and hours (issue 18)
     price_from_account: "Prijs van deze rekening:", "Price from this account:";
     points_apart: "Punten en uren (apart geteld, nooit bij euro's opgeteld)", "Points and hours (counted apart, never added to euros)";
@@ -660,17 +654,75 @@ texts! {
         "The organisation can book nothing more. What it booked so far keeps counting.";
     pot_room_left_now: "Nu over in de ruimte van", "Left in the room of";
     pot_then: "daarna", "afterwards";
+    // FORMS (issue 19): category pickers, calendars, amounts checked as you type
+    no_category: "geen categorie", "no category";
+    calendar: "Kalender", "Calendar";
+    calendar_for: "Kalender voor", "Calendar for";
+    previous_month: "Vorige maand", "Previous month";
+    next_month: "Volgende maand", "Next month";
+    date_fix: "Dit is geen datum. Schrijf de datum als 31-12-2026 (dag-maand-jaar).",
+        "This is not a date. Write the date as 2026-12-31 (year-month-day).";
+    amount_fix: "Dit is geen getal. Schrijf het bijvoorbeeld als 12,50.",
+        "This is not a number. Write it like 12.50.";
+    amount_fix_decimals: "Te veel cijfers achter de komma: hoogstens 2, bijvoorbeeld 12,50.",
+        "Too many decimals: at most 2, e.g. 12.50.";
+    amount_fix_whole: "Hier kunnen alleen hele getallen, zoals 12.", "Only whole numbers here, such as 12.";
+    amount_fix_positive: "Vul een getal groter dan 0 in.", "Enter a number greater than 0.";
+    // --- FILES (issue 19): the file picker, exports, an invite from a QR picture ---
+    pick: "Kiezen…", "Choose…";
+    pick_for: "Kiezen voor", "Choose for";
+    picker_folder_title: "Een map kiezen", "Choose a folder";
+    picker_open_title: "Een bestand kiezen", "Choose a file";
+    picker_save_title: "Opslaan als", "Save as";
+    picker_path: "Map of bestand", "Folder or file";
+    picker_go: "Ga naar", "Go";
+    picker_up: "Omhoog", "Up";
+    picker_home: "Thuismap", "Home folder";
+    picker_looking_in: "U kijkt nu in", "You are looking in";
+    picker_folder_word: "map", "folder";
+    picker_file_word: "bestand", "file";
+    picker_empty: "Hier staat niets.", "Nothing here.";
+    picker_only: "Alleen bestanden van het soort", "Only files of the type";
+    picker_all_files: "Alle bestanden tonen", "Show all files";
+    picker_hidden: "Verborgen bestanden tonen", "Show hidden files";
+    picker_new_folder: "Naam van een nieuwe map", "Name of a new folder";
+    picker_make_folder: "Map maken", "Make folder";
+    picker_file_name: "Bestandsnaam", "File name";
+    picker_chosen: "Gekozen", "Chosen";
+    picker_overwrite: "Dit bestand bestaat al. Het wordt overschreven.", "This file exists already. It will be overwritten.";
+    picker_choose_folder: "Deze map kiezen", "Choose this folder";
+    picker_choose_file: "Dit bestand kiezen", "Choose this file";
+    picker_save: "Hier opslaan", "Save here";
+    picker_cancel: "Annuleren", "Cancel";
+    picker_no_folder: "Deze map bestaat niet of kan niet gelezen worden", "This folder does not exist or cannot be read";
+    picker_no_file: "Kies eerst een bestand in de lijst.", "Choose a file in the list first.";
+    picker_name_needed: "Vul eerst een naam in.", "Enter a name first.";
+    picker_cannot_make: "De map kon niet gemaakt worden", "The folder could not be made";
+    qr_pick: "Afbeelding met QR-code kiezen", "Choose a picture with a QR code";
+    qr_none: "In deze afbeelding staat geen QR-code die te lezen is. Kies een scherpere foto, of een schermafdruk waarop de hele code staat.",
+        "This picture holds no QR code that can be read. Choose a sharper photo, or a screenshot that shows the whole code.";
+    qr_unreadable: "Deze afbeelding kan niet geopend worden. Kies een foto of schermafdruk (PNG of JPEG)",
+        "This picture cannot be opened. Choose a photo or screenshot (PNG or JPEG)";
+    qr_filled: "De uitnodiging uit de QR-code staat in het veld. Klik op Verbinden.", "The invite from the QR code is in the field. Click Connect.";
+    claims_written: "Opgeslagen in de map", "Saved in the folder";
+    claims_written_json: "alle declaraties, voor een ander programma", "every claim, for another program";
+    claims_written_csv: "de tabel, voor Excel", "the table, for Excel";
+    archive_title: "Gegevens exporteren", "Export your data";
+    archive_help: "Zet al uw gegevens in één bestand dat u zelf bewaart. Het bestand is ook zonder dit programma te lezen, en bij elk gegeven staat wie het ondertekende. Let op: het bestand is niet versleuteld. Bewaar het op een veilige plek.",
+        "Put all your data in one file that you keep yourself. The file can be read without this program too, and each item says who signed it. Note: the file is not encrypted. Keep it somewhere safe.";
+    archive_button: "Exporteren naar een bestand…", "Export to a file…";
+    archive_done: "Geëxporteerd naar", "Exported to";
+    archive_documents: "document", "document";
+    archive_documents_many: "documenten", "documents";
+    archive_records: "gegeven", "item";
+    archive_records_many: "gegevens", "items";
+    archive_checked: "Gecontroleerd: alle ondertekeningen kloppen.", "Checked: every signature is valid.";
+    archive_check_failed: "Het bestand is geschreven, maar niet alle ondertekeningen kloppen. Aantal fouten", "The file is written, but not every signature is valid. Number of errors";
+    archive_unreadable: "Het exportbestand kon niet teruggelezen worden", "The export file could not be read back";
+    file_not_written: "Het bestand kon niet geschreven worden", "The file could not be written";
 }
 
-/// `n` followed by `one` when it is 1, else by `many`: "1 wijziging",
-/// "3 wijzigingen" (both languages form plurals this way).
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::i18n::plural;
 
 impl Texts {
     /// Where a request stands.
@@ -1051,6 +1103,78 @@ impl Texts {
                 "No display found (DISPLAY and WAYLAND_DISPLAY are empty), so the window cannot open.\n\
                  Use the command line, for example:\n  inwonercloud init --name \"Your name\" --role citizen\n  \
                  inwonercloud plan show\n  inwonercloud budget show\nAll commands: inwonercloud --help\nVault: {v}"
+            ),
+        }
+    }
+}
+
+// --- CATALOGUE (issue 19): texts the screens wrote inline ---
+impl Texts {
+    /// Confirmation: what signing a commission for `name` does.
+    pub fn commission_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "U ondertekent deze opdracht met uw eigen handtekening. De kluis van {name} voert hem uit zodra die hem \
+                 ontvangt, als uw machtiging dat toelaat, en ondertekent de bestelling of aanvraag zelf; u ziet \
+                 hieronder wat ervan werd."
+            ),
+            Lang::En => format!(
+                "You sign this commission with your own signature. {name}'s vault carries it out once it receives it, \
+                 if your mandate allows, and signs the order or request itself; you see below what became of it."
+            ),
+        }
+    }
+
+    /// A required date was left empty.
+    pub fn fill_in_a_date(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "Vul een datum in (dd-mm-jjjj).",
+            Lang::En => "Fill in a date (dd-mm-yyyy).",
+        }
+    }
+
+    /// Confirmation: what giving `name` a mandate for `what` from `from` does.
+    pub fn mandate_effect(&self, name: &str, what: &str, from: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} mag dan namens u {what}, met een eigen handtekening, voor zaken vanaf {from}. Daarvoor mag \
+                 {name} schrijven in uw budget en zorgovereenkomsten. Elke handeling toont \"namens u, door {name}\". \
+                 U kunt de machtiging altijd intrekken; wat al gedaan is, blijft dan geldig."
+            ),
+            Lang::En => format!(
+                "{name} may then {what} on your behalf, with their own signature, for affairs from {from}. For that, \
+                 {name} may write in your budget and agreements. Every act shows \"on behalf of you, by {name}\". \
+                 You can revoke the mandate at any time; what was done before then stays valid."
+            ),
+        }
+    }
+
+    /// Confirmation: what revoking `name`'s mandate does.
+    pub fn mandate_revoke_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Wat {name} tot nu toe namens u ondertekende (en u al ontving), blijft geldig. Wat {name} hierna namens \
+                 u ondertekent, telt nergens meer, en {name} mag niet meer in uw budget en zorgovereenkomsten \
+                 schrijven. Wat al gedeeld is, kan niet worden teruggehaald."
+            ),
+            Lang::En => format!(
+                "What {name} signed on your behalf so far (and you received) stays valid. Nothing {name} signs on your \
+                 behalf from now on counts anywhere, and {name} may no longer write in your budget and agreements. \
+                 What was shared before cannot be called back."
+            ),
+        }
+    }
+
+    /// Confirmation: what revoking the consent of `name` does.
+    pub fn consent_revoke_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Vanaf nu deelt u niets meer met {name} en worden nieuwe wijzigingen van {name} geweigerd. Wat al \
+                 gedeeld is, kan niet worden teruggehaald."
+            ),
+            Lang::En => format!(
+                "From now on nothing more is shared with {name}, and new changes from {name} are refused. What was \
+                 shared before cannot be called back."
             ),
         }
     }

@@ -7,10 +7,12 @@
 //! on a background thread ([`network`]). Texts live in [`i18n`], one table
 //! per language.
 
+pub mod files;
 pub mod forms;
 pub mod i18n;
 pub mod network;
 pub mod screens;
+pub mod theme;
 pub mod welcome;
 pub mod widgets;
 pub mod workspace;
@@ -41,7 +43,7 @@ pub struct Options {
     pub screen: Option<Screen>,
     /// Font scale (1.0 = 100 %).
     pub zoom: f32,
-    /// Where the language and text size chosen in the window are remembered
+    /// Where the language, text size and colours chosen in the window are remembered
     /// (none: not remembered, as in tests).
     pub settings: Option<PathBuf>,
 }
@@ -54,6 +56,9 @@ pub struct Remembered {
     pub lang: Option<Lang>,
     /// The text size chosen (1.0 = 100 %).
     pub zoom: Option<f32>,
+    /// The look chosen (none in files written before there was a choice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<theme::Theme>,
 }
 
 impl Remembered {
@@ -80,6 +85,10 @@ pub struct App {
     pub locked: Option<welcome::Locked>,
     ctx: egui::Context,
     zoom: f32,
+    theme: theme::Theme,
+    /// The chosen look is set again on the first frame, after whatever set
+    /// up the window (a test harness sets its own theme after `new`).
+    theme_pending: bool,
 }
 
 impl App {
@@ -103,9 +112,12 @@ impl App {
             locked: None,
             ctx: ctx.clone(),
             zoom,
+            theme: saved.theme.unwrap_or_default(),
+            theme_pending: true,
             options,
         };
         ctx.set_zoom_factor(app.zoom);
+        app.theme.apply(ctx);
         if inwonercloud_vault::Vault::exists(&app.options.vault) {
             let dir = app.options.vault.clone();
             app.open(&dir, None);
@@ -153,12 +165,13 @@ impl App {
         }
     }
 
-    /// Writes the language and text size to the settings file, if any.
+    /// Writes the language, text size and colours to the settings file, if any.
     pub fn remember(&self) {
         let Some(file) = &self.options.settings else { return };
         let r = Remembered {
             lang: Some(self.lang),
             zoom: Some(self.zoom),
+            theme: Some(self.theme),
         };
         if let (Some(dir), Ok(json)) = (file.parent(), serde_json::to_vec_pretty(&r)) {
             let _ = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(file, json));
@@ -170,9 +183,22 @@ impl App {
         self.zoom
     }
 
+    /// The look in use.
+    pub fn theme(&self) -> theme::Theme {
+        self.theme
+    }
+
+    /// Changes the look (and remembers it, when settings are remembered).
+    pub fn set_theme(&mut self, theme: theme::Theme) {
+        self.theme = theme;
+        theme.apply(&self.ctx);
+        self.remember();
+    }
+
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         let t = self.texts();
-        ui.horizontal(|ui| {
+        // Wrapped: at 200 % text size the pickers go on a second line.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Inwonercloud");
             if let Some(ws) = &self.workspace {
                 ui.separator();
@@ -189,18 +215,28 @@ impl App {
                     ui.selectable_value(&mut self.lang, Lang::Nl, "Nederlands");
                     ui.selectable_value(&mut self.lang, Lang::En, "English");
                 });
-            let before = (self.lang, self.zoom);
+            let before = (self.lang, self.zoom, self.theme);
             egui::ComboBox::from_label(t.text_size)
                 .selected_text(format!("{:.0} %", self.zoom * 100.0))
                 .show_ui(ui, |ui| {
-                    for z in [1.0f32, 1.25, 1.5] {
+                    for z in [1.0f32, 1.25, 1.5, 1.75, 2.0] {
                         ui.selectable_value(&mut self.zoom, z, format!("{:.0} %", z * 100.0));
+                    }
+                });
+            egui::ComboBox::from_label(t.theme)
+                .selected_text(self.theme.label(t))
+                .show_ui(ui, |ui| {
+                    for th in theme::Theme::ALL {
+                        ui.selectable_value(&mut self.theme, th, th.label(t));
                     }
                 });
             if before.1 != self.zoom {
                 ui.ctx().set_zoom_factor(self.zoom);
             }
-            if before != (self.lang, self.zoom) {
+            if before.2 != self.theme {
+                self.theme.apply(ui.ctx());
+            }
+            if before != (self.lang, self.zoom, self.theme) {
                 self.remember();
             }
             if self.workspace.is_some() && ui.button(t.close_vault).clicked() {
@@ -214,6 +250,16 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let t = self.texts();
         let lang = self.lang;
+        if std::mem::take(&mut self.theme_pending) && self.theme != theme::Theme::System {
+            self.theme.apply(ui.ctx());
+        }
+        // Ctrl+plus, Ctrl+minus and Ctrl+0 (egui's own shortcuts) change the
+        // text size as the picker does: shown there, and remembered.
+        let zoom = ui.ctx().zoom_factor();
+        if (zoom - self.zoom).abs() > 0.001 {
+            self.zoom = zoom;
+            self.remember();
+        }
         if let Some(ws) = &mut self.workspace {
             ws.tick(t);
             // With the network on, change events ask for frames; without it,

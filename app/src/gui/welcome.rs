@@ -8,6 +8,7 @@ use inwonercloud_schemas::{Lang, Role};
 use inwonercloud_vault::{CreateOptions, Passphrase, Vault};
 
 use super::Options;
+use super::files::{self, FilePicker, Kind};
 use super::i18n::Texts;
 use super::widgets;
 use crate::demo::{self, DemoWorld};
@@ -88,7 +89,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
         widgets::text(ui, t.your_name, &mut w.name);
         widgets::choice(ui, t.your_role, &mut w.role, &Role::ALL, |r| r.label(lang).to_string());
         widgets::text(ui, t.device_name, &mut w.device);
-        widgets::text(ui, t.vault_folder, &mut w.dir);
+        files::path_field(ui, t, t.vault_folder, &mut w.dir, Kind::Folder);
         widgets::secret(ui, t.passphrase, &mut w.pass);
         widgets::secret(ui, t.passphrase_repeat, &mut w.pass2);
         ui.label(RichText::new(t.passphrase_hint).weak());
@@ -126,7 +127,7 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
     });
     ui.add_space(8.0);
     widgets::card(ui, t.open_title, |ui| {
-        widgets::text(ui, t.vault_folder, &mut w.open_dir);
+        files::path_field(ui, t, t.vault_folder, &mut w.open_dir, Kind::Folder);
         if ui.button(t.open_button).clicked() {
             let dir = PathBuf::from(w.open_dir.trim());
             if Vault::exists(&dir) {
@@ -139,10 +140,10 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
     ui.add_space(8.0);
     widgets::card(ui, t.restore_title, |ui| {
         ui.label(t.restore_help);
-        widgets::text(ui, t.restore_file, &mut w.backup_file);
+        files::path_field(ui, t, t.restore_file, &mut w.backup_file, Kind::open(&["bak"]));
         widgets::secret(ui, t.restore_secret, &mut w.backup_secret);
         widgets::secret(ui, t.restore_new_pass, &mut w.backup_new_pass);
-        widgets::text(ui, t.vault_folder, &mut w.dir);
+        files::path_field(ui, t, t.vault_folder, &mut w.dir, Kind::Folder);
         if ui.button(t.restore_button).clicked() {
             match restore(w, t.lang) {
                 Ok(opened) => open = Some(opened),
@@ -154,6 +155,19 @@ pub fn show(ui: &mut egui::Ui, w: &mut Welcome, t: &Texts, lang: Lang) -> Option
     widgets::card(ui, t.join_device_title, |ui| {
         ui.label(t.join_device_help);
         widgets::text(ui, t.join_device_ticket, &mut w.device_ticket);
+        let picture = files::pick_button(ui, t, t.qr_pick, "welcome-device-qr", || {
+            FilePicker::new(Kind::open(files::PICTURES), "")
+        });
+        if let Some(path) = picture {
+            match files::qr_text_from_image(&path) {
+                Ok(text) => {
+                    w.device_ticket = text;
+                    w.error = None;
+                }
+                Err(e) => w.error = Some(e.text(t)),
+            }
+        }
+        files::path_field(ui, t, t.vault_folder, &mut w.dir, Kind::Folder);
         widgets::secret(ui, t.join_device_pass, &mut w.join_pass);
         widgets::secret(ui, t.join_device_pass2, &mut w.join_pass2);
         if ui.button(t.join_device_button).clicked() {

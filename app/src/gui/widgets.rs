@@ -3,8 +3,10 @@
 //! cards and the QR code.
 
 use egui::{Color32, Response, RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, format_euros};
+use inwonercloud_schemas::{Category, Date, Lang, Quantity, SchemaError, Unit, format_euros, parse_amount};
 use rust_decimal::Decimal;
+
+use super::i18n::texts;
 
 /// A one-line text field with a visible label tied to it.
 pub fn text(ui: &mut Ui, label: &str, value: &mut String) -> Response {
@@ -57,6 +59,231 @@ pub fn choice<T: Copy + PartialEq>(
         .response
 }
 
+/// A picker of the pgb categories the vault knows, by name in `lang`;
+/// `code` holds the chosen category's code. A code not in `categories`
+/// (or none yet) becomes the first category.
+pub fn category_choice(ui: &mut Ui, label: &str, code: &mut String, categories: &[Category], lang: Lang) -> Response {
+    if !categories.iter().any(|c| c.code == *code)
+        && let Some(first) = categories.first()
+    {
+        *code = first.code.clone();
+    }
+    code_choice(ui, label, code, categories, None, lang)
+}
+
+/// [`category_choice`] with a first option `none` that leaves `code`
+/// empty: for a category that may be left out, or "all" in a filter.
+pub fn category_choice_or(
+    ui: &mut Ui,
+    label: &str,
+    code: &mut String,
+    categories: &[Category],
+    none: &str,
+    lang: Lang,
+) -> Response {
+    code_choice(ui, label, code, categories, Some(none), lang)
+}
+
+fn code_choice(
+    ui: &mut Ui,
+    label: &str,
+    code: &mut String,
+    categories: &[Category],
+    none: Option<&str>,
+    lang: Lang,
+) -> Response {
+    let current = if code.is_empty() {
+        none.unwrap_or("—").to_string()
+    } else {
+        categories
+            .iter()
+            .find(|c| c.code == *code)
+            .map_or_else(|| category(code, lang), |c| c.name(lang).to_string())
+    };
+    let rows = (categories.len() + 2) as f32;
+    egui::ComboBox::new((label, code as *const String as usize), label)
+        .selected_text(current)
+        // Every category on screen at once, no scrolling inside the list.
+        .height(rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y))
+        .show_ui(ui, |ui| {
+            if let Some(none) = none {
+                ui.selectable_value(code, String::new(), none);
+            }
+            for c in categories {
+                ui.selectable_value(code, c.code.clone(), c.name(lang));
+            }
+        })
+        .response
+}
+
+/// A date field: typed as dd-mm-jjjj (Dutch) or yyyy-mm-dd (English; both
+/// are read), with a calendar button beside it that writes the picked day
+/// into the field. Says under the field when the text is no date. Returns
+/// the date the text holds, if any (an empty field is none, without a hint).
+pub fn date_field(ui: &mut Ui, label: &str, value: &mut String, lang: Lang) -> Option<Date> {
+    let t = texts(lang);
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(value).desired_width(160.0))
+            .labelled_by(l.id);
+        let button = ui.button(t.calendar);
+        let name = format!("{} {label}", t.calendar_for);
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+        let shown = button.id.with("month");
+        if button.clicked() {
+            // Open at the month of the date typed, else this month.
+            let start = value.trim().parse::<Date>().unwrap_or_else(|_| Date::today());
+            ui.data_mut(|d| d.insert_temp(shown, (start.year(), start.month())));
+        }
+        egui::Popup::from_toggle_button_response(&button)
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
+            .show(|ui| calendar(ui, shown, value, lang));
+    });
+    let text = value.trim();
+    let parsed = text.parse::<Date>().ok();
+    if !text.is_empty() && parsed.is_none() {
+        warning(ui, t.date_fix);
+    }
+    parsed
+}
+
+/// The calendar popup: a month with its days as buttons.
+fn calendar(ui: &mut Ui, shown: egui::Id, value: &mut String, lang: Lang) {
+    let t = texts(lang);
+    let today = Date::today();
+    let (mut year, mut month) = ui
+        .data(|d| d.get_temp::<(u16, u8)>(shown))
+        .unwrap_or((today.year(), today.month()));
+    let chosen = value.trim().parse::<Date>().ok();
+    ui.horizontal(|ui| {
+        let back = ui.button("<").on_hover_text(t.previous_month);
+        back.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, t.previous_month));
+        if back.clicked() {
+            (year, month) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+        }
+        ui.label(
+            RichText::new(format!(
+                "{} {year}",
+                inwonercloud_schemas::date::month_name(month, lang).unwrap_or("")
+            ))
+            .strong(),
+        );
+        let next = ui.button(">").on_hover_text(t.next_month);
+        next.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, t.next_month));
+        if next.clicked() {
+            (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        }
+    });
+    (year, month) = (year.clamp(1900, 2999), month);
+    ui.data_mut(|d| d.insert_temp(shown, (year, month)));
+    let weekdays: [&str; 7] = match lang {
+        Lang::Nl => ["ma", "di", "wo", "do", "vr", "za", "zo"],
+        Lang::En => ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
+    };
+    egui::Grid::new(shown.with("days")).show(ui, |ui| {
+        for w in weekdays {
+            ui.label(RichText::new(w).small());
+        }
+        ui.end_row();
+        for week in month_grid(year, month) {
+            for day in week {
+                let Some(day) = day.and_then(|d| Date::new(year, month, d).ok()) else {
+                    ui.label("");
+                    continue;
+                };
+                let b = ui.add(egui::Button::selectable(chosen == Some(day), day.day().to_string()));
+                // Read out as the whole date: "15 december 2026".
+                let name = format!(
+                    "{} {} {year}",
+                    day.day(),
+                    inwonercloud_schemas::date::month_name(month, lang).unwrap_or("")
+                );
+                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                if b.clicked() {
+                    *value = day.show(lang);
+                    ui.close();
+                }
+            }
+            ui.end_row();
+        }
+    });
+}
+
+/// The weeks of `month` in `year`, Monday to Sunday, each day its number
+/// and none before the first or after the last; empty for no real month.
+pub fn month_grid(year: u16, month: u8) -> Vec<[Option<u8>; 7]> {
+    let Ok(first) = Date::new(year, month, 1) else {
+        return Vec::new();
+    };
+    let last = (28..=31u8)
+        .rev()
+        .find(|d| Date::new(year, month, *d).is_ok())
+        .unwrap_or(28);
+    // 1970-01-01 was a Thursday: Monday is 0.
+    let offset = (first.days_since_epoch() + 3).rem_euclid(7) as usize;
+    let mut weeks = Vec::new();
+    let mut week = [None; 7];
+    for day in 1..=last {
+        let cell = (offset + usize::from(day) - 1) % 7;
+        week[cell] = Some(day);
+        if cell == 6 {
+            weeks.push(week);
+            week = [None; 7];
+        }
+    }
+    if week.iter().any(Option::is_some) {
+        weeks.push(week);
+    }
+    weeks
+}
+
+/// A euro amount field (more than zero, at most two decimals), checked as
+/// it is typed with the parser the forms submit with; says under the
+/// field what is wrong. Returns the amount when the text is one.
+pub fn amount_field(ui: &mut Ui, label: &str, value: &mut String, lang: Lang) -> Option<Decimal> {
+    amount_field_in(ui, label, value, Unit::Euro, true, lang)
+}
+
+/// An amount field in `unit` (its decimals), more than zero when
+/// `positive`; see [`amount_field`].
+pub fn amount_field_in(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    unit: Unit,
+    positive: bool,
+    lang: Lang,
+) -> Option<Decimal> {
+    text(ui, label, value);
+    if value.trim().is_empty() {
+        return None;
+    }
+    match check_amount(value, unit, positive, lang) {
+        Ok(d) => Some(d),
+        Err(hint) => {
+            warning(ui, hint);
+            None
+        }
+    }
+}
+
+/// The amount `input` holds in `unit`, or the hint that says why not.
+pub fn check_amount(input: &str, unit: Unit, positive: bool, lang: Lang) -> Result<Decimal, &'static str> {
+    let t = texts(lang);
+    let d = parse_amount(input)
+        .and_then(|d| Quantity::new(d, unit))
+        .map(|q| q.amount)
+        .map_err(|e| match e {
+            SchemaError::TooManyDecimals { max: 0, .. } => t.amount_fix_whole,
+            SchemaError::TooManyDecimals { .. } => t.amount_fix_decimals,
+            _ => t.amount_fix,
+        })?;
+    if positive && d <= Decimal::ZERO {
+        return Err(t.amount_fix_positive);
+    }
+    Ok(d)
+}
+
 /// Euros the way the language writes them.
 pub fn euros(amount: Decimal, lang: Lang) -> String {
     format_euros(amount, lang)
@@ -103,9 +330,10 @@ pub fn figure(ui: &mut Ui, label: &str, value: String) {
     ui.end_row();
 }
 
-/// Red text for problems.
+/// Red text for problems (a red readable on the theme's background).
 pub fn warning(ui: &mut Ui, text: &str) -> Response {
-    ui.label(RichText::new(format!("(!) {text}")).color(Color32::from_rgb(200, 40, 40)))
+    let red = super::theme::error_color(ui.visuals());
+    ui.label(RichText::new(format!("(!) {text}")).color(red))
 }
 
 /// Draws `data` as a QR code, `module` points per square.
@@ -151,4 +379,56 @@ pub fn category(code: &str, lang: Lang) -> String {
 pub fn plot_value(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_month_grid_starts_on_the_right_weekday_and_knows_leap_februaries() {
+        // 1 December 2026 is a Tuesday: one empty Monday, 31 days, five weeks.
+        let dec = month_grid(2026, 12);
+        assert_eq!(dec[0], [None, Some(1), Some(2), Some(3), Some(4), Some(5), Some(6)]);
+        assert_eq!(dec.len(), 5);
+        assert_eq!(dec[4], [Some(28), Some(29), Some(30), Some(31), None, None, None]);
+        // 1 February 2026 is a Sunday; 2026 is no leap year.
+        let feb = month_grid(2026, 2);
+        assert_eq!(feb[0], [None, None, None, None, None, None, Some(1)]);
+        assert_eq!(feb.iter().flatten().flatten().max(), Some(&28));
+        // 2028 is a leap year: 29 days, 1 February on a Tuesday.
+        let leap = month_grid(2028, 2);
+        assert_eq!(leap.iter().flatten().flatten().max(), Some(&29));
+        assert_eq!(leap[0][1], Some(1));
+        // 2100 is not (divisible by 100, not by 400), 2000 was.
+        assert_eq!(month_grid(2100, 2).iter().flatten().flatten().max(), Some(&28));
+        assert_eq!(month_grid(2000, 2).iter().flatten().flatten().max(), Some(&29));
+        // February 2027 starts on a Monday and fills exactly four weeks.
+        assert_eq!(month_grid(2027, 2).len(), 4);
+        assert_eq!(month_grid(2027, 2)[0][0], Some(1));
+        assert!(month_grid(2026, 13).is_empty());
+    }
+
+    #[test]
+    fn amounts_are_checked_with_the_forms_parser_and_say_why_in_dutch() {
+        let nl = texts(Lang::Nl);
+        assert_eq!(
+            check_amount("12,50", Unit::Euro, true, Lang::Nl),
+            Ok(Decimal::new(1250, 2))
+        );
+        assert_eq!(
+            check_amount("12,505", Unit::Euro, true, Lang::Nl),
+            Err(nl.amount_fix_decimals)
+        );
+        assert_eq!(check_amount("twaalf", Unit::Euro, true, Lang::Nl), Err(nl.amount_fix));
+        assert_eq!(
+            check_amount("0", Unit::Euro, true, Lang::Nl),
+            Err(nl.amount_fix_positive)
+        );
+        assert_eq!(check_amount("-5", Unit::Euro, false, Lang::Nl), Ok(Decimal::from(-5)));
+        assert_eq!(
+            check_amount("2,5", Unit::Points, true, Lang::Nl),
+            Err(nl.amount_fix_whole)
+        );
+    }
 }

@@ -95,7 +95,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "125,40");
     type_into(&mut h, "Datum (leeg = vandaag)", "15-11-2026");
-    type_into(&mut h, "Categorie (code, zie catalogus)", "begeleiding_informeel");
+    super::ui::pick(&mut h, "Categorie", "Begeleiding door informele hulp");
     type_into(&mut h, "Omschrijving", "Buurvrouw Els, 5 uur");
     h.get_all_by_role_and_label(A11y::Button, "Boeken")
         .last()
@@ -876,7 +876,7 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
     click(&mut h, "Demo openen als inwoner");
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "89,50");
-    type_into(&mut h, "Categorie (code, zie catalogus)", "hulpmiddelen");
+    super::ui::pick(&mut h, "Categorie", "Hulpmiddel of woningaanpassing");
     type_into(&mut h, "Omschrijving", "Douchestoel");
     type_into(
         &mut h,

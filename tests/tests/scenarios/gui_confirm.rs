@@ -7,8 +7,6 @@
 //! the vault); only "Ja, ondertekenen" signs. The Declaraties screen shows
 //! what is left in the account beside every declaration still to judge.
 
-use std::fmt::Debug;
-
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::App;
@@ -16,63 +14,9 @@ use inwonercloud_schemas::{EntryKind, FundingStream, Lang, Quantity, Unit};
 use inwonercloud_vault::{EntryStatus, NewRequest, RequestState, Vault};
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle, type_into_nth};
-
-/// The app's own handle on the open vault.
-fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&Vault) -> T) -> T {
-    read(&h.state().workspace.as_ref().unwrap().vault.lock())
-}
-
-/// Whether the confirmation dialog is open.
-fn asking(h: &Harness<'static, App>) -> bool {
-    h.state().workspace.as_ref().unwrap().confirm.is_some()
-}
-
-/// Presses the step's button (`press`) four times: "Annuleren", Esc and
-/// Enter each close the dialog with `state` (read from the vault)
-/// unchanged; "Ja, ondertekenen" signs, after which `state` differs.
-/// Before the first answer the dialog must show every text in `shows`.
-fn cancel_then_sign<T: PartialEq + Debug>(
-    h: &mut Harness<'static, App>,
-    press: impl Fn(&mut Harness<'static, App>),
-    state: impl Fn(&Harness<'static, App>) -> T,
-    shows: &[&str],
-) -> T {
-    let before = state(h);
-    press(h);
-    assert!(asking(h), "the button asks first");
-    assert!(h.query_by_label("Bevestigen en ondertekenen").is_some());
-    for text in shows {
-        assert!(h.query_by_label_contains(text).is_some(), "the dialog shows {text:?}");
-    }
-    assert_eq!(state(h), before, "nothing is signed before the yes");
-    click(h, "Annuleren");
-    assert!(!asking(h), "Annuleren closes the dialog");
-    assert_eq!(state(h), before, "Annuleren signs nothing");
-
-    press(h);
-    assert!(asking(h));
-    h.key_press(egui::Key::Escape);
-    settle(h);
-    assert!(!asking(h), "Esc closes the dialog");
-    assert_eq!(state(h), before, "Esc signs nothing");
-
-    press(h);
-    assert!(asking(h));
-    h.key_press(egui::Key::Enter);
-    settle(h);
-    assert!(!asking(h), "Enter answers Annuleren, where the keyboard starts");
-    assert_eq!(state(h), before, "Enter signs nothing");
-
-    press(h);
-    click(h, "Ja, ondertekenen");
-    let (error, text) = notice(h);
-    assert!(!error, "{text}");
-    assert!(!asking(h));
-    let after = state(h);
-    assert_ne!(after, before, "the yes signs");
-    after
-}
+use super::ui::{
+    app, cancel_then_sign, click, go, notice, open_demo, options, replace_text, settle, type_into_nth, vault,
+};
 
 /// A demo world in `tmp`, and the app on its welcome screen.
 fn demo(tmp: &std::path::Path) -> (std::path::PathBuf, Harness<'static, App>) {
@@ -192,14 +136,14 @@ fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
     h.get_by_label("Overboeken naar een ander budget").click();
     settle(&mut h);
     type_into_nth(&mut h, A11y::TextInput, "Bedrag (bijv. 66,50)", 1, "10,00");
-    // The category field starts at begeleiding_informeel, which may be exchanged.
+    // The category picker starts at begeleiding_informeel, which may be exchanged.
     assert_eq!(
-        h.get_all_by_role_and_label(A11y::TextInput, "Categorie (code, zie catalogus)")
+        h.get_all_by_role_and_label(A11y::ComboBox, "Categorie")
             .nth(1)
             .unwrap()
             .value()
             .as_deref(),
-        Some("begeleiding_informeel")
+        Some("Begeleiding door informele hulp")
     );
     let account = h
         .state()
@@ -335,13 +279,13 @@ fn revoking_a_device_asks_first() {
     settle(&mut h);
     click(&mut h, "Demo openen als inwoner");
     go(&mut h, "Apparaten");
-    super::ui::type_into(&mut h, "Sleutel van een kwijtgeraakt apparaat", &phone.to_string());
     let me = h.state().workspace.as_ref().unwrap().who.identity;
+    // The phone is the one other device in the list of her devices.
     cancel_then_sign(
         &mut h,
-        |h| click(h, "Apparaat intrekken"),
+        |h| click(h, "Intrekken"),
         |h| vault(h, |v| v.is_device_revoked(&me, &phone)),
-        &["Apparaat intrekken:", "kan daarna niets meer ondertekenen"],
+        &["Apparaat intrekken: telefoon", "kan daarna niets meer ondertekenen"],
     );
 }
 

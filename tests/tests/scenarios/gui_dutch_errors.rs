@@ -85,14 +85,17 @@ fn errors_in_the_dutch_app_are_shown_in_dutch() {
     assert!(text.contains("boven nul"), "{text}");
     assert_eq!(entries(&h), before, "nothing was booked");
 
-    // A key of a lost device that is no key.
+    // A new passphrase with a wrong current one (the first "Huidig
+    // wachtwoord" field is the passphrase card's; the backup card has one too).
     go(&mut h, "Apparaten");
     h.state_mut().workspace.as_mut().unwrap().notice = None;
-    type_into(&mut h, "Sleutel van een kwijtgeraakt apparaat", "abc");
-    click(&mut h, "Apparaat intrekken");
+    super::ui::type_into_nth(&mut h, A11y::PasswordInput, "Huidig wachtwoord", 0, "niet-het-goede");
+    type_secret(&mut h, "Nieuw wachtwoord", "een nieuw wachtwoord");
+    type_secret(&mut h, "Herhaal wachtwoord", "een nieuw wachtwoord");
+    click(&mut h, "Wachtwoord wijzigen");
     let (error, text) = notice(&h);
     assert!(error, "{text}");
-    assert_dutch(&text, "a bad device key");
+    assert_dutch(&text, "a wrong current passphrase");
     drop(h);
 
     // The welcome screen: a backup restored with the wrong passphrase.

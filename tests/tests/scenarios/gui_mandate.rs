@@ -127,7 +127,7 @@ fn a_representative_asks_for_a_budget_for_the_holder_in_the_app() {
     settle(&mut h);
     click(&mut h, "… als vertegenwoordiger");
     click(&mut h, "Machtigingen");
-    super::ui::type_into(&mut h, "Categorie (code)", "dagbesteding");
+    super::ui::pick(&mut h, "Categorie", "Dagbesteding");
     super::ui::type_into(&mut h, "Bedrag", "2400");
     super::ui::type_into(&mut h, "Budget vanaf (dd-mm-jjjj)", "01-01-2027");
     super::ui::type_into(&mut h, "Budget tot en met (dd-mm-jjjj)", "31-12-2027");

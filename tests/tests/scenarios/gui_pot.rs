@@ -41,7 +41,7 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
 
     // Book support for a resident.
     replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0105");
-    replace_text(&mut h, "Categorie (code)", "begeleiding_individueel");
+    super::ui::pick(&mut h, "Categorie", "Individuele begeleiding (professioneel)");
     replace_text(&mut h, "Bedrag (€)", "250,00");
     replace_text(&mut h, "Datum (dd-mm-jjjj, leeg: vandaag)", "15-12-2026");
     click(&mut h, "Boeken");

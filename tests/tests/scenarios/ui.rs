@@ -80,6 +80,28 @@ pub(crate) fn type_into_nth(h: &mut Harness<'static, App>, role: A11y, label: &s
     settle(h);
 }
 
+/// Picks `option` in the one drop-down (e.g. a category picker) labelled `label`.
+pub(crate) fn pick(h: &mut Harness<'static, App>, label: &str, option: &str) {
+    h.get_by_role_and_label(A11y::ComboBox, label).click();
+    settle(h);
+    // The open list is drawn last, above the screen that may show the same name.
+    h.get_all_by_label(option).last().unwrap().click();
+    settle(h);
+}
+
+/// Picks a day in the calendar beside the date field labelled `field`:
+/// opens it, steps `months` months on (back when negative), and clicks
+/// the day read out as `day` ("15 december 2026").
+pub(crate) fn pick_date(h: &mut Harness<'static, App>, field: &str, months: i32, day: &str) {
+    h.get_by_role_and_label(A11y::Button, &format!("Kalender voor {field}"))
+        .click();
+    settle(h);
+    for _ in 0..months.unsigned_abs() {
+        click(h, if months > 0 { "Volgende maand" } else { "Vorige maand" });
+    }
+    click(h, day);
+}
+
 /// Types the test passphrase into the unlock screen.
 pub(crate) fn unlock(h: &mut Harness<'static, App>) {
     assert!(h.state().locked.is_some(), "the unlock screen shows");
@@ -115,4 +137,60 @@ pub(crate) fn notice(h: &Harness<'static, App>) -> (bool, String) {
 /// A demo vault, opened beside the app with its own handle.
 pub(crate) fn open_demo(dir: &Path) -> Vault {
     Vault::open(dir, &inwonercloud_app::demo::passphrase()).unwrap()
+}
+
+/// The app's own handle on the open vault.
+pub(crate) fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&Vault) -> T) -> T {
+    read(&h.state().workspace.as_ref().unwrap().vault.lock())
+}
+
+/// Whether the confirmation dialog is open.
+pub(crate) fn asking(h: &Harness<'static, App>) -> bool {
+    h.state().workspace.as_ref().unwrap().confirm.is_some()
+}
+
+/// Presses the step's button (`press`) four times: "Annuleren", Esc and
+/// Enter each close the dialog with `state` (read from the vault)
+/// unchanged; "Ja, ondertekenen" signs, after which `state` differs.
+/// Before the first answer the dialog must show every text in `shows`.
+pub(crate) fn cancel_then_sign<T: PartialEq + std::fmt::Debug>(
+    h: &mut Harness<'static, App>,
+    press: impl Fn(&mut Harness<'static, App>),
+    state: impl Fn(&Harness<'static, App>) -> T,
+    shows: &[&str],
+) -> T {
+    let before = state(h);
+    press(h);
+    assert!(asking(h), "the button asks first");
+    assert!(h.query_by_label("Bevestigen en ondertekenen").is_some());
+    for text in shows {
+        assert!(h.query_by_label_contains(text).is_some(), "the dialog shows {text:?}");
+    }
+    assert_eq!(state(h), before, "nothing is signed before the yes");
+    click(h, "Annuleren");
+    assert!(!asking(h), "Annuleren closes the dialog");
+    assert_eq!(state(h), before, "Annuleren signs nothing");
+
+    press(h);
+    assert!(asking(h));
+    h.key_press(egui::Key::Escape);
+    settle(h);
+    assert!(!asking(h), "Esc closes the dialog");
+    assert_eq!(state(h), before, "Esc signs nothing");
+
+    press(h);
+    assert!(asking(h));
+    h.key_press(egui::Key::Enter);
+    settle(h);
+    assert!(!asking(h), "Enter answers Annuleren, where the keyboard starts");
+    assert_eq!(state(h), before, "Enter signs nothing");
+
+    press(h);
+    click(h, "Ja, ondertekenen");
+    let (error, text) = notice(h);
+    assert!(!error, "{text}");
+    assert!(!asking(h));
+    let after = state(h);
+    assert_ne!(after, before, "the yes signs");
+    after
 }

@@ -228,6 +228,7 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
         ]
     };
     let title = if municipality { t.grant_title } else { t.book_title };
+    let categories = ws.views.catalogue.categories.clone();
     widgets::card(ui, title, |ui| {
         let f = &mut ws.forms;
         if !kinds.contains(&f.entry_kind) {
@@ -238,12 +239,28 @@ fn entry_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, municipality: 
             view.accounts.get(i).map(|a| a.record.name.clone()).unwrap_or_default()
         });
         widgets::choice(ui, t.kind, &mut f.entry_kind, kinds, |k| k.label(lang).into());
-        widgets::text(ui, t.amount_eur, &mut f.entry_amount);
-        widgets::text(ui, t.date_hint, &mut f.entry_date);
-        widgets::text(ui, t.category_code, &mut f.entry_category);
+        let unit = view.accounts.get(f.entry_account).map_or(Unit::Euro, |a| a.record.unit);
+        // An adjustment may take money off (a negative amount).
+        let positive = f.entry_kind != EntryKind::Adjustment;
+        widgets::amount_field_in(ui, t.amount_eur, &mut f.entry_amount, unit, positive, lang);
+        widgets::date_field(ui, t.date_hint, &mut f.entry_date, lang);
+        widgets::category_choice_or(
+            ui,
+            t.category_code,
+            &mut f.entry_category,
+            &categories,
+            t.no_category,
+            lang,
+        );
         widgets::text(ui, t.note, &mut f.entry_note);
         if f.entry_kind == EntryKind::Spend {
-            widgets::text(ui, t.receipt_file, &mut f.entry_receipt);
+            crate::gui::files::path_field(
+                ui,
+                t,
+                t.receipt_file,
+                &mut f.entry_receipt,
+                crate::gui::files::Kind::open(&["png", "jpg", "jpeg", "pdf"]),
+            );
         }
         // A release frees money of one reservation: pick which.
         let reservations: Vec<(String, String)> = view
@@ -390,8 +407,8 @@ fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, l
                 &[Unit::Euro, Unit::Hours, Unit::Points],
                 |u| t.unit_name(u).into(),
             );
-            widgets::text(ui, t.from_date, &mut f.account_from);
-            widgets::text(ui, t.until_date, &mut f.account_until);
+            widgets::date_field(ui, t.from_date, &mut f.account_from, lang);
+            widgets::date_field(ui, t.until_date, &mut f.account_until, lang);
             if ui.button(t.open_account).clicked() {
                 let doc = view.doc.clone();
                 let (name, stream, unit) = (f.account_name.clone(), f.account_stream, f.account_unit);
@@ -421,6 +438,14 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
     let peers: Vec<(inwonercloud_schemas::PublicKey, String)> =
         ws.views.peers.iter().map(|p| (p.identity, p.name.clone())).collect();
     let transfers = ws.views.transfers.clone();
+    let exchangeable: Vec<inwonercloud_schemas::Category> = ws
+        .views
+        .catalogue
+        .categories
+        .iter()
+        .filter(|c| c.exchangeable)
+        .cloned()
+        .collect();
     let mut offer = false;
     let mut accept = None;
     egui::CollapsingHeader::new(t.transfers_title)
@@ -460,8 +485,9 @@ fn transfers(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang
             widgets::choice(ui, t.account, &mut f.entry_account, &aidx, |i| {
                 euro_accounts.get(i).map(|a| a.1.clone()).unwrap_or_default()
             });
-            widgets::text(ui, t.amount_eur, &mut f.transfer_amount);
-            widgets::text(ui, t.category_code, &mut f.transfer_category);
+            widgets::amount_field(ui, t.amount_eur, &mut f.transfer_amount, lang);
+            // Only exchangeable categories can be transferred (the vault refuses the others).
+            widgets::category_choice(ui, t.category_code, &mut f.transfer_category, &exchangeable, lang);
             offer = ui.button(t.offer_transfer).clicked();
         });
     let left = |account: &str| view.report.accounts.get(account).map(|f| f.remaining);

@@ -28,7 +28,13 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 }
             }
         }
-        widgets::text(ui, t.policy_file, &mut ws.forms.policy_file);
+        crate::gui::files::path_field(
+            ui,
+            t,
+            t.policy_file,
+            &mut ws.forms.policy_file,
+            crate::gui::files::Kind::open(&["json"]),
+        );
         ui.horizontal(|ui| {
             if ui.button(t.publish_policy).clicked() {
                 let path = ws.forms.policy_file.trim().to_string();

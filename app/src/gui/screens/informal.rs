@@ -24,13 +24,13 @@ pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accoun
         .filter(|p| inwonercloud_vault::informal::can_be_carer(p, &me))
         .map(|p| (p.identity, p.name.clone()))
         .collect();
-    let categories: Vec<(String, String)> = ws
+    let categories: Vec<inwonercloud_schemas::Category> = ws
         .views
         .catalogue
         .categories
         .iter()
         .filter(|c| c.unit == ServiceUnit::Uur)
-        .map(|c| (c.code.clone(), c.name(lang).to_string()))
+        .cloned()
         .collect();
     let max = ws.views.policy.as_ref().and_then(|p| p.record.informal_max_tariff);
     let f = &mut ws.forms.informal;
@@ -56,15 +56,8 @@ pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accoun
                 .map(|a| format!("{} ({} {})", a.1, euros(a.2, lang), t.left))
                 .unwrap_or_default()
         });
-        let mut cat = categories.iter().position(|c| c.0 == f.category).unwrap_or(0);
-        let idx: Vec<usize> = (0..categories.len()).collect();
-        widgets::choice(ui, t.informal_category, &mut cat, &idx, |i| {
-            categories.get(i).map(|c| c.1.clone()).unwrap_or_default()
-        });
-        if let Some(c) = categories.get(cat) {
-            f.category = c.0.clone();
-        }
-        widgets::text(ui, t.informal_tariff, &mut f.tariff);
+        widgets::category_choice(ui, t.informal_category, &mut f.category, &categories, lang);
+        widgets::amount_field(ui, t.informal_tariff, &mut f.tariff, lang);
         if let Some(m) = max {
             ui.label(
                 RichText::new(format!(
@@ -79,9 +72,16 @@ pub fn agree_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, accoun
                 widgets::warning(ui, t.informal_above_max);
             }
         }
-        widgets::text(ui, t.informal_hours, &mut f.hours);
-        widgets::text(ui, t.informal_from, &mut f.from);
-        widgets::text(ui, t.informal_until, &mut f.until);
+        widgets::amount_field_in(
+            ui,
+            t.informal_hours,
+            &mut f.hours,
+            inwonercloud_schemas::Unit::Hours,
+            true,
+            lang,
+        );
+        widgets::date_field(ui, t.informal_from, &mut f.from, lang);
+        widgets::date_field(ui, t.informal_until, &mut f.until, lang);
         sign = ui.button(t.informal_sign).clicked();
     });
     if !sign {

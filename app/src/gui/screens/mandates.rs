@@ -102,9 +102,16 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
                     .unwrap_or_default()
             });
             widgets::text(ui, t.commission_account, &mut f.account);
-            widgets::text(ui, t.commission_units, &mut f.units);
-            widgets::text(ui, t.commission_care_from, &mut f.order_from);
-            widgets::text(ui, t.commission_care_until, &mut f.order_until);
+            widgets::amount_field_in(
+                ui,
+                t.commission_units,
+                &mut f.units,
+                inwonercloud_schemas::Unit::Hours,
+                true,
+                lang,
+            );
+            widgets::date_field(ui, t.commission_care_from, &mut f.order_from, lang);
+            widgets::date_field(ui, t.commission_care_until, &mut f.order_until, lang);
             widgets::text(ui, t.commission_member, &mut f.member);
             if ui.button(t.commission_sign_order).clicked() {
                 task = Some((|| {
@@ -123,12 +130,13 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
         });
     }
     if may(MandateAction::Request) {
+        let categories = ws.views.catalogue.categories.clone();
         widgets::card(ui, &format!("{} {name}", t.commission_request_title), |ui| {
             let f = ws.forms.commissions.entry(key.clone()).or_default();
-            widgets::text(ui, t.commission_category, &mut f.category);
-            widgets::text(ui, t.commission_amount, &mut f.amount);
-            widgets::text(ui, t.commission_budget_from, &mut f.from);
-            widgets::text(ui, t.commission_budget_until, &mut f.until);
+            widgets::category_choice(ui, t.commission_category, &mut f.category, &categories, lang);
+            widgets::amount_field(ui, t.commission_amount, &mut f.amount, lang);
+            widgets::date_field(ui, t.commission_budget_from, &mut f.from, lang);
+            widgets::date_field(ui, t.commission_budget_until, &mut f.until, lang);
             widgets::text(ui, t.commission_motivation, &mut f.motivation);
             if ui.button(t.commission_sign_request).clicked() {
                 task = Some((|| {
@@ -153,14 +161,7 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
         Some(Err(e)) => ws.fail(e),
         Some(Ok(task)) => ws.ask(Confirm {
             what: format!("{} {name}", t.commission_confirm),
-            effect: match lang {
-                Lang::Nl => format!(
-                    "U ondertekent deze opdracht met uw eigen handtekening. De kluis van {name} voert hem uit zodra die hem ontvangt, als uw machtiging dat toelaat, en ondertekent de bestelling of aanvraag zelf; u ziet hieronder wat ervan werd."
-                ),
-                Lang::En => format!(
-                    "You sign this commission with your own signature. {name}'s vault carries it out once it receives it, if your mandate allows, and signs the order or request itself; you see below what became of it."
-                ),
-            },
+            effect: t.commission_effect(&name),
             done: t.commission_signed_ok.to_string(),
             step: Box::new(move |v: &mut inwonercloud_vault::Vault| -> Result<(), VaultError> {
                 v.commission(citizen, task).map(drop)
@@ -173,10 +174,7 @@ fn commission_forms(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang, citi
 fn day(text: &str, lang: Lang) -> Result<Date, String> {
     match parse_day(text) {
         Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(match lang {
-            Lang::Nl => "Vul een datum in (dd-mm-jjjj).".into(),
-            Lang::En => "Fill in a date (dd-mm-yyyy).".into(),
-        }),
+        Ok(None) => Err(crate::gui::i18n::texts(lang).fill_in_a_date().into()),
         Err(e) => Err(schema_error_text(&e, lang)),
     }
 }
@@ -248,8 +246,8 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.checkbox(&mut f.request, MandateAction::Request.label(lang));
             ui.checkbox(&mut f.transfer, MandateAction::Transfer.label(lang));
         });
-        widgets::text(ui, t.mandate_from, &mut f.from);
-        widgets::text(ui, t.mandate_until, &mut f.until);
+        widgets::date_field(ui, t.mandate_from, &mut f.from, lang);
+        widgets::date_field(ui, t.mandate_until, &mut f.until, lang);
         pressed = ui.button(t.mandate_give).clicked();
     });
     if !pressed {
@@ -294,16 +292,7 @@ fn give(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     };
     let capacity = f.capacity;
     let what_words = chosen.iter().map(|a| a.label(lang)).collect::<Vec<_>>().join(", ");
-    let effect = match lang {
-        Lang::Nl => format!(
-            "{name} mag dan namens u {what_words}, met een eigen handtekening, voor zaken vanaf {}. Daarvoor mag {name} schrijven in uw budget en zorgovereenkomsten. Elke handeling toont \"namens u, door {name}\". U kunt de machtiging altijd intrekken; wat al gedaan is, blijft dan geldig.",
-            widgets::date(from, lang)
-        ),
-        Lang::En => format!(
-            "{name} may then {what_words} on your behalf, with their own signature, for affairs from {}. For that, {name} may write in your budget and agreements. Every act shows \"on behalf of you, by {name}\". You can revoke the mandate at any time; what was done before then stays valid.",
-            widgets::date(from, lang)
-        ),
-    };
+    let effect = t.mandate_effect(&name, &what_words, &widgets::date(from, lang));
     ws.ask(Confirm {
         what: format!("{} {name} ({}): {what_words}", t.confirm_mandate, capacity.label(lang)),
         effect,
@@ -349,14 +338,7 @@ fn given(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         });
     });
     if let Some((id, name)) = revoke {
-        let effect = match lang {
-            Lang::Nl => format!(
-                "Wat {name} tot nu toe namens u ondertekende (en u al ontving), blijft geldig. Wat {name} hierna namens u ondertekent, telt nergens meer, en {name} mag niet meer in uw budget en zorgovereenkomsten schrijven. Wat al gedeeld is, kan niet worden teruggehaald."
-            ),
-            Lang::En => format!(
-                "What {name} signed on your behalf so far (and you received) stays valid. Nothing {name} signs on your behalf from now on counts anywhere, and {name} may no longer write in your budget and agreements. What was shared before cannot be called back."
-            ),
-        };
+        let effect = t.mandate_revoke_effect(&name);
         ws.ask(Confirm {
             what: format!("{} {name}", t.confirm_mandate_revoke),
             effect,

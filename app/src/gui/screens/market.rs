@@ -43,20 +43,19 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         .collect();
     let policy = ws.views.policy.as_ref().map(|p| p.record.clone());
     let offerings = ws.views.offerings.clone();
-    let mut categories: Vec<String> = offerings.iter().map(|o| o.offering.record.category.clone()).collect();
-    categories.sort();
-    categories.dedup();
+    // The categories on offer, as the vault's catalogue names them.
+    let categories: Vec<inwonercloud_schemas::Category> = ws
+        .views
+        .catalogue
+        .categories
+        .iter()
+        .filter(|c| offerings.iter().any(|o| o.offering.record.category == c.code))
+        .cloned()
+        .collect();
     let f = &mut ws.forms;
     widgets::card(ui, t.filter, |ui| {
-        let idx: Vec<usize> = (0..=categories.len()).collect();
-        widgets::choice(ui, t.category, &mut f.market_category, &idx, |i| match i {
-            0 => t.all.to_string(),
-            n => categories
-                .get(n - 1)
-                .map(|c| widgets::category(c, lang))
-                .unwrap_or_default(),
-        });
-        widgets::text(ui, t.max_price, &mut f.market_max_price);
+        widgets::category_choice_or(ui, t.category, &mut f.market_category, &categories, t.all, lang);
+        widgets::amount_field(ui, t.max_price, &mut f.market_max_price, lang);
         widgets::text(ui, t.market_region, &mut f.market_region);
         widgets::text(ui, t.market_availability, &mut f.market_availability);
         ui.checkbox(&mut f.market_admitted, t.market_admitted_only);
@@ -74,10 +73,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     // The same filter as `inwonercloud market` (`Vault::find_offerings`),
     // over the offerings already read.
     let filter = OfferingFilter {
-        category: f
-            .market_category
-            .checked_sub(1)
-            .and_then(|i| categories.get(i).cloned()),
+        category: Some(f.market_category.clone()).filter(|c| !c.is_empty()),
         region: Some(f.market_region.clone()),
         max_price: parse_amount(&f.market_max_price).ok(),
         availability: Some(f.market_availability.clone()),
@@ -163,9 +159,9 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         });
     }
     widgets::card(ui, t.order_terms, |ui| {
-        widgets::text(ui, t.units, &mut ws.forms.order_units);
-        widgets::text(ui, t.from_date, &mut ws.forms.order_from);
-        widgets::text(ui, t.until_date_required, &mut ws.forms.order_until);
+        widgets::amount_field_in(ui, t.units, &mut ws.forms.order_units, Unit::Hours, true, lang);
+        widgets::date_field(ui, t.from_date, &mut ws.forms.order_from, lang);
+        widgets::date_field(ui, t.until_date_required, &mut ws.forms.order_until, lang);
         if let Some(Ok(plan)) = &ws.views.plan
             && !plan.household.members.is_empty()
         {

@@ -64,7 +64,7 @@ pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 ui.label(t.peers_online(n.online(), ws.views.peers.len()));
                 for p in n.peers.values() {
                     let (dot, color) = if p.online {
-                        ("•", Color32::from_rgb(30, 150, 60))
+                        ("•", super::theme::ok_color(ui.visuals()))
                     } else {
                         ("•", Color32::GRAY)
                     };
@@ -133,9 +133,9 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     ui.heading(ws.screen.title(t));
     if let Some(n) = &ws.notice {
         let color = if n.error {
-            Color32::from_rgb(200, 40, 40)
+            super::theme::error_color(ui.visuals())
         } else {
-            Color32::from_rgb(30, 130, 60)
+            super::theme::ok_color(ui.visuals())
         };
         ui.label(RichText::new(&n.text).color(color));
     }

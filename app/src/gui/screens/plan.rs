@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 use inwonercloud_schemas::{
-    Date, GoalStatus, Lang, LifeDomain, MemberKind, Period, PublicKey, SchemaError, TimeCost, parse_amount,
+    Date, GoalStatus, Lang, LifeDomain, MemberKind, Period, PublicKey, SchemaError, TimeCost, Unit, parse_amount,
 };
 use inwonercloud_vault::{Authored, NewNeed, PlanView, VaultError};
 
@@ -187,7 +187,7 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
             d.label(lang).into()
         });
         widgets::text(ui, t.goal_text, &mut f.goal_text);
-        widgets::text(ui, t.target_date, &mut f.goal_target);
+        widgets::date_field(ui, t.target_date, &mut f.goal_target, lang);
         member_choice(ui, t.for_member, &mut f.goal_member, plan, t);
         if ui.button(t.add_goal).clicked() {
             let (domain, text, target) = (f.goal_domain, f.goal_text.clone(), f.goal_target.clone());
@@ -217,6 +217,7 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
             }
         }
     });
+    let categories = ws.views.catalogue.categories.clone();
     widgets::card(ui, t.add_need, |ui| {
         let f = &mut ws.forms;
         widgets::choice(ui, t.domain, &mut f.need_domain, &LifeDomain::ALL, |d| {
@@ -236,7 +237,7 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
         });
         widgets::text(ui, t.wish, &mut f.need_wish);
         widgets::text(ui, t.need, &mut f.need_objective);
-        widgets::text(ui, t.hours, &mut f.need_hours);
+        widgets::amount_field_in(ui, t.hours, &mut f.need_hours, Unit::Hours, true, lang);
         widgets::choice(
             ui,
             t.period,
@@ -244,8 +245,15 @@ fn forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, lang: Lang
             &[Period::Week, Period::Month, Period::Year],
             |p| t.hours_per(p).into(),
         );
-        widgets::text(ui, t.tariff, &mut f.need_tariff);
-        widgets::text(ui, t.category_code, &mut f.need_category);
+        widgets::amount_field(ui, t.tariff, &mut f.need_tariff, lang);
+        widgets::category_choice_or(
+            ui,
+            t.category_code,
+            &mut f.need_category,
+            &categories,
+            t.no_category,
+            lang,
+        );
         member_choice(ui, t.for_member, &mut f.need_member, plan, t);
         if ui.button(t.add_need).clicked() {
             let f = &ws.forms;
@@ -292,7 +300,7 @@ fn household_forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, 
             &[MemberKind::Volwassene, MemberKind::Kind],
             |k| k.label(lang).into(),
         );
-        widgets::text(ui, t.member_born, &mut f.member_born);
+        widgets::date_field(ui, t.member_born, &mut f.member_born, lang);
         if ui.button(t.add_member).clicked() {
             let (name, kind, born) = (f.member_name.clone(), f.member_kind, f.member_born.clone());
             if ws

@@ -313,6 +313,7 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
 }
 
 fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
+    let categories = ws.views.catalogue.categories.clone();
     let f = &mut ws.forms.pot;
     let mut book = false;
     widgets::card(ui, t.pot_spend_title, |ui| {
@@ -320,9 +321,9 @@ fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang
         widgets::choice(ui, t.pot_kind, &mut f.kind, &SupportKind::ALL, |k| {
             k.label(lang).to_string()
         });
-        widgets::text(ui, t.pot_category, &mut f.category);
-        widgets::text(ui, t.pot_amount, &mut f.amount);
-        widgets::text(ui, t.pot_date, &mut f.date);
+        widgets::category_choice(ui, t.pot_category, &mut f.category, &categories, lang);
+        widgets::amount_field(ui, t.pot_amount, &mut f.amount, lang);
+        widgets::date_field(ui, t.pot_date, &mut f.date, lang);
         widgets::text(ui, t.pot_note, &mut f.note);
         book = ui.button(t.pot_book).clicked();
     });
@@ -493,7 +494,7 @@ fn rebalance_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, 
         widgets::choice(ui, t.pot_to, &mut f.to, &idx, |i| {
             orgs.get(i).map(|o| o.1.clone()).unwrap_or_default()
         });
-        widgets::text(ui, t.pot_move_amount, &mut f.move_amount);
+        widgets::amount_field(ui, t.pot_move_amount, &mut f.move_amount, lang);
         widgets::text(ui, t.pot_move_note, &mut f.move_note);
         go = ui.button(t.pot_rebalance).clicked();
     });
@@ -543,7 +544,7 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
     let f = &mut ws.forms.pot;
     let mut fund = false;
     widgets::card(ui, t.pot_fund_title, |ui| {
-        widgets::text(ui, t.pot_fund_amount, &mut f.fund_amount);
+        widgets::amount_field(ui, t.pot_fund_amount, &mut f.fund_amount, lang);
         widgets::text(ui, t.pot_fund_note, &mut f.fund_note);
         fund = ui.button(t.pot_fund).clicked();
     });
@@ -587,7 +588,7 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
             widgets::choice(ui, t.pot_org, &mut f.room_org, &idx, |i| {
                 orgs.get(i).map(|o| o.1.clone()).unwrap_or_default()
             });
-            widgets::text(ui, t.pot_room_amount, &mut f.room_amount);
+            widgets::amount_field_in(ui, t.pot_room_amount, &mut f.room_amount, Unit::Euro, false, lang);
             set = ui.button(t.pot_set_room).clicked();
         });
         if let (true, Some((org, name))) = (set, orgs.get(f.room_org).cloned()) {
@@ -690,8 +691,8 @@ fn create_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
         .id_salt("pot-create")
         .show(ui, |ui| {
             widgets::text(ui, t.pot_name, &mut f.new_name);
-            widgets::text(ui, t.pot_start, &mut f.new_from);
-            widgets::text(ui, t.pot_end, &mut f.new_to);
+            widgets::date_field(ui, t.pot_start, &mut f.new_from, t.lang);
+            widgets::date_field(ui, t.pot_end, &mut f.new_to, t.lang);
             create = ui.button(t.pot_create).clicked();
         });
     if !create {

@@ -42,10 +42,7 @@ pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let mut publish = false;
     widgets::card(ui, t.new_offering, |ui| {
         widgets::text(ui, t.service, &mut f.offer_service);
-        let idx: Vec<usize> = (0..cats.len()).collect();
-        widgets::choice(ui, t.category, &mut f.offer_category, &idx, |i| {
-            cats.get(i).map(|c| c.name(lang).to_string()).unwrap_or_default()
-        });
+        widgets::category_choice(ui, t.category, &mut f.offer_category, &cats, lang);
         widgets::choice(
             ui,
             t.unit,
@@ -58,7 +55,7 @@ pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ],
             |u| t.per_unit(u).trim_start_matches("per ").to_string(),
         );
-        widgets::text(ui, t.price, &mut f.offer_price);
+        widgets::amount_field(ui, t.price, &mut f.offer_price, lang);
         widgets::text(ui, t.region, &mut f.offer_region);
         widgets::text(ui, t.availability, &mut f.offer_availability);
         widgets::text(ui, t.description, &mut f.offer_description);
@@ -74,7 +71,7 @@ pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             Ok(Offering {
                 id: String::new(),
                 service: f.offer_service.clone(),
-                category: cats.get(f.offer_category).map(|c| c.code.clone()).unwrap_or_default(),
+                category: f.offer_category.clone(),
                 unit: f.offer_unit,
                 price: parse_amount(&f.offer_price)?,
                 region: f.offer_region.clone(),
@@ -150,9 +147,16 @@ pub fn agreements(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
             let f = ws.forms.cards.entry(r.id.clone()).or_default();
             ui.label(RichText::new(t.declare_title).strong());
-            widgets::text(ui, t.units, &mut f.amount);
-            widgets::text(ui, t.from_date, &mut f.text);
-            widgets::text(ui, t.until_date_required, &mut f.reasons);
+            widgets::amount_field_in(
+                ui,
+                t.units,
+                &mut f.amount,
+                inwonercloud_schemas::Unit::Hours,
+                true,
+                lang,
+            );
+            widgets::date_field(ui, t.from_date, &mut f.text, lang);
+            widgets::date_field(ui, t.until_date_required, &mut f.reasons, lang);
             if ui.button(t.declare).clicked() {
                 declare = Some((r.id.clone(), f.amount.clone(), f.text.clone(), f.reasons.clone()));
             }

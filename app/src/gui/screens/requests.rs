@@ -149,10 +149,14 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                 |o| t.outcome(o).into(),
             );
             if f.outcome == Outcome::DeelsToegekend {
-                widgets::text(ui, t.granted_amount, &mut f.amount);
+                widgets::amount_field_in(ui, t.granted_amount, &mut f.amount, r.quantity.unit, true, lang);
             }
             if !r.categories.is_empty() && f.outcome != Outcome::Afgewezen {
-                widgets::text(ui, t.funding_split, &mut f.funding);
+                ui.label(t.funding_split);
+                for s in FundingStream::ALL {
+                    let typed = f.funding.entry(s).or_default();
+                    widgets::amount_field_in(ui, s.label(lang), typed, r.quantity.unit, true, lang);
+                }
             }
             widgets::text(ui, t.reasons, &mut f.reasons);
             if ui.button(t.decide).clicked() {
@@ -232,18 +236,15 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
     }
 }
 
-/// An integral grant's funding as typed: `wmo=6000; jeugdwet=4000` (or
-/// with `:` and commas between); empty for a one-stream grant.
-fn parse_funding(s: &str) -> Result<Vec<StreamShare>, SchemaError> {
-    s.split([';', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (stream, amount) = p
-                .split_once(['=', ':'])
-                .ok_or_else(|| SchemaError::Invalid(format!("'{p}': write each stream as wmo=6000")))?;
+/// An integral grant's funding as typed, one amount per funding stream
+/// (streams left empty pay nothing); empty for a one-stream grant.
+fn parse_funding(typed: &std::collections::BTreeMap<FundingStream, String>) -> Result<Vec<StreamShare>, SchemaError> {
+    typed
+        .iter()
+        .filter(|(_, amount)| !amount.trim().is_empty())
+        .map(|(stream, amount)| {
             Ok(StreamShare {
-                stream: FundingStream::parse(stream)?,
+                stream: *stream,
                 amount: parse_amount(amount)?,
             })
         })
@@ -278,14 +279,11 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 _ => Vec::new(),
             };
             let f = &mut ws.forms;
-            let idx: Vec<usize> = (0..cats.len()).collect();
-            widgets::choice(ui, t.category, &mut f.req_category, &idx, |i| {
-                cats.get(i).map(|c| c.name(lang).to_string()).unwrap_or_default()
-            });
-            if let Some(c) = cats.get(f.req_category) {
+            widgets::category_choice(ui, t.category, &mut f.req_category, &cats, lang);
+            if let Some(c) = cats.iter().find(|c| c.code == f.req_category) {
                 ui.label(RichText::new(t.example_tariff(c.example_tariff, c.max_tariff, &c.note)).weak());
             }
-            widgets::text(ui, t.amount, &mut f.req_amount);
+            widgets::amount_field_in(ui, t.amount, &mut f.req_amount, f.req_unit, true, lang);
             widgets::choice(
                 ui,
                 t.unit,
@@ -299,8 +297,8 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             if let Some(x) = f.req_stream.explain(lang) {
                 ui.label(RichText::new(x).small());
             }
-            widgets::text(ui, t.from_date, &mut f.req_from);
-            widgets::text(ui, t.until_date_required, &mut f.req_until);
+            widgets::date_field(ui, t.from_date, &mut f.req_from, lang);
+            widgets::date_field(ui, t.until_date_required, &mut f.req_until, lang);
             widgets::multiline(ui, t.motivation, &mut f.req_motivation);
             egui::CollapsingHeader::new(t.integral_budget)
                 .id_salt("integral")
@@ -341,12 +339,7 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         return;
     }
     let f = &ws.forms;
-    let cat = ws
-        .views
-        .catalogue
-        .categories
-        .get(f.req_category)
-        .map(|c| c.code.clone());
+    let cat = Some(f.req_category.clone()).filter(|c| !c.is_empty());
     let adjusts = match (&ws.views.budget, f.req_adjusts) {
         (Some(Ok(b)), n) if n > 0 => b.accounts.get(n - 1).map(|a| a.record.id.clone()),
         _ => None,

@@ -139,14 +139,7 @@ fn consents(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     });
     if let Some((id, name)) = revoke {
         let reason = ws.forms.revoke_reason.clone();
-        let effect = match lang {
-            Lang::Nl => format!(
-                "Vanaf nu deelt u niets meer met {name} en worden nieuwe wijzigingen van {name} geweigerd. Wat al gedeeld is, kan niet worden teruggehaald."
-            ),
-            Lang::En => format!(
-                "From now on nothing more is shared with {name}, and new changes from {name} are refused. What was shared before cannot be called back."
-            ),
-        };
+        let effect = t.consent_revoke_effect(&name);
         ws.ask(Confirm {
             what: format!("{} {name}", t.confirm_revoke),
             effect,
@@ -171,7 +164,7 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.checkbox(&mut f.invite_journal, t.doc_kind("journal"));
         });
         ui.checkbox(&mut f.invite_write, t.may_write);
-        widgets::text(ui, t.until_date, &mut f.invite_until);
+        widgets::date_field(ui, t.until_date, &mut f.invite_until, lang);
         widgets::text(ui, t.purpose, &mut f.invite_purpose);
         if ui.button(t.make_invite).clicked() {
             send = Some(());
@@ -257,14 +250,28 @@ pub fn ticket(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
 fn join(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let mut go = false;
     let mut sync = false;
+    let mut picture = None;
     widgets::card(ui, t.join_title, |ui| {
         ui.label(t.join_help);
         widgets::text(ui, t.ticket_text, &mut ws.forms.join_ticket);
+        picture = crate::gui::files::pick_button(ui, t, t.qr_pick, "sharing-join-qr", || {
+            crate::gui::files::FilePicker::new(crate::gui::files::Kind::open(crate::gui::files::PICTURES), "")
+        });
         ui.horizontal(|ui| {
             go = ui.button(t.join_button).clicked();
             sync = ui.button(t.sync_now).clicked();
         });
     });
+    // An invite read from a picture of its QR code fills the field.
+    if let Some(path) = picture {
+        match crate::gui::files::qr_text_from_image(&path) {
+            Ok(text) => {
+                ws.forms.join_ticket = text;
+                ws.inform(t.qr_filled.into());
+            }
+            Err(e) => ws.fail(e.text(t)),
+        }
+    }
     if go {
         let text = ws.forms.join_ticket.trim().to_string();
         if text.is_empty() {

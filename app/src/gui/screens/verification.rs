@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 use inwonercloud_schemas::Lang;
 
+use crate::gui::files::{self, FilePicker, Kind};
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
 use crate::gui::workspace::Workspace;
@@ -42,25 +43,13 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         if ui.button(t.verify_now).clicked() {
             ws.verifying = Some(ws.verify_job());
         }
-        if ui.button(t.export_claims).clicked() {
-            let dir = std::path::PathBuf::from(&ws.who.vault);
-            let written = ws
-                .vault
-                .lock()
-                .export_claims()
-                .map_err(|e| e.to_string())
-                .and_then(|f| {
-                    let json = serde_json::to_string_pretty(&f).map_err(|e| e.to_string())?;
-                    let path = dir.join("declaraties.json");
-                    std::fs::write(&path, json).map_err(|e| e.to_string())?;
-                    let csv = dir.join("verificatie.csv");
-                    if let Some(r) = &ws.views.claims {
-                        std::fs::write(&csv, r.to_csv(lang).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-                    }
-                    Ok(path)
-                });
+        let folder = files::pick_button(ui, t, t.export_claims, "claims-export", || {
+            FilePicker::new(Kind::Folder, "")
+        });
+        if let Some(dir) = folder {
+            let written = write_claims(ws, &dir, t, lang);
             match written {
-                Ok(p) => ws.inform(format!("{}: {}", t.written_to, p.display())),
+                Ok(said) => ws.inform(said),
                 Err(e) => ws.fail(e),
             }
         }
@@ -192,4 +181,37 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
         }
     });
+}
+
+/// The files the claims export writes: every claim for another program,
+/// and the table for Excel (`;` between columns).
+const CLAIMS_JSON: &str = "declaraties.json";
+const CLAIMS_CSV: &str = "verificatie.csv";
+
+/// Writes every claim (`declaraties.json`) and the verified table
+/// (`verificatie.csv`) into `dir`, and says where.
+fn write_claims(ws: &Workspace, dir: &std::path::Path, t: &Texts, lang: Lang) -> Result<String, String> {
+    let claims = ws
+        .vault
+        .lock()
+        .export_claims()
+        .map_err(|e| crate::error_text::error_text(&e, lang))?;
+    let not_written =
+        |path: &std::path::Path, e: &dyn std::fmt::Display| format!("{}: {} ({e})", t.file_not_written, path.display());
+    let json = serde_json::to_string_pretty(&claims).map_err(|e| not_written(dir, &e))?;
+    let path = dir.join(CLAIMS_JSON);
+    std::fs::write(&path, json).map_err(|e| not_written(&path, &e))?;
+    let mut said = format!(
+        "{} {}: {CLAIMS_JSON} ({})",
+        t.claims_written,
+        dir.display(),
+        t.claims_written_json
+    );
+    if let Some(r) = &ws.views.claims {
+        let csv = dir.join(CLAIMS_CSV);
+        let text = r.to_csv(lang).map_err(|e| crate::error_text::error_text(&e, lang))?;
+        std::fs::write(&csv, text).map_err(|e| not_written(&csv, &e))?;
+        said.push_str(&format!("; {CLAIMS_CSV} ({})", t.claims_written_csv));
+    }
+    Ok(said)
 }

@@ -308,13 +308,13 @@ fn size(bytes: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// One refusal of every rule (and every limit, every signed item). A
     /// rule without a text does not compile in `refusal_text`; this list is
     /// for the checks on the texts themselves.
-    fn one_of_each() -> Vec<Refusal> {
+    pub(crate) fn one_of_each() -> Vec<Refusal> {
         let k = PublicKey([9; 32]);
         let limits = [
             Limit::WriterBytesPerDocument {

@@ -5,7 +5,7 @@
 //! The `match`es below name every variant and have no `_` arm (the two
 //! enums are not `#[non_exhaustive]` for this reason): a new error in the
 //! vault or the schemas without a text here does not compile. Refused
-//! changes are rendered by [`crate::refusal_text`].
+//! changes are rendered by [`super::refusal_text`].
 //!
 //! Some variants carry a free-text English message (`NotAllowed`,
 //! `SchemaError::Invalid`, `Invite`, …). The most frequent of those have a
@@ -17,7 +17,7 @@ use inwonercloud_sync::ticket::TicketError;
 use inwonercloud_sync::{NodeError, SyncError};
 use inwonercloud_vault::VaultError;
 
-use crate::refusal_text::refusal_text;
+use super::refusal_text::refusal_text;
 
 /// What went wrong in a vault operation, in `lang`.
 pub fn error_text(e: &VaultError, lang: Lang) -> String {
@@ -672,7 +672,7 @@ fn captures<'t>(pattern: &str, text: &'t str) -> Option<Vec<&'t str>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use inwonercloud_schemas::{Date, Unit};
     use inwonercloud_vault::refusal::Refusal;
@@ -699,7 +699,7 @@ mod tests {
         }
     }
 
-    fn one_of_each_schema_error() -> Vec<SchemaError> {
+    pub(crate) fn one_of_each_schema_error() -> Vec<SchemaError> {
         let all = vec![
             SchemaError::BadAmount {
                 input: "12x".into(),
@@ -756,7 +756,7 @@ mod tests {
         all
     }
 
-    fn one_of_each_vault_error() -> Vec<VaultError> {
+    pub(crate) fn one_of_each_vault_error() -> Vec<VaultError> {
         let all = vec![
             VaultError::NotFound("/tmp/kluis".into()),
             VaultError::AlreadyExists("/tmp/kluis".into()),

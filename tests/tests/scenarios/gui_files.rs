@@ -1,0 +1,295 @@
+//! Files and folders chosen in the app's own picker, no path typed and no
+//! terminal (egui_kittest, issue 19): the picker walks a real temporary
+//! folder and picks a backup file (then the backup is restored into a
+//! folder made in the picker); the claims export writes both files into a
+//! picked folder; the data export writes an archive every signature of
+//! which checks; an invite is read from a picture of its QR code, on the
+//! welcome screen and under Delen, and the pasted-in invite joins a real
+//! provider over 127.0.0.1.
+
+use std::path::Path;
+
+use egui::accesskit::Role as A11y;
+use egui_kittest::{Harness, kittest::Queryable};
+use inwonercloud_app::gui::App;
+use inwonercloud_schemas::{Access, DocKind, Role};
+use inwonercloud_sync::{Node, NodeConfig};
+
+use super::ui::{app, click, go, notice, options, replace_text, settle, type_into, type_secret, unlock, wait_for};
+
+/// Whether the picker is open.
+fn picking(h: &Harness<'static, App>) -> bool {
+    h.query_by_label("Annuleren").is_some() && h.query_by_label("Ga naar").is_some()
+}
+
+/// In the open picker: shows `dir` by typing it in the path field.
+fn picker_go(h: &mut Harness<'static, App>, dir: &Path) {
+    assert!(picking(h), "the picker is open");
+    replace_text(h, "Map of bestand", dir.to_str().unwrap());
+    click(h, "Ga naar");
+}
+
+#[test]
+fn the_picker_walks_a_folder_picks_a_backup_and_restores_it_into_a_folder_made_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir_all(usb.join("foto's")).unwrap();
+    std::fs::write(usb.join("notitie.txt"), "boodschappen").unwrap();
+    let identity = {
+        let v = inwonercloud_tests::vault(&tmp.path().join("oud"), "Sanne", Role::Citizen);
+        v.backup(&usb.join("kopie.bak"), &inwonercloud_tests::pass()).unwrap();
+        v.identity()
+    };
+    let mut h = app(options(
+        &tmp.path().join("niet-gebruikt"),
+        &tmp.path().join("demo"),
+        None,
+    ));
+    settle(&mut h);
+
+    // Annuleren leaves the field as it was.
+    click(&mut h, "Kiezen voor Reservekopie (bestand)");
+    assert!(picking(&h));
+    click(&mut h, "Annuleren");
+    assert!(!picking(&h), "Annuleren closes the picker");
+    assert_eq!(h.state().welcome.backup_file, "");
+
+    click(&mut h, "Kiezen voor Reservekopie (bestand)");
+    picker_go(&mut h, tmp.path());
+    assert!(h.query_by_label("usb").is_some(), "the folder is listed");
+    click(&mut h, "usb");
+    // Folders first; only backups are listed, the note is not.
+    assert!(h.query_by_label("foto's").is_some());
+    assert!(h.query_by_label("kopie.bak").is_some());
+    assert!(h.query_by_label("notitie.txt").is_none(), "other types are left out");
+    h.get_by_role_and_label(A11y::CheckBox, "Alle bestanden tonen").click();
+    settle(&mut h);
+    assert!(h.query_by_label("notitie.txt").is_some(), "until asked for");
+    // Choosing before a file is selected says so and chooses nothing.
+    click(&mut h, "Dit bestand kiezen");
+    assert!(h.query_by_label_contains("Kies eerst een bestand").is_some());
+    click(&mut h, "kopie.bak");
+    click(&mut h, "Dit bestand kiezen");
+    assert!(!picking(&h));
+    assert_eq!(
+        Path::new(&h.state().welcome.backup_file),
+        usb.join("kopie.bak"),
+        "the field holds the picked file"
+    );
+
+    // The vault folder: a new folder made in the picker (the restore
+    // card's field is the third "Map van de kluis" on the screen).
+    h.get_all_by_role_and_label(A11y::Button, "Kiezen voor Map van de kluis")
+        .nth(2)
+        .unwrap()
+        .click();
+    settle(&mut h);
+    picker_go(&mut h, tmp.path());
+    click(&mut h, "Omhoog");
+    assert!(
+        h.query_by_label_contains(&format!("U kijkt nu in: {}", tmp.path().parent().unwrap().display()))
+            .is_some(),
+        "Omhoog shows the folder above"
+    );
+    picker_go(&mut h, tmp.path());
+    type_into(&mut h, "Naam van een nieuwe map", "nieuwe-laptop");
+    click(&mut h, "Map maken");
+    assert!(tmp.path().join("nieuwe-laptop").is_dir(), "the folder is made");
+    click(&mut h, "Deze map kiezen");
+    let new_dir = tmp.path().join("nieuwe-laptop");
+    assert_eq!(Path::new(&h.state().welcome.dir), new_dir);
+
+    type_secret(
+        &mut h,
+        "Wachtwoord of 24 herstelwoorden",
+        inwonercloud_tests::PASSPHRASE,
+    );
+    click(&mut h, "Terugzetten en openen");
+    let ws = h.state().workspace.as_ref().expect("the restored vault is open");
+    assert_eq!(ws.who.identity, identity, "the same person, from the picked file");
+    assert_eq!(Path::new(&ws.who.vault), new_dir, "in the picked folder");
+}
+
+#[test]
+fn the_claims_export_writes_both_files_into_a_picked_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("export");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = app(options(
+        &tmp.path().join("niet-gebruikt"),
+        &tmp.path().join("demo"),
+        None,
+    ));
+    settle(&mut h);
+    click(&mut h, "… als gemeente");
+    go(&mut h, "Verificatie");
+    wait_for(&mut h, 30, "the verification", |a| {
+        a.workspace
+            .as_ref()
+            .is_some_and(|w| w.verifying.is_none() && w.views.claims.is_some())
+    });
+    settle(&mut h);
+    click(&mut h, "Exporteren (bestanden voor de computer en voor Excel)");
+    picker_go(&mut h, &out);
+    click(&mut h, "Deze map kiezen");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    assert!(text.contains(&out.display().to_string()), "says where: {text}");
+    let claims = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
+
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("declaraties.json")).unwrap()).unwrap();
+    assert!(json.is_object() || json.is_array(), "{json}");
+    let csv = std::fs::read_to_string(out.join("verificatie.csv")).unwrap();
+    assert!(csv.starts_with('\u{FEFF}'), "Excel reads it as UTF-8");
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().unwrap().contains("declaratie;soort;"),
+        "Dutch headers, `;`"
+    );
+    assert_eq!(lines.count(), claims.claims.len(), "one line per claim");
+    // Nothing is written into the vault's own folder any more.
+    let vault = tmp.path().join("demo").join("gemeente");
+    assert!(!vault.join("declaraties.json").exists());
+}
+
+#[test]
+fn the_data_export_writes_an_archive_whose_every_signature_checks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sanne");
+    {
+        let mut v = inwonercloud_tests::vault(&dir, "Sanne", Role::Citizen);
+        let plan = v.plan_doc();
+        v.add_goal(
+            &plan,
+            inwonercloud_schemas::LifeDomain::Wonen,
+            "Zelfstandig wonen",
+            None,
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("usb");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
+    settle(&mut h);
+    unlock(&mut h);
+    go(&mut h, "Apparaten");
+    click(&mut h, "Exporteren naar een bestand…");
+    picker_go(&mut h, &out);
+    assert_eq!(
+        h.get_by_role_and_label(A11y::TextInput, "Bestandsnaam")
+            .value()
+            .as_deref(),
+        Some("inwonercloud-archief.json"),
+        "a name is suggested"
+    );
+    replace_text(&mut h, "Bestandsnaam", "archief.json");
+    click(&mut h, "Hier opslaan");
+    let (error, text) = notice(&h);
+    assert!(!error, "{text}");
+    let file = out.join("archief.json");
+    assert!(text.contains(&file.display().to_string()), "says where: {text}");
+    assert!(text.contains("ondertekeningen kloppen"), "says it is checked: {text}");
+
+    // What `inwonercloud verify-export` checks.
+    let e: inwonercloud_vault::export::Export = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let check = inwonercloud_vault::export::verify_export(&e);
+    assert!(check.invalid.is_empty(), "{check:?}");
+    assert!(check.valid > 1, "{check:?}");
+    assert!(
+        e.documents
+            .iter()
+            .flat_map(|d| &d.records)
+            .any(|r| r.signed.to_string().contains("Zelfstandig wonen")),
+        "with her plan"
+    );
+    assert!(
+        text.contains(&format!("{} documenten", e.documents.len())),
+        "says what it holds: {text}"
+    );
+
+    // Saving over it again: the picker warns it will be overwritten.
+    click(&mut h, "Exporteren naar een bestand…");
+    picker_go(&mut h, &out);
+    click(&mut h, "archief.json");
+    assert!(h.query_by_label_contains("wordt overschreven").is_some());
+    click(&mut h, "Annuleren");
+}
+
+#[test]
+fn an_invite_is_read_from_a_qr_picture_and_joins_a_real_provider() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut zorg = inwonercloud_tests::vault(&tmp.path().join("zorg"), "Zorg De Linde", Role::Provider);
+    let offering = zorg
+        .publish_offering(inwonercloud_tests::offering(
+            "Zorg De Linde",
+            rust_decimal::Decimal::new(6250, 2),
+        ))
+        .unwrap();
+    let provider = zorg.identity();
+    let node = rt.block_on(Node::spawn(zorg, NodeConfig::loopback())).unwrap();
+    let ticket = inwonercloud_tests::invite(&node, Role::Citizen, &[DocKind::Catalogue], Access::Read).to_string();
+    let pictures = tmp.path().join("afbeeldingen");
+    std::fs::create_dir_all(&pictures).unwrap();
+    inwonercloud_app::gui::files::qr_image(&ticket, 4)
+        .expect("the invite fits in a QR code")
+        .save(pictures.join("uitnodiging.png"))
+        .unwrap();
+    image::GrayImage::from_pixel(300, 300, image::Luma([255]))
+        .save(pictures.join("leeg.png"))
+        .unwrap();
+
+    // The welcome screen's device card reads a picture too.
+    let mut w = app(options(&tmp.path().join("nieuw"), &tmp.path().join("demo"), None));
+    settle(&mut w);
+    click(&mut w, "Afbeelding met QR-code kiezen");
+    picker_go(&mut w, &pictures);
+    click(&mut w, "uitnodiging.png");
+    click(&mut w, "Dit bestand kiezen");
+    assert_eq!(
+        w.state().welcome.device_ticket,
+        ticket,
+        "the decoded text is the invite"
+    );
+    drop(w);
+
+    let citizen = tmp.path().join("sanne");
+    drop(inwonercloud_tests::vault(&citizen, "Sanne", Role::Citizen));
+    let mut h = app(options(
+        &citizen,
+        &tmp.path().join("demo"),
+        Some(NodeConfig::loopback()),
+    ));
+    settle(&mut h);
+    unlock(&mut h);
+    go(&mut h, "Delen");
+
+    // A picture without a QR code: a Dutch error, the field stays empty.
+    click(&mut h, "Afbeelding met QR-code kiezen");
+    picker_go(&mut h, &pictures);
+    click(&mut h, "leeg.png");
+    click(&mut h, "Dit bestand kiezen");
+    let (error, text) = notice(&h);
+    assert!(error && text.contains("geen QR-code"), "{text}");
+    assert!(h.state().workspace.as_ref().unwrap().forms.join_ticket.is_empty());
+
+    click(&mut h, "Afbeelding met QR-code kiezen");
+    picker_go(&mut h, &pictures);
+    click(&mut h, "uitnodiging.png");
+    click(&mut h, "Dit bestand kiezen");
+    assert_eq!(h.state().workspace.as_ref().unwrap().forms.join_ticket, ticket);
+    click(&mut h, "Verbinden");
+    wait_for(&mut h, 30, "the provider's offering to arrive", |a| {
+        a.workspace
+            .as_ref()
+            .is_some_and(|w| w.views.offerings.iter().any(|o| o.offering.record.id == offering.id))
+    });
+    let ws = h.state().workspace.as_ref().unwrap();
+    assert!(
+        ws.views.peers.iter().any(|p| p.identity == provider),
+        "joined the provider"
+    );
+    drop(h);
+    rt.block_on(node.shutdown());
+}
