@@ -7,7 +7,8 @@
 //! handle on the same vault file, so the window never waits for the network.
 //! [`demo`] builds a small, fully signed example world (a citizen, their
 //! counselor, a care provider and the municipality) for first use and for
-//! screenshots.
+//! screenshots. [`i18n`] is the language catalogue: every text of the app,
+//! the command line and the error messages, in Dutch and English.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 

@@ -83,7 +83,7 @@ use serde::de::DeserializeOwned;
 /// Errors from parsing and validating records.
 ///
 /// Not `#[non_exhaustive]`: the app renders every variant in Dutch and
-/// English (`app/src/error_text.rs`) with a match that has no `_` arm, so a
+/// English (`app/src/i18n/error_text.rs`) with a match that has no `_` arm, so a
 /// new variant without a text there does not compile.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum SchemaError {

@@ -8,7 +8,7 @@ use crate::refusal::Refusal;
 /// Everything that can go wrong in a vault.
 ///
 /// Not `#[non_exhaustive]`: the app renders every variant in Dutch and
-/// English (`app/src/error_text.rs`) with a match that has no `_` arm, so a
+/// English (`app/src/i18n/error_text.rs`) with a match that has no `_` arm, so a
 /// new variant without a text there does not compile.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {

@@ -502,8 +502,7 @@ pub fn verify_claims(out: &Out, v: &Vault, csv: Option<PathBuf>) -> Result<()> {
 
 pub fn export_claims(out: &Out, v: &Vault, path: PathBuf) -> Result<()> {
     let f = v.export_claims()?;
-    std::fs::write(&path, serde_json::to_string_pretty(&f)?)
-        .with_context(|| out.t(|t| t.cannot_write(&path)))?;
+    std::fs::write(&path, serde_json::to_string_pretty(&f)?).with_context(|| out.t(|t| t.cannot_write(&path)))?;
     out.emit(
         &serde_json::json!({"file": path, "claims": f.claims.len(), "spends": f.spends.len(), "transfers": f.transfers.len()}),
         || {
@@ -532,7 +531,7 @@ fn trust_roots(out: &Out, args: &[String]) -> Result<TrustRoots> {
     for a in args {
         let p = std::path::Path::new(a);
         if p.is_file() {
-            let text = std::fs::read_to_string(p).with_context(|| out.t(|t| t.cannot_read(&p)))?;
+            let text = std::fs::read_to_string(p).with_context(|| out.t(|t| t.cannot_read(p)))?;
             for line in text.lines() {
                 let line = line.split('#').next().unwrap_or("").trim();
                 if !line.is_empty() {
@@ -552,8 +551,7 @@ fn trust_roots(out: &Out, args: &[String]) -> Result<TrustRoots> {
 pub fn verify_file(out: &Out, path: PathBuf, trust: &[String]) -> Result<()> {
     let trust = trust_roots(out, trust)?;
     let text = std::fs::read_to_string(&path).with_context(|| out.t(|t| t.cannot_read(&path)))?;
-    let f: ClaimsFile =
-        serde_json::from_str(&text).with_context(|| out.t(|t| t.not_a_claims_file(&path)))?;
+    let f: ClaimsFile = serde_json::from_str(&text).with_context(|| out.t(|t| t.not_a_claims_file(&path)))?;
     if f.format != CLAIMS_FORMAT && f.format != "inwonercloud-claims/1" {
         return Err(super::exit::fail(
             super::exit::ErrorKind::InvalidInput,

@@ -519,8 +519,7 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
         let w = crate::demo::DemoWorld::at(&demo_base);
         if w.exists() && w.outdated() {
             // Demo data of an earlier version: build it anew.
-            std::fs::remove_dir_all(&demo_base)
-                .with_context(|| out.t(|t| t.cannot_remove_old_demo(&demo_base)))?;
+            std::fs::remove_dir_all(&demo_base).with_context(|| out.t(|t| t.cannot_remove_old_demo(&demo_base)))?;
         }
         if !w.exists() {
             crate::demo::build(&demo_base)?;

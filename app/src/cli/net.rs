@@ -88,9 +88,8 @@ pub fn serve(out: &Out, dir: &Path, a: ServeArgs) -> Result<()> {
     }
     let automate = a.policy.is_some();
     if let Some(file) = &a.policy {
-        let text = std::fs::read_to_string(file).with_context(|| out.t(|t| t.cannot_read(&file)))?;
-        let p = inwonercloud_schemas::Policy::from_json(&text)
-            .with_context(|| out.t(|t| t.not_a_policy(file)))?;
+        let text = std::fs::read_to_string(file).with_context(|| out.t(|t| t.cannot_read(file)))?;
+        let p = inwonercloud_schemas::Policy::from_json(&text).with_context(|| out.t(|t| t.not_a_policy(file)))?;
         vault.publish_policy(p)?;
     }
     // `--relay` once is remembered: later starts (and `join`, `sync`, the app) use it.

@@ -178,7 +178,10 @@ fn partner(out: &Out, d: &PotDashboard, query: &str) -> Result<PublicKey> {
     match found.as_slice() {
         [one] => Ok(*one),
         [] => Err(fail(ErrorKind::NotFound, out.t(|t| t.no_such_partner(query)))),
-        _ => Err(fail(ErrorKind::InvalidInput, out.t(|t| t.partner_matches_several(query)))),
+        _ => Err(fail(
+            ErrorKind::InvalidInput,
+            out.t(|t| t.partner_matches_several(query)),
+        )),
     }
 }
 

@@ -42,7 +42,7 @@ fn read_files(out: &Out, paths: &[PathBuf]) -> Result<Vec<NewFile>> {
     paths
         .iter()
         .map(|p| {
-            let bytes = std::fs::read(p).with_context(|| out.t(|t| t.cannot_read(&p)))?;
+            let bytes = std::fs::read(p).with_context(|| out.t(|t| t.cannot_read(p)))?;
             Ok(NewFile {
                 name: p
                     .file_name()
@@ -112,7 +112,7 @@ pub fn receipt(out: &Out, v: &mut Vault, a: ReceiptArgs) -> Result<()> {
     }
     let receipts = v.receipts(&doc)?;
     if let Some(dir) = &a.save {
-        std::fs::create_dir_all(dir).with_context(|| out.t(|t| t.cannot_create(&dir)))?;
+        std::fs::create_dir_all(dir).with_context(|| out.t(|t| t.cannot_create(dir)))?;
         for r in &receipts {
             for (f, state) in r.receipt.record.files.iter().zip(&r.files) {
                 if *state != FileState::Present {

@@ -240,8 +240,7 @@ pub struct VerifyExportArgs {
 
 pub fn verify_export(out: &Out, a: VerifyExportArgs) -> Result<()> {
     let text = std::fs::read_to_string(&a.file).with_context(|| out.t(|t| t.cannot_read(&a.file)))?;
-    let e: Export =
-        serde_json::from_str(&text).with_context(|| out.t(|t| t.not_an_export(&a.file)))?;
+    let e: Export = serde_json::from_str(&text).with_context(|| out.t(|t| t.not_an_export(&a.file)))?;
     let check = check_export(&e);
     out.emit(&check, || {
         println!("{}: {}", out.t(|t| t.valid_signatures), check.valid);

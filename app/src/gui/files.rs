@@ -18,6 +18,7 @@
 //! keep that state in egui's memory, so a screen needs no field for it.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use egui::{Id, RichText, Ui};
 
@@ -350,6 +351,16 @@ impl FilePicker {
                 Kind::Save(_) => t.picker_save,
             };
             if ui.button(choose).clicked() {
+                // A path typed without "Ga naar" counts too.
+                if self.typed.trim() != self.dir.display().to_string() {
+                    if let Some(o) = self.follow_typed(t) {
+                        *outcome = Some(o);
+                        return;
+                    }
+                    if self.error.is_some() {
+                        return;
+                    }
+                }
                 match self.choice(t) {
                     Ok(p) => *outcome = Some(Outcome::Chosen(p)),
                     Err(e) => self.error = Some(e),
@@ -407,6 +418,11 @@ fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// The one open picker, with the id of what opened it; shared, so a large
+/// folder's listing is not copied on every frame.
+#[derive(Clone)]
+struct Open(Id, Arc<Mutex<FilePicker>>);
+
 /// Where the one open picker is kept between frames, with the id of the
 /// button that opened it (only that button's caller gets the choice).
 fn slot() -> Id {
@@ -438,25 +454,18 @@ fn open_on_click(
 ) -> Option<PathBuf> {
     let ctx = ui.ctx().clone();
     if button.clicked() {
-        ctx.data_mut(|d| d.insert_temp(slot(), (owner, make())));
+        ctx.data_mut(|d| d.insert_temp(slot(), Open(owner, Arc::new(Mutex::new(make())))));
     }
-    let (who, mut picker) = ctx.data_mut(|d| d.get_temp::<(Id, FilePicker)>(slot()))?;
+    let Open(who, picker) = ctx.data_mut(|d| d.get_temp::<Open>(slot()))?;
     if who != owner {
         return None;
     }
-    let outcome = picker.show(&ctx, t);
+    // The lock is this frame's only one: the picker is shown from one place.
+    let outcome = picker.lock().ok()?.show(&ctx, t)?;
+    ctx.data_mut(|d| d.remove::<Open>(slot()));
     match outcome {
-        None => {
-            ctx.data_mut(|d| d.insert_temp(slot(), (owner, picker)));
-            None
-        }
-        Some(o) => {
-            ctx.data_mut(|d| d.remove::<(Id, FilePicker)>(slot()));
-            match o {
-                Outcome::Chosen(p) => Some(p),
-                Outcome::Cancelled => None,
-            }
-        }
+        Outcome::Chosen(p) => Some(p),
+        Outcome::Cancelled => None,
     }
 }
 
@@ -560,6 +569,13 @@ pub fn qr_image(text: &str, module: u32) -> Option<image::GrayImage> {
         }
     }
     Some(img)
+}
+
+/// Writes `text` as a QR code picture (PNG) to `path`.
+pub fn save_qr(text: &str, path: &Path) -> Result<(), String> {
+    let img = qr_image(text, 8).ok_or_else(|| "QR".to_string())?;
+    img.save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -167,7 +167,7 @@ crate::i18n::texts! {
     period: "Per", "Per";
     tariff: "Tarief per uur (€)", "Tariff per hour (€)";
     category_code: "Categorie", "Category";
-    receipt_file: "Bon of factuur (foto of pdf; pad naar het bestand, mag leeg)", "Receipt or invoice (photo or pdf; path to the file, may be empty)";
+    receipt_file: "Bon of factuur (foto of pdf, mag leeg)", "Receipt or invoice (photo or pdf, may be empty)";
     receipt_word: "Bon:", "Receipt:";
     receipt_preview: "Foto van de bon", "Photo of the receipt";
     no_preview: "geen voorbeeld: de foto is niet te lezen", "no preview: the photo cannot be read";
@@ -654,6 +654,32 @@ crate::i18n::texts! {
         "The organisation can book nothing more. What it booked so far keeps counting.";
     pot_room_left_now: "Nu over in de ruimte van", "Left in the room of";
     pot_then: "daarna", "afterwards";
+    // --- CONFIRM2 (issue 19): confirmations for the steps that still signed at once ---
+    confirm_answer: "Uw antwoord aan de gemeente:", "Your answer to the municipality:";
+    answer_effect: "De gemeente ziet uw antwoord en neemt het mee in het besluit over uw aanvraag.",
+        "The municipality sees your answer and takes it into account in the decision on your request.";
+    confirm_review: "Een medewerker vragen opnieuw te kijken naar uw aanvraag:", "Ask a staff member to look again at your request:";
+    review_effect: "Dit besluit is gemaakt met de regels van de gemeente, zonder dat een medewerker ernaar keek. Nu kijkt een medewerker van de gemeente zelf en neemt een nieuw besluit. Tot dan blijft het besluit van nu gelden.",
+        "This decision was made by the municipality's rules, without a staff member looking at it. Now a staff member looks at it and makes a new decision. Until then the current decision stays.";
+    confirm_take_up: "In behandeling nemen: de aanvraag van", "Take into assessment: the request of";
+    confirm_ask: "Vraag aan", "Question to";
+    confirm_request: "Aanvraag indienen:", "Submit a request:";
+    request_effect: "De gemeente ziet uw aanvraag en uw uitleg, en besluit erover. Er komt pas geld in uw budget als de gemeente iets toekent. Een ingediende aanvraag kunt u niet meer veranderen; wel kunt u een nieuwe indienen.",
+        "The municipality sees your request and your explanation, and decides on it. Money is only put in your budget when the municipality grants something. You cannot change a submitted request; you can submit a new one.";
+    pot_confirm_partner: "Partner toevoegen aan het wijkbudget:", "Add a partner to the neighbourhood budget:";
+    confirm_policy: "Beleid publiceren:", "Publish the policy:";
+    policy_effect: "Inwoners en aanbieders die met de gemeente verbonden zijn, krijgen dit beleid. Klikt u daarna op 'Regels nu toepassen', dan besluiten deze regels over de aanvragen die wachten. Een later beleid vervangt dit beleid; besluiten die al genomen zijn, blijven gelden.",
+        "Citizens and providers connected to the municipality receive this policy. When you then click 'Apply the rules now', these rules decide on the waiting requests. A later policy replaces this one; decisions already made stay.";
+    confirm_offering: "Aanbod publiceren:", "Publish the offering:";
+    offering_effect: "Inwoners zien dit aanbod op de markt en kunnen het voor deze prijs bij u bestellen.",
+        "Citizens see this offering on the market and can order it from you at this price.";
+    confirm_admit: "Toelaten tot de markt:", "Admit to the market:";
+    confirm_withdraw_admission: "Toelating intrekken:", "Withdraw the admission:";
+    confirm_account: "Rekening openen in het budget van", "Open an account in the budget of";
+    account_effect: "Er komt een nieuwe rekening bij, nog zonder geld. Er komt pas geld op door een toekenning of een boeking. De rekening blijft daarna in het budget staan.",
+        "A new account is added, with no money yet. Money only comes in through a grant or a booking. The account then stays in the budget.";
+    confirm_director: "Regisseur van het gezin:", "Director of the household:";
+    confirm_member: "Gezinslid toevoegen aan uw plan:", "Add a household member to your plan:";
     // FORMS (issue 19): category pickers, calendars, amounts checked as you type
     no_category: "geen categorie", "no category";
     calendar: "Kalender", "Calendar";
@@ -703,6 +729,9 @@ crate::i18n::texts! {
         "This picture holds no QR code that can be read. Choose a sharper photo, or a screenshot that shows the whole code.";
     qr_unreadable: "Deze afbeelding kan niet geopend worden. Kies een foto of schermafdruk (PNG of JPEG)",
         "This picture cannot be opened. Choose a photo or screenshot (PNG or JPEG)";
+    qr_save: "QR-code opslaan als afbeelding…", "Save the QR code as a picture…";
+    qr_file_name: "uitnodiging.png", "invite.png";
+    qr_saved: "De QR-code is opgeslagen in", "The QR code is saved in";
     qr_filled: "De uitnodiging uit de QR-code staat in het veld. Klik op Verbinden.", "The invite from the QR code is in the field. Click Connect.";
     claims_written: "Opgeslagen in de map", "Saved in the folder";
     claims_written_json: "alle declaraties, voor een ander programma", "every claim, for another program";
@@ -1175,6 +1204,109 @@ impl Texts {
             Lang::En => format!(
                 "From now on nothing more is shared with {name}, and new changes from {name} are refused. What was \
                  shared before cannot be called back."
+            ),
+        }
+    }
+}
+
+// --- CONFIRM2 (issue 19): what the newer confirmations say, with names ---
+impl Texts {
+    /// Confirmation: what taking `name`'s request into assessment does.
+    pub fn take_up_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} ziet dat de gemeente de aanvraag nu beoordeelt. Er wordt nog niets besloten of toegekend."
+            ),
+            Lang::En => format!("{name} sees that the municipality now assesses the request. Nothing is decided or granted yet."),
+        }
+    }
+
+    /// Confirmation: what asking `name` a question on a request does.
+    pub fn ask_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} ziet uw vraag bij de aanvraag en kan antwoorden. De aanvraag wacht tot het antwoord er is."
+            ),
+            Lang::En => format!("{name} sees your question on the request and can answer. The request waits for the answer."),
+        }
+    }
+
+    /// Confirmation: what adding `name` as a partner of a wijkbudget does.
+    pub fn pot_partner_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} mag daarna uitgaven boeken in dit wijkbudget, en ziet wat erin staat. U kunt {name} later \
+                 weer verwijderen; wat {name} dan al boekte, blijft meetellen."
+            ),
+            Lang::En => format!(
+                "{name} may then book spends in this neighbourhood budget, and sees what is in it. You can remove \
+                 {name} later; what {name} booked until then keeps counting."
+            ),
+        }
+    }
+
+    /// Confirmation: the policy to publish, with its number of rules.
+    pub fn confirm_policy_what(&self, rules: usize) -> String {
+        match self.lang {
+            Lang::Nl => format!("{} {}", self.confirm_policy, plural(rules, "regel", "regels")),
+            Lang::En => format!("{} {}", self.confirm_policy, plural(rules, "rule", "rules")),
+        }
+    }
+
+    /// Confirmation: what admitting provider `name` to the market does.
+    pub fn admit_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Inwoners die met de gemeente verbonden zijn, zien het aanbod van {name} dan op hun markt, met de \
+                 melding dat de gemeente {name} heeft toegelaten. U kunt de toelating later intrekken."
+            ),
+            Lang::En => format!(
+                "Citizens connected to the municipality then see {name}'s offerings on their market, marked as \
+                 admitted by the municipality. You can withdraw the admission later."
+            ),
+        }
+    }
+
+    /// Confirmation: what withdrawing provider `name`'s admission does.
+    pub fn withdraw_admission_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Het aanbod van {name} wordt niet meer aan inwoners doorgegeven, en op hun markt staat {name} niet \
+                 meer als toegelaten. Afspraken die inwoners al met {name} maakten, blijven gelden."
+            ),
+            Lang::En => format!(
+                "{name}'s offerings are no longer passed on to citizens, and their market no longer marks {name} as \
+                 admitted. Agreements citizens already made with {name} stay valid."
+            ),
+        }
+    }
+
+    /// Confirmation: what naming `name` the household's director does.
+    pub fn director_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} staat dan in uw plan als regisseur: de persoon die de zorg voor het gezin regelt. Dit geeft \
+                 {name} nog geen rechten; daarvoor geeft u een machtiging (scherm Machtigingen). U kunt later \
+                 iemand anders kiezen."
+            ),
+            Lang::En => format!(
+                "{name} is then named in your plan as director: the person who arranges the household's care. This \
+                 gives {name} no rights yet; for that you give a mandate (Mandates screen). You can choose someone \
+                 else later."
+            ),
+        }
+    }
+
+    /// Confirmation: what adding household member `name` does.
+    pub fn member_effect(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "{name} staat daarna in uw plan. U kunt dan doelen en zorg voor {name} vastleggen, en wie uw plan \
+                 mag zien, ziet {name} ook. Een gezinslid kunt u niet meer uit het plan halen."
+            ),
+            Lang::En => format!(
+                "{name} is then in your plan. You can then record goals and care for {name}, and whoever may see \
+                 your plan sees {name} too. A household member cannot be taken out of the plan again."
             ),
         }
     }

@@ -174,7 +174,8 @@ fn calendar(ui: &mut Ui, shown: egui::Id, value: &mut String, lang: Lang) {
             (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
         }
     });
-    (year, month) = (year.clamp(1900, 2999), month);
+    // Dates run from 1900 to 2999 (`Date::new`).
+    year = year.clamp(1900, 2999);
     ui.data_mut(|d| d.insert_temp(shown, (year, month)));
     let weekdays: [&str; 7] = match lang {
         Lang::Nl => ["ma", "di", "wo", "do", "vr", "za", "zo"],

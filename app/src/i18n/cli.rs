@@ -832,7 +832,6 @@ impl Texts {
         }
     }
 
-
     // --- what a command refuses, with what to type instead ---
 
     /// `typed` (from `--trust` or a file) is not an identity key.
@@ -1050,6 +1049,34 @@ pub(crate) fn samples(t: &Texts) -> Vec<(&'static str, String)> {
             "pot_rebalanced",
             t.pot_rebalanced("€ 20,00", "Buurthuis", "Kerk", "ab12"),
         ),
+        ("cannot_read", t.cannot_read("/tmp/x")),
+        ("cannot_write", t.cannot_write("/tmp/x")),
+        ("cannot_create", t.cannot_create("/tmp/x")),
+        ("not_an_identity_key", t.not_an_identity_key("--trust", "zz")),
+        ("not_a_device_key", t.not_a_device_key("zz")),
+        ("not_a_claims_file", t.not_a_claims_file("/tmp/x")),
+        ("claims_file_format", t.claims_file_format("/tmp/x", "x/0", "x/2")),
+        ("invalid_claims", t.invalid_claims(&["ab12"])),
+        ("invalid_claims", t.invalid_claims(&["ab12", "cd34"])),
+        ("cannot_remove_old_demo", t.cannot_remove_old_demo("/tmp/x")),
+        ("unknown_demo_role", t.unknown_demo_role("koning")),
+        ("unknown_screen", t.unknown_screen("x")),
+        ("not_a_relay_url", t.not_a_relay_url("x")),
+        (
+            "vault_has_another_role",
+            t.vault_has_another_role("inwoner", "gemeente"),
+        ),
+        ("not_a_policy", t.not_a_policy("/tmp/x")),
+        ("not_an_export", t.not_an_export("/tmp/x")),
+        ("cannot_listen", t.cannot_listen("0.0.0.0:47470")),
+        (
+            "cannot_start_postbus",
+            t.cannot_start_postbus("0.0.0.0:47470", "/tmp/x"),
+        ),
+        ("no_pot_matches", t.no_pot_matches("noord")),
+        ("pot_matches_several", t.pot_matches_several("noord")),
+        ("no_such_partner", t.no_such_partner("kerk")),
+        ("partner_matches_several", t.partner_matches_several("kerk")),
     ];
     for n in [1, 3] {
         all.extend([
@@ -1067,5 +1094,4 @@ pub(crate) fn samples(t: &Texts) -> Vec<(&'static str, String)> {
         ]);
     }
     all
-
 }

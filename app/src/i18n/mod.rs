@@ -205,6 +205,32 @@ mod tests {
         assert!(bad.is_empty(), "{} texts to fix:\n{}", bad.len(), bad.join("\n"));
     }
 
+    /// Every method of the command line's table is in `cli::samples`, so
+    /// the checks above see its texts too.
+    #[test]
+    fn every_cli_method_has_a_sample() {
+        let src = include_str!("cli.rs");
+        let (methods, samples) = src
+            .split_once("pub(crate) fn samples")
+            .expect("the samples follow the methods");
+        let names: Vec<&str> = methods
+            .split("    pub fn ")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .collect();
+        assert!(names.len() > 40, "{names:?}");
+        let sampled: std::collections::BTreeSet<&str> = samples
+            .split("t.")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', ')', ',']).next())
+            .collect();
+        let missing: Vec<&&str> = names.iter().filter(|n| !sampled.contains(**n)).collect();
+        assert!(
+            missing.is_empty(),
+            "methods without a sample in cli::samples: {missing:?}"
+        );
+    }
+
     #[test]
     fn the_checks_catch_a_bad_text() {
         assert!(problems("x", "", "Saved").len() == 1);

@@ -5,7 +5,8 @@
 //! picked folder; the data export writes an archive every signature of
 //! which checks; an invite is read from a picture of its QR code, on the
 //! welcome screen and under Delen, and the pasted-in invite joins a real
-//! provider over 127.0.0.1.
+//! provider over 127.0.0.1; a device invite made in the app, saved as a QR
+//! picture, links a second app from its welcome screen.
 
 use std::path::Path;
 
@@ -52,6 +53,10 @@ fn the_picker_walks_a_folder_picks_a_backup_and_restores_it_into_a_folder_made_t
     assert!(picking(&h));
     click(&mut h, "Annuleren");
     assert!(!picking(&h), "Annuleren closes the picker");
+    click(&mut h, "Kiezen voor Reservekopie (bestand)");
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert!(!picking(&h), "so does Esc");
     assert_eq!(h.state().welcome.backup_file, "");
 
     click(&mut h, "Kiezen voor Reservekopie (bestand)");
@@ -130,7 +135,9 @@ fn the_claims_export_writes_both_files_into_a_picked_folder() {
     });
     settle(&mut h);
     click(&mut h, "Exporteren (bestanden voor de computer en voor Excel)");
-    picker_go(&mut h, &out);
+    // A typed folder counts without "Ga naar" first.
+    assert!(picking(&h));
+    replace_text(&mut h, "Map of bestand", out.to_str().unwrap());
     click(&mut h, "Deze map kiezen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
@@ -292,4 +299,66 @@ fn an_invite_is_read_from_a_qr_picture_and_joins_a_real_provider() {
     );
     drop(h);
     rt.block_on(node.shutdown());
+}
+
+#[test]
+fn a_device_invite_saved_as_a_qr_picture_links_a_second_app_from_its_welcome_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let laptop = tmp.path().join("laptop");
+    let identity = inwonercloud_tests::vault(&laptop, "Sanne", Role::Citizen).identity();
+    let mut first = app(options(&laptop, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
+    settle(&mut first);
+    unlock(&mut first);
+    wait_for(&mut first, 20, "the network to start", |a| {
+        a.workspace
+            .as_ref()
+            .and_then(|w| w.net.as_ref())
+            .is_some_and(|n| n.started.is_some())
+    });
+    go(&mut first, "Apparaten");
+    click(&mut first, "Apparaat-uitnodiging maken");
+    wait_for(&mut first, 20, "the device invite", |a| {
+        a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
+    });
+    let ticket = first.state().workspace.as_ref().unwrap().ticket.clone().unwrap();
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    click(&mut first, "QR-code opslaan als afbeelding…");
+    picker_go(&mut first, &usb);
+    click(&mut first, "Hier opslaan");
+    let (error, text) = notice(&first);
+    assert!(!error, "{text}");
+    assert!(usb.join("uitnodiging.png").is_file(), "{text}");
+
+    let phone = tmp.path().join("telefoon");
+    let mut second = app(options(&phone, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
+    settle(&mut second);
+    click(&mut second, "Afbeelding met QR-code kiezen");
+    picker_go(&mut second, &usb);
+    click(&mut second, "uitnodiging.png");
+    click(&mut second, "Dit bestand kiezen");
+    assert_eq!(second.state().welcome.device_ticket, ticket, "read from the picture");
+    type_secret(
+        &mut second,
+        "Wachtwoord voor de kluis op dit apparaat",
+        "telefoon-wachtwoord",
+    );
+    type_secret(&mut second, "Herhaal dat wachtwoord", "telefoon-wachtwoord");
+    click(&mut second, "Koppelen en openen");
+    let start = std::time::Instant::now();
+    let linked = |a: &App| a.workspace.as_ref().is_some_and(|w| w.who.identity == identity);
+    while !linked(second.state()) {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "timed out waiting for the phone to be linked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        first.step();
+        second.step();
+    }
+    assert_ne!(
+        second.state().workspace.as_ref().unwrap().who.device,
+        first.state().workspace.as_ref().unwrap().who.device,
+        "the phone has a key of its own"
+    );
 }

@@ -295,6 +295,7 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     let asked = request(&h, &id);
@@ -343,6 +344,7 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
     assert_eq!(states(&h), before);
     type_into_nth(&mut h, A11y::TextInput, "Uw antwoord", n, answer);
     send(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     let sanne = h.state().workspace.as_ref().unwrap().who.identity;
@@ -423,6 +425,7 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
         .unwrap()
         .click();
     settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = notice(&h);
     assert!(!error, "{text}");
     let sanne = h.state().workspace.as_ref().unwrap().who.identity;

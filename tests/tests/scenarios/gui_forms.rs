@@ -215,3 +215,114 @@ fn a_partner_books_wijkbudget_support_with_the_category_and_date_picked() {
     assert_eq!(spend.spend.date, Date::new(2026, 12, 1).unwrap());
     assert_eq!(spend.spend.amount, Decimal::new(7500, 2));
 }
+
+#[test]
+fn an_integral_grant_is_split_over_the_acts_with_one_amount_field_per_act() {
+    use inwonercloud_schemas::{FundingStream, Quantity, StreamShare, Unit};
+    let tmp = tempfile::tempdir().unwrap();
+    let demo_dir = tmp.path().join("demo");
+    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    {
+        let mut sanne = open_demo(&demo_dir.join("inwoner"));
+        let mut gemeente = open_demo(&demo_dir.join("gemeente"));
+        sanne
+            .request_integral_budget(
+                inwonercloud_vault::NewRequest {
+                    stream: FundingStream::Wmo,
+                    category: "begeleiding_individueel".into(),
+                    quantity: Quantity::new(Decimal::from(10_000), Unit::Euro).unwrap(),
+                    period_start: Date::new(2027, 1, 1).unwrap(),
+                    period_end: Date::new(2027, 12, 31).unwrap(),
+                    goal_ids: vec![],
+                    motivation: "Begeleiding voor mij en mijn zoon".into(),
+                    adjusts_account: None,
+                },
+                vec!["jeugd_begeleiding".into()],
+            )
+            .unwrap();
+        inwonercloud_tests::hand_over(&sanne, &mut gemeente, &sanne.budget_doc());
+    }
+    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
+    settle(&mut h);
+    click(&mut h, "… als gemeente");
+    // The card of this request among the integral ones waiting.
+    let n = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .inbox
+        .iter()
+        .filter(|r| !r.request.record.categories.is_empty())
+        .position(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
+        .expect("the request waits");
+    super::ui::type_into_nth(&mut h, A11y::TextInput, "Wmo", n, "6000,001");
+    assert!(
+        h.query_by_label_contains(TOO_MANY_DECIMALS).is_some(),
+        "each act's amount is checked as it is typed"
+    );
+    h.get_all_by_role_and_label(A11y::TextInput, "Wmo")
+        .nth(n)
+        .unwrap()
+        .focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_all_by_role_and_label(A11y::TextInput, "Wmo")
+        .nth(n)
+        .unwrap()
+        .type_text("6000");
+    settle(&mut h);
+    super::ui::type_into_nth(&mut h, A11y::TextInput, "Jeugdwet", n, "4000");
+    assert!(h.query_by_label_contains(TOO_MANY_DECIMALS).is_none());
+    let card = h
+        .state()
+        .workspace
+        .as_ref()
+        .unwrap()
+        .views
+        .inbox
+        .iter()
+        .position(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
+        .unwrap();
+    super::ui::type_into_nth(
+        &mut h,
+        A11y::TextInput,
+        "Motivering van het besluit",
+        card,
+        "Past bij het gezinsplan",
+    );
+    h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
+        .nth(card)
+        .unwrap()
+        .click();
+    settle(&mut h);
+    click(&mut h, "Ja, ondertekenen");
+    let (error, text) = super::ui::notice(&h);
+    assert!(!error, "{text}");
+    drop(h);
+
+    let m = open_demo(&demo_dir.join("gemeente"));
+    let req = m
+        .all_requests()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
+        .unwrap();
+    let d = req.decision.expect("decided in the app");
+    assert_eq!(
+        d.record.funding,
+        vec![
+            StreamShare {
+                stream: FundingStream::Wmo,
+                amount: Decimal::from(6000)
+            },
+            StreamShare {
+                stream: FundingStream::Jeugdwet,
+                amount: Decimal::from(4000)
+            },
+        ],
+        "one share per act, as typed in its own field"
+    );
+}

@@ -35,6 +35,7 @@ fn a_household_plan_integral_budget_and_report_in_the_app() {
     );
     type_into(&mut h, "Voornaam", "Amira");
     click(&mut h, "Gezinslid toevoegen");
+    click(&mut h, "Ja, ondertekenen");
     let (error, text) = super::ui::notice(&h);
     assert!(!error, "{text}");
     assert!(

@@ -274,7 +274,9 @@ fn ctrl_plus_and_ctrl_minus_change_the_text_size_and_it_is_remembered() {
     settle(&mut h);
     assert!((h.state().zoom() - 1.2).abs() < 0.01, "{}", h.state().zoom());
     assert_eq!(
-        h.get_by_role_and_label(A11y::ComboBox, "Tekstgrootte").value().as_deref(),
+        h.get_by_role_and_label(A11y::ComboBox, "Tekstgrootte")
+            .value()
+            .as_deref(),
         Some("120 %")
     );
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);

@@ -659,6 +659,11 @@ impl Vault {
         out
     }
 
+    /// The certificate this vault holds for `device`, if any.
+    pub fn certificate_of(&self, device: &PublicKey) -> Option<&CertifiedDevice> {
+        self.devices.get(device)
+    }
+
     /// This device's certificate.
     pub fn device_certificate(&self) -> &CertifiedDevice {
         &self.cert

@@ -411,17 +411,32 @@ fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, l
             widgets::date_field(ui, t.until_date, &mut f.account_until, lang);
             if ui.button(t.open_account).clicked() {
                 let doc = view.doc.clone();
-                let (name, stream, unit) = (f.account_name.clone(), f.account_stream, f.account_unit);
-                let (from, until) = (f.account_from.clone(), f.account_until.clone());
-                if ws
-                    .act(t.saved, |v| {
-                        let from: Date = from.trim().parse()?;
-                        let until: Date = until.trim().parse()?;
-                        v.add_account(&doc, &name, stream, unit, from, until)
-                    })
-                    .is_some()
-                {
-                    ws.forms.account_name.clear();
+                let (name, stream, unit) = (f.account_name.trim().to_string(), f.account_stream, f.account_unit);
+                let dates = (f.account_from.trim().parse::<Date>()).and_then(|from| Ok((from, f.account_until.trim().parse::<Date>()?)));
+                match dates {
+                    Err(e) => ws.reject(e),
+                    Ok((from, until)) => {
+                        let what = format!(
+                            "{} {}: {name} ({}, {}, {} – {})",
+                            t.confirm_account,
+                            ws.subject_name(),
+                            stream.label(lang),
+                            t.unit_name(unit),
+                            widgets::date(from, lang),
+                            widgets::date(until, lang)
+                        );
+                        ws.ask_then(
+                            Confirm {
+                                what,
+                                effect: t.account_effect.to_string(),
+                                done: t.saved.to_string(),
+                                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                                    v.add_account(&doc, &name, stream, unit, from, until).map(drop)
+                                }),
+                            },
+                            |ws| ws.forms.account_name.clear(),
+                        );
+                    }
                 }
             }
         });

@@ -6,7 +6,7 @@ use inwonercloud_schemas::{Lang, Role};
 
 use super::sharing::doc_name;
 use crate::gui::i18n::Texts;
-use crate::gui::workspace::{Screen, Workspace};
+use crate::gui::workspace::{Confirm, Screen, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     if ws.who.role == Role::Municipality {
@@ -87,19 +87,26 @@ fn providers(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
                         t.admit_provider
                     };
                     if ui.button(label).on_hover_text(&p.name).clicked() {
-                        change = Some((p.identity, !admitted));
+                        change = Some((p.identity, p.name.clone(), !admitted));
                     }
                     ui.end_row();
                 }
             });
     });
-    match change {
-        Some((k, true)) => {
-            ws.act(t.provider_admitted, |v| v.admit_provider(&k));
+    let Some((k, name, admit)) = change else { return };
+    ws.ask(if admit {
+        Confirm {
+            what: format!("{} {name}", t.confirm_admit),
+            effect: t.admit_effect(&name),
+            done: t.provider_admitted.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.admit_provider(&k).map(drop)),
         }
-        Some((k, false)) => {
-            ws.act(t.provider_withdrawn, |v| v.withdraw_provider(&k));
+    } else {
+        Confirm {
+            what: format!("{} {name}", t.confirm_withdraw_admission),
+            effect: t.withdraw_admission_effect(&name),
+            done: t.provider_withdrawn.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.withdraw_provider(&k).map(drop)),
         }
-        None => {}
-    }
+    });
 }

@@ -53,9 +53,12 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         });
     });
     match publish {
-        Some(Ok(p)) => {
-            ws.act(t.policy_published, |v| v.publish_policy(p));
-        }
+        Some(Ok(p)) => ws.ask(Confirm {
+            what: t.confirm_policy_what(p.rules.len()),
+            effect: t.policy_effect.to_string(),
+            done: t.policy_published.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.publish_policy(p)),
+        }),
         Some(Err(e)) => ws.fail(e),
         None => {}
     }

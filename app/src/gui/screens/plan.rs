@@ -10,7 +10,7 @@ use inwonercloud_vault::{Authored, NewNeed, PlanView, VaultError};
 use super::subject_line;
 use crate::gui::i18n::Texts;
 use crate::gui::widgets::{self, euros};
-use crate::gui::workspace::Workspace;
+use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     subject_line(ui, ws, t);
@@ -302,16 +302,30 @@ fn household_forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, 
         );
         widgets::date_field(ui, t.member_born, &mut f.member_born, lang);
         if ui.button(t.add_member).clicked() {
-            let (name, kind, born) = (f.member_name.clone(), f.member_kind, f.member_born.clone());
-            if ws
-                .act(t.member_added, |v| {
-                    let born = opt_date(&born)?;
-                    v.add_member(&name, kind, born)
-                })
-                .is_some()
-            {
-                ws.forms.member_name.clear();
-                ws.forms.member_born.clear();
+            let (name, kind) = (f.member_name.trim().to_string(), f.member_kind);
+            match opt_date(&f.member_born) {
+                Err(e) => ws.reject(e),
+                Ok(born) => {
+                    let mut what = format!("{} {name} ({}", t.confirm_member, kind.label(lang));
+                    if let Some(b) = born {
+                        what.push_str(&format!(", {}", widgets::date(b, lang)));
+                    }
+                    what.push(')');
+                    ws.ask_then(
+                        Confirm {
+                            what,
+                            effect: t.member_effect(&name),
+                            done: t.member_added.to_string(),
+                            step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                                v.add_member(&name, kind, born).map(drop)
+                            }),
+                        },
+                        |ws| {
+                            ws.forms.member_name.clear();
+                            ws.forms.member_born.clear();
+                        },
+                    );
+                }
             }
         }
         ui.separator();
@@ -342,8 +356,15 @@ fn household_forms(ui: &mut Ui, ws: &mut Workspace, plan: &PlanView, t: &Texts, 
                     pick = Some(i);
                 }
             }
-            if let Some((key, member, _)) = pick.and_then(|i| who.get(i)).cloned() {
-                ws.act(t.director_set, |v| v.set_director(key, member.as_deref()));
+            if let Some((key, member, name)) = pick.and_then(|i| who.get(i)).cloned() {
+                ws.ask(Confirm {
+                    what: format!("{} {name}", t.confirm_director),
+                    effect: t.director_effect(&name),
+                    done: t.director_set.to_string(),
+                    step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                        v.set_director(key, member.as_deref()).map(drop)
+                    }),
+                });
             }
         });
     });

@@ -643,7 +643,19 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
         add = ui.button(t.pot_add_partner).clicked();
     });
     if let (true, Some((org, name))) = (add, candidates.get(f.partner).cloned()) {
-        ws.act(t.pot_partner_added, |v| v.pot_add_partner(&pot, org, &name));
+        // A write consent on the pot: the organisation books in it from now on.
+        let pot = pot.clone();
+        ws.ask_then(
+            Confirm {
+                what: format!("{} {name}", t.pot_confirm_partner),
+                effect: t.pot_partner_effect(&name),
+                done: t.pot_partner_added.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
+                    v.pot_add_partner(&pot, org, &name).map(drop)
+                }),
+            },
+            |ws| ws.forms.pot.partner = 0,
+        );
     }
     // Remove a partner: its spends so far keep counting.
     let current: Vec<(PublicKey, String)> = d

@@ -84,10 +84,30 @@ pub fn catalogue(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 },
             })
         })();
-        if ws.act(t.published, |v| v.publish_offering(made?)).is_some() {
-            ws.forms.offer_service.clear();
-            ws.forms.offer_price.clear();
-        }
+        let made = match made {
+            Ok(o) => o,
+            Err(e) => return ws.reject(e),
+        };
+        let what = format!(
+            "{} {} · {} · {} {}",
+            t.confirm_offering,
+            made.service,
+            widgets::category(&made.category, lang),
+            euros(made.price, lang),
+            t.per_unit(made.unit)
+        );
+        ws.ask_then(
+            Confirm {
+                what,
+                effect: t.offering_effect.to_string(),
+                done: t.published.to_string(),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.publish_offering(made).map(drop)),
+            },
+            |ws| {
+                ws.forms.offer_service.clear();
+                ws.forms.offer_price.clear();
+            },
+        );
     }
 }
 

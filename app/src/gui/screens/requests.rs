@@ -8,7 +8,7 @@ use egui::{RichText, Ui};
 use inwonercloud_schemas::{
     Date, FundingStream, Lang, Outcome, Quantity, Role, SchemaError, StreamShare, Unit, format_quantity, parse_amount,
 };
-use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, VaultError};
+use inwonercloud_vault::{DecisionInput, NewRequest, RequestState, RequestView, Vault, VaultError};
 
 use crate::gui::i18n::Texts;
 use crate::gui::widgets;
@@ -179,22 +179,50 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
     });
     let id = r.id.clone();
     let Some(a) = action else { return };
+    let owner = ws.name_of(&v.owner);
+    let asked = format!(
+        "{} {}",
+        format_quantity(r.quantity, lang),
+        widgets::category(&r.category, lang)
+    );
     let done = match a {
-        CardAction::Answer(s) => ws.act(t.sent_ok, |vault| vault.answer_question(&id, &s)).is_some(),
-        CardAction::Review(s) => ws.act(t.sent_ok, |vault| vault.ask_review(&id, &s)).is_some(),
-        CardAction::TakeUp => ws.act(t.saved, |vault| vault.start_assessment(&id)).is_some(),
+        // An empty answer or question is refused at once: nothing to confirm.
+        CardAction::Answer(s) if s.trim().is_empty() => {
+            ws.act(t.sent_ok, |vault| vault.answer_question(&id, &s)).is_some()
+        }
+        CardAction::Ask(s) if s.trim().is_empty() => {
+            ws.act(t.sent_ok, |vault| vault.ask_information(&id, &s)).is_some()
+        }
+        CardAction::Answer(s) => {
+            let what = format!("{} \"{}\"", t.confirm_answer, s.trim());
+            ask_step(ws, &id, what, t.answer_effect.into(), t.sent_ok, move |vault, id| {
+                vault.answer_question(id, &s).map(drop)
+            })
+        }
+        CardAction::Review(s) => {
+            let what = format!("{} {asked}", t.confirm_review);
+            ask_step(ws, &id, what, t.review_effect.into(), t.sent_ok, move |vault, id| {
+                vault.ask_review(id, &s).map(drop)
+            })
+        }
+        CardAction::TakeUp => {
+            let what = format!("{} {owner}: {asked}", t.confirm_take_up);
+            ask_step(ws, &id, what, t.take_up_effect(&owner), t.saved, |vault, id| {
+                vault.start_assessment(id).map(drop)
+            })
+        }
         CardAction::Invalid(e) => {
             ws.fail(e);
             false
         }
-        CardAction::Ask(s) => ws.act(t.sent_ok, |vault| vault.ask_information(&id, &s)).is_some(),
+        CardAction::Ask(s) => {
+            let what = format!("{} {owner} ({asked}): \"{}\"", t.confirm_ask, s.trim());
+            ask_step(ws, &id, what, t.ask_effect(&owner), t.sent_ok, move |vault, id| {
+                vault.ask_information(id, &s).map(drop)
+            })
+        }
         CardAction::Decide(d, funding) => {
-            let holder = ws.name_of(&v.owner);
-            let asked = format!(
-                "{} {}",
-                format_quantity(r.quantity, lang),
-                widgets::category(&r.category, lang)
-            );
+            let holder = owner;
             let granted = d
                 .granted
                 .map(|g| widgets::amount(g, r.quantity.unit, lang))
@@ -234,6 +262,33 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
     if done {
         ws.forms.cards.remove(&id);
     }
+}
+
+/// Asks before a signed step on request `id` (see [`Workspace::ask_then`]);
+/// the card's form is cleared once it is signed. Nothing is done yet, so
+/// the caller's "done" is false.
+fn ask_step(
+    ws: &mut Workspace,
+    id: &str,
+    what: String,
+    effect: String,
+    done: &str,
+    step: impl FnOnce(&mut Vault, &str) -> Result<(), VaultError> + 'static,
+) -> bool {
+    let request = id.to_string();
+    let form = request.clone();
+    ws.ask_then(
+        Confirm {
+            what,
+            effect,
+            done: done.to_string(),
+            step: Box::new(move |vault: &mut Vault| step(vault, &request)),
+        },
+        move |ws| {
+            ws.forms.cards.remove(&form);
+        },
+    );
+    false
 }
 
 /// An integral grant's funding as typed, one amount per funding stream
@@ -359,17 +414,40 @@ pub fn form(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         })
     })();
     let integral = f.req_integral.clone();
-    let sent = ws.act(t.request_sent, |v| {
-        if integral.is_empty() {
-            v.request_budget(made?)
-        } else {
-            v.request_integral_budget(made?, integral)
-        }
-    });
-    if sent.is_some() {
-        ws.forms.req_integral.clear();
-        ws.forms.req_amount.clear();
-        ws.forms.req_motivation.clear();
-        ws.forms.req_goals.clear();
+    let made = match made {
+        Ok(m) => m,
+        Err(e) => return ws.reject(e),
+    };
+    let mut what = format!(
+        "{} {} {}, {} – {}",
+        t.confirm_request,
+        format_quantity(made.quantity, lang),
+        widgets::category(&made.category, lang),
+        widgets::date(made.period_start, lang),
+        widgets::date(made.period_end, lang),
+    );
+    if !integral.is_empty() {
+        let names: Vec<String> = integral.iter().map(|c| widgets::category(c, lang)).collect();
+        what.push_str(&format!(" ({}: {})", t.integral_budget, names.join(", ")));
     }
+    ws.ask_then(
+        Confirm {
+            what,
+            effect: t.request_effect.to_string(),
+            done: t.request_sent.to_string(),
+            step: Box::new(move |v: &mut Vault| {
+                if integral.is_empty() {
+                    v.request_budget(made).map(drop)
+                } else {
+                    v.request_integral_budget(made, integral).map(drop)
+                }
+            }),
+        },
+        |ws| {
+            ws.forms.req_integral.clear();
+            ws.forms.req_amount.clear();
+            ws.forms.req_motivation.clear();
+            ws.forms.req_goals.clear();
+        },
+    );
 }

@@ -219,6 +219,7 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
 pub fn ticket(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     let Some(ticket) = ws.ticket.clone() else { return };
     let own = ws.who.identity;
+    let mut picture = None;
     widgets::card(ui, t.ticket_title, |ui| {
         ui.label(t.ticket_help);
         ui.label(t.your_fingerprint);
@@ -242,9 +243,19 @@ pub fn ticket(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
                 if ui.button(t.copy).clicked() {
                     ui.ctx().copy_text(ticket.clone());
                 }
+                // As a picture, to send to one's other device or print.
+                picture = crate::gui::files::pick_button(ui, t, t.qr_save, "ticket-qr-save", || {
+                    crate::gui::files::FilePicker::save_as(&["png"], "", t.qr_file_name)
+                });
             });
         });
     });
+    if let Some(path) = picture {
+        match crate::gui::files::save_qr(&ticket, &path) {
+            Ok(()) => ws.inform(format!("{} {}", t.qr_saved, path.display())),
+            Err(e) => ws.fail(format!("{}: {} ({e})", t.file_not_written, path.display())),
+        }
+    }
 }
 
 fn join(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
