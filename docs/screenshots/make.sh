@@ -9,10 +9,11 @@ if [ -z "${BIN:-}" ]; then
   cargo build --release -p inwonercloud
   BIN=$PWD/target/release/inwonercloud
 fi
-OUT=$PWD/docs/screenshots
+OUT=${OUT:-$PWD/docs/screenshots}
 CONVERT=/usr/bin/convert; [ -x "$CONVERT" ] || CONVERT=convert
 TMP=$(mktemp -d)
 export XDG_DATA_HOME=$TMP # the demo goes to $TMP/inwonercloud/demo
+export XDG_CONFIG_HOME=$TMP/config # no remembered language, text size or colours
 DISPLAY_NO=:77
 Xvfb $DISPLAY_NO -screen 0 1280x900x24 >/dev/null 2>&1 &
 XVFB=$!
@@ -65,13 +66,22 @@ shot begeleider machtigingen begeleider-regisseur
 shot gemeente wijkbudget gemeente-wijkbudget
 shot zorgaanbieder wijkbudget zorgaanbieder-wijkbudget
 shot vertegenwoordiger machtigingen vertegenwoordiger-machtigingen
+shot mantelzorger overeenkomsten mantelzorger-overeenkomsten
+# The high-contrast light theme.
+shot inwoner budget inwoner-budget-contrast --theme hoog-contrast
+# The screens with wide tables at 150 % text size as well.
+shot inwoner budget inwoner-budget-150 --zoom 150
+shot inwoner delen inwoner-delen-150 --zoom 150
+shot inwoner machtigingen inwoner-machtigingen-150 --zoom 150
+shot gemeente verificatie gemeente-verificatie-150 --zoom 150
+shot gemeente wijkbudget gemeente-wijkbudget-150 --zoom 150
 
 # An invite with its QR code: network on, click "Uitnodiging maken", scroll down.
 DISPLAY=$DISPLAY_NO "$BIN" app --demo inwoner --screen delen >/dev/null 2>&1 &
 pid=$!
 sleep "${SHOT_WAIT:-4}"
 sleep 3
-DISPLAY=$DISPLAY_NO xdotool mousemove 248 482 click 1
+DISPLAY=$DISPLAY_NO xdotool mousemove 248 551 click 1
 sleep 3
 DISPLAY=$DISPLAY_NO xdotool mousemove 600 600
 for _ in 1 2 3 4 5 6; do DISPLAY=$DISPLAY_NO xdotool click 5; done

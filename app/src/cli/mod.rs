@@ -65,6 +65,19 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     }
 }
 
+fn parse_theme(s: &str) -> Result<crate::gui::theme::Theme, String> {
+    use crate::gui::theme::Theme;
+    match s.to_lowercase().replace('_', "-").as_str() {
+        "systeem" | "system" => Ok(Theme::System),
+        "licht" | "light" => Ok(Theme::Light),
+        "donker" | "dark" => Ok(Theme::Dark),
+        "hoog-contrast" | "contrast" | "high-contrast" => Ok(Theme::HighContrast),
+        _ => Err(format!(
+            "onbekende kleuren '{s}': kies systeem, licht, donker of hoog-contrast (unknown theme: use system, light, dark or high-contrast)"
+        )),
+    }
+}
+
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -332,6 +345,10 @@ pub struct AppArgs {
     /// Font scale in percent (100, 125, 150).
     #[arg(long, default_value_t = 100)]
     pub zoom: u16,
+    /// Colours for this run: systeem, licht, donker or hoog-contrast (system, light, dark,
+    /// high-contrast); not remembered. Without it: the colours chosen in the window last time.
+    #[arg(long, value_parser = parse_theme)]
+    pub theme: Option<crate::gui::theme::Theme>,
     /// Do not start the network (work offline).
     #[arg(long)]
     pub offline: bool,
@@ -551,6 +568,7 @@ fn app(out: &Out, dir: PathBuf, a: AppArgs) -> Result<ExitCode> {
         network: (!a.offline).then(inwonercloud_sync::NodeConfig::default),
         screen,
         zoom: f32::from(a.zoom.clamp(50, 300)) / 100.0,
+        theme: a.theme,
         settings: dirs::config_dir().map(|d| d.join("inwonercloud").join("app.json")),
     }))
 }

@@ -264,7 +264,7 @@ crate::i18n::texts! {
     nav_inbox: "Inbox", "Inbox";
     requests_title: "Aanvragen", "Requests";
     no_requests: "Nog geen aanvragen.", "No requests yet.";
-    request_id: "aanvraag", "request";
+    request_id: "kenmerk", "reference";
     decision: "Besluit", "Decision";
     automated_rule: "automatisch, regel", "automated, rule";
     replaced: "(vervangen na herbeoordeling)", "(replaced after review)";
@@ -669,7 +669,7 @@ crate::i18n::texts! {
     pot_confirm_partner: "Partner toevoegen aan het wijkbudget:", "Add a partner to the neighbourhood budget:";
     confirm_policy: "Beleid publiceren:", "Publish the policy:";
     policy_effect: "Inwoners en aanbieders die met de gemeente verbonden zijn, krijgen dit beleid. Klikt u daarna op 'Regels nu toepassen', dan besluiten deze regels over de aanvragen die wachten. Een later beleid vervangt dit beleid; besluiten die al genomen zijn, blijven gelden.",
-        "Citizens and providers connected to the municipality receive this policy. When you then click 'Apply the rules now', these rules decide on the waiting requests. A later policy replaces this one; decisions already made stay.";
+        "Citizens and providers connected to the municipality receive this policy. When you then click 'Apply rules now', these rules decide on the waiting requests. A later policy replaces this one; decisions already made stay.";
     confirm_offering: "Aanbod publiceren:", "Publish the offering:";
     offering_effect: "Inwoners zien dit aanbod op de markt en kunnen het voor deze prijs bij u bestellen.",
         "Citizens see this offering on the market and can order it from you at this price.";
@@ -680,6 +680,9 @@ crate::i18n::texts! {
         "A new account is added, with no money yet. Money only comes in through a grant or a booking. The account then stays in the budget.";
     confirm_director: "Regisseur van het gezin:", "Director of the household:";
     confirm_member: "Gezinslid toevoegen aan uw plan:", "Add a household member to your plan:";
+    pot_confirm_create: "Wijkbudget aanmaken:", "Create the neighbourhood budget:";
+    pot_create_effect: "Er komt een nieuw wijkbudget, nog zonder geld en zonder partners. Daarna stort u er subsidie in en voegt u partners toe. Een wijkbudget kunt u niet meer verwijderen.",
+        "A new neighbourhood budget is made, with no money and no partners yet. Then you put subsidy in it and add partners. A neighbourhood budget cannot be deleted.";
     // FORMS (issue 19): category pickers, calendars, amounts checked as you type
     no_category: "geen categorie", "no category";
     calendar: "Kalender", "Calendar";
@@ -749,6 +752,9 @@ crate::i18n::texts! {
     archive_check_failed: "Het bestand is geschreven, maar niet alle ondertekeningen kloppen. Aantal fouten", "The file is written, but not every signature is valid. Number of errors";
     archive_unreadable: "Het exportbestand kon niet teruggelezen worden", "The export file could not be read back";
     file_not_written: "Het bestand kon niet geschreven worden", "The file could not be written";
+    // --- SCREENS (issue 19): what the retaken screenshots showed ---
+    last_sync_heading: "Laatst bijgewerkt", "Last synced";
+    net_on_device: "apparaat", "device";
 }
 
 pub use crate::i18n::plural;
@@ -1217,7 +1223,9 @@ impl Texts {
             Lang::Nl => format!(
                 "{name} ziet dat de gemeente de aanvraag nu beoordeelt. Er wordt nog niets besloten of toegekend."
             ),
-            Lang::En => format!("{name} sees that the municipality now assesses the request. Nothing is decided or granted yet."),
+            Lang::En => format!(
+                "{name} sees that the municipality now assesses the request. Nothing is decided or granted yet."
+            ),
         }
     }
 
@@ -1227,7 +1235,9 @@ impl Texts {
             Lang::Nl => format!(
                 "{name} ziet uw vraag bij de aanvraag en kan antwoorden. De aanvraag wacht tot het antwoord er is."
             ),
-            Lang::En => format!("{name} sees your question on the request and can answer. The request waits for the answer."),
+            Lang::En => {
+                format!("{name} sees your question on the request and can answer. The request waits for the answer.")
+            }
         }
     }
 

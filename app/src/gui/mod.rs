@@ -43,6 +43,9 @@ pub struct Options {
     pub screen: Option<Screen>,
     /// Font scale (1.0 = 100 %).
     pub zoom: f32,
+    /// The look asked for on the command line (none: the remembered one);
+    /// it is not remembered unless chosen again in the window.
+    pub theme: Option<theme::Theme>,
     /// Where the language, text size and colours chosen in the window are remembered
     /// (none: not remembered, as in tests).
     pub settings: Option<PathBuf>,
@@ -112,7 +115,7 @@ impl App {
             locked: None,
             ctx: ctx.clone(),
             zoom,
-            theme: saved.theme.unwrap_or_default(),
+            theme: options.theme.or(saved.theme).unwrap_or_default(),
             theme_pending: true,
             options,
         };

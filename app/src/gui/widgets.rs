@@ -324,6 +324,17 @@ pub fn card<R>(ui: &mut Ui, title: &str, body: impl FnOnce(&mut Ui) -> R) -> R {
         .inner
 }
 
+/// A wide table that scrolls sideways when the window is narrow or the text
+/// large, never past the window's edge; its thin scroll bar stays in sight,
+/// so a table that goes on to the right does not look cut off.
+pub fn wide<R>(ui: &mut Ui, id_salt: &str, table: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.scope(|ui| {
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::thin();
+        egui::ScrollArea::horizontal().id_salt(id_salt).show(ui, table).inner
+    })
+    .inner
+}
+
 /// One label–value line of a figures table.
 pub fn figure(ui: &mut Ui, label: &str, value: String) {
     ui.label(label);
@@ -373,7 +384,34 @@ pub fn category(code: &str, lang: Lang) -> String {
         .get_or_init(inwonercloud_schemas::Catalogue::shipped)
         .get(code)
         .map(|c| c.name(lang).to_string())
-        .unwrap_or_else(|| code.to_string())
+        // A code outside the catalogue (a wijkbudget's own, e.g. "schuldhulp_preventie"):
+        // shown as words, not as a code.
+        .unwrap_or_else(|| code.replace(['_', '-'], " "))
+}
+
+/// `text` with every long hexadecimal key (16 characters or more) cut to its
+/// first 8: a record's kenmerk as a person reads it, not a raw key.
+pub fn short_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 16 {
+            out.push_str(&run[..8]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || ('a'..='f').contains(&c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Decimal to f64 for charts only (amounts stay exact everywhere else).
@@ -385,6 +423,23 @@ pub fn plot_value(d: Decimal) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_keys_are_cut_to_a_kenmerk_and_words_stay() {
+        assert_eq!(
+            short_keys("besluit op aanvraag 8ceb078ac4338caa"),
+            "besluit op aanvraag 8ceb078a"
+        );
+        assert_eq!(
+            short_keys("zorgovereenkomst opdracht-034f06585edd432b met De Linde"),
+            "zorgovereenkomst opdracht-034f0658 met De Linde"
+        );
+        // Short hex-looking words ("decade", an amount) are left alone.
+        assert_eq!(
+            short_keys("decade € 1.280,00 (12 × 58.00)"),
+            "decade € 1.280,00 (12 × 58.00)"
+        );
+    }
 
     #[test]
     fn the_month_grid_starts_on_the_right_weekday_and_knows_leap_februaries() {

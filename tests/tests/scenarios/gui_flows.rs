@@ -68,13 +68,13 @@ fn goals(a: &App) -> BTreeSet<String> {
 
 /// Every document of the open vault with its change count and header
 /// version: equal before and after means nothing was signed.
-fn states(h: &Harness<'static, App>) -> std::collections::BTreeMap<String, (u64, u64)> {
+pub(super) fn states(h: &Harness<'static, App>) -> std::collections::BTreeMap<String, (u64, u64)> {
     vault(h, Vault::doc_states)
 }
 
 /// A request of Sanne's (the demo's citizen), handed to the municipality as
 /// sync would; returns its id.
-fn sanne_asks(demo: &Path, category: &str, euros: i64, motivation: &str) -> String {
+pub(super) fn sanne_asks(demo: &Path, category: &str, euros: i64, motivation: &str) -> String {
     let mut sanne = open_demo(&demo.join("inwoner"));
     let mut gemeente = open_demo(&demo.join("gemeente"));
     let r = sanne
@@ -95,7 +95,7 @@ fn sanne_asks(demo: &Path, category: &str, euros: i64, motivation: &str) -> Stri
 
 /// Sanne's budget, from the vault at `from` to the vault at `to` (both
 /// closed in the app): what a sync would carry.
-fn carry_budget(demo: &Path, from: &str, to: &str) {
+pub(super) fn carry_budget(demo: &Path, from: &str, to: &str) {
     let budget = open_demo(&demo.join("inwoner")).budget_doc();
     let a = open_demo(&demo.join(from));
     let mut b = open_demo(&demo.join(to));
@@ -103,7 +103,7 @@ fn carry_budget(demo: &Path, from: &str, to: &str) {
 }
 
 /// One request as the open app's vault sees it.
-fn request(h: &Harness<'static, App>, id: &str) -> RequestView {
+pub(super) fn request(h: &Harness<'static, App>, id: &str) -> RequestView {
     vault(h, |v| {
         v.all_requests()
             .unwrap()

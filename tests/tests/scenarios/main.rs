@@ -19,6 +19,7 @@ mod every_euro;
 mod gui;
 mod gui_b1;
 mod gui_confirm;
+mod gui_confirm2;
 mod gui_devices;
 mod gui_discovery;
 mod gui_dutch_errors;

@@ -21,6 +21,7 @@ pub(crate) fn options(vault: &Path, demo: &Path, network: Option<NodeConfig>) ->
         network,
         screen: None,
         zoom: 1.0,
+        theme: None,
         settings: None,
     }
 }

@@ -73,51 +73,53 @@ fn integral_grant<'r>(requests: &'r [inwonercloud_vault::RequestView], account: 
 }
 
 fn accounts(ui: &mut Ui, view: &BudgetView, requests: &[inwonercloud_vault::RequestView], t: &Texts, lang: Lang) {
-    egui::Grid::new("accounts").striped(true).num_columns(7).show(ui, |ui| {
-        for h in [
-            t.account,
-            t.stream,
-            t.granted,
-            t.topped_up,
-            t.reserved,
-            t.spent,
-            t.remaining,
-        ] {
-            ui.label(RichText::new(h).strong());
-        }
-        ui.end_row();
-        for a in &view.accounts {
-            let f = view.report.accounts.get(&a.record.id).cloned().unwrap_or_default();
-            ui.label(&a.record.name);
-            match integral_grant(requests, &a.record.id) {
-                Some(d) => ui.label(
-                    d.funding
-                        .iter()
-                        .map(|f| {
-                            format!(
-                                "{} {}",
-                                f.stream.label(lang),
-                                widgets::amount(f.amount, a.record.unit, lang)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                ),
-                None => ui.label(a.record.stream.label(lang)),
-            };
-            for (i, v) in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining]
-                .into_iter()
-                .enumerate()
-            {
-                // Own money is euros: a points or hours account has none ("—", not "0 punten").
-                if i == 1 && a.record.unit != Unit::Euro {
-                    ui.label("—");
-                    continue;
-                }
-                ui.label(RichText::new(widgets::amount(v, a.record.unit, lang)).monospace());
+    widgets::wide(ui, "accounts-scroll", |ui| {
+        egui::Grid::new("accounts").striped(true).num_columns(7).show(ui, |ui| {
+            for h in [
+                t.account,
+                t.stream,
+                t.granted,
+                t.topped_up,
+                t.reserved,
+                t.spent,
+                t.remaining,
+            ] {
+                ui.label(RichText::new(h).strong());
             }
             ui.end_row();
-        }
+            for a in &view.accounts {
+                let f = view.report.accounts.get(&a.record.id).cloned().unwrap_or_default();
+                ui.label(&a.record.name);
+                match integral_grant(requests, &a.record.id) {
+                    Some(d) => ui.label(
+                        d.funding
+                            .iter()
+                            .map(|f| {
+                                format!(
+                                    "{} {}",
+                                    f.stream.label(lang),
+                                    widgets::amount(f.amount, a.record.unit, lang)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" + "),
+                    ),
+                    None => ui.label(a.record.stream.label(lang)),
+                };
+                for (i, v) in [f.granted, f.topped_up, f.reserved, f.spent, f.remaining]
+                    .into_iter()
+                    .enumerate()
+                {
+                    // Own money is euros: a points or hours account has none ("—", not "0 punten").
+                    if i == 1 && a.record.unit != Unit::Euro {
+                        ui.label("—");
+                        continue;
+                    }
+                    ui.label(RichText::new(widgets::amount(v, a.record.unit, lang)).monospace());
+                }
+                ui.end_row();
+            }
+        });
     });
     // A stream whose name does not explain itself (the eigen bijdrage), once.
     let streams: Vec<_> = view.accounts.iter().map(|a| a.record.stream).collect();
@@ -141,6 +143,17 @@ fn accounts(ui: &mut Ui, view: &BudgetView, requests: &[inwonercloud_vault::Requ
     }
 }
 
+/// A booking's note with its long keys cut to the short kenmerk (as on a
+/// request's card); the whole note on hover.
+fn note(ui: &mut Ui, text: &str) {
+    let short = widgets::short_keys(text);
+    if short == text {
+        ui.label(text);
+    } else {
+        ui.label(short).on_hover_text(text);
+    }
+}
+
 fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: Lang) {
     let mut opened: Option<Attachment> = None;
     let open = &mut opened;
@@ -149,7 +162,7 @@ fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: L
         .default_open(true)
         .show(ui, |ui| {
             // Wide: notes and signers are long; it scrolls sideways in a narrow window.
-            egui::ScrollArea::horizontal().id_salt("ledger-scroll").show(ui, |ui| {
+            widgets::wide(ui, "ledger-scroll", |ui| {
                 egui::Grid::new("ledger-grid")
                     .striped(true)
                     .num_columns(7)
@@ -168,7 +181,7 @@ fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: L
                             match view.receipts.get(&l.entry.id) {
                                 Some(files) => {
                                     ui.horizontal(|ui| {
-                                        ui.label(&l.entry.note);
+                                        note(ui, &l.entry.note);
                                         for f in files {
                                             if ui.button(format!("{} {}", t.receipt_word, f.name)).clicked() {
                                                 *open = Some(f.clone());
@@ -177,7 +190,7 @@ fn ledger(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, lang: L
                                     });
                                 }
                                 None => {
-                                    ui.label(&l.entry.note);
+                                    note(ui, &l.entry.note);
                                 }
                             }
                             // Signed for the holder by a representative: both names.
@@ -412,7 +425,8 @@ fn account_form(ui: &mut Ui, ws: &mut Workspace, view: &BudgetView, t: &Texts, l
             if ui.button(t.open_account).clicked() {
                 let doc = view.doc.clone();
                 let (name, stream, unit) = (f.account_name.trim().to_string(), f.account_stream, f.account_unit);
-                let dates = (f.account_from.trim().parse::<Date>()).and_then(|from| Ok((from, f.account_until.trim().parse::<Date>()?)));
+                let dates = (f.account_from.trim().parse::<Date>())
+                    .and_then(|from| Ok((from, f.account_until.trim().parse::<Date>()?)));
                 match dates {
                     Err(e) => ws.reject(e),
                     Ok((from, until)) => {

@@ -311,30 +311,32 @@ fn given(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.label(t.no_mandates);
             return;
         }
-        egui::Grid::new("mandates").striped(true).num_columns(6).show(ui, |ui| {
-            for h in [t.who, t.mandate_capacity, t.mandate_actions, t.until, t.status, ""] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for m in &ws.views.mandates {
-                let r = &m.mandate.record;
-                ui.label(&r.representative_name);
-                ui.label(r.capacity.label(lang));
-                ui.label(actions(m, lang));
-                ui.label(period(m, lang));
-                ui.label(state(m, t));
-                if m.revocation.is_none()
-                    && ui
-                        .button(t.mandate_revoke)
-                        .on_hover_text(format!("{} {}", t.mandate_revoke, r.representative_name))
-                        .clicked()
-                {
-                    revoke = Some((r.id.clone(), r.representative_name.clone()));
-                } else if m.revocation.is_some() {
-                    ui.label("");
+        widgets::wide(ui, "mandates-scroll", |ui| {
+            egui::Grid::new("mandates").striped(true).num_columns(6).show(ui, |ui| {
+                for h in [t.who, t.mandate_capacity, t.mandate_actions, t.until, t.status, ""] {
+                    ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-            }
+                for m in &ws.views.mandates {
+                    let r = &m.mandate.record;
+                    ui.label(&r.representative_name);
+                    ui.label(r.capacity.label(lang));
+                    ui.label(actions(m, lang));
+                    ui.label(period(m, lang));
+                    ui.label(state(m, t));
+                    if m.revocation.is_none()
+                        && ui
+                            .button(t.mandate_revoke)
+                            .on_hover_text(format!("{} {}", t.mandate_revoke, r.representative_name))
+                            .clicked()
+                    {
+                        revoke = Some((r.id.clone(), r.representative_name.clone()));
+                    } else if m.revocation.is_some() {
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
         });
     });
     if let Some((id, name)) = revoke {

@@ -57,7 +57,13 @@ pub fn status_bar(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             Some(n) => {
                 match &n.started {
                     None => ui.label(t.net_starting),
-                    Some(Ok((id, _))) => ui.label(format!("{} · {}", t.net_on, &id[..id.len().min(10)])),
+                    // The same 8-character code as "Code van dit apparaat" under Apparaten.
+                    Some(Ok((id, _))) => ui.label(format!(
+                        "{} · {} {}",
+                        t.net_on,
+                        t.net_on_device,
+                        id.get(..8).unwrap_or(id)
+                    )),
                     Some(Err(e)) => widgets::warning(ui, &format!("{}: {e}", t.net_failed)),
                 };
                 ui.separator();

@@ -90,11 +90,11 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                 widgets::date(a.record.period_start, lang),
                 widgets::date(a.record.period_end, lang)
             ));
-            ui.columns(2, |cols| {
+            let figures = |ui: &mut Ui| {
                 egui::Grid::new(("figures", &a.record.id))
                     .num_columns(2)
                     .striped(true)
-                    .show(&mut cols[0], |ui| {
+                    .show(ui, |ui| {
                         widgets::figure(ui, t.granted, q(f.granted));
                         widgets::figure(ui, t.topped_up, q(f.topped_up));
                         if !f.transferred_in.is_zero() || !f.transferred_out.is_zero() {
@@ -106,19 +106,32 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                         widgets::figure(ui, t.forecast_spent, q(fc.projected_spent));
                         widgets::figure(ui, t.forecast_left, q(fc.projected_remaining));
                     });
+            };
+            let progress = |ui: &mut Ui| {
                 let avail = f.available();
                 let used = if avail.is_zero() {
                     0.0
                 } else {
                     (widgets::plot_value(f.spent + f.reserved) / widgets::plot_value(avail)) as f32
                 };
-                cols[1].add(
+                ui.add(
                     egui::ProgressBar::new(used.clamp(0.0, 1.0))
                         .text(t.used_share(used))
                         .desired_width(260.0),
                 );
-                cols[1].label(t.forecast_note(fc.days.0, fc.days.1));
-            });
+                ui.label(t.forecast_note(fc.days.0, fc.days.1));
+            };
+            // Side by side when there is room; under each other in a narrow
+            // window or at a large text size, so nothing runs past the edge.
+            if ui.available_width() > 700.0 {
+                ui.columns(2, |cols| {
+                    figures(&mut cols[0]);
+                    progress(&mut cols[1]);
+                });
+            } else {
+                figures(ui);
+                progress(ui);
+            }
             charts(ui, &a.record.id, &f, unit, t, lang);
         });
         ui.add_space(6.0);

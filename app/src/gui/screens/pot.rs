@@ -164,7 +164,7 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
     });
     ui.add_space(6.0);
     // Wide tables scroll sideways inside the window, never past its edge.
-    egui::ScrollArea::horizontal().id_salt("pot-orgs").show(ui, |ui| {
+    widgets::wide(ui, "pot-orgs", |ui| {
         egui::Grid::new(("pot-orgs", &d.doc)).striped(true).show(ui, |ui| {
             for h in [
                 t.pot_org,
@@ -210,26 +210,24 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
         .id_salt("pot-month")
         .default_open(true)
         .show(ui, |ui| {
-            egui::ScrollArea::horizontal()
-                .id_salt("pot-month-scroll")
-                .show(ui, |ui| {
-                    egui::Grid::new(("pot-month", &d.doc)).striped(true).show(ui, |ui| {
-                        ui.label(RichText::new(t.pot_month).strong());
+            widgets::wide(ui, "pot-month-scroll", |ui| {
+                egui::Grid::new(("pot-month", &d.doc)).striped(true).show(ui, |ui| {
+                    ui.label(RichText::new(t.pot_month).strong());
+                    for o in &d.organisations {
+                        ui.label(RichText::new(&o.name).strong());
+                    }
+                    ui.label(RichText::new(t.pot_total).strong());
+                    ui.end_row();
+                    for (m, per) in &d.per_month_org {
+                        ui.label(t.month_words(m));
                         for o in &d.organisations {
-                            ui.label(RichText::new(&o.name).strong());
+                            ui.label(e(per.get(&o.name).copied().unwrap_or_default()));
                         }
-                        ui.label(RichText::new(t.pot_total).strong());
+                        ui.label(e(d.per_month.get(m).copied().unwrap_or_default()));
                         ui.end_row();
-                        for (m, per) in &d.per_month_org {
-                            ui.label(t.month_words(m));
-                            for o in &d.organisations {
-                                ui.label(e(per.get(&o.name).copied().unwrap_or_default()));
-                            }
-                            ui.label(e(d.per_month.get(m).copied().unwrap_or_default()));
-                            ui.end_row();
-                        }
-                    });
+                    }
                 });
+            });
         });
     ui.columns(2, |cols| {
         cols[0].label(RichText::new(t.pot_per_category).strong());
@@ -650,9 +648,7 @@ fn owner_forms(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lan
                 what: format!("{} {name}", t.pot_confirm_partner),
                 effect: t.pot_partner_effect(&name),
                 done: t.pot_partner_added.to_string(),
-                step: Box::new(move |v: &mut inwonercloud_vault::Vault| {
-                    v.pot_add_partner(&pot, org, &name).map(drop)
-                }),
+                step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.pot_add_partner(&pot, org, &name).map(drop)),
             },
             |ws| ws.forms.pot.partner = 0,
         );
@@ -710,15 +706,28 @@ fn create_form(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     if !create {
         return;
     }
-    let (name, from, to) = (f.new_name.clone(), f.new_from.clone(), f.new_to.clone());
-    if ws
-        .act(t.pot_created, |v| {
-            let from: Date = from.trim().parse()?;
-            let to: Date = to.trim().parse()?;
-            v.create_pot(&name, from, to)
-        })
-        .is_some()
-    {
-        ws.forms.pot.new_name.clear();
-    }
+    let name = f.new_name.trim().to_string();
+    let dates = f
+        .new_from
+        .trim()
+        .parse::<Date>()
+        .and_then(|from| Ok((from, f.new_to.trim().parse::<Date>()?)));
+    let (from, to) = match dates {
+        Ok(d) => d,
+        Err(e) => return ws.reject(e),
+    };
+    ws.ask_then(
+        Confirm {
+            what: format!(
+                "{} {name} ({} – {})",
+                t.pot_confirm_create,
+                widgets::date(from, t.lang),
+                widgets::date(to, t.lang)
+            ),
+            effect: t.pot_create_effect.to_string(),
+            done: t.pot_created.to_string(),
+            step: Box::new(move |v: &mut inwonercloud_vault::Vault| v.create_pot(&name, from, to).map(drop)),
+        },
+        |ws| ws.forms.pot.new_name.clear(),
+    );
 }

@@ -50,7 +50,8 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
             widgets::date(r.period_start, lang),
             widgets::date(r.period_end, lang),
             t.request_id,
-            &r.id
+            // The first characters: enough to find it (also on the command line), not a raw key.
+            r.id.get(..8).unwrap_or(&r.id)
         ));
         ui.label(RichText::new(&r.motivation).italics());
         if !r.categories.is_empty() {

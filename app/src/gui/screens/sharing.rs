@@ -93,46 +93,48 @@ fn consents(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             ui.label(t.no_consents);
             return;
         }
-        egui::Grid::new("consents").striped(true).num_columns(7).show(ui, |ui| {
-            for h in [t.who, t.role, t.documents, t.access, t.until, t.status, ""] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for c in &ws.views.consents {
-                let r = &c.consent.record;
-                ui.label(&r.grantee_name);
-                ui.label(r.role.label(lang));
-                ui.label(
-                    r.documents
-                        .iter()
-                        .map(|d| doc_name(d, t))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                ui.label(match r.access {
-                    Access::Read => t.read,
-                    Access::Write => t.write,
-                });
-                ui.label(
-                    r.valid_until
-                        .map(|d| widgets::date(d, lang))
-                        .unwrap_or_else(|| "—".into()),
-                );
-                if c.active {
-                    ui.label(t.active);
-                    if ui
-                        .button(t.revoke)
-                        .on_hover_text(format!("{} {}", t.revoke, r.grantee_name))
-                        .clicked()
-                    {
-                        revoke = Some((r.id.clone(), r.grantee_name.clone()));
-                    }
-                } else {
-                    ui.label(t.revoked);
-                    ui.label("");
+        widgets::wide(ui, "consents-scroll", |ui| {
+            egui::Grid::new("consents").striped(true).num_columns(7).show(ui, |ui| {
+                for h in [t.who, t.role, t.documents, t.access, t.until, t.status, ""] {
+                    ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-            }
+                for c in &ws.views.consents {
+                    let r = &c.consent.record;
+                    ui.label(&r.grantee_name);
+                    ui.label(r.role.label(lang));
+                    ui.label(
+                        r.documents
+                            .iter()
+                            .map(|d| doc_name(d, t))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    );
+                    ui.label(match r.access {
+                        Access::Read => t.read,
+                        Access::Write => t.write,
+                    });
+                    ui.label(
+                        r.valid_until
+                            .map(|d| widgets::date(d, lang))
+                            .unwrap_or_else(|| "—".into()),
+                    );
+                    if c.active {
+                        ui.label(t.active);
+                        if ui
+                            .button(t.revoke)
+                            .on_hover_text(format!("{} {}", t.revoke, r.grantee_name))
+                            .clicked()
+                        {
+                            revoke = Some((r.id.clone(), r.grantee_name.clone()));
+                        }
+                    } else {
+                        ui.label(t.revoked);
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
         });
         widgets::text(ui, t.revoke_reason, &mut ws.forms.revoke_reason);
         ui.label(RichText::new(t.revoke_note).weak());
@@ -304,28 +306,30 @@ fn peers(ui: &mut Ui, ws: &Workspace, t: &Texts, lang: Lang) {
             return;
         }
         let status = ws.net.as_ref().map(|n| &n.peers);
-        egui::Grid::new("peers").striped(true).num_columns(5).show(ui, |ui| {
-            for h in [t.who, t.role, t.status, t.last_sync, t.addresses] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for p in &ws.views.peers {
-                let s = status.and_then(|m| m.get(&p.identity));
-                ui.label(&p.name);
-                ui.label(p.role.label(lang));
-                match s {
-                    Some(s) if s.online => ui.label(t.online),
-                    Some(s) => match &s.last_error {
-                        Some(e) => widgets::warning(ui, e),
-                        None => ui.label(t.offline),
-                    },
-                    None => ui.label(t.offline),
-                };
-                let last = s.and_then(|s| s.last_sync).unwrap_or(p.last_seen);
-                ui.label(widgets::moment(last, lang));
-                ui.label(p.addrs.join(", "));
+        widgets::wide(ui, "peers-scroll", |ui| {
+            egui::Grid::new("peers").striped(true).num_columns(5).show(ui, |ui| {
+                for h in [t.who, t.role, t.status, t.last_sync_heading, t.addresses] {
+                    ui.label(RichText::new(h).strong());
+                }
                 ui.end_row();
-            }
+                for p in &ws.views.peers {
+                    let s = status.and_then(|m| m.get(&p.identity));
+                    ui.label(&p.name);
+                    ui.label(p.role.label(lang));
+                    match s {
+                        Some(s) if s.online => ui.label(t.online),
+                        Some(s) => match &s.last_error {
+                            Some(e) => widgets::warning(ui, e),
+                            None => ui.label(t.offline),
+                        },
+                        None => ui.label(t.offline),
+                    };
+                    let last = s.and_then(|s| s.last_sync).unwrap_or(p.last_seen);
+                    ui.label(widgets::moment(last, lang));
+                    ui.label(p.addrs.join(", "));
+                    ui.end_row();
+                }
+            });
         });
     });
 }
@@ -334,22 +338,24 @@ fn access_log(ui: &mut Ui, ws: &Workspace, t: &Texts, lang: Lang) {
     egui::CollapsingHeader::new(format!("{} ({})", t.access_log, ws.views.access.len()))
         .id_salt("access-log")
         .show(ui, |ui| {
-            egui::Grid::new("access").striped(true).num_columns(5).show(ui, |ui| {
-                for h in [t.when, t.who, t.document, t.direction, t.changes] {
-                    ui.label(RichText::new(h).strong());
-                }
-                ui.end_row();
-                for a in ws.views.access.iter().rev().take(300) {
-                    ui.label(widgets::moment(a.at, lang));
-                    ui.label(&a.peer_name);
-                    ui.label(doc_name(&a.doc, t));
-                    ui.label(match a.direction {
-                        Direction::Sent => t.sent,
-                        Direction::Received => t.received,
-                    });
-                    ui.label(format!("{} ({} B)", a.changes, a.bytes));
+            widgets::wide(ui, "access-scroll", |ui| {
+                egui::Grid::new("access").striped(true).num_columns(5).show(ui, |ui| {
+                    for h in [t.when, t.who, t.document, t.direction, t.changes] {
+                        ui.label(RichText::new(h).strong());
+                    }
                     ui.end_row();
-                }
+                    for a in ws.views.access.iter().rev().take(300) {
+                        ui.label(widgets::moment(a.at, lang));
+                        ui.label(&a.peer_name);
+                        ui.label(doc_name(&a.doc, t));
+                        ui.label(match a.direction {
+                            Direction::Sent => t.sent,
+                            Direction::Received => t.received,
+                        });
+                        ui.label(format!("{} ({} B)", a.changes, a.bytes));
+                        ui.end_row();
+                    }
+                });
             });
         });
 }

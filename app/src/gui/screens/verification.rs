@@ -60,7 +60,7 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     };
     ui.label(RichText::new(t.valid_of(r.valid_count(), r.claims.len())).strong());
     // Wide: the reasons are long; it scrolls sideways in a narrow window.
-    egui::ScrollArea::horizontal().id_salt("claims-scroll").show(ui, |ui| {
+    widgets::wide(ui, "claims-scroll", |ui| {
         egui::Grid::new("claims").striped(true).num_columns(8).show(ui, |ui| {
             for h in [
                 t.claim_item,
@@ -76,7 +76,8 @@ pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             }
             ui.end_row();
             for c in &r.claims {
-                ui.label(&c.claim);
+                // The first characters identify it (as in the export); the whole key on hover.
+                ui.label(c.claim.get(..8).unwrap_or(&c.claim)).on_hover_text(&c.claim);
                 ui.label(c.kind.label(lang));
                 ui.label(&c.citizen);
                 ui.label(&c.provider);
