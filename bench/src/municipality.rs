@@ -88,6 +88,9 @@ pub struct Options {
     pub batch: usize,
     /// Where to keep the world (reused when it holds one of the same C and K).
     pub world: Option<PathBuf>,
+    /// `--step verify|open|claims`: repeat only that step on the world, 5
+    /// times, untimed (to run under a profiler); no table.
+    pub step: Option<String>,
 }
 
 /// One citizen of the world.
@@ -109,7 +112,11 @@ struct World {
     people: Vec<Citizen>,
     /// Seconds the generation took.
     generated_secs: f64,
-    /// New claims added by sessions since generation (per citizen index).
+    /// Passes of new claims since generation (one new claim per citizen
+    /// that synced, on day `rounds` after the generated weeks).
+    #[serde(default)]
+    rounds: usize,
+    /// New claims added by sessions since generation.
     #[serde(default)]
     added: usize,
 }
@@ -148,10 +155,12 @@ fn hand_over(from: &Vault, to: &mut Vault, doc: &str) {
 
 /// Provider `i`'s hourly offering.
 fn offering(i: usize) -> Offering {
+    // One category, the one the citizens' grants fund (a grant funds its
+    // category only); the services differ.
     let (service, category) = [
         ("Begeleiding thuis", "begeleiding_individueel"),
-        ("Dagbesteding op de boerderij", "dagbesteding"),
-        ("Huishoudelijke hulp", "huishoudelijke_hulp"),
+        ("Begeleiding bij geldzaken", "begeleiding_individueel"),
+        ("Begeleiding naar werk", "begeleiding_individueel"),
     ][i % 3];
     Offering {
         id: String::new(),
@@ -312,6 +321,7 @@ fn generate(dir: &Path, o: &Options) -> World {
         people,
         generated_secs: start.elapsed().as_secs_f64(),
         added: 0,
+        rounds: 0,
     }
 }
 
@@ -454,6 +464,9 @@ async fn serve_municipality(dir: &Path) {
             let report = node.with_vault(|v| v.verify_claims()).expect("verify claims");
             let secs = start.elapsed().as_secs_f64();
             let valid = report.claims.iter().filter(|c| c.valid).count();
+            if let Some(c) = report.claims.iter().find(|c| !c.valid) {
+                eprintln!("  an invalid claim: {:?}", c.reason);
+            }
             println!("verified {secs} {} {valid}", report.claims.len());
             std::io::stdout().flush().ok();
         }
@@ -542,8 +555,9 @@ struct Ready {
 }
 
 /// Citizen `c`'s next claim: her first agreement's provider declares one
-/// more week, the declaration reaches her as a bundle, she approves; then
-/// her node starts.
+/// more hour on a day after the generated weeks (day `round`, so no two
+/// claims declare the same period: the same content counts once), the
+/// declaration reaches her as a bundle, she approves; then her node starts.
 async fn new_claim(w: &World, c: usize, providers: &mut [Vault], round: usize) -> Ready {
     let person = &w.people[c];
     let (p, ag, doc) = person.agreements.first().cloned().expect("an agreement");
@@ -552,8 +566,8 @@ async fn new_claim(w: &World, c: usize, providers: &mut [Vault], round: usize) -
         .declare(
             &ag,
             Decimal::ONE,
-            day(7 * (WEEKS as u64 - 1)),
-            day(7 * (WEEKS as u64 - 1) + 6),
+            day(7 * WEEKS as u64 + round as u64),
+            day(7 * WEEKS as u64 + round as u64),
             &format!("extra uur {round}"),
         )
         .expect("declare");
@@ -578,6 +592,10 @@ async fn new_claim(w: &World, c: usize, providers: &mut [Vault], round: usize) -
 pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
     let dir = o.world.clone().unwrap_or_else(|| work.join("world"));
     let mut w = world(&dir, o);
+    if let Some(step) = &o.step {
+        profile_step(&w, step);
+        return vec![];
+    }
     let mut rows = vec![];
     let ck = format!("C = {}, K = {}", w.citizens, w.claims);
     eprintln!(
@@ -661,6 +679,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
     let (mut ours, mut raws) = (vec![], vec![]);
     let mut valid = 0;
     let mut total = 0;
+    let mut invalid = None;
     for _ in 0..REPS {
         inwonercloud_vault::keys::verified::forget();
         let start = Instant::now();
@@ -668,12 +687,16 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
         ours.push(start.elapsed().as_secs_f64());
         total = report.claims.len();
         valid = report.claims.iter().filter(|c| c.valid).count();
+        invalid = report.claims.iter().find(|c| !c.valid).map(|c| c.reason.clone());
         raws.push(sigs.verify_batch_secs());
     }
     drop(v);
     let expected = w.citizens * w.claims + w.added;
     assert_eq!(total, n_claims, "the report lists every claim");
-    assert_eq!(valid, expected, "every generated claim is valid");
+    assert_eq!(
+        valid, expected,
+        "every generated claim is valid; one is not: {invalid:?}"
+    );
     let (ours, batch) = (median(ours), median(raws));
     eprintln!(
         "  verify-claims: {total} claims ({valid} valid) resting on {} distinct signatures; {:.0} claims/s",
@@ -705,7 +728,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
     let mut prep = 0.0;
     for c in 0..n {
         let t = Instant::now();
-        let r = new_claim(&w, c, &mut providers, w.added / w.citizens.max(1)).await;
+        let r = new_claim(&w, c, &mut providers, w.rounds).await;
         prep += t.elapsed().as_secs_f64();
         let start = Instant::now();
         let report = r.node.sync_once(muni.addr.clone()).await.expect("sync");
@@ -719,6 +742,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
         raw_secs += raw.deliver_secs(&r.payload).await;
     }
     w.added += n;
+    w.rounds += 1;
     save_world(&dir, &w);
     eprintln!(
         "  {n} sessions one at a time: {:.1} ms each ({:.0} B on the stream), raw iroh {:.1} ms; preparing each citizen (open her vault, declare, approve, start her node) took {:.0} ms",
@@ -743,7 +767,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
     while c < n {
         let mut ready = vec![];
         for i in c..(c + b).min(n) {
-            ready.push(new_claim(&w, i, &mut providers, w.added / w.citizens.max(1)).await);
+            ready.push(new_claim(&w, i, &mut providers, w.rounds).await);
         }
         let start = Instant::now();
         let mut set = tokio::task::JoinSet::new();
@@ -762,6 +786,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
         c += b;
     }
     w.added += n;
+    w.rounds += 1;
     save_world(&dir, &w);
     let batched = n as f64 / wall;
     rows.push(row(
@@ -809,6 +834,70 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
     rows
 }
 
+/// Repeats one step on the world (for `perf record`).
+fn profile_step(w: &World, step: &str) {
+    let key = Vault::open(&w.municipality, &pass()).expect("open").key();
+    for _ in 0..5 {
+        inwonercloud_vault::keys::verified::forget();
+        let start = Instant::now();
+        match step {
+            "open" => drop(Vault::open_with_key(&w.municipality, &key).expect("open")),
+            "session-scans" => {
+                // The per-session and per-poll work that grows with C: the
+                // node's poll for other processes' writes (`refresh`), the
+                // documents one citizen may be sent, and her admission.
+                let mut v = Vault::open_with_key(&w.municipality, &key).expect("open");
+                let citizen = Vault::open(&w.people[0].dir, &pass()).expect("open citizen").identity();
+                let t = Instant::now();
+                let found = v.refresh().expect("refresh").len();
+                let refresh = t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                let docs = v.documents_for_peer(&citizen).expect("documents for peer").len();
+                let scan = t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                let admitted = v.is_admitted(&citizen);
+                let admit = t.elapsed().as_secs_f64();
+                eprintln!(
+                    "  refresh {:.1} ms ({found} changed), documents_for_peer {:.1} ms ({docs} docs), is_admitted {:.2} ms ({admitted}), over {} documents",
+                    refresh * 1e3,
+                    scan * 1e3,
+                    admit * 1e3,
+                    v.document_ids().len()
+                );
+            }
+            "verify-twice" => {
+                // The second run finds every signature remembered: what is
+                // left is the work beside the signature checks.
+                let v = Vault::open_with_key(&w.municipality, &key).expect("open");
+                inwonercloud_vault::keys::verified::forget();
+                for run in ["cold", "warm"] {
+                    let start = Instant::now();
+                    let r = v.verify_claims().expect("verify");
+                    let secs = start.elapsed().as_secs_f64();
+                    eprintln!("  verify_claims() {run}: {} in {secs:.3} s", r.claims.len());
+                }
+            }
+            "claims" => {
+                let v = Vault::open_with_key(&w.municipality, &key).expect("open");
+                let start = Instant::now();
+                let c = v.claims().expect("claims");
+                eprintln!("  claims(): {} in {:.3} s", c.len(), start.elapsed().as_secs_f64());
+            }
+            _ => {
+                let v = Vault::open_with_key(&w.municipality, &key).expect("open");
+                let start = Instant::now();
+                let r = v.verify_claims().expect("verify");
+                eprintln!(
+                    "  verify_claims(): {} in {:.3} s",
+                    r.claims.len(),
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+        eprintln!("  {step}: {:.3} s", start.elapsed().as_secs_f64());
+    }
+}
+
 /// Peak memory of a process that only loads every save in `dir`.
 fn load_all_peak(dir: &Path) -> u64 {
     let out = Command::new(std::env::current_exe().expect("own path"))
@@ -834,5 +923,6 @@ pub fn options(arg: impl Fn(&str) -> Option<String>) -> Options {
         sessions: num("--sessions", citizens),
         batch: num("--batch", 8),
         world: arg("--world").map(PathBuf::from),
+        step: arg("--step"),
     }
 }

@@ -67,7 +67,7 @@ pub mod pot;
 pub mod receipts;
 pub mod trust;
 
-pub use engine::{admission, change, limits, refusal, replica, seal, shared, store};
+pub use engine::{admission, change, limits, record_cache, refusal, replica, seal, shared, store};
 pub(crate) use engine::{document, vault};
 
 pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, RequestView};

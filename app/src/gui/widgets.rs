@@ -12,18 +12,29 @@ use super::i18n::texts;
 pub fn text(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).desired_width(320.0))
+        ui.add(egui::TextEdit::singleline(value).desired_width(field_width(ui)))
             .labelled_by(l.id)
     })
     .inner
+}
+
+/// A one-line field's width: 320 points, narrower when the text is large or
+/// the window narrow, leaving room for a button beside it ("Kiezen…"), so the
+/// row stays inside the window.
+fn field_width(ui: &Ui) -> f32 {
+    320.0_f32.min(ui.available_width() - 100.0).max(120.0)
 }
 
 /// A passphrase field (shown as dots) with a visible label tied to it.
 pub fn secret(ui: &mut Ui, label: &str, value: &mut String) -> Response {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).password(true).desired_width(320.0))
-            .labelled_by(l.id)
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .password(true)
+                .desired_width(field_width(ui)),
+        )
+        .labelled_by(l.id)
     })
     .inner
 }

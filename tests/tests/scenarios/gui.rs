@@ -10,17 +10,21 @@ use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::{App, Options, Screen};
 use inwonercloud_schemas::{DocKind, EntryKind, Lang, LifeDomain};
 use inwonercloud_sync::{Node, NodeConfig, Ticket};
-use inwonercloud_vault::{CreateOptions, Vault};
+use inwonercloud_vault::Vault;
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, go, options, settle, type_into, type_into_nth, type_secret, unlock, wait_for};
+use super::ui::{
+    Cards, app, app_on, asked_with, card, click, click_first, click_label, click_last, click_nth, decide, demo_app_as,
+    demo_as, go, link_device, no_error, open_as, open_demo, options, pick, remembering, replace_text,
+    request_asked_with, sanne_with_a_goal, settle, sign, type_into, type_into_nth, type_secret, unlock, unlocked,
+    wait_for, wait_for_network, wait_for_verification, workspace,
+};
 
 #[test]
 fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("kluis");
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
+    let mut h = app_on(&dir, None);
     assert!(
         h.state().workspace.is_none(),
         "without a vault the welcome screen shows"
@@ -56,13 +60,12 @@ fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
     type_into(&mut h, "Het doel in eigen woorden", "Tweede doel");
     type_into(&mut h, "Streefdatum (dd-mm-jjjj, mag leeg)", "31-02-2027");
     click(&mut h, "Doel toevoegen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    let notice = workspace(&h).notice.clone().unwrap();
     assert!(notice.error, "an impossible date is an error: {}", notice.text);
     drop(h);
 
     // Starting again asks for the passphrase: a wrong one is refused, the right one opens.
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
+    let mut h = app_on(&dir, None);
     assert!(h.state().workspace.is_none() && h.state().locked.is_some());
     type_secret(&mut h, "Wachtwoord", "kort-en-nog-iets");
     click(&mut h, "Ontgrendelen");
@@ -85,34 +88,22 @@ fn first_run_creates_a_vault_and_a_goal_lands_in_the_plan() {
 
 #[test]
 fn demo_citizen_books_a_spend_and_the_municipality_grants() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
-    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Sanne de Vries");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
+    assert_eq!(workspace(&h).who.name, "Sanne de Vries");
 
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "125,40");
     type_into(&mut h, "Datum (leeg = vandaag)", "15-11-2026");
-    super::ui::pick(&mut h, "Categorie", "Begeleiding door informele hulp");
+    pick(&mut h, "Categorie", "Begeleiding door informele hulp");
     type_into(&mut h, "Omschrijving", "Buurvrouw Els, 5 uur");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_last(&mut h, "Boeken");
     click(&mut h, "Ja, ondertekenen");
     assert!(h.query_by_label_contains("Buurvrouw Els, 5 uur").is_some());
 
     // An amount with three decimals is refused, in Dutch; the ledger is unchanged.
     type_into(&mut h, "Bedrag (bijv. 66,50)", "1,005");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
+    click_last(&mut h, "Boeken");
+    let notice = workspace(&h).notice.clone().unwrap();
     assert!(notice.error);
     assert_eq!(
         notice.text, "1.005 heeft te veel cijfers achter de komma: hier kunnen er hoogstens 2.",
@@ -122,23 +113,19 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
     // The municipality opens the same demo and grants more.
     click(&mut h, "Kluis sluiten");
     let granted_before: std::collections::BTreeMap<String, Decimal> = {
-        let m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
+        let m = open_demo(&demo_dir.join("gemeente"));
         let b = m.budget(m.holders().unwrap()[0].doc(DocKind::Budget).unwrap()).unwrap();
         b.report.accounts.iter().map(|(k, f)| (k.clone(), f.granted)).collect()
     };
-    click(&mut h, "… als gemeente");
+    open_as(&mut h, "gemeente");
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "500,00");
     type_into(&mut h, "Omschrijving", "Extra toekenning winter");
-    h.get_all_by_role_and_label(A11y::Button, "Toekennen of bijstellen")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_last(&mut h, "Toekennen of bijstellen");
     click(&mut h, "Ja, ondertekenen");
     drop(h);
 
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let doc = citizen.budget_doc();
     let b = citizen.budget(&doc).unwrap();
     let spend = b
@@ -154,7 +141,7 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
 
     // The grant went to the budget the municipality's Budget screen opens
     // with: the first budget holder it serves.
-    let municipality = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let municipality = open_demo(&demo_dir.join("gemeente"));
     let first = municipality.holders().unwrap()[0]
         .doc(DocKind::Budget)
         .unwrap()
@@ -176,56 +163,21 @@ fn demo_citizen_books_a_spend_and_the_municipality_grants() {
 fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("inwoner");
-    Vault::create(
-        &dir,
-        CreateOptions {
-            name: "Sanne".into(),
-            role: inwonercloud_schemas::Role::Citizen,
-            device_name: "laptop".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
-    let mut h = app(options(&dir, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut h);
-    unlock(&mut h);
-    wait_for(&mut h, 20, "the network to start", |a| {
-        a.workspace
-            .as_ref()
-            .and_then(|w| w.net.as_ref())
-            .is_some_and(|n| n.started.is_some())
-    });
+    inwonercloud_tests::vault(&dir, "Sanne", inwonercloud_schemas::Role::Citizen);
+    let mut h = unlocked(&dir, Some(NodeConfig::loopback()));
+    wait_for_network(&mut h);
     go(&mut h, "Delen");
     type_into(&mut h, "Naam van wie u uitnodigt", "Ahmed");
-    h.get_by_label("Mag ook schrijven (samen bewerken)").click();
-    settle(&mut h);
+    click_label(&mut h, "Mag ook schrijven (samen bewerken)");
     click(&mut h, "Uitnodiging maken");
     wait_for(&mut h, 20, "a ticket", |a| {
         a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
     });
-    let ticket: Ticket = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .ticket
-        .clone()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let ticket: Ticket = workspace(&h).ticket.clone().unwrap().parse().unwrap();
 
     // The counselor joins from their own vault and node.
     let cdir = tmp.path().join("begeleider");
-    let counselor = Vault::create(
-        &cdir,
-        CreateOptions {
-            name: "Ahmed Bakker".into(),
-            role: inwonercloud_schemas::Role::Counselor,
-            device_name: "werklaptop".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
+    let counselor = inwonercloud_tests::vault(&cdir, "Ahmed Bakker", inwonercloud_schemas::Role::Counselor);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let node = rt.block_on(Node::spawn(counselor, NodeConfig::loopback())).unwrap();
     rt.block_on(node.join(&ticket)).unwrap();
@@ -250,16 +202,7 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
     click(&mut h, "Intrekken");
     // Nothing is signed before the person says yes, and she is told what it does.
     assert!(h.query_by_label_contains("Vanaf nu deelt u niets meer met").is_some());
-    assert!(
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .views
-            .consents
-            .iter()
-            .any(|c| c.active)
-    );
+    assert!(workspace(&h).views.consents.iter().any(|c| c.active));
     click(&mut h, "Ja, ondertekenen");
     settle(&mut h);
     rt.block_on(node.shutdown());
@@ -282,20 +225,12 @@ fn consent_is_granted_through_an_invite_and_revoked_in_the_app() {
 
 #[test]
 fn counselor_sees_clients_and_english_switch_changes_texts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als begeleider");
-    let ws = h.state().workspace.as_ref().unwrap();
+    let (_tmp, _, mut h) = demo_as("begeleider");
+    let ws = workspace(&h);
     assert_eq!(ws.screen, Screen::Clients);
     assert!(h.query_by_label_contains("Sanne de Vries").is_some());
     // Clients are listed by name: Fatima El Amrani's household, then Sanne.
-    h.get_all_by_role_and_label(A11y::Button, "Bekijken")
-        .nth(1)
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_nth(&mut h, "Bekijken", 1);
     go(&mut h, "Plan");
     // The counselor may write in the plan: the form is there.
     assert!(h.query_by_role_and_label(A11y::Button, "Doel toevoegen").is_some());
@@ -314,14 +249,9 @@ fn counselor_sees_clients_and_english_switch_changes_texts() {
 
 #[test]
 fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
-    h.get_by_label("Budget aanvragen").click();
-    settle(&mut h);
+    click_label(&mut h, "Budget aanvragen");
     type_into(&mut h, "Bedrag", "1200");
     type_into(&mut h, "Van (datum)", "01-01-2027");
     type_into(&mut h, "Tot en met (datum)", "31-12-2027");
@@ -333,61 +263,32 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
         "Begeleiding bij de verhuizing",
     );
     click(&mut h, "Aanvraag indienen");
-    click(&mut h, "Ja, ondertekenen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
+    sign(&mut h);
     assert!(h.query_by_label_contains("Begeleiding bij de verhuizing").is_some());
     click(&mut h, "Kluis sluiten");
 
     // What sync would carry: the budget's signed changes reach the municipality.
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let doc = citizen.budget_doc();
-    let mut m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let mut m = open_demo(&demo_dir.join("gemeente"));
     m.import_bundle(&citizen.bundle(&doc).unwrap(), "test").unwrap();
     drop(m);
 
-    click(&mut h, "… als gemeente");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Inbox);
+    open_as(&mut h, "gemeente");
+    assert_eq!(workspace(&h).screen, Screen::Inbox);
     assert!(h.query_by_label_contains("Begeleiding bij de verhuizing").is_some());
     // One card per waiting request, in inbox order.
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .inbox
-        .iter()
-        .position(|r| r.request.record.motivation == "Begeleiding bij de verhuizing")
-        .unwrap();
-    type_into_nth(
-        &mut h,
-        A11y::TextInput,
-        "Motivering van het besluit",
-        n,
-        "Past bij doel zelfzorg",
-    );
-    h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
-        .nth(n)
-        .unwrap()
-        .click();
-    settle(&mut h);
+    let n = card(&h, Cards::Inbox, |_| true, asked_with("Begeleiding bij de verhuizing"));
+    decide(&mut h, n, "Past bij doel zelfzorg");
     assert!(
         h.query_by_label_contains("Toegekend en in het budget").is_some(),
         "the decision is shown first"
     );
-    click(&mut h, "Ja, ondertekenen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
+    sign(&mut h);
     drop(h);
 
-    let m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
-    let req = m
-        .all_requests()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.request.record.motivation == "Begeleiding bij de verhuizing")
-        .unwrap();
+    let m = open_demo(&demo_dir.join("gemeente"));
+    let req = request_asked_with(&m, "Begeleiding bij de verhuizing");
     assert_eq!(req.request.record.category, "begeleiding_individueel");
     assert_eq!(req.request.record.quantity.amount, Decimal::from(1200));
     let d = req.decision.expect("decided in the app");
@@ -400,11 +301,7 @@ fn citizen_requests_budget_and_the_municipality_decides_in_its_inbox() {
 
 #[test]
 fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     assert!(
         h.query_by_label_contains("op uw goedkeuring").is_some(),
         "the overview says a declaration waits"
@@ -419,10 +316,7 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     );
     click(&mut h, "Annuleren");
     let pending = |h: &Harness<'static, App>| {
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
+        workspace(h)
             .views
             .agreements
             .iter()
@@ -434,12 +328,10 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     assert!(before > 0);
     click(&mut h, "Goedkeuren");
     assert_eq!(pending(&h), before, "not before the yes");
-    click(&mut h, "Ja, ondertekenen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let ag = citizen
         .agreements()
         .unwrap()
@@ -457,21 +349,16 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
     assert_eq!(spend.entry.kind, EntryKind::Spend);
 
     // The municipality receives the agreement (what sync carries) and verifies.
-    let mut m = Vault::open(&demo_dir.join("gemeente"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let mut m = open_demo(&demo_dir.join("gemeente"));
     m.import_bundle(&citizen.bundle(&ag.doc).unwrap(), "test").unwrap();
     m.import_bundle(&citizen.bundle(&citizen.budget_doc()).unwrap(), "test")
         .unwrap();
     drop(m);
-    click(&mut h, "… als gemeente");
+    open_as(&mut h, "gemeente");
     go(&mut h, "Verificatie");
     // Verification runs in the background and shows progress; wait for it.
-    wait_for(&mut h, 20, "the verification", |a| {
-        a.workspace
-            .as_ref()
-            .is_some_and(|w| w.verifying.is_none() && w.views.claims.is_some())
-    });
-    settle(&mut h);
-    let report = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
+    wait_for_verification(&mut h);
+    let report = workspace(&h).views.claims.clone().unwrap();
     // Both approved declarations check; every other spend of the year is
     // listed beside them (the demo's invoices), each with its kind.
     let market: Vec<_> = report
@@ -500,26 +387,15 @@ fn citizen_approves_a_declaration_and_the_municipality_verifies_it() {
 fn a_municipality_publishes_its_policy_from_the_app() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gemeente");
-    Vault::create(
-        &dir,
-        CreateOptions {
-            name: "Gemeente Oss".into(),
-            role: inwonercloud_schemas::Role::Municipality,
-            device_name: "server".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Inbox);
+    inwonercloud_tests::vault(&dir, "Gemeente Oss", inwonercloud_schemas::Role::Municipality);
+    let mut h = unlocked(&dir, None);
+    assert_eq!(workspace(&h).screen, Screen::Inbox);
     // A file that is not a policy is refused with a message.
     let bad = tmp.path().join("beleid.json");
     std::fs::write(&bad, "{\"municipality\": 1}").unwrap();
     type_into(&mut h, "Bestand met het beleid", bad.to_str().unwrap());
     click(&mut h, "Beleid publiceren");
-    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+    assert!(workspace(&h).notice.as_ref().unwrap().error);
     click(&mut h, "Voorbeeldbeleid publiceren");
     assert!(h.query_by_label_contains("Beleid publiceren: 2 regels").is_some());
     click(&mut h, "Ja, ondertekenen");
@@ -534,20 +410,10 @@ fn a_municipality_publishes_its_policy_from_the_app() {
 
 #[test]
 fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Apparaten");
     let file = tmp.path().join("sanne.bak");
-    h.get_by_role_and_label(A11y::TextInput, "Bestand").focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
-    h.get_by_role_and_label(A11y::TextInput, "Bestand")
-        .type_text(file.to_str().unwrap());
-    settle(&mut h);
+    replace_text(&mut h, "Bestand", file.to_str().unwrap());
     // The passphrase field of the backup card is the second "Huidig wachtwoord".
     let current = "Huidig wachtwoord";
     type_into_nth(&mut h, A11y::PasswordInput, current, 1, "geen-goed-wachtwoord");
@@ -561,17 +427,9 @@ fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
         inwonercloud_app::demo::PASSPHRASE,
     );
     click(&mut h, "Reservekopie maken");
-    assert!(file.exists(), "{:?}", h.state().workspace.as_ref().unwrap().notice);
+    assert!(file.exists(), "{:?}", workspace(&h).notice);
     click(&mut h, "Herstelzin tonen");
-    let words = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .forms
-        .recovery_words
-        .clone()
-        .unwrap();
+    let words = workspace(&h).forms.recovery_words.clone().unwrap();
     assert_eq!(words.split(' ').count(), 24);
     drop(h);
     // The backup restores with the recovery phrase shown in the app.
@@ -614,16 +472,13 @@ fn equivocation_is_refused_recorded_and_shown_as_a_possibly_cloned_device() {
     );
     drop(anna);
 
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&dir, None);
     assert!(
         h.query_by_label_contains("mogelijk gekopieerd").is_some(),
         "the citizen is told a device may be cloned"
     );
     // Why, in plain Dutch with what to do, from the typed refusal in the log.
-    h.get_by_label("Waarom geweigerd?").click();
-    settle(&mut h);
+    click_label(&mut h, "Waarom geweigerd?");
     assert!(
         h.query_by_label_contains("met hetzelfde nummer (1). Dat gebeurt als iemand het apparaat heeft gekopieerd")
             .is_some(),
@@ -653,9 +508,7 @@ fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
         })
         .unwrap();
     }
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&dir, None);
     go(&mut h, "Delen");
     assert!(h.query_by_label("Vertrouwde gemeenten").is_some(), "the card shows");
     let fp = inwonercloud_vault::trust::fingerprint(&key);
@@ -669,9 +522,7 @@ fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
         "the key is pinned in the vault"
     );
     drop(v);
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&dir, None);
     go(&mut h, "Delen");
     click(&mut h, "Niet meer vertrouwen");
     drop(h);
@@ -685,36 +536,13 @@ fn a_citizen_trusts_a_municipality_key_after_comparing_its_fingerprint() {
 fn the_app_listens_on_the_same_port_after_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("inwoner");
-    Vault::create(
-        &dir,
-        CreateOptions {
-            name: "Sanne".into(),
-            role: inwonercloud_schemas::Role::Citizen,
-            device_name: "laptop".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
+    inwonercloud_tests::vault(&dir, "Sanne", inwonercloud_schemas::Role::Citizen);
     let port = |tmp: &Path| {
         let mut h = app(options(&dir, &tmp.join("demo"), Some(NodeConfig::loopback())));
         settle(&mut h);
         unlock(&mut h);
-        wait_for(&mut h, 20, "the network to start", |a| {
-            a.workspace
-                .as_ref()
-                .and_then(|w| w.net.as_ref())
-                .is_some_and(|n| n.started.is_some())
-        });
-        let started = h
-            .state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .net
-            .as_ref()
-            .unwrap()
-            .started
-            .clone();
+        wait_for_network(&mut h);
+        let started = workspace(&h).net.as_ref().unwrap().started.clone();
         let (_, addrs) = started.unwrap().unwrap();
         addrs[0].parse::<std::net::SocketAddr>().unwrap().port()
         // Dropping the harness stops the network thread and frees the port.
@@ -732,9 +560,8 @@ fn language_and_text_size_are_remembered_between_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("config").join("app.json");
     let with = |lang: Lang| Options {
-        settings: Some(file.clone()),
         lang,
-        ..options(&tmp.path().join("none"), &tmp.path().join("demo"), None)
+        ..remembering(tmp.path(), &file)
     };
     let mut h = app(with(Lang::Nl));
     settle(&mut h);
@@ -762,22 +589,14 @@ fn a_backup_is_restored_on_the_welcome_screen_with_the_recovery_words() {
     let tmp = tempfile::tempdir().unwrap();
     let old = tmp.path().join("oude-laptop");
     let (identity, goal, words) = {
-        let mut v = inwonercloud_tests::vault(&old, "Sanne", inwonercloud_schemas::Role::Citizen);
+        let v = sanne_with_a_goal(&old);
         let plan = v.plan_doc();
-        v.add_goal(
-            &plan,
-            inwonercloud_schemas::LifeDomain::Wonen,
-            "Zelfstandig wonen",
-            None,
-        )
-        .unwrap();
         v.backup(&tmp.path().join("kopie.bak"), &inwonercloud_tests::pass())
             .unwrap();
         (v.identity(), plan, v.recovery_phrase().unwrap().to_string())
     };
     let new_dir = tmp.path().join("nieuwe-laptop");
-    let mut h = app(options(&new_dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
+    let mut h = app_on(&new_dir, None);
     type_into(
         &mut h,
         "Reservekopie (bestand)",
@@ -804,16 +623,7 @@ fn a_backup_is_restored_on_the_welcome_screen_with_the_recovery_words() {
 fn a_second_device_joins_from_the_welcome_screen_with_a_device_invite() {
     let tmp = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let mut first = inwonercloud_tests::vault(&tmp.path().join("laptop"), "Sanne", inwonercloud_schemas::Role::Citizen);
-    let plan = first.plan_doc();
-    first
-        .add_goal(
-            &plan,
-            inwonercloud_schemas::LifeDomain::Wonen,
-            "Zelfstandig wonen",
-            None,
-        )
-        .unwrap();
+    let first = sanne_with_a_goal(&tmp.path().join("laptop"));
     let identity = first.identity();
     let node = rt.block_on(Node::spawn(first, NodeConfig::loopback())).unwrap();
     let addrs: Vec<String> = node.addrs().iter().map(|a| a.to_string()).collect();
@@ -836,16 +646,9 @@ fn a_second_device_joins_from_the_welcome_screen_with_a_device_invite() {
         .to_string();
 
     let phone = tmp.path().join("telefoon");
-    let mut h = app(options(&phone, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut h);
+    let mut h = app_on(&phone, Some(NodeConfig::loopback()));
     type_into(&mut h, "Apparaat-uitnodiging", &ticket);
-    type_secret(
-        &mut h,
-        "Wachtwoord voor de kluis op dit apparaat",
-        "telefoon-wachtwoord",
-    );
-    type_secret(&mut h, "Herhaal dat wachtwoord", "telefoon-wachtwoord");
-    click(&mut h, "Koppelen en openen");
+    link_device(&mut h, "telefoon-wachtwoord");
     wait_for(&mut h, 20, "the new device to be linked", |a| {
         a.workspace.as_ref().is_some_and(|w| w.who.identity == identity)
     });
@@ -874,48 +677,28 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
     });
     img.save(&photo).unwrap();
     let bytes = std::fs::read(&photo).unwrap();
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let mut h = demo_app_as(&demo_dir, "inwoner");
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "89,50");
-    super::ui::pick(&mut h, "Categorie", "Hulpmiddel of woningaanpassing");
+    pick(&mut h, "Categorie", "Hulpmiddel of woningaanpassing");
     type_into(&mut h, "Omschrijving", "Douchestoel");
     type_into(
         &mut h,
         "Bon of factuur (foto of pdf, mag leeg)",
         photo.to_str().unwrap(),
     );
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_last(&mut h, "Boeken");
     click(&mut h, "Ja, ondertekenen");
-    h.get_by_label("Bon: douchestoel-bon.png").click();
-    settle(&mut h);
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
-    let shown = notice
-        .text
-        .split_once("Bon bewaard in ")
-        .map(|(_, p)| p.to_string())
-        .unwrap();
+    click_label(&mut h, "Bon: douchestoel-bon.png");
+    let text = no_error(&h);
+    let shown = text.split_once("Bon bewaard in ").map(|(_, p)| p.to_string()).unwrap();
     assert_eq!(
         std::fs::read(shown.trim()).unwrap(),
         bytes,
         "the file opened is the receipt"
     );
     // The photo is shown in the app itself, decoded from the vault's copy.
-    let (_, preview) = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .forms
-        .receipt_image
-        .clone()
-        .unwrap();
+    let (_, preview) = workspace(&h).forms.receipt_image.clone().unwrap();
     assert_eq!(preview.size, [40, 30]);
     assert_eq!(preview.pixels[0], egui::Color32::RED);
     assert!(
@@ -924,28 +707,22 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
     );
     drop(h);
 
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let doc = citizen.budget_doc();
     let b = citizen.budget(&doc).unwrap();
     let spend = b.report.lines.iter().find(|l| l.entry.note == "Douchestoel").unwrap();
     assert_eq!(b.receipts[&spend.entry.id][0].name, "douchestoel-bon.png");
 
     // A path that cannot be read books nothing and says so.
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let mut h = demo_app_as(&demo_dir, "inwoner");
     go(&mut h, "Budget");
     type_into(&mut h, "Bedrag (bijv. 66,50)", "10,00");
     type_into(&mut h, "Omschrijving", "Zonder bestand");
     type_into(&mut h, "Bon of factuur (foto of pdf, mag leeg)", "/bestaat/niet.png");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
-    assert!(h.state().workspace.as_ref().unwrap().notice.as_ref().unwrap().error);
+    click_last(&mut h, "Boeken");
+    assert!(workspace(&h).notice.as_ref().unwrap().error);
     drop(h);
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     assert!(
         !citizen
             .budget(&doc)
@@ -959,14 +736,10 @@ fn a_citizen_books_a_spend_with_a_photo_of_the_receipt_and_opens_it() {
 
 #[test]
 fn a_release_in_the_app_names_the_reservation_it_frees() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
     let (doc, reservation) = {
-        let ws = h.state().workspace.as_ref().unwrap();
+        let ws = workspace(&h);
         let b = ws.views.budget.clone().unwrap().unwrap();
         let r = b
             .report
@@ -983,19 +756,14 @@ fn a_release_in_the_app_names_the_reservation_it_frees() {
         .expect("the booking form's kind")
         .click();
     settle(&mut h);
-    h.get_by_label("vrijgave").click();
-    settle(&mut h);
+    click_label(&mut h, "vrijgave");
     assert!(h.query_by_label("Vrijgeven van reservering").is_some());
     type_into(&mut h, "Bedrag (bijv. 66,50)", "1,00");
     type_into(&mut h, "Omschrijving", "Minder uren nodig");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_last(&mut h, "Boeken");
     click(&mut h, "Ja, ondertekenen");
     drop(h);
-    let citizen = Vault::open(&demo_dir.join("inwoner"), &inwonercloud_app::demo::passphrase()).unwrap();
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let b = citizen.budget(&doc).unwrap();
     let release = b
         .report
@@ -1009,17 +777,10 @@ fn a_release_in_the_app_names_the_reservation_it_frees() {
 
 #[test]
 fn a_citizen_cancels_an_agreement_after_a_confirmation() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Declaraties");
     let cancelled = |h: &Harness<'static, App>| {
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
+        workspace(h)
             .views
             .agreements
             .iter()
@@ -1038,13 +799,7 @@ fn a_citizen_cancels_an_agreement_after_a_confirmation() {
         0,
         "verhuisd naar Utrecht",
     );
-    let press = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Opzeggen")
-            .next()
-            .unwrap()
-            .click();
-        settle(h);
-    };
+    let press = |h: &mut Harness<'static, App>| click_first(h, "Opzeggen");
     // The dialog says what cancelling does; cancelling the dialog signs nothing.
     press(&mut h);
     assert!(h.query_by_label_contains("Zorgovereenkomst opzeggen met").is_some());
@@ -1052,9 +807,7 @@ fn a_citizen_cancels_an_agreement_after_a_confirmation() {
     click(&mut h, "Annuleren");
     assert!(cancelled(&h).is_empty(), "not before the yes");
     press(&mut h);
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     let after = cancelled(&h);
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].1.reason, "verhuisd naar Utrecht");
@@ -1062,7 +815,7 @@ fn a_citizen_cancels_an_agreement_after_a_confirmation() {
     drop(h);
 
     // The vault holds the signed notice, and the card's button is gone.
-    let citizen = super::ui::open_demo(&demo_dir.join("inwoner"));
+    let citizen = open_demo(&demo_dir.join("inwoner"));
     let a = citizen.agreement(&after[0].0).unwrap();
     let c = a.cancellation.expect("signed notice");
     assert_eq!(c.author, citizen.identity());

@@ -7,15 +7,11 @@
 use egui_kittest::kittest::Queryable;
 use inwonercloud_schemas::{Date, Decision, Lang, Quantity, format_quantity};
 
-use super::ui::{app, click, go, open_demo, options, settle};
+use super::ui::{click, click_first, demo_as, go, open_demo, workspace};
 
 #[test]
 fn the_demo_citizen_sees_until_when_she_can_object_to_each_decision() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
 
     let citizen = open_demo(&demo_dir.join("inwoner"));
@@ -55,20 +51,12 @@ fn the_demo_citizen_sees_until_when_she_can_object_to_each_decision() {
 
 #[test]
 fn the_municipality_sees_the_objection_day_before_it_signs_a_decision() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let (_tmp, _, mut h) = demo_as("gemeente");
     assert!(
-        !h.state().workspace.as_ref().unwrap().views.inbox.is_empty(),
+        !workspace(&h).views.inbox.is_empty(),
         "a request waits in the demo inbox"
     );
-    h.get_all_by_role_and_label(egui::accesskit::Role::Button, "Besluit nemen")
-        .next()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_first(&mut h, "Besluit nemen");
     let last = Date::today().plus_days(Decision::OBJECTION_DAYS).show(Lang::Nl);
     let expected = format!("kan tot en met {last} bezwaar maken bij Gemeente Utrecht.");
     assert!(
@@ -80,11 +68,7 @@ fn the_municipality_sees_the_objection_day_before_it_signs_a_decision() {
 
 #[test]
 fn the_overview_writes_the_per_month_chart_out_in_words() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Overzicht");
 
     let citizen = open_demo(&demo_dir.join("inwoner"));

@@ -10,21 +10,14 @@
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::App;
-use inwonercloud_schemas::{EntryKind, FundingStream, Lang, Quantity, Unit};
-use inwonercloud_vault::{EntryStatus, NewRequest, RequestState, Vault};
+use inwonercloud_schemas::{EntryKind, FundingStream, Lang, Unit};
+use inwonercloud_vault::{EntryStatus, RequestState, Vault};
 use rust_decimal::Decimal;
 
 use super::ui::{
-    app, cancel_then_sign, click, go, notice, open_demo, options, replace_text, settle, type_into_nth, vault,
+    built_demo, cancel_then_sign, click, click_first, click_label, click_nth, demo_app_as, demo_as, go, open_demo,
+    pick, replace_text, sanne_asks, sanne_has_a_phone, sign, type_into_nth, vault, workspace,
 };
-
-/// A demo world in `tmp`, and the app on its welcome screen.
-fn demo(tmp: &std::path::Path) -> (std::path::PathBuf, Harness<'static, App>) {
-    let demo_dir = tmp.join("demo");
-    let mut h = app(options(&tmp.join("none"), &demo_dir, None));
-    settle(&mut h);
-    (demo_dir, h)
-}
 
 /// What is left in one account of the open vault's own budget.
 fn left(v: &Vault, account: &str) -> Decimal {
@@ -33,20 +26,11 @@ fn left(v: &Vault, account: &str) -> Decimal {
 
 #[test]
 fn ordering_from_the_market_asks_first_and_shows_what_is_reserved() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, mut h) = demo(tmp.path());
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Marktplaats");
     replace_text(&mut h, "Aantal eenheden", "2");
     replace_text(&mut h, "Van (datum)", "01-12-2026");
     replace_text(&mut h, "Tot en met (datum)", "31-12-2026");
-    let press = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Bestellen")
-            .next()
-            .expect("an offering")
-            .click();
-        settle(h);
-    };
     let ids = |h: &Harness<'static, App>| {
         vault(h, |v| {
             v.agreements()
@@ -70,7 +54,7 @@ fn ordering_from_the_market_asks_first_and_shows_what_is_reserved() {
     let left_before = lefts(&h);
     let after = cancel_then_sign(
         &mut h,
-        press,
+        |h| click_first(h, "Bestellen"),
         ids,
         &["Bestellen bij", "Wordt gereserveerd", "Daarna resterend"],
     );
@@ -94,14 +78,9 @@ fn ordering_from_the_market_asks_first_and_shows_what_is_reserved() {
 
 #[test]
 fn the_informal_carer_agreement_asks_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, mut h) = demo(tmp.path());
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Marktplaats");
-    h.get_by_role_and_label(A11y::ComboBox, "Mantelzorger").click();
-    settle(&mut h);
-    h.get_all_by_label("Els Visser").last().unwrap().click();
-    settle(&mut h);
+    pick(&mut h, "Mantelzorger", "Els Visser");
     replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
     replace_text(&mut h, "Hoogstens aantal uren", "6");
     replace_text(&mut h, "Eerste dag van de afspraak", "01-12-2026");
@@ -129,12 +108,9 @@ fn the_informal_carer_agreement_asks_first() {
 
 #[test]
 fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, mut h) = demo(tmp.path());
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
-    h.get_by_label("Overboeken naar een ander budget").click();
-    settle(&mut h);
+    click_label(&mut h, "Overboeken naar een ander budget");
     type_into_nth(&mut h, A11y::TextInput, "Bedrag (bijv. 66,50)", 1, "10,00");
     // The category picker starts at begeleiding_informeel, which may be exchanged.
     assert_eq!(
@@ -145,16 +121,7 @@ fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
             .as_deref(),
         Some("Begeleiding door informele hulp")
     );
-    let account = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .budget
-        .clone()
-        .unwrap()
-        .unwrap();
+    let account = workspace(&h).views.budget.clone().unwrap().unwrap();
     let euro: Vec<String> = account
         .accounts
         .iter()
@@ -190,9 +157,7 @@ fn offering_a_transfer_asks_first_and_shows_what_leaves_the_account() {
 
 #[test]
 fn accepting_a_transfer_asks_first_and_shows_what_comes_in() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (tmp, demo_dir) = built_demo();
     // Another budget holder offers Sanne 40 euros; the offer reaches her vault.
     {
         let mut sanne = open_demo(&demo_dir.join("inwoner"));
@@ -220,22 +185,10 @@ fn accepting_a_transfer_asks_first_and_shows_what_comes_in() {
         let doc = oma.exchange_doc_id(&sanne.identity());
         inwonercloud_tests::hand_over(&oma, &mut sanne, &doc);
     }
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let mut h = demo_app_as(&demo_dir, "inwoner");
     go(&mut h, "Budget");
-    h.get_by_label("Overboeken naar een ander budget").click();
-    settle(&mut h);
-    let b = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .budget
-        .clone()
-        .unwrap()
-        .unwrap();
+    click_label(&mut h, "Overboeken naar een ander budget");
+    let b = workspace(&h).views.budget.clone().unwrap().unwrap();
     let first = b
         .accounts
         .iter()
@@ -267,19 +220,11 @@ fn accepting_a_transfer_asks_first_and_shows_what_comes_in() {
 
 #[test]
 fn revoking_a_device_asks_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
-    let phone = {
-        let mut sanne = open_demo(&demo_dir.join("inwoner"));
-        let phone = inwonercloud_tests::another_device(&mut sanne, &tmp.path().join("telefoon"), "telefoon");
-        phone.device_key().public()
-    };
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (tmp, demo_dir) = built_demo();
+    let phone = sanne_has_a_phone(&demo_dir, &tmp.path().join("telefoon"));
+    let mut h = demo_app_as(&demo_dir, "inwoner");
     go(&mut h, "Apparaten");
-    let me = h.state().workspace.as_ref().unwrap().who.identity;
+    let me = workspace(&h).who.identity;
     // The phone is the one other device in the list of her devices.
     cancel_then_sign(
         &mut h,
@@ -291,9 +236,7 @@ fn revoking_a_device_asks_first() {
 
 #[test]
 fn the_provider_countersigns_and_declares_after_a_confirmation() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     // Sanne orders from De Linde; the agreement reaches De Linde's vault.
     let id = {
         let mut sanne = open_demo(&demo_dir.join("inwoner"));
@@ -325,9 +268,7 @@ fn the_provider_countersigns_and_declares_after_a_confirmation() {
         }
         a.id
     };
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let mut h = demo_app_as(&demo_dir, "zorgaanbieder");
     go(&mut h, "Overeenkomsten");
     let signed = |h: &Harness<'static, App>| {
         vault(h, |v| {
@@ -352,12 +293,8 @@ fn the_provider_countersigns_and_declares_after_a_confirmation() {
     );
 
     // Its declaration form is the n-th among the countersigned agreements.
-    let me = h.state().workspace.as_ref().unwrap().who.identity;
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
+    let me = workspace(&h).who.identity;
+    let n = workspace(&h)
         .views
         .agreements
         .iter()
@@ -376,16 +313,9 @@ fn the_provider_countersigns_and_declares_after_a_confirmation() {
                 .map(|a| a.declarations.len())
         })
     };
-    let press = move |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Declareren")
-            .nth(n)
-            .unwrap()
-            .click();
-        settle(h);
-    };
     let after = cancel_then_sign(
         &mut h,
-        press,
+        |h| click_nth(h, "Declareren", n),
         declared,
         &["Declareren bij Sanne de Vries", "Pas na goedkeuring"],
     );
@@ -394,30 +324,10 @@ fn the_provider_countersigns_and_declares_after_a_confirmation() {
 
 #[test]
 fn applying_the_rules_asks_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     // Sanne asks for a budget; her budget document reaches the municipality.
-    {
-        let mut sanne = open_demo(&demo_dir.join("inwoner"));
-        let mut gemeente = open_demo(&demo_dir.join("gemeente"));
-        sanne
-            .request_budget(NewRequest {
-                stream: FundingStream::Wmo,
-                category: "begeleiding_individueel".into(),
-                quantity: Quantity::new(Decimal::from(1200), Unit::Euro).unwrap(),
-                period_start: inwonercloud_tests::day("2027-01-01"),
-                period_end: inwonercloud_tests::day("2027-12-31"),
-                goal_ids: vec![],
-                motivation: "Hulp bij de administratie".into(),
-                adjusts_account: None,
-            })
-            .unwrap();
-        inwonercloud_tests::hand_over(&sanne, &mut gemeente, &sanne.budget_doc());
-    }
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    sanne_asks(&demo_dir, "begeleiding_individueel", 1200, "Hulp bij de administratie");
+    let mut h = demo_app_as(&demo_dir, "gemeente");
     go(&mut h, "Inbox");
     let waiting = |h: &Harness<'static, App>| {
         vault(h, |v| {
@@ -440,9 +350,7 @@ fn applying_the_rules_asks_first() {
 
 #[test]
 fn the_remaining_budget_shows_beside_a_pending_declaration() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (_, mut h) = demo(tmp.path());
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Declaraties");
     // Every declaration still to judge, with what is left in its account.
     let pending: Vec<String> = vault(&h, |v| {
@@ -485,15 +393,9 @@ fn the_remaining_budget_shows_beside_a_pending_declaration() {
         })
     };
     let before = waiting(&h);
-    h.get_all_by_role_and_label(A11y::Button, "Goedkeuren")
-        .next()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_first(&mut h, "Goedkeuren");
     let effect = h.get_by_label_contains("Daarna resterend:").value().unwrap_or_default();
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     assert_eq!(shown(&h), pending.len() - 1);
     let after = waiting(&h);
     let (_, account) = before.iter().find(|d| !after.contains(d)).expect("one approved");

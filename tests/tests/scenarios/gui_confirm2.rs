@@ -10,58 +10,22 @@
 //! signs.
 
 use egui::accesskit::Role as A11y;
-use egui_kittest::{Harness, kittest::Queryable};
+use egui_kittest::Harness;
 use inwonercloud_app::gui::App;
 use inwonercloud_schemas::{Role, StepKind};
-use inwonercloud_vault::{CreateOptions, PeerInfo, RequestState, Vault};
+use inwonercloud_vault::{PeerInfo, RequestState};
 
-use super::gui_flows::{carry_budget, request, sanne_asks, states};
 use super::ui::{
-    app, cancel_then_sign, click, go, open_demo, options, settle, type_into, type_into_nth, unlock, vault,
+    Cards, asks_first, built_demo, cancel_then_sign, card_of, carry_budget, click, click_label, click_nth, demo_app_as,
+    demo_as, go, open_demo, request, sanne_asks, settle, states, type_into, type_into_nth, unlocked, vault, workspace,
 };
-
-/// Clicks the `n`-th button with this label (cards repeat their buttons).
-fn click_nth(h: &mut Harness<'static, App>, label: &str, n: usize) {
-    h.get_all_by_role_and_label(A11y::Button, label)
-        .nth(n)
-        .unwrap_or_else(|| panic!("button {n} {label:?}"))
-        .click();
-    settle(h);
-}
-
-/// Where request `id` stands among the open vault's inbox (municipality)
-/// or own requests (citizen) that `keep` selects.
-fn position(
-    h: &Harness<'static, App>,
-    id: &str,
-    inbox: bool,
-    keep: impl Fn(&inwonercloud_vault::RequestView) -> bool,
-) -> usize {
-    let ws = h.state().workspace.as_ref().unwrap();
-    let list = if inbox { &ws.views.inbox } else { &ws.views.requests };
-    list.iter()
-        .filter(|r| keep(r))
-        .position(|r| r.request.record.id == id)
-        .expect("the request is listed")
-}
 
 #[test]
 fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (tmp, demo_dir) = built_demo();
     let id = sanne_asks(&demo_dir, "dagbesteding", 2400, "Twee dagdelen per week");
     // A provider the municipality knows that is no partner of the pot yet.
-    let oost = Vault::create(
-        &tmp.path().join("oost"),
-        CreateOptions {
-            name: "Buurtteam Oost".into(),
-            role: Role::Provider,
-            device_name: "kantoor".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
+    let oost = inwonercloud_tests::vault(&tmp.path().join("oost"), "Buurtteam Oost", Role::Provider);
     let w = oost.whoami();
     let mut gemeente = open_demo(&demo_dir.join("gemeente"));
     // As when it joined the municipality with an invite.
@@ -79,12 +43,10 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
         .unwrap();
     drop(gemeente);
 
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let mut h = demo_app_as(&demo_dir, "gemeente");
 
     // Taking the request up.
-    let n = position(&h, &id, true, |r| r.state == RequestState::Ingediend);
+    let n = card_of(&h, Cards::Inbox, &id, |r| r.state == RequestState::Ingediend);
     cancel_then_sign(
         &mut h,
         |h| click_nth(h, "In behandeling nemen", n),
@@ -95,7 +57,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
 
     // A question to the citizen.
     let question = "Welke zorgboerderij?";
-    let n = position(&h, &id, true, |r| r.state != RequestState::Besloten);
+    let n = card_of(&h, Cards::Inbox, &id, |r| r.state != RequestState::Besloten);
     type_into_nth(&mut h, A11y::TextInput, "Vraag aan de inwoner", n, question);
     cancel_then_sign(
         &mut h,
@@ -118,10 +80,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
     // Admitting a provider to the market, and withdrawing it.
     go(&mut h, "Cliënten");
     let admitted = |h: &Harness<'static, App>| {
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
+        workspace(h)
             .views
             .admissions
             .iter()
@@ -132,7 +91,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
     // n-th of those not admitted (then of those admitted).
     let oost_id = oost.identity();
     let nth_oost = |h: &Harness<'static, App>, is_admitted: bool| {
-        let ws = h.state().workspace.as_ref().unwrap();
+        let ws = workspace(h);
         ws.views
             .peers
             .iter()
@@ -168,10 +127,9 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
 
     // Adding Buurtteam Oost as a partner of the wijkbudget: a write consent.
     go(&mut h, "Wijkbudget");
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Als partner toevoegen"),
-        states,
+        "Als partner toevoegen",
         &[
             "Partner toevoegen aan het wijkbudget: Buurtteam Oost",
             "Buurtteam Oost mag daarna uitgaven boeken in dit wijkbudget",
@@ -185,8 +143,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
     );
 
     // A new wijkbudget.
-    h.get_by_label("Nieuw wijkbudget").click();
-    settle(&mut h);
+    click_label(&mut h, "Nieuw wijkbudget");
     {
         let f = &mut h.state_mut().workspace.as_mut().unwrap().forms.pot;
         f.new_name = "Wijkbudget Oost".into();
@@ -195,7 +152,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
     }
     settle(&mut h);
     let pots = |h: &Harness<'static, App>| {
-        let ws = h.state().workspace.as_ref().unwrap();
+        let ws = workspace(h);
         ws.views.pots.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
     };
     let after = cancel_then_sign(
@@ -212,9 +169,7 @@ fn the_municipalitys_request_steps_admissions_and_a_new_partner_ask_first() {
 
 #[test]
 fn the_citizens_request_account_answer_and_review_ask_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     let questioned = sanne_asks(&demo_dir, "dagbesteding", 2400, "Twee dagdelen per week");
     // Rule R2 grants transport to day care up to € 1.500.
     let ruled = sanne_asks(&demo_dir, "vervoer_dagbesteding", 1200, "Taxi naar de dagbesteding");
@@ -225,13 +180,13 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
     }
     carry_budget(&demo_dir, "gemeente", "inwoner");
 
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let mut h = demo_app_as(&demo_dir, "inwoner");
     go(&mut h, "Budget");
 
     // Answering the municipality's question.
-    let n = position(&h, &questioned, false, |r| r.state == RequestState::InformatieGevraagd);
+    let n = card_of(&h, Cards::Own, &questioned, |r| {
+        r.state == RequestState::InformatieGevraagd
+    });
     type_into_nth(&mut h, A11y::TextInput, "Uw antwoord", n, "De Hoge Born");
     cancel_then_sign(
         &mut h,
@@ -248,7 +203,7 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
     let automated = |r: &inwonercloud_vault::RequestView| {
         r.state == RequestState::Besloten && r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some())
     };
-    let n = position(&h, &ruled, false, automated);
+    let n = card_of(&h, Cards::Own, &ruled, automated);
     type_into_nth(
         &mut h,
         A11y::TextInput,
@@ -268,8 +223,7 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
     assert_eq!(request(&h, &ruled).state, RequestState::HerbeoordelingGevraagd);
 
     // A new request.
-    h.get_by_label("Budget aanvragen").click();
-    settle(&mut h);
+    click_label(&mut h, "Budget aanvragen");
     let motivation = "Begeleiding bij de verhuizing";
     {
         let f = &mut h.state_mut().workspace.as_mut().unwrap().forms;
@@ -280,10 +234,9 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
         f.req_motivation = motivation.into();
     }
     settle(&mut h);
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Aanvraag indienen"),
-        states,
+        "Aanvraag indienen",
         &[
             "Aanvraag indienen: € 800,00",
             "Er komt pas geld in uw budget als de gemeente iets toekent",
@@ -299,8 +252,7 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
     );
 
     // A new account.
-    h.get_by_label("Nieuwe budgetrekening").click();
-    settle(&mut h);
+    click_label(&mut h, "Nieuwe budgetrekening");
     {
         let f = &mut h.state_mut().workspace.as_mut().unwrap().forms;
         f.account_name = "Vervoer 2027".into();
@@ -308,10 +260,9 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
         f.account_until = "31-12-2027".into();
     }
     settle(&mut h);
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Rekening openen"),
-        states,
+        "Rekening openen",
         &["Rekening openen in het budget van", "Vervoer 2027", "nog zonder geld"],
     );
     assert!(vault(&h, |v| v
@@ -324,17 +275,12 @@ fn the_citizens_request_account_answer_and_review_ask_first() {
 
 #[test]
 fn the_household_member_and_director_ask_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gezin (integraal pgb)");
+    let (_tmp, _, mut h) = demo_as("gezin (integraal pgb)");
     go(&mut h, "Plan");
     type_into(&mut h, "Voornaam", "Amira");
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Gezinslid toevoegen"),
-        states,
+        "Gezinslid toevoegen",
         &[
             "Gezinslid toevoegen aan uw plan: Amira (volwassene)",
             "Een gezinslid kunt u niet meer uit het plan halen",
@@ -360,27 +306,22 @@ fn the_household_member_and_director_ask_first() {
 
 #[test]
 fn the_providers_offering_asks_first() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let (_tmp, _, mut h) = demo_as("zorgaanbieder");
     go(&mut h, "Catalogus");
     type_into(&mut h, "Dienst", "Tuinonderhoud met begeleiding");
     type_into(&mut h, "Prijs per eenheid (€)", "31,50");
     h.state_mut().workspace.as_mut().unwrap().forms.offer_category = "dagbesteding".into();
     settle(&mut h);
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Publiceren"),
-        states,
+        "Publiceren",
         &[
             "Aanbod publiceren: Tuinonderhoud met begeleiding",
             "Dagbesteding · € 31,50",
             "kunnen het voor deze prijs bij u bestellen",
         ],
     );
-    let me = h.state().workspace.as_ref().unwrap().who.identity;
+    let me = workspace(&h).who.identity;
     assert!(vault(&h, |v| v.offerings().unwrap().iter().any(
         |o| o.provider == me && o.offering.record.service == "Tuinonderhoud met begeleiding"
     )));
@@ -390,19 +331,8 @@ fn the_providers_offering_asks_first() {
 fn publishing_a_policy_asks_first() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("gemeente");
-    Vault::create(
-        &dir,
-        CreateOptions {
-            name: "Gemeente Oss".into(),
-            role: Role::Municipality,
-            device_name: "server".into(),
-            passphrase: inwonercloud_tests::pass(),
-        },
-    )
-    .unwrap();
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    inwonercloud_tests::vault(&dir, "Gemeente Oss", Role::Municipality);
+    let mut h = unlocked(&dir, None);
     cancel_then_sign(
         &mut h,
         |h| click(h, "Voorbeeldbeleid publiceren"),

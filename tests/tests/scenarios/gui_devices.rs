@@ -7,14 +7,14 @@
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::App;
-use inwonercloud_schemas::{LifeDomain, PublicKey, Role};
+use inwonercloud_schemas::{LifeDomain, PublicKey};
 use inwonercloud_vault::Vault;
 
-use super::ui::{app, click, go, notice, options, settle, unlock};
+use super::ui::{click, go, sanne_with_a_goal, sign, unlocked, workspace};
 
 /// The app's own handle on the open vault.
 fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&mut Vault) -> T) -> T {
-    read(&mut h.state().workspace.as_ref().unwrap().vault.lock())
+    read(&mut workspace(h).vault.lock())
 }
 
 /// Sanne's laptop (the first device, "test", with one goal in her plan) and
@@ -22,11 +22,8 @@ fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&mut Vault) -> T) -> T 
 /// folder, the phone's vault and key, and the plan's id.
 fn laptop_and_phone(dir: &std::path::Path) -> (std::path::PathBuf, Vault, PublicKey, String) {
     let folder = dir.join("laptop");
-    let mut laptop = inwonercloud_tests::vault(&folder, "Sanne", Role::Citizen);
+    let mut laptop = sanne_with_a_goal(&folder);
     let plan = laptop.plan_doc();
-    laptop
-        .add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None)
-        .unwrap();
     let mut phone = inwonercloud_tests::another_device(&mut laptop, &dir.join("telefoon"), "telefoon");
     phone.import_bundle(&laptop.bundle(&plan).unwrap(), "laptop").unwrap();
     let key = phone.device_key().public();
@@ -37,9 +34,7 @@ fn laptop_and_phone(dir: &std::path::Path) -> (std::path::PathBuf, Vault, Public
 fn the_own_devices_list_shows_both_devices_and_revokes_the_phone_after_a_yes() {
     let tmp = tempfile::tempdir().unwrap();
     let (folder, mut phone, phone_key, plan) = laptop_and_phone(tmp.path());
-    let mut h = app(options(&folder, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&folder, None);
     go(&mut h, "Apparaten");
 
     // Both devices, this one marked, each with its short code and day.
@@ -62,12 +57,12 @@ fn the_own_devices_list_shows_both_devices_and_revokes_the_phone_after_a_yes() {
         2,
         "both were added today ({today})"
     );
-    let me = h.state().workspace.as_ref().unwrap().who.identity;
+    let me = workspace(&h).who.identity;
     let revoked = |h: &Harness<'static, App>| vault(h, |v| v.is_device_revoked(&me, &phone_key));
 
     // "Annuleren" first: nothing is signed.
     click(&mut h, "Intrekken");
-    assert!(h.state().workspace.as_ref().unwrap().confirm.is_some(), "it asks first");
+    assert!(workspace(&h).confirm.is_some(), "it asks first");
     assert!(
         h.query_by_label_contains("Apparaat intrekken: telefoon").is_some(),
         "the dialog names the device"
@@ -83,9 +78,7 @@ fn the_own_devices_list_shows_both_devices_and_revokes_the_phone_after_a_yes() {
 
     // Then yes.
     click(&mut h, "Intrekken");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     assert!(revoked(&h), "the phone is revoked in the vault");
     assert!(h.query_by_label("(!) ingetrokken").is_some(), "and marked in the list");
     assert_eq!(h.query_all_by_label("in gebruik").count(), 1);
@@ -115,9 +108,7 @@ fn a_second_device_sees_the_list_but_only_the_first_device_revokes() {
     let (_, phone, _, _) = laptop_and_phone(tmp.path());
     let folder = phone.dir().to_path_buf();
     drop(phone);
-    let mut h = app(options(&folder, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&folder, None);
     go(&mut h, "Apparaten");
     assert!(h.query_by_label("telefoon (dit apparaat)").is_some());
     assert!(h.query_by_label("test").is_some(), "the laptop is listed");

@@ -9,7 +9,7 @@ use inwonercloud_app::gui::Screen;
 use inwonercloud_schemas::{Access, DocKind, Role};
 use inwonercloud_tests::{invite, node};
 
-use super::ui::{app, click, options, replace_text, settle, unlock};
+use super::ui::{click, replace_text, unlocked, workspace};
 
 /// Cards in the market: the offerings' titles shown.
 fn shown(h: &egui_kittest::Harness<'static, inwonercloud_app::gui::App>, provider: &str) -> bool {
@@ -37,11 +37,9 @@ fn the_market_after_joining_the_municipality_shows_admitted_providers_and_filter
     });
     drop(rt);
 
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&dir, None);
     click(&mut h, "Marktplaats");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Market);
+    assert_eq!(workspace(&h).screen, Screen::Market);
     assert!(shown(&h, "Zorg De Linde"), "the first admitted provider shows");
     assert!(shown(&h, "Het Anker"), "the second admitted provider shows");
     assert!(!shown(&h, "Niet Gecontracteerd"), "a provider not admitted does not");

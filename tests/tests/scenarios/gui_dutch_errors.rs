@@ -10,7 +10,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use inwonercloud_app::gui::App;
 
-use super::ui::{app, click, go, notice, options, settle, type_into, type_secret};
+use super::ui::{
+    app_on, click, click_last, demo_as, go, link_device, notice, restore_backup, settle, type_into, type_into_nth,
+    type_secret, workspace,
+};
 
 /// Words that give away an English text (" is " is a Dutch word too).
 const ENGLISH: [&str; 8] = [
@@ -34,11 +37,7 @@ fn book(h: &mut Harness<'static, App>, amount: &str, date: &str) -> String {
     settle(h);
     type_into(h, "Bedrag (bijv. 66,50)", amount);
     type_into(h, "Datum (leeg = vandaag)", date);
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(h);
+    click_last(h, "Boeken");
     if h.query_by_role_and_label(A11y::Button, "Ja, ondertekenen").is_some() {
         click(h, "Ja, ondertekenen");
     }
@@ -49,17 +48,10 @@ fn book(h: &mut Harness<'static, App>, amount: &str, date: &str) -> String {
 
 #[test]
 fn errors_in_the_dutch_app_are_shown_in_dutch() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
     let entries = |h: &Harness<'static, App>| {
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
+        workspace(h)
             .views
             .budget
             .as_ref()
@@ -89,7 +81,7 @@ fn errors_in_the_dutch_app_are_shown_in_dutch() {
     // wachtwoord" field is the passphrase card's; the backup card has one too).
     go(&mut h, "Apparaten");
     h.state_mut().workspace.as_mut().unwrap().notice = None;
-    super::ui::type_into_nth(&mut h, A11y::PasswordInput, "Huidig wachtwoord", 0, "niet-het-goede");
+    type_into_nth(&mut h, A11y::PasswordInput, "Huidig wachtwoord", 0, "niet-het-goede");
     type_secret(&mut h, "Nieuw wachtwoord", "een nieuw wachtwoord");
     type_secret(&mut h, "Herhaal wachtwoord", "een nieuw wachtwoord");
     click(&mut h, "Wachtwoord wijzigen");
@@ -105,15 +97,8 @@ fn errors_in_the_dutch_app_are_shown_in_dutch() {
         v.backup(&tmp.path().join("kopie.bak"), &inwonercloud_tests::pass())
             .unwrap();
     }
-    let mut h = app(options(&tmp.path().join("nieuw"), &demo_dir, None));
-    settle(&mut h);
-    type_into(
-        &mut h,
-        "Reservekopie (bestand)",
-        tmp.path().join("kopie.bak").to_str().unwrap(),
-    );
-    type_secret(&mut h, "Wachtwoord of 24 herstelwoorden", "niet het goede wachtwoord");
-    click(&mut h, "Terugzetten en openen");
+    let mut h = app_on(&tmp.path().join("nieuw"), None);
+    restore_backup(&mut h, &tmp.path().join("kopie.bak"), "niet het goede wachtwoord");
     assert!(h.state().workspace.is_none(), "nothing opened");
     let text = h.state().welcome.error.clone().expect("the welcome screen says why");
     assert_dutch(&text, "a wrong backup passphrase");
@@ -121,13 +106,7 @@ fn errors_in_the_dutch_app_are_shown_in_dutch() {
 
     // A device invite that is no invite.
     type_into(&mut h, "Apparaat-uitnodiging", "zomaar wat tekst");
-    type_secret(
-        &mut h,
-        "Wachtwoord voor de kluis op dit apparaat",
-        "een goed wachtwoord",
-    );
-    type_secret(&mut h, "Herhaal dat wachtwoord", "een goed wachtwoord");
-    click(&mut h, "Koppelen en openen");
+    link_device(&mut h, "een goed wachtwoord");
     assert!(h.state().workspace.is_none(), "nothing opened");
     let text = h.state().welcome.error.clone().expect("the welcome screen says why");
     assert_dutch(&text, "a ticket that is no ticket");

@@ -13,14 +13,26 @@ use std::path::Path;
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::App;
-use inwonercloud_schemas::{Access, DocKind, Role};
-use inwonercloud_sync::{Node, NodeConfig};
+use inwonercloud_schemas::Role;
+use inwonercloud_sync::NodeConfig;
 
-use super::ui::{app, click, go, notice, options, replace_text, settle, type_into, type_secret, unlock, wait_for};
+use super::ui::{
+    app_on, click, click_nth, demo_app_as, go, link_device, make_device_invite, no_error, notice, provider_inviting,
+    replace_text, sanne_with_a_goal, settle, type_into, type_secret, unlocked, wait_both, wait_for_network,
+    wait_for_offering, wait_for_verification, workspace,
+};
 
 /// Whether the picker is open.
 fn picking(h: &Harness<'static, App>) -> bool {
     h.query_by_label("Annuleren").is_some() && h.query_by_label("Ga naar").is_some()
+}
+
+/// Opens the picker with `button`, goes to `dir` and chooses the file `name`.
+fn pick_file(h: &mut Harness<'static, App>, button: &str, dir: &Path, name: &str) {
+    click(h, button);
+    picker_go(h, dir);
+    click(h, name);
+    click(h, "Dit bestand kiezen");
 }
 
 /// In the open picker: shows `dir` by typing it in the path field.
@@ -41,12 +53,7 @@ fn the_picker_walks_a_folder_picks_a_backup_and_restores_it_into_a_folder_made_t
         v.backup(&usb.join("kopie.bak"), &inwonercloud_tests::pass()).unwrap();
         v.identity()
     };
-    let mut h = app(options(
-        &tmp.path().join("niet-gebruikt"),
-        &tmp.path().join("demo"),
-        None,
-    ));
-    settle(&mut h);
+    let mut h = app_on(&tmp.path().join("niet-gebruikt"), None);
 
     // Annuleren leaves the field as it was.
     click(&mut h, "Kiezen voor Reservekopie (bestand)");
@@ -84,11 +91,7 @@ fn the_picker_walks_a_folder_picks_a_backup_and_restores_it_into_a_folder_made_t
 
     // The vault folder: a new folder made in the picker (the restore
     // card's field is the third "Map van de kluis" on the screen).
-    h.get_all_by_role_and_label(A11y::Button, "Kiezen voor Map van de kluis")
-        .nth(2)
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_nth(&mut h, "Kiezen voor Map van de kluis", 2);
     picker_go(&mut h, tmp.path());
     click(&mut h, "Omhoog");
     assert!(
@@ -120,29 +123,17 @@ fn the_claims_export_writes_both_files_into_a_picked_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("export");
     std::fs::create_dir_all(&out).unwrap();
-    let mut h = app(options(
-        &tmp.path().join("niet-gebruikt"),
-        &tmp.path().join("demo"),
-        None,
-    ));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let mut h = demo_app_as(&tmp.path().join("demo"), "gemeente");
     go(&mut h, "Verificatie");
-    wait_for(&mut h, 30, "the verification", |a| {
-        a.workspace
-            .as_ref()
-            .is_some_and(|w| w.verifying.is_none() && w.views.claims.is_some())
-    });
-    settle(&mut h);
+    wait_for_verification(&mut h);
     click(&mut h, "Exporteren (bestanden voor de computer en voor Excel)");
     // A typed folder counts without "Ga naar" first.
     assert!(picking(&h));
     replace_text(&mut h, "Map of bestand", out.to_str().unwrap());
     click(&mut h, "Deze map kiezen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    let text = no_error(&h);
     assert!(text.contains(&out.display().to_string()), "says where: {text}");
-    let claims = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
+    let claims = workspace(&h).views.claims.clone().unwrap();
 
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("declaraties.json")).unwrap()).unwrap();
@@ -164,22 +155,10 @@ fn the_claims_export_writes_both_files_into_a_picked_folder() {
 fn the_data_export_writes_an_archive_whose_every_signature_checks() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("sanne");
-    {
-        let mut v = inwonercloud_tests::vault(&dir, "Sanne", Role::Citizen);
-        let plan = v.plan_doc();
-        v.add_goal(
-            &plan,
-            inwonercloud_schemas::LifeDomain::Wonen,
-            "Zelfstandig wonen",
-            None,
-        )
-        .unwrap();
-    }
+    drop(sanne_with_a_goal(&dir));
     let out = tmp.path().join("usb");
     std::fs::create_dir_all(&out).unwrap();
-    let mut h = app(options(&dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&dir, None);
     go(&mut h, "Apparaten");
     click(&mut h, "Exporteren naar een bestand…");
     picker_go(&mut h, &out);
@@ -192,8 +171,7 @@ fn the_data_export_writes_an_archive_whose_every_signature_checks() {
     );
     replace_text(&mut h, "Bestandsnaam", "archief.json");
     click(&mut h, "Hier opslaan");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    let text = no_error(&h);
     let file = out.join("archief.json");
     assert!(text.contains(&file.display().to_string()), "says where: {text}");
     assert!(text.contains("ondertekeningen kloppen"), "says it is checked: {text}");
@@ -227,16 +205,8 @@ fn the_data_export_writes_an_archive_whose_every_signature_checks() {
 fn an_invite_is_read_from_a_qr_picture_and_joins_a_real_provider() {
     let tmp = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let mut zorg = inwonercloud_tests::vault(&tmp.path().join("zorg"), "Zorg De Linde", Role::Provider);
-    let offering = zorg
-        .publish_offering(inwonercloud_tests::offering(
-            "Zorg De Linde",
-            rust_decimal::Decimal::new(6250, 2),
-        ))
-        .unwrap();
-    let provider = zorg.identity();
-    let node = rt.block_on(Node::spawn(zorg, NodeConfig::loopback())).unwrap();
-    let ticket = inwonercloud_tests::invite(&node, Role::Citizen, &[DocKind::Catalogue], Access::Read).to_string();
+    let zorg = provider_inviting(&rt, &tmp.path().join("zorg"));
+    let ticket = zorg.invite.clone();
     let pictures = tmp.path().join("afbeeldingen");
     std::fs::create_dir_all(&pictures).unwrap();
     inwonercloud_app::gui::files::qr_image(&ticket, 4)
@@ -248,12 +218,8 @@ fn an_invite_is_read_from_a_qr_picture_and_joins_a_real_provider() {
         .unwrap();
 
     // The welcome screen's device card reads a picture too.
-    let mut w = app(options(&tmp.path().join("nieuw"), &tmp.path().join("demo"), None));
-    settle(&mut w);
-    click(&mut w, "Afbeelding met QR-code kiezen");
-    picker_go(&mut w, &pictures);
-    click(&mut w, "uitnodiging.png");
-    click(&mut w, "Dit bestand kiezen");
+    let mut w = app_on(&tmp.path().join("nieuw"), None);
+    pick_file(&mut w, "Afbeelding met QR-code kiezen", &pictures, "uitnodiging.png");
     assert_eq!(
         w.state().welcome.device_ticket,
         ticket,
@@ -263,42 +229,26 @@ fn an_invite_is_read_from_a_qr_picture_and_joins_a_real_provider() {
 
     let citizen = tmp.path().join("sanne");
     drop(inwonercloud_tests::vault(&citizen, "Sanne", Role::Citizen));
-    let mut h = app(options(
-        &citizen,
-        &tmp.path().join("demo"),
-        Some(NodeConfig::loopback()),
-    ));
-    settle(&mut h);
-    unlock(&mut h);
+    let mut h = unlocked(&citizen, Some(NodeConfig::loopback()));
     go(&mut h, "Delen");
 
     // A picture without a QR code: a Dutch error, the field stays empty.
-    click(&mut h, "Afbeelding met QR-code kiezen");
-    picker_go(&mut h, &pictures);
-    click(&mut h, "leeg.png");
-    click(&mut h, "Dit bestand kiezen");
+    pick_file(&mut h, "Afbeelding met QR-code kiezen", &pictures, "leeg.png");
     let (error, text) = notice(&h);
     assert!(error && text.contains("geen QR-code"), "{text}");
-    assert!(h.state().workspace.as_ref().unwrap().forms.join_ticket.is_empty());
+    assert!(workspace(&h).forms.join_ticket.is_empty());
 
-    click(&mut h, "Afbeelding met QR-code kiezen");
-    picker_go(&mut h, &pictures);
-    click(&mut h, "uitnodiging.png");
-    click(&mut h, "Dit bestand kiezen");
-    assert_eq!(h.state().workspace.as_ref().unwrap().forms.join_ticket, ticket);
+    pick_file(&mut h, "Afbeelding met QR-code kiezen", &pictures, "uitnodiging.png");
+    assert_eq!(workspace(&h).forms.join_ticket, ticket);
     click(&mut h, "Verbinden");
-    wait_for(&mut h, 30, "the provider's offering to arrive", |a| {
-        a.workspace
-            .as_ref()
-            .is_some_and(|w| w.views.offerings.iter().any(|o| o.offering.record.id == offering.id))
-    });
-    let ws = h.state().workspace.as_ref().unwrap();
+    wait_for_offering(&mut h, &zorg);
+    let ws = workspace(&h);
     assert!(
-        ws.views.peers.iter().any(|p| p.identity == provider),
+        ws.views.peers.iter().any(|p| p.identity == zorg.identity),
         "joined the provider"
     );
     drop(h);
-    rt.block_on(node.shutdown());
+    rt.block_on(zorg.node.shutdown());
 }
 
 #[test]
@@ -306,59 +256,28 @@ fn a_device_invite_saved_as_a_qr_picture_links_a_second_app_from_its_welcome_scr
     let tmp = tempfile::tempdir().unwrap();
     let laptop = tmp.path().join("laptop");
     let identity = inwonercloud_tests::vault(&laptop, "Sanne", Role::Citizen).identity();
-    let mut first = app(options(&laptop, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut first);
-    unlock(&mut first);
-    wait_for(&mut first, 20, "the network to start", |a| {
-        a.workspace
-            .as_ref()
-            .and_then(|w| w.net.as_ref())
-            .is_some_and(|n| n.started.is_some())
-    });
-    go(&mut first, "Apparaten");
-    click(&mut first, "Apparaat-uitnodiging maken");
-    wait_for(&mut first, 20, "the device invite", |a| {
-        a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
-    });
-    let ticket = first.state().workspace.as_ref().unwrap().ticket.clone().unwrap();
+    let mut first = unlocked(&laptop, Some(NodeConfig::loopback()));
+    wait_for_network(&mut first);
+    let ticket = make_device_invite(&mut first);
     let usb = tmp.path().join("usb");
     std::fs::create_dir_all(&usb).unwrap();
     click(&mut first, "QR-code opslaan als afbeelding…");
     picker_go(&mut first, &usb);
     click(&mut first, "Hier opslaan");
-    let (error, text) = notice(&first);
-    assert!(!error, "{text}");
+    let text = no_error(&first);
     assert!(usb.join("uitnodiging.png").is_file(), "{text}");
 
     let phone = tmp.path().join("telefoon");
-    let mut second = app(options(&phone, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut second);
-    click(&mut second, "Afbeelding met QR-code kiezen");
-    picker_go(&mut second, &usb);
-    click(&mut second, "uitnodiging.png");
-    click(&mut second, "Dit bestand kiezen");
+    let mut second = app_on(&phone, Some(NodeConfig::loopback()));
+    pick_file(&mut second, "Afbeelding met QR-code kiezen", &usb, "uitnodiging.png");
     assert_eq!(second.state().welcome.device_ticket, ticket, "read from the picture");
-    type_secret(
-        &mut second,
-        "Wachtwoord voor de kluis op dit apparaat",
-        "telefoon-wachtwoord",
-    );
-    type_secret(&mut second, "Herhaal dat wachtwoord", "telefoon-wachtwoord");
-    click(&mut second, "Koppelen en openen");
-    let start = std::time::Instant::now();
-    let linked = |a: &App| a.workspace.as_ref().is_some_and(|w| w.who.identity == identity);
-    while !linked(second.state()) {
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "timed out waiting for the phone to be linked"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        first.step();
-        second.step();
-    }
+    link_device(&mut second, "telefoon-wachtwoord");
+    wait_both(&mut first, &mut second, 30, "the phone to be linked", |_, b| {
+        b.workspace.as_ref().is_some_and(|w| w.who.identity == identity)
+    });
     assert_ne!(
-        second.state().workspace.as_ref().unwrap().who.device,
-        first.state().workspace.as_ref().unwrap().who.device,
+        workspace(&second).who.device,
+        workspace(&first).who.device,
         "the phone has a key of its own"
     );
 }

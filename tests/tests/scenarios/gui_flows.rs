@@ -9,52 +9,20 @@
 //! signs).
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui::accesskit::Role as A11y;
 use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::App;
-use inwonercloud_schemas::{FundingStream, LifeDomain, Quantity, Role, StepKind, Unit};
+use inwonercloud_schemas::StepKind;
 use inwonercloud_sync::NodeConfig;
-use inwonercloud_tests::{day, hand_over};
-use inwonercloud_vault::{NewRequest, RequestState, RequestView, Vault};
-use rust_decimal::Decimal;
+use inwonercloud_vault::{RequestState, Vault};
 
 use super::ui::{
-    app, cancel_then_sign, click, go, notice, open_demo, options, replace_text, settle, type_into, type_into_nth,
-    type_secret, unlock, vault,
+    Cards, app_on, asks_first, built_demo, cancel_then_sign, card_of, carry_budget, click, click_first, click_last,
+    click_nth, demo_app_as, demo_as, go, inbox_card, link_device, make_device_invite, no_error, notice, open_as,
+    open_demo, replace_secret, replace_text, request, restore_backup, sanne_asks, sanne_with_a_goal, settle, sign,
+    states, type_into, type_into_nth, unlocked, vault, wait_both, wait_for_network, workspace,
 };
-
-/// Replaces what a password field holds (select all, type).
-fn replace_secret(h: &mut Harness<'static, App>, label: &str, text: &str) {
-    h.get_by_role_and_label(A11y::PasswordInput, label).focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
-    h.get_by_role_and_label(A11y::PasswordInput, label).type_text(text);
-    settle(h);
-}
-
-/// Steps two apps until `done` holds for both, or panics after `secs`.
-fn wait_both(
-    a: &mut Harness<'static, App>,
-    b: &mut Harness<'static, App>,
-    secs: u64,
-    what: &str,
-    done: impl Fn(&App, &App) -> bool,
-) {
-    let start = Instant::now();
-    while !done(a.state(), b.state()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(secs),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-        a.step();
-        b.step();
-    }
-}
 
 /// The goal texts the app shows in its plan view.
 fn goals(a: &App) -> BTreeSet<String> {
@@ -66,53 +34,6 @@ fn goals(a: &App) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// Every document of the open vault with its change count and header
-/// version: equal before and after means nothing was signed.
-pub(super) fn states(h: &Harness<'static, App>) -> std::collections::BTreeMap<String, (u64, u64)> {
-    vault(h, Vault::doc_states)
-}
-
-/// A request of Sanne's (the demo's citizen), handed to the municipality as
-/// sync would; returns its id.
-pub(super) fn sanne_asks(demo: &Path, category: &str, euros: i64, motivation: &str) -> String {
-    let mut sanne = open_demo(&demo.join("inwoner"));
-    let mut gemeente = open_demo(&demo.join("gemeente"));
-    let r = sanne
-        .request_budget(NewRequest {
-            stream: FundingStream::Wmo,
-            category: category.into(),
-            quantity: Quantity::new(Decimal::from(euros), Unit::Euro).unwrap(),
-            period_start: day("2027-01-01"),
-            period_end: day("2027-12-31"),
-            goal_ids: vec![],
-            motivation: motivation.into(),
-            adjusts_account: None,
-        })
-        .unwrap();
-    hand_over(&sanne, &mut gemeente, &sanne.budget_doc());
-    r.id
-}
-
-/// Sanne's budget, from the vault at `from` to the vault at `to` (both
-/// closed in the app): what a sync would carry.
-pub(super) fn carry_budget(demo: &Path, from: &str, to: &str) {
-    let budget = open_demo(&demo.join("inwoner")).budget_doc();
-    let a = open_demo(&demo.join(from));
-    let mut b = open_demo(&demo.join(to));
-    hand_over(&a, &mut b, &budget);
-}
-
-/// One request as the open app's vault sees it.
-pub(super) fn request(h: &Harness<'static, App>, id: &str) -> RequestView {
-    vault(h, |v| {
-        v.all_requests()
-            .unwrap()
-            .into_iter()
-            .find(|r| r.request.record.id == id)
-            .expect("the request")
-    })
-}
-
 /// A backup restored on a new computer with the passphrase it was made
 /// with (no recovery words): a wrong passphrase is refused in Dutch and
 /// leaves no vault behind, so the next try with the right one opens the
@@ -122,20 +43,15 @@ fn a_backup_is_restored_on_the_welcome_screen_with_its_passphrase() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("kopie.bak");
     let identity = {
-        let mut v = inwonercloud_tests::vault(&tmp.path().join("oude-laptop"), "Sanne", Role::Citizen);
-        let plan = v.plan_doc();
-        v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
+        let v = sanne_with_a_goal(&tmp.path().join("oude-laptop"));
         v.backup(&file, &inwonercloud_tests::pass()).unwrap();
         v.identity()
     };
     // An empty folder, as a folder picker makes it.
     let new_dir = tmp.path().join("nieuwe-laptop");
     std::fs::create_dir(&new_dir).unwrap();
-    let mut h = app(options(&new_dir, &tmp.path().join("demo"), None));
-    settle(&mut h);
-    type_into(&mut h, "Reservekopie (bestand)", file.to_str().unwrap());
-    type_secret(&mut h, "Wachtwoord of 24 herstelwoorden", "niet het goede wachtwoord");
-    click(&mut h, "Terugzetten en openen");
+    let mut h = app_on(&new_dir, None);
+    restore_backup(&mut h, &file, "niet het goede wachtwoord");
     assert!(h.state().workspace.is_none(), "a wrong passphrase opens nothing");
     let error = h.state().welcome.error.clone().expect("the refusal is shown");
     assert!(error.starts_with("Verkeerd wachtwoord"), "in Dutch: {error}");
@@ -184,41 +100,17 @@ fn a_backup_is_restored_on_the_welcome_screen_with_its_passphrase() {
 fn a_device_invite_made_in_the_app_links_a_second_app() {
     let tmp = tempfile::tempdir().unwrap();
     let laptop = tmp.path().join("laptop");
-    let identity = {
-        let mut v = inwonercloud_tests::vault(&laptop, "Sanne", Role::Citizen);
-        let plan = v.plan_doc();
-        v.add_goal(&plan, LifeDomain::Wonen, "Zelfstandig wonen", None).unwrap();
-        v.identity()
-    };
-    let mut first = app(options(&laptop, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut first);
-    unlock(&mut first);
-    super::ui::wait_for(&mut first, 20, "the network to start", |a| {
-        a.workspace
-            .as_ref()
-            .and_then(|w| w.net.as_ref())
-            .is_some_and(|n| n.started.is_some())
-    });
-    go(&mut first, "Apparaten");
-    click(&mut first, "Apparaat-uitnodiging maken");
-    super::ui::wait_for(&mut first, 20, "the device invite", |a| {
-        a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
-    });
-    let ticket = first.state().workspace.as_ref().unwrap().ticket.clone().unwrap();
+    let identity = sanne_with_a_goal(&laptop).identity();
+    let mut first = unlocked(&laptop, Some(NodeConfig::loopback()));
+    wait_for_network(&mut first);
+    let ticket = make_device_invite(&mut first);
     let parsed: inwonercloud_sync::Ticket = ticket.parse().unwrap();
     assert!(parsed.device, "a device invite, not an ordinary one");
 
     let phone = tmp.path().join("telefoon");
-    let mut second = app(options(&phone, &tmp.path().join("demo"), Some(NodeConfig::loopback())));
-    settle(&mut second);
+    let mut second = app_on(&phone, Some(NodeConfig::loopback()));
     type_into(&mut second, "Apparaat-uitnodiging", &ticket);
-    type_secret(
-        &mut second,
-        "Wachtwoord voor de kluis op dit apparaat",
-        "telefoon-wachtwoord",
-    );
-    type_secret(&mut second, "Herhaal dat wachtwoord", "telefoon-wachtwoord");
-    click(&mut second, "Koppelen en openen");
+    link_device(&mut second, "telefoon-wachtwoord");
     wait_both(
         &mut first,
         &mut second,
@@ -228,8 +120,8 @@ fn a_device_invite_made_in_the_app_links_a_second_app() {
     );
     assert_eq!(goals(first.state()), goals(second.state()), "the same plan");
     assert_ne!(
-        second.state().workspace.as_ref().unwrap().who.device,
-        first.state().workspace.as_ref().unwrap().who.device,
+        workspace(&second).who.device,
+        workspace(&first).who.device,
         "the phone signs with a key of its own"
     );
 
@@ -241,8 +133,7 @@ fn a_device_invite_made_in_the_app_links_a_second_app() {
         "Elke dag een half uur wandelen",
     );
     click(&mut second, "Doel toevoegen");
-    let (error, text) = notice(&second);
-    assert!(!error, "{text}");
+    no_error(&second);
     wait_both(&mut first, &mut second, 30, "the goal to reach the laptop", |a, _| {
         goals(a).len() == 2
     });
@@ -264,9 +155,7 @@ fn a_device_invite_made_in_the_app_links_a_second_app() {
 /// and the municipality reads it on the same card.
 #[test]
 fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     let id = sanne_asks(
         &demo_dir,
         "dagbesteding",
@@ -276,37 +165,20 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
     let question = "Welke zorgboerderij, en vanaf wanneer?";
     let answer = "De Hoge Born, vanaf februari.";
 
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .inbox
-        .iter()
-        .position(|r| r.request.record.id == id)
-        .expect("the request waits in the inbox");
+    let mut h = demo_app_as(&demo_dir, "gemeente");
+    let n = inbox_card(&h, &id);
     type_into_nth(&mut h, A11y::TextInput, "Vraag aan de inwoner", n, question);
-    h.get_all_by_role_and_label(A11y::Button, "Vraag stellen")
-        .nth(n)
-        .unwrap()
-        .click();
-    settle(&mut h);
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    click_nth(&mut h, "Vraag stellen", n);
+    sign(&mut h);
     let asked = request(&h, &id);
     assert_eq!(asked.state, RequestState::InformatieGevraagd);
-    let gemeente = h.state().workspace.as_ref().unwrap().who.identity;
+    let gemeente = workspace(&h).who.identity;
     assert!(asked.steps.iter().any(|s| s.author == gemeente
         && matches!(&s.record.step, StepKind::InformatieGevraagd { question: q } if q == question)));
     click(&mut h, "Kluis sluiten");
     carry_budget(&demo_dir, "gemeente", "inwoner");
 
-    click(&mut h, "Demo openen als inwoner");
+    open_as(&mut h, "inwoner");
     go(&mut h, "Budget");
     assert!(
         h.query_by_label_contains(&format!("aanvullende informatie gevraagd: {question}"))
@@ -314,24 +186,8 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
         "she reads the question on her request"
     );
     // Her answer field is the n-th among the requests with a question waiting.
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .requests
-        .iter()
-        .filter(|r| r.state == RequestState::InformatieGevraagd)
-        .position(|r| r.request.record.id == id)
-        .unwrap();
-    let send = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Antwoord versturen")
-            .nth(n)
-            .unwrap()
-            .click();
-        settle(h);
-    };
+    let n = card_of(&h, Cards::Own, &id, |r| r.state == RequestState::InformatieGevraagd);
+    let send = |h: &mut Harness<'static, App>| click_nth(h, "Antwoord versturen", n);
     // An empty answer is refused, in Dutch, and signs nothing.
     let before = states(&h);
     send(&mut h);
@@ -344,10 +200,8 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
     assert_eq!(states(&h), before);
     type_into_nth(&mut h, A11y::TextInput, "Uw antwoord", n, answer);
     send(&mut h);
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
-    let sanne = h.state().workspace.as_ref().unwrap().who.identity;
+    sign(&mut h);
+    let sanne = workspace(&h).who.identity;
     let answered = request(&h, &id);
     assert_eq!(answered.state, RequestState::InBehandeling);
     assert!(answered.steps.iter().any(
@@ -357,7 +211,7 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
     carry_budget(&demo_dir, "inwoner", "gemeente");
 
     // The municipality reads the answer, signed by the budget holder.
-    click(&mut h, "… als gemeente");
+    open_as(&mut h, "gemeente");
     assert!(h.query_by_label_contains(&format!("antwoord: {answer}")).is_some());
     let seen = request(&h, &id);
     assert_eq!(seen.state, RequestState::InBehandeling);
@@ -372,9 +226,7 @@ fn the_municipality_asks_and_the_citizen_answers_in_the_app() {
 /// replaces the rule's.
 #[test]
 fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     // Rule R2 grants transport to day care up to € 1.500.
     let id = sanne_asks(
         &demo_dir,
@@ -382,13 +234,9 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
         1200,
         "Taxi naar de dagbesteding, twee keer per week",
     );
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let mut h = demo_app_as(&demo_dir, "gemeente");
     click(&mut h, "Regels nu toepassen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     let decided = request(&h, &id);
     assert_eq!(decided.state, RequestState::Besloten);
     let rule = decided.decision.as_ref().unwrap().record.automated_rule.clone();
@@ -396,22 +244,12 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
     click(&mut h, "Kluis sluiten");
     carry_budget(&demo_dir, "gemeente", "inwoner");
 
-    click(&mut h, "Demo openen als inwoner");
+    open_as(&mut h, "inwoner");
     go(&mut h, "Budget");
     // The review field is the n-th among her requests decided by a rule.
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .requests
-        .iter()
-        .filter(|r| {
-            r.state == RequestState::Besloten && r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some())
-        })
-        .position(|r| r.request.record.id == id)
-        .expect("a rules decision can be reviewed");
+    let n = card_of(&h, Cards::Own, &id, |r| {
+        r.state == RequestState::Besloten && r.decision.as_ref().is_some_and(|d| d.record.automated_rule.is_some())
+    });
     let reason = "De taxi is duurder geworden; ik heb meer nodig.";
     type_into_nth(
         &mut h,
@@ -420,15 +258,9 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
         n,
         reason,
     );
-    h.get_all_by_role_and_label(A11y::Button, "Herbeoordeling vragen")
-        .nth(n)
-        .unwrap()
-        .click();
-    settle(&mut h);
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
-    let sanne = h.state().workspace.as_ref().unwrap().who.identity;
+    click_nth(&mut h, "Herbeoordeling vragen", n);
+    sign(&mut h);
+    let sanne = workspace(&h).who.identity;
     let asked = request(&h, &id);
     assert_eq!(asked.state, RequestState::HerbeoordelingGevraagd);
     assert!(asked.steps.iter().any(|s| s.author == sanne
@@ -441,21 +273,9 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
     carry_budget(&demo_dir, "inwoner", "gemeente");
 
     // Back in the Inbox; an assessor decides, after a cancelled first try.
-    click(&mut h, "… als gemeente");
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .inbox
-        .iter()
-        .position(|r| r.request.record.id == id)
-        .expect("the review waits in the inbox");
-    assert_eq!(
-        h.state().workspace.as_ref().unwrap().views.inbox[n].state,
-        RequestState::HerbeoordelingGevraagd
-    );
+    open_as(&mut h, "gemeente");
+    let n = inbox_card(&h, &id);
+    assert_eq!(workspace(&h).views.inbox[n].state, RequestState::HerbeoordelingGevraagd);
     type_into_nth(
         &mut h,
         A11y::TextInput,
@@ -463,16 +283,9 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
         n,
         "Opnieuw bekeken door een medewerker",
     );
-    let press = move |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
-            .nth(n)
-            .unwrap()
-            .click();
-        settle(h);
-    };
     cancel_then_sign(
         &mut h,
-        press,
+        |h| click_nth(h, "Besluit nemen", n),
         states,
         &["Besluit op de aanvraag Sanne de Vries", "Toegekend en in het budget"],
     );
@@ -494,23 +307,17 @@ fn a_citizen_asks_review_of_a_rules_decision_and_a_person_decides_again() {
 /// leave every document as it was; "Ja, ondertekenen" signs.
 #[test]
 fn cancelling_the_citizens_dialogs_signs_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
 
     go(&mut h, "Budget");
     replace_text(&mut h, "Bedrag (bijv. 66,50)", "12,50");
     replace_text(&mut h, "Omschrijving", "Boodschappenbus");
-    let book = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Boeken")
-            .last()
-            .unwrap()
-            .click();
-        settle(h);
-    };
-    cancel_then_sign(&mut h, book, states, &["Boeken op", "Boodschappenbus"]);
+    cancel_then_sign(
+        &mut h,
+        |h| click_last(h, "Boeken"),
+        states,
+        &["Boeken op", "Boodschappenbus"],
+    );
     assert!(vault(&h, |v| {
         v.budget(&v.budget_doc())
             .unwrap()
@@ -530,34 +337,20 @@ fn cancelling_the_citizens_dialogs_signs_nothing() {
         0,
         "Die dag was ik niet thuis",
     );
-    let dispute = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Betwisten")
-            .next()
-            .unwrap()
-            .click();
-        settle(h);
-    };
     cancel_then_sign(
         &mut h,
-        dispute,
+        |h| click_first(h, "Betwisten"),
         states,
         &["Betwisten: declaratie van", "Die dag was ik niet thuis"],
     );
 
     go(&mut h, "Delen");
     type_into(&mut h, "Reden van intrekken", "niet meer nodig");
-    let revoke = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Intrekken")
-            .next()
-            .unwrap()
-            .click();
-        settle(h);
-    };
     let active = |h: &Harness<'static, App>| vault(h, |v| v.consents().unwrap().iter().filter(|c| c.active).count());
     let consents = active(&h);
     cancel_then_sign(
         &mut h,
-        revoke,
+        |h| click_first(h, "Intrekken"),
         states,
         &["Toestemming intrekken voor", "Vanaf nu deelt u niets meer met"],
     );
@@ -573,23 +366,20 @@ fn cancelling_the_citizens_dialogs_signs_nothing() {
                 .collect::<Vec<_>>()
         })
     };
-    let revoke = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Intrekken")
-            .next()
-            .expect("the demo's mandate to Eva")
-            .click();
-        settle(h);
-    };
-    cancel_then_sign(&mut h, revoke, states, &["Machtiging intrekken van", "blijft geldig"]);
+    cancel_then_sign(
+        &mut h,
+        |h| click_first(h, "Intrekken"),
+        states,
+        &["Machtiging intrekken van", "blijft geldig"],
+    );
     assert!(mandates(&h).iter().any(|(_, revoked)| *revoked));
     let given = mandates(&h).len();
     // Approving and disputing are ticked already; ordering is added.
     h.get_by_role_and_label(A11y::CheckBox, "bestellen").click();
     settle(&mut h);
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Machtiging geven"),
-        states,
+        "Machtiging geven",
         &[
             "Machtiging ondertekenen voor",
             "mag dan namens u goedkeuren, betwisten, bestellen",
@@ -609,9 +399,7 @@ fn cancelling_the_citizens_dialogs_signs_nothing() {
 /// The representative's commission: cancelling signs nothing.
 #[test]
 fn cancelling_a_commission_signs_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     // Sanne widens Eva's mandate to requests; Eva receives her budget.
     {
         let mut sanne = open_demo(&demo_dir.join("inwoner"));
@@ -621,28 +409,25 @@ fn cancelling_a_commission_signs_nothing() {
                 eva.identity(),
                 inwonercloud_schemas::Capacity::WettelijkVertegenwoordiger,
                 vec![inwonercloud_schemas::MandateAction::Request],
-                day("2026-01-01"),
+                inwonercloud_tests::day("2026-01-01"),
                 None,
             )
             .unwrap();
         eva.import_bundle(&sanne.bundle(&sanne.budget_doc()).unwrap(), "sanne")
             .unwrap();
     }
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als vertegenwoordiger");
+    let mut h = demo_app_as(&demo_dir, "vertegenwoordiger");
     go(&mut h, "Machtigingen");
     // The category picker starts at the catalogue's first category.
     type_into(&mut h, "Bedrag", "2400");
     type_into(&mut h, "Budget vanaf (dd-mm-jjjj)", "01-01-2027");
     type_into(&mut h, "Budget tot en met (dd-mm-jjjj)", "31-12-2027");
     type_into(&mut h, "Waarom", "twee dagdelen per week");
-    let commissions = |h: &Harness<'static, App>| h.state().workspace.as_ref().unwrap().views.commissions.len();
+    let commissions = |h: &Harness<'static, App>| workspace(h).views.commissions.len();
     let before = commissions(&h);
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Aanvraagopdracht ondertekenen"),
-        states,
+        "Aanvraagopdracht ondertekenen",
         &["Opdracht ondertekenen namens Sanne de Vries"],
     );
     assert_eq!(commissions(&h), before + 1, "one commission signed");
@@ -652,49 +437,32 @@ fn cancelling_a_commission_signs_nothing() {
 /// wijkbudget a subsidy, a room, a rebalance and removing a partner.
 #[test]
 fn cancelling_the_municipalitys_dialogs_signs_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let (_tmp, _, mut h) = demo_as("gemeente");
 
     go(&mut h, "Budget");
     replace_text(&mut h, "Bedrag (bijv. 66,50)", "250,00");
     replace_text(&mut h, "Omschrijving", "Extra toekenning voorjaar");
-    let grant = |h: &mut Harness<'static, App>| {
-        h.get_all_by_role_and_label(A11y::Button, "Toekennen of bijstellen")
-            .last()
-            .unwrap()
-            .click();
-        settle(h);
-    };
-    cancel_then_sign(&mut h, grant, states, &["Extra toekenning voorjaar"]);
+    cancel_then_sign(
+        &mut h,
+        |h| click_last(h, "Toekennen of bijstellen"),
+        states,
+        &["Extra toekenning voorjaar"],
+    );
 
     go(&mut h, "Wijkbudget");
     replace_text(&mut h, "Subsidie (€)", "5000");
-    cancel_then_sign(
-        &mut h,
-        |h| click(h, "Storten"),
-        states,
-        &["Subsidie in het wijkbudget storten:"],
-    );
+    asks_first(&mut h, "Storten", &["Subsidie in het wijkbudget storten:"]);
     replace_text(&mut h, "Ruimte (€)", "21000");
-    cancel_then_sign(
-        &mut h,
-        |h| click(h, "Ruimte vastleggen"),
-        states,
-        &["Ruimte vaststellen voor"],
-    );
+    asks_first(&mut h, "Ruimte vastleggen", &["Ruimte vaststellen voor"]);
     // From the first partner by name to the second.
     h.state_mut().workspace.as_mut().unwrap().forms.pot.to = 1;
     replace_text(&mut h, "Over te dragen ruimte (€)", "100");
     replace_text(&mut h, "Reden (overleg partners)", "overleg december");
-    cancel_then_sign(&mut h, |h| click(h, "Ruimte overdragen"), states, &["Ruimte geven:"]);
+    asks_first(&mut h, "Ruimte overdragen", &["Ruimte geven:"]);
     replace_text(&mut h, "Reden", "samenwerking beëindigd");
-    cancel_then_sign(
+    asks_first(
         &mut h,
-        |h| click(h, "Partner verwijderen"),
-        states,
+        "Partner verwijderen",
         &["Partner verwijderen:", "kan daarna niets meer boeken"],
     );
 }
@@ -703,24 +471,14 @@ fn cancelling_the_municipalitys_dialogs_signs_nothing() {
 /// marketplace declaration, giving room to another partner.
 #[test]
 fn cancelling_a_partners_wijkbudget_dialogs_signs_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let (_tmp, _, mut h) = demo_as("zorgaanbieder");
     go(&mut h, "Wijkbudget");
     replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0107");
     replace_text(&mut h, "Bedrag (€)", "75,00");
-    cancel_then_sign(
+    asks_first(&mut h, "Boeken", &["Steun boeken in het wijkbudget voor OV-0107"]);
+    asks_first(
         &mut h,
-        |h| click(h, "Boeken"),
-        states,
-        &["Steun boeken in het wijkbudget voor OV-0107"],
-    );
-    cancel_then_sign(
-        &mut h,
-        |h| click(h, "Meetellen in het wijkbudget"),
-        states,
+        "Meetellen in het wijkbudget",
         &["Declaratie meetellen in het wijkbudget:"],
     );
     // To the first partner that is not De Linde itself.
@@ -733,5 +491,5 @@ fn cancelling_a_partners_wijkbudget_dialogs_signs_nothing() {
     });
     h.state_mut().workspace.as_mut().unwrap().forms.pot.to = to;
     replace_text(&mut h, "Over te dragen ruimte (€)", "50");
-    cancel_then_sign(&mut h, |h| click(h, "Ruimte overdragen"), states, &["Ruimte geven:"]);
+    asks_first(&mut h, "Ruimte overdragen", &["Ruimte geven:"]);
 }

@@ -8,7 +8,10 @@ use egui_kittest::kittest::Queryable;
 use inwonercloud_schemas::{Date, EntryKind};
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, go, open_demo, options, pick, pick_date, replace_text, settle, type_into};
+use super::ui::{
+    Cards, asked_with, built_demo, card, click, click_last, decide, demo_app_as, demo_as, go, notice, open_demo, pick,
+    pick_date, replace_nth, replace_text, request_asked_with, settle, sign, type_into, type_into_nth, workspace,
+};
 
 const AMOUNT: &str = "Bedrag (bijv. 66,50)";
 const DATE: &str = "Datum (leeg = vandaag)";
@@ -17,7 +20,7 @@ const NO_DATE: &str = "Schrijf de datum als 31-12-2026";
 
 /// The number of lines in the open vault's budget ledger.
 fn ledger_lines(h: &egui_kittest::Harness<'static, inwonercloud_app::gui::App>) -> usize {
-    let ws = h.state().workspace.as_ref().unwrap();
+    let ws = workspace(h);
     ws.views.budget.as_ref().unwrap().as_ref().unwrap().report.lines.len()
 }
 
@@ -30,11 +33,7 @@ fn field(h: &egui_kittest::Harness<'static, inwonercloud_app::gui::App>, label: 
 
 #[test]
 fn a_citizen_books_a_spend_with_the_category_picked_by_name_and_the_date_from_the_calendar() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
 
     type_into(&mut h, AMOUNT, "42,00");
@@ -68,18 +67,12 @@ fn a_citizen_books_a_spend_with_the_category_picked_by_name_and_the_date_from_th
         "the calendar closes once a day is picked"
     );
     type_into(&mut h, "Omschrijving", "Verzorging gekozen uit de lijst");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
+    click_last(&mut h, "Boeken");
     assert!(
         h.query_by_label_contains("Persoonlijke verzorging").is_some(),
         "the confirmation names the category"
     );
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     drop(h);
 
     let citizen = open_demo(&demo_dir.join("inwoner"));
@@ -98,11 +91,7 @@ fn a_citizen_books_a_spend_with_the_category_picked_by_name_and_the_date_from_th
 
 #[test]
 fn an_amount_with_three_decimals_is_said_under_the_field_before_anything_is_signed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
     let before = ledger_lines(&h);
     assert!(h.query_by_label_contains(TOO_MANY_DECIMALS).is_none());
@@ -112,10 +101,7 @@ fn an_amount_with_three_decimals_is_said_under_the_field_before_anything_is_sign
         h.query_by_label_contains(TOO_MANY_DECIMALS).is_some(),
         "the hint shows while typing, in Dutch"
     );
-    assert!(
-        h.state().workspace.as_ref().unwrap().notice.is_none(),
-        "nothing was submitted"
-    );
+    assert!(workspace(&h).notice.is_none(), "nothing was submitted");
     assert!(h.query_by_label_contains("Ja, ondertekenen").is_none(), "no dialog");
     assert_eq!(ledger_lines(&h), before, "nothing signed");
 
@@ -133,23 +119,15 @@ fn an_amount_with_three_decimals_is_said_under_the_field_before_anything_is_sign
 
     // Submitting the wrong amount still refuses, in Dutch, and signs nothing.
     replace_text(&mut h, AMOUNT, "12,505");
-    h.get_all_by_role_and_label(A11y::Button, "Boeken")
-        .last()
-        .unwrap()
-        .click();
-    settle(&mut h);
-    let (error, text) = super::ui::notice(&h);
+    click_last(&mut h, "Boeken");
+    let (error, text) = notice(&h);
     assert!(error && text.contains("te veel cijfers achter de komma"), "{text}");
     assert_eq!(ledger_lines(&h), before, "nothing signed");
 }
 
 #[test]
 fn a_date_that_does_not_exist_is_said_under_the_field() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Budget");
     let before = ledger_lines(&h);
     assert!(h.query_by_label_contains(NO_DATE).is_none(), "an empty date is today");
@@ -159,7 +137,7 @@ fn a_date_that_does_not_exist_is_said_under_the_field() {
         h.query_by_label_contains(NO_DATE).is_some(),
         "31 February: the hint shows before anything is submitted"
     );
-    assert!(h.state().workspace.as_ref().unwrap().notice.is_none());
+    assert!(workspace(&h).notice.is_none());
     // The calendar opens on this month (the text is no date) and writes a real one.
     let today = Date::today();
     pick_date(
@@ -184,11 +162,7 @@ fn a_date_that_does_not_exist_is_said_under_the_field() {
 
 #[test]
 fn a_partner_books_wijkbudget_support_with_the_category_and_date_picked() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let (_tmp, demo_dir, mut h) = demo_as("zorgaanbieder");
     go(&mut h, "Wijkbudget");
     replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0200");
     pick(&mut h, "Categorie", "Dagbesteding");
@@ -198,9 +172,7 @@ fn a_partner_books_wijkbudget_support_with_the_category_and_date_picked() {
     pick_date(&mut h, date, 0, "1 december 2026");
     assert_eq!(field(&h, date), "01-12-2026");
     click(&mut h, "Boeken");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
     let linde = open_demo(&demo_dir.join("zorgaanbieder"));
@@ -219,9 +191,7 @@ fn a_partner_books_wijkbudget_support_with_the_category_and_date_picked() {
 #[test]
 fn an_integral_grant_is_split_over_the_acts_with_one_amount_field_per_act() {
     use inwonercloud_schemas::{FundingStream, Quantity, StreamShare, Unit};
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     {
         let mut sanne = open_demo(&demo_dir.join("inwoner"));
         let mut gemeente = open_demo(&demo_dir.join("gemeente"));
@@ -242,74 +212,25 @@ fn an_integral_grant_is_split_over_the_acts_with_one_amount_field_per_act() {
             .unwrap();
         inwonercloud_tests::hand_over(&sanne, &mut gemeente, &sanne.budget_doc());
     }
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let mut h = demo_app_as(&demo_dir, "gemeente");
     // The card of this request among the integral ones waiting.
-    let n = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .inbox
-        .iter()
-        .filter(|r| !r.request.record.categories.is_empty())
-        .position(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
-        .expect("the request waits");
-    super::ui::type_into_nth(&mut h, A11y::TextInput, "Wmo", n, "6000,001");
+    let asked = asked_with("Begeleiding voor mij en mijn zoon");
+    let n = card(&h, Cards::Inbox, |r| !r.request.record.categories.is_empty(), &asked);
+    type_into_nth(&mut h, A11y::TextInput, "Wmo", n, "6000,001");
     assert!(
         h.query_by_label_contains(TOO_MANY_DECIMALS).is_some(),
         "each act's amount is checked as it is typed"
     );
-    h.get_all_by_role_and_label(A11y::TextInput, "Wmo")
-        .nth(n)
-        .unwrap()
-        .focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run_steps(1);
-    h.get_all_by_role_and_label(A11y::TextInput, "Wmo")
-        .nth(n)
-        .unwrap()
-        .type_text("6000");
-    settle(&mut h);
-    super::ui::type_into_nth(&mut h, A11y::TextInput, "Jeugdwet", n, "4000");
+    replace_nth(&mut h, "Wmo", n, "6000");
+    type_into_nth(&mut h, A11y::TextInput, "Jeugdwet", n, "4000");
     assert!(h.query_by_label_contains(TOO_MANY_DECIMALS).is_none());
-    let card = h
-        .state()
-        .workspace
-        .as_ref()
-        .unwrap()
-        .views
-        .inbox
-        .iter()
-        .position(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
-        .unwrap();
-    super::ui::type_into_nth(
-        &mut h,
-        A11y::TextInput,
-        "Motivering van het besluit",
-        card,
-        "Past bij het gezinsplan",
-    );
-    h.get_all_by_role_and_label(A11y::Button, "Besluit nemen")
-        .nth(card)
-        .unwrap()
-        .click();
-    settle(&mut h);
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    let n = card(&h, Cards::Inbox, |_| true, &asked);
+    decide(&mut h, n, "Past bij het gezinsplan");
+    sign(&mut h);
     drop(h);
 
     let m = open_demo(&demo_dir.join("gemeente"));
-    let req = m
-        .all_requests()
-        .unwrap()
-        .into_iter()
-        .find(|r| r.request.record.motivation == "Begeleiding voor mij en mijn zoon")
-        .unwrap();
+    let req = request_asked_with(&m, "Begeleiding voor mij en mijn zoon");
     let d = req.decision.expect("decided in the app");
     assert_eq!(
         d.record.funding,

@@ -8,16 +8,12 @@
 use egui_kittest::kittest::Queryable;
 use inwonercloud_schemas::{FundingStream, MemberKind};
 
-use super::ui::{app, click, go, open_demo, options, settle, type_into};
+use super::ui::{click, demo_as, go, open_demo, sign, type_into, workspace};
 
 #[test]
 fn a_household_plan_integral_budget_and_report_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gezin (integraal pgb)");
-    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Fatima El Amrani");
+    let (_tmp, demo_dir, mut h) = demo_as("gezin (integraal pgb)");
+    assert_eq!(workspace(&h).who.name, "Fatima El Amrani");
 
     go(&mut h, "Plan");
     assert!(
@@ -35,9 +31,7 @@ fn a_household_plan_integral_budget_and_report_in_the_app() {
     );
     type_into(&mut h, "Voornaam", "Amira");
     click(&mut h, "Gezinslid toevoegen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     assert!(
         h.query_by_label_contains("Amira (volwassene)").is_some(),
         "the new member shows"
@@ -60,9 +54,7 @@ fn a_household_plan_integral_budget_and_report_in_the_app() {
     go(&mut h, "Declaraties");
     assert!(h.query_by_label_contains("Voor: Noor").is_some());
     click(&mut h, "Goedkeuren");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = super::ui::notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
     // Her vault holds the new member (signed by her) and both approvals.

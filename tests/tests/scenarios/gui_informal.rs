@@ -12,7 +12,7 @@ use inwonercloud_schemas::EntryKind;
 use inwonercloud_vault::Vault;
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, notice, open_demo, options, replace_text, settle};
+use super::ui::{click, click_nth, demo_as, notice, open_as, open_demo, replace_text, settle, sign, workspace};
 
 /// Els's informal agreement as `v` holds it.
 fn informal(v: &Vault) -> inwonercloud_vault::AgreementView {
@@ -25,15 +25,11 @@ fn informal(v: &Vault) -> inwonercloud_vault::AgreementView {
 
 #[test]
 fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als mantelzorger");
-    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Els Visser");
+    let (_tmp, demo_dir, mut h) = demo_as("mantelzorger");
+    assert_eq!(workspace(&h).who.name, "Els Visser");
 
     click(&mut h, "Overeenkomsten");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Agreements);
+    assert_eq!(workspace(&h).screen, Screen::Agreements);
     assert!(
         h.query_by_label_contains("Zorgovereenkomst met Sanne de Vries")
             .is_some()
@@ -49,9 +45,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     replace_text(&mut h, "Van (datum)", "01-12-2026");
     replace_text(&mut h, "Tot en met (datum)", "15-12-2026");
     click(&mut h, "Declareren");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     // Two more would make 13 of the 12 agreed: refused, nothing written.
     replace_text(&mut h, "Aantal eenheden", "2");
     replace_text(&mut h, "Van (datum)", "16-12-2026");
@@ -75,12 +69,12 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
     let spent_before = sanne.budget(&sanne.budget_doc()).unwrap().report.accounts[&a.agreement.record.account].spent;
     drop((els, sanne));
 
-    click(&mut h, "Demo openen als inwoner");
+    open_as(&mut h, "inwoner");
     click(&mut h, "Declaraties");
     // The approve buttons come in the order the screen lists the pending
     // declarations of her own agreements: pick Els's.
     let at = {
-        let ws = h.state().workspace.as_ref().unwrap();
+        let ws = workspace(&h);
         let me = ws.who.identity;
         ws.views
             .agreements
@@ -91,18 +85,12 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
             .position(|d| d.declaration.record.id == decl.id)
             .expect("Els's declaration waits for Sanne")
     };
-    h.get_all_by_role_and_label(A11y::Button, "Goedkeuren")
-        .nth(at)
-        .expect("an approve button for it")
-        .click();
-    settle(&mut h);
+    click_nth(&mut h, "Goedkeuren", at);
     assert!(
         h.query_by_label_contains("Els Visser: 3 × € 22,50 = € 67,50").is_some(),
         "the confirmation names the carer and the amount"
     );
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
     let sanne = open_demo(&demo_dir.join("inwoner"));
@@ -125,11 +113,7 @@ fn an_informal_carer_declares_hours_in_the_app_and_the_citizen_approves_them() {
 
 #[test]
 fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
     click(&mut h, "Marktplaats");
     assert!(h.query_by_label("Afspraak met mantelzorger").is_some());
     assert!(
@@ -157,9 +141,7 @@ fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
 
     replace_text(&mut h, "Uurtarief in euro (bijv. 22,50)", "20,00");
     click(&mut h, "Afspraak tekenen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
     let sanne = open_demo(&demo_dir.join("inwoner"));
@@ -187,5 +169,5 @@ fn the_citizen_makes_an_agreement_with_an_informal_carer_in_the_app() {
 
 /// How many agreements the open vault's views hold.
 fn open_count(h: &Harness<'static, App>) -> usize {
-    h.state().workspace.as_ref().unwrap().views.agreements.len()
+    workspace(h).views.agreements.len()
 }

@@ -10,7 +10,9 @@ use egui_kittest::{Harness, kittest::Queryable};
 use inwonercloud_app::gui::{App, Screen, i18n};
 use inwonercloud_schemas::{Lang, Role};
 
-use super::ui::{app, click, open_demo, options, settle};
+use super::ui::{
+    app, built_demo, demo_app, demo_app_as, demo_folder, no_error, remembering, sanne_has_a_phone, settle, workspace,
+};
 
 /// The role and label of the widget the keyboard is on, if any.
 fn focused(h: &Harness<'static, App>) -> Option<(A11y, String)> {
@@ -54,16 +56,12 @@ fn tab_walk(h: &mut Harness<'static, App>, n: usize) -> Vec<(A11y, String)> {
 
 #[test]
 fn the_demo_citizen_adds_a_goal_on_plan_with_the_keyboard_only() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Overview);
-    let plan_doc = h.state().workspace.as_ref().unwrap().vault.lock().plan_doc();
+    let (_tmp, demo_dir) = built_demo();
+    let mut h = demo_app_as(&demo_dir, "inwoner");
+    assert_eq!(workspace(&h).screen, Screen::Overview);
+    let plan_doc = workspace(&h).vault.lock().plan_doc();
     let goals = |h: &Harness<'static, App>| -> Vec<String> {
-        let v = h.state().workspace.as_ref().unwrap().vault.lock();
+        let v = workspace(h).vault.lock();
         v.plan(&plan_doc)
             .unwrap()
             .goals
@@ -77,11 +75,7 @@ fn the_demo_citizen_adds_a_goal_on_plan_with_the_keyboard_only() {
     tab_to(&mut h, A11y::Button, "Plan", 40);
     press(&mut h, Key::Enter);
     settle(&mut h);
-    assert_eq!(
-        h.state().workspace.as_ref().unwrap().screen,
-        Screen::Plan,
-        "Enter opened Plan"
-    );
+    assert_eq!(workspace(&h).screen, Screen::Plan, "Enter opened Plan");
 
     // Shift+Tab goes back the way it came: from "Plan" to "Overzicht".
     press(&mut h, Key::Tab);
@@ -100,26 +94,21 @@ fn the_demo_citizen_adds_a_goal_on_plan_with_the_keyboard_only() {
     let after = goals(&h);
     assert_eq!(after.len(), before.len() + 1, "one goal added: {after:?}");
     assert!(after.iter().any(|g| g == "Elke week zwemmen"), "{after:?}");
-    let n = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!n.error, "{}", n.text);
+    no_error(&h);
 }
 
 #[test]
 fn tab_reaches_every_menu_button_on_each_roles_first_screen() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     let t = i18n::texts(Lang::Nl);
     for (button, role) in [
-        ("Demo openen als inwoner", Role::Citizen),
-        ("… als begeleider", Role::Counselor),
-        ("… als zorgaanbieder", Role::Provider),
-        ("… als gemeente", Role::Municipality),
+        ("inwoner", Role::Citizen),
+        ("begeleider", Role::Counselor),
+        ("zorgaanbieder", Role::Provider),
+        ("gemeente", Role::Municipality),
     ] {
-        let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-        settle(&mut h);
-        click(&mut h, button);
-        let ws = h.state().workspace.as_ref().unwrap();
+        let mut h = demo_app_as(&demo_dir, button);
+        let ws = workspace(&h);
         assert_eq!(ws.who.role, role, "{button}");
         let first = ws.screen;
         let seen = tab_walk(&mut h, 40);
@@ -137,38 +126,18 @@ fn tab_reaches_every_menu_button_on_each_roles_first_screen() {
                 "{role:?}: {picker} not reached: {seen:?}"
             );
         }
-        assert_eq!(
-            h.state().workspace.as_ref().unwrap().screen,
-            first,
-            "Tab alone opens nothing"
-        );
+        assert_eq!(workspace(&h).screen, first, "Tab alone opens nothing");
     }
 }
 
 #[test]
 fn a_confirmation_is_answered_with_the_keyboard() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
-    let phone = {
-        let mut sanne = open_demo(&demo_dir.join("inwoner"));
-        let phone = inwonercloud_tests::another_device(&mut sanne, &tmp.path().join("telefoon"), "telefoon");
-        phone.device_key().public()
-    };
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
-    let me = h.state().workspace.as_ref().unwrap().who.identity;
-    let revoked = |h: &Harness<'static, App>| {
-        h.state()
-            .workspace
-            .as_ref()
-            .unwrap()
-            .vault
-            .lock()
-            .is_device_revoked(&me, &phone)
-    };
-    let asking = |h: &Harness<'static, App>| h.state().workspace.as_ref().unwrap().confirm.is_some();
+    let (tmp, demo_dir) = built_demo();
+    let phone = sanne_has_a_phone(&demo_dir, &tmp.path().join("telefoon"));
+    let mut h = demo_app_as(&demo_dir, "inwoner");
+    let me = workspace(&h).who.identity;
+    let revoked = |h: &Harness<'static, App>| workspace(h).vault.lock().is_device_revoked(&me, &phone);
+    let asking = |h: &Harness<'static, App>| workspace(h).confirm.is_some();
     tab_to(&mut h, A11y::Button, "Apparaten", 40);
     press(&mut h, Key::Enter);
     settle(&mut h);
@@ -209,9 +178,8 @@ fn a_confirmation_is_answered_with_the_keyboard() {
 
 #[test]
 fn a_drop_down_is_opened_and_chosen_from_with_the_keyboard() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut h = app(options(&tmp.path().join("none"), &tmp.path().join("demo"), None));
-    settle(&mut h);
+    let (_tmp, demo_dir) = demo_folder();
+    let mut h = demo_app(&demo_dir);
     tab_to(&mut h, A11y::ComboBox, "Kleuren", 20);
     press(&mut h, Key::Enter);
     settle(&mut h);
@@ -234,25 +202,16 @@ fn a_drop_down_is_opened_and_chosen_from_with_the_keyboard() {
 
 #[test]
 fn every_screen_of_each_role_opens_from_the_keyboard() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    inwonercloud_app::demo::build(&demo_dir).unwrap();
+    let (_tmp, demo_dir) = built_demo();
     let t = i18n::texts(Lang::Nl);
-    for button in [
-        "Demo openen als inwoner",
-        "… als begeleider",
-        "… als zorgaanbieder",
-        "… als gemeente",
-    ] {
-        let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-        settle(&mut h);
-        click(&mut h, button);
-        let role = h.state().workspace.as_ref().unwrap().who.role;
+    for button in ["inwoner", "begeleider", "zorgaanbieder", "gemeente"] {
+        let mut h = demo_app_as(&demo_dir, button);
+        let role = workspace(&h).who.role;
         for &s in Screen::for_role(role) {
             tab_to(&mut h, A11y::Button, s.title(t), 40);
             press(&mut h, Key::Enter);
             settle(&mut h);
-            assert_eq!(h.state().workspace.as_ref().unwrap().screen, s, "{role:?}");
+            assert_eq!(workspace(&h).screen, s, "{role:?}");
         }
     }
 }
@@ -261,10 +220,7 @@ fn every_screen_of_each_role_opens_from_the_keyboard() {
 fn ctrl_plus_and_ctrl_minus_change_the_text_size_and_it_is_remembered() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("config").join("app.json");
-    let with = || inwonercloud_app::gui::Options {
-        settings: Some(file.clone()),
-        ..options(&tmp.path().join("none"), &tmp.path().join("demo"), None)
-    };
+    let with = || remembering(tmp.path(), &file);
     let mut h = app(with());
     settle(&mut h);
     assert_eq!(h.state().zoom(), 1.0);

@@ -7,19 +7,16 @@
 use egui::accesskit::Role as A11y;
 use egui_kittest::kittest::Queryable;
 use inwonercloud_app::gui::theme::{self, Theme};
-use inwonercloud_app::gui::{Options, Remembered, i18n, widgets};
+use inwonercloud_app::gui::{Remembered, i18n, widgets};
 use inwonercloud_schemas::Lang;
 
-use super::ui::{app, click, go, options, pick, settle};
+use super::ui::{app, demo_as, go, pick, remembering, settle, workspace};
 
 #[test]
 fn the_high_contrast_theme_is_chosen_applied_and_remembered_between_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("config").join("app.json");
-    let with = || Options {
-        settings: Some(file.clone()),
-        ..options(&tmp.path().join("none"), &tmp.path().join("demo"), None)
-    };
+    let with = || remembering(tmp.path(), &file);
     // A settings file from before there was a choice of colours.
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, br#"{"lang": "Nl", "zoom": 1.25}"#).unwrap();
@@ -66,14 +63,10 @@ fn the_high_contrast_theme_is_chosen_applied_and_remembered_between_runs() {
 
 #[test]
 fn every_month_and_category_of_the_overview_charts_is_also_written_out() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
+    let (_tmp, _, mut h) = demo_as("inwoner");
     go(&mut h, "Overzicht");
     let t = i18n::texts(Lang::Nl);
-    let view = match h.state().workspace.as_ref().unwrap().views.budget.clone() {
+    let view = match workspace(&h).views.budget.clone() {
         Some(Ok(v)) => v,
         other => panic!("no budget: {:?}", other.map(|r| r.map(|_| ()))),
     };

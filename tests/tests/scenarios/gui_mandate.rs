@@ -11,19 +11,15 @@ use inwonercloud_schemas::{DocKind, EntryKind};
 use inwonercloud_vault::ledger::EntryStatus;
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, open_demo, options, settle};
+use super::ui::{click, demo_app_as, demo_as, open_as, open_demo, pick, sign, type_into, workspace};
 
 #[test]
 fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als vertegenwoordiger");
-    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Eva de Vries");
+    let (_tmp, demo_dir, mut h) = demo_as("vertegenwoordiger");
+    assert_eq!(workspace(&h).who.name, "Eva de Vries");
 
     click(&mut h, "Machtigingen");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Mandates);
+    assert_eq!(workspace(&h).screen, Screen::Mandates);
     assert!(
         h.query_by_label_contains("Sanne de Vries · wettelijk vertegenwoordiger · goedkeuren")
             .is_some(),
@@ -46,9 +42,7 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
     );
     click(&mut h, "Annuleren");
     click(&mut h, "Goedkeuren");
-    click(&mut h, "Ja, ondertekenen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
     // Eva's vault holds the approval and the spend in Sanne's budget, signed by Eva.
@@ -84,7 +78,7 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
     drop((eva, sanne));
 
     // Sanne's own ledger in the app names both.
-    click(&mut h, "Demo openen als inwoner");
+    open_as(&mut h, "inwoner");
     click(&mut h, "Budget");
     assert_eq!(
         h.query_all_by_label_contains("namens Sanne de Vries, door Eva de Vries")
@@ -96,11 +90,7 @@ fn a_representative_approves_a_declaration_for_the_holder_in_the_app() {
 
 #[test]
 fn a_representative_asks_for_a_budget_for_the_holder_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als vertegenwoordiger");
+    let (_tmp, demo_dir, mut h) = demo_as("vertegenwoordiger");
     // No form to order or request: the demo's mandate names approving only.
     click(&mut h, "Machtigingen");
     assert!(h.query_by_label_contains("Budget aanvragen namens").is_none());
@@ -123,23 +113,19 @@ fn a_representative_asks_for_a_budget_for_the_holder_in_the_app() {
     eva.import_bundle(&sanne.bundle(&budget).unwrap(), "sanne").unwrap();
     drop((sanne, eva));
 
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als vertegenwoordiger");
+    let mut h = demo_app_as(&demo_dir, "vertegenwoordiger");
     click(&mut h, "Machtigingen");
-    super::ui::pick(&mut h, "Categorie", "Dagbesteding");
-    super::ui::type_into(&mut h, "Bedrag", "2400");
-    super::ui::type_into(&mut h, "Budget vanaf (dd-mm-jjjj)", "01-01-2027");
-    super::ui::type_into(&mut h, "Budget tot en met (dd-mm-jjjj)", "31-12-2027");
-    super::ui::type_into(&mut h, "Waarom", "twee dagdelen per week");
+    pick(&mut h, "Categorie", "Dagbesteding");
+    type_into(&mut h, "Bedrag", "2400");
+    type_into(&mut h, "Budget vanaf (dd-mm-jjjj)", "01-01-2027");
+    type_into(&mut h, "Budget tot en met (dd-mm-jjjj)", "31-12-2027");
+    type_into(&mut h, "Waarom", "twee dagdelen per week");
     click(&mut h, "Aanvraagopdracht ondertekenen");
     assert!(
         h.query_by_label_contains("Opdracht ondertekenen namens Sanne de Vries")
             .is_some()
     );
-    click(&mut h, "Ja, ondertekenen");
-    let notice = h.state().workspace.as_ref().unwrap().notice.clone().unwrap();
-    assert!(!notice.error, "{}", notice.text);
+    sign(&mut h);
     assert!(
         h.query_by_label_contains("wacht op de kluis van de budgethouder")
             .is_some()

@@ -14,19 +14,14 @@ use inwonercloud_app::gui::App;
 use inwonercloud_schemas::{EntryKind, ServiceUnit, Unit};
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle, wait_for};
-
-/// Picks `option` in the combo box labelled `label`.
-fn choose(h: &mut Harness<'static, App>, label: &str, option: &str) {
-    h.get_by_role_and_label(A11y::ComboBox, label).click();
-    settle(h);
-    h.get_all_by_label(option).last().unwrap().click();
-    settle(h);
-}
+use super::ui::{
+    click, click_first, demo_as, go, notice, open_as, open_demo, pick, replace_text, sign, wait_for_verification,
+    workspace,
+};
 
 /// The points the open vault's points account has left.
 fn points_left(h: &Harness<'static, App>) -> Decimal {
-    let ws = h.state().workspace.as_ref().unwrap();
+    let ws = workspace(h);
     let b = ws.views.budget.as_ref().unwrap().as_ref().unwrap();
     let acc = b.accounts.iter().find(|a| a.record.unit == Unit::Points).unwrap();
     b.report.accounts[&acc.record.id].remaining
@@ -34,17 +29,13 @@ fn points_left(h: &Harness<'static, App>) -> Decimal {
 
 #[test]
 fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "Demo openen als inwoner");
-    assert_eq!(h.state().workspace.as_ref().unwrap().who.name, "Sanne de Vries");
+    let (_tmp, demo_dir, mut h) = demo_as("inwoner");
+    assert_eq!(workspace(&h).who.name, "Sanne de Vries");
     go(&mut h, "Marktplaats");
 
     // Paying from the points account: every offering shows its price in
     // points, or says the policy gives it none.
-    choose(&mut h, "Rekening", "Dagbesteding 2026 (288 punten over)");
+    pick(&mut h, "Rekening", "Dagbesteding 2026 (288 punten over)");
     assert_eq!(
         h.query_all_by_label("Prijs van deze rekening: 12 punten per dagdeel")
             .count(),
@@ -64,7 +55,7 @@ fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
     );
 
     // Ordering 4 dagdelen reserves 4 × 12 points.
-    choose(&mut h, "Categorie", "Dagbesteding");
+    pick(&mut h, "Categorie", "Dagbesteding");
     assert_eq!(
         h.query_all_by_role_and_label(A11y::Button, "Bestellen").count(),
         1,
@@ -73,32 +64,26 @@ fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
     replace_text(&mut h, "Aantal eenheden", "4");
     replace_text(&mut h, "Van (datum)", "04-01-2027");
     replace_text(&mut h, "Tot en met (datum)", "29-01-2027");
-    let before = h.state().workspace.as_ref().unwrap().views.agreements.len();
+    let before = workspace(&h).views.agreements.len();
     click(&mut h, "Bestellen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     assert_eq!(points_left(&h), Decimal::from(240), "288 − 48 points");
     assert_eq!(
         h.get_by_role_and_label(A11y::ComboBox, "Rekening").value().as_deref(),
         Some("Dagbesteding 2026 (240 punten over)"),
         "the account shows what is left in points"
     );
-    let ordered = h.state().workspace.as_ref().unwrap().views.agreements.len();
+    let ordered = workspace(&h).views.agreements.len();
     assert_eq!(ordered, before + 1);
 
     // An hourly offering has no points price: refused in Dutch, nothing reserved.
-    choose(&mut h, "Categorie", "Individuele begeleiding (professioneel)");
-    h.get_all_by_role_and_label(A11y::Button, "Bestellen")
-        .next()
-        .expect("an hourly offering")
-        .click();
-    settle(&mut h);
+    pick(&mut h, "Categorie", "Individuele begeleiding (professioneel)");
+    click_first(&mut h, "Bestellen");
     let (error, text) = notice(&h);
     assert!(error, "ordering without a points price is refused");
     assert_eq!(text, no_price);
     assert_eq!(points_left(&h), Decimal::from(240), "nothing was reserved");
-    assert_eq!(h.state().workspace.as_ref().unwrap().views.agreements.len(), ordered);
+    assert_eq!(workspace(&h).views.agreements.len(), ordered);
     click(&mut h, "Kluis sluiten");
 
     // Her vault holds the agreement at the policy's tariff in points and
@@ -127,14 +112,9 @@ fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
 
     // The municipality's verification: the demo's approved November in
     // points, apart from the euros, with the policy's euro equivalent.
-    click(&mut h, "… als gemeente");
+    open_as(&mut h, "gemeente");
     go(&mut h, "Verificatie");
-    wait_for(&mut h, 30, "the verification", |a| {
-        a.workspace
-            .as_ref()
-            .is_some_and(|w| w.verifying.is_none() && w.views.claims.is_some())
-    });
-    settle(&mut h);
+    wait_for_verification(&mut h);
     assert!(
         h.query_by_label("Punten en uren (apart geteld, nooit bij euro's opgeteld)")
             .is_some()
@@ -150,7 +130,7 @@ fn a_citizen_orders_from_her_points_account_and_the_municipality_sees_points() {
         h.query_all_by_label("96 punten").count() >= 1,
         "the claim's row counts in points"
     );
-    let report = h.state().workspace.as_ref().unwrap().views.claims.clone().unwrap();
+    let report = workspace(&h).views.claims.clone().unwrap();
     let claim = report.claims.iter().find(|c| c.unit == Unit::Points).unwrap();
     assert!(claim.valid, "{:?}", claim.reason);
     assert_eq!(report.other_units[&Unit::Points].total(), Decimal::from(96));

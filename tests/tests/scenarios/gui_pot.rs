@@ -11,17 +11,13 @@ use inwonercloud_schemas::SupportKind;
 use inwonercloud_vault::{DeclarationCheck, resident_pseudonym};
 use rust_decimal::Decimal;
 
-use super::ui::{app, click, go, notice, open_demo, options, replace_text, settle};
+use super::ui::{click, demo_as, go, notice, open_demo, pick, replace_text, settle, sign, workspace};
 
 #[test]
 fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let (_tmp, demo_dir, mut h) = demo_as("zorgaanbieder");
     go(&mut h, "Wijkbudget");
-    assert_eq!(h.state().workspace.as_ref().unwrap().screen, Screen::Pot);
+    assert_eq!(workspace(&h).screen, Screen::Pot);
     assert!(h.query_by_label_contains("Wijkbudget Overvecht").is_some());
     assert!(
         h.query_by_label_contains("Welzijn Overvecht heeft 90 % of meer van de ruimte gebruikt")
@@ -41,13 +37,11 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
 
     // Book support for a resident.
     replace_text(&mut h, "Inwoner (pseudoniem, geen naam of BSN)", "OV-0105");
-    super::ui::pick(&mut h, "Categorie", "Individuele begeleiding (professioneel)");
+    pick(&mut h, "Categorie", "Individuele begeleiding (professioneel)");
     replace_text(&mut h, "Bedrag (€)", "250,00");
     replace_text(&mut h, "Datum (dd-mm-jjjj, leeg: vandaag)", "15-12-2026");
     click(&mut h, "Boeken");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     settle(&mut h);
     assert!(
         h.query_by_label("€ 6.110,75").is_some(),
@@ -81,11 +75,7 @@ fn a_provider_sees_the_pot_dashboard_and_books_a_spend_in_the_app() {
 
 #[test]
 fn the_municipality_sets_a_room_on_the_pot_screen() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let (_tmp, demo_dir, mut h) = demo_as("gemeente");
     go(&mut h, "Wijkbudget");
     assert!(h.query_by_label_contains("Welzijn Overvecht heeft 90 %").is_some());
     // The organisation drop-down starts at the first partner by name
@@ -97,9 +87,7 @@ fn the_municipality_sets_a_room_on_the_pot_screen() {
     assert!(error && text.contains("more than"), "{text}");
     replace_text(&mut h, "Ruimte (€)", "21000");
     click(&mut h, "Ruimte vastleggen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     click(&mut h, "Kluis sluiten");
     let g = open_demo(&demo_dir.join("gemeente"));
     let d = g.pot_dashboard(&g.pots().pop().unwrap()).unwrap();
@@ -113,17 +101,11 @@ fn the_municipality_sets_a_room_on_the_pot_screen() {
 
 #[test]
 fn a_provider_counts_an_approved_marketplace_declaration_in_the_pot_in_the_app() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als zorgaanbieder");
+    let (_tmp, demo_dir, mut h) = demo_as("zorgaanbieder");
     go(&mut h, "Wijkbudget");
     assert!(h.query_by_label("Marktdeclaraties in het wijkbudget").is_some());
     click(&mut h, "Meetellen in het wijkbudget");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     settle(&mut h);
     click(&mut h, "Kluis sluiten");
 
@@ -153,18 +135,12 @@ fn a_provider_counts_an_approved_marketplace_declaration_in_the_pot_in_the_app()
 
 #[test]
 fn the_municipality_removes_a_partner_on_the_pot_screen() {
-    let tmp = tempfile::tempdir().unwrap();
-    let demo_dir = tmp.path().join("demo");
-    let mut h = app(options(&tmp.path().join("none"), &demo_dir, None));
-    settle(&mut h);
-    click(&mut h, "… als gemeente");
+    let (_tmp, demo_dir, mut h) = demo_as("gemeente");
     go(&mut h, "Wijkbudget");
     // The drop-down starts at the first partner by name: Buurtteam Overvecht.
     replace_text(&mut h, "Reden", "samenwerking beëindigd");
     click(&mut h, "Partner verwijderen");
-    click(&mut h, "Ja, ondertekenen");
-    let (error, text) = notice(&h);
-    assert!(!error, "{text}");
+    sign(&mut h);
     settle(&mut h);
     assert!(
         h.query_by_label_contains("Buurtteam Overvecht is geen partner meer")

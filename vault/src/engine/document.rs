@@ -25,6 +25,10 @@ pub struct Doc {
     /// (an upper bound; emptied whenever nothing is missing). See
     /// [`crate::replica::MAX_PENDING_CHANGES`].
     pub waiting: std::collections::HashSet<automerge::ChangeHash>,
+    /// The parsed records as of the snapshot, when its cache was loaded or
+    /// written with it ([`crate::record_cache`]); records set since are
+    /// parsed on read.
+    pub cache: Option<crate::record_cache::RecordCache>,
 }
 
 impl Doc {

@@ -12,6 +12,7 @@
 //! - [`change`]: a signed change and its verification.
 //! - [`document`]: one automerge document and its flat map of signed records.
 //! - [`store`]: the redb file, its tables, sealing and transactions.
+//! - [`record_cache`]: a document's parsed records kept beside its snapshot.
 //! - [`seal`]: encryption at rest and the passphrase-wrapped vault key.
 //! - [`limits`]: how much other identities may store here.
 //! - [`shared`]: one engine per process, with change events for the window
@@ -26,6 +27,7 @@ pub mod admission;
 pub mod change;
 pub(crate) mod document;
 pub mod limits;
+pub mod record_cache;
 pub mod refusal;
 pub mod replica;
 pub mod seal;

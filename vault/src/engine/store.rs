@@ -33,6 +33,10 @@ pub const CHANGES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("c
 pub const CHANGE_INDEX: TableDefinition<(&str, &[u8; 32]), u64> = TableDefinition::new("change_index");
 /// Document id → rows covered (8 bytes, big-endian) followed by an automerge save.
 pub const SNAPSHOTS: TableDefinition<&str, &[u8]> = TableDefinition::new("snapshots");
+/// Document id → the record cache of its snapshot ([`crate::record_cache`]):
+/// written in the same transaction as the snapshot, ignored unless it opens
+/// and names exactly that snapshot. Not in backups (rebuilt like snapshots).
+pub const RECORD_CACHE: TableDefinition<&str, &[u8]> = TableDefinition::new("record_cache");
 /// Device key → JSON of its `CertifiedDevice`.
 pub const DEVICES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("devices");
 /// Running number → JSON of a refused change or record (the audit of what was rejected).
@@ -573,6 +577,23 @@ impl Store {
         Ok(Some((u64::from_be_bytes(n), v[8..].to_vec())))
     }
 
+    /// The record cache stored beside a document's snapshot, opened; `None`
+    /// when there is none (a vault from before the cache, or none written
+    /// yet) or when it does not open (altered, moved from another document,
+    /// or sealed by another vault): the cache is then simply not used.
+    pub fn record_cache(&self, doc: &str) -> Result<Option<Vec<u8>>> {
+        let r = self.read()?;
+        let t = match r.open_table(RECORD_CACHE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(v) = t.get(doc)? else {
+            return Ok(None);
+        };
+        Ok(self.key.open(&aad(RECORD_CACHE.name(), doc.as_bytes()), v.value()).ok())
+    }
+
     /// Whether a change with this hash is stored for the document.
     pub fn has_change(&self, doc: &str, hash: &[u8; 32]) -> Result<bool> {
         let r = self.read()?;
@@ -683,6 +704,39 @@ impl Store {
     }
 }
 
+/// Raw access to stored (sealed) values, for tests that alter the file.
+#[cfg(test)]
+impl Store {
+    /// The stored bytes under a text key, as they are on disk (sealed).
+    pub(crate) fn raw_get(&self, table: StrTable, key: &str) -> Option<Vec<u8>> {
+        let r = self.read().ok()?;
+        let t = r.open_table(table).ok()?;
+        t.get(key).ok()?.map(|g| g.value().to_vec())
+    }
+
+    /// Writes bytes under a text key as they are (no sealing), or removes the row.
+    pub(crate) fn raw_put(&self, table: StrTable, key: &str, raw: Option<&[u8]>) {
+        let w = self.begin_durable().unwrap();
+        {
+            let mut t = w.open_table(table).unwrap();
+            match raw {
+                Some(raw) => {
+                    t.insert(key, raw).unwrap();
+                }
+                None => {
+                    t.remove(key).unwrap();
+                }
+            }
+        }
+        w.commit().unwrap();
+    }
+
+    /// Seals `plain` as a value of `table` under `key` would be.
+    pub(crate) fn seal_for(&self, table: StrTable, key: &str, plain: &[u8]) -> Vec<u8> {
+        self.key.seal(&aad(table.name(), key.as_bytes()), plain).unwrap()
+    }
+}
+
 /// Reads one usage counter (0 when the device has written nothing there).
 fn read_usage(
     t: &impl ReadableTable<(&'static str, &'static [u8; 32]), &'static [u8]>,
@@ -781,6 +835,7 @@ impl Txn<'_> {
         self.w()?.open_table(CHANGES)?;
         self.w()?.open_table(CHANGE_INDEX)?;
         self.w()?.open_table(SNAPSHOTS)?;
+        self.w()?.open_table(RECORD_CACHE)?;
         self.w()?.open_table(DEVICES)?;
         self.w()?.open_table(REJECTIONS)?;
         self.w()?.open_table(SEQS)?;

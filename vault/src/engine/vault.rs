@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::admission::Moment;
 use crate::change::{self, SignedChange};
-use crate::document::{Doc, RawRecord};
+use crate::document::Doc;
+use crate::record_cache::Found;
 use crate::error::{Result, VaultError};
 use crate::keys::{self, SecretKey};
 use crate::seal::{KdfParams, Passphrase, VaultKey};
@@ -20,6 +21,10 @@ pub const DB_FILE: &str = "vault.redb";
 
 /// Take a compacted snapshot after this many new rows.
 pub(crate) const SNAPSHOT_EVERY: u64 = 256;
+
+/// From this many rows under a snapshot on, their seals are checked on a
+/// second thread while the snapshot loads.
+const PARALLEL_SEAL_CHECK: u64 = 1024;
 
 /// What a new vault is created with.
 #[derive(Clone, Debug)]
@@ -364,9 +369,32 @@ impl Vault {
     /// checks, at most [`SNAPSHOT_EVERY`] in steady use.
     fn load_document(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
         let id = header.record.id.clone();
-        let actor = ActorId::from(self.device.public().0);
         let snapshot = self.store.snapshot(&id)?;
+        let below = snapshot.as_ref().map(|(n, _)| *n).unwrap_or(0);
+        std::thread::scope(|scope| {
+            // The seals of the rows the snapshot stands for are checked on a
+            // second thread while automerge loads the snapshot (neither needs
+            // the other).
+            let store = &self.store;
+            let doc_id = id.as_str();
+            let check = (below >= PARALLEL_SEAL_CHECK).then(|| scope.spawn(move || store.check_changes(doc_id, below)));
+            self.load_document_from(header, snapshot, check)
+        })
+    }
+
+    /// [`Vault::load_document`] once the snapshot is read: `check` is the
+    /// seal check of the rows below the snapshot running beside it, if any.
+    fn load_document_from(
+        &self,
+        header: Signed<DocumentHeader>,
+        snapshot: Option<(u64, Vec<u8>)>,
+        check: Option<std::thread::ScopedJoinHandle<'_, Result<u64>>>,
+    ) -> Result<Doc> {
+        let id = header.record.id.clone();
+        let actor = ActorId::from(self.device.public().0);
+        let below = snapshot.as_ref().map(|(n, _)| *n).unwrap_or(0);
         let mut snapshot_rows = 0;
+        let mut snapshot_heads: Option<Vec<ChangeHash>> = None;
         let mut am = match snapshot {
             Some((n, bytes)) => match AutoCommit::load(&bytes) {
                 Ok(mut am) => {
@@ -381,6 +409,7 @@ impl Vault {
                     }
                     if ok {
                         snapshot_rows = n;
+                        snapshot_heads = Some(heads);
                         am
                     } else {
                         AutoCommit::new()
@@ -390,7 +419,26 @@ impl Vault {
             },
             None => AutoCommit::new(),
         };
-        let covered = self.store.check_changes(&id, snapshot_rows)?;
+        // The record cache stands for the snapshot just loaded, or for nothing.
+        let cache = match &snapshot_heads {
+            Some(heads) => self.store.record_cache(&id)?.and_then(|plain| {
+                let cache = crate::record_cache::RecordCache::decode(&plain)?;
+                let want = crate::record_cache::Binding {
+                    doc: id.clone(),
+                    rows: snapshot_rows,
+                    heads: heads.iter().map(|h| h.0).collect(),
+                };
+                (cache.binding() == &want).then_some(cache)
+            }),
+            None => None,
+        };
+        // Every row below the snapshot's is checked, even when the snapshot
+        // was refused (its rows are then read from the log below as well).
+        let covered = match check {
+            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            None => self.store.check_changes(&id, below)?,
+        };
+        let covered = if snapshot_rows == 0 { 0 } else { covered };
         let rows = self.store.changes_from(&id, snapshot_rows)?;
         let (parsed, refused) = verify_rows(&self.devices, &header.record, &rows)?;
         if !refused.is_empty() {
@@ -413,6 +461,7 @@ impl Vault {
             rows: rows.last().map(|r| r.0 + 1).unwrap_or(covered),
             snapshot_rows,
             waiting: Default::default(),
+            cache,
         })
     }
 
@@ -509,6 +558,7 @@ impl Vault {
                 rows: 0,
                 snapshot_rows: 0,
                 waiting: Default::default(),
+                cache: None,
             },
         );
         self.touch(&id);
@@ -929,15 +979,21 @@ impl Vault {
                 .collect();
             let added = w.append_changes(&items)?;
             let rows = doc.rows + added as u64;
+            let mut cache = None;
             if let Some(bytes) = &snapshot {
                 let mut v = rows.to_be_bytes().to_vec();
                 v.extend_from_slice(bytes);
                 w.put(store::SNAPSHOTS, doc_id, v.as_slice())?;
+                // The record cache goes with its snapshot, in the same transaction.
+                let c = doc.build_cache(doc_id, rows);
+                w.put(store::RECORD_CACHE, doc_id, &c.encode())?;
+                cache = Some(c);
             }
             w.commit()?;
             doc.rows = rows;
             if snapshot.is_some() {
                 doc.snapshot_rows = rows;
+                doc.cache = cache;
             }
             Ok(())
         })();
@@ -1060,7 +1116,7 @@ impl Vault {
         let doc = self.doc(doc_id)?;
         Ok(verify_raw(
             &doc.header.record,
-            doc.raw_records::<R>(),
+            doc.found_records::<R>(),
             &self.cert,
             &self.devices,
         ))
@@ -1078,7 +1134,7 @@ impl Vault {
             .collect::<Result<_>>()?;
         Ok(verify_raw(
             &doc.header.record,
-            doc.raw_records_at::<R>(&heads),
+            doc.raw_records_at::<R>(&heads).into_iter().map(Found::Raw).collect(),
             &self.cert,
             &self.devices,
         ))
@@ -1087,7 +1143,7 @@ impl Vault {
     /// One verified record by id (`None` when absent or failing verification).
     pub fn record<R: Record>(&self, doc_id: &str, id: &str) -> Result<Option<Authored<R>>> {
         let doc = self.doc(doc_id)?;
-        let raw: Vec<RawRecord> = doc.raw_record::<R>(id).into_iter().collect();
+        let raw: Vec<Found<R>> = doc.raw_record::<R>(id).into_iter().map(Found::Raw).collect();
         Ok(verify_raw(&doc.header.record, raw, &self.cert, &self.devices)
             .0
             .into_iter()
@@ -1206,15 +1262,36 @@ impl Vault {
             let mut v = doc.rows.to_be_bytes().to_vec();
             v.extend_from_slice(&doc.am.save());
             w.put(store::SNAPSHOTS, id.as_str(), v.as_slice())?;
-            taken.push((id, doc.rows));
+            // The record cache goes with its snapshot, in the same transaction.
+            let cache = doc.build_cache(&id, doc.rows);
+            w.put(store::RECORD_CACHE, id.as_str(), &cache.encode())?;
+            taken.push((id, doc.rows, cache));
         }
         w.commit()?;
-        for (id, rows) in taken {
+        for (id, rows, cache) in taken {
             if let Some(doc) = self.docs.get_mut(&id) {
                 doc.snapshot_rows = rows;
+                doc.cache = Some(cache);
             }
         }
         Ok(())
+    }
+
+    /// How many records the record cache in use for a document holds
+    /// (`None`: no cache is in use, every record is parsed on read). For tests.
+    #[doc(hidden)]
+    pub fn record_cache_len(&self, doc_id: &str) -> Option<usize> {
+        self.docs.get(doc_id)?.cache.as_ref().map(|c| c.len())
+    }
+
+    /// Stops using every record cache in memory: the next reads parse every
+    /// record from the documents, as a vault without a cache does. For
+    /// tests that compare the two.
+    #[doc(hidden)]
+    pub fn forget_record_caches(&mut self) {
+        for doc in self.docs.values_mut() {
+            doc.cache = None;
+        }
     }
 
     /// A document's automerge save, for comparisons between replicas.
@@ -1261,40 +1338,65 @@ fn placer_identity(
 /// device signed and placed itself, under its own current certificate, is
 /// not checked again: this device made that signature, the change that
 /// carries it is this device's, and the file's seals show neither was
-/// altered. Every other record is verified on every read.
+/// altered. Every other record is verified on every read. Records the
+/// record cache parsed ([`Found::Parsed`]) skip only the parse: the placer,
+/// the signature and the signer's role are checked as for any other.
 fn verify_raw<R: Record>(
     header: &DocumentHeader,
-    raw: Vec<RawRecord>,
+    found: Vec<Found<R>>,
     own: &CertifiedDevice,
     devices: &HashMap<PublicKey, CertifiedDevice>,
 ) -> (Vec<Authored<R>>, Vec<BadRecord>) {
     let doc_id = header.id.as_str();
     let mut good = vec![];
     let mut bad = vec![];
-    let mut parsed = Vec::with_capacity(raw.len());
-    for r in raw {
-        match serde_json::from_str::<Signed<R>>(&r.json) {
-            // A record counts only where a device of its own signer placed
-            // it: another writer cannot copy someone's signed record into
-            // this document, nor put back an older version of it.
-            Ok(s) if placer_identity(r.placed_by.as_ref(), own, devices) != Some(s.device.certificate.identity) => bad
-                .push(BadRecord {
-                    doc: doc_id.to_string(),
-                    key: r.key,
-                    why: format!(
-                        "signed by {} but placed here by someone else: a copy of another's record does not count",
-                        s.device.certificate.identity_name
-                    ),
-                }),
-            Ok(s) => parsed.push((r, s)),
-            Err(e) => bad.push(BadRecord {
+    let mut parsed: Vec<(Placed, Signed<R>)> = Vec::with_capacity(found.len());
+    for f in found {
+        let (r, s) = match f {
+            Found::Raw(r) => match serde_json::from_str::<Signed<R>>(&r.json) {
+                Ok(s) => (
+                    Placed {
+                        key: r.key,
+                        placed_by: r.placed_by,
+                    },
+                    s,
+                ),
+                Err(e) => {
+                    bad.push(BadRecord {
+                        doc: doc_id.to_string(),
+                        key: r.key,
+                        why: format!("malformed: {e}"),
+                    });
+                    continue;
+                }
+            },
+            // Parsed from the same JSON (the op that set it is the cached
+            // one); everything below is checked as for a record parsed now.
+            Found::Parsed { key, placed_by, signed } => (
+                Placed {
+                    key,
+                    placed_by: Some(placed_by),
+                },
+                signed,
+            ),
+        };
+        // A record counts only where a device of its own signer placed
+        // it: another writer cannot copy someone's signed record into
+        // this document, nor put back an older version of it.
+        if placer_identity(r.placed_by.as_ref(), own, devices) != Some(s.device.certificate.identity) {
+            bad.push(BadRecord {
                 doc: doc_id.to_string(),
                 key: r.key,
-                why: format!("malformed: {e}"),
-            }),
+                why: format!(
+                    "signed by {} but placed here by someone else: a copy of another's record does not count",
+                    s.device.certificate.identity_name
+                ),
+            });
+            continue;
         }
+        parsed.push((r, s));
     }
-    let is_own = |(r, s): &(RawRecord, Signed<R>)| r.placed_by == Some(own.certificate.device) && &s.device == own;
+    let is_own = |(r, s): &(Placed, Signed<R>)| r.placed_by == Some(own.certificate.device) && &s.device == own;
     let others: Vec<&Signed<R>> = parsed.iter().filter(|p| !is_own(p)).map(|(_, s)| s).collect();
     let mut verdicts = keys::verify_records(&others).into_iter();
     for p in parsed {
@@ -1327,6 +1429,12 @@ fn verify_raw<R: Record>(
         }
     }
     (good, bad)
+}
+
+/// Where a record sits: its key and the device whose change set it.
+struct Placed {
+    key: String,
+    placed_by: Option<PublicKey>,
 }
 
 /// A stored change row that is not applied: its writer may not (or no

@@ -15,13 +15,15 @@ use crate::gui::workspace::{Confirm, Workspace};
 
 pub fn show(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     widgets::card(ui, t.this_device, |ui| {
-        egui::Grid::new("device").num_columns(2).show(ui, |ui| {
-            widgets::figure(ui, t.device_name, ws.who.device_name.clone());
-            // The same short code as in the list of devices below.
-            widgets::figure(ui, t.device_key, ws.who.device.short());
-            widgets::figure(ui, t.identity, ws.who.identity.to_string());
-            widgets::figure(ui, t.vault_folder, ws.who.vault.clone());
-            widgets::figure(ui, t.role, ws.who.role.label(lang).to_string());
+        widgets::wide(ui, "device-scroll", |ui| {
+            egui::Grid::new("device").num_columns(2).show(ui, |ui| {
+                widgets::figure(ui, t.device_name, ws.who.device_name.clone());
+                // The same short code as in the list of devices below.
+                widgets::figure(ui, t.device_key, ws.who.device.short());
+                widgets::figure(ui, t.identity, ws.who.identity.to_string());
+                widgets::figure(ui, t.vault_folder, ws.who.vault.clone());
+                widgets::figure(ui, t.role, ws.who.role.label(lang).to_string());
+            });
         });
     });
     ui.add_space(8.0);
@@ -105,45 +107,47 @@ fn own_devices(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     widgets::card(ui, t.own_devices_title, |ui| {
         ui.label(t.own_devices_help);
         ui.add_space(4.0);
-        egui::Grid::new("own_devices")
-            .num_columns(5)
-            .striped(true)
-            .spacing([16.0, 6.0])
-            .show(ui, |ui| {
-                for h in [
-                    t.device_col_name,
-                    t.device_col_code,
-                    t.device_col_added,
-                    t.device_col_status,
-                ] {
-                    ui.label(RichText::new(h).strong());
-                }
-                ui.label("");
-                ui.end_row();
-                for d in &list {
-                    let name = if d.name.trim().is_empty() {
-                        "—"
-                    } else {
-                        d.name.as_str()
-                    };
-                    if d.this {
-                        ui.label(RichText::new(format!("{name} ({})", t.device_is_this)).strong());
-                    } else {
-                        ui.label(name);
+        widgets::wide(ui, "own-devices-scroll", |ui| {
+            egui::Grid::new("own_devices")
+                .num_columns(5)
+                .striped(true)
+                .spacing([16.0, 6.0])
+                .show(ui, |ui| {
+                    for h in [
+                        t.device_col_name,
+                        t.device_col_code,
+                        t.device_col_added,
+                        t.device_col_status,
+                    ] {
+                        ui.label(RichText::new(h).strong());
                     }
-                    ui.label(RichText::new(d.key.short()).monospace());
-                    ui.label(widgets::moment(d.added, lang));
-                    if d.revoked {
-                        widgets::warning(ui, t.device_is_revoked);
-                    } else {
-                        ui.label(t.device_in_use);
-                    }
-                    if first_device && !d.this && !d.revoked && ui.button(t.device_revoke).clicked() {
-                        revoke = Some((d.key, name.to_string()));
-                    }
+                    ui.label("");
                     ui.end_row();
-                }
-            });
+                    for d in &list {
+                        let name = if d.name.trim().is_empty() {
+                            "—"
+                        } else {
+                            d.name.as_str()
+                        };
+                        if d.this {
+                            ui.label(RichText::new(format!("{name} ({})", t.device_is_this)).strong());
+                        } else {
+                            ui.label(name);
+                        }
+                        ui.label(RichText::new(d.key.short()).monospace());
+                        ui.label(widgets::moment(d.added, lang));
+                        if d.revoked {
+                            widgets::warning(ui, t.device_is_revoked);
+                        } else {
+                            ui.label(t.device_in_use);
+                        }
+                        if first_device && !d.this && !d.revoked && ui.button(t.device_revoke).clicked() {
+                            revoke = Some((d.key, name.to_string()));
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
         if !first_device && list.iter().any(|d| !d.this && !d.revoked) {
             ui.label(RichText::new(t.revoke_on_first_device).italics());
         }

@@ -305,8 +305,14 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
             for d in &a.declarations {
                 let x = &d.declaration.record;
                 ui.separator();
+                // The provider's note in brackets, when it wrote one (the app's declare form has none).
+                let note = if x.note.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", x.note)
+                };
                 ui.label(format!(
-                    "{} {} – {}: {} × {} = {} ({})",
+                    "{} {} – {}: {} × {} = {}{note}",
                     t.declaration,
                     widgets::date(x.period_start, lang),
                     widgets::date(x.period_end, lang),
@@ -314,7 +320,6 @@ pub fn declarations(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
                     widgets::amount(x.tariff, x.tariff_unit, lang),
                     x.amount()
                         .map_or_else(|_| "?".to_string(), |a| widgets::amount(a, x.tariff_unit, lang)),
-                    x.note
                 ));
                 // A verdict a representative signed for the holder names both.
                 let behalf = d

@@ -157,8 +157,16 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
             (t.pot_left, e(d.left)),
             (t.pot_residents, d.residents.to_string()),
         ] {
-            ui.label(format!("{label}: "));
-            ui.label(RichText::new(value).monospace().strong());
+            // One piece that moves to the next line whole: never "€" at the
+            // end of a line and the amount on the next (non-breaking spaces).
+            let mut pair = egui::text::LayoutJob::default();
+            let (style, font, align) = (ui.style(), || egui::FontSelection::Default, egui::Align::Center);
+            RichText::new(format!("{label}:\u{a0}").replace(' ', "\u{a0}")).append_to(&mut pair, style, font(), align);
+            RichText::new(value.replace(' ', "\u{a0}"))
+                .monospace()
+                .strong()
+                .append_to(&mut pair, style, font(), align);
+            ui.label(pair);
             ui.add_space(12.0);
         }
     });

@@ -70,7 +70,8 @@ fn card(ui: &mut Ui, ws: &mut Workspace, v: &RequestView, t: &Texts, lang: Lang)
                 for s in &v.steps {
                     ui.label(widgets::moment(s.record.at, lang));
                     ui.label(&s.author_name);
-                    ui.label(t.step(&s.record.step));
+                    // A question or answer can be long: it wraps at the window's edge.
+                    ui.add(egui::Label::new(t.step(&s.record.step)).wrap());
                     ui.end_row();
                 }
             });
