@@ -679,8 +679,9 @@ impl Vault {
                         "declaratie {} van {} ({} × {}{})",
                         decl.id,
                         self.display_name(&a.agreement.record.provider),
-                        decl.units.normalize(),
-                        decl.tariff,
+                        // Written the Dutch way, as the rest of the note: "12 × 58,00".
+                        decl.units.normalize().to_string().replace('.', ","),
+                        decl.tariff.to_string().replace('.', ","),
                         // "(8 × 12 punten)": a tariff in points or hours names its unit.
                         if decl.tariff_unit.is_euro() {
                             String::new()

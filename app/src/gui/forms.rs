@@ -166,6 +166,8 @@ pub struct Forms {
     pub invite_journal: bool,
     /// Invite: share the profile.
     pub invite_profile: bool,
+    /// Invite: share the catalogue (a provider's, with citizens).
+    pub invite_catalogue: bool,
     /// Invite: may write.
     pub invite_write: bool,
     /// Invite: until.
@@ -383,6 +385,7 @@ impl Default for Forms {
             invite_budget: false,
             invite_journal: false,
             invite_profile: false,
+            invite_catalogue: false,
             invite_write: false,
             invite_until: String::new(),
             invite_purpose: String::new(),

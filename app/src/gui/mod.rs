@@ -209,30 +209,26 @@ impl App {
                 ui.label(format!("({})", ws.who.role.label(self.lang)));
             }
             ui.separator();
-            egui::ComboBox::from_label(t.language)
-                .selected_text(match self.lang {
-                    Lang::Nl => "Nederlands",
-                    Lang::En => "English",
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.lang, Lang::Nl, "Nederlands");
-                    ui.selectable_value(&mut self.lang, Lang::En, "English");
-                });
+            let lang_name = match self.lang {
+                Lang::Nl => "Nederlands",
+                Lang::En => "English",
+            };
+            widgets::combo(ui, "language", t.language, lang_name, |ui| {
+                ui.selectable_value(&mut self.lang, Lang::Nl, "Nederlands");
+                ui.selectable_value(&mut self.lang, Lang::En, "English");
+            });
             let before = (self.lang, self.zoom, self.theme);
-            egui::ComboBox::from_label(t.text_size)
-                .selected_text(format!("{:.0} %", self.zoom * 100.0))
-                .show_ui(ui, |ui| {
-                    for z in [1.0f32, 1.25, 1.5, 1.75, 2.0] {
-                        ui.selectable_value(&mut self.zoom, z, format!("{:.0} %", z * 100.0));
-                    }
-                });
-            egui::ComboBox::from_label(t.theme)
-                .selected_text(self.theme.label(t))
-                .show_ui(ui, |ui| {
-                    for th in theme::Theme::ALL {
-                        ui.selectable_value(&mut self.theme, th, th.label(t));
-                    }
-                });
+            let zoom = format!("{:.0} %", self.zoom * 100.0);
+            widgets::combo(ui, "text size", t.text_size, zoom, |ui| {
+                for z in [1.0f32, 1.25, 1.5, 1.75, 2.0] {
+                    ui.selectable_value(&mut self.zoom, z, format!("{:.0} %", z * 100.0));
+                }
+            });
+            widgets::combo(ui, "theme", t.theme, self.theme.label(t), |ui| {
+                for th in theme::Theme::ALL {
+                    ui.selectable_value(&mut self.theme, th, th.label(t));
+                }
+            });
             if before.1 != self.zoom {
                 ui.ctx().set_zoom_factor(self.zoom);
             }

@@ -60,14 +60,32 @@ pub fn choice<T: Copy + PartialEq>(
 ) -> Response {
     let current = name(*value);
     // Several forms share labels ("Leefgebied"): the field's address keeps ids apart.
-    egui::ComboBox::new((label, value as *const T as usize), label)
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for &o in options {
-                ui.selectable_value(value, o, name(o));
-            }
-        })
-        .response
+    combo(ui, (label, value as *const T as usize), label, current, |ui| {
+        for &o in options {
+            ui.selectable_value(value, o, name(o));
+        }
+    })
+}
+
+/// A drop-down with its label in front of it, as text fields have theirs,
+/// and tied to it for screen readers. `id` keeps drop-downs with the same
+/// label apart.
+pub fn combo(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    selected: impl Into<egui::WidgetText>,
+    options: impl FnOnce(&mut Ui),
+) -> Response {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        egui::ComboBox::new(id, "")
+            .selected_text(selected)
+            .show_ui(ui, options)
+            .response
+            .labelled_by(l.id)
+    })
+    .inner
 }
 
 /// A picker of the pgb categories the vault knows, by name in `lang`;
@@ -112,19 +130,25 @@ fn code_choice(
             .map_or_else(|| category(code, lang), |c| c.name(lang).to_string())
     };
     let rows = (categories.len() + 2) as f32;
-    egui::ComboBox::new((label, code as *const String as usize), label)
-        .selected_text(current)
-        // Every category on screen at once, no scrolling inside the list.
-        .height(rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y))
-        .show_ui(ui, |ui| {
-            if let Some(none) = none {
-                ui.selectable_value(code, String::new(), none);
-            }
-            for c in categories {
-                ui.selectable_value(code, c.code.clone(), c.name(lang));
-            }
-        })
-        .response
+    // Every category on screen at once, no scrolling inside the list.
+    let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        egui::ComboBox::new((label, code as *const String as usize), "")
+            .selected_text(current)
+            .height(height)
+            .show_ui(ui, |ui| {
+                if let Some(none) = none {
+                    ui.selectable_value(code, String::new(), none);
+                }
+                for c in categories {
+                    ui.selectable_value(code, c.code.clone(), c.name(lang));
+                }
+            })
+            .response
+            .labelled_by(l.id)
+    })
+    .inner
 }
 
 /// A date field: typed as dd-mm-jjjj (Dutch) or yyyy-mm-dd (English; both

@@ -5,7 +5,9 @@
 //! a counselor (a new vault of her own) joins with the invite Sanne made
 //! under Delen and reads her plan; a municipality (its own app) is invited,
 //! receives her budget request in its Inbox and grants it; a provider (its
-//! own app) publishes an offering and is invited; Sanne orders it on
+//! own app) publishes an offering and invites her to its catalogue under
+//! Delen (a provider's invite offers its catalogue, not a plan or budget it
+//! does not hold); Sanne orders it on
 //! Marktplaats, the provider signs and declares, and Sanne approves the
 //! declaration. Every app runs on real iroh endpoints on 127.0.0.1; the
 //! vault API is only read, to check. After every step all text Sanne's app
@@ -32,8 +34,18 @@ const NEW_PASS: &str = "regen op het dak";
 
 /// Words that would mean English shows, or an error in English.
 const ENGLISH: &[&str] = &[
-    " the ", " and ", "failed", "error", "invalid", "not found", "settings", "passphrase", "vault ",
-    " cannot", "please", "unknown",
+    " the ",
+    " and ",
+    "failed",
+    "error",
+    "invalid",
+    "not found",
+    "settings",
+    "passphrase",
+    "vault ",
+    " cannot",
+    "please",
+    "unknown",
 ];
 /// What would point a person to a terminal.
 const TERMINAL: &[&str] = &["inwonercloud ", "cargo ", "--", "terminal", "command"];
@@ -87,7 +99,10 @@ fn all_dutch(h: &Harness<'static, App>, step: &str) {
         }
         // A command is typed in lower case; the product's name is not one.
         for word in TERMINAL {
-            assert!(!text.contains(word), "{step}: a terminal pointer ({word:?}) in {text:?}");
+            assert!(
+                !text.contains(word),
+                "{step}: a terminal pointer ({word:?}) in {text:?}"
+            );
         }
     }
 }
@@ -151,16 +166,11 @@ fn network_up(a: &App) -> bool {
         .is_some_and(|n| n.started.is_some())
 }
 
-/// Under Delen of Sanne's app: an invite for `whom` in `role` (the role
-/// picker's Dutch label) to `docs` (the documents' check boxes to switch
-/// from the default: the plan alone), writing when `write`; returns its text.
-fn invite(
-    apps: &mut [&mut Harness<'static, App>],
-    whom: &str,
-    role: &str,
-    toggle: &[&str],
-    write: bool,
-) -> String {
+/// Under Delen of the first app (the others step meanwhile): an invite for
+/// `whom` in `role` (the role picker's Dutch label) to the documents whose
+/// check boxes `toggle` switches (a citizen's plan is ticked already),
+/// writing when `write`; returns its text.
+fn invite(apps: &mut [&mut Harness<'static, App>], whom: &str, role: &str, toggle: &[&str], write: bool) -> String {
     let h = &mut *apps[0];
     go(h, "Delen");
     super::ui::replace_text(h, "Naam van wie u uitnodigt", whom);
@@ -178,7 +188,7 @@ fn invite(
     wait_all(apps, 0, 30, "the invite", |a| {
         a.workspace.as_ref().is_some_and(|w| w.ticket.is_some())
     });
-    all_dutch(apps[0], "the invite is shown");
+    all_dutch(apps[0], &format!("the invite for {whom} is shown"));
     workspace(apps[0]).ticket.clone().unwrap()
 }
 
@@ -250,9 +260,17 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     wait_all(&mut [&mut sanne, &mut karin], 1, 30, "Karin's network", network_up);
     let ticket = invite(&mut [&mut sanne, &mut karin], "Karin Jansen", "begeleider", &[], false);
     join(&mut karin, &ticket);
-    wait_all(&mut [&mut karin, &mut sanne], 0, 60, "Sanne to be Karin's client", |a| {
-        a.workspace.as_ref().is_some_and(|w| w.views.holders.iter().any(|c| c.identity == identity))
-    });
+    wait_all(
+        &mut [&mut karin, &mut sanne],
+        0,
+        60,
+        "Sanne to be Karin's client",
+        |a| {
+            a.workspace
+                .as_ref()
+                .is_some_and(|w| w.views.holders.iter().any(|c| c.identity == identity))
+        },
+    );
     go(&mut karin, "Cliënten");
     click(&mut karin, "Bekijken");
     go(&mut karin, "Plan");
@@ -265,7 +283,10 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
                 .is_some_and(|p| p.goals.iter().any(|g| g.record.text == "Zelfstandig wonen"))
         })
     });
-    assert!(karin.query_by_label_contains("Zelfstandig wonen").is_some(), "Karin reads the plan");
+    assert!(
+        karin.query_by_label_contains("Zelfstandig wonen").is_some(),
+        "Karin reads the plan"
+    );
     all_dutch(&karin, "the counselor reads the plan");
     settle(&mut sanne);
     all_dutch(&sanne, "counselor joined");
@@ -274,7 +295,13 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     // for a budget, and the municipality grants it in its Inbox.
     let mut gemeente = networked(&tmp.path().join("gemeente"));
     create_vault(&mut gemeente, "Gemeente Utrecht", "gemeente", "stadhuis aan de gracht");
-    wait_all(&mut [&mut gemeente, &mut sanne], 0, 30, "the municipality's network", network_up);
+    wait_all(
+        &mut [&mut gemeente, &mut sanne],
+        0,
+        30,
+        "the municipality's network",
+        network_up,
+    );
     let ticket = invite(
         &mut [&mut sanne, &mut gemeente],
         "Gemeente Utrecht",
@@ -283,9 +310,17 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
         true,
     );
     join(&mut gemeente, &ticket);
-    wait_all(&mut [&mut gemeente, &mut sanne], 0, 60, "the municipality to join", |a| {
-        a.workspace.as_ref().is_some_and(|w| w.views.holders.iter().any(|c| c.identity == identity))
-    });
+    wait_all(
+        &mut [&mut gemeente, &mut sanne],
+        0,
+        60,
+        "the municipality to join",
+        |a| {
+            a.workspace
+                .as_ref()
+                .is_some_and(|w| w.views.holders.iter().any(|c| c.identity == identity))
+        },
+    );
     go(&mut sanne, "Budget");
     super::ui::click_label(&mut sanne, "Budget aanvragen");
     all_dutch(&sanne, "budget request form");
@@ -296,9 +331,13 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     click(&mut sanne, "Aanvraag indienen");
     sign_if_asked(&mut sanne);
     all_dutch(&sanne, "budget requested");
-    wait_all(&mut [&mut gemeente, &mut sanne], 0, 60, "the request in the Inbox", |a| {
-        a.workspace.as_ref().is_some_and(|w| !w.views.inbox.is_empty())
-    });
+    wait_all(
+        &mut [&mut gemeente, &mut sanne],
+        0,
+        60,
+        "the request in the Inbox",
+        |a| a.workspace.as_ref().is_some_and(|w| !w.views.inbox.is_empty()),
+    );
     go(&mut gemeente, "Inbox");
     all_dutch(&gemeente, "the municipality's Inbox");
     decide(&mut gemeente, 0, "Past bij het plan");
@@ -313,7 +352,7 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     go(&mut sanne, "Budget");
     all_dutch(&sanne, "budget granted");
 
-    // 4b. A provider (its own app) publishes an offering; Sanne invites it.
+    // 4b. A provider (its own app) publishes an offering and invites her.
     let mut zorg = networked(&tmp.path().join("zorg"));
     create_vault(&mut zorg, "Zorg De Linde", "zorgaanbieder", "linde in de wind");
     go(&mut zorg, "Catalogus");
@@ -324,18 +363,36 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     type_into(&mut zorg, "Korte omschrijving", "Hulp bij het huishouden en de post");
     click(&mut zorg, "Publiceren");
     sign_if_asked(&mut zorg);
-    wait_all(&mut [&mut zorg, &mut sanne], 0, 30, "the provider's network", network_up);
+    wait_all(
+        &mut [&mut zorg, &mut sanne],
+        0,
+        30,
+        "the provider's network",
+        network_up,
+    );
+    // The provider invites her to its catalogue; she pastes it under Delen.
     let ticket = invite(
-        &mut [&mut sanne, &mut zorg],
-        "Zorg De Linde",
-        "zorgaanbieder",
-        &["plan", "profiel"],
+        &mut [&mut zorg, &mut sanne],
+        "Sanne de Vries",
+        "inwoner",
+        &["catalogus"],
         false,
     );
-    join(&mut zorg, &ticket);
-    wait_all(&mut [&mut sanne, &mut zorg], 0, 60, "the offering on Sanne's Marktplaats", |a| {
-        a.workspace.as_ref().is_some_and(|w| !w.views.offerings.is_empty())
-    });
+    assert!(ticket.parse::<inwonercloud_sync::Ticket>().is_ok(), "an invite text");
+    for none in ["plan", "budget"] {
+        assert!(
+            zorg.query_by_role_and_label(A11y::CheckBox, none).is_none(),
+            "a provider holds no {none} to share"
+        );
+    }
+    join(&mut sanne, &ticket);
+    wait_all(
+        &mut [&mut sanne, &mut zorg],
+        0,
+        60,
+        "the offering on Sanne's Marktplaats",
+        |a| a.workspace.as_ref().is_some_and(|w| !w.views.offerings.is_empty()),
+    );
 
     // 4c. Sanne orders; the provider signs and declares; Sanne approves.
     go(&mut sanne, "Marktplaats");
@@ -402,7 +459,11 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     assert_eq!(approved, 1, "one declaration approved by Sanne");
     let spent = super::ui::vault(&sanne, |v| {
         let b = v.budget(&v.budget_doc()).unwrap();
-        b.report.accounts.values().map(|f| f.spent).sum::<rust_decimal::Decimal>()
+        b.report
+            .accounts
+            .values()
+            .map(|f| f.spent)
+            .sum::<rust_decimal::Decimal>()
     });
     assert_eq!(spent, rust_decimal::Decimal::new(25000, 2), "4 × € 62,50 spent");
 }

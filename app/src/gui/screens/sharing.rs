@@ -153,15 +153,25 @@ fn consents(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
 
 fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
     let mut send = None;
+    let provider = ws.who.role == Role::Provider;
     widgets::card(ui, t.invite_title, |ui| {
         let f = &mut ws.forms;
         widgets::text(ui, t.invite_whom, &mut f.invite_name);
-        let roles = [Role::Counselor, Role::Family, Role::Provider, Role::Municipality];
-        widgets::choice(ui, t.role, &mut f.invite_role, &roles, |r| r.label(lang).into());
+        // A provider holds no plan or budget; it invites citizens to its catalogue.
+        let roles: &[Role] = if provider {
+            &[Role::Citizen, Role::Municipality, Role::Provider, Role::Counselor]
+        } else {
+            &[Role::Counselor, Role::Family, Role::Provider, Role::Municipality]
+        };
+        widgets::choice(ui, t.role, &mut f.invite_role, roles, |r| r.label(lang).into());
         ui.horizontal_wrapped(|ui| {
             ui.label(t.documents);
-            ui.checkbox(&mut f.invite_plan, t.doc_kind("plan"));
-            ui.checkbox(&mut f.invite_budget, t.doc_kind("budget"));
+            if provider {
+                ui.checkbox(&mut f.invite_catalogue, t.doc_kind("catalogue"));
+            } else {
+                ui.checkbox(&mut f.invite_plan, t.doc_kind("plan"));
+                ui.checkbox(&mut f.invite_budget, t.doc_kind("budget"));
+            }
             ui.checkbox(&mut f.invite_profile, t.doc_kind("profile"));
             ui.checkbox(&mut f.invite_journal, t.doc_kind("journal"));
         });
@@ -176,8 +186,9 @@ fn invite(ui: &mut Ui, ws: &mut Workspace, t: &Texts, lang: Lang) {
         let f = &ws.forms;
         let mut documents = Vec::new();
         for (on, kind) in [
-            (f.invite_plan, DocKind::Plan),
-            (f.invite_budget, DocKind::Budget),
+            (f.invite_plan && !provider, DocKind::Plan),
+            (f.invite_budget && !provider, DocKind::Budget),
+            (f.invite_catalogue && provider, DocKind::Catalogue),
             (f.invite_profile, DocKind::Profile),
             (f.invite_journal, DocKind::Journal),
         ] {
