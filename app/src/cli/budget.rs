@@ -186,7 +186,7 @@ pub fn catalogue(out: &Out) -> Result<()> {
                 "{:<32} {:>12} {:<13} {}",
                 cat.code,
                 inwonercloud_schemas::format_euros(cat.example_tariff, out.lang),
-                crate::gui::i18n::texts(out.lang).per_unit(cat.unit),
+                crate::i18n::app::texts(out.lang).per_unit(cat.unit),
                 cat.name(out.lang)
             );
         }

@@ -255,7 +255,7 @@ pub fn market(out: &Out, v: &Vault, a: MarketArgs) -> Result<()> {
                 // The name from the provider's certificate, not what it typed.
                 o.offering.author_name,
                 format_euros(r.price, out.lang),
-                crate::gui::i18n::texts(out.lang).per_unit(r.unit),
+                crate::i18n::app::texts(out.lang).per_unit(r.unit),
                 out.t(|t| t.example),
                 o.example_tariff
                     .map(|t| format_euros(t, out.lang))

@@ -142,7 +142,7 @@ pub fn request(out: &Out, v: &mut Vault, a: RequestArgs) -> Result<()> {
 }
 
 fn texts(out: &Out) -> &'static crate::gui::Texts {
-    crate::gui::i18n::texts(out.lang)
+    crate::i18n::app::texts(out.lang)
 }
 
 fn print_views(out: &Out, v: &Vault, views: &[RequestView]) {

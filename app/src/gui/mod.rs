@@ -9,7 +9,8 @@
 
 pub mod files;
 pub mod forms;
-pub mod i18n;
+/// The app's texts: its table in the one catalogue, [`crate::i18n::app`].
+pub use crate::i18n::app as i18n;
 pub mod network;
 pub mod screens;
 pub mod theme;

@@ -4,7 +4,7 @@
 //! - [`cli`]: the command line's texts, one table grouped per command.
 //! - [`error_text`]: one text per vault, schema and ticket error.
 //! - [`refusal_text`]: one text per rule a refused change broke.
-//! - The app's texts are in `crate::gui::i18n` (to move here as `app.rs`).
+//! - [`app`]: the desktop app's texts, in blocks per screen or part.
 //!
 //! Tables are built with [`texts!`]: one list of `key: "Nederlands",
 //! "English";` lines gives a `Texts` struct with one field per key and a
@@ -19,6 +19,7 @@
 //! with the same guarantees checked by the compiler, no new dependency and
 //! no extra build time.
 
+pub mod app;
 pub mod cli;
 pub mod error_text;
 pub mod refusal_text;
@@ -100,11 +101,11 @@ mod tests {
     /// Every text of every table: (where, Dutch, English).
     fn every_text() -> Vec<(String, String, String)> {
         let mut all = Vec::new();
-        for (key, nl, en) in crate::gui::i18n::ALL {
+        for (key, nl, en) in app::ALL {
             all.push((format!("app.{key}"), nl.to_string(), en.to_string()));
         }
         // The app's methods that took over texts the screens wrote inline.
-        let app = |t: &crate::gui::i18n::Texts| {
+        let app = |t: &app::Texts| {
             [
                 t.commission_effect("Sanne"),
                 t.fill_in_a_date().to_string(),
@@ -117,11 +118,7 @@ mod tests {
                 t.refused_changes(3),
             ]
         };
-        for (i, (nl, en)) in app(&crate::gui::i18n::NL)
-            .into_iter()
-            .zip(app(&crate::gui::i18n::EN))
-            .enumerate()
-        {
+        for (i, (nl, en)) in app(&app::NL).into_iter().zip(app(&app::EN)).enumerate() {
             all.push((format!("app method {i}"), nl, en));
         }
         for (key, nl, en) in cli::ALL {

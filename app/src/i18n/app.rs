@@ -8,7 +8,7 @@ use std::path::Path;
 use inwonercloud_schemas::{Date, GoalStatus, Lang, Period, Unit};
 use rust_decimal::Decimal;
 
-use super::widgets;
+use crate::gui::widgets;
 
 // The table is built by the catalogue's `texts!` (see `crate::i18n`).
 crate::i18n::texts! {
