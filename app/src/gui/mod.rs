@@ -340,15 +340,24 @@ pub fn run(options: Options) -> ExitCode {
             .with_app_id(APP_ID),
         ..Default::default()
     };
-    let result = eframe::run_native(
-        "inwonercloud",
-        native,
-        Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
-    );
+    // winit panics, rather than returning an error, when a system library
+    // it loads at run time is missing (libxkbcommon-x11, seen in a clean
+    // Debian): catch that too and say which packages to install.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        eframe::run_native(
+            "inwonercloud",
+            native,
+            Box::new(move |cc| Ok(Box::new(App::new(&cc.egui_ctx, options)))),
+        )
+    }));
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("{}\n{e}", t.window_failed);
+            ExitCode::from(2)
+        }
+        Err(_) => {
+            eprintln!("{}", t.window_failed);
             ExitCode::from(2)
         }
     }

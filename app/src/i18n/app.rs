@@ -16,8 +16,8 @@ crate::i18n::texts! {
     language: "Taal", "Language";
     text_size: "Tekstgrootte", "Text size";
     close_vault: "Kluis sluiten", "Close vault";
-    window_failed: "Het venster kon niet openen. Gebruik de opdrachtregel: inwonercloud --help",
-        "The window could not open. Use the command line: inwonercloud --help";
+    window_failed: "Het venster kon niet openen. Ontbreken er systeembibliotheken? Op Debian of Ubuntu: apt-get install libxkbcommon-x11-0 libxcursor1 libxi6 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri (zie README). Zonder venster werkt de opdrachtregel: inwonercloud --help",
+        "The window could not open. Are system libraries missing? On Debian or Ubuntu: apt-get install libxkbcommon-x11-0 libxcursor1 libxi6 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri (see README). Without a window, the command line works: inwonercloud --help";
     open_failed: "Kluis openen mislukt", "Could not open the vault";
     // Navigation
     nav_clients: "Cliënten", "Clients";
@@ -49,7 +49,7 @@ crate::i18n::texts! {
     unlock_button: "Ontgrendelen", "Unlock";
     back: "Terug", "Back";
     change_passphrase_title: "Wachtwoord wijzigen", "Change passphrase";
-    current_passphrase: "Huidig wachtwoord", "Current passphrase";
+    current_passphrase: "Huidig wachtwoord (dat u wijzigt)", "Current passphrase (the one you change)";
     new_passphrase: "Nieuw wachtwoord", "New passphrase";
     change_passphrase_button: "Wachtwoord wijzigen", "Change passphrase";
     backup_title: "Reservekopie en herstel", "Backup and recovery";
@@ -755,6 +755,9 @@ crate::i18n::texts! {
     // --- SCREENS (issue 19): what the retaken screenshots showed ---
     last_sync_heading: "Laatst bijgewerkt", "Last synced";
     net_on_device: "apparaat", "device";
+    // --- SCREEN REVIEW (issue 19): the backup card's passphrase field (the other is current_passphrase) ---
+    backup_passphrase: "Wachtwoord van de kluis (de reservekopie krijgt hetzelfde wachtwoord)",
+        "Vault passphrase (the backup gets the same passphrase)";
 }
 
 pub use crate::i18n::plural;
