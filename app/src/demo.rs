@@ -97,6 +97,15 @@ fn hand_over(from: &Vault, to: &mut Vault, doc: &str) -> Result<(), VaultError> 
     Ok(())
 }
 
+/// Hands `to` every document `from` would send it when they sync
+/// ([`Vault::documents_for_peer`]), as a sync between them would.
+fn catch_up(from: &Vault, to: &mut Vault) -> Result<(), VaultError> {
+    for doc in from.documents_for_peer(&to.identity())? {
+        hand_over(from, to, &doc)?;
+    }
+    Ok(())
+}
+
 fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
     let (wa, wb) = (a.whoami(), b.whoami());
     for (x, y) in [(&mut *a, wb), (&mut *b, wa)] {
@@ -514,6 +523,18 @@ pub fn build(base: &Path) -> Result<DemoWorld, VaultError> {
     for doc in [&plan, &budget] {
         hand_over(&citizen, &mut counselor, doc)?;
         hand_over(&citizen, &mut municipality, doc)?;
+    }
+    // Everyone Sanne deals with syncs once more: each holds what syncing
+    // with her gives them (Eva, for one, the neighbour's agreement too, so
+    // her Machtigingen screen counts its reservation like Sanne's budget).
+    for peer in [
+        &mut daughter,
+        &mut counselor,
+        &mut municipality,
+        &mut provider,
+        &mut carer,
+    ] {
+        catch_up(&citizen, peer)?;
     }
     household(&w, &mut counselor, &mut provider, &mut municipality)?;
     wijkbudget(&w, &mut provider, &mut municipality)?;
@@ -1097,6 +1118,13 @@ mod tests {
         let daughter = Vault::open(&w.representative, &passphrase()).unwrap();
         let held = daughter.mandates_for_me().unwrap();
         assert!(held.len() == 1 && held[0].active, "Eva acts for Sanne");
+        // Eva holds what syncing with Sanne gives her (the budget and every
+        // agreement, the neighbour's too): her Machtigingen screen shows the
+        // same amount left as Sanne's budget screen, reservations included.
+        let seen_by_eva = daughter.budget(&doc).unwrap();
+        assert_eq!(fa.remaining, dec("705.00").unwrap(), "{fa:?}");
+        assert_eq!(seen_by_eva.report.accounts[pgb].remaining, fa.remaining);
+        assert_eq!(seen_by_eva.report.accounts, a.report.accounts);
         let by_eva: Vec<_> = a
             .report
             .lines

@@ -100,6 +100,39 @@ pub fn category_choice(ui: &mut Ui, label: &str, code: &mut String, categories: 
     code_choice(ui, label, code, categories, None, lang)
 }
 
+/// A picker of codes by name, `options` as (code, name) pairs: for lists
+/// that are not the pgb catalogue (a wijkbudget's own categories). A code
+/// not among them (or none yet) becomes the first option.
+pub fn named_choice(ui: &mut Ui, label: &str, code: &mut String, options: &[(String, String)]) -> Response {
+    if !options.iter().any(|(c, _)| c == code)
+        && let Some((first, _)) = options.first()
+    {
+        *code = first.clone();
+    }
+    let current = options
+        .iter()
+        .find(|(c, _)| c == code)
+        .map_or("—", |(_, n)| n.as_str())
+        .to_string();
+    let rows = (options.len() + 2) as f32;
+    // Every option on screen at once, no scrolling inside the list.
+    let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        egui::ComboBox::new((label, code as *const String as usize), "")
+            .selected_text(current)
+            .height(height)
+            .show_ui(ui, |ui| {
+                for (c, n) in options {
+                    ui.selectable_value(code, c.clone(), n.as_str());
+                }
+            })
+            .response
+            .labelled_by(l.id)
+    })
+    .inner
+}
+
 /// [`category_choice`] with a first option `none` that leaves `code`
 /// empty: for a category that may be left out, or "all" in a filter.
 pub fn category_choice_or(

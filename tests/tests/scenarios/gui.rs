@@ -414,18 +414,12 @@ fn a_citizen_makes_a_backup_and_sees_the_recovery_phrase_in_the_app() {
     go(&mut h, "Apparaten");
     let file = tmp.path().join("sanne.bak");
     replace_text(&mut h, "Bestand", file.to_str().unwrap());
-    // The passphrase field of the backup card is the second "Huidig wachtwoord".
-    let current = "Huidig wachtwoord";
-    type_into_nth(&mut h, A11y::PasswordInput, current, 1, "geen-goed-wachtwoord");
+    // The backup card's passphrase field has its own label.
+    let current = "Wachtwoord van de kluis (de reservekopie krijgt hetzelfde wachtwoord)";
+    type_secret(&mut h, current, "geen-goed-wachtwoord");
     click(&mut h, "Reservekopie maken");
     assert!(!file.exists(), "a wrong passphrase writes no backup");
-    type_into_nth(
-        &mut h,
-        A11y::PasswordInput,
-        current,
-        1,
-        inwonercloud_app::demo::PASSPHRASE,
-    );
+    type_secret(&mut h, current, inwonercloud_app::demo::PASSPHRASE);
     click(&mut h, "Reservekopie maken");
     assert!(file.exists(), "{:?}", workspace(&h).notice);
     click(&mut h, "Herstelzin tonen");

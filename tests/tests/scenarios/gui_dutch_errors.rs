@@ -11,8 +11,8 @@ use egui_kittest::kittest::Queryable;
 use inwonercloud_app::gui::App;
 
 use super::ui::{
-    app_on, click, click_last, demo_as, go, link_device, notice, restore_backup, settle, type_into, type_into_nth,
-    type_secret, workspace,
+    app_on, click, click_last, demo_as, go, link_device, notice, restore_backup, settle, type_into, type_secret,
+    workspace,
 };
 
 /// Words that give away an English text (" is " is a Dutch word too).
@@ -77,11 +77,10 @@ fn errors_in_the_dutch_app_are_shown_in_dutch() {
     assert!(text.contains("boven nul"), "{text}");
     assert_eq!(entries(&h), before, "nothing was booked");
 
-    // A new passphrase with a wrong current one (the first "Huidig
-    // wachtwoord" field is the passphrase card's; the backup card has one too).
+    // A new passphrase with a wrong current one.
     go(&mut h, "Apparaten");
     h.state_mut().workspace.as_mut().unwrap().notice = None;
-    type_into_nth(&mut h, A11y::PasswordInput, "Huidig wachtwoord", 0, "niet-het-goede");
+    type_secret(&mut h, "Huidig wachtwoord (dat u wijzigt)", "niet-het-goede");
     type_secret(&mut h, "Nieuw wachtwoord", "een nieuw wachtwoord");
     type_secret(&mut h, "Herhaal wachtwoord", "een nieuw wachtwoord");
     click(&mut h, "Wachtwoord wijzigen");

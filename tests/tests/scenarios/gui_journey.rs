@@ -23,9 +23,7 @@ use inwonercloud_app::gui::App;
 use inwonercloud_sync::NodeConfig;
 use inwonercloud_vault::RequestState;
 
-use super::ui::{
-    app_on, asking, click, decide, go, no_error, pick, settle, sign, type_into, type_into_nth, type_secret, workspace,
-};
+use super::ui::{app_on, asking, click, decide, go, no_error, pick, settle, sign, type_into, type_secret, workspace};
 
 /// Sanne's passphrase on her first computer.
 const SANNE_PASS: &str = "zonnebloem in de tuin";
@@ -218,8 +216,11 @@ fn a_person_without_a_terminal_goes_from_a_new_vault_to_an_approved_declaration_
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     // The field suggests a file in her home folder; she types another.
     super::ui::replace_text(&mut first, "Bestand", file.to_str().unwrap());
-    // The backup's card comes after changing the passphrase.
-    type_into_nth(&mut first, A11y::PasswordInput, "Huidig wachtwoord", 1, SANNE_PASS);
+    type_secret(
+        &mut first,
+        "Wachtwoord van de kluis (de reservekopie krijgt hetzelfde wachtwoord)",
+        SANNE_PASS,
+    );
     click(&mut first, "Reservekopie maken");
     no_error(&first);
     assert!(file.is_file(), "the backup is written");

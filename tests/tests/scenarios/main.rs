@@ -35,6 +35,7 @@ mod gui_look;
 mod gui_mandate;
 mod gui_points;
 mod gui_pot;
+mod gui_screen_review;
 mod gui_screens;
 mod headers;
 mod household;

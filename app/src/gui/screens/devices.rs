@@ -254,7 +254,7 @@ fn backup(ui: &mut Ui, ws: &mut Workspace, t: &Texts) {
     widgets::card(ui, t.backup_title, |ui| {
         ui.label(t.backup_help);
         files::path_field(ui, t, t.backup_file, &mut ws.forms.backup_file, Kind::save(&["bak"]));
-        widgets::secret(ui, t.current_passphrase, &mut ws.forms.backup_pass);
+        widgets::secret(ui, t.backup_passphrase, &mut ws.forms.backup_pass);
         make = ui.button(t.backup_button).clicked();
         if first_device {
             ui.separator();

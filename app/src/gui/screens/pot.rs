@@ -8,7 +8,7 @@
 //! declarations against its room; the owner removes a partner.
 
 use egui::{RichText, Ui};
-use inwonercloud_schemas::{Date, Lang, PublicKey, Role, SupportKind, Unit, Verdict, parse_amount};
+use inwonercloud_schemas::{Category, Date, Lang, PublicKey, Role, SupportKind, Unit, Verdict, parse_amount};
 use inwonercloud_vault::{DeclarationCheck, NewPotSpend, PotDashboard};
 
 use crate::gui::i18n::Texts;
@@ -318,8 +318,34 @@ fn dashboard(ui: &mut Ui, d: &PotDashboard, t: &Texts, lang: Lang) {
     ui.add_space(8.0);
 }
 
+/// The categories a spend in pot `d` may take, as (code, name): the pot's
+/// own first — the municipality's codes its partners book (e.g.
+/// `jongerenwerk`), the same on every partner's screen — then the pgb
+/// catalogue's.
+fn pot_categories(d: &PotDashboard, catalogue: &[Category], lang: Lang) -> Vec<(String, String)> {
+    let name = |code: &str| match catalogue.iter().find(|c| c.code == code) {
+        Some(c) => c.name(lang).to_string(),
+        None => {
+            // A code of the pot's own, in words with a capital: "Schuldhulp preventie".
+            let words = widgets::category(code, lang);
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+        }
+    };
+    let mut out: Vec<(String, String)> = d.per_category.keys().map(|c| (c.clone(), name(c))).collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    for c in catalogue {
+        if !out.iter().any(|(code, _)| code == &c.code) {
+            out.push((c.code.clone(), c.name(lang).to_string()));
+        }
+    }
+    out
+}
+
 fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang: Lang) {
-    let categories = ws.views.catalogue.categories.clone();
+    let categories = pot_categories(d, &ws.views.catalogue.categories, lang);
     let f = &mut ws.forms.pot;
     let mut book = false;
     widgets::card(ui, t.pot_spend_title, |ui| {
@@ -327,7 +353,7 @@ fn spend_form(ui: &mut Ui, ws: &mut Workspace, d: &PotDashboard, t: &Texts, lang
         widgets::choice(ui, t.pot_kind, &mut f.kind, &SupportKind::ALL, |k| {
             k.label(lang).to_string()
         });
-        widgets::category_choice(ui, t.pot_category, &mut f.category, &categories, lang);
+        widgets::named_choice(ui, t.pot_category, &mut f.category, &categories);
         widgets::amount_field(ui, t.pot_amount, &mut f.amount, lang);
         widgets::date_field(ui, t.pot_date, &mut f.date, lang);
         widgets::text(ui, t.pot_note, &mut f.note);
