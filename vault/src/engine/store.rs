@@ -410,6 +410,12 @@ impl Store {
                 "a write inside this action failed; nothing of it was saved".into(),
             ));
         }
+        // An action that wrote nothing has nothing to make durable: no
+        // commit, so no sync to disk (opening a vault runs one).
+        if batch.writes == 0 {
+            drop(batch.w);
+            return Ok(());
+        }
         self.step()?;
         batch.w.commit()?;
         Ok(())
@@ -473,9 +479,14 @@ impl Store {
         *guard = None;
         if kill {
             // SIGKILL, as a power cut or the OOM killer would: no destructor runs.
-            let _ = std::process::Command::new("kill")
+            let killed = std::process::Command::new("kill")
                 .args(["-KILL", &std::process::id().to_string()])
                 .status();
+            if !killed.is_ok_and(|s| s.success()) {
+                // No `kill` program (procps is missing on minimal systems):
+                // abort, which runs no destructor either, rather than hang.
+                std::process::abort();
+            }
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(1));
             }
