@@ -98,7 +98,7 @@ pub(crate) enum Found<R> {
         /// The device whose change set the value.
         placed_by: PublicKey,
         /// The record as parsed (its signature not yet checked).
-        signed: Signed<R>,
+        signed: Box<Signed<R>>,
     },
 }
 
@@ -288,7 +288,7 @@ impl Doc {
                     return Some(Found::Parsed {
                         key: item.key.to_string(),
                         placed_by,
-                        signed,
+                        signed: Box::new(signed),
                     });
                 }
                 Some(Found::Raw(RawRecord {
@@ -317,7 +317,9 @@ impl Doc {
                 let ValueRef::Scalar(ScalarValueRef::Str(s)) = &item.value else {
                     continue;
                 };
-                let ObjId::Id(counter, actor, _) = item.id() else { continue };
+                let ObjId::Id(counter, actor, _) = item.id() else {
+                    continue;
+                };
                 let Ok(actor) = <[u8; 32]>::try_from(actor.to_bytes()) else {
                     continue;
                 };
@@ -567,7 +569,15 @@ mod tests {
             drop(v);
             v = reopen(&dir);
             assert_eq!(v.record_cache_len(&budget), None, "wrong {what}: not used");
-            let spent = v.budget(&budget).unwrap().report.accounts.values().next().unwrap().spent;
+            let spent = v
+                .budget(&budget)
+                .unwrap()
+                .report
+                .accounts
+                .values()
+                .next()
+                .unwrap()
+                .spent;
             assert!(spent < Decimal::from(1_000_000), "wrong {what}");
         }
         // Sensitivity: with the right binding the (forged, but sealed by the

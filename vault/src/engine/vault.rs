@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::admission::Moment;
 use crate::change::{self, SignedChange};
 use crate::document::Doc;
-use crate::record_cache::Found;
 use crate::error::{Result, VaultError};
 use crate::keys::{self, SecretKey};
+use crate::record_cache::Found;
 use crate::seal::{KdfParams, Passphrase, VaultKey};
 use crate::store::{self, NewChange, Store, Unlock};
 
@@ -1377,7 +1377,7 @@ fn verify_raw<R: Record>(
                     key,
                     placed_by: Some(placed_by),
                 },
-                signed,
+                *signed,
             ),
         };
         // A record counts only where a device of its own signer placed
