@@ -44,7 +44,10 @@
 //!   only loads the same documents with automerge.
 //!
 //! `--world DIR` keeps the generated world in DIR and reuses it on the next
-//! run (generation dominates at C = 1,000).
+//! run (generation dominates at C = 1,000); `--skip-sessions` measures M1
+//! and M2 only; `--step NAME` repeats one step or experiment (see
+//! [`Options::step`]). The results and the measured causes of each miss are
+//! in `docs/performance.md`, "Municipality: citizens × claims".
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -88,8 +91,9 @@ pub struct Options {
     pub batch: usize,
     /// Where to keep the world (reused when it holds one of the same C and K).
     pub world: Option<PathBuf>,
-    /// `--step verify|open|claims`: repeat only that step on the world, 5
-    /// times, untimed (to run under a profiler); no table.
+    /// `--step open|claims|verify|verify-twice|verify-primed|session-scans|open-compacted`:
+    /// repeat only that step on the world, 5 times, printing its times to
+    /// stderr (to run under a profiler, or one experiment); no table.
     pub step: Option<String>,
     /// `--skip-sessions`: only M1 and M2.
     pub skip_sessions: bool,
