@@ -998,12 +998,25 @@ fn profile_step(w: &World, step: &str) {
                 let t = Instant::now();
                 let admitted = v.is_admitted(&citizen);
                 let admit = t.elapsed().as_secs_f64();
+                // The steady state of the node's poll and of a session's
+                // checks: the same calls again, nothing written in between.
+                let t = Instant::now();
+                let again = v.refresh().expect("refresh").len();
+                let refresh_again = t.elapsed().as_secs_f64();
+                let t = Instant::now();
+                let _ = v.is_admitted(&citizen);
+                let admit_again = t.elapsed().as_secs_f64();
                 eprintln!(
                     "  refresh {:.1} ms ({found} changed), documents_for_peer {:.1} ms ({docs} docs), is_admitted {:.2} ms ({admitted}), over {} documents",
                     refresh * 1e3,
                     scan * 1e3,
                     admit * 1e3,
                     v.document_ids().len()
+                );
+                eprintln!(
+                    "  again: refresh {:.3} ms ({again} changed), is_admitted {:.4} ms",
+                    refresh_again * 1e3,
+                    admit_again * 1e3
                 );
             }
             "verify-twice" => {

@@ -71,6 +71,13 @@ pub use crate::keys::certificate_bounds;
 /// The setting under which identities admitted by joining their invite are kept.
 const ADMITTED: &str = "admitted_identities";
 
+/// The identities admitted by joining their invite, parsed.
+#[derive(Debug, Default)]
+pub(crate) struct Admitted {
+    list: Vec<PublicKey>,
+    set: std::collections::HashSet<PublicKey>,
+}
+
 impl Vault {
     /// Whether `identity` may place documents in this vault: this vault's own
     /// identity, anyone the owner gave a consent that is not revoked (whom
@@ -80,7 +87,7 @@ impl Vault {
         if identity == &self.identity() {
             return true;
         }
-        if self.admitted_by_join().contains(identity) {
+        if self.admitted_list().set.contains(identity) {
             return true;
         }
         self.docs_map().contains_key(&self.consents_doc())
@@ -91,11 +98,31 @@ impl Vault {
     }
 
     pub(crate) fn admitted_by_join(&self) -> Vec<PublicKey> {
-        self.setting(ADMITTED)
+        self.admitted_list().list.clone()
+    }
+
+    /// The admitted list, parsed once and kept until a setting is written,
+    /// an action ends or a refresh reads the file again (each drops it).
+    /// Inside an action it is read but not kept: the file does not hold the
+    /// action's writes yet.
+    fn admitted_list(&self) -> std::sync::Arc<Admitted> {
+        if let Some(a) = self.admitted.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            return a.clone();
+        }
+        let list: Vec<PublicKey> = self
+            .setting(ADMITTED)
             .ok()
             .flatten()
             .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let a = std::sync::Arc::new(Admitted {
+            set: list.iter().copied().collect(),
+            list,
+        });
+        if !self.store().in_batch() {
+            *self.admitted.lock().unwrap_or_else(|p| p.into_inner()) = Some(a.clone());
+        }
+        a
     }
 
     fn set_json_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {

@@ -52,6 +52,12 @@ pub const USAGE: TableDefinition<(&str, &[u8; 32]), &[u8]> = TableDefinition::ne
 pub const PEERS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("peers");
 /// Running number → JSON of one access-log line (who got or gave what, when).
 pub const ACCESS_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("access_log");
+/// The file's write generation: one number (not secret, so not sealed)
+/// bumped by every committed write transaction, by any process, so a handle
+/// can tell cheaply whether anyone wrote since it last read the file
+/// ([`Store::generation`]).
+pub const GENERATION: TableDefinition<&str, u64> = TableDefinition::new("generation");
+const GENERATION_KEY: &str = "g";
 
 /// Tables keyed by text.
 pub type StrTable = TableDefinition<'static, &'static str, &'static [u8]>;
@@ -81,6 +87,9 @@ pub struct Store {
     batch: Mutex<Option<Batch>>,
     /// A fault to inject, for crash tests ([`Store::inject_fault`]).
     fault: Mutex<Option<Fault>>,
+    /// The generation this handle's owner has caught up with
+    /// ([`Store::mark_seen`]); `None` until it first did.
+    seen: Mutex<Option<u64>>,
 }
 
 /// One write transaction shared by every write of an action.
@@ -338,6 +347,7 @@ impl Store {
             key,
             batch: Mutex::new(None),
             fault: Mutex::new(None),
+            seen: Mutex::new(None),
         }
     }
 
@@ -417,8 +427,43 @@ impl Store {
             return Ok(());
         }
         self.step()?;
+        let before = bump_generation(&batch.w)?;
         batch.w.commit()?;
+        self.committed_own(before);
         Ok(())
+    }
+
+    /// The file's write generation: bumped by every committed write, by any
+    /// process (0 for a file no write of this version committed to yet).
+    pub fn generation(&self) -> Result<u64> {
+        let r = self.read()?;
+        let t = match r.open_table(GENERATION) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(t.get(GENERATION_KEY)?.map(|g| g.value()).unwrap_or(0))
+    }
+
+    /// The generation the owner of this handle has caught up with, if any.
+    pub fn seen(&self) -> Option<u64> {
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records that everything the file held at `generation` is in memory.
+    pub fn mark_seen(&self, generation: u64) {
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(generation);
+    }
+
+    /// This handle committed a write that found the file at `before`: if
+    /// that was the generation it had caught up with, no other process
+    /// wrote in between (every commit bumps it, and commits are serial), so
+    /// memory, which holds its own writes, is caught up with the new one.
+    fn committed_own(&self, before: u64) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen == Some(before) {
+            *seen = Some(before + 1);
+        }
     }
 
     /// Drops the running action's writes.
@@ -728,6 +773,8 @@ impl Store {
     /// Writes bytes under a text key as they are (no sealing), or removes the row.
     pub(crate) fn raw_put(&self, table: StrTable, key: &str, raw: Option<&[u8]>) {
         let w = self.begin_durable().unwrap();
+        // A write from outside: the next refresh must read the file again.
+        bump_generation(&w).unwrap();
         {
             let mut t = w.open_table(table).unwrap();
             match raw {
@@ -801,6 +848,14 @@ macro_rules! hash_of_row {
 }
 hash_of_row!(redb::ReadTransaction);
 hash_of_row!(redb::WriteTransaction);
+
+/// Bumps the file's write generation inside `w`; returns the one before.
+fn bump_generation(w: &redb::WriteTransaction) -> Result<u64> {
+    let mut t = w.open_table(GENERATION)?;
+    let before = t.get(GENERATION_KEY)?.map(|g| g.value()).unwrap_or(0);
+    t.insert(GENERATION_KEY, before.wrapping_add(1))?;
+    Ok(before)
+}
 
 /// A durable write transaction that seals every value it writes: its own,
 /// or the running action's ([`Store::begin_batch`]).
@@ -1008,7 +1063,9 @@ impl Txn<'_> {
             Hold::Own(w) => {
                 if let Some(w) = w.take() {
                     self.store.step()?;
+                    let before = bump_generation(&w)?;
                     w.commit()?;
+                    self.store.committed_own(before);
                 }
             }
             Hold::Batch(guard) => {

@@ -128,6 +128,10 @@ pub struct Vault {
     touched: BTreeSet<String>,
     /// Documents changed since the last [`Vault::take_changed`].
     changed: BTreeSet<String>,
+    /// The parsed list of identities admitted by joining their invite
+    /// (`crate::trust`), dropped on every setting write, at the end of every
+    /// action and whenever [`Vault::refresh`] reads the file again.
+    pub(crate) admitted: std::sync::Mutex<Option<std::sync::Arc<crate::trust::Admitted>>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -188,6 +192,7 @@ impl Vault {
             limits: Default::default(),
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
+            admitted: Default::default(),
         };
         let kinds: &[DocKind] = match opts.role {
             Role::Citizen => &[
@@ -303,6 +308,9 @@ impl Vault {
     fn open_checked(dir: &Path, unlock: Unlock<'_>) -> Result<Self> {
         let path = dir.join(DB_FILE);
         let store = Store::open(&path, unlock)?;
+        // Read before anything else: a write racing the open only makes the
+        // first refresh read the file again.
+        let generation = store.generation()?;
         let secret = |key: &str| -> Result<SecretKey> {
             let bytes = store
                 .meta(key)?
@@ -345,6 +353,7 @@ impl Vault {
             limits: Default::default(),
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
+            admitted: Default::default(),
         };
         for (id, raw) in vault.store.documents()? {
             let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
@@ -358,6 +367,7 @@ impl Vault {
             let doc = vault.load_document(header)?;
             vault.docs.insert(id, doc);
         }
+        vault.store.mark_seen(generation);
         Ok(vault)
     }
 
@@ -478,6 +488,15 @@ impl Vault {
         if self.store.in_batch() {
             return Ok(vec![]);
         }
+        // Nothing committed since memory last caught up (every write
+        // transaction bumps the generation, by whichever process): nothing
+        // to read. Read before the rows, so a write racing this refresh
+        // only makes the next one read again.
+        let generation = self.store.generation()?;
+        if self.store.seen() == Some(generation) {
+            return Ok(vec![]);
+        }
+        self.forget_admitted();
         for raw in self.store.devices()? {
             let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
             if let std::collections::hash_map::Entry::Vacant(e) = self.devices.entry(c.certificate.device) {
@@ -515,7 +534,13 @@ impl Vault {
             }
         }
         self.changed.extend(changed.iter().cloned());
+        self.store.mark_seen(generation);
         Ok(changed)
+    }
+
+    /// Drops the parsed admitted list (see `crate::trust`).
+    pub(crate) fn forget_admitted(&self) {
+        *self.admitted.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     fn create_document(&mut self, kind: DocKind) -> Result<String> {
@@ -640,6 +665,7 @@ impl Vault {
             limits: Default::default(),
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
+            admitted: Default::default(),
         })
     }
 
@@ -774,8 +800,9 @@ impl Vault {
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         let w = self.store.begin()?;
         w.put(store::META, format!("setting:{key}").as_str(), value.as_bytes())?;
-        w.commit()?;
-        Ok(())
+        let committed = w.commit();
+        self.forget_admitted();
+        committed
     }
 
     /// Per document: change rows held and header version; comparing two of
@@ -1025,6 +1052,9 @@ impl Vault {
         let span = tracing::debug_span!("action", vault = %self.identity().short());
         let _entered = span.enter();
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        // What the action wrote is committed or dropped now; a list read
+        // during it may be neither.
+        self.forget_admitted();
         let result = match run {
             Ok(Ok(v)) => self.store.commit_batch().map(|()| v),
             Ok(Err(e)) => Err(e),
@@ -1705,6 +1735,71 @@ mod tests {
         let v = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
         assert!(v.header(&plan).unwrap().writers.contains(&other), "file");
         assert_eq!(v.plan(&plan).unwrap().goals.len(), 3);
+    }
+
+    /// `refresh` skips reading the file when no write was committed since it
+    /// last caught up; a write by another handle (as by another process)
+    /// must still be seen, also after this handle's own writes, and so must
+    /// an admission another handle recorded.
+    #[test]
+    fn refresh_sees_other_handles_writes_and_admissions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut one = citizen(&dir);
+        let stranger = citizen(&tmp.path().join("s")).identity();
+        let plan = one.plan_doc();
+        one.add_goal(&plan, LifeDomain::Wonen, "eerste", None).unwrap();
+        let mut two = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        one.refresh().unwrap();
+        assert!(one.refresh().unwrap().is_empty(), "nobody wrote");
+        assert!(!one.is_admitted(&stranger));
+        // Own writes after a refresh: the next refresh has nothing to read.
+        one.add_goal(&plan, LifeDomain::Wonen, "tweede", None).unwrap();
+        assert!(one.refresh().unwrap().is_empty());
+        // Another handle writes a record and admits the stranger.
+        two.refresh().unwrap();
+        two.add_goal(&plan, LifeDomain::Wonen, "van twee", None).unwrap();
+        two.admit(stranger).unwrap();
+        assert!(two.is_admitted(&stranger), "seen at once by the writer");
+        assert!(!one.is_admitted(&stranger), "not read yet");
+        assert_eq!(one.refresh().unwrap(), vec![plan.clone()]);
+        assert_eq!(one.plan(&plan).unwrap().goals.len(), 3);
+        assert!(
+            one.is_admitted(&stranger),
+            "admission by another handle seen after refresh"
+        );
+        assert!(one.refresh().unwrap().is_empty());
+        // A header change by the other handle is seen too, even when one
+        // writes before it refreshes: its own commit must not hide what two
+        // wrote before it.
+        two.refresh().unwrap();
+        two.add_writer(&plan, stranger, Role::Counselor).unwrap();
+        one.set_setting("iets", "anders").unwrap();
+        assert_eq!(one.refresh().unwrap(), vec![plan.clone()]);
+        assert!(one.header(&plan).unwrap().writers.contains(&stranger));
+    }
+
+    /// The admitted list is kept parsed; an admission is seen at once, and
+    /// one made by a failed action is not.
+    #[test]
+    fn admission_cache_follows_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut v = citizen(&tmp.path().join("v"));
+        let a = citizen(&tmp.path().join("a")).identity();
+        let b = citizen(&tmp.path().join("b")).identity();
+        assert!(!v.is_admitted(&a) && !v.is_admitted(&b));
+        v.admit(a).unwrap();
+        assert!(v.is_admitted(&a), "admitted at once");
+        let failed: Result<()> = v.transact(|v| {
+            v.admit(b)?;
+            let _ = v.is_admitted(&b);
+            Err(VaultError::Storage("afgebroken".into()))
+        });
+        assert!(failed.is_err());
+        assert!(!v.is_admitted(&b), "a failed action admits no one");
+        v.transact(|v| v.admit(b)).unwrap();
+        assert!(v.is_admitted(&b), "an action's admission is seen once it commits");
+        assert!(v.is_admitted(&a));
     }
 
     #[test]
