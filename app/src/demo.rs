@@ -90,8 +90,9 @@ fn dec(s: &str) -> Result<Decimal, VaultError> {
         .map_err(|e| VaultError::Input(SchemaError::Invalid(format!("{s}: {e}"))))
 }
 
-/// Copies one document's signed changes from `from` into `to`.
-fn hand_over(from: &Vault, to: &mut Vault, doc: &str) -> Result<(), VaultError> {
+/// Copies one document's signed changes from `from` into `to`, as a sync
+/// would (the bench builds its worlds the same way).
+pub fn hand_over(from: &Vault, to: &mut Vault, doc: &str) -> Result<(), VaultError> {
     let bundle = from.bundle(doc)?;
     to.import_bundle(&bundle, "demo")?;
     Ok(())
@@ -106,7 +107,8 @@ fn catch_up(from: &Vault, to: &mut Vault) -> Result<(), VaultError> {
     Ok(())
 }
 
-fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
+/// Lets `a` and `b` know each other (name, role, device), as a session would.
+pub fn meet(a: &mut Vault, b: &mut Vault) -> Result<(), VaultError> {
     let (wa, wb) = (a.whoami(), b.whoami());
     for (x, y) in [(&mut *a, wb), (&mut *b, wa)] {
         x.remember_peer(&PeerInfo {

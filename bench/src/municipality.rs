@@ -61,7 +61,7 @@ use inwonercloud_schemas::{
     Signed, Unit, Verdict,
 };
 use inwonercloud_sync::{Node, NodeConfig};
-use inwonercloud_vault::{DecisionInput, NewRequest, PeerInfo, Vault};
+use inwonercloud_vault::{DecisionInput, NewRequest, Vault};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -135,28 +135,14 @@ fn date(s: &str) -> Date {
     s.parse().expect("a date")
 }
 
-/// Lets `a` and `b` know each other (name, role, device), as a session would.
+/// Lets `a` and `b` know each other, as the demo world does.
 fn meet(a: &mut Vault, b: &mut Vault) {
-    let (wa, wb) = (a.whoami(), b.whoami());
-    for (x, y) in [(&mut *a, wb), (&mut *b, wa)] {
-        x.remember_peer(&PeerInfo {
-            identity: y.identity,
-            name: y.name,
-            role: y.role,
-            devices: vec![y.device],
-            addrs: Vec::new(),
-            last_seen: 0,
-            postbus: None,
-        })
-        .expect("remember peer");
-    }
+    inwonercloud_app::demo::meet(a, b).expect("remember peer");
 }
 
 /// Copies one document's signed changes from `from` into `to`, as a sync would.
 fn hand_over(from: &Vault, to: &mut Vault, doc: &str) {
-    let b = from.bundle(doc).unwrap_or_else(|e| panic!("bundle of {doc}: {e}"));
-    to.import_bundle(&b, "bench")
-        .unwrap_or_else(|e| panic!("import of {doc}: {e}"));
+    inwonercloud_app::demo::hand_over(from, to, doc).unwrap_or_else(|e| panic!("hand over {doc}: {e}"));
 }
 
 /// Provider `i`'s hourly offering.

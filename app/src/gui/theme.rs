@@ -99,27 +99,19 @@ pub fn high_contrast() -> Visuals {
     v.selection.bg_fill = Color32::from_rgb(190, 215, 255);
     v.selection.stroke = Stroke::new(3.0, HC_TEXT);
     v.text_cursor.stroke = Stroke::new(2.0, HC_TEXT);
+    // Each widget state: its fill, and its border and text widths in black.
+    let look = |w: &mut egui::style::WidgetVisuals, fill: Color32, border: f32, text: f32| {
+        w.bg_fill = fill;
+        w.weak_bg_fill = fill;
+        w.bg_stroke = Stroke::new(border, HC_TEXT);
+        w.fg_stroke = Stroke::new(text, HC_TEXT);
+    };
     let w = &mut v.widgets;
-    w.noninteractive.bg_fill = HC_BACKGROUND;
-    w.noninteractive.weak_bg_fill = HC_BACKGROUND;
-    w.noninteractive.bg_stroke = Stroke::new(1.5, HC_TEXT);
-    w.noninteractive.fg_stroke = Stroke::new(1.0, HC_TEXT);
-    w.inactive.bg_fill = Color32::from_gray(235);
-    w.inactive.weak_bg_fill = Color32::from_gray(235);
-    w.inactive.bg_stroke = Stroke::new(1.5, HC_TEXT);
-    w.inactive.fg_stroke = Stroke::new(1.5, HC_TEXT);
-    w.hovered.bg_fill = Color32::from_gray(215);
-    w.hovered.weak_bg_fill = Color32::from_gray(215);
-    w.hovered.bg_stroke = Stroke::new(2.0, HC_TEXT);
-    w.hovered.fg_stroke = Stroke::new(1.5, HC_TEXT);
-    w.active.bg_fill = Color32::from_gray(200);
-    w.active.weak_bg_fill = Color32::from_gray(200);
-    w.active.bg_stroke = Stroke::new(3.0, HC_TEXT);
-    w.active.fg_stroke = Stroke::new(2.0, HC_TEXT);
-    w.open.bg_fill = Color32::from_gray(235);
-    w.open.weak_bg_fill = Color32::from_gray(235);
-    w.open.bg_stroke = Stroke::new(2.0, HC_TEXT);
-    w.open.fg_stroke = Stroke::new(1.5, HC_TEXT);
+    look(&mut w.noninteractive, HC_BACKGROUND, 1.5, 1.0);
+    look(&mut w.inactive, Color32::from_gray(235), 1.5, 1.5);
+    look(&mut w.hovered, Color32::from_gray(215), 2.0, 1.5);
+    look(&mut w.active, Color32::from_gray(200), 3.0, 2.0);
+    look(&mut w.open, Color32::from_gray(235), 2.0, 1.5);
     v
 }
 

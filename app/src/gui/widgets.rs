@@ -77,13 +77,27 @@ pub fn combo(
     selected: impl Into<egui::WidgetText>,
     options: impl FnOnce(&mut Ui),
 ) -> Response {
+    labelled_combo(ui, id, label, selected, None, options)
+}
+
+/// [`combo`], optionally with its open list tall enough for `rows` options
+/// (plus a little room), so a short list never scrolls inside itself.
+fn labelled_combo(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    selected: impl Into<egui::WidgetText>,
+    rows: Option<usize>,
+    options: impl FnOnce(&mut Ui),
+) -> Response {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        egui::ComboBox::new(id, "")
-            .selected_text(selected)
-            .show_ui(ui, options)
-            .response
-            .labelled_by(l.id)
+        let mut combo = egui::ComboBox::new(id, "").selected_text(selected);
+        if let Some(rows) = rows {
+            let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+            combo = combo.height((rows + 2) as f32 * row);
+        }
+        combo.show_ui(ui, options).response.labelled_by(l.id)
     })
     .inner
 }
@@ -114,23 +128,13 @@ pub fn named_choice(ui: &mut Ui, label: &str, code: &mut String, options: &[(Str
         .find(|(c, _)| c == code)
         .map_or("—", |(_, n)| n.as_str())
         .to_string();
-    let rows = (options.len() + 2) as f32;
     // Every option on screen at once, no scrolling inside the list.
-    let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        egui::ComboBox::new((label, code as *const String as usize), "")
-            .selected_text(current)
-            .height(height)
-            .show_ui(ui, |ui| {
-                for (c, n) in options {
-                    ui.selectable_value(code, c.clone(), n.as_str());
-                }
-            })
-            .response
-            .labelled_by(l.id)
+    let id = (label, code as *const String as usize);
+    labelled_combo(ui, id, label, current, Some(options.len()), |ui| {
+        for (c, n) in options {
+            ui.selectable_value(code, c.clone(), n.as_str());
+        }
     })
-    .inner
 }
 
 /// [`category_choice`] with a first option `none` that leaves `code`
@@ -162,26 +166,16 @@ fn code_choice(
             .find(|c| c.code == *code)
             .map_or_else(|| category(code, lang), |c| c.name(lang).to_string())
     };
-    let rows = (categories.len() + 2) as f32;
     // Every category on screen at once, no scrolling inside the list.
-    let height = rows * (ui.spacing().interact_size.y + ui.spacing().item_spacing.y);
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        egui::ComboBox::new((label, code as *const String as usize), "")
-            .selected_text(current)
-            .height(height)
-            .show_ui(ui, |ui| {
-                if let Some(none) = none {
-                    ui.selectable_value(code, String::new(), none);
-                }
-                for c in categories {
-                    ui.selectable_value(code, c.code.clone(), c.name(lang));
-                }
-            })
-            .response
-            .labelled_by(l.id)
+    let id = (label, code as *const String as usize);
+    labelled_combo(ui, id, label, current, Some(categories.len()), |ui| {
+        if let Some(none) = none {
+            ui.selectable_value(code, String::new(), none);
+        }
+        for c in categories {
+            ui.selectable_value(code, c.code.clone(), c.name(lang));
+        }
     })
-    .inner
 }
 
 /// A date field: typed as dd-mm-jjjj (Dutch) or yyyy-mm-dd (English; both

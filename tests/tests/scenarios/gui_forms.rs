@@ -9,8 +9,9 @@ use inwonercloud_schemas::{Date, EntryKind};
 use rust_decimal::Decimal;
 
 use super::ui::{
-    Cards, asked_with, built_demo, card, click, click_last, decide, demo_app_as, demo_as, go, notice, open_demo, pick,
-    pick_date, replace_nth, replace_text, request_asked_with, settle, sign, type_into, type_into_nth, workspace,
+    Cards, asked_with, built_demo, card, click, click_last, decide, demo_app_as, demo_as, go, linde_pot, notice,
+    open_demo, pick, pick_date, replace_nth, replace_text, request_asked_with, settle, sign, type_into, type_into_nth,
+    workspace,
 };
 
 const AMOUNT: &str = "Bedrag (bijv. 66,50)";
@@ -175,9 +176,7 @@ fn a_partner_books_wijkbudget_support_with_the_category_and_date_picked() {
     sign(&mut h);
     click(&mut h, "Kluis sluiten");
 
-    let linde = open_demo(&demo_dir.join("zorgaanbieder"));
-    let pot = linde.pots().pop().unwrap();
-    let d = linde.pot_dashboard(&pot).unwrap();
+    let d = linde_pot(&demo_dir);
     let spend = d
         .spends
         .iter()

@@ -8,7 +8,7 @@
 use egui::accesskit::Role as A11y;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use super::ui::{click, demo_as, go, open_demo, pick, replace_text, sign, workspace};
+use super::ui::{click, demo_as, go, linde_pot, pick, replace_text, sign, workspace};
 
 #[test]
 fn the_representative_sees_the_same_amount_left_as_the_budget_holder() {
@@ -39,9 +39,7 @@ fn a_partner_books_a_spend_in_one_of_the_pots_own_categories() {
     click(&mut h, "Boeken");
     sign(&mut h);
     click(&mut h, "Kluis sluiten");
-    let linde = open_demo(&demo_dir.join("zorgaanbieder"));
-    let pot = linde.pots().pop().unwrap();
-    let d = linde.pot_dashboard(&pot).unwrap();
+    let d = linde_pot(&demo_dir);
     let spend = d
         .spends
         .iter()

@@ -198,6 +198,13 @@ pub(crate) fn open_demo(dir: &Path) -> Vault {
     Vault::open(dir, &inwonercloud_app::demo::passphrase()).unwrap()
 }
 
+/// The demo wijkbudget's dashboard as De Linde (a partner) holds it.
+pub(crate) fn linde_pot(demo_dir: &Path) -> inwonercloud_vault::PotDashboard {
+    let linde = open_demo(&demo_dir.join("zorgaanbieder"));
+    let pot = linde.pots().pop().unwrap();
+    linde.pot_dashboard(&pot).unwrap()
+}
+
 /// The app's own handle on the open vault.
 pub(crate) fn vault<T>(h: &Harness<'static, App>, read: impl FnOnce(&Vault) -> T) -> T {
     read(&workspace(h).vault.lock())
