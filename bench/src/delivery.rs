@@ -46,7 +46,7 @@ use iroh::{Endpoint, EndpointAddr, NetReportConfig, RelayMode, RelayUrl};
 use crate::{REPS, Row, median, row};
 
 /// The raw baseline's protocol.
-const RAW_ALPN: &[u8] = b"inwonercloud-bench/raw/1";
+pub(crate) const RAW_ALPN: &[u8] = b"inwonercloud-bench/raw/1";
 /// What the postbus client asks for in one `Fetch` (its `FETCH_BATCH`).
 const FETCH_BATCH: u64 = 4 * 1024 * 1024;
 /// No target is set by the issue: the figures are reported.
@@ -54,7 +54,7 @@ const TARGET: &str = "report";
 
 /// An iroh endpoint on 127.0.0.1 as the nodes bind theirs: no port mapping,
 /// no address lookup; homed on `relay` if given.
-async fn raw_endpoint(relay: Option<&RelayUrl>) -> Endpoint {
+pub(crate) async fn raw_endpoint(relay: Option<&RelayUrl>) -> Endpoint {
     let (mode, report) = match relay {
         Some(url) => (RelayMode::Custom(url.clone().into()), NetReportConfig::default()),
         None => (RelayMode::Disabled, NetReportConfig::minimal()),

@@ -177,21 +177,23 @@ impl Node {
                 let Some(inner) = weak.upgrade() else { return };
                 // What the refresh finds and the expiry writes is published
                 // by the engine like any other change.
-                inner.with_vault(|v| {
-                    let _ = v.refresh();
-                    // Once a minute: write consents past their last day end
-                    // (the new headers go out like any other change), and
-                    // reservations of ended agreements are released.
-                    if last_expiry.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
-                        last_expiry = Some(tokio::time::Instant::now());
-                        let _ = v.expire_consents();
-                        // Money still reserved for an agreement that ended
-                        // goes back to the budget (a signed release).
-                        let _ = v.release_ended_reservations(inwonercloud_schemas::Date::today());
-                        // What a representative asked for under a mandate is
-                        // carried out (or refused) by the holder's own vault.
-                        let _ = v.carry_out_commissions(inwonercloud_schemas::Date::today());
-                    }
+                session::blocking(|| {
+                    inner.with_vault(|v| {
+                        let _ = v.refresh();
+                        // Once a minute: write consents past their last day end
+                        // (the new headers go out like any other change), and
+                        // reservations of ended agreements are released.
+                        if last_expiry.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                            last_expiry = Some(tokio::time::Instant::now());
+                            let _ = v.expire_consents();
+                            // Money still reserved for an agreement that ended
+                            // goes back to the budget (a signed release).
+                            let _ = v.release_ended_reservations(inwonercloud_schemas::Date::today());
+                            // What a representative asked for under a mandate is
+                            // carried out (or refused) by the holder's own vault.
+                            let _ = v.carry_out_commissions(inwonercloud_schemas::Date::today());
+                        }
+                    })
                 });
             }
         });

@@ -22,10 +22,10 @@ use inwonercloud_vault::replica::VersionVector;
 use inwonercloud_vault::{Direction, Redeemed, SignedChange, VaultError};
 use serde::Serialize;
 
-use crate::replica::Replica;
+use crate::replica::{PeerKnowledge, Replica};
 use crate::wire::{
-    ChangesHead, Code, ErrorFrame, Frame, Hello, MAX_CHANGES_PER_FRAME, MAX_LISTEN_ADDRS, Offer, PROTOCOL_VERSION,
-    Want, Welcome, WireError,
+    ChangesHead, Code, ErrorFrame, Frame, Hello, KnownHeader, MAX_CHANGES_PER_FRAME, MAX_LISTEN_ADDRS, Offer,
+    PROTOCOL_VERSION, Resume, Want, WantHeader, Welcome, WireError, digest,
 };
 
 /// Milliseconds on the driver's monotonic clock; only differences matter.
@@ -88,6 +88,28 @@ pub struct SyncReport {
     pub docs_received: BTreeSet<String>,
     /// Documents sent.
     pub docs_sent: BTreeSet<String>,
+    /// Frames on the wire per type (filled in by the driver).
+    pub frames: FrameTally,
+}
+
+/// Per frame type ([`Frame::name`]), each way: how many frames and their
+/// bytes on the wire (prefix included, as sent: deflated or not).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FrameTally {
+    /// Frames sent: count and bytes.
+    pub sent: BTreeMap<&'static str, (usize, usize)>,
+    /// Frames received: count and bytes.
+    pub received: BTreeMap<&'static str, (usize, usize)>,
+}
+
+impl FrameTally {
+    /// Counts one frame of `bytes` on the wire.
+    pub fn add(&mut self, name: &'static str, sent: bool, bytes: usize) {
+        let side = if sent { &mut self.sent } else { &mut self.received };
+        let e = side.entry(name).or_default();
+        e.0 += 1;
+        e.1 += bytes;
+    }
 }
 
 /// Why a session ended badly.
@@ -263,6 +285,33 @@ pub struct Session {
     certs_sent: BTreeSet<PublicKey>,
     outbox: VecDeque<Out>,
     report: SyncReport,
+    /// What the peer device was seen to hold of this vault (loaded at
+    /// start; stored again when it changed).
+    knowledge: PeerKnowledge,
+    knowledge_changed: bool,
+    /// Dialer: a `Resume` went out (not yet replaced by a `Hello`).
+    resumed: bool,
+    /// Dialer: the acceptor's certificate the `Resume` named.
+    named_cert: Option<CertifiedDevice>,
+    /// Acceptor: `SendHello` went out (once per session).
+    asked_hello: bool,
+    /// Acceptor: the `Resume` named this device's certificate as it is.
+    peer_holds_my_cert: bool,
+    /// Per document: the digest of the header offered last.
+    sent_headers: BTreeMap<String, String>,
+    /// Documents offered by digest whose header the peer may still ask for.
+    offered_by_hash: BTreeSet<String>,
+    /// Documents offered by digest at any time in this session: an ask that
+    /// crosses a withdrawal or a full re-offer, or a duplicated ask, is
+    /// ignored (the withdrawal or the full header is on its way), not a
+    /// protocol error.
+    ever_offered_by_hash: BTreeSet<String>,
+    /// Documents whose header this side asked for with `WantHeader`.
+    header_asked: BTreeSet<String>,
+    /// Documents the peer wanted after our offer in this session: it took
+    /// our header then, which outdates the one it offered at the start.
+    took_ours: BTreeSet<String>,
+    sent_wants_done: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -299,6 +348,18 @@ impl Session {
             certs_sent: BTreeSet::new(),
             outbox: VecDeque::new(),
             report: SyncReport::default(),
+            knowledge: PeerKnowledge::default(),
+            knowledge_changed: false,
+            resumed: false,
+            named_cert: None,
+            asked_hello: false,
+            peer_holds_my_cert: false,
+            sent_headers: BTreeMap::new(),
+            offered_by_hash: BTreeSet::new(),
+            ever_offered_by_hash: BTreeSet::new(),
+            header_asked: BTreeSet::new(),
+            took_ours: BTreeSet::new(),
+            sent_wants_done: false,
         }
     }
 
@@ -339,6 +400,9 @@ impl Session {
         if let Err(stop) = result {
             self.stop(stop, &mut fx);
         }
+        if std::mem::take(&mut self.knowledge_changed) {
+            replica.note_peer_knowledge(&self.remote_device, &self.knowledge);
+        }
         fx
     }
 
@@ -369,6 +433,16 @@ impl Session {
             Input::Frame(f) => match self.phase {
                 Phase::AwaitWelcome => match f {
                     Frame::Welcome(w) => self.on_welcome(replica, w, fx),
+                    Frame::SendHello if self.resumed => {
+                        // The acceptor lost (or never kept) the certificate
+                        // we named: introduce ourselves in full.
+                        self.resumed = false;
+                        self.named_cert = None;
+                        self.set_known_cert(None);
+                        let hello = self.hello(replica, None);
+                        self.send(Frame::Hello(hello));
+                        Ok(())
+                    }
                     other => Err(Stop::Fail(
                         Code::Protocol,
                         format!("expected welcome, got {}", other.name()),
@@ -376,6 +450,7 @@ impl Session {
                 },
                 Phase::AwaitHello => match f {
                     Frame::Hello(h) => self.on_hello(replica, h, fx),
+                    Frame::Resume(r) => self.on_resume(replica, r, fx),
                     other => Err(Stop::Fail(
                         Code::Protocol,
                         format!("expected hello, got {}", other.name()),
@@ -394,21 +469,78 @@ impl Session {
 
     fn start<R: Replica + ?Sized>(&mut self, replica: &mut R, now: Millis) -> Step {
         self.deadline = Some(now + HANDSHAKE_TIMEOUT_MS);
-        match &mut self.side {
-            Side::Dialer { ticket_secret, .. } => {
-                let hello = Hello {
-                    version: PROTOCOL_VERSION,
-                    device: replica.device_certificate(),
-                    ticket_secret: ticket_secret.take().map(hex::encode),
-                    listen: replica.listen_addrs(),
-                    postbus: replica.postbus(),
-                };
-                self.send(Frame::Hello(hello));
-                self.phase = Phase::AwaitWelcome;
+        self.knowledge = replica.peer_knowledge(&self.remote_device);
+        let secret = match &mut self.side {
+            Side::Dialer { ticket_secret, .. } => ticket_secret.take(),
+            Side::Acceptor => {
+                self.phase = Phase::AwaitHello;
+                return Ok(());
             }
-            Side::Acceptor => self.phase = Phase::AwaitHello,
+        };
+        let mine = digest(&replica.device_certificate());
+        if secret.is_none() && self.knowledge.cert.as_deref() == Some(mine.as_str()) {
+            // A known peer that keeps our certificate: name it, and the
+            // peer's that we hold, instead of sending them.
+            self.named_cert = replica.certificate_of(&self.remote_device);
+            self.resumed = true;
+            self.send(Frame::Resume(Resume {
+                version: PROTOCOL_VERSION,
+                device: mine,
+                known: self.named_cert.as_ref().map(digest),
+                listen: replica.listen_addrs(),
+                postbus: replica.postbus(),
+            }));
+        } else {
+            let hello = self.hello(replica, secret);
+            self.send(Frame::Hello(hello));
         }
+        self.phase = Phase::AwaitWelcome;
         Ok(())
+    }
+
+    fn hello<R: Replica + ?Sized>(&self, replica: &R, secret: Option<Vec<u8>>) -> Hello {
+        Hello {
+            version: PROTOCOL_VERSION,
+            device: replica.device_certificate(),
+            ticket_secret: secret.map(hex::encode),
+            listen: replica.listen_addrs(),
+            postbus: replica.postbus(),
+        }
+    }
+
+    /// Notes whether the peer keeps this device's certificate (its digest, or none).
+    fn set_known_cert(&mut self, cert: Option<String>) {
+        if self.knowledge.cert != cert {
+            self.knowledge.cert = cert;
+            self.knowledge_changed = true;
+        }
+    }
+
+    /// A `Resume`: the certificate it names must be the one this vault
+    /// holds for the connecting device; then it is a `Hello` with that
+    /// certificate, checked the same way. Otherwise `SendHello`, once.
+    fn on_resume<R: Replica + ?Sized>(&mut self, replica: &mut R, r: Resume, fx: &mut Vec<Effect>) -> Step {
+        check_version(r.version)?;
+        if self.asked_hello {
+            return Err(Stop::Fail(Code::Protocol, "a resume again after send-hello".into()));
+        }
+        let held = replica
+            .certificate_of(&self.remote_device)
+            .filter(|c| digest(c) == r.device);
+        let Some(device) = held else {
+            self.asked_hello = true;
+            self.send(Frame::SendHello);
+            return Ok(());
+        };
+        self.peer_holds_my_cert = r.known.is_some_and(|k| k == digest(&replica.device_certificate()));
+        let hello = Hello {
+            version: r.version,
+            device,
+            ticket_secret: None,
+            listen: r.listen,
+            postbus: r.postbus,
+        };
+        self.on_hello(replica, hello, fx)
     }
 
     /// A peer's certificate: signed by its identity, for the connecting
@@ -441,12 +573,23 @@ impl Session {
                 ),
             ));
         }
-        self.check_cert(replica, &w.device)?;
+        // Left out only when our `Resume` named it: then our own copy,
+        // checked exactly as a sent one.
+        let device = match w.device.or_else(|| self.named_cert.take()) {
+            Some(d) => d,
+            None => {
+                return Err(Stop::Fail(
+                    Code::Protocol,
+                    "welcome without a certificate, and none was named".into(),
+                ));
+            }
+        };
+        self.check_cert(replica, &device)?;
         if let Side::Dialer {
             expect_identity: Some(id),
             ..
         } = &self.side
-            && *id != w.device.certificate.identity
+            && *id != device.certificate.identity
         {
             return Err(Stop::Fail(
                 Code::Unauthorized,
@@ -454,31 +597,33 @@ impl Session {
             ));
         }
         if let Some(issued) = w.issued {
-            if issued.certificate.identity != w.device.certificate.identity {
+            if issued.certificate.identity != device.certificate.identity {
                 return Err(Stop::Fail(
                     Code::Unauthorized,
                     "the issued certificate is not from the inviting identity".into(),
                 ));
             }
             replica
-                .add_device_certificate(&w.device)
+                .add_device_certificate(&device)
                 .and_then(|()| replica.adopt_certificate(issued))
                 .map_err(|e| Stop::Fail(Code::Unauthorized, e.to_string()))?;
         }
         check_postbus(w.postbus.as_deref())?;
-        self.enter_exchange(replica, &w.device, &[], w.postbus.as_deref(), fx)
+        // Remember whether the acceptor keeps our certificate, and keep an
+        // admitted acceptor's (as an acceptor keeps an admitted dialer's), so
+        // the next session can `Resume`. Keeping it is a convenience: a
+        // failure changes nothing of this session.
+        self.set_known_cert(w.kept.then(|| digest(&replica.device_certificate())));
+        if replica.is_admitted(&device.certificate.identity)
+            && replica.certificate_of(&device.certificate.device).as_ref() != Some(&device)
+        {
+            let _ = replica.add_device_certificate(&device);
+        }
+        self.enter_exchange(replica, &device, &[], w.postbus.as_deref(), fx)
     }
 
     fn on_hello<R: Replica + ?Sized>(&mut self, replica: &mut R, hello: Hello, fx: &mut Vec<Effect>) -> Step {
-        if hello.version != PROTOCOL_VERSION {
-            return Err(Stop::Fail(
-                Code::Version,
-                format!(
-                    "protocol version {} is not supported (this node speaks {PROTOCOL_VERSION})",
-                    hello.version
-                ),
-            ));
-        }
+        check_version(hello.version)?;
         self.check_cert(replica, &hello.device)?;
         if hello.listen.len() > MAX_LISTEN_ADDRS
             || hello.listen.iter().any(|a| a.parse::<std::net::SocketAddr>().is_err())
@@ -503,18 +648,23 @@ impl Session {
             }
             fx.push(Effect::Notify(replica.document_ids()));
         } else if replica.is_admitted(&hello.device.certificate.identity) {
-            replica
-                .add_device_certificate(&hello.device)
-                .map_err(|e| Stop::Fail(Code::Unauthorized, e.to_string()))?;
+            // Stored unless this very certificate is held already (a write saved).
+            if replica.certificate_of(&self.remote_device).as_ref() != Some(&hello.device) {
+                replica
+                    .add_device_certificate(&hello.device)
+                    .map_err(|e| Stop::Fail(Code::Unauthorized, e.to_string()))?;
+            }
         } else {
             // Only certificates of admitted identities are kept: a stranger
             // with fresh keys gets public documents and leaves nothing behind.
             inwonercloud_vault::trust::certificate_bounds(&hello.device)
                 .map_err(|why| Stop::Fail(Code::Unauthorized, why))?;
         }
+        let kept = replica.certificate_of(&self.remote_device).as_ref() == Some(&hello.device);
         self.send(Frame::Welcome(Welcome {
             version: PROTOCOL_VERSION,
-            device: replica.device_certificate(),
+            device: (!self.peer_holds_my_cert).then(|| replica.device_certificate()),
+            kept,
             issued,
             postbus: replica.postbus(),
         }));
@@ -569,15 +719,39 @@ impl Session {
         if docs.is_empty() && withdrawn.is_empty() && !first {
             return Ok(());
         }
-        for h in &docs {
-            self.shared.insert(h.record.id.clone(), h.record.version);
-            self.ever_offered.insert(h.record.id.clone());
+        // A header the peer took before, unchanged since, goes by its
+        // digest; a new or changed one (a new consent, a new owner-signed
+        // version) in full.
+        let mut full = vec![];
+        let mut known = vec![];
+        for h in docs {
+            let doc = h.record.id.clone();
+            let hash = digest(&h);
+            self.shared.insert(doc.clone(), h.record.version);
+            self.ever_offered.insert(doc.clone());
+            if self.knowledge.headers.get(&doc) == Some(&hash) {
+                self.offered_by_hash.insert(doc.clone());
+                self.ever_offered_by_hash.insert(doc.clone());
+                known.push(KnownHeader {
+                    doc: doc.clone(),
+                    hash: hash.clone(),
+                });
+            } else {
+                self.offered_by_hash.remove(&doc);
+                full.push(h);
+            }
+            self.sent_headers.insert(doc, hash);
         }
         for d in &withdrawn {
             self.shared.remove(d);
             self.peer_have.remove(d);
+            self.offered_by_hash.remove(d);
         }
-        self.send(Frame::Offer(Offer { docs, withdrawn }));
+        self.send(Frame::Offer(Offer {
+            docs: full,
+            known,
+            withdrawn,
+        }));
         Ok(())
     }
 
@@ -588,9 +762,29 @@ impl Session {
                 for d in o.withdrawn {
                     self.offered.remove(&d);
                     self.wanted.remove(&d);
+                    self.header_asked.remove(&d);
                     self.withdrawn.insert(d);
                 }
-                for h in o.docs {
+                let mut headers = o.docs;
+                for k in o.known {
+                    // Named by digest: our own stored, verified copy when it
+                    // is that header; otherwise ask for it (and take it only
+                    // as a sent header is taken).
+                    match replica.signed_header(&k.doc) {
+                        Ok(h) if h.record.id == k.doc && digest(&h) == k.hash => headers.push(h),
+                        _ => {
+                            if self.header_asked.insert(k.doc.clone()) {
+                                self.wanted.insert(k.doc.clone());
+                                self.send(Frame::WantHeader(WantHeader { doc: k.doc }));
+                            }
+                        }
+                    }
+                }
+                for h in headers {
+                    let doc = h.record.id.clone();
+                    if self.header_asked.remove(&doc) {
+                        self.wanted.remove(&doc);
+                    }
                     if let Some(notice) = replica.revocation_notice(&peer, &h.record) {
                         // A writer we revoked while it was away: it gets the
                         // header that says so (and, when it asks, no
@@ -598,6 +792,7 @@ impl Session {
                         self.ever_offered.insert(notice.record.id.clone());
                         self.send(Frame::Offer(Offer {
                             docs: vec![notice],
+                            known: vec![],
                             withdrawn: vec![],
                         }));
                         continue;
@@ -605,16 +800,45 @@ impl Session {
                     if !replica.accepts_document_from(&peer, &h.record) {
                         continue;
                     }
-                    let doc = h.record.id.clone();
                     let have = replica.version_vector(&doc).unwrap_or_default();
                     self.offered.insert(doc.clone(), h);
                     self.wanted.insert(doc.clone());
                     self.send(Frame::Want(Want { doc, have }));
                 }
-                if !self.got_offer {
-                    self.got_offer = true;
-                    self.send(Frame::WantsDone);
+                self.got_offer = true;
+                self.wants_done_when_ready();
+            }
+            Frame::WantHeader(w) => {
+                if !self.offered_by_hash.remove(&w.doc) {
+                    if self.ever_offered_by_hash.contains(&w.doc) {
+                        return Ok(());
+                    }
+                    return Err(Stop::Fail(
+                        Code::Protocol,
+                        format!("asked for the header of {}, which was not offered by its digest", w.doc),
+                    ));
                 }
+                if !replica.documents_for_peer(&peer)?.contains(&w.doc) {
+                    // No longer shared: nothing, as for a want crossing a withdrawal.
+                    let head = ChangesHead {
+                        doc: w.doc,
+                        certs: vec![],
+                        last: true,
+                    };
+                    self.send(Frame::Changes(head, vec![]));
+                    return Ok(());
+                }
+                let h = replica.signed_header(&w.doc)?;
+                if self.knowledge.headers.remove(&w.doc).is_some() {
+                    self.knowledge_changed = true;
+                }
+                self.shared.insert(w.doc.clone(), h.record.version);
+                self.sent_headers.insert(w.doc, digest(&h));
+                self.send(Frame::Offer(Offer {
+                    docs: vec![h],
+                    known: vec![],
+                    withdrawn: vec![],
+                }));
             }
             Frame::Want(w) => {
                 let shared = replica.documents_for_peer(&peer)?;
@@ -635,11 +859,25 @@ impl Session {
                     self.send(Frame::Changes(head, vec![]));
                     return Ok(());
                 }
+                // It took the header we offered: next time it goes by digest.
+                self.took_ours.insert(w.doc.clone());
+                if let Some(hash) = self.sent_headers.get(&w.doc)
+                    && self.knowledge.headers.get(&w.doc) != Some(hash)
+                {
+                    self.knowledge.headers.insert(w.doc.clone(), hash.clone());
+                    self.knowledge_changed = true;
+                }
                 self.peer_have.insert(w.doc.clone(), w.have);
                 self.queue_missing(w.doc);
             }
             Frame::Changes(head, changes) => {
                 let Some(header) = self.offered.get(&head.doc) else {
+                    if changes.is_empty() && self.header_asked.remove(&head.doc) {
+                        // The answer to a header asked for that is no longer shared.
+                        self.wanted.remove(&head.doc);
+                        self.wants_done_when_ready();
+                        return Ok(());
+                    }
                     if changes.is_empty() && self.withdrawn.contains(&head.doc) {
                         // The answer to a want that crossed the withdrawal:
                         // nothing, as the protocol says.
@@ -656,6 +894,14 @@ impl Session {
                 let r = replica
                     .import_changes(header, &head.certs, &changes, &name)
                     .map_err(|e| Stop::Fail(Code::RefusedChange, e.to_string()))?;
+                // The peer holds the header it offered: offering the same one
+                // back, we name it (a peer that lied only gets a digest to ask
+                // about). Noted only for documents held here, so bounded.
+                let hash = digest(header);
+                if !self.took_ours.contains(&head.doc) && self.knowledge.headers.get(&head.doc) != Some(&hash) {
+                    self.knowledge.headers.insert(head.doc.clone(), hash);
+                    self.knowledge_changed = true;
+                }
                 // What the peer sent, it has.
                 let have = self.peer_have.entry(head.doc.clone()).or_default();
                 for (dev, seq) in &r.seqs {
@@ -684,6 +930,14 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// `WantsDone` once the first offer is answered: every want sent, no header still asked for.
+    fn wants_done_when_ready(&mut self) {
+        if self.got_offer && !self.sent_wants_done && self.header_asked.is_empty() {
+            self.sent_wants_done = true;
+            self.send(Frame::WantsDone);
+        }
     }
 
     fn queue_missing(&mut self, doc: String) {
@@ -897,6 +1151,17 @@ impl Session {
             }
         }
     }
+}
+
+/// A `Hello` or `Resume` of another protocol version closes the session (code 6).
+fn check_version(version: u32) -> Step {
+    if version == PROTOCOL_VERSION {
+        return Ok(());
+    }
+    Err(Stop::Fail(
+        Code::Version,
+        format!("protocol version {version} is not supported (this node speaks {PROTOCOL_VERSION})"),
+    ))
 }
 
 /// A postbus announcement must be one readable address: anything else
@@ -1192,8 +1457,9 @@ mod tests {
         let fx = dialer.handle(0, Input::Start);
         dialer.effects.extend(fx);
         let welcome = Welcome {
-            version: 3,
-            device: anna_cert,
+            version: PROTOCOL_VERSION + 1,
+            device: Some(anna_cert),
+            kept: false,
             issued: None,
             postbus: None,
         };
@@ -1370,6 +1636,7 @@ mod tests {
         // Too many documents in one offer.
         let offer = Frame::Offer(Offer {
             docs: vec![],
+            known: vec![],
             withdrawn: (0..=MAX_DOCS_PER_OFFER).map(|i| format!("d{i}")).collect(),
         });
         let end = after_handshake(anna, &bert, &offer.encode());
@@ -1422,6 +1689,7 @@ mod tests {
             &bert,
             &Frame::Offer(Offer {
                 docs: vec![header],
+                known: vec![],
                 withdrawn: vec![],
             })
             .encode(),
@@ -1689,11 +1957,18 @@ mod tests {
         let mut end = End::new(bert, Side::dialer(), Mode::Live, device(&anna));
         let welcome = Welcome {
             version: PROTOCOL_VERSION,
-            device: anna.device_certificate().clone(),
+            device: Some(anna.device_certificate().clone()),
+            kept: false,
             issued: None,
             postbus: None,
         };
-        let offer = |docs, withdrawn| Frame::Offer(Offer { docs, withdrawn });
+        let offer = |docs, withdrawn| {
+            Frame::Offer(Offer {
+                docs,
+                known: vec![],
+                withdrawn,
+            })
+        };
         let changes = |c| {
             let head = ChangesHead {
                 doc: plan.clone(),
@@ -1721,5 +1996,307 @@ mod tests {
         let fx = end.handle(1, Input::Frame(changes(some)));
         end.effects.extend(fx);
         assert!(refused(&end, Code::Protocol).contains("not offered"));
+    }
+
+    // Resuming with a known peer: what the peer was seen to hold is left
+    // out, and every check still runs on this side's own verified copies.
+
+    /// Bert dials Anna once (one-shot); returns both vaults.
+    fn session(bert: Vault, anna: Vault) -> [End; 2] {
+        let mut ends = pair(bert, anna, Side::dialer(), Mode::Once);
+        run(&mut ends, 0);
+        for end in &ends {
+            assert!(end.report().is_some(), "{:?}", end.failure());
+        }
+        ends
+    }
+
+    fn offers(end: &End) -> Vec<&Offer> {
+        end.sent()
+            .into_iter()
+            .filter_map(|f| match f {
+                Frame::Offer(o) => Some(o),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn welcome(end: &End) -> &Welcome {
+        end.sent()
+            .into_iter()
+            .find_map(|f| match f {
+                Frame::Welcome(w) => Some(w),
+                _ => None,
+            })
+            .expect("a welcome")
+    }
+
+    #[test]
+    fn a_fresh_peer_gets_everything_and_a_known_peer_resumes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        // Never met: certificates and the header in full.
+        let [bert, anna] = session(bert, anna);
+        assert!(matches!(bert.sent()[0], Frame::Hello(_)));
+        assert!(welcome(&anna).device.is_some() && welcome(&anna).kept);
+        assert_eq!(offers(&anna)[0].docs.len(), 1);
+        assert!(offers(&anna)[0].known.is_empty());
+        // Known: Bert resumes, Anna names her header by digest, the new goal arrives.
+        let [bert, mut anna] = [bert.vault, anna.vault];
+        anna.add_goal(&plan, LifeDomain::Gezondheid, "een baan", None).unwrap();
+        let [bert, anna] = session(bert, anna);
+        assert!(matches!(bert.sent()[0], Frame::Resume(_)), "{:?}", bert.sent()[0]);
+        assert!(welcome(&anna).device.is_none());
+        let o = offers(&anna)[0];
+        assert!(o.docs.is_empty());
+        assert_eq!(o.known.len(), 1);
+        assert_eq!(o.known[0].doc, plan);
+        assert!(bert.sent().iter().all(|f| !matches!(f, Frame::WantHeader(_))));
+        assert_eq!(bert.vault.plan(&plan).unwrap().goals.len(), 2);
+        assert_eq!(bert.report().unwrap().received_changes, 1);
+        // Bert's offer back names the header by digest too.
+        assert!(offers(&bert).iter().all(|o| o.docs.is_empty()));
+        // A third session writes nothing new about the peer.
+        let note = bert.vault.sync_note(&device(&anna.vault)).unwrap();
+        assert!(note.is_some());
+        let [bert, _] = session(bert.vault, anna.vault);
+        assert_eq!(bert.vault.sync_note(&bert.session.remote_device).unwrap(), note);
+    }
+
+    #[test]
+    fn a_header_replaced_between_sessions_is_sent_in_full_and_taken() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        let [bert, anna] = session(bert, anna);
+        let (bert, mut anna) = (bert.vault, anna.vault);
+        let before = anna.signed_header(&plan).unwrap().record.version;
+        // A new owner-signed header: Anna lets Carla write in the plan too.
+        let carla = vault(tmp.path(), "Carla", Role::Counselor);
+        anna.grant_consent(
+            carla.identity(),
+            "Carla",
+            Role::Counselor,
+            vec![plan.clone()],
+            Access::Write,
+            None,
+            "test",
+        )
+        .unwrap();
+        let header = anna.signed_header(&plan).unwrap();
+        assert!(header.record.version > before);
+        let [bert, anna] = session(bert, anna);
+        let o = offers(&anna)[0];
+        assert_eq!(o.docs.len(), 1, "the changed header goes in full");
+        assert!(o.known.is_empty());
+        assert_eq!(bert.vault.signed_header(&plan).unwrap(), header, "and is taken");
+        // Once taken, it goes by digest again.
+        let [_, anna] = session(bert.vault, anna.vault);
+        assert_eq!(offers(&anna)[0].known.len(), 1, "{:#?}", offers(&anna));
+    }
+
+    #[test]
+    fn false_or_stale_knowledge_falls_back_to_the_full_data() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, mut bert, plan) = anna_and_bert(tmp.path(), true);
+        // Anna believes Bert holds her plan's header; Bert believes Anna
+        // keeps his certificate. Neither is true: they never met.
+        let header = anna.signed_header(&plan).unwrap();
+        let mut k = PeerKnowledge::default();
+        k.headers.insert(plan.clone(), digest(&header));
+        Replica::note_peer_knowledge(&mut anna, &device(&bert), &k);
+        let k = PeerKnowledge {
+            cert: Some(digest(&bert.device_certificate().clone())),
+            headers: Default::default(),
+        };
+        Replica::note_peer_knowledge(&mut bert, &device(&anna), &k);
+        let [bert, anna] = session(bert, anna);
+        let names = |e: &End| e.sent().iter().map(|f| f.name()).collect::<Vec<_>>();
+        assert_eq!(names(&bert)[..2], ["resume", "hello"], "{:?}", names(&bert));
+        assert_eq!(names(&anna)[0], "send-hello");
+        assert!(
+            bert.sent()
+                .iter()
+                .any(|f| matches!(f, Frame::WantHeader(w) if w.doc == plan))
+        );
+        // The header came in full and was checked as any sent header is.
+        assert_eq!(bert.vault.signed_header(&plan).unwrap(), header);
+        assert_eq!(bert.vault.plan(&plan).unwrap().goals.len(), 1);
+        // What was learned is true now: the next session resumes.
+        let [bert, _] = session(bert.vault, anna.vault);
+        assert!(matches!(bert.sent()[0], Frame::Resume(_)));
+        assert!(bert.sent().iter().all(|f| !matches!(f, Frame::WantHeader(_))));
+    }
+
+    /// A `Resume` naming `cert` as the dialer's and `acceptor`'s certificate as known.
+    fn resume(acceptor: &Vault, cert: &CertifiedDevice) -> Frame {
+        Frame::Resume(Resume {
+            version: PROTOCOL_VERSION,
+            device: digest(cert),
+            known: Some(digest(&acceptor.device_certificate().clone())),
+            listen: vec![],
+            postbus: None,
+        })
+    }
+
+    #[test]
+    fn a_resume_naming_a_certificate_not_held_for_the_device_gets_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, _) = anna_and_bert(tmp.path(), true);
+        let [bert, anna] = session(bert, anna);
+        let (bert, anna) = (bert.vault, anna.vault);
+        let mallory = vault(tmp.path(), "Mallory", Role::Counselor);
+        let bert_cert = bert.device_certificate().clone();
+        // Mallory's connection names Bert's certificate, which Anna holds:
+        // she is asked to introduce herself, once, and learns nothing.
+        let f = resume(&anna, &bert_cert);
+        let frame = || Input::Frame(f.clone());
+        let end = acceptor_gets(anna, device(&mallory), vec![frame()]);
+        assert!(matches!(end.sent()[..], [Frame::SendHello]), "{:?}", end.sent());
+        assert!(!end.session.is_ended() && end.session.peer().is_none());
+        let end = acceptor_gets(end.vault, device(&mallory), vec![frame(), frame()]);
+        assert!(refused(&end, Code::Protocol).contains("resume again"));
+        assert!(
+            end.sent()
+                .iter()
+                .all(|f| !matches!(f, Frame::Welcome(_) | Frame::Offer(_)))
+        );
+        // Bert naming a certificate of his that Anna never saw: the same.
+        let mut other = bert_cert.clone();
+        other.certificate.device_name = "another".into();
+        let frame = resume(&end.vault, &other);
+        let end = acceptor_gets(end.vault, device(&bert), vec![Input::Frame(frame)]);
+        assert!(matches!(end.sent()[..], [Frame::SendHello]));
+        // Bert naming his own certificate as Anna holds it: welcome, without hers.
+        let frame = resume(&end.vault, &bert_cert);
+        let end = acceptor_gets(end.vault, device(&bert), vec![Input::Frame(frame)]);
+        assert!(matches!(end.sent()[0], Frame::Welcome(Welcome { device: None, .. })));
+        assert_eq!(end.session.peer(), Some(bert.identity()));
+    }
+
+    #[test]
+    fn a_revoked_device_cannot_resume() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, _, _) = anna_and_bert(tmp.path(), false);
+        let pass = Passphrase::new("proef-wachtwoord");
+        let mut phone = Vault::create_unlinked(&tmp.path().join("phone"), "phone", &pass).unwrap();
+        let cert = anna.certify_new_device(device(&phone), "phone").unwrap();
+        phone.adopt_certificate(cert.clone()).unwrap();
+        // Anna holds the phone's certificate; the phone names it.
+        assert_eq!(Replica::certificate_of(&anna, &device(&phone)), Some(cert.clone()));
+        anna.revoke_device(device(&phone)).unwrap();
+        let frame = resume(&anna, &cert);
+        let end = acceptor_gets(anna, device(&phone), vec![Input::Frame(frame)]);
+        assert!(refused(&end, Code::Unauthorized).contains("revoked"));
+    }
+
+    #[test]
+    fn headers_go_only_to_whom_they_were_offered_by_digest_and_still_shared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        let want_header = || Frame::WantHeader(WantHeader { doc: plan.clone() }).encode();
+        // Asked for without having been offered by digest (a peer never
+        // met gets the header in full): refused, and no header leaves.
+        let mut end = End::new(anna, Side::Acceptor, Mode::Live, device(&bert));
+        deliver(&mut end, &Frame::Hello(hello(&bert)).encode(), 0);
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(0, input);
+            end.effects.extend(fx);
+        }
+        let header_frames = |e: &End| offers(e).iter().map(|o| o.docs.len()).sum::<usize>();
+        let sent_before = header_frames(&end);
+        deliver(&mut end, &want_header(), 1);
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(1, input);
+            end.effects.extend(fx);
+        }
+        assert!(refused(&end, Code::Protocol).contains("not offered by its digest"));
+        assert_eq!(header_frames(&end), sent_before);
+        let [bert, anna] = session(bert, end.vault);
+        let (bert, anna) = (bert.vault, anna.vault);
+        // Offered by digest, then the consent ends before Bert asks: an
+        // empty answer, no header.
+        let consent = anna.consents().unwrap()[0].consent.record.id.clone();
+        let r = resume(&anna, &bert.device_certificate().clone());
+        let mut end = End::new(anna, Side::Acceptor, Mode::Live, device(&bert));
+        deliver(&mut end, &r.encode(), 0);
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(0, input);
+            end.effects.extend(fx);
+        }
+        assert_eq!(offers(&end)[0].known.len(), 1);
+        end.vault.revoke_consent(&consent, "klaar").unwrap();
+        deliver(&mut end, &want_header(), 1);
+        while let Some(input) = end.inbox.pop_front() {
+            let fx = end.handle(1, input);
+            end.effects.extend(fx);
+        }
+        assert!(end.failure().is_none(), "{:?}", end.failure());
+        assert_eq!(header_frames(&end), 0, "no header left");
+        assert!(
+            end.sent()
+                .iter()
+                .any(|f| matches!(f, Frame::Changes(h, c) if h.doc == plan && c.is_empty()))
+        );
+    }
+
+    #[test]
+    fn a_forged_digest_never_selects_a_copy_and_takes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
+        let [bert, anna] = session(bert, anna);
+        let (mut bert, anna) = (bert.vault, anna.vault);
+        let header = anna.signed_header(&plan).unwrap();
+        let other = anna.signed_header(&anna.consents_doc()).unwrap();
+        // Bert is offered Anna's plan under a wrong digest,
+        // and under the digest of another document's header.
+        for hash in ["00".repeat(16), digest(&other)] {
+            let mut end = End::new(bert, Side::dialer(), Mode::Live, device(&anna));
+            let welcome = Welcome {
+                version: PROTOCOL_VERSION,
+                device: Some(anna.device_certificate().clone()),
+                kept: false,
+                issued: None,
+                postbus: None,
+            };
+            let offer = Frame::Offer(Offer {
+                docs: vec![],
+                known: vec![KnownHeader {
+                    doc: plan.clone(),
+                    hash,
+                }],
+                withdrawn: vec![],
+            });
+            // Then changes for it, before any header.
+            let changes = Frame::Changes(
+                ChangesHead {
+                    doc: plan.clone(),
+                    certs: vec![],
+                    last: true,
+                },
+                anna.signed_changes(&plan).unwrap(),
+            );
+            for f in [Frame::Welcome(welcome), offer, changes] {
+                end.inbox.push_back(Input::Frame(f));
+            }
+            let before = end.vault.change_count(&plan).unwrap();
+            while let Some(input) = end.inbox.pop_front() {
+                let fx = end.handle(0, input);
+                end.effects.extend(fx);
+            }
+            assert!(
+                end.sent()
+                    .iter()
+                    .any(|f| matches!(f, Frame::WantHeader(w) if w.doc == plan))
+            );
+            assert!(
+                end.sent()
+                    .iter()
+                    .all(|f| !matches!(f, Frame::Want(_) | Frame::WantsDone))
+            );
+            assert!(refused(&end, Code::Protocol).contains("not offered"));
+            assert_eq!(end.vault.change_count(&plan).unwrap(), before);
+            assert_eq!(end.vault.signed_header(&plan).unwrap(), header);
+            bert = end.vault;
+        }
     }
 }

@@ -5,9 +5,12 @@
 //! shared vault once per input). [`Vault`] implements it directly, so the
 //! core's tests and the simulated network run on real vaults.
 
+use std::collections::BTreeMap;
+
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
 use inwonercloud_vault::replica::VersionVector;
 use inwonercloud_vault::{Direction, ImportReport, PeerInfo, Redeemed, SignedChange, Vault, VaultError};
+use serde::{Deserialize, Serialize};
 
 /// The vault as the sync protocol sees it. Authorization lives behind it
 /// ([`Replica::documents_for_peer`], [`Replica::accepts_document_from`],
@@ -30,6 +33,22 @@ pub trait Replica {
     /// The postbus this vault's owner takes mail at, announced in `Hello` and `Welcome`.
     fn postbus(&self) -> Option<String> {
         None
+    }
+    /// The certificate this vault holds for `device`, if any (verified when stored).
+    fn certificate_of(&self, device: &PublicKey) -> Option<CertifiedDevice> {
+        let _ = device;
+        None
+    }
+    /// What this vault noted that the peer device holds of it (empty for a
+    /// peer never met): a note, not a proof, used only to leave out what
+    /// the peer has; every check runs on the receiver's own copies.
+    fn peer_knowledge(&self, device: &PublicKey) -> PeerKnowledge {
+        let _ = device;
+        PeerKnowledge::default()
+    }
+    /// Stores [`Replica::peer_knowledge`] (a failure costs only bytes next time).
+    fn note_peer_knowledge(&mut self, device: &PublicKey, knowledge: &PeerKnowledge) {
+        let _ = (device, knowledge);
     }
     /// Remembers an admitted peer: its device, the addresses and the postbus
     /// it announced (`None`: it has none, or stopped using one).
@@ -78,6 +97,20 @@ pub trait Replica {
     fn synced(&mut self);
 }
 
+/// What a peer device was seen to hold of this vault, kept per peer device
+/// so that a session with a known peer leaves out what it has: this
+/// device's certificate and documents' owner-signed headers, each named by
+/// its [`digest`](crate::wire::digest).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerKnowledge {
+    /// The digest of this device's certificate the peer said it keeps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert: Option<String>,
+    /// Per document, the digest of the header the peer took last.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
 /// Most addresses kept for one peer from its announcements.
 pub const MAX_ANNOUNCED_ADDRS: usize = 8;
 
@@ -122,6 +155,24 @@ impl Replica for Vault {
         // Every device of the owner announces the same postbus (one that has
         // no setting of its own passes on what another of hers announced).
         self.postbus_of(&self.identity()).map(|p| p.to_string())
+    }
+
+    fn certificate_of(&self, device: &PublicKey) -> Option<CertifiedDevice> {
+        Vault::certificate_of(self, device).cloned()
+    }
+
+    fn peer_knowledge(&self, device: &PublicKey) -> PeerKnowledge {
+        self.sync_note(device)
+            .ok()
+            .flatten()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    fn note_peer_knowledge(&mut self, device: &PublicKey, knowledge: &PeerKnowledge) {
+        if let Ok(b) = serde_json::to_vec(knowledge) {
+            let _ = self.set_sync_note(device, &b);
+        }
     }
 
     fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String], postbus: Option<&str>) {

@@ -30,6 +30,8 @@ struct Wire {
     send: SendStream,
     bytes_sent: usize,
     bytes_received: usize,
+    /// Per frame type: how many and their bytes, each way.
+    frames: crate::protocol::FrameTally,
     /// When the session started: time 0 of the protocol's clock.
     epoch: Instant,
 }
@@ -108,6 +110,7 @@ async fn drive(
         send,
         bytes_sent: 0,
         bytes_received: 0,
+        frames: Default::default(),
         epoch,
     };
     let mut core = Session::new(side, mode, device);
@@ -115,7 +118,7 @@ async fn drive(
     loop {
         let now = wire.now();
         tracing::trace!(?input, "input");
-        let effects = shared.with_vault(|v| core.handle(v, now, input));
+        let effects = blocking(|| shared.with_vault(|v| core.handle(v, now, input)));
         if let Some(end) = perform(shared, &mut wire, &core, effects).await {
             if let Some(peer) = core.peer() {
                 let error = end.as_ref().err().map(|e| e.to_string());
@@ -124,6 +127,7 @@ async fn drive(
             return end.map(|mut report| {
                 report.bytes_sent = wire.bytes_sent;
                 report.bytes_received = wire.bytes_received;
+                report.frames = std::mem::take(&mut wire.frames);
                 report
             });
         }
@@ -135,6 +139,7 @@ async fn drive(
                 None => Input::Closed(wire.close_reason()),
                 Some(Ok((f, n))) => {
                     wire.bytes_received += n;
+                    wire.frames.add(f.name(), false, n);
                     tracing::debug!(frame = f.name(), bytes = n, "received");
                     Input::Frame(f)
                 }
@@ -148,6 +153,18 @@ async fn drive(
             () = std::future::ready(()), if pending => Input::Writable,
             () = sleep_until(deadline), if deadline.is_some() => Input::Tick,
         };
+    }
+}
+
+/// Runs `f`, which waits for the vault's lock and its durable writes, as
+/// blocking work: on a multi-threaded runtime the worker hands its other
+/// tasks (other sessions' connections, their QUIC timers) to another thread
+/// first, so that sessions queued behind the lock or a disk flush do not
+/// stall every connection of the node. Elsewhere it just runs `f`.
+pub(crate) fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
     }
 }
 
@@ -173,6 +190,7 @@ async fn perform(
                 let bytes = f.encode();
                 tracing::debug!(frame = f.name(), bytes = bytes.len(), "sent");
                 wire.bytes_sent += bytes.len();
+                wire.frames.add(f.name(), true, bytes.len());
                 if let Err(e) = wire.send.write_all(&bytes).await {
                     if error_sent {
                         // The peer is gone already; the error is ours to report.

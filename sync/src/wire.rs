@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 
 /// ALPN of the protocol.
 pub const ALPN: &[u8] = b"inwonercloud/sync/1";
-/// Protocol version carried in `Hello`.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// Protocol version carried in `Hello` and `Resume`. Version 3 added
+/// `Resume`, `SendHello`, `WantHeader`, a `Welcome` that may leave its
+/// certificate out and an `Offer` that may name a header by its hash; a
+/// node of another version is refused with [`Code::Version`].
+pub const PROTOCOL_VERSION: u32 = 3;
 /// Largest frame accepted (type + payload).
 pub const MAX_FRAME: usize = 8 * 1024 * 1024;
 /// Most changes in one `Changes` frame.
@@ -95,14 +98,44 @@ pub struct Hello {
 /// Most addresses a `Hello` may announce.
 pub const MAX_LISTEN_ADDRS: usize = 8;
 
-/// The acceptor's answer to `Hello`.
+/// The dialer's first frame to a device it knows keeps its certificate: a
+/// `Hello` naming the certificate by its [`digest`] instead of carrying it
+/// (never with a ticket). The acceptor uses the certificate it holds for
+/// the connecting device when the digest matches, and answers `SendHello`
+/// when it does not.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    /// [`PROTOCOL_VERSION`].
+    pub version: u32,
+    /// [`digest`] of the dialing device's certificate.
+    pub device: String,
+    /// [`digest`] of the acceptor's certificate the dialer holds: the
+    /// acceptor leaves its certificate out of `Welcome` when it matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<String>,
+    /// As in [`Hello::listen`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listen: Vec<String>,
+    /// As in [`Hello::postbus`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postbus: Option<String>,
+}
+
+/// The acceptor's answer to `Hello` or `Resume`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Welcome {
     /// [`PROTOCOL_VERSION`].
     pub version: u32,
-    /// The accepting device's certificate.
-    pub device: CertifiedDevice,
+    /// The accepting device's certificate; left out when the `Resume`
+    /// named it (the dialer holds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<CertifiedDevice>,
+    /// Whether the acceptor keeps the dialer's certificate as it is now, so
+    /// the dialer may `Resume` next time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
     /// For a device ticket: the certificate the identity issued for the dialing device.
     pub issued: Option<CertifiedDevice>,
     /// The acceptor owner's postbus, as in [`Hello::postbus`].
@@ -116,8 +149,42 @@ pub struct Welcome {
 pub struct Offer {
     /// Owner-signed headers.
     pub docs: Vec<Signed<DocumentHeader>>,
+    /// Documents offered by the [`digest`] of a header the receiver was
+    /// seen to hold: it uses its own copy when the digest matches and asks
+    /// with `WantHeader` when it does not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<KnownHeader>,
     /// Documents no longer shared (revoked since the last offer).
     pub withdrawn: Vec<String>,
+}
+
+/// A document offered by its header's digest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownHeader {
+    /// Document id.
+    pub doc: String,
+    /// [`digest`] of the owner-signed header.
+    pub hash: String,
+}
+
+/// Asks for the header of a document offered by a digest the asker does
+/// not hold; answered with an `Offer` carrying it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WantHeader {
+    /// Document id.
+    pub doc: String,
+}
+
+/// Names a certificate or header by the first 16 bytes of the SHA-256 of
+/// its JSON (hex). A match only ever selects the receiver's own verified
+/// copy, so a forged or colliding digest gains nothing: it is a name, not
+/// a proof.
+pub fn digest<T: Serialize>(v: &T) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(serde_json::to_vec(v).unwrap_or_default());
+    hex::encode(&h[..16])
 }
 
 /// A request for a document's changes beyond a version vector.
@@ -171,6 +238,12 @@ pub enum Frame {
     Synced,
     /// Type 8.
     Error(ErrorFrame),
+    /// Type 10: the dialer's first frame to a device that keeps its certificate.
+    Resume(Resume),
+    /// Type 11: the acceptor does not hold the certificate a `Resume` named; send `Hello`.
+    SendHello,
+    /// Type 12.
+    WantHeader(WantHeader),
 }
 
 /// Why a frame could not be decoded.
@@ -280,6 +353,9 @@ impl Frame {
             Frame::WantsDone => (6, json_payload(&())),
             Frame::Synced => (7, json_payload(&())),
             Frame::Error(e) => (8, json_payload(e)),
+            Frame::Resume(r) => (10, json_payload(r)),
+            Frame::SendHello => (11, json_payload(&())),
+            Frame::WantHeader(w) => (12, json_payload(w)),
         };
         let mut inner = Vec::with_capacity(1 + payload.len());
         inner.push(ty);
@@ -300,8 +376,9 @@ impl Frame {
             2 => Frame::Welcome(json(payload, "welcome")?),
             3 => {
                 let o: Offer = json(payload, "offer")?;
-                if o.docs.len() + o.withdrawn.len() > MAX_DOCS_PER_OFFER {
-                    return Err(WireError::TooLarge(format!("offer of {} documents", o.docs.len())));
+                let n = o.docs.len() + o.known.len() + o.withdrawn.len();
+                if n > MAX_DOCS_PER_OFFER {
+                    return Err(WireError::TooLarge(format!("offer of {n} documents")));
                 }
                 Frame::Offer(o)
             }
@@ -317,6 +394,9 @@ impl Frame {
                 }
                 Self::decode(&inner)?
             }
+            10 => Frame::Resume(json(payload, "resume")?),
+            11 => Frame::SendHello,
+            12 => Frame::WantHeader(json(payload, "want header")?),
             other => return Err(WireError::Malformed(format!("unknown frame type {other}"))),
         })
     }
@@ -354,6 +434,9 @@ impl Frame {
             Frame::WantsDone => "wants-done",
             Frame::Synced => "synced",
             Frame::Error(_) => "error",
+            Frame::Resume(_) => "resume",
+            Frame::SendHello => "send-hello",
+            Frame::WantHeader(_) => "want-header",
         }
     }
 }

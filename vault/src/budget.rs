@@ -1,6 +1,10 @@
 //! Budget accounts and ledger entries through the vault.
 
-use inwonercloud_schemas::{Account, Date, DocKind, EntryKind, FundingStream, LedgerEntry, Role, SchemaError, Unit};
+use std::collections::BTreeMap;
+
+use inwonercloud_schemas::{
+    Account, Date, DocKind, EntryKind, FundingStream, LedgerEntry, Role, SchemaError, Transfer, Unit,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -174,42 +178,12 @@ impl Vault {
 
     /// Accounts, figures and entries of a budget document.
     pub fn budget(&self, doc: &str) -> Result<BudgetView> {
-        let (mut accounts, mut bad) = self.records::<Account>(doc)?;
-        accounts.sort_by(|a, b| {
-            let (a, b) = (&a.record, &b.record);
-            (a.period_start, &a.name, &a.id).cmp(&(b.period_start, &b.name, &b.id))
-        });
+        let (accounts, mut bad) = self.sorted_accounts(doc)?;
         let (entries, b) = self.records::<LedgerEntry>(doc)?;
         bad.extend(b);
         let owner = self.header(doc)?.owner;
-        let confirmed = self.confirmed_transfers();
-        let inputs: Vec<LedgerInput> = entries
-            .into_iter()
-            .map(|a| LedgerInput {
-                transfer_confirmed: a
-                    .record
-                    .reference
-                    .as_ref()
-                    .and_then(|r| confirmed.get(r))
-                    .is_some_and(|t| {
-                        t.amount == a.record.amount
-                            && match a.record.kind {
-                                EntryKind::TransferOut => t.from == owner && t.from_account == a.record.account,
-                                EntryKind::TransferIn => t.to == owner,
-                                _ => false,
-                            }
-                    }),
-                author_is_municipality: a.author_role == Some(Role::Municipality),
-                author: a.author,
-                entry: a.record,
-            })
-            .collect();
         let plain: Vec<Account> = accounts.iter().map(|a| a.record.clone()).collect();
-        let (mandates, revocations) = self.mandate_records(doc)?;
-        let signed: Vec<(inwonercloud_schemas::PublicKey, &LedgerEntry)> =
-            inputs.iter().map(|i| (i.author, &i.entry)).collect();
-        let mandated = crate::mandate::mandated_entries(&mandates, &revocations, &owner, &signed);
-        let report = ledger::compute_with(&plain, &inputs, &owner, &mandated);
+        let report = self.ledger_report(doc, &plain, &entries, &self.confirmed_transfers())?;
         let mut receipts: std::collections::BTreeMap<String, Vec<inwonercloud_schemas::Attachment>> =
             std::collections::BTreeMap::new();
         for r in self.receipts(doc)?.into_iter().filter(|r| r.valid) {
@@ -226,5 +200,56 @@ impl Vault {
             receipts,
             owner,
         })
+    }
+
+    /// The accounts of budget `doc`, by period start, name and id (and
+    /// the ones that failed verification).
+    pub(crate) fn sorted_accounts(&self, doc: &str) -> Result<(Vec<Authored<Account>>, Vec<BadRecord>)> {
+        let (mut accounts, bad) = self.records::<Account>(doc)?;
+        accounts.sort_by(|a, b| {
+            let (a, b) = (&a.record, &b.record);
+            (a.period_start, &a.name, &a.id).cmp(&(b.period_start, &b.name, &b.id))
+        });
+        Ok((accounts, bad))
+    }
+
+    /// The ledger's figures of budget `doc` from its verified `accounts` and
+    /// `entries`, given the transfers both parties signed
+    /// ([`Vault::confirmed_transfers`], read once by a caller that computes
+    /// many budgets rather than once per budget).
+    pub(crate) fn ledger_report(
+        &self,
+        doc: &str,
+        accounts: &[Account],
+        entries: &[Authored<LedgerEntry>],
+        confirmed: &BTreeMap<String, Transfer>,
+    ) -> Result<LedgerReport> {
+        let owner = self.header(doc)?.owner;
+        let inputs: Vec<LedgerInput> = entries
+            .iter()
+            .map(|a| LedgerInput {
+                transfer_confirmed: a
+                    .record
+                    .reference
+                    .as_ref()
+                    .and_then(|r| confirmed.get(r))
+                    .is_some_and(|t| {
+                        t.amount == a.record.amount
+                            && match a.record.kind {
+                                EntryKind::TransferOut => t.from == owner && t.from_account == a.record.account,
+                                EntryKind::TransferIn => t.to == owner,
+                                _ => false,
+                            }
+                    }),
+                author_is_municipality: a.author_role == Some(Role::Municipality),
+                author: a.author,
+                entry: a.record.clone(),
+            })
+            .collect();
+        let (mandates, revocations) = self.mandate_records(doc)?;
+        let signed: Vec<(inwonercloud_schemas::PublicKey, &LedgerEntry)> =
+            inputs.iter().map(|i| (i.author, &i.entry)).collect();
+        let mandated = crate::mandate::mandated_entries(&mandates, &revocations, &owner, &signed);
+        Ok(ledger::compute_with(accounts, &inputs, &owner, &mandated))
     }
 }

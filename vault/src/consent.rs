@@ -10,7 +10,7 @@
 use inwonercloud_schemas::{
     Access, CertifiedDevice, Consent, Date, DocKind, DocumentHeader, PublicKey, Revocation, Role, SchemaError,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -30,6 +30,118 @@ pub struct ConsentView {
     pub revocation: Option<Authored<Revocation>>,
     /// In force today and not revoked.
     pub active: bool,
+}
+
+/// What `peer`'s active consents give it (see [`Vault::documents_for_peer`]).
+#[derive(Debug, Default)]
+struct Grants {
+    /// Documents named in its active consents.
+    consented: Vec<String>,
+    /// It reads this owner's budget.
+    sees_budget: bool,
+    /// It reads the budget as a municipality.
+    municipal: bool,
+}
+
+/// What a held document may be shared as, beside going back to its owner:
+/// the classes [`Vault::documents_for_peer`] adds whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum SharedAs {
+    /// A catalogue or policy of this owner: to anyone.
+    Public,
+    /// An exchange document this owner owns or writes: to whoever reads the budget.
+    Exchange,
+    /// An agreement of this owner: to the municipality reading the budget.
+    Agreement,
+    /// A wijkbudget this owner writes: to every other writer.
+    Pot,
+}
+
+impl SharedAs {
+    fn of(h: &DocumentHeader, me: &PublicKey) -> Option<SharedAs> {
+        match h.kind {
+            DocKind::Catalogue | DocKind::Policy if &h.owner == me => Some(SharedAs::Public),
+            DocKind::Exchange if &h.owner == me || h.writers.contains(me) => Some(SharedAs::Exchange),
+            DocKind::Agreement if &h.owner == me => Some(SharedAs::Agreement),
+            DocKind::Pot if h.may_write(me) => Some(SharedAs::Pot),
+            _ => None,
+        }
+    }
+}
+
+/// Held documents filed by owner and by [`SharedAs`] class, so that
+/// [`Vault::documents_for_peer`] reads what is shared with one peer instead
+/// of every header. Derived from the headers in memory only, never stored:
+/// every header change passes [`Vault::touch`], which marks the document to
+/// be filed again before the next answer ([`Vault::refile`]); a refresh that
+/// reads the file and a rolled-back action drop the whole index. Debug
+/// builds check every answer against a scan of every header.
+#[derive(Debug, Default)]
+pub(crate) struct PeerIndex {
+    filed: Option<Filed>,
+    /// Documents to file again before the next answer.
+    dirty: BTreeSet<String>,
+}
+
+/// The index proper.
+#[derive(Debug, Default)]
+struct Filed {
+    /// (owner, class) each document was filed under.
+    of_doc: HashMap<String, (PublicKey, Option<SharedAs>)>,
+    by_owner: HashMap<PublicKey, BTreeSet<String>>,
+    by_class: HashMap<SharedAs, BTreeSet<String>>,
+}
+
+impl Filed {
+    fn of(&self, class: SharedAs) -> &BTreeSet<String> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        self.by_class.get(&class).unwrap_or(&EMPTY)
+    }
+
+    fn file(&mut self, id: &str, h: &DocumentHeader, me: &PublicKey) {
+        let class = SharedAs::of(h, me);
+        self.by_owner.entry(h.owner).or_default().insert(id.to_string());
+        if let Some(c) = class {
+            self.by_class.entry(c).or_default().insert(id.to_string());
+        }
+        self.of_doc.insert(id.to_string(), (h.owner, class));
+    }
+
+    fn unfile(&mut self, id: &str) {
+        let Some((owner, class)) = self.of_doc.remove(id) else {
+            return;
+        };
+        if let Some(set) = self.by_owner.get_mut(&owner) {
+            set.remove(id);
+        }
+        if let Some(set) = class.and_then(|c| self.by_class.get_mut(&c)) {
+            set.remove(id);
+        }
+    }
+}
+
+impl PeerIndex {
+    /// The index as of the headers `vault` holds now: built on first use,
+    /// with the documents marked since filed again.
+    fn current(&mut self, vault: &Vault) -> &Filed {
+        let me = vault.identity();
+        let docs = vault.docs_map();
+        let dirty = std::mem::take(&mut self.dirty);
+        let filed = self.filed.get_or_insert_with(|| {
+            let mut f = Filed::default();
+            for (id, d) in docs {
+                f.file(id, &d.header.record, &me);
+            }
+            f
+        });
+        for id in dirty {
+            filed.unfile(&id);
+            if let Some(d) = docs.get(&id) {
+                filed.file(&id, &d.header.record, &me);
+            }
+        }
+        filed
+    }
 }
 
 /// What an invite offers.
@@ -359,32 +471,92 @@ impl Vault {
     /// The documents this vault may send to `peer`: everything to the owner's
     /// own devices; a document back to its owner; public catalogues and
     /// policies to anyone; the owner's documents under an active consent.
+    ///
+    /// Read from the [`PeerIndex`] (documents by owner and by what they are
+    /// shared as), so an offer costs what is shared with `peer`, not every
+    /// document held; the consents are read each time (they expire by date).
     pub fn documents_for_peer(&self, peer: &PublicKey) -> Result<Vec<String>> {
         let me = self.identity();
         if peer == &me {
             return Ok(self.document_ids());
         }
-        let consented: Vec<String> = if self.docs_map().contains_key(&self.consents_doc()) {
-            self.consents()?
-                .into_iter()
-                .filter(|c| c.active && &c.consent.record.grantee == peer)
-                .flat_map(|c| c.consent.record.documents)
-                .collect()
-        } else {
-            vec![]
+        let grants = self.sharing_grants(peer)?;
+        let mut out = {
+            let mut index = self.peer_index.lock().unwrap_or_else(|p| p.into_inner());
+            let filed = index.current(self);
+            let mut out: BTreeSet<String> = filed.by_owner.get(peer).cloned().unwrap_or_default();
+            out.extend(filed.of(SharedAs::Public).iter().cloned());
+            if grants.sees_budget {
+                out.extend(filed.of(SharedAs::Exchange).iter().cloned());
+            }
+            if grants.municipal {
+                out.extend(filed.of(SharedAs::Agreement).iter().cloned());
+            }
+            out.extend(
+                filed
+                    .of(SharedAs::Pot)
+                    .iter()
+                    .filter(|id| self.header(id).is_ok_and(|h| h.may_write(peer)))
+                    .cloned(),
+            );
+            out
         };
-        // Whoever may read my budget may also see the transfers behind it;
-        // the municipality also sees the agreements it pays for.
+        out.extend(
+            grants
+                .consented
+                .into_iter()
+                .filter(|id| self.header(id).is_ok_and(|h| h.owner == me)),
+        );
+        let mut out: Vec<String> = out.into_iter().collect();
+        // A municipality republishes the catalogues of the providers it
+        // admitted to everyone it admitted (see `crate::discovery`).
+        for c in self.republished_catalogues_for(peer)? {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        debug_assert_eq!(
+            Some(&out),
+            self.documents_for_peer_by_scan(peer).ok().as_ref(),
+            "the peer index answers as a scan of every header"
+        );
+        Ok(out)
+    }
+
+    /// What `peer`'s active consents give it: the documents named, whether
+    /// it reads this owner's budget (and so the transfers behind it), and
+    /// whether it does so as a municipality (and so sees the agreements it
+    /// pays for).
+    fn sharing_grants(&self, peer: &PublicKey) -> Result<Grants> {
+        if !self.docs_map().contains_key(&self.consents_doc()) {
+            return Ok(Grants::default());
+        }
+        let active: Vec<ConsentView> = self
+            .consents()?
+            .into_iter()
+            .filter(|c| c.active && &c.consent.record.grantee == peer)
+            .collect();
         let budget = self.doc_id(DocKind::Budget);
-        let sees_budget = consented.contains(&budget);
-        let municipal = sees_budget
-            && self.docs_map().contains_key(&self.consents_doc())
-            && self.consents()?.iter().any(|c| {
-                c.active
-                    && &c.consent.record.grantee == peer
-                    && c.consent.record.role == Role::Municipality
-                    && c.consent.record.documents.contains(&budget)
-            });
+        let municipal = active
+            .iter()
+            .any(|c| c.consent.record.role == Role::Municipality && c.consent.record.documents.contains(&budget));
+        let consented: Vec<String> = active.into_iter().flat_map(|c| c.consent.record.documents).collect();
+        Ok(Grants {
+            sees_budget: consented.contains(&budget),
+            municipal,
+            consented,
+        })
+    }
+
+    /// [`Self::documents_for_peer`] by reading every held header: what the
+    /// index must answer (checked against it in debug builds).
+    fn documents_for_peer_by_scan(&self, peer: &PublicKey) -> Result<Vec<String>> {
+        let me = self.identity();
+        let Grants {
+            consented,
+            sees_budget,
+            municipal,
+        } = self.sharing_grants(peer)?;
         let mut out = vec![];
         for id in self.document_ids() {
             let h = self.header(&id)?;
@@ -399,14 +571,26 @@ impl Vault {
                 out.push(id);
             }
         }
-        // A municipality republishes the catalogues of the providers it
-        // admitted to everyone it admitted (see `crate::discovery`).
         for c in self.republished_catalogues_for(peer)? {
             if !out.contains(&c) {
                 out.push(c);
             }
         }
         Ok(out)
+    }
+
+    /// Marks `doc` to be filed again in the [`PeerIndex`] on its next use
+    /// (its header may have changed, or it is new or gone).
+    pub(crate) fn refile(&self, doc: &str) {
+        let mut index = self.peer_index.lock().unwrap_or_else(|p| p.into_inner());
+        if index.filed.is_some() {
+            index.dirty.insert(doc.to_string());
+        }
+    }
+
+    /// Drops the [`PeerIndex`]: the next offer files every document again.
+    pub(crate) fn forget_peer_index(&self) {
+        *self.peer_index.lock().unwrap_or_else(|p| p.into_inner()) = PeerIndex::default();
     }
 
     /// Whether to take a document offered by `peer`: one already held (its
@@ -581,6 +765,24 @@ impl Vault {
         w.put32(store::PEERS, peer.identity.as_bytes(), json(peer)?.as_slice())?;
         w.commit()?;
         Ok(())
+    }
+
+    /// What the sync protocol noted that a peer device holds of this vault
+    /// (opaque to the vault; see the sync crate's `PeerKnowledge`).
+    pub fn sync_note(&self, device: &PublicKey) -> Result<Option<Vec<u8>>> {
+        self.store()
+            .meta(&format!("sync_note:{}", hex::encode(device.as_bytes())))
+    }
+
+    /// Stores [`Self::sync_note`] for a peer device.
+    pub fn set_sync_note(&self, device: &PublicKey, note: &[u8]) -> Result<()> {
+        let w = self.store().begin()?;
+        w.put(
+            store::META,
+            format!("sync_note:{}", hex::encode(device.as_bytes())).as_str(),
+            note,
+        )?;
+        w.commit()
     }
 
     /// Every known peer.
@@ -816,5 +1018,104 @@ impl Vault {
         let id = self.doc_id(kind);
         self.doc(&id)?;
         Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::vault;
+
+    /// What the [`PeerIndex`] answers must be what a scan of every header
+    /// answers, after each change that moves a document in or out: a
+    /// consent given, revoked or past its last day, a new document, a
+    /// failed action's document, and writes by a second handle on the same
+    /// file (as by another process) seen through `refresh`.
+    #[test]
+    fn documents_for_peer_follow_consents_documents_and_other_handles() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut one = vault(&dir, "Anna de Vries", Role::Citizen);
+        let muni = vault(&tmp.path().join("m"), "Gemeente", Role::Municipality).identity();
+        let other = vault(&tmp.path().join("o"), "Ben", Role::Counselor).identity();
+        let provider = vault(&tmp.path().join("p"), "Zorg BV", Role::Provider).identity();
+        let same = |v: &Vault, peer: &PublicKey| {
+            let got = v.documents_for_peer(peer).unwrap();
+            assert_eq!(
+                got,
+                v.documents_for_peer_by_scan(peer).unwrap(),
+                "index and scan differ"
+            );
+            got
+        };
+        let budget = one.budget_doc();
+        assert!(same(&one, &muni).is_empty(), "nothing shared yet (index built now)");
+        // A consent given: the budget, and as municipality the agreements.
+        let c = one
+            .grant_consent(
+                muni,
+                "Gemeente",
+                Role::Municipality,
+                vec![budget.clone()],
+                Access::Read,
+                None,
+                "pgb",
+            )
+            .unwrap();
+        assert_eq!(same(&one, &muni), vec![budget.clone()]);
+        // A new document after the index was built.
+        let agreement = one.open_agreement_doc(provider).unwrap();
+        let mut both = vec![budget.clone(), agreement.clone()];
+        both.sort();
+        assert_eq!(same(&one, &muni), both);
+        assert!(
+            same(&one, &provider).is_empty(),
+            "a writer is sent it under a consent only"
+        );
+        // A failed action's new document is not offered after the roll-back.
+        let stranger = vault(&tmp.path().join("s"), "Zorg 2", Role::Provider).identity();
+        let failed: Result<()> = one.transact(|v| {
+            let d = v.open_agreement_doc(stranger)?;
+            assert!(v.documents_for_peer(&muni)?.contains(&d), "seen inside the action");
+            Err(VaultError::Storage("afgebroken".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(same(&one, &muni), both, "the rolled-back document is gone");
+        // A consent already past its last day shares nothing.
+        let yesterday = Date::today().plus_days(-1);
+        one.grant_consent(
+            other,
+            "Ben",
+            Role::Counselor,
+            vec![budget.clone()],
+            Access::Read,
+            Some(yesterday),
+            "oud",
+        )
+        .unwrap();
+        assert!(same(&one, &other).is_empty(), "expired");
+        // Revoked.
+        one.revoke_consent(&c.id, "klaar").unwrap();
+        assert!(same(&one, &muni).is_empty(), "revoked");
+        // A second handle on the same file gives a consent and makes a
+        // document; the first sees both after refresh.
+        let mut two = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        let later = two.open_agreement_doc(stranger).unwrap();
+        two.grant_consent(
+            other,
+            "Ben",
+            Role::Counselor,
+            vec![budget.clone(), later.clone()],
+            Access::Write,
+            None,
+            "nu",
+        )
+        .unwrap();
+        assert!(same(&one, &other).is_empty(), "not read yet");
+        one.refresh().unwrap();
+        let mut now = vec![budget.clone(), later];
+        now.sort();
+        assert_eq!(same(&one, &other), now);
+        assert_eq!(same(&two, &other), now);
     }
 }

@@ -402,6 +402,7 @@ async fn a_relayer_that_alters_an_offering_on_the_wire_is_refused() {
         let mut raw = connect(&citizen, &relay).await;
         let offer = Frame::Offer(Offer {
             docs: vec![header.clone()],
+            known: vec![],
             withdrawn: vec![],
         });
         raw.send.write_all(&offer.encode()).await.unwrap();

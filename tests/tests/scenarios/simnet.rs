@@ -586,6 +586,7 @@ fn hostile_bytes(mallory: &Vault, anna: &Vault, plan: &str, k: u8) -> Vec<u8> {
             out.extend(
                 Frame::Offer(Offer {
                     docs: anna.signed_header(plan).into_iter().collect(),
+                    known: vec![],
                     withdrawn: vec![],
                 })
                 .encode(),
@@ -908,6 +909,7 @@ fn hostile_frames_are_refused_and_the_node_keeps_serving() {
         }
         let mut bytes = Frame::Offer(Offer {
             docs: vec![header.clone()],
+            known: vec![],
             withdrawn: vec![],
         })
         .encode();

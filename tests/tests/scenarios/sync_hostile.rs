@@ -28,7 +28,7 @@ pub(crate) async fn read_frame(recv: &mut RecvStream) -> Option<Frame> {
 
 /// A bare endpoint on 127.0.0.1 with `who`'s device key: a peer that speaks
 /// the protocol by hand.
-async fn raw_endpoint(who: &Vault) -> iroh::Endpoint {
+pub(crate) async fn raw_endpoint(who: &Vault) -> iroh::Endpoint {
     let sk = iroh::SecretKey::from_bytes(&who.device_key().to_bytes());
     iroh::Endpoint::builder(presets::Minimal)
         .clear_ip_transports()
@@ -144,6 +144,7 @@ async fn hostile_frames_are_refused_and_the_node_keeps_serving() {
         let mut raw = connect(&anna, &mallory).await;
         let offer = Frame::Offer(Offer {
             docs: vec![header.clone()],
+            known: vec![],
             withdrawn: vec![],
         });
         raw.send.write_all(&offer.encode()).await.unwrap();

@@ -1,11 +1,11 @@
 //! Gathering claims from the documents a vault holds: every approved
 //! declaration, and every other spend on a granted account.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use inwonercloud_schemas::{
-    Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, DocKind, EntryKind, LedgerEntry,
-    PublicKey, Receipt, Verdict,
+    Account, Agreement, AgreementSignature, Approval, BudgetRequest, Decision, Declaration, DocKind, EntryKind,
+    LedgerEntry, PublicKey, Receipt, Verdict,
 };
 use rust_decimal::Decimal;
 
@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::ledger::EntryStatus;
 use crate::market::reservation_for;
 use crate::receipts::attachment_key;
-use crate::vault::Vault;
+use crate::vault::{Authored, Vault};
 
 /// What a vault can claim: declarations and the other spends.
 #[derive(Clone, Debug, Default)]
@@ -74,26 +74,44 @@ struct BudgetClaims {
     spent: Decimal,
 }
 
+/// The grant chains of each held budget per account, by budget document
+/// (filled as they are first needed, each budget's records read once).
+type GrantsByBudget = BTreeMap<String, BTreeMap<String, Vec<GrantChain>>>;
+
+/// What the approvals held here account for, per citizen: (reservation,
+/// amount, date) → how many.
+type Approved = BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize>;
+
 impl Vault {
     /// Every approved declaration this vault can see, as a claim bundle, in
     /// a stable order (approval time, then id).
     pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
+        self.bundles(&mut BTreeMap::new())
+    }
+
+    /// [`Vault::claim_bundles`], taking each budget's grant chains from
+    /// `grants` (and adding the ones it had to read).
+    fn bundles(&self, grants: &mut GrantsByBudget) -> Result<Vec<ClaimBundle>> {
         let mut out = Vec::new();
-        // Grant chains per budget (by account) and mandates: several agreements share them.
-        let mut grants: BTreeMap<String, BTreeMap<String, Vec<GrantChain>>> = BTreeMap::new();
+        // Mandates per (budget, agreement document): several agreements share them.
         let mut mandates: BTreeMap<(String, String), super::declaration::Mandates> = BTreeMap::new();
-        for doc in self.document_ids() {
-            let h = self.header(&doc)?;
+        for (doc, h) in self.docs_map() {
+            let h = &h.header.record;
             if h.kind != DocKind::Agreement {
                 continue;
             }
             let owner = h.owner;
             // Every record once per document. Approvals and declarations are
             // taken whoever signed them: judging that is `check_all`'s job.
-            let (agreements, _) = self.records::<Agreement>(&doc)?;
-            let (sigs, _) = self.records::<AgreementSignature>(&doc)?;
-            let (apps, _) = self.records::<Approval>(&doc)?;
-            let (decls, _) = self.records::<Declaration>(&doc)?;
+            let (agreements, _) = self.records::<Agreement>(doc)?;
+            let (sigs, _) = self.records::<AgreementSignature>(doc)?;
+            let (apps, _) = self.records::<Approval>(doc)?;
+            let (decls, _) = self.records::<Declaration>(doc)?;
+            // The first declaration under each id, as a search from the start finds it.
+            let mut by_id: HashMap<&str, &Authored<Declaration>> = HashMap::with_capacity(decls.len());
+            for d in &decls {
+                by_id.entry(d.record.id.as_str()).or_insert(d);
+            }
             for a in agreements
                 .iter()
                 .filter(|a| a.author == owner && a.record.citizen == owner)
@@ -102,30 +120,30 @@ impl Vault {
                 let budget = DocKind::Budget.doc_id(&ag.citizen);
                 if !grants.contains_key(&budget) {
                     let by_account = if self.header(&budget).is_ok() {
-                        self.grants_by_account(&budget)?
+                        let (entries, _) = self.records::<LedgerEntry>(&budget)?;
+                        self.grants_by_account(&budget, &entries)?
                     } else {
                         BTreeMap::new()
                     };
                     grants.insert(budget.clone(), by_account);
                 }
-                let chains = grants
+                let chains: &[GrantChain] = grants
                     .get(&budget)
                     .and_then(|g| g.get(&ag.account))
-                    .cloned()
-                    .unwrap_or_default();
+                    .map_or(&[], Vec::as_slice);
                 // The holder's mandates as held here: in her budget, or copied into this agreement.
                 let mkey = (budget.clone(), doc.clone());
                 if !mandates.contains_key(&mkey) {
-                    mandates.insert(mkey.clone(), self.mandates_of(&ag.citizen, Some(&doc))?);
+                    mandates.insert(mkey.clone(), self.mandates_of(&ag.citizen, Some(doc))?);
                 }
                 let (given, revoked) = mandates.get(&mkey).cloned().unwrap_or_default();
-                let cancellation = self.cancellation_of(&doc, a)?.map(|c| c.signed);
+                let cancellation = self.cancellation_of(doc, a)?.map(|c| c.signed);
                 let countersignature = sigs
                     .iter()
                     .find(|s| s.record.agreement_id == ag.id && s.author == ag.provider)
                     .map(|s| s.signed.clone());
                 for ap in apps.iter().filter(|x| x.record.verdict == Verdict::Goedgekeurd) {
-                    let Some(d) = decls.iter().find(|d| d.record.id == ap.record.declaration_id) else {
+                    let Some(d) = by_id.get(ap.record.declaration_id.as_str()) else {
                         continue;
                     };
                     if d.record.agreement_id != ag.id {
@@ -140,7 +158,7 @@ impl Vault {
                             countersignature: countersignature.clone(),
                             declaration: d.signed.clone(),
                             approval: ap.signed.clone(),
-                            grants: chains.clone(),
+                            grants: chains.to_vec(),
                             cancellation: cancellation.clone(),
                             mandates: if by_other { given.clone() } else { vec![] },
                             revocations: if by_other { revoked.clone() } else { vec![] },
@@ -156,63 +174,109 @@ impl Vault {
     /// Every claim this vault can see: approved declarations, and per held
     /// budget the other spends on granted accounts, the transfers out of
     /// them and what was spent there.
+    ///
+    /// One pass over what is held, whatever the number of budgets: each
+    /// budget's records are read once (its grant chains serve both its
+    /// declarations and its spends), the approvals are indexed by citizen
+    /// once, and the transfers both parties signed are read once for all
+    /// ledgers (rather than a walk of every document per budget).
     pub fn claims(&self) -> Result<Claims> {
-        let declarations = self.claim_bundles()?;
-        let mut c = Claims::default();
-        for doc in self.document_ids() {
-            let h = self.header(&doc)?;
-            if h.kind != DocKind::Budget {
-                continue;
-            }
-            let b = self.budget_claims(&doc, &h.owner, &declarations)?;
-            c.spends.extend(b.spends);
-            c.transfers.extend(b.transfers);
-            c.spent.push((h.owner, b.spent));
+        let budgets: Vec<(&String, PublicKey)> = self
+            .docs_map()
+            .iter()
+            .filter(|(_, d)| d.header.record.kind == DocKind::Budget)
+            .map(|(id, d)| (id, d.header.record.owner))
+            .collect();
+        let mut entries: BTreeMap<&str, Vec<Authored<LedgerEntry>>> = BTreeMap::new();
+        let mut grants = GrantsByBudget::new();
+        for (doc, _) in &budgets {
+            let (e, _) = self.records::<LedgerEntry>(doc)?;
+            grants.insert((*doc).clone(), self.grants_by_account(doc, &e)?);
+            entries.insert(doc.as_str(), e);
         }
-        c.declarations = declarations;
-        Ok(c)
-    }
-
-    /// One held budget, read once: every spend on a granted account that no
-    /// approved declaration in `declarations` accounts for (matched one to
-    /// one by reservation, amount and date), with its receipts and their
-    /// files, in ledger order; the holder's transfers out of granted
-    /// accounts (pending ones too: the money may leave); and what was spent
-    /// on granted accounts. A spend the budget itself refuses is not spent
-    /// and is left out; every other one is here, so the claims add up to
-    /// what the budget shows as spent.
-    fn budget_claims(&self, doc: &str, owner: &PublicKey, declarations: &[ClaimBundle]) -> Result<BudgetClaims> {
-        // What the approvals held here account for: (reservation, amount, date) → how many.
-        let mut approved: BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize> = BTreeMap::new();
-        for b in declarations.iter().filter(|b| &b.agreement.record.citizen == owner) {
+        let declarations = self.bundles(&mut grants)?;
+        let mut approved: BTreeMap<PublicKey, Approved> = BTreeMap::new();
+        for b in &declarations {
             if let Ok(amount) = b.declaration.record.amount() {
                 let key = (
                     reservation_for(&b.agreement.record.id),
                     amount,
                     b.declaration.record.period_end,
                 );
-                *approved.entry(key).or_default() += 1;
+                *approved
+                    .entry(b.agreement.record.citizen)
+                    .or_default()
+                    .entry(key)
+                    .or_default() += 1;
             }
         }
-        let view = self.budget(doc)?;
-        let grants = self.grants_by_account(doc)?;
+        let confirmed = self.confirmed_transfers();
+        let none = BTreeMap::new();
+        let mut c = Claims::default();
+        for (doc, owner) in budgets {
+            let b = self.budget_claims(
+                doc,
+                &owner,
+                approved.get(&owner).cloned().unwrap_or_default(),
+                entries.get(doc.as_str()).map_or(&[], Vec::as_slice),
+                grants.get(doc.as_str()).unwrap_or(&none),
+                &confirmed,
+            )?;
+            c.spends.extend(b.spends);
+            c.transfers.extend(b.transfers);
+            c.spent.push((owner, b.spent));
+        }
+        c.declarations = declarations;
+        Ok(c)
+    }
+
+    /// One held budget, read once: every spend on a granted account that no
+    /// approved declaration (`approved`, the holder's) accounts for (matched
+    /// one to one by reservation, amount and date), with its receipts and
+    /// their files, in ledger order; the holder's transfers out of granted
+    /// accounts (pending ones too: the money may leave); and what was spent
+    /// on granted accounts. A spend the budget itself refuses is not spent
+    /// and is left out; every other one is here, so the claims add up to
+    /// what the budget shows as spent. `entries` are the budget's verified
+    /// entries, `grants` its grant chains per account and `confirmed` the
+    /// transfers both parties signed.
+    fn budget_claims(
+        &self,
+        doc: &str,
+        owner: &PublicKey,
+        mut approved: Approved,
+        entries: &[Authored<LedgerEntry>],
+        grants: &BTreeMap<String, Vec<GrantChain>>,
+        confirmed: &BTreeMap<String, inwonercloud_schemas::Transfer>,
+    ) -> Result<BudgetClaims> {
+        let (accounts, _) = self.sorted_accounts(doc)?;
+        let plain: Vec<Account> = accounts.into_iter().map(|a| a.record).collect();
+        let report = self.ledger_report(doc, &plain, entries, confirmed)?;
         let granted = |account: &str| grants.get(account).filter(|g| !g.is_empty());
-        let (entries, _) = self.records::<LedgerEntry>(doc)?;
         let (receipts, _) = self.records::<Receipt>(doc)?;
+        let mut receipts_of: HashMap<&str, Vec<&Authored<Receipt>>> = HashMap::new();
+        for r in &receipts {
+            receipts_of.entry(r.record.entry.as_str()).or_default().push(r);
+        }
         // The exact record the ledger counted (one signer may sign two
-        // entries under one id; the other is not this entry).
-        let signed = |line: &crate::ledger::EntryLine| {
-            entries
-                .iter()
-                .find(|x| x.author == line.author && x.record == line.entry)
+        // entries under one id; the other is not this entry): the first
+        // of that signer, id and content, as a search from the start finds it.
+        let mut by_id: HashMap<(&PublicKey, &str), Vec<&Authored<LedgerEntry>>> = HashMap::new();
+        for x in entries {
+            by_id.entry((&x.author, x.record.id.as_str())).or_default().push(x);
+        }
+        let signed = |line: &crate::ledger::EntryLine| -> Option<&Authored<LedgerEntry>> {
+            by_id
+                .get(&(&line.author, line.entry.id.as_str()))
+                .and_then(|xs| xs.iter().find(|x| x.record == line.entry))
+                .copied()
         };
         let mut out = BudgetClaims {
             spends: vec![],
             transfers: vec![],
             spent: Decimal::ZERO,
         };
-        for line in view
-            .report
+        for line in report
             .lines
             .iter()
             .filter(|l| !matches!(l.status, EntryStatus::Refused { .. }))
@@ -232,7 +296,7 @@ impl Vault {
                 continue;
             }
             // Reconciled against the euro totals: points and hours are not euros.
-            if view.report.accounts.get(&e.account).and_then(|f| f.unit) == Some(inwonercloud_schemas::Unit::Euro) {
+            if report.accounts.get(&e.account).and_then(|f| f.unit) == Some(inwonercloud_schemas::Unit::Euro) {
                 out.spent += e.amount;
             }
             if let Some(r) = &e.reference {
@@ -245,7 +309,7 @@ impl Vault {
             let Some(entry) = signed(line) else {
                 continue;
             };
-            let mine: Vec<_> = receipts.iter().filter(|r| r.record.entry == e.id).collect();
+            let mine = receipts_of.get(e.id.as_str()).map_or(&[][..], Vec::as_slice);
             let mut files: Vec<FileBytes> = Vec::new();
             for f in mine.iter().flat_map(|r| r.record.files.iter()) {
                 if files.iter().any(|x| x.hash == f.hash) {
@@ -265,9 +329,13 @@ impl Vault {
         Ok(out)
     }
 
-    /// The grant chains of a budget per account, its records read once.
-    fn grants_by_account(&self, budget: &str) -> Result<BTreeMap<String, Vec<GrantChain>>> {
-        let (entries, _) = self.records::<LedgerEntry>(budget)?;
+    /// The grant chains of a budget per account, from its verified
+    /// `entries` (its decisions and requests read here, once).
+    fn grants_by_account(
+        &self,
+        budget: &str,
+        entries: &[Authored<LedgerEntry>],
+    ) -> Result<BTreeMap<String, Vec<GrantChain>>> {
         let (decisions, _) = self.records::<Decision>(budget)?;
         let (requests, _) = self.records::<BudgetRequest>(budget)?;
         let mut out: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();

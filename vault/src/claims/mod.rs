@@ -47,7 +47,7 @@
 //! a panic), the same grant repeated in a file counts once, and the units
 //! declared on one agreed service stay within its `max_units`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use inwonercloud_schemas::{
     BudgetRequest, Decision, EntryKind, FundingStream, LedgerEntry, MAX_ENTRY_AMOUNT, Outcome, PublicKey, Record,
@@ -325,9 +325,48 @@ fn sig(verdict: &crate::Result<()>, what: &str) -> std::result::Result<(), Strin
         .map_err(|e| format!("the {what}'s signature does not verify (changed after signing?): {e}"))
 }
 
-/// Verifies a batch of records of one type (see [`keys::verify_records`]).
-fn batch<'a, R: Record + 'a>(items: impl Iterator<Item = &'a Signed<R>>) -> Vec<crate::Result<()>> {
-    keys::verify_records(&items.collect::<Vec<_>>())
+/// Verifies a batch of records of one type (see [`keys::verify_records`]),
+/// each distinct record once: the copies of one record that many claims
+/// carry (the agreement, its countersignature, the grant chain) share the
+/// verdict of its one check. Copies are found by their signature and then
+/// compared whole, so a copy that differs in anything (a changed record, a
+/// pasted signature) is checked on its own; a copy of a record that fails
+/// is checked again alone, so its error is the one it gets by itself.
+fn batch<'a, R: Record + 'a>(items: impl Iterator<Item = &'a Signed<R>>) -> Vec<crate::Result<()>>
+where
+    Signed<R>: PartialEq,
+{
+    let items: Vec<&Signed<R>> = items.collect();
+    let mut distinct: Vec<&Signed<R>> = Vec::new();
+    let mut by_signature: HashMap<&[u8; 64], Vec<usize>> = HashMap::new();
+    let slots: Vec<usize> = items
+        .iter()
+        .map(|s| {
+            let same = by_signature.entry(&s.signature.0).or_default();
+            match same.iter().copied().find(|&j| distinct[j] == *s) {
+                Some(j) => j,
+                None => {
+                    distinct.push(s);
+                    same.push(distinct.len() - 1);
+                    distinct.len() - 1
+                }
+            }
+        })
+        .collect();
+    let verdicts = keys::verify_records(&distinct);
+    let mut out: Vec<crate::Result<()>> = Vec::with_capacity(items.len());
+    for (s, j) in items.iter().zip(slots) {
+        out.push(match verdicts.get(j) {
+            Some(Ok(())) => Ok(()),
+            // Refused (or, never, not checked): this copy gets its own check.
+            _ => keys::verify_records(&[*s]).pop().unwrap_or_else(|| {
+                Err(VaultError::BadSignature {
+                    what: "a record that was not checked".into(),
+                })
+            }),
+        });
+    }
+    out
 }
 
 /// Per bundle, per grant chain: whether all three signatures verify,

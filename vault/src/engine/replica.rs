@@ -355,6 +355,16 @@ impl Vault {
         }
         if current.as_ref() != Some(&header_in_force) {
             w.put(store::DOCS, doc_id.as_str(), json(&header_in_force)?.as_slice())?;
+            // A snapshot stands for its rows without checking them again. A
+            // header that revokes (another process may have stored a revoked
+            // device's later rows meanwhile) drops it, in the same
+            // transaction, so the next open judges every row under the new
+            // cut-offs and snapshots again what passes.
+            let (new, old) = (&header_in_force.record, current.as_ref().map(|c| &c.record));
+            if old.is_none_or(|o| o.revoked != new.revoked || o.revoked_devices != new.revoked_devices) {
+                w.remove(store::SNAPSHOTS, doc_id.as_str())?;
+                w.remove(store::RECORD_CACHE, doc_id.as_str())?;
+            }
         }
         let items: Vec<NewChange<'_>> = changes
             .iter()
@@ -461,12 +471,20 @@ impl Vault {
         Ok(report)
     }
 
-    /// During a long import (an initial sync arrives in frames of a thousand
-    /// changes), a snapshot is taken each time the rows since the last one
-    /// reach the rows it covers: O(log N) saves, O(N) bytes written in all.
-    /// A sync session takes a last one when it ends ([`Vault::compact_due`]).
+    /// A document that came in by import is snapshotted at the end of that
+    /// import (so it opens from a snapshot, however small), a small one
+    /// again every [`SNAPSHOT_SMALL_EVERY`](crate::document::SNAPSHOT_SMALL_EVERY)
+    /// rows; during a long import (an initial sync arrives in frames of a
+    /// thousand changes), a snapshot is taken each time the rows since the
+    /// last one reach the rows it covers: O(log N) saves, O(N) bytes written
+    /// in all. A sync session takes a last one when it ends
+    /// ([`Vault::compact_due`]). The snapshot is its own transaction after
+    /// the import's: a crash in between leaves the import stored and the
+    /// document opened from its verified rows, as before the snapshot.
     fn snapshot_after_import(&mut self, doc_id: &str) -> Result<()> {
-        self.snapshot_where(|id, doc| id == doc_id && doc.snapshot_due(SNAPSHOT_EVERY.max(doc.snapshot_rows), 0))
+        self.snapshot_where(|id, doc| {
+            id == doc_id && doc.snapshot_due(doc.import_snapshot_step(SNAPSHOT_EVERY.max(doc.snapshot_rows)), 0)
+        })
     }
 
     /// Logs stored rows left out while opening (once per row: a row already
@@ -1221,5 +1239,197 @@ mod tests {
             check_header_succession(Some(&held), &offer(vec![]), false, true),
             Ok(())
         );
+    }
+}
+
+/// Snapshots of documents that came in by import: taken at the end of the
+/// import and every few rows while the document is small, and never trusted
+/// beyond what the change log and the seals vouch for.
+#[cfg(test)]
+mod imported_snapshots {
+    use inwonercloud_schemas::{FundingStream, LifeDomain, Role, Unit};
+    use redb::ReadableDatabase;
+
+    use crate::store::{self, CHANGES, Fault};
+    use crate::testing::vault as create;
+    use crate::{DB_FILE, Passphrase, Vault, VaultError};
+
+    fn reopen(dir: &std::path::Path) -> Vault {
+        Vault::open(dir, &Passphrase::new("proef-wachtwoord")).unwrap()
+    }
+
+    fn add_goals(v: &mut Vault, plan: &str, from: usize, n: usize) {
+        for i in from..from + n {
+            v.add_goal(plan, LifeDomain::Wonen, &format!("doel {i}"), None).unwrap();
+        }
+    }
+
+    fn goals(v: &Vault, plan: &str) -> Vec<String> {
+        let mut g: Vec<String> = v
+            .plan(plan)
+            .unwrap()
+            .goals
+            .iter()
+            .map(|g| g.record.text.clone())
+            .collect();
+        g.sort();
+        g
+    }
+
+    /// Rows the stored snapshot of `doc` covers, if one opens.
+    fn snapshot_rows(v: &Vault, doc: &str) -> Option<u64> {
+        v.store().snapshot(doc).unwrap().map(|(n, _)| n)
+    }
+
+    /// Anna with a plan of `n` goals, and Bob holding none of it yet.
+    fn anna_and_bob(root: &std::path::Path, n: usize) -> (Vault, Vault, String) {
+        let mut anna = create(&root.join("anna"), "Anna", Role::Citizen);
+        let bob = create(&root.join("bob"), "Bob", Role::Counselor);
+        let plan = anna.plan_doc();
+        add_goals(&mut anna, &plan, 0, n);
+        (anna, bob, plan)
+    }
+
+    #[test]
+    fn an_imported_document_is_snapshotted_and_opens_from_it_alike() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, mut bob, plan) = anna_and_bob(tmp.path(), 5);
+        bob.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+        let rows = bob.change_count(&plan).unwrap();
+        assert_eq!(
+            snapshot_rows(&bob, &plan),
+            Some(rows),
+            "snapshotted at the end of its import"
+        );
+        // A few rows more: not yet a new snapshot; sixteen more: one.
+        add_goals(&mut anna, &plan, 5, 3);
+        bob.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+        assert_eq!(snapshot_rows(&bob, &plan), Some(rows));
+        add_goals(&mut anna, &plan, 8, 16);
+        bob.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+        let rows = bob.change_count(&plan).unwrap();
+        assert_eq!(snapshot_rows(&bob, &plan), Some(rows));
+        let dir = bob.dir().to_path_buf();
+        drop(bob);
+        let bob = reopen(&dir);
+        let doc = bob.doc(&plan).unwrap();
+        assert_eq!((doc.snapshot_rows, doc.rows), (rows, rows), "opened from the snapshot");
+        assert_eq!(goals(&bob, &plan), goals(&anna, &plan));
+    }
+
+    /// A snapshot altered on disk, one of another document, one sealed by
+    /// another vault and an older one of the same document: the first three
+    /// do not open and are ignored (the document is rebuilt from its
+    /// verified rows), the older one stands only for the rows it covers.
+    /// Each time the document reads exactly as Anna's, and the open leaves
+    /// a snapshot that covers every row.
+    #[test]
+    fn a_tampered_foreign_or_older_snapshot_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut anna, mut bob, plan) = anna_and_bob(tmp.path(), 3);
+        let budget = anna.budget_doc();
+        let day = |s: &str| s.parse().unwrap();
+        anna.add_account(
+            &budget,
+            "pgb",
+            FundingStream::Wmo,
+            Unit::Euro,
+            day("2026-01-01"),
+            day("2026-12-31"),
+        )
+        .unwrap();
+        bob.import_bundle(&anna.bundle(&budget).unwrap(), "anna").unwrap();
+        bob.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+        let older = bob.store().raw_get(store::SNAPSHOTS, &plan).unwrap();
+        add_goals(&mut anna, &plan, 3, 20);
+        bob.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+        let current = bob.store().raw_get(store::SNAPSHOTS, &plan).unwrap();
+        assert_ne!(older, current);
+        let of_budget = bob.store().raw_get(store::SNAPSHOTS, &budget).unwrap();
+        anna.compact().unwrap();
+        let annas = anna.store().raw_get(store::SNAPSHOTS, &plan).unwrap();
+        let mut flipped = current.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        let rows = bob.change_count(&plan).unwrap();
+        let dir = bob.dir().to_path_buf();
+        for (what, bad) in [
+            ("altered", flipped),
+            ("another document's", of_budget),
+            ("another vault's", annas),
+            ("older", older),
+        ] {
+            bob.store().raw_put(store::SNAPSHOTS, &plan, Some(&bad));
+            drop(bob);
+            bob = reopen(&dir);
+            assert_eq!(goals(&bob, &plan), goals(&anna, &plan), "{what} snapshot");
+            assert_eq!(bob.doc(&plan).unwrap().rows, rows, "{what} snapshot");
+            assert_eq!(
+                snapshot_rows(&bob, &plan),
+                Some(rows),
+                "{what}: the open snapshots anew"
+            );
+        }
+    }
+
+    /// Opening from a snapshot still checks the seal of every row under it.
+    #[test]
+    fn a_tampered_row_under_an_imported_snapshot_refuses_the_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_anna, mut bob, plan) = anna_and_bob(tmp.path(), 4);
+        bob.import_bundle(&_anna.bundle(&plan).unwrap(), "anna").unwrap();
+        assert!(snapshot_rows(&bob, &plan).is_some());
+        let dir = bob.dir().to_path_buf();
+        drop(bob);
+        {
+            let db = redb::Database::open(dir.join(DB_FILE)).unwrap();
+            let mut row = {
+                let r = db.begin_read().unwrap();
+                let t = r.open_table(CHANGES).unwrap();
+                t.get((plan.as_str(), 1u64)).unwrap().unwrap().value().to_vec()
+            };
+            let mid = row.len() / 2;
+            row[mid] ^= 1;
+            let w = db.begin_write().unwrap();
+            w.open_table(CHANGES)
+                .unwrap()
+                .insert((plan.as_str(), 1u64), row.as_slice())
+                .unwrap();
+            w.commit().unwrap();
+        }
+        let err = Vault::open(&dir, &Passphrase::new("proef-wachtwoord")).unwrap_err();
+        assert!(matches!(err, VaultError::TamperedChange { seq: 1, .. }), "{err}");
+    }
+
+    /// The snapshot is written after the import commits: an import whose
+    /// snapshot fails (as a crash between the two would leave it) is whole
+    /// and verified after reopening, which takes the missing snapshot.
+    #[test]
+    fn a_failure_between_import_and_snapshot_leaves_the_import_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, _, plan) = anna_and_bob(tmp.path(), 6);
+        let bundle = anna.bundle(&plan).unwrap();
+        let mut between = 0;
+        for n in 1..=8u64 {
+            let dir = tmp.path().join(format!("bob{n}"));
+            let mut bob = create(&dir, "Bob", Role::Counselor);
+            bob.inject_fault(Some(Fault::ErrorAt(n)));
+            let result = bob.import_bundle(&bundle, "anna");
+            bob.inject_fault(None);
+            let stored = bob.store().next_row(&plan).unwrap();
+            if result.is_err() && stored > 0 {
+                assert_eq!(snapshot_rows(&bob, &plan), None, "fault {n}");
+                between += 1;
+            }
+            drop(bob);
+            let bob = reopen(&dir);
+            if stored == 0 {
+                assert!(result.is_err() && !bob.document_ids().contains(&plan), "fault {n}");
+                continue;
+            }
+            assert_eq!(goals(&bob, &plan), goals(&anna, &plan), "fault {n}");
+            assert_eq!(snapshot_rows(&bob, &plan), Some(stored), "fault {n}: taken on open");
+        }
+        assert!(between > 0, "some fault fell between the import and its snapshot");
     }
 }

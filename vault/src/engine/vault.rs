@@ -26,6 +26,9 @@ pub(crate) const SNAPSHOT_EVERY: u64 = 256;
 /// second thread while the snapshot loads.
 const PARALLEL_SEAL_CHECK: u64 = 1024;
 
+/// Opening loads documents on at most this many threads (one per core).
+const MAX_OPEN_THREADS: usize = 8;
+
 /// What a new vault is created with.
 #[derive(Clone, Debug)]
 pub struct CreateOptions {
@@ -132,6 +135,11 @@ pub struct Vault {
     /// (`crate::trust`), dropped on every setting write, at the end of every
     /// action and whenever [`Vault::refresh`] reads the file again.
     pub(crate) admitted: std::sync::Mutex<Option<std::sync::Arc<crate::trust::Admitted>>>,
+    /// Held documents by owner and by what they are shared as
+    /// (`crate::consent::PeerIndex`): every [`Vault::touch`] marks one
+    /// document to be filed again, a refresh that reads the file and a
+    /// rolled-back action drop it whole.
+    pub(crate) peer_index: std::sync::Mutex<crate::consent::PeerIndex>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -193,6 +201,7 @@ impl Vault {
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
             admitted: Default::default(),
+            peer_index: Default::default(),
         };
         let kinds: &[DocKind] = match opts.role {
             Role::Citizen => &[
@@ -290,6 +299,11 @@ impl Vault {
             // Write consents past their last day end here. A failure must not
             // keep the vault closed: the next open tries again.
             let _ = v.expire_consents();
+            // Documents stored without a snapshot they are due (a vault from
+            // before small documents were snapshotted) get one now, from the
+            // state just verified, so the next open need not verify their
+            // rows again. The same: a failure keeps nothing from opening.
+            let _ = v.compact_due();
             Ok(v)
         });
         std::panic::catch_unwind(run).unwrap_or_else(|panic| {
@@ -354,8 +368,22 @@ impl Vault {
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
             admitted: Default::default(),
+            peer_index: Default::default(),
         };
-        for (id, raw) in vault.store.documents()? {
+        let stored = vault.store.documents()?;
+        let loaded = vault.load_stored_documents(stored)?;
+        vault.docs.extend(loaded);
+        vault.store.mark_seen(generation);
+        Ok(vault)
+    }
+
+    /// Checks each stored header (owner-signed, stored under its own id)
+    /// and loads its document ([`Vault::load_document`]), on every core:
+    /// documents load independently of each other, so the checks are the
+    /// same as one after another. The first failure in document order is
+    /// the error; a panic (a damaged page) is passed on to the caller.
+    fn load_stored_documents(&self, stored: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Doc)>> {
+        let one = |(id, raw): (String, Vec<u8>)| -> Result<(String, Doc)> {
             let header: Signed<DocumentHeader> = parse_stored(&raw, &format!("header of {id}"))?;
             check_header(&header).map_err(|e| VaultError::Corrupt(format!("header of {id}: {e}")))?;
             if header.record.id != id {
@@ -364,11 +392,33 @@ impl Vault {
                     header.record.id
                 )));
             }
-            let doc = vault.load_document(header)?;
-            vault.docs.insert(id, doc);
+            let doc = self.load_document(header)?;
+            Ok((id, doc))
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_OPEN_THREADS)
+            .min(stored.len());
+        if workers <= 1 {
+            return stored.into_iter().map(one).collect();
         }
-        vault.store.mark_seen(generation);
-        Ok(vault)
+        // Worker w takes documents w, w + workers, …: sizes mix evenly.
+        let mut shares: Vec<Vec<_>> = (0..workers).map(|_| vec![]).collect();
+        for (i, item) in stored.into_iter().enumerate() {
+            shares[i % workers].push((i, item));
+        }
+        let mut done: Vec<(usize, Result<(String, Doc)>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .into_iter()
+                .map(|share| scope.spawn(move || share.into_iter().map(|(i, item)| (i, one(item))).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        });
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, r)| r).collect()
     }
 
     /// Reads a document from the store. Every change row is unsealed (its
@@ -497,6 +547,7 @@ impl Vault {
             return Ok(vec![]);
         }
         self.forget_admitted();
+        self.forget_peer_index();
         for raw in self.store.devices()? {
             let c: CertifiedDevice = parse_stored(&raw, "a device certificate")?;
             if let std::collections::hash_map::Entry::Vacant(e) = self.devices.entry(c.certificate.device) {
@@ -666,6 +717,7 @@ impl Vault {
             touched: BTreeSet::new(),
             changed: BTreeSet::new(),
             admitted: Default::default(),
+            peer_index: Default::default(),
         })
     }
 
@@ -1084,6 +1136,7 @@ impl Vault {
     /// forgotten again).
     fn roll_back(&mut self) {
         let touched = std::mem::take(&mut self.touched);
+        self.forget_peer_index();
         if let Ok(raws) = self.store.devices() {
             let mut devices = HashMap::from([(self.cert.certificate.device, self.cert.clone())]);
             for raw in raws {
@@ -1112,6 +1165,7 @@ impl Vault {
 
     /// Notes that a document changed: at once, or when the running action commits.
     pub(crate) fn touch(&mut self, doc_id: &str) {
+        self.refile(doc_id);
         if self.store.in_batch() {
             self.touched.insert(doc_id.to_string());
         } else {
@@ -1266,11 +1320,14 @@ impl Vault {
         self.snapshot_where(|_, doc| doc.snapshot_due(1, 0))
     }
 
-    /// Saves snapshots of the documents that gained at least
-    /// `SNAPSHOT_EVERY` rows since their last one (after a sync session:
-    /// opening then re-checks at most that many changes per document).
+    /// Saves snapshots of the documents that have rows but no snapshot, of
+    /// small ones that gained `SNAPSHOT_SMALL_EVERY` rows and of the others
+    /// that gained `SNAPSHOT_EVERY` since their last one (after a sync
+    /// session, and on open for documents stored before small documents
+    /// were snapshotted: opening then re-checks at most that many changes
+    /// per document).
     pub fn compact_due(&mut self) -> Result<()> {
-        self.snapshot_where(|_, doc| doc.snapshot_due(SNAPSHOT_EVERY, 0))
+        self.snapshot_where(|_, doc| doc.snapshot_due(doc.import_snapshot_step(SNAPSHOT_EVERY), 0))
     }
 
     pub(crate) fn snapshot_where(&mut self, mut due: impl FnMut(&str, &mut Doc) -> bool) -> Result<()> {
