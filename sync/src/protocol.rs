@@ -820,12 +820,7 @@ impl Session {
                 }
                 if !replica.documents_for_peer(&peer)?.contains(&w.doc) {
                     // No longer shared: nothing, as for a want crossing a withdrawal.
-                    let head = ChangesHead {
-                        doc: w.doc,
-                        certs: vec![],
-                        last: true,
-                    };
-                    self.send(Frame::Changes(head, vec![]));
+                    self.send(nothing_of(w.doc));
                     return Ok(());
                 }
                 let h = replica.signed_header(&w.doc)?;
@@ -851,12 +846,7 @@ impl Session {
                         ));
                     }
                     // No longer shared (revoked during the session): answer with nothing.
-                    let head = ChangesHead {
-                        doc: w.doc,
-                        certs: vec![],
-                        last: true,
-                    };
-                    self.send(Frame::Changes(head, vec![]));
+                    self.send(nothing_of(w.doc));
                     return Ok(());
                 }
                 // It took the header we offered: next time it goes by digest.
@@ -988,12 +978,7 @@ impl Session {
                     // Consent is re-checked before every page: one revoked
                     // while an answer was under way stops it.
                     if !replica.documents_for_peer(&self.peer_id())?.contains(&p.doc) {
-                        let head = ChangesHead {
-                            doc: p.doc,
-                            certs: vec![],
-                            last: true,
-                        };
-                        fx.push(Effect::Send(Frame::Changes(head, vec![])));
+                        fx.push(Effect::Send(nothing_of(p.doc)));
                         continue;
                     }
                     self.page(replica, &mut p, fx)?;
@@ -1175,6 +1160,19 @@ fn check_postbus(announced: Option<&str>) -> Step {
             "the announced postbus is not an address (ENDPOINT_ID@ip:port…)".into(),
         )),
     }
+}
+
+/// The answer that holds nothing: a document no longer shared, or one
+/// that was never to be sent, ends here for the peer.
+fn nothing_of(doc: String) -> Frame {
+    Frame::Changes(
+        ChangesHead {
+            doc,
+            certs: vec![],
+            last: true,
+        },
+        vec![],
+    )
 }
 
 #[cfg(test)]
