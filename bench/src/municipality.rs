@@ -672,7 +672,7 @@ pub async fn rows(work: &Path, o: &Options) -> Vec<Row> {
         "≤ 1.5× AutoCommit::load",
         Some(keyed <= 1.5 * load),
     ));
-    // The same in CPU time of this thread (steadier than wall time on a
+    // The same in CPU time of this process (steadier than wall time on a
     // shared machine; 10 ms resolution).
     let (keyed_cpu, load_cpu) = (median(keyed_cpu), median(loads_cpu));
     rows.push(cpu_row(
@@ -900,10 +900,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// CPU seconds this thread has used (user + system, from
-/// `/proc/thread-self/stat`, in clock ticks of 10 ms).
+/// CPU seconds this process has used, on every thread (user + system, from
+/// `/proc/self/stat`, in clock ticks of 10 ms). Process-wide, because the
+/// open checks and loads documents on every core: the measuring thread's
+/// own time would leave out the work of the others.
 fn cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/stat")
+    std::fs::read_to_string("/proc/self/stat")
         .ok()
         .and_then(|s| {
             // The fields after the command name, which is in parentheses.

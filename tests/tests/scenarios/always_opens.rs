@@ -106,3 +106,43 @@ fn a_stored_row_the_header_no_longer_allows_is_left_out_and_logged_not_fatal() {
     let again = anna.rejections().unwrap();
     assert_eq!(again.len(), logged.len(), "opening again logs nothing new");
 }
+
+/// A revoking header that reaches a device holding a writer's rows beyond
+/// its cut-off drops that document's snapshot, so the next open judges
+/// those rows again. A snapshot taken later in the same run (after the
+/// import, or at the end of a sync session) must not bring them back: it
+/// stands for its rows without judging them.
+#[test]
+fn a_snapshot_taken_after_a_revoking_header_does_not_keep_rows_beyond_the_cut_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    let mut phone = inwonercloud_tests::another_device(&mut anna, &tmp.path().join("phone"), "phone");
+    phone.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+    // The laptop holds Mallory's first goal, the phone all three.
+    mallory.add_goal(&plan, LifeDomain::Wonen, "een", None).unwrap();
+    anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    for text in ["twee", "drie"] {
+        mallory.add_goal(&plan, LifeDomain::Wonen, text, None).unwrap();
+    }
+    phone.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    // The laptop revokes Mallory (cut-off: the one change it holds) and
+    // goes on writing; the phone takes all of it in one import.
+    anna.remove_writer(&plan, mallory.identity()).unwrap();
+    for i in 0..20 {
+        anna.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None)
+            .unwrap();
+    }
+    phone.import_bundle(&anna.bundle(&plan).unwrap(), "anna").unwrap();
+    let texts = goal_texts(&phone, &plan);
+    assert!(!texts.contains(&"drie".to_string()), "judged again at once: {texts:?}");
+    // What opening from the log alone shows: the rows beyond the cut-off left out.
+    let dir = phone.dir().to_path_buf();
+    drop(phone);
+    let phone = Vault::open(&dir, &pass()).unwrap();
+    let texts = goal_texts(&phone, &plan);
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.contains(&"drie".to_string()) && !texts.contains(&"twee".to_string()),
+        "rows beyond the cut-off are left out on open, snapshot or not: {texts:?}"
+    );
+}

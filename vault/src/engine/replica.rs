@@ -353,6 +353,11 @@ impl Vault {
         for c in &new_certs {
             w.put32(store::DEVICES, c.certificate.device.as_bytes(), json(c)?.as_slice())?;
         }
+        // A held document whose header in force now revokes differently.
+        let revokes = current.as_ref().is_some_and(|c| {
+            let (old, new) = (&c.record, &header_in_force.record);
+            old.revoked != new.revoked || old.revoked_devices != new.revoked_devices
+        });
         if current.as_ref() != Some(&header_in_force) {
             w.put(store::DOCS, doc_id.as_str(), json(&header_in_force)?.as_slice())?;
             // A snapshot stands for its rows without checking them again. A
@@ -360,8 +365,7 @@ impl Vault {
             // device's later rows meanwhile) drops it, in the same
             // transaction, so the next open judges every row under the new
             // cut-offs and snapshots again what passes.
-            let (new, old) = (&header_in_force.record, current.as_ref().map(|c| &c.record));
-            if old.is_none_or(|o| o.revoked != new.revoked || o.revoked_devices != new.revoked_devices) {
+            if current.is_none() || revokes {
                 w.remove(store::SNAPSHOTS, doc_id.as_str())?;
                 w.remove(store::RECORD_CACHE, doc_id.as_str())?;
             }
@@ -418,6 +422,14 @@ impl Vault {
             None if w.in_action() => Some(w.changes_from(&doc_id, 0)?),
             _ => None,
         };
+        // Memory already holds rows judged under the old header; the next
+        // snapshot is taken from memory and would stand for them again. So
+        // a revoking header has every row judged again now, as an open would
+        // (read inside the transaction: an action's rows are not in the file yet).
+        let rejudge = match held {
+            Some(_) if revokes => Some(w.changes_from(&doc_id, 0)?),
+            _ => None,
+        };
         w.commit()?;
         for c in new_certs {
             self.devices_mut().insert(c.certificate.device, c);
@@ -446,6 +458,17 @@ impl Vault {
         // batch's, they were verified above: apply them as parsed, without
         // reading them back. Rows another process appended in between are
         // read (above) and verified as any other stored rows are.
+        if let Some(rows) = rejudge {
+            if let Some(doc) = self.docs_mut().get_mut(&doc_id) {
+                doc.header = header_in_force;
+            }
+            if let Err(e) = self.rejudge_rows(&doc_id, &rows) {
+                self.reload(&doc_id)?;
+                return Err(e);
+            }
+            self.snapshot_after_import(&doc_id)?;
+            return Ok(report);
+        }
         let (devices, docs) = self.devices_and_docs_mut();
         if let Some(doc) = docs.get_mut(&doc_id) {
             doc.header = header_in_force;

@@ -1187,6 +1187,32 @@ impl Vault {
         self.store.inject_fault(fault);
     }
 
+    /// Rebuilds a held document from `rows` (every row it has, read by the
+    /// caller) judged under the header it holds in memory, as opening it
+    /// without a snapshot does, and logs what is left out as an open would.
+    /// After a header that revokes: what memory applied under the old header
+    /// is not kept, so no snapshot taken from memory later stands for it.
+    pub(crate) fn rejudge_rows(&mut self, doc_id: &str, rows: &[(u64, Vec<u8>)]) -> Result<()> {
+        let (parsed, refused) = verify_rows(&self.devices, &self.doc(doc_id)?.header.record, rows)?;
+        if !refused.is_empty() {
+            self.log_refused_on_open(doc_id, &refused);
+        }
+        let mut am = AutoCommit::new();
+        am.apply_changes(parsed)?;
+        let am = am.with_actor(ActorId::from(self.device.public().0));
+        let Some(doc) = self.docs.get_mut(doc_id) else {
+            return Err(VaultError::UnknownDocument(doc_id.to_string()));
+        };
+        doc.am = am;
+        doc.rows = rows.last().map_or(0, |r| r.0 + 1);
+        doc.snapshot_rows = 0;
+        doc.cache = None;
+        if doc.am.get_missing_deps(&[]).is_empty() {
+            doc.waiting.clear();
+        }
+        Ok(())
+    }
+
     pub(crate) fn reload(&mut self, doc_id: &str) -> Result<()> {
         let header = self.doc(doc_id)?.header.clone();
         let fresh = self.load_document(header)?;
