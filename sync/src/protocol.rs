@@ -308,9 +308,10 @@ pub struct Session {
     ever_offered_by_hash: BTreeSet<String>,
     /// Documents whose header this side asked for with `WantHeader`.
     header_asked: BTreeSet<String>,
-    /// Documents this side asked for (`Want` or `WantHeader`) at any time
-    /// in this session: an empty answer that crossed a withdrawal, a
-    /// re-offer or a repeated ask carries nothing and is taken as such.
+    /// Documents this side sent a `Want` for at any time in this session.
+    /// Changes for these, or for one whose header is still asked for (a
+    /// live push crossing a re-offer by digest), while no verified header
+    /// is in hand are dropped unread: nothing of them is imported.
     ever_asked: BTreeSet<String>,
     /// Documents the peer wanted after our offer in this session: it took
     /// our header then, which outdates the one it offered at the start.
@@ -779,7 +780,6 @@ impl Session {
                         Ok(h) if h.record.id == k.doc && digest(&h) == k.hash => headers.push(h),
                         _ => {
                             if self.header_asked.insert(k.doc.clone()) {
-                                self.ever_asked.insert(k.doc.clone());
                                 self.wanted.insert(k.doc.clone());
                                 self.send(Frame::WantHeader(WantHeader { doc: k.doc }));
                             }
@@ -875,7 +875,8 @@ impl Session {
                         self.wants_done_when_ready();
                         return Ok(());
                     }
-                    if self.withdrawn.contains(&head.doc) || self.ever_asked.contains(&head.doc) {
+                    let asked = self.ever_asked.contains(&head.doc) || self.header_asked.contains(&head.doc);
+                    if self.withdrawn.contains(&head.doc) || asked {
                         // The answer to a want that crossed a withdrawal or
                         // a re-offer (pages already under way when the
                         // sender withdrew): dropped unread, nothing of it
