@@ -1214,6 +1214,16 @@ mod tests {
 
     /// Anna (a citizen with one goal in her plan) and Bert (a counselor who
     /// admits her); with `consent`, Anna lets Bert read her plan.
+    /// Anna, and a second device of hers (a phone) she certified.
+    fn anna_and_her_phone(dir: &Path) -> (Vault, Vault, CertifiedDevice) {
+        let (mut anna, _, _) = anna_and_bert(dir, false);
+        let pass = Passphrase::new("proef-wachtwoord");
+        let mut phone = Vault::create_unlinked(&dir.join("phone"), "phone", &pass).unwrap();
+        let cert = anna.certify_new_device(device(&phone), "phone").unwrap();
+        phone.adopt_certificate(cert.clone()).unwrap();
+        (anna, phone, cert)
+    }
+
     fn anna_and_bert(dir: &Path, consent: bool) -> (Vault, Vault, String) {
         let mut anna = vault(dir, "Anna", Role::Citizen);
         let mut bert = vault(dir, "Bert", Role::Counselor);
@@ -1495,11 +1505,7 @@ mod tests {
     #[test]
     fn a_revoked_device_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut anna, _, _) = anna_and_bert(tmp.path(), false);
-        let pass = Passphrase::new("proef-wachtwoord");
-        let mut phone = Vault::create_unlinked(&tmp.path().join("phone"), "phone", &pass).unwrap();
-        let cert = anna.certify_new_device(device(&phone), "phone").unwrap();
-        phone.adopt_certificate(cert).unwrap();
+        let (mut anna, phone, _) = anna_and_her_phone(tmp.path());
         anna.revoke_device(device(&phone)).unwrap();
         let end = acceptor_gets(anna, device(&phone), vec![Input::Frame(Frame::Hello(hello(&phone)))]);
         assert!(refused(&end, Code::Unauthorized).contains("revoked"));
@@ -2191,11 +2197,7 @@ mod tests {
     #[test]
     fn a_revoked_device_cannot_resume() {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut anna, _, _) = anna_and_bert(tmp.path(), false);
-        let pass = Passphrase::new("proef-wachtwoord");
-        let mut phone = Vault::create_unlinked(&tmp.path().join("phone"), "phone", &pass).unwrap();
-        let cert = anna.certify_new_device(device(&phone), "phone").unwrap();
-        phone.adopt_certificate(cert.clone()).unwrap();
+        let (mut anna, phone, cert) = anna_and_her_phone(tmp.path());
         // Anna holds the phone's certificate; the phone names it.
         assert_eq!(Replica::certificate_of(&anna, &device(&phone)), Some(cert.clone()));
         anna.revoke_device(device(&phone)).unwrap();
