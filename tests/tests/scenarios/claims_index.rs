@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use inwonercloud_schemas::{EntryKind, Role, Verdict};
+use inwonercloud_schemas::{Role, Verdict};
 use inwonercloud_sync::Node;
 use inwonercloud_tests::{day, eur, node, sync};
 use inwonercloud_vault::budget::NewEntry;
@@ -20,18 +20,7 @@ use rust_decimal::Decimal;
 
 use super::market::{grant, granted_citizen, order};
 use super::receipts::photo;
-
-fn own_spend(account: &str, cents: i64, category: &str, date: &str, note: &str) -> NewEntry {
-    NewEntry {
-        account: account.into(),
-        kind: EntryKind::Spend,
-        amount: eur(cents),
-        category: Some(category.into()),
-        date: day(date),
-        note: note.into(),
-        reference: None,
-    }
-}
+use super::review_claims::spend as own_spend;
 
 /// The provider declares `hours` in each listed month and the citizen approves.
 async fn declare_and_approve(citizen: &Node, provider: &Node, ag: &str, months: &[(i64, &str, &str)]) {

@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use super::market::{grant, granted_citizen, order, trusting};
 use super::receipts::photo;
 
-fn spend(account: &str, cents: i64, category: &str, date: &str, note: &str) -> NewEntry {
+/// A spend of `cents` on `account` in `category`.
+pub(crate) fn spend(account: &str, cents: i64, category: &str, date: &str, note: &str) -> NewEntry {
     NewEntry {
         account: account.into(),
         kind: EntryKind::Spend,
