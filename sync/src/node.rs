@@ -89,7 +89,7 @@ impl ProtocolHandler for Handler {
         }
         // Errors were reported to the peer and logged in the vault; the
         // node keeps serving others.
-        let _ = session::run(&self.0, conn, Side::Acceptor, Mode::Live).await;
+        let _ = session::run(&self.0, conn, Side::Acceptor, Mode::Live, vec![]).await;
         let mut open = self.0.sessions.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(n) = open.get_mut(&device) {
             *n = n.saturating_sub(1);
@@ -302,14 +302,18 @@ impl Node {
         // Whoever invited us may place their documents here (the session
         // checks the inviter is the identity the ticket names).
         self.with_vault(|v| v.admit(ticket.inviter))?;
-        let report = session::run(&self.inner, conn, side, Mode::Once).await?;
+        let report = session::run(&self.inner, conn, side, Mode::Once, ticket.addrs.clone()).await?;
         self.remember_addrs(&ticket.inviter, &ticket.addrs);
         Ok(report)
     }
 
+    /// Adds the addresses a known peer was reached at (the session keeps
+    /// them with the peer it met; this writes only what is still missing).
     fn remember_addrs(&self, peer: &PublicKey, addrs: &[String]) {
         self.with_vault(|v| {
-            if let Ok(Some(mut info)) = v.peer(peer) {
+            if let Ok(Some(mut info)) = v.peer(peer)
+                && addrs.iter().any(|a| !info.addrs.contains(a))
+            {
                 for a in addrs {
                     if !info.addrs.contains(a) {
                         info.addrs.push(a.clone());
@@ -328,7 +332,7 @@ impl Node {
             expect_identity: None,
         };
         let addrs: Vec<String> = addr.ip_addrs().map(|a| a.to_string()).collect();
-        let report = session::run(&self.inner, conn, side, Mode::Once).await?;
+        let report = session::run(&self.inner, conn, side, Mode::Once, addrs.clone()).await?;
         if let Some(peer) = report.peer {
             self.remember_addrs(&peer, &addrs);
         }
@@ -351,7 +355,8 @@ impl Node {
                         ticket_secret: None,
                         expect_identity: None,
                     };
-                    let _ = session::run(&node.inner, conn, side, Mode::Live).await;
+                    let dialed = addr.ip_addrs().map(|a| a.to_string()).collect();
+                    let _ = session::run(&node.inner, conn, side, Mode::Live, dialed).await;
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));

@@ -12,6 +12,12 @@
 //! Changes go out a page at a time: after the driver has written the frames
 //! of one call, while [`Session::has_pending`] it feeds [`Input::Writable`]
 //! for the next page, so a large document is never held in memory whole.
+//! The answer to a `Want` is made on the input after it, so wants that
+//! arrive together are answered in one call, several small pages at once.
+//!
+//! The session's bookkeeping (access-log lines, the peer's visit, the note
+//! of what the peer holds) rides with its next durable commit: see
+//! [`Session::flush_notes`] for when each part is written.
 //!
 //! The frames and their order are in `docs/protocol.md`.
 
@@ -19,10 +25,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
 use inwonercloud_vault::replica::VersionVector;
-use inwonercloud_vault::{Direction, Redeemed, SignedChange, VaultError};
+use inwonercloud_vault::{Direction, PeerVisit, Redeemed, SessionNotes, SignedChange, VaultError};
 use serde::Serialize;
 
-use crate::replica::{PeerKnowledge, Replica};
+use crate::replica::{MAX_ANNOUNCED_ADDRS, PeerKnowledge, Replica};
 use crate::wire::{
     ChangesHead, Code, ErrorFrame, Frame, Hello, KnownHeader, MAX_CHANGES_PER_FRAME, MAX_LISTEN_ADDRS, Offer,
     PROTOCOL_VERSION, Resume, Want, WantHeader, Welcome, WireError, digest,
@@ -35,6 +41,10 @@ pub type Millis = u64;
 pub const HANDSHAKE_TIMEOUT_MS: Millis = 10_000;
 /// Most change bytes per `Changes` frame before starting another.
 pub const CHUNK_BYTES: usize = 2 * 1024 * 1024;
+/// Change bytes below which one call goes on to the next page: small
+/// answers for several documents leave together, after one write of their
+/// access-log lines.
+pub const SMALL_PAGES_BYTES: usize = 64 * 1024;
 
 /// Which side of the connection this is.
 #[derive(Clone, Debug)]
@@ -289,6 +299,11 @@ pub struct Session {
     /// start; stored again when it changed).
     knowledge: PeerKnowledge,
     knowledge_changed: bool,
+    /// Bookkeeping not yet written: access-log lines and the peer's visit
+    /// (with `knowledge` when changed, see [`Session::flush_notes`]).
+    notes: SessionNotes,
+    /// Addresses the driver dialed the peer at, remembered with its visit.
+    dialed: Vec<String>,
     /// Dialer: a `Resume` went out (not yet replaced by a `Hello`).
     resumed: bool,
     /// Dialer: the acceptor's certificate the `Resume` named.
@@ -355,6 +370,8 @@ impl Session {
             report: SyncReport::default(),
             knowledge: PeerKnowledge::default(),
             knowledge_changed: false,
+            notes: SessionNotes::default(),
+            dialed: vec![],
             resumed: false,
             named_cert: None,
             asked_hello: false,
@@ -367,6 +384,64 @@ impl Session {
             took_ours: BTreeSet::new(),
             sent_wants_done: false,
         }
+    }
+
+    /// The addresses the driver dialed the peer at: remembered with it.
+    pub fn dialed_at(mut self, addrs: Vec<String>) -> Self {
+        self.dialed = addrs;
+        self
+    }
+
+    /// Whether bookkeeping waits to be written ([`Session::flush_notes`]).
+    pub fn has_notes(&self) -> bool {
+        !self.notes.is_empty() || self.knowledge_changed
+    }
+
+    /// Writes the bookkeeping still pending in one commit. The session does
+    /// so itself; a driver that stops before the session ended calls this.
+    ///
+    /// When bookkeeping is written: an access-log line for received changes
+    /// in the transaction of their import (never without it); a line for
+    /// sent changes before the call that made their last page returns, so
+    /// before the driver writes that page; the peer's visit and the note of
+    /// what it holds with whichever comes first of those, when the session
+    /// is in sync, or when it ends. A write that fails is tried again with
+    /// the next one.
+    pub fn flush_notes<R: Replica + ?Sized>(&mut self, replica: &mut R) {
+        let notes = self.pending_notes();
+        if notes.is_empty() {
+            return;
+        }
+        match replica.write_notes(&notes) {
+            Ok(()) => self.notes_written(),
+            Err(e) => tracing::warn!(error = %e, "the session's access log and peer notes were not written"),
+        }
+    }
+
+    /// The bookkeeping to write now, the sync note included when changed.
+    fn pending_notes(&self) -> SessionNotes {
+        self.notes_with_header(None)
+    }
+
+    /// The bookkeeping to write, with the sync note as it is once the
+    /// peer's header (document, digest) is noted.
+    fn notes_with_header(&self, header: Option<(&String, &String)>) -> SessionNotes {
+        let mut notes = self.notes.clone();
+        if self.knowledge_changed || header.is_some() {
+            let mut k = self.knowledge.clone();
+            if let Some((doc, hash)) = header {
+                k.headers.insert(doc.clone(), hash.clone());
+            }
+            if let Ok(b) = serde_json::to_vec(&k) {
+                notes.sync_note = Some((self.remote_device, b));
+            }
+        }
+        notes
+    }
+
+    fn notes_written(&mut self) {
+        self.notes = SessionNotes::default();
+        self.knowledge_changed = false;
     }
 
     /// The peer's identity, once the handshake succeeded.
@@ -400,14 +475,20 @@ impl Session {
         if self.phase == Phase::Ended {
             return fx;
         }
+        // A want's answer is made on the next input, so that wants which
+        // came together are answered in one call (and one write of their
+        // access-log lines, see `flush_notes`).
+        let pages = !matches!(input, Input::Frame(Frame::Want(_)));
         let result = self
             .step(replica, now, input, &mut fx)
-            .and_then(|()| self.pump(replica, &mut fx));
+            .and_then(|()| self.pump(replica, &mut fx, pages));
         if let Err(stop) = result {
             self.stop(stop, &mut fx);
         }
-        if std::mem::take(&mut self.knowledge_changed) {
-            replica.note_peer_knowledge(&self.remote_device, &self.knowledge);
+        // See `flush_notes` for when bookkeeping is written.
+        let in_sync = fx.iter().any(|e| matches!(e, Effect::InSync));
+        if self.notes.has_sent() || in_sync || self.phase == Phase::Ended {
+            self.flush_notes(replica);
         }
         fx
     }
@@ -689,7 +770,12 @@ impl Session {
         let name = peer_cert.certificate.identity_name.clone();
         // Strangers are served public documents but not remembered.
         if replica.is_admitted(&peer) {
-            replica.remember_peer(peer_cert, listen, postbus);
+            // Bounded, whatever a peer announces.
+            let announced: Vec<String> = listen.iter().take(MAX_ANNOUNCED_ADDRS).cloned().collect();
+            let visit = PeerVisit::new(peer_cert, &announced, &self.dialed, postbus);
+            if !replica.peer_met(&visit) {
+                self.notes.visit = Some(visit);
+            }
         }
         self.peer = Some(peer);
         self.peer_name = name.clone();
@@ -891,16 +977,32 @@ impl Session {
                 let bytes: usize = changes.iter().map(|c| c.bytes.len()).sum();
                 let n = changes.len();
                 let name = self.peer_name.clone();
-                let r = replica
-                    .import_changes(header, &head.certs, &changes, &name)
-                    .map_err(|e| Stop::Fail(Code::RefusedChange, e.to_string()))?;
                 // The peer holds the header it offered: offering the same one
                 // back, we name it (a peer that lied only gets a digest to ask
-                // about). Noted only for documents held here, so bounded.
+                // about). Noted only for documents held here (after the
+                // import), so bounded.
                 let hash = digest(header);
-                if !self.took_ours.contains(&head.doc) && self.knowledge.headers.get(&head.doc) != Some(&hash) {
+                let note_header =
+                    !self.took_ours.contains(&head.doc) && self.knowledge.headers.get(&head.doc) != Some(&hash);
+                // Changes come with the session's bookkeeping so far and
+                // their own access-log line, all in the import's transaction;
+                // an empty answer brings nothing to write.
+                let notes = if n > 0 {
+                    let mut with = self.notes_with_header(note_header.then_some((&head.doc, &hash)));
+                    with.exchange(&peer, &name, &head.doc, Direction::Received, n, bytes);
+                    with
+                } else {
+                    SessionNotes::default()
+                };
+                let r = replica
+                    .import_changes(header, &head.certs, &changes, &name, &notes)
+                    .map_err(|e| Stop::Fail(Code::RefusedChange, e.to_string()))?;
+                if note_header {
                     self.knowledge.headers.insert(head.doc.clone(), hash);
                     self.knowledge_changed = true;
+                }
+                if !notes.is_empty() {
+                    self.notes_written();
                 }
                 // What the peer sent, it has.
                 let have = self.peer_have.entry(head.doc.clone()).or_default();
@@ -914,7 +1016,6 @@ impl Session {
                     self.report.received_changes += r.applied;
                     fx.push(Effect::Received(self.report.received_changes));
                     self.report.docs_received.insert(head.doc.clone());
-                    replica.log_access(&peer, &name, &head.doc, Direction::Received, n, bytes);
                 }
                 if r.applied > 0 || n == 0 {
                     fx.push(Effect::Notify(vec![head.doc.clone()]));
@@ -962,8 +1063,10 @@ impl Session {
     }
 
     /// Turns the outbox into frames: every queued frame up to and including
-    /// one page of changes; then, when the outbox is empty, `Synced` or the end.
-    fn pump<R: Replica + ?Sized>(&mut self, replica: &mut R, fx: &mut Vec<Effect>) -> Step {
+    /// one page of changes (or several small ones, up to
+    /// [`SMALL_PAGES_BYTES`]; none when `pages` is false); then, when the
+    /// outbox is empty, `Synced` or the end.
+    fn pump<R: Replica + ?Sized>(&mut self, replica: &mut R, fx: &mut Vec<Effect>, pages: bool) -> Step {
         if self.phase != Phase::Exchange {
             while let Some(Out::Frame(f)) = self.outbox.pop_front() {
                 fx.push(Effect::Send(f));
@@ -977,7 +1080,13 @@ impl Session {
             replica.synced();
             self.send(Frame::Synced);
         }
+        // Change bytes of the pages made in this call.
+        let mut paged = 0;
         while let Some(out) = self.outbox.pop_front() {
+            if !pages && !matches!(out, Out::Frame(_)) {
+                self.outbox.push_front(out);
+                return Ok(());
+            }
             match out {
                 Out::Frame(f) => fx.push(Effect::Send(f)),
                 Out::Missing(doc) => {
@@ -991,14 +1100,17 @@ impl Session {
                         fx.push(Effect::Send(nothing_of(p.doc)));
                         continue;
                     }
+                    let before = p.bytes;
                     self.page(replica, &mut p, fx)?;
+                    paged += p.bytes - before;
                     if p.next_page < p.pages() {
                         self.outbox.push_front(Out::Paging(p));
                     } else {
-                        self.finish_paging(replica, p);
+                        self.finish_paging(p);
                     }
-                    // One page per call: the driver writes it, then asks for more.
-                    if !self.outbox.is_empty() {
+                    // One page per call: the driver writes it, then asks for
+                    // more; small pages of several documents share a call.
+                    if !self.outbox.is_empty() && paged >= SMALL_PAGES_BYTES {
                         return Ok(());
                     }
                 }
@@ -1087,7 +1199,7 @@ impl Session {
         Ok(())
     }
 
-    fn finish_paging<R: Replica + ?Sized>(&mut self, replica: &mut R, p: Paging) {
+    fn finish_paging(&mut self, p: Paging) {
         let have = self.peer_have.entry(p.doc.clone()).or_default();
         for (dev, seq) in p.held {
             let e = have.entry(dev).or_insert(0);
@@ -1099,7 +1211,8 @@ impl Session {
             self.report.sent_changes += p.rows.len();
             self.report.docs_sent.insert(p.doc.clone());
             let (peer, name) = (self.peer_id(), self.peer_name.clone());
-            replica.log_access(&peer, &name, &p.doc, Direction::Sent, p.rows.len(), p.bytes);
+            self.notes
+                .exchange(&peer, &name, &p.doc, Direction::Sent, p.rows.len(), p.bytes);
         }
     }
 
@@ -1329,15 +1442,25 @@ mod tests {
     /// Runs both ends until neither has anything to do; frames travel a
     /// few bytes at a time.
     fn run(ends: &mut [End; 2], now: Millis) {
+        run_with(ends, now, &mut |_, _| {}, usize::MAX);
+    }
+
+    /// [`run`], with `tamper(sender, frame)` changing each frame on the
+    /// wire, stopped after `inputs` inputs handled in all (as a crash would).
+    fn run_with(ends: &mut [End; 2], now: Millis, tamper: &mut dyn FnMut(usize, &mut Frame), mut inputs: usize) {
         loop {
             let mut idle = true;
             for i in 0..2 {
+                if inputs == 0 {
+                    return;
+                }
                 let input = match ends[i].inbox.pop_front() {
                     Some(input) => input,
                     None if ends[i].session.has_pending() => Input::Writable,
                     None => continue,
                 };
                 idle = false;
+                inputs -= 1;
                 let fx = ends[i].handle(now, input);
                 let (a, b) = ends.split_at_mut(1);
                 let (me, other) = if i == 0 {
@@ -1348,6 +1471,8 @@ mod tests {
                 for e in fx {
                     match &e {
                         Effect::Send(f) => {
+                            let mut f = f.clone();
+                            tamper(i, &mut f);
                             for chunk in f.encode().chunks(7) {
                                 deliver(other, chunk, now);
                             }
@@ -1784,7 +1909,9 @@ mod tests {
         fn redeem_invite(&mut self, secret: &[u8], peer: &CertifiedDevice) -> Result<Redeemed, VaultError> {
             Replica::redeem_invite(&mut self.0, secret, peer)
         }
-        fn remember_peer(&mut self, _: &CertifiedDevice, _: &[String], _: Option<&str>) {}
+        fn peer_met(&mut self, _: &PeerVisit) -> bool {
+            true
+        }
         fn document_ids(&self) -> Vec<String> {
             vec![]
         }
@@ -1815,10 +1942,13 @@ mod tests {
             _: &[CertifiedDevice],
             _: &[SignedChange],
             _: &str,
+            _: &SessionNotes,
         ) -> Result<inwonercloud_vault::ImportReport, VaultError> {
             Err(VaultError::Storage("the disk is gone".into()))
         }
-        fn log_access(&mut self, _: &PublicKey, _: &str, _: &str, _: Direction, _: usize, _: usize) {}
+        fn write_notes(&mut self, _: &SessionNotes) -> Result<(), VaultError> {
+            Err(VaultError::Storage("the disk is gone".into()))
+        }
         fn synced(&mut self) {}
     }
 
@@ -1943,6 +2073,10 @@ mod tests {
             let fx = end.handle(0, input);
             end.effects.extend(fx);
         }
+        // The answer to a want is made when the driver asks for more.
+        assert!(end.session.has_pending());
+        let fx = end.handle(0, Input::Writable);
+        end.effects.extend(fx);
         let pages = |end: &End| {
             end.sent()
                 .into_iter()
@@ -2118,18 +2252,20 @@ mod tests {
     #[test]
     fn false_or_stale_knowledge_falls_back_to_the_full_data() {
         let tmp = tempfile::tempdir().unwrap();
-        let (mut anna, mut bert, plan) = anna_and_bert(tmp.path(), true);
+        let (anna, bert, plan) = anna_and_bert(tmp.path(), true);
         // Anna believes Bert holds her plan's header; Bert believes Anna
         // keeps his certificate. Neither is true: they never met.
         let header = anna.signed_header(&plan).unwrap();
         let mut k = PeerKnowledge::default();
         k.headers.insert(plan.clone(), digest(&header));
-        Replica::note_peer_knowledge(&mut anna, &device(&bert), &k);
+        anna.set_sync_note(&device(&bert), &serde_json::to_vec(&k).unwrap())
+            .unwrap();
         let k = PeerKnowledge {
             cert: Some(digest(&bert.device_certificate().clone())),
             headers: Default::default(),
         };
-        Replica::note_peer_knowledge(&mut bert, &device(&anna), &k);
+        bert.set_sync_note(&device(&anna), &serde_json::to_vec(&k).unwrap())
+            .unwrap();
         let [bert, anna] = session(bert, anna);
         let names = |e: &End| e.sent().iter().map(|f| f.name()).collect::<Vec<_>>();
         assert_eq!(names(&bert)[..2], ["resume", "hello"], "{:?}", names(&bert));
@@ -2315,6 +2451,193 @@ mod tests {
             assert_eq!(end.vault.change_count(&plan).unwrap(), before);
             assert_eq!(end.vault.signed_header(&plan).unwrap(), header);
             bert = end.vault;
+        }
+    }
+
+    // The session's bookkeeping (issue 20): access-log lines, the peer's
+    // visit and the sync note ride with the import's commit, or are written
+    // once before changes leave or at the end. Nothing here is timed; the
+    // commits are counted by the file's write generation.
+
+    /// Anna lets Bert read her plan and her journal, each with a change.
+    fn anna_and_bert_with_two_docs(dir: &Path) -> (Vault, Vault, String, String) {
+        let (mut anna, bert, plan) = anna_and_bert(dir, false);
+        let journal = anna.doc_id(inwonercloud_schemas::DocKind::Journal);
+        anna.add_note("eerste notitie").unwrap();
+        anna.grant_consent(
+            bert.identity(),
+            "Bert",
+            Role::Counselor,
+            vec![plan.clone(), journal.clone()],
+            Access::Read,
+            None,
+            "test",
+        )
+        .unwrap();
+        (anna, bert, plan, journal)
+    }
+
+    /// The vault `name` as the file holds it (what survives a crash).
+    fn reopen(dir: &Path, name: &str) -> Vault {
+        Vault::open(&dir.join(name), &Passphrase::new("proef-wachtwoord")).unwrap()
+    }
+
+    /// The access-log lines of `doc` in `direction`.
+    fn lines(v: &Vault, doc: &str, direction: Direction) -> Vec<inwonercloud_vault::AccessLine> {
+        v.access_log()
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.doc == doc && l.direction == direction)
+            .collect()
+    }
+
+    #[test]
+    fn a_session_keeps_every_log_line_the_visit_and_the_note_in_few_commits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan, journal) = anna_and_bert_with_two_docs(tmp.path());
+        let [bert, anna] = session(bert, anna);
+        let (mut anna, mut bert) = (anna.vault, bert.vault);
+        // Known to each other now; each document gains a change.
+        anna.add_goal(&plan, LifeDomain::Wonen, "werk vinden", None).unwrap();
+        anna.add_note("tweede notitie").unwrap();
+        let mut met = bert.peer(&anna.identity()).unwrap().expect("Bert remembers Anna");
+        met.last_seen = 0;
+        bert.remember_peer(&met).unwrap();
+        let (a0, b0) = (anna.write_generation().unwrap(), bert.write_generation().unwrap());
+        let [bert, anna] = session(bert, anna);
+        assert_eq!(bert.report().unwrap().received_changes, 2);
+        // Bert: one commit per document received, which holds its changes,
+        // their line, the visit and the note; the empty answers he got
+        // commit nothing. Anna: her two lines in one commit, written before
+        // her pages (both small, made in one call) left.
+        let commits = |e: &End, before: u64| e.vault.write_generation().unwrap() - before;
+        assert_eq!(commits(&bert, b0), 2, "Bert's commits");
+        assert_eq!(commits(&anna, a0), 1, "Anna's commits");
+        drop(ends_of(bert, anna));
+        // All of it is in the files.
+        let (anna, bert) = (reopen(tmp.path(), "Anna"), reopen(tmp.path(), "Bert"));
+        for doc in [&plan, &journal] {
+            let got = lines(&bert, doc, Direction::Received);
+            let sent = lines(&anna, doc, Direction::Sent);
+            assert_eq!(got.len(), 2, "a line per session that brought {doc}: {got:?}");
+            assert_eq!(sent.len(), 2, "a line per session that sent {doc}: {sent:?}");
+            assert_eq!(got[1].changes, 1);
+            assert_eq!((sent[1].changes, sent[1].bytes), (got[1].changes, got[1].bytes));
+        }
+        let met = bert.peer(&anna.identity()).unwrap().expect("Anna is remembered");
+        assert!(met.last_seen > 0, "the visit was written");
+        assert_eq!(met.devices, vec![device(&anna)]);
+        assert!(bert.sync_note(&device(&anna)).unwrap().is_some());
+        assert!(anna.sync_note(&device(&bert)).unwrap().is_some());
+    }
+
+    /// Lets the ends go (closing their vaults), as a test that reopens them needs.
+    fn ends_of(bert: End, anna: End) -> (Vault, Vault) {
+        (bert.vault, anna.vault)
+    }
+
+    #[test]
+    fn a_refused_batch_keeps_the_lines_of_what_was_stored_and_of_what_was_sent() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (anna, bert, plan, journal) = anna_and_bert_with_two_docs(tmp.path());
+        let mut ends = pair(bert, anna, Side::dialer(), Mode::Once);
+        // The second of Anna's documents is altered on the way: Bert
+        // imports the first, refuses that batch, and the session ends with
+        // an error.
+        let (mut batches, mut altered) = (0, String::new());
+        run_with(
+            &mut ends,
+            0,
+            &mut |from, f| {
+                if let (1, Frame::Changes(head, changes)) = (from, f)
+                    && let Some(c) = changes.first_mut()
+                {
+                    batches += 1;
+                    if batches == 2 {
+                        c.signature.0[0] ^= 1;
+                        altered = head.doc.clone();
+                    }
+                }
+            },
+            usize::MAX,
+        );
+        let (stored, refused) = if altered == journal {
+            (plan.clone(), journal.clone())
+        } else {
+            (journal.clone(), plan.clone())
+        };
+        assert_eq!(altered, refused);
+        let [bert, anna] = ends;
+        assert!(
+            matches!(
+                bert.failure(),
+                Some(SyncError::Local {
+                    code: Code::RefusedChange,
+                    ..
+                })
+            ),
+            "{:?}",
+            bert.failure()
+        );
+        assert!(!bert.session.has_notes(), "what was pending was written at the end");
+        drop(ends_of(bert, anna));
+        let (anna, bert) = (reopen(tmp.path(), "Anna"), reopen(tmp.path(), "Bert"));
+        // The first came in with its line; the refused one has none, nothing
+        // of it is stored, and its refusal is logged.
+        assert!(bert.change_count(&stored).unwrap() > 0);
+        assert_eq!(lines(&bert, &stored, Direction::Received).len(), 1);
+        assert!(lines(&bert, &refused, Direction::Received).is_empty());
+        assert!(bert.header(&refused).is_err(), "nothing of {refused} is stored");
+        assert!(bert.rejections().unwrap().iter().any(|r| r.doc == refused));
+        // Anna sent both: her log says so, whatever Bert made of them.
+        assert_eq!(lines(&anna, &plan, Direction::Sent).len(), 1);
+        assert_eq!(lines(&anna, &journal, Direction::Sent).len(), 1);
+        // Bert still remembers the visit and what Anna holds.
+        assert!(bert.peer(&anna.identity()).unwrap().is_some_and(|p| p.last_seen > 0));
+        assert!(bert.sync_note(&device(&anna)).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_failed_write_or_a_crash_never_parts_an_import_from_its_line() {
+        // A failed write at each step of Bert's side, and a crash (the
+        // session dropped, nothing of it flushed) after each input: in the
+        // file, a document's changes are held exactly when its line is.
+        for step in 1..=12u64 {
+            let tmp = tempfile::tempdir().unwrap();
+            let (anna, bert, plan, journal) = anna_and_bert_with_two_docs(tmp.path());
+            bert.inject_fault(Some(inwonercloud_vault::store::Fault::ErrorAt(step)));
+            let mut ends = pair(bert, anna, Side::dialer(), Mode::Once);
+            run(&mut ends, 0);
+            let [bert, anna] = ends;
+            bert.vault.inject_fault(None);
+            drop(ends_of(bert, anna));
+            let bert = reopen(tmp.path(), "Bert");
+            for doc in [&plan, &journal] {
+                let held = bert.header(doc).is_ok() && bert.change_count(doc).unwrap_or(0) > 0;
+                let logged = lines(&bert, doc, Direction::Received).len();
+                assert_eq!(logged, usize::from(held), "fault at write {step}, {doc}");
+            }
+        }
+        for inputs in 1..=40 {
+            let tmp = tempfile::tempdir().unwrap();
+            let (anna, bert, plan, journal) = anna_and_bert_with_two_docs(tmp.path());
+            let mut ends = pair(bert, anna, Side::dialer(), Mode::Once);
+            run_with(&mut ends, 0, &mut |_, _| {}, inputs);
+            drop(ends);
+            let (anna, bert) = (reopen(tmp.path(), "Anna"), reopen(tmp.path(), "Bert"));
+            for doc in [&plan, &journal] {
+                let held = bert.header(doc).is_ok() && bert.change_count(doc).unwrap_or(0) > 0;
+                let logged = lines(&bert, doc, Direction::Received).len();
+                assert_eq!(logged, usize::from(held), "crash after {inputs} inputs, {doc}");
+                // Whatever Bert holds, Anna logged sending before it left.
+                if held {
+                    assert_eq!(
+                        lines(&anna, doc, Direction::Sent).len(),
+                        1,
+                        "crash after {inputs} inputs, {doc}"
+                    );
+                }
+            }
         }
     }
 }

@@ -4,12 +4,17 @@
 //! input; the driver decides how the vault is reached (the node locks its
 //! shared vault once per input). [`Vault`] implements it directly, so the
 //! core's tests and the simulated network run on real vaults.
+//!
+//! Bookkeeping goes through two calls only: an import carries the
+//! session's notes into its own transaction, and `write_notes` writes them
+//! in one commit of their own, so a session flushes the disk once per
+//! imported document and not once per log line.
 
 use std::collections::BTreeMap;
 
 use inwonercloud_schemas::{CertifiedDevice, DocumentHeader, PublicKey, Signed};
 use inwonercloud_vault::replica::VersionVector;
-use inwonercloud_vault::{Direction, ImportReport, PeerInfo, Redeemed, SignedChange, Vault, VaultError};
+use inwonercloud_vault::{ImportReport, PeerVisit, Redeemed, SessionNotes, SignedChange, Vault, VaultError};
 use serde::{Deserialize, Serialize};
 
 /// The vault as the sync protocol sees it. Authorization lives behind it
@@ -46,13 +51,11 @@ pub trait Replica {
         let _ = device;
         PeerKnowledge::default()
     }
-    /// Stores [`Replica::peer_knowledge`] (a failure costs only bytes next time).
-    fn note_peer_knowledge(&mut self, device: &PublicKey, knowledge: &PeerKnowledge) {
-        let _ = (device, knowledge);
-    }
-    /// Remembers an admitted peer: its device, the addresses and the postbus
-    /// it announced (`None`: it has none, or stopped using one).
-    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String], postbus: Option<&str>);
+    /// An admitted peer was met. A visit that changes more than when it was
+    /// seen and where it is reached ([`PeerVisit::is_routine`]) is written
+    /// now, and a postbus newly learned starts mail there; returns whether
+    /// the visit is written (if not, it goes with the session's notes).
+    fn peer_met(&mut self, visit: &PeerVisit) -> bool;
     /// Every document held.
     fn document_ids(&self) -> Vec<String>;
     /// The documents this vault may send to `peer` (the consent rule).
@@ -75,24 +78,19 @@ pub trait Replica {
     fn changes_at(&self, doc: &str, rows: &[u64]) -> Result<Vec<SignedChange>, VaultError>;
     /// Certificates of the header's signer and of the signers of `changes`.
     fn certificates_for(&self, doc: &str, changes: &[SignedChange]) -> Result<Vec<CertifiedDevice>, VaultError>;
-    /// Imports a batch through the vault's one gate, all or nothing.
+    /// Imports a batch through the vault's one gate, all or nothing, and
+    /// writes the session's `notes` in the same transaction: stored with the
+    /// batch, or not at all when it is refused.
     fn import_changes(
         &mut self,
         header: &Signed<DocumentHeader>,
         certs: &[CertifiedDevice],
         changes: &[SignedChange],
         from: &str,
+        notes: &SessionNotes,
     ) -> Result<ImportReport, VaultError>;
-    /// Notes in the access log what was sent or received (the vault dates it).
-    fn log_access(
-        &mut self,
-        peer: &PublicKey,
-        peer_name: &str,
-        doc: &str,
-        direction: Direction,
-        changes: usize,
-        bytes: usize,
-    );
+    /// Writes the session's bookkeeping in one durable commit.
+    fn write_notes(&mut self, notes: &SessionNotes) -> Result<(), VaultError>;
     /// Both sides are in sync: a good moment for housekeeping (a snapshot).
     fn synced(&mut self);
 }
@@ -169,44 +167,29 @@ impl Replica for Vault {
             .unwrap_or_default()
     }
 
-    fn note_peer_knowledge(&mut self, device: &PublicKey, knowledge: &PeerKnowledge) {
-        if let Ok(b) = serde_json::to_vec(knowledge) {
-            let _ = self.set_sync_note(device, &b);
+    fn peer_met(&mut self, visit: &PeerVisit) -> bool {
+        let identity = visit.device.certificate.identity;
+        let stored = self.peer(&identity).ok().flatten();
+        if visit.is_routine(stored.as_ref()) {
+            return false;
         }
-    }
-
-    fn remember_peer(&mut self, peer: &CertifiedDevice, listen: &[String], postbus: Option<&str>) {
-        let c = &peer.certificate;
-        let mut info = self.peer(&c.identity).ok().flatten().unwrap_or(PeerInfo {
-            identity: c.identity,
-            name: c.identity_name.clone(),
-            role: c.role,
-            devices: vec![],
-            addrs: vec![],
-            last_seen: 0,
-            postbus: None,
-        });
-        if !info.devices.contains(&c.device) {
-            info.devices.push(c.device);
-        }
-        // What the peer announces now replaces what it announced before: a
-        // node that moved (a new port, a new network) is dialed where it is,
-        // and stale addresses do not pile up. Bounded, whatever a peer sends.
-        if !listen.is_empty() {
-            info.addrs = listen.iter().take(MAX_ANNOUNCED_ADDRS).cloned().collect();
-        }
-        info.last_seen = inwonercloud_vault::keys::now();
-        if info.postbus.as_deref() != postbus
-            && let Some(addr) = postbus.and_then(|p| p.parse::<inwonercloud_vault::mail::PostbusAddr>().ok())
+        if stored.and_then(|p| p.postbus) != visit.postbus
+            && let Some(addr) = visit
+                .postbus
+                .as_deref()
+                .and_then(|p| p.parse::<inwonercloud_vault::mail::PostbusAddr>().ok())
         {
             // Newly learned: what this device wrote in the peer's documents
             // so far goes by this session; mail starts from here.
-            let _ = self.begin_mail(&addr.endpoint, &c.identity);
+            let _ = self.begin_mail(&addr.endpoint, &identity);
         }
-        info.postbus = postbus.map(str::to_string);
-        // Remembering is a convenience for dialing back later; a failure
-        // costs nothing of the session.
-        let _ = Vault::remember_peer(self, &info);
+        // Remembering is a convenience for dialing back later; one that
+        // fails is tried again with the session's notes.
+        let notes = SessionNotes {
+            visit: Some(visit.clone()),
+            ..SessionNotes::default()
+        };
+        Vault::write_notes(self, &notes).is_ok()
     }
 
     fn document_ids(&self) -> Vec<String> {
@@ -251,20 +234,13 @@ impl Replica for Vault {
         certs: &[CertifiedDevice],
         changes: &[SignedChange],
         from: &str,
+        notes: &SessionNotes,
     ) -> Result<ImportReport, VaultError> {
-        Vault::import_changes(self, header, certs, changes, from)
+        Vault::import_changes_noting(self, header, certs, changes, from, notes)
     }
 
-    fn log_access(
-        &mut self,
-        peer: &PublicKey,
-        peer_name: &str,
-        doc: &str,
-        direction: Direction,
-        changes: usize,
-        bytes: usize,
-    ) {
-        self.note_exchange(peer, peer_name, doc, direction, changes, bytes);
+    fn write_notes(&mut self, notes: &SessionNotes) -> Result<(), VaultError> {
+        Vault::write_notes(self, notes)
     }
 
     fn synced(&mut self) {

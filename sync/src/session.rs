@@ -58,8 +58,15 @@ fn remote_device(conn: &Connection) -> PublicKey {
 }
 
 /// Runs a whole session on `conn`, in a tracing span naming the peer's
-/// device and the direction.
-pub(crate) async fn run(shared: &Shared, conn: Connection, side: Side, mode: Mode) -> Result<SyncReport, SyncError> {
+/// device and the direction; `dialed` are the addresses the peer was
+/// dialed at (remembered with it).
+pub(crate) async fn run(
+    shared: &Shared,
+    conn: Connection,
+    side: Side,
+    mode: Mode,
+    dialed: Vec<String>,
+) -> Result<SyncReport, SyncError> {
     let device = remote_device(&conn);
     let direction = match side {
         Side::Dialer { .. } => "dial",
@@ -72,7 +79,9 @@ pub(crate) async fn run(shared: &Shared, conn: Connection, side: Side, mode: Mod
         mode = ?mode,
         identity = tracing::field::Empty,
     );
-    let result = drive(shared, conn, side, mode, device).instrument(span.clone()).await;
+    let result = drive(shared, conn, side, mode, device, dialed)
+        .instrument(span.clone())
+        .await;
     let _enter = span.enter();
     match &result {
         Ok(r) => tracing::info!(
@@ -93,6 +102,7 @@ async fn drive(
     side: Side,
     mode: Mode,
     device: PublicKey,
+    dialed: Vec<String>,
 ) -> Result<SyncReport, SyncError> {
     let (send, recv) = match side {
         Side::Dialer { .. } => conn.open_bi().await.map_err(|e| SyncError::Lost(e.to_string()))?,
@@ -113,13 +123,18 @@ async fn drive(
         frames: Default::default(),
         epoch,
     };
-    let mut core = Session::new(side, mode, device);
+    let mut core = Session::new(side, mode, device).dialed_at(dialed);
     let mut input = Input::Start;
     loop {
         let now = wire.now();
         tracing::trace!(?input, "input");
         let effects = blocking(|| shared.with_vault(|v| core.handle(v, now, input)));
         if let Some(end) = perform(shared, &mut wire, &core, effects).await {
+            if core.has_notes() {
+                // Stopped before the core ended (the stream broke): what it
+                // noted of the session is still written.
+                blocking(|| shared.with_vault(|v| core.flush_notes(v)));
+            }
             if let Some(peer) = core.peer() {
                 let error = end.as_ref().err().map(|e| e.to_string());
                 shared.set_online(peer, core.peer_name(), false, error);

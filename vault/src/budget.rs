@@ -206,10 +206,7 @@ impl Vault {
     /// the ones that failed verification).
     pub(crate) fn sorted_accounts(&self, doc: &str) -> Result<(Vec<Authored<Account>>, Vec<BadRecord>)> {
         let (mut accounts, bad) = self.records::<Account>(doc)?;
-        accounts.sort_by(|a, b| {
-            let (a, b) = (&a.record, &b.record);
-            (a.period_start, &a.name, &a.id).cmp(&(b.period_start, &b.name, &b.id))
-        });
+        sort_accounts(&mut accounts);
         Ok((accounts, bad))
     }
 
@@ -252,4 +249,13 @@ impl Vault {
         let mandated = crate::mandate::mandated_entries(&mandates, &revocations, &owner, &signed);
         Ok(ledger::compute_with(accounts, &inputs, &owner, &mandated))
     }
+}
+
+/// Puts accounts in the order every screen and replica shows them: by
+/// period start, name and id (content only).
+pub(crate) fn sort_accounts(accounts: &mut [Authored<Account>]) {
+    accounts.sort_by(|a, b| {
+        let (a, b) = (&a.record, &b.record);
+        (a.period_start, &a.name, &a.id).cmp(&(b.period_start, &b.name, &b.id))
+    });
 }

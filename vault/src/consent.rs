@@ -260,6 +260,126 @@ pub struct AccessLine {
     pub bytes: usize,
 }
 
+/// A peer met in a sync session, as it is to be remembered
+/// ([`PeerVisit::merged`] into what is stored of it when written).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeerVisit {
+    /// The peer device's certificate: identity, name, role, device.
+    pub device: CertifiedDevice,
+    /// Addresses it announced now: they replace those announced before
+    /// (bounded by whoever makes the visit); none leaves them as they are.
+    pub announced: Vec<String>,
+    /// Addresses this device reached it at: added to those kept.
+    pub dialed: Vec<String>,
+    /// The postbus it announced (`None`: it has none, or stopped using one).
+    pub postbus: Option<String>,
+    /// Unix seconds of the meeting.
+    pub at: u64,
+}
+
+impl PeerVisit {
+    /// The peer whose device certificate is `device`, met now.
+    pub fn new(device: &CertifiedDevice, announced: &[String], dialed: &[String], postbus: Option<&str>) -> Self {
+        PeerVisit {
+            device: device.clone(),
+            announced: announced.to_vec(),
+            dialed: dialed.to_vec(),
+            postbus: postbus.map(str::to_string),
+            at: keys::now(),
+        }
+    }
+
+    /// Whether this visit changes nothing of what is stored but when the
+    /// peer was last seen and where it is reached: such a visit may wait for
+    /// the session's next commit. Any other (a peer not yet known, a new
+    /// device, another postbus) is what roles, the market and mail read,
+    /// and is written at once.
+    pub fn is_routine(&self, stored: Option<&PeerInfo>) -> bool {
+        stored.is_some_and(|s| s.devices.contains(&self.device.certificate.device) && s.postbus == self.postbus)
+    }
+
+    /// What is stored of the peer after this visit, given what was stored before.
+    pub fn merged(&self, stored: Option<PeerInfo>) -> PeerInfo {
+        let c = &self.device.certificate;
+        let mut info = stored.unwrap_or(PeerInfo {
+            identity: c.identity,
+            name: c.identity_name.clone(),
+            role: c.role,
+            devices: vec![],
+            addrs: vec![],
+            last_seen: 0,
+            postbus: None,
+        });
+        if !info.devices.contains(&c.device) {
+            info.devices.push(c.device);
+        }
+        // What the peer announces now replaces what it announced before: a
+        // node that moved (a new port, a new network) is dialed where it is,
+        // and stale addresses do not pile up.
+        if !self.announced.is_empty() {
+            info.addrs = self.announced.clone();
+        }
+        for a in &self.dialed {
+            if !info.addrs.contains(a) {
+                info.addrs.push(a.clone());
+            }
+        }
+        info.last_seen = info.last_seen.max(self.at);
+        info.postbus = self.postbus.clone();
+        info
+    }
+}
+
+/// The bookkeeping of one sync session (access-log lines, the peer's visit,
+/// the note of what the peer device holds), kept in memory by the session
+/// and written with its next durable commit: in the transaction of the
+/// import it accompanies ([`Vault::import_changes_noting`]), or in one commit
+/// of its own ([`Vault::write_notes`]). Only the import is a promise; folding
+/// the rest into it saves a disk flush per line (issue 20).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionNotes {
+    /// Access-log lines, oldest first.
+    pub lines: Vec<AccessLine>,
+    /// The peer met, when it is to be remembered.
+    pub visit: Option<PeerVisit>,
+    /// The sync note of a peer device ([`Vault::sync_note`]).
+    pub sync_note: Option<(PublicKey, Vec<u8>)>,
+}
+
+impl SessionNotes {
+    /// Nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty() && self.visit.is_none() && self.sync_note.is_none()
+    }
+
+    /// Adds an access-log line dated now: what was sent to or received from `peer`.
+    pub fn exchange(
+        &mut self,
+        peer: &PublicKey,
+        peer_name: &str,
+        doc: &str,
+        direction: Direction,
+        changes: usize,
+        bytes: usize,
+    ) {
+        self.lines.push(AccessLine {
+            at: keys::now(),
+            peer: *peer,
+            peer_name: peer_name.to_string(),
+            doc: doc.to_string(),
+            direction,
+            changes,
+            bytes,
+        });
+    }
+
+    /// Whether a line says something was sent (such a line is written
+    /// before the changes it counts leave: see the sync session).
+    pub fn has_sent(&self) -> bool {
+        self.lines.iter().any(|l| l.direction == Direction::Sent)
+    }
+}
+
 /// What waits to be delivered to one peer ([`Vault::backlog`]).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Backlog {
@@ -279,6 +399,37 @@ pub const INVITE_TTL: u64 = 7 * 24 * 3600;
 
 fn secret_key(secret: &[u8]) -> [u8; 32] {
     sha2::Sha256::digest(secret).into()
+}
+
+fn put_peer(w: &store::Txn<'_>, peer: &PeerInfo) -> Result<()> {
+    w.put32(store::PEERS, peer.identity.as_bytes(), json(peer)?.as_slice())
+}
+
+fn put_sync_note(w: &store::Txn<'_>, device: &PublicKey, note: &[u8]) -> Result<()> {
+    w.put(
+        store::META,
+        format!("sync_note:{}", hex::encode(device.as_bytes())).as_str(),
+        note,
+    )
+}
+
+/// Writes a session's notes inside `w`: the visit is merged with the peer
+/// as stored in that same transaction (so two sessions of one peer keep
+/// both devices, and an action's own writes count).
+pub(crate) fn put_notes(w: &store::Txn<'_>, notes: &SessionNotes) -> Result<()> {
+    for line in &notes.lines {
+        w.append_line(store::ACCESS_LOG, &json(line)?)?;
+    }
+    if let Some(visit) = &notes.visit {
+        let stored = w
+            .get32(store::PEERS, visit.device.certificate.identity.as_bytes())?
+            .and_then(|b| serde_json::from_slice::<PeerInfo>(&b).ok());
+        put_peer(w, &visit.merged(stored))?;
+    }
+    if let Some((device, note)) = &notes.sync_note {
+        put_sync_note(w, device, note)?;
+    }
+    Ok(())
 }
 
 impl Vault {
@@ -762,9 +913,8 @@ impl Vault {
     /// Remembers (or updates) a peer.
     pub fn remember_peer(&mut self, peer: &PeerInfo) -> Result<()> {
         let w = self.store().begin()?;
-        w.put32(store::PEERS, peer.identity.as_bytes(), json(peer)?.as_slice())?;
-        w.commit()?;
-        Ok(())
+        put_peer(&w, peer)?;
+        w.commit()
     }
 
     /// What the sync protocol noted that a peer device holds of this vault
@@ -777,12 +927,25 @@ impl Vault {
     /// Stores [`Self::sync_note`] for a peer device.
     pub fn set_sync_note(&self, device: &PublicKey, note: &[u8]) -> Result<()> {
         let w = self.store().begin()?;
-        w.put(
-            store::META,
-            format!("sync_note:{}", hex::encode(device.as_bytes())).as_str(),
-            note,
-        )?;
+        put_sync_note(&w, device, note)?;
         w.commit()
+    }
+
+    /// Writes a sync session's bookkeeping in one durable commit (or as
+    /// part of the running action).
+    pub fn write_notes(&self, notes: &SessionNotes) -> Result<()> {
+        if notes.is_empty() {
+            return Ok(());
+        }
+        let w = self.store().begin()?;
+        put_notes(&w, notes)?;
+        w.commit()
+    }
+
+    /// The file's write generation: how many commits it has seen, by any
+    /// handle (what the sync tests count flushes by).
+    pub fn write_generation(&self) -> Result<u64> {
+        self.store().generation()
     }
 
     /// Every known peer.
@@ -807,8 +970,7 @@ impl Vault {
     pub fn log_access(&self, line: &AccessLine) -> Result<()> {
         let w = self.store().begin()?;
         w.append_line(store::ACCESS_LOG, &json(line)?)?;
-        w.commit()?;
-        Ok(())
+        w.commit()
     }
 
     /// Writes a line to the access log, dated now: what was sent to or

@@ -6,9 +6,14 @@
 //! **One signature rule, alone and batched** ([`check_signatures`]): a pre-check refuses S ≥ ℓ, a non-canonical
 //! encoding of R or of the key, and an R or key of small order; then RFC 8032's cofactored equation
 //! 8·(S·B − k·A − R) = 0 decides. `ed25519_dalek::verify_batch` is only a fast path: what it accepts meets
-//! that equation (but for a chance near 2⁻¹²⁸); when it fails, each signature is checked alone and that verdict
-//! stands, so no verdict depends on the batch. Not `verify_strict` (cofactorless): it refuses an R with a
-//! small-order component that `verify_batch` accepts in some batches and not in others.
+//! that equation (but for a chance near 2⁻¹²⁸); when it fails, its halves are tried again and in the end each
+//! signature of a failing part is checked alone and that verdict stands, so no verdict depends on the batch.
+//! Not `verify_strict` (cofactorless): it refuses an R with a small-order component that `verify_batch`
+//! accepts in some batches and not in others.
+//!
+//! Records of many kinds and documents are checked together by [`SignatureBatch`] (each distinct device
+//! certificate once, then every record in one batch), so a reader of many documents gets one large batch
+//! rather than one small one per document and kind.
 
 use std::sync::LazyLock;
 
@@ -190,9 +195,11 @@ fn check_one(key: &VerifyingKey, msg: &[u8], sig: &SignatureBytes) -> std::resul
 /// signature in it meets the cofactored equation, except with probability
 /// about 2⁻¹²⁸ per batch tried (the prime-order parts of the defects would
 /// have to cancel under weights nobody chooses; small-order parts are what
-/// the cofactor removes). If it fails, each signature is checked alone and
-/// that verdict stands: a signature made (by the key's holder) with a
-/// small-order component in R or in the key meets the cofactored equation
+/// the cofactor removes). If it fails, its halves are tried again as
+/// batches of their own ([`check_batch`]) and each signature of a small
+/// failing part is checked alone, and that verdict stands: a signature
+/// made (by the key's holder) with a small-order component in R or in the
+/// key meets the cofactored equation
 /// but fails `verify_batch` in some batches, which costs time, never a
 /// verdict.
 ///
@@ -218,22 +225,51 @@ pub(crate) fn check_signatures(
             Err(why) => out.push(Err(why)),
         }
     }
-    if batch.len() == 1 {
-        let (key, msg, sig) = items[batch[0]];
-        out[batch[0]] = check_one(key, msg, sig);
-    } else if batch.len() > 1 {
-        let msgs: Vec<&[u8]> = batch.iter().map(|&i| items[i].1).collect();
-        let sigs: Vec<Signature> = batch.iter().map(|&i| Signature::from_bytes(&items[i].2.0)).collect();
-        let keys: Vec<VerifyingKey> = batch.iter().map(|&i| *items[i].0).collect();
-        if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_err() {
-            for &i in &batch {
-                let (key, msg, sig) = items[i];
-                out[i] = check_one(key, msg, sig);
-            }
-        }
-    }
+    check_batch(items, &batch, &mut out);
     verified::remember(&entries, &batch, &out);
     out
+}
+
+/// Below this many signatures a failed batch is not split again: each is
+/// checked alone.
+const SPLIT_BELOW: usize = 64;
+
+/// Checks `items[i]` for every `i` in `batch` (each passed the pre-check),
+/// setting `out[i]` to a refusal where one fails. One `verify_batch` over
+/// all of them; when that fails, each half is tried again as a batch of
+/// its own, down to [`SPLIT_BELOW`], where each is checked alone
+/// ([`check_one`]): a forged signature in a large batch costs a few
+/// batches, and its verdict is still the one it gets alone. A sub-batch
+/// that passes is accepted on the same ground as a whole one.
+fn check_batch(
+    items: &[(&VerifyingKey, &[u8], &SignatureBytes)],
+    batch: &[usize],
+    out: &mut [std::result::Result<(), Refusal>],
+) {
+    if batch.is_empty() {
+        return;
+    }
+    if let [i] = batch {
+        let (key, msg, sig) = items[*i];
+        out[*i] = check_one(key, msg, sig);
+        return;
+    }
+    let msgs: Vec<&[u8]> = batch.iter().map(|&i| items[i].1).collect();
+    let sigs: Vec<Signature> = batch.iter().map(|&i| Signature::from_bytes(&items[i].2.0)).collect();
+    let keys: Vec<VerifyingKey> = batch.iter().map(|&i| *items[i].0).collect();
+    if ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
+        return;
+    }
+    if batch.len() < SPLIT_BELOW {
+        for &i in batch {
+            let (key, msg, sig) = items[i];
+            out[i] = check_one(key, msg, sig);
+        }
+        return;
+    }
+    let (left, right) = batch.split_at(batch.len() / 2);
+    check_batch(items, left, out);
+    check_batch(items, right, out);
 }
 
 /// The signatures this process has verified, so that each is checked once
@@ -402,7 +438,12 @@ pub fn verify_record<R: Record>(s: &Signed<R>) -> Result<()> {
 }
 
 fn record_what<R: Record>(s: &Signed<R>) -> String {
-    format!("{} record signed by {}", R::KIND, s.device.certificate.identity_name)
+    record_words(R::KIND, &s.device.certificate.identity_name)
+}
+
+/// How a refused record is named: its kind and its signer's name.
+fn record_words(kind: &str, signer: &str) -> String {
+    format!("{kind} record signed by {signer}")
 }
 
 /// Checks many signed records at once: each distinct device certificate
@@ -410,46 +451,112 @@ fn record_what<R: Record>(s: &Signed<R>) -> String {
 /// the same verdicts as one by one). Returns one result per record, in
 /// order, each the one [`verify_record`] gives.
 pub fn verify_records<R: Record>(records: &[&Signed<R>]) -> Vec<Result<()>> {
-    use std::collections::HashMap;
-    // Looked up by the certificate's signature and then compared whole: a
-    // valid signature pasted onto another certificate must not ride on a
-    // cached "valid" (it gets its own check). Holds the certified device
-    // key, parsed once.
-    let mut certs: HashMap<[u8; 64], Vec<(&CertifiedDevice, Option<VerifyingKey>)>> = HashMap::new();
-    let mut out: Vec<Result<()>> = Vec::with_capacity(records.len());
-    let mut todo: Vec<(usize, Vec<u8>, VerifyingKey)> = Vec::new();
-    for (i, s) in records.iter().enumerate() {
-        let seen = certs.entry(s.device.signature.0).or_default();
-        let key = match seen.iter().find(|(c, _)| *c == &s.device) {
-            Some((_, key)) => *key,
+    let mut batch = SignatureBatch::default();
+    for s in records {
+        batch.add(s);
+    }
+    batch.check()
+}
+
+/// Signed records of any kinds, from any documents, checked together: each
+/// distinct device certificate once (in one batch of their own), then the
+/// signature of every record whose certificate holds in one call of
+/// [`check_signatures`]. Each verdict is the one [`verify_record`] gives
+/// that record alone (certificate errors included).
+#[derive(Default)]
+pub(crate) struct SignatureBatch<'a> {
+    /// Distinct certificates, found by their signature and then compared
+    /// whole: a valid signature pasted onto another certificate must not
+    /// ride on another's verdict.
+    certs: Vec<&'a CertifiedDevice>,
+    by_signature: std::collections::HashMap<&'a [u8; 64], Vec<usize>>,
+    records: Vec<Pending<'a>>,
+}
+
+/// What [`check_signatures`] takes of one signature: key, message, signature.
+type Item<'a> = (&'a VerifyingKey, &'a [u8], &'a SignatureBytes);
+
+/// One record waiting for its check.
+struct Pending<'a> {
+    /// Index into [`SignatureBatch::certs`].
+    cert: usize,
+    msg: Vec<u8>,
+    signature: &'a SignatureBytes,
+    kind: &'static str,
+}
+
+impl<'a> SignatureBatch<'a> {
+    /// Adds a record; its verdict is at this position (counting from 0 in
+    /// the order added) of what [`SignatureBatch::check`] returns.
+    pub(crate) fn add<R: Record>(&mut self, s: &'a Signed<R>) {
+        let same = self.by_signature.entry(&s.device.signature.0).or_default();
+        let cert = match same.iter().copied().find(|&j| self.certs[j] == &s.device) {
+            Some(j) => j,
             None => {
-                let key = certified_key(&s.device).ok();
-                seen.push((&s.device, key));
-                key
+                self.certs.push(&s.device);
+                same.push(self.certs.len() - 1);
+                self.certs.len() - 1
             }
         };
-        match key {
-            Some(vk) => {
-                todo.push((
-                    i,
-                    signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity),
-                    vk,
-                ));
-                out.push(Ok(()));
+        self.records.push(Pending {
+            cert,
+            msg: signing_bytes(&s.record, s.signed_at, &s.device.certificate.identity),
+            signature: &s.signature,
+            kind: R::KIND,
+        });
+    }
+
+    /// One verdict per record added, in order.
+    pub(crate) fn check(self) -> Vec<Result<()>> {
+        // The certificates: both keys usable, then the identity's signatures in one batch.
+        let parsed: Vec<Option<(VerifyingKey, VerifyingKey, Vec<u8>)>> = self
+            .certs
+            .iter()
+            .map(|c| {
+                let device = checked_key(&c.certificate.device).ok()?;
+                let identity = checked_key(&c.certificate.identity).ok()?;
+                Some((device, identity, cert_bytes(&c.certificate)))
+            })
+            .collect();
+        let items: Vec<(&VerifyingKey, &[u8], &SignatureBytes)> = parsed
+            .iter()
+            .zip(&self.certs)
+            .filter_map(|(p, c)| {
+                p.as_ref()
+                    .map(|(_, identity, msg)| (identity, msg.as_slice(), &c.signature))
+            })
+            .collect();
+        let mut cert_verdicts = check_signatures(&items).into_iter();
+        let keys: Vec<Option<VerifyingKey>> = parsed
+            .iter()
+            .map(|p| {
+                let (device, ..) = p.as_ref()?;
+                cert_verdicts.next().and_then(|v| v.ok()).map(|_| *device)
+            })
+            .collect();
+        // The records whose certificate holds, in one batch.
+        let mut out: Vec<Result<()>> = Vec::with_capacity(self.records.len());
+        let mut todo: Vec<(usize, Item<'_>)> = Vec::new();
+        for (i, p) in self.records.iter().enumerate() {
+            match keys.get(p.cert).and_then(Option::as_ref) {
+                Some(vk) => {
+                    todo.push((i, (vk, p.msg.as_slice(), p.signature)));
+                    out.push(Ok(()));
+                }
+                // Its own words, as the certificate check alone gives them.
+                None => out.push(certified_key(self.certs[p.cert]).map(|_| ())),
             }
-            None => out.push(verify_certificate(&s.device)),
         }
-    }
-    let items: Vec<(&VerifyingKey, &[u8], &SignatureBytes)> = todo
-        .iter()
-        .map(|(i, msg, vk)| (vk, msg.as_slice(), &records[*i].signature))
-        .collect();
-    for ((i, ..), verdict) in todo.iter().zip(check_signatures(&items)) {
-        if let Err(why) = verdict {
-            out[*i] = Err(refused(record_what(records[*i]), why));
+        let items: Vec<(&VerifyingKey, &[u8], &SignatureBytes)> = todo.iter().map(|(_, item)| *item).collect();
+        for ((i, _), verdict) in todo.iter().zip(check_signatures(&items)) {
+            if let Err(why) = verdict {
+                let p = &self.records[*i];
+                let name = &self.certs[p.cert].certificate.identity_name;
+                out[*i] = Err(refused(record_words(p.kind, name), why));
+            }
         }
+        out
     }
-    out
 }
 
 /// Longest name (of an identity or a device) a certificate may carry, in bytes.
@@ -593,6 +700,75 @@ mod tests {
         assert!(verify_records(&[&forged])[0].is_err());
         assert!(verify_records(&[&good, &forged])[1].is_err());
         assert!(verify_record(&forged).is_err());
+    }
+
+    /// One batch of many records of two kinds from several devices, with
+    /// forgeries spread through it (a changed record, a valid signature
+    /// pasted onto another record, a certificate whose signature is forged,
+    /// S not below the group order): exactly the forged ones are refused,
+    /// each with the words it gets alone; the good ones next to them pass.
+    #[test]
+    fn a_large_batch_pins_each_forgery_to_its_record() {
+        use inwonercloud_schemas::{Goal, GoalStatus, LifeDomain};
+        verified::forget();
+        let id = SecretKey::generate().unwrap();
+        let devices: Vec<(SecretKey, CertifiedDevice)> = (0..3)
+            .map(|i| {
+                let dev = SecretKey::generate().unwrap();
+                let cert = certify_device(&id, "Anna", Role::Citizen, dev.public(), &format!("d{i}"), 1);
+                (dev, cert)
+            })
+            .collect();
+        let profile = |i: u64| Profile {
+            name: format!("p{i}"),
+            role: Role::Citizen,
+            municipality: None,
+            contact: None,
+        };
+        let goal = |i: u64| Goal {
+            id: format!("g{i}"),
+            domain: LifeDomain::Wonen,
+            text: format!("doel {i}"),
+            target_date: None,
+            status: GoalStatus::Actief,
+            member: None,
+        };
+        let mut profiles: Vec<Signed<Profile>> = (0..400)
+            .map(|i| {
+                let (dev, cert) = &devices[i as usize % 3];
+                sign_record(profile(i), dev, cert, i)
+            })
+            .collect();
+        let mut goals: Vec<Signed<Goal>> = (0..400)
+            .map(|i| {
+                let (dev, cert) = &devices[i as usize % 3];
+                sign_record(goal(i), dev, cert, i)
+            })
+            .collect();
+        profiles[17].record.name = "vervalst".into();
+        profiles[301].signature = profiles[300].signature;
+        goals[5].device.signature.0[3] ^= 1;
+        goals[399].signature.0[63] |= 0xf0;
+        let mut batch = SignatureBatch::default();
+        profiles.iter().for_each(|s| batch.add(s));
+        goals.iter().for_each(|s| batch.add(s));
+        let verdicts = batch.check();
+        let alone = profiles
+            .iter()
+            .map(verify_record)
+            .chain(goals.iter().map(verify_record));
+        let mut refused = vec![];
+        for (i, (got, want)) in verdicts.iter().zip(alone).enumerate() {
+            assert_eq!(
+                got.as_ref().map_err(ToString::to_string),
+                want.as_ref().map_err(ToString::to_string),
+                "record {i}"
+            );
+            if got.is_err() {
+                refused.push(i);
+            }
+        }
+        assert_eq!(refused, vec![17, 301, 405, 799]);
     }
 
     #[test]

@@ -74,7 +74,9 @@ pub use assessment::{Allocation, DecisionInput, NewRequest, RequestState, Reques
 pub use budget::{BudgetView, NewEntry};
 pub use change::SignedChange;
 pub use claims::{ClaimBundle, ClaimKind, ClaimReport, ClaimResult, ClaimsFile, SpendBundle, TrustRoots};
-pub use consent::{AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec, PeerInfo, Redeemed};
+pub use consent::{
+    AccessLine, ConsentView, Direction, Holder, Invite, InviteSpec, PeerInfo, PeerVisit, Redeemed, SessionNotes,
+};
 pub use error::{Result, VaultError};
 pub use exchange::TransferView;
 pub use household::HouseholdView;

@@ -77,18 +77,7 @@ fn a_stored_row_the_header_no_longer_allows_is_left_out_and_logged_not_fatal() {
     anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
     // A header whose cut-off lies below what is stored, as a revoke in
     // another process racing an import could write: Anna's own device signs it.
-    let mut h = anna.header(&plan).unwrap().clone();
-    h.writers.retain(|w| w != &mallory.identity());
-    h.grants.retain(|g| g.identity != mallory.identity());
-    h.revoked.push(inwonercloud_schemas::RevokedWriter {
-        identity: mallory.identity(),
-        cutoffs: vec![(mallory.device_key().public(), 1)],
-        role: Some(Role::Counselor),
-        at: vec![],
-    });
-    h.version += 1;
-    h.clock = h.next_clock(&anna.device_key().public());
-    let signed = keys::sign_record(h, anna.device_key(), anna.device_certificate(), keys::now());
+    let signed = revoking_header(&anna, &plan, &mallory, 1);
     anna.import_changes(&signed, &[], &[], "self").unwrap();
     drop(anna);
     let anna = Vault::open(&tmp.path().join("anna"), &pass()).expect("the vault opens");
@@ -145,4 +134,109 @@ fn a_snapshot_taken_after_a_revoking_header_does_not_keep_rows_beyond_the_cut_of
         !texts.contains(&"drie".to_string()) && !texts.contains(&"twee".to_string()),
         "rows beyond the cut-off are left out on open, snapshot or not: {texts:?}"
     );
+}
+
+/// The app revokes a writer while the node, a second handle of the same
+/// vault that has not caught up yet, still holds the old header in memory.
+/// The revoked writer's late changes then reach the node: it must judge
+/// them under the header the file holds, and neither its memory nor a
+/// snapshot it takes may keep them (a snapshot stands for its rows on open).
+#[test]
+fn a_second_handle_holding_the_old_header_does_not_keep_a_revoked_writers_late_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    mallory.add_goal(&plan, LifeDomain::Wonen, "een", None).unwrap();
+    anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    let mut node = Vault::open_with_key(anna.dir(), &anna.key()).unwrap();
+    // The app revokes Mallory (cut-off: her one change); the node has not refreshed.
+    anna.remove_writer(&plan, mallory.identity()).unwrap();
+    // Enough late changes for the node to snapshot the document after the import.
+    for i in 0..20 {
+        mallory
+            .add_goal(&plan, LifeDomain::Wonen, &format!("laat {i}"), None)
+            .unwrap();
+    }
+    let late = node.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory");
+    assert!(
+        late.is_err(),
+        "judged under the revoking header the file holds: {late:?}"
+    );
+    let texts = goal_texts(&node, &plan);
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("laat")),
+        "not in the node's memory: {texts:?}"
+    );
+    node.compact_due().unwrap();
+    drop(node);
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    let texts = goal_texts(&anna, &plan);
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("laat")),
+        "no snapshot brings the late changes back on open: {texts:?}"
+    );
+}
+
+/// The node takes a writer's changes and snapshots them; then a revoking
+/// header whose cut-off lies below them reaches the file through the app
+/// (made on Anna's other device before it saw them). That header drops the
+/// node's snapshot, so the next open judges the rows beyond the cut-off
+/// again; and the node, catching up, judges them again in memory too.
+#[test]
+fn a_revocation_stored_after_another_handle_snapshotted_late_changes_still_cuts_them_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut anna, mut mallory, plan) = plan_with_writer(tmp.path());
+    mallory.add_goal(&plan, LifeDomain::Wonen, "een", None).unwrap();
+    anna.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    let mut node = Vault::open_with_key(anna.dir(), &anna.key()).unwrap();
+    for i in 0..20 {
+        mallory
+            .add_goal(&plan, LifeDomain::Wonen, &format!("laat {i}"), None)
+            .unwrap();
+    }
+    node.import_bundle(&mallory.bundle(&plan).unwrap(), "mallory").unwrap();
+    node.compact_due().unwrap();
+    let signed = revoking_header(&anna, &plan, &mallory, 1);
+    anna.import_changes(&signed, &[], &[], "other device").unwrap();
+    node.refresh().unwrap();
+    let texts = goal_texts(&node, &plan);
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("laat")),
+        "judged again on catching up: {texts:?}"
+    );
+    node.compact_due().unwrap();
+    drop(node);
+    drop(anna);
+    let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
+    let texts = goal_texts(&anna, &plan);
+    assert!(texts.contains(&"een".to_string()), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.starts_with("laat")),
+        "no snapshot stands for rows beyond the new cut-off: {texts:?}"
+    );
+}
+
+/// A header revoking Mallory with a cut-off of `cutoff` changes of her
+/// device, signed by Anna's device as her own edit.
+fn revoking_header(
+    anna: &Vault,
+    plan: &str,
+    mallory: &Vault,
+    cutoff: u64,
+) -> inwonercloud_schemas::Signed<inwonercloud_schemas::DocumentHeader> {
+    let mut h = anna.header(plan).unwrap().clone();
+    h.writers.retain(|w| w != &mallory.identity());
+    h.grants.retain(|g| g.identity != mallory.identity());
+    h.revoked.push(inwonercloud_schemas::RevokedWriter {
+        identity: mallory.identity(),
+        cutoffs: vec![(mallory.device_key().public(), cutoff)],
+        role: Some(Role::Counselor),
+        at: vec![],
+    });
+    h.version += 1;
+    h.clock = h.next_clock(&anna.device_key().public());
+    keys::sign_record(h, anna.device_key(), anna.device_certificate(), keys::now())
 }

@@ -186,3 +186,127 @@ async fn the_municipality_reports_each_citizen_as_her_own_vault_does() {
     assert_eq!(not_verified("Cees"), eur(30_000));
     assert_eq!(all.claims.len(), 8);
 }
+
+/// The report as JSON, to compare two reports whole.
+fn json(r: &ClaimReport) -> serde_json::Value {
+    serde_json::to_value(r).unwrap()
+}
+
+/// `verify_claims` checks the signatures of every record it gathers, from
+/// every document, in one batch. A forged declaration there (the
+/// provider's own device places a copy of an approved declaration with
+/// more hours, under its key: only the signature is wrong) is pinned to
+/// exactly its record and refused, and everything else is judged as
+/// before: per document, `records` refuses that record and nothing else;
+/// the report is the one `check_all` gives when it checks every signature
+/// of the same claims again; and every claim but the forged one gets the
+/// verdict its citizen's own vault gives (she never received the forgery).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_record_in_the_one_batch_is_refused_alone() {
+    use inwonercloud_schemas::{Declaration, Signed};
+    use inwonercloud_vault::change::SignedChange;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let gemeente = node(&tmp.path().join("g"), "Gemeente", Role::Municipality).await;
+    let linde = node(&tmp.path().join("p"), "Zorg De Linde", Role::Provider).await;
+    let anna = node(&tmp.path().join("a"), "Anna", Role::Citizen).await;
+    let bert = node(&tmp.path().join("b"), "Bert", Role::Citizen).await;
+    let months = [
+        (6, "2027-01-01", "2027-01-31"),
+        (5, "2027-02-01", "2027-02-28"),
+        (4, "2027-03-01", "2027-03-31"),
+        (3, "2027-04-01", "2027-04-30"),
+    ];
+    let anna_care = granted_citizen(&anna, &gemeente, 300_000).await;
+    let (_, anna_ag) = order(&anna, &linde, &anna_care, eur(6000), 40).await;
+    declare_and_approve(&anna, &linde, &anna_ag, &months).await;
+    let bert_care = granted_citizen(&bert, &gemeente, 300_000).await;
+    let (_, bert_ag) = order(&bert, &linde, &bert_care, eur(5500), 40).await;
+    declare_and_approve(&bert, &linde, &bert_ag, &months).await;
+    for c in [&anna, &bert] {
+        sync(c, &gemeente).await;
+    }
+    let honest = gemeente.with_vault(|v| v.verify_claims().unwrap());
+    assert_eq!(honest.claims.len(), 8);
+    assert_eq!(honest.valid_count(), 8);
+
+    // The provider's device forges: February's declaration with 50 hours,
+    // its signature left as it was, in a change the device signs itself.
+    let doc = anna.with_vault(|v| v.agreement_doc_id(&linde.with_vault(|l| l.identity())));
+    let (header, base) = gemeente.with_vault(|v| (v.signed_header(&doc).unwrap(), v.signed_changes(&doc).unwrap()));
+    let (decls, _) = gemeente.with_vault(|v| v.records::<Declaration>(&doc).unwrap());
+    let february = decls
+        .iter()
+        .find(|d| d.record.period_start == day("2027-02-01"))
+        .unwrap()
+        .signed
+        .clone();
+    let mut forged: Signed<Declaration> = february.clone();
+    forged.record.units = Decimal::from(50);
+    let (cert, change) = linde.with_vault(|l| {
+        use automerge::transaction::Transactable;
+        let device = l.device_key();
+        let mut am = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(device.public().0));
+        am.apply_changes(base.iter().map(|c| c.parse().unwrap())).unwrap();
+        let before = am.get_heads();
+        am.put(
+            automerge::ROOT,
+            format!("declaration/{}", february.record.id),
+            serde_json::to_string(&forged).unwrap(),
+        )
+        .unwrap();
+        am.commit();
+        let change = SignedChange::sign(&doc, &am.get_changes(&before)[0], device);
+        (l.device_certificate().clone(), change)
+    });
+    gemeente.with_vault(|v| v.import_changes(&header, &[cert], &[change], "linde").unwrap());
+
+    // Per document, exactly the forged record is refused.
+    let (_, bad) = gemeente.with_vault(|v| v.records::<Declaration>(&doc).unwrap());
+    assert_eq!(
+        bad.iter().map(|b| b.key.clone()).collect::<Vec<_>>(),
+        vec![format!("declaration/{}", february.record.id)],
+        "{bad:?}"
+    );
+    assert!(bad[0].why.contains("does not verify"), "{bad:?}");
+
+    // The report: as when every signature of the same claims is checked again.
+    let (report, again) = gemeente.with_vault(|v| {
+        let report = v.verify_claims().unwrap();
+        let claims = v.claims().unwrap();
+        let mut again = inwonercloud_vault::claims::check_all(
+            &claims.declarations,
+            &claims.spends,
+            &claims.transfers,
+            &v.trust_roots().unwrap(),
+            |_, _| {},
+        );
+        claims.reconcile(&mut again);
+        (report, again)
+    });
+    assert_eq!(json(&report), json(&again));
+    // February's approval no longer has a valid declaration: its spend is
+    // listed as not verified (never as the forged 50 hours); everything
+    // else stands as each citizen's own vault judges it.
+    let theirs = by_claim(&report);
+    let mut others = 0;
+    for (name, c) in [("Anna", &anna), ("Bert", &bert)] {
+        for (id, mine) in by_claim(&c.with_vault(|v| v.verify_claims().unwrap())) {
+            if id == february.record.id {
+                assert!(!theirs.contains_key(&id), "the forged declaration is no claim");
+                continue;
+            }
+            assert_eq!(theirs.get(&id), Some(&mine), "{name}'s claim {id}");
+            others += 1;
+        }
+    }
+    assert_eq!(others, 7);
+    assert_eq!(report.valid_count(), 7);
+    let unverified: Vec<&ClaimResult> = report.claims.iter().filter(|c| !c.valid).collect();
+    assert_eq!(unverified.len(), 1, "{unverified:?}");
+    assert_eq!(
+        unverified[0].amount,
+        eur(5 * 6000),
+        "February's 5 hours as booked, not 50"
+    );
+}

@@ -11,10 +11,11 @@ use rust_decimal::Decimal;
 
 use super::{CLAIMS_FORMAT, ClaimBundle, ClaimReport, ClaimsFile, FileBytes, GrantChain, SpendBundle, TrustRoots};
 use crate::error::Result;
+use crate::keys::SignatureBatch;
 use crate::ledger::EntryStatus;
 use crate::market::reservation_for;
 use crate::receipts::attachment_key;
-use crate::vault::{Authored, Vault};
+use crate::vault::{Authored, Unchecked, Vault};
 
 /// What a vault can claim: declarations and the other spends.
 #[derive(Clone, Debug, Default)]
@@ -82,16 +83,130 @@ type GrantsByBudget = BTreeMap<String, BTreeMap<String, Vec<GrantChain>>>;
 /// amount, date) → how many.
 type Approved = BTreeMap<(String, Decimal, inwonercloud_schemas::Date), usize>;
 
+/// Verified records of one kind, by document.
+type ByDoc<R> = HashMap<String, Vec<Authored<R>>>;
+
+/// Every record gathering reads from the held budgets and agreements,
+/// read once and verified together: all documents' records of all these
+/// kinds go into one [`SignatureBatch`] (ed25519's batch gain grows with
+/// the batch; read per document and kind, batches were 50–100 signatures),
+/// and each document's records are then judged by the rule
+/// [`Vault::records`] applies ([`Unchecked::judge`]): who placed a record,
+/// its signature, its signer's role in the header. A record refused there
+/// is left out here as it is by `records`.
+#[derive(Default)]
+struct Held {
+    accounts: ByDoc<Account>,
+    entries: ByDoc<LedgerEntry>,
+    decisions: ByDoc<Decision>,
+    requests: ByDoc<BudgetRequest>,
+    receipts: ByDoc<Receipt>,
+    agreements: ByDoc<Agreement>,
+    countersignatures: ByDoc<AgreementSignature>,
+    approvals: ByDoc<Approval>,
+    declarations: ByDoc<Declaration>,
+}
+
+/// Reads records of one kind from each of `docs`, unchecked.
+fn unchecked<'v, R: inwonercloud_schemas::Record>(v: &'v Vault, docs: &[&str]) -> Result<Vec<Unchecked<'v, R>>> {
+    docs.iter().map(|d| v.unchecked_records::<R>(d)).collect()
+}
+
+/// Adds every record of `read` that needs a check to `batch`.
+fn add_all<'a, R: inwonercloud_schemas::Record>(batch: &mut SignatureBatch<'a>, read: &'a [Unchecked<'_, R>]) {
+    for u in read {
+        for s in u.to_check() {
+            batch.add(s);
+        }
+    }
+}
+
+/// Judges each document's records with the next verdicts (as many as it
+/// added to the batch, in the same order).
+fn judge_all<R: inwonercloud_schemas::Record>(
+    docs: &[&str],
+    read: Vec<Unchecked<'_, R>>,
+    verdicts: &mut impl Iterator<Item = Result<()>>,
+) -> ByDoc<R> {
+    docs.iter()
+        .zip(read)
+        .map(|(d, u)| {
+            let n = u.to_check().count();
+            let (good, _) = u.judge(verdicts.by_ref().take(n));
+            (d.to_string(), good)
+        })
+        .collect()
+}
+
+impl Held {
+    /// Every budget and agreement document held, read and verified once.
+    fn read(v: &Vault) -> Result<Held> {
+        let of = |kind: DocKind| -> Vec<&str> {
+            v.docs_map()
+                .iter()
+                .filter(|(_, d)| d.header.record.kind == kind)
+                .map(|(id, _)| id.as_str())
+                .collect()
+        };
+        let (budgets, agreements) = (of(DocKind::Budget), of(DocKind::Agreement));
+        let accounts = unchecked::<Account>(v, &budgets)?;
+        let entries = unchecked::<LedgerEntry>(v, &budgets)?;
+        let decisions = unchecked::<Decision>(v, &budgets)?;
+        let requests = unchecked::<BudgetRequest>(v, &budgets)?;
+        let receipts = unchecked::<Receipt>(v, &budgets)?;
+        let ags = unchecked::<Agreement>(v, &agreements)?;
+        let sigs = unchecked::<AgreementSignature>(v, &agreements)?;
+        let apps = unchecked::<Approval>(v, &agreements)?;
+        let decls = unchecked::<Declaration>(v, &agreements)?;
+        let verdicts = {
+            let mut batch = SignatureBatch::default();
+            add_all(&mut batch, &accounts);
+            add_all(&mut batch, &entries);
+            add_all(&mut batch, &decisions);
+            add_all(&mut batch, &requests);
+            add_all(&mut batch, &receipts);
+            add_all(&mut batch, &ags);
+            add_all(&mut batch, &sigs);
+            add_all(&mut batch, &apps);
+            add_all(&mut batch, &decls);
+            batch.check()
+        };
+        let mut verdicts = verdicts.into_iter();
+        let v = &mut verdicts;
+        let mut accounts = judge_all(&budgets, accounts, v);
+        for a in accounts.values_mut() {
+            crate::budget::sort_accounts(a);
+        }
+        Ok(Held {
+            accounts,
+            entries: judge_all(&budgets, entries, v),
+            decisions: judge_all(&budgets, decisions, v),
+            requests: judge_all(&budgets, requests, v),
+            receipts: judge_all(&budgets, receipts, v),
+            agreements: judge_all(&agreements, ags, v),
+            countersignatures: judge_all(&agreements, sigs, v),
+            approvals: judge_all(&agreements, apps, v),
+            declarations: judge_all(&agreements, decls, v),
+        })
+    }
+}
+
+/// The records of `doc` in `by_doc` (none when it holds none).
+fn of<'h, R>(by_doc: &'h ByDoc<R>, doc: &str) -> &'h [Authored<R>] {
+    by_doc.get(doc).map_or(&[], Vec::as_slice)
+}
+
 impl Vault {
     /// Every approved declaration this vault can see, as a claim bundle, in
     /// a stable order (approval time, then id).
     pub fn claim_bundles(&self) -> Result<Vec<ClaimBundle>> {
-        self.bundles(&mut BTreeMap::new())
+        self.bundles(&Held::read(self)?, &mut BTreeMap::new())
     }
 
-    /// [`Vault::claim_bundles`], taking each budget's grant chains from
-    /// `grants` (and adding the ones it had to read).
-    fn bundles(&self, grants: &mut GrantsByBudget) -> Result<Vec<ClaimBundle>> {
+    /// [`Vault::claim_bundles`] from the records in `held`, taking each
+    /// budget's grant chains from `grants` (and adding the ones it had to
+    /// make).
+    fn bundles(&self, held: &Held, grants: &mut GrantsByBudget) -> Result<Vec<ClaimBundle>> {
         let mut out = Vec::new();
         // Mandates per (budget, agreement document): several agreements share them.
         let mut mandates: BTreeMap<(String, String), super::declaration::Mandates> = BTreeMap::new();
@@ -103,13 +218,13 @@ impl Vault {
             let owner = h.owner;
             // Every record once per document. Approvals and declarations are
             // taken whoever signed them: judging that is `check_all`'s job.
-            let (agreements, _) = self.records::<Agreement>(doc)?;
-            let (sigs, _) = self.records::<AgreementSignature>(doc)?;
-            let (apps, _) = self.records::<Approval>(doc)?;
-            let (decls, _) = self.records::<Declaration>(doc)?;
+            let agreements = of(&held.agreements, doc);
+            let sigs = of(&held.countersignatures, doc);
+            let apps = of(&held.approvals, doc);
+            let decls = of(&held.declarations, doc);
             // The first declaration under each id, as a search from the start finds it.
             let mut by_id: HashMap<&str, &Authored<Declaration>> = HashMap::with_capacity(decls.len());
-            for d in &decls {
+            for d in decls {
                 by_id.entry(d.record.id.as_str()).or_insert(d);
             }
             for a in agreements
@@ -119,12 +234,8 @@ impl Vault {
                 let ag = &a.record;
                 let budget = DocKind::Budget.doc_id(&ag.citizen);
                 if !grants.contains_key(&budget) {
-                    let by_account = if self.header(&budget).is_ok() {
-                        let (entries, _) = self.records::<LedgerEntry>(&budget)?;
-                        self.grants_by_account(&budget, &entries)?
-                    } else {
-                        BTreeMap::new()
-                    };
+                    // A budget not held has no records in `held`: no chains.
+                    let by_account = grants_by_account(held, &budget, of(&held.entries, &budget));
                     grants.insert(budget.clone(), by_account);
                 }
                 let chains: &[GrantChain] = grants
@@ -187,14 +298,12 @@ impl Vault {
             .filter(|(_, d)| d.header.record.kind == DocKind::Budget)
             .map(|(id, d)| (id, d.header.record.owner))
             .collect();
-        let mut entries: BTreeMap<&str, Vec<Authored<LedgerEntry>>> = BTreeMap::new();
+        let held = Held::read(self)?;
         let mut grants = GrantsByBudget::new();
         for (doc, _) in &budgets {
-            let (e, _) = self.records::<LedgerEntry>(doc)?;
-            grants.insert((*doc).clone(), self.grants_by_account(doc, &e)?);
-            entries.insert(doc.as_str(), e);
+            grants.insert((*doc).clone(), grants_by_account(&held, doc, of(&held.entries, doc)));
         }
-        let declarations = self.bundles(&mut grants)?;
+        let declarations = self.bundles(&held, &mut grants)?;
         let mut approved: BTreeMap<PublicKey, Approved> = BTreeMap::new();
         for b in &declarations {
             if let Ok(amount) = b.declaration.record.amount() {
@@ -218,7 +327,7 @@ impl Vault {
                 doc,
                 &owner,
                 approved.get(&owner).cloned().unwrap_or_default(),
-                entries.get(doc.as_str()).map_or(&[], Vec::as_slice),
+                &held,
                 grants.get(doc.as_str()).unwrap_or(&none),
                 &confirmed,
             )?;
@@ -237,25 +346,24 @@ impl Vault {
     /// accounts (pending ones too: the money may leave); and what was spent
     /// on granted accounts. A spend the budget itself refuses is not spent
     /// and is left out; every other one is here, so the claims add up to
-    /// what the budget shows as spent. `entries` are the budget's verified
-    /// entries, `grants` its grant chains per account and `confirmed` the
+    /// what the budget shows as spent. `held` holds the budget's verified
+    /// records, `grants` its grant chains per account and `confirmed` the
     /// transfers both parties signed.
     fn budget_claims(
         &self,
         doc: &str,
         owner: &PublicKey,
         mut approved: Approved,
-        entries: &[Authored<LedgerEntry>],
+        held: &Held,
         grants: &BTreeMap<String, Vec<GrantChain>>,
         confirmed: &BTreeMap<String, inwonercloud_schemas::Transfer>,
     ) -> Result<BudgetClaims> {
-        let (accounts, _) = self.sorted_accounts(doc)?;
-        let plain: Vec<Account> = accounts.into_iter().map(|a| a.record).collect();
+        let entries = of(&held.entries, doc);
+        let plain: Vec<Account> = of(&held.accounts, doc).iter().map(|a| a.record.clone()).collect();
         let report = self.ledger_report(doc, &plain, entries, confirmed)?;
         let granted = |account: &str| grants.get(account).filter(|g| !g.is_empty());
-        let (receipts, _) = self.records::<Receipt>(doc)?;
         let mut receipts_of: HashMap<&str, Vec<&Authored<Receipt>>> = HashMap::new();
-        for r in &receipts {
+        for r in of(&held.receipts, doc) {
             receipts_of.entry(r.record.entry.as_str()).or_default().push(r);
         }
         // The exact record the ledger counted (one signer may sign two
@@ -329,40 +437,6 @@ impl Vault {
         Ok(out)
     }
 
-    /// The grant chains of a budget per account, from its verified
-    /// `entries` (its decisions and requests read here, once).
-    fn grants_by_account(
-        &self,
-        budget: &str,
-        entries: &[Authored<LedgerEntry>],
-    ) -> Result<BTreeMap<String, Vec<GrantChain>>> {
-        let (decisions, _) = self.records::<Decision>(budget)?;
-        let (requests, _) = self.records::<BudgetRequest>(budget)?;
-        let mut out: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
-        for e in entries
-            .iter()
-            .filter(|e| matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment))
-        {
-            let Some(d) = e
-                .record
-                .reference
-                .as_ref()
-                .and_then(|r| decisions.iter().find(|d| &d.record.id == r))
-            else {
-                continue;
-            };
-            let Some(r) = requests.iter().find(|r| r.record.id == d.record.request_id) else {
-                continue;
-            };
-            out.entry(e.record.account.clone()).or_default().push(GrantChain {
-                entry: e.signed.clone(),
-                decision: d.signed.clone(),
-                request: r.signed.clone(),
-            });
-        }
-        Ok(out)
-    }
-
     /// The trust roots this vault verifies claims against: the municipality
     /// keys it trusts ([`Vault::trusted_municipalities`]).
     pub fn trust_roots(&self) -> Result<TrustRoots> {
@@ -372,13 +446,22 @@ impl Vault {
     /// Verifies every claim this vault can see against the keys it trusts
     /// (the municipality's job; its own key is trusted here).
     pub fn verify_claims(&self) -> Result<ClaimReport> {
+        self.verify_claims_with(super::Proof::Gathered)
+    }
+
+    /// [`Vault::verify_claims`], taking the signatures' verdicts from
+    /// `proof`: [`super::Proof::Gathered`] (what gathering verified in this
+    /// same call) or [`super::Proof::Check`] (each checked again, as a
+    /// claims file is).
+    pub(super) fn verify_claims_with(&self, proof: super::Proof) -> Result<ClaimReport> {
         let c = self.claims()?;
-        let mut r = super::check_all(
+        let mut r = super::judge(
             &c.declarations,
             &c.spends,
             &c.transfers,
             &self.trust_roots()?,
             |_, _| {},
+            proof,
         );
         c.reconcile(&mut r);
         Ok(r)
@@ -394,4 +477,38 @@ impl Vault {
             transfers: c.transfers,
         })
     }
+}
+
+/// The grant chains of a budget per account, from its verified `entries`
+/// and its decisions and requests in `held`.
+fn grants_by_account(
+    held: &Held,
+    budget: &str,
+    entries: &[Authored<LedgerEntry>],
+) -> BTreeMap<String, Vec<GrantChain>> {
+    let decisions = of(&held.decisions, budget);
+    let requests = of(&held.requests, budget);
+    let mut out: BTreeMap<String, Vec<GrantChain>> = BTreeMap::new();
+    for e in entries
+        .iter()
+        .filter(|e| matches!(e.record.kind, EntryKind::Grant | EntryKind::Adjustment))
+    {
+        let Some(d) = e
+            .record
+            .reference
+            .as_ref()
+            .and_then(|r| decisions.iter().find(|d| &d.record.id == r))
+        else {
+            continue;
+        };
+        let Some(r) = requests.iter().find(|r| r.record.id == d.record.request_id) else {
+            continue;
+        };
+        out.entry(e.record.account.clone()).or_default().push(GrantChain {
+            entry: e.signed.clone(),
+            decision: d.signed.clone(),
+            request: r.signed.clone(),
+        });
+    }
+    out
 }

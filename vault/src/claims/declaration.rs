@@ -8,7 +8,7 @@ use inwonercloud_schemas::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Chains, GrantChain, batch, sig, trusted_chains};
+use super::{Chains, GrantChain, Proof, batch, sig, trusted_chains};
 use crate::{TrustRoots, keys, mandate};
 
 /// A budget holder's mandates and her revocations of them.
@@ -57,18 +57,18 @@ pub(super) struct Signatures {
 }
 
 impl Signatures {
-    pub(super) fn check(bundles: &[ClaimBundle]) -> Self {
-        let mut present = batch(bundles.iter().filter_map(|b| b.countersignature.as_ref())).into_iter();
+    pub(super) fn check(bundles: &[ClaimBundle], proof: Proof) -> Self {
+        let mut present = batch(bundles.iter().filter_map(|b| b.countersignature.as_ref()), proof).into_iter();
         let countersignature = bundles
             .iter()
             .map(|b| b.countersignature.as_ref().and_then(|_| present.next()))
             .collect();
         Signatures {
-            agreement: batch(bundles.iter().map(|b| &b.agreement)),
-            declaration: batch(bundles.iter().map(|b| &b.declaration)),
-            approval: batch(bundles.iter().map(|b| &b.approval)),
+            agreement: batch(bundles.iter().map(|b| &b.agreement), proof),
+            declaration: batch(bundles.iter().map(|b| &b.declaration), proof),
+            approval: batch(bundles.iter().map(|b| &b.approval), proof),
             countersignature,
-            grants: super::chain_signatures(bundles.iter().map(|b| b.grants.as_slice())),
+            grants: super::chain_signatures(bundles.iter().map(|b| b.grants.as_slice()), proof),
         }
     }
 }

@@ -11,7 +11,7 @@
 use inwonercloud_schemas::{EntryKind, Hash32, LedgerEntry, Receipt, Signed};
 use serde::{Deserialize, Serialize};
 
-use super::{Chains, GrantChain, batch, sig, trusted_chains};
+use super::{Chains, GrantChain, Proof, batch, sig, trusted_chains};
 use crate::receipts::sha256;
 use crate::{TrustRoots, keys};
 
@@ -48,8 +48,8 @@ pub(super) struct Signatures {
 }
 
 impl Signatures {
-    pub(super) fn check(bundles: &[SpendBundle]) -> Self {
-        let mut flat = batch(bundles.iter().flat_map(|b| b.receipts.iter())).into_iter();
+    pub(super) fn check(bundles: &[SpendBundle], proof: Proof) -> Self {
+        let mut flat = batch(bundles.iter().flat_map(|b| b.receipts.iter()), proof).into_iter();
         let receipts = bundles
             .iter()
             .map(|b| {
@@ -60,9 +60,9 @@ impl Signatures {
             })
             .collect();
         Signatures {
-            entry: batch(bundles.iter().map(|b| &b.entry)),
+            entry: batch(bundles.iter().map(|b| &b.entry), proof),
             receipts,
-            grants: super::chain_signatures(bundles.iter().map(|b| b.grants.as_slice())),
+            grants: super::chain_signatures(bundles.iter().map(|b| b.grants.as_slice()), proof),
         }
     }
 }

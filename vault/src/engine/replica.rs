@@ -187,6 +187,10 @@ impl Vault {
     /// or newer). Every change must verify, its actor must be its signer, its
     /// signer must be certified, and the header in force must let that
     /// identity write it; otherwise the whole batch is refused and logged.
+    ///
+    /// The batch is judged under the header the file holds: when another
+    /// handle of this vault (the app beside the `serve` node) committed since
+    /// this one caught up, it catches up and judges the batch again.
     pub fn import_changes(
         &mut self,
         header: &Signed<DocumentHeader>,
@@ -194,6 +198,44 @@ impl Vault {
         changes: &[SignedChange],
         from: &str,
     ) -> Result<ImportReport> {
+        self.import_changes_noting(header, certs, changes, from, &crate::SessionNotes::default())
+    }
+
+    /// [`Vault::import_changes`] that writes a sync session's `notes` (its
+    /// access-log lines, the peer's visit, its sync note) in the import's own
+    /// transaction: they are stored when the batch is, and not at all when
+    /// it is refused. A batch that would store nothing (no changes, no new
+    /// certificate, the header held) with no notes commits nothing.
+    pub fn import_changes_noting(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+        notes: &crate::SessionNotes,
+    ) -> Result<ImportReport> {
+        for _ in 0..IMPORT_ATTEMPTS {
+            self.refresh()?;
+            if let Some(report) = self.import_judged(header, certs, changes, from, notes)? {
+                return Ok(report);
+            }
+        }
+        Err(VaultError::Storage(format!(
+            "another program kept writing to this vault while the changes from {from} were checked; \
+             nothing of them was stored, the next sync brings them again"
+        )))
+    }
+
+    /// One attempt of [`Vault::import_changes`]: `None` when another handle
+    /// committed between the judging and this import's write (nothing stored).
+    fn import_judged(
+        &mut self,
+        header: &Signed<DocumentHeader>,
+        certs: &[CertifiedDevice],
+        changes: &[SignedChange],
+        from: &str,
+        notes: &crate::SessionNotes,
+    ) -> Result<Option<ImportReport>> {
         let _span = tracing::debug_span!("import", doc = %header.record.id, from, changes = changes.len()).entered();
         if let Err(r) = check_header(header) {
             return Err(self.refuse(&header.record.id, "-", r, from));
@@ -348,26 +390,30 @@ impl Vault {
             };
             return Err(self.refuse(&doc_id, "-", r, from));
         }
+        if changes.is_empty() && new_certs.is_empty() && notes.is_empty() && current.as_ref() == Some(&header_in_force)
+        {
+            // Nothing to store (an empty answer under the header held): no disk flush.
+            return Ok(Some(ImportReport::default()));
+        }
         // Store certificates, header and changes in one transaction.
         let w = self.store().begin()?;
+        // Judged above under what memory holds; the write lock is held from
+        // here, so if no other handle committed since memory caught up, that
+        // is what the file holds. (An action caught up when it began.)
+        if !w.in_action() && w.behind()? {
+            return Ok(None);
+        }
         for c in &new_certs {
             w.put32(store::DEVICES, c.certificate.device.as_bytes(), json(c)?.as_slice())?;
         }
         // A held document whose header in force now revokes differently.
-        let revokes = current.as_ref().is_some_and(|c| {
-            let (old, new) = (&c.record, &header_in_force.record);
-            old.revoked != new.revoked || old.revoked_devices != new.revoked_devices
-        });
+        let revokes = current
+            .as_ref()
+            .is_some_and(|c| revokes_differently(&c.record, &header_in_force.record));
         if current.as_ref() != Some(&header_in_force) {
             w.put(store::DOCS, doc_id.as_str(), json(&header_in_force)?.as_slice())?;
-            // A snapshot stands for its rows without checking them again. A
-            // header that revokes (another process may have stored a revoked
-            // device's later rows meanwhile) drops it, in the same
-            // transaction, so the next open judges every row under the new
-            // cut-offs and snapshots again what passes.
             if current.is_none() || revokes {
-                w.remove(store::SNAPSHOTS, doc_id.as_str())?;
-                w.remove(store::RECORD_CACHE, doc_id.as_str())?;
+                drop_snapshot(&w, &doc_id)?;
             }
         }
         let items: Vec<NewChange<'_>> = changes
@@ -430,6 +476,7 @@ impl Vault {
             Some(_) if revokes => Some(w.changes_from(&doc_id, 0)?),
             _ => None,
         };
+        crate::consent::put_notes(&w, notes)?;
         w.commit()?;
         for c in new_certs {
             self.devices_mut().insert(c.certificate.device, c);
@@ -449,7 +496,7 @@ impl Vault {
             self.docs_mut().insert(doc_id.clone(), doc);
             self.touch(&doc_id);
             self.snapshot_after_import(&doc_id)?;
-            return Ok(report);
+            return Ok(Some(report));
         }
         if added > 0 || current.as_ref() != Some(&header_in_force) {
             self.touch(&doc_id);
@@ -467,7 +514,7 @@ impl Vault {
                 return Err(e);
             }
             self.snapshot_after_import(&doc_id)?;
-            return Ok(report);
+            return Ok(Some(report));
         }
         let (devices, docs) = self.devices_and_docs_mut();
         if let Some(doc) = docs.get_mut(&doc_id) {
@@ -491,7 +538,7 @@ impl Vault {
             }
         }
         self.snapshot_after_import(&doc_id)?;
-        Ok(report)
+        Ok(Some(report))
     }
 
     /// A document that came in by import is snapshotted at the end of that
@@ -594,6 +641,12 @@ impl Vault {
     /// now stay valid (the cut-off per device is recorded in the header);
     /// later ones are refused everywhere the new header reaches.
     pub fn remove_writer(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
+        // One action: the cut-off counts what the file holds when the header
+        // is written (no other handle can store a row in between).
+        self.transact(|v| v.remove_writer_in(doc_id, identity))
+    }
+
+    fn remove_writer_in(&mut self, doc_id: &str, identity: PublicKey) -> Result<()> {
         let mut header = self.owned_header(doc_id)?;
         if !header.writers.contains(&identity) {
             return Ok(());
@@ -761,8 +814,15 @@ impl Vault {
 
     fn store_header(&mut self, doc_id: &str, header: DocumentHeader) -> Result<()> {
         let signed = self.sign_header_edit(header)?;
+        let revokes = self
+            .docs_map()
+            .get(doc_id)
+            .is_some_and(|d| revokes_differently(&d.header.record, &signed.record));
         let w = self.store().begin()?;
         w.put(store::DOCS, doc_id, json(&signed)?.as_slice())?;
+        if revokes {
+            drop_snapshot(&w, doc_id)?;
+        }
         w.commit()?;
         if let Some(d) = self.docs_mut().get_mut(doc_id) {
             d.header = signed;
@@ -770,6 +830,25 @@ impl Vault {
         self.touch(doc_id);
         Ok(())
     }
+}
+
+/// How often [`Vault::import_changes`] judges a batch again when another
+/// handle keeps committing between its judging and its write.
+const IMPORT_ATTEMPTS: usize = 3;
+
+/// Whether `new` revokes other writers or devices (or other cut-offs) than `old`.
+pub(crate) fn revokes_differently(old: &DocumentHeader, new: &DocumentHeader) -> bool {
+    old.revoked != new.revoked || old.revoked_devices != new.revoked_devices
+}
+
+/// Drops a document's snapshot and record cache, in the transaction that
+/// stores a header revoking differently. A snapshot stands for its rows
+/// without judging them again, and another handle may have snapshotted a
+/// revoked device's later rows: without it, the next open judges every row
+/// under the new cut-offs and snapshots again what passes.
+fn drop_snapshot(w: &store::Txn<'_>, doc_id: &str) -> Result<()> {
+    w.remove(store::SNAPSHOTS, doc_id)?;
+    w.remove(store::RECORD_CACHE, doc_id)
 }
 
 /// How far one header may raise a document's header version above the

@@ -203,10 +203,35 @@ fn usage_aad(doc: &str, device: &[u8; 32]) -> Vec<u8> {
 }
 
 fn change_aad(doc: &str, row: u64) -> Vec<u8> {
-    let mut key = doc.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(&row.to_be_bytes());
-    aad(CHANGES.name(), &key)
+    let mut aad = ChangeAad::new(doc);
+    aad.row(row);
+    aad.buf
+}
+
+/// The associated data of one document's change rows, built once and
+/// reused for each row (only the row number at its end differs): what
+/// [`change_aad`] gives, without an allocation per row.
+struct ChangeAad {
+    buf: Vec<u8>,
+    row_at: usize,
+}
+
+impl ChangeAad {
+    fn new(doc: &str) -> Self {
+        let mut key = Vec::with_capacity(doc.len() + 9);
+        key.extend_from_slice(doc.as_bytes());
+        key.push(0);
+        let mut buf = aad(CHANGES.name(), &key);
+        let row_at = buf.len();
+        buf.extend_from_slice(&[0; 8]);
+        Self { buf, row_at }
+    }
+
+    /// The associated data of row `row`.
+    fn row(&mut self, row: u64) -> &[u8] {
+        self.buf[self.row_at..].copy_from_slice(&row.to_be_bytes());
+        &self.buf
+    }
 }
 
 impl Store {
@@ -579,15 +604,7 @@ impl Store {
 
     /// Change rows of a document from row `from` on.
     pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
-        let r = self.read()?;
-        let t = r.open_table(CHANGES)?;
-        let mut out = vec![];
-        for row in t.range((doc, from)..=(doc, u64::MAX))? {
-            let (k, v) = row?;
-            let n = k.value().1;
-            out.push((n, open_change(&r, &self.key, doc, n, v.value())?));
-        }
-        Ok(out)
+        self.read_document(doc)?.changes_from(from)
     }
 
     /// One past the last change row of a document (0 if it has none).
@@ -599,62 +616,33 @@ impl Store {
     }
 
     /// Checks the seal of every change row of a document below row `below`
-    /// without keeping them (opening a document whose snapshot stands for
-    /// those rows). Returns one past the last row seen (0 if none).
+    /// ([`DocRead::check_changes`]). Returns one past the last row seen.
     pub fn check_changes(&self, doc: &str, below: u64) -> Result<u64> {
-        let r = self.read()?;
-        let t = r.open_table(CHANGES)?;
-        let mut next = 0;
-        for row in t.range((doc, 0)..(doc, below))? {
-            let (k, v) = row?;
-            let n = k.value().1;
-            open_change(&r, &self.key, doc, n, v.value())?;
-            next = n + 1;
-        }
-        Ok(next)
+        self.read_document(doc)?.check_changes(below)
     }
 
-    /// The snapshot of a document: rows it covers and the saved bytes.
-    /// A snapshot that does not open is ignored (the log is the truth).
+    /// The snapshot of a document ([`DocRead::snapshot`]).
     pub fn snapshot(&self, doc: &str) -> Result<Option<(u64, Vec<u8>)>> {
-        let r = self.read()?;
-        let t = r.open_table(SNAPSHOTS)?;
-        let Some(v) = t.get(doc)? else {
-            return Ok(None);
-        };
-        let Ok(v) = self.key.open(&aad(SNAPSHOTS.name(), doc.as_bytes()), v.value()) else {
-            return Ok(None);
-        };
-        if v.len() < 8 {
-            return Ok(None);
-        }
-        let mut n = [0u8; 8];
-        n.copy_from_slice(&v[..8]);
-        Ok(Some((u64::from_be_bytes(n), v[8..].to_vec())))
+        self.read_document(doc)?.snapshot()
     }
 
-    /// The record cache stored beside a document's snapshot, opened; `None`
-    /// when there is none (a vault from before the cache, or none written
-    /// yet) or when it does not open (altered, moved from another document,
-    /// or sealed by another vault): the cache is then simply not used.
+    /// The record cache beside a document's snapshot ([`DocRead::record_cache`]).
     pub fn record_cache(&self, doc: &str) -> Result<Option<Vec<u8>>> {
-        let r = self.read()?;
-        let t = match r.open_table(RECORD_CACHE) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        let Some(v) = t.get(doc)? else {
-            return Ok(None);
-        };
-        Ok(self.key.open(&aad(RECORD_CACHE.name(), doc.as_bytes()), v.value()).ok())
+        self.read_document(doc)?.record_cache()
     }
 
     /// Whether a change with this hash is stored for the document.
     pub fn has_change(&self, doc: &str, hash: &[u8; 32]) -> Result<bool> {
-        let r = self.read()?;
-        let t = r.open_table(CHANGE_INDEX)?;
-        Ok(t.get((doc, hash))?.is_some())
+        self.read_document(doc)?.has_change(hash)
+    }
+
+    /// One document's rows read in one read transaction ([`DocRead`]).
+    pub fn read_document<'a>(&'a self, doc: &'a str) -> Result<DocRead<'a>> {
+        Ok(DocRead {
+            r: self.read()?,
+            key: &self.key,
+            doc,
+        })
     }
 
     /// Every stored device certificate (JSON).
@@ -760,6 +748,105 @@ impl Store {
     }
 }
 
+/// One document's rows read in one read transaction: what opening a
+/// document reads (its snapshot, its record cache, the seals of the rows
+/// the snapshot stands for, the rows after it, whether a head is logged),
+/// all as of one commit, with one file lock and one transaction instead of
+/// one per read.
+pub struct DocRead<'a> {
+    r: redb::ReadTransaction,
+    key: &'a VaultKey,
+    doc: &'a str,
+}
+
+impl DocRead<'_> {
+    /// Change rows from row `from` on, opened.
+    pub fn changes_from(&self, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+        let t = self.r.open_table(CHANGES)?;
+        let mut aad = ChangeAad::new(self.doc);
+        let mut out = vec![];
+        for row in t.range((self.doc, from)..=(self.doc, u64::MAX))? {
+            let (k, v) = row?;
+            let n = k.value().1;
+            let plain = self
+                .key
+                .open(aad.row(n), v.value())
+                .map_err(|_| tampered_change(&self.r, self.doc, n))?;
+            out.push((n, plain));
+        }
+        Ok(out)
+    }
+
+    /// Checks the seal of every change row below row `below` without
+    /// keeping them (opening a document whose snapshot stands for those
+    /// rows). Returns one past the last row seen (0 if none).
+    ///
+    /// Only each row's tag is checked ([`VaultKey::verify`]): the same
+    /// verdict as opening it (an altered row, one moved from another row or
+    /// sealed under another key fails, named as [`open_change`] names it),
+    /// without decrypting a body nobody reads and without an allocation per
+    /// row. One range scan reads the rows in key order.
+    pub fn check_changes(&self, below: u64) -> Result<u64> {
+        let t = self.r.open_table(CHANGES)?;
+        let mut aad = ChangeAad::new(self.doc);
+        let mut next = 0;
+        for row in t.range((self.doc, 0)..(self.doc, below))? {
+            let (k, v) = row?;
+            let n = k.value().1;
+            self.key
+                .verify(aad.row(n), v.value())
+                .map_err(|_| tampered_change(&self.r, self.doc, n))?;
+            next = n + 1;
+        }
+        Ok(next)
+    }
+
+    /// The snapshot: rows it covers and the saved bytes. A snapshot that
+    /// does not open is ignored (the log is the truth).
+    pub fn snapshot(&self) -> Result<Option<(u64, Vec<u8>)>> {
+        let t = self.r.open_table(SNAPSHOTS)?;
+        let Some(v) = t.get(self.doc)? else {
+            return Ok(None);
+        };
+        let Ok(mut v) = self.key.open(&aad(SNAPSHOTS.name(), self.doc.as_bytes()), v.value()) else {
+            return Ok(None);
+        };
+        if v.len() < 8 {
+            return Ok(None);
+        }
+        let mut n = [0u8; 8];
+        n.copy_from_slice(&v[..8]);
+        // The save follows the row count: moved down in place, not copied.
+        v.drain(..8);
+        Ok(Some((u64::from_be_bytes(n), v)))
+    }
+
+    /// The record cache stored beside the snapshot, opened; `None` when
+    /// there is none (a vault from before the cache, or none written yet)
+    /// or when it does not open (altered, moved from another document, or
+    /// sealed by another vault): the cache is then simply not used.
+    pub fn record_cache(&self) -> Result<Option<Vec<u8>>> {
+        let t = match self.r.open_table(RECORD_CACHE) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(v) = t.get(self.doc)? else {
+            return Ok(None);
+        };
+        Ok(self
+            .key
+            .open(&aad(RECORD_CACHE.name(), self.doc.as_bytes()), v.value())
+            .ok())
+    }
+
+    /// Whether a change with this hash is logged for the document.
+    pub fn has_change(&self, hash: &[u8; 32]) -> Result<bool> {
+        let t = self.r.open_table(CHANGE_INDEX)?;
+        Ok(t.get((self.doc, hash))?.is_some())
+    }
+}
+
 /// Raw access to stored (sealed) values, for tests that alter the file.
 #[cfg(test)]
 impl Store {
@@ -815,12 +902,17 @@ fn read_usage(
 /// tampered change, named by the hash the index holds for that row.
 fn open_change(r: &impl ChangeIndexReader, key: &VaultKey, doc: &str, row: u64, sealed: &[u8]) -> Result<Vec<u8>> {
     key.open(&change_aad(doc, row), sealed)
-        .map_err(|_| VaultError::TamperedChange {
-            doc: doc.to_string(),
-            seq: row,
-            hash: r.hash_of_row(doc, row).unwrap_or_else(|| "?".into()),
-            why: "its stored bytes fail the integrity check (altered on disk)".into(),
-        })
+        .map_err(|_| tampered_change(r, doc, row))
+}
+
+/// The error for a change row whose seal fails.
+fn tampered_change(r: &impl ChangeIndexReader, doc: &str, row: u64) -> VaultError {
+    VaultError::TamperedChange {
+        doc: doc.to_string(),
+        seq: row,
+        hash: r.hash_of_row(doc, row).unwrap_or_else(|| "?".into()),
+        why: "its stored bytes fail the integrity check (altered on disk)".into(),
+    }
 }
 
 /// Finding the hash of a change row, in a read or a write transaction.
@@ -1038,6 +1130,17 @@ impl Txn<'_> {
         Ok(last.map(|(k, _)| k.value().1 + 1).unwrap_or(0))
     }
 
+    /// Whether another handle of this vault (another process, or a second
+    /// handle in this one) committed since this handle's memory last caught
+    /// up with the file: what memory judged by may then be older than what
+    /// the file holds. Read inside this transaction, which holds the file's
+    /// write lock, so no commit can slip in after the answer.
+    pub fn behind(&self) -> Result<bool> {
+        let t = self.w()?.open_table(GENERATION)?;
+        let generation = t.get(GENERATION_KEY)?.map(|g| g.value()).unwrap_or(0);
+        Ok(self.store.seen() != Some(generation))
+    }
+
     /// Whether this write is part of a running action (it commits with the action).
     pub fn in_action(&self) -> bool {
         matches!(self.hold, Hold::Batch(_))
@@ -1251,5 +1354,83 @@ fn map_db_error(e: redb::DatabaseError, path: &Path) -> VaultError {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => VaultError::InUse(path.display().to_string()),
         other => VaultError::Corrupt(format!("cannot open {}: {other}", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DB_FILE, Vault};
+    use inwonercloud_schemas::{LifeDomain, Role};
+
+    /// The sealed bytes of a change row, as they are in the file.
+    fn raw_row(file: &Path, doc: &str, row: u64) -> Vec<u8> {
+        let db = Database::open(file).unwrap();
+        let r = db.begin_read().unwrap();
+        let t = r.open_table(CHANGES).unwrap();
+        t.get((doc, row)).unwrap().unwrap().value().to_vec()
+    }
+
+    /// Writes bytes into a change row as they are (what an attacker with the file can do).
+    fn put_row(file: &Path, doc: &str, row: u64, bytes: &[u8]) {
+        let db = Database::open(file).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(CHANGES).unwrap().insert((doc, row), bytes).unwrap();
+        w.commit().unwrap();
+    }
+
+    /// Rows a snapshot stands for are checked by their tag alone on open
+    /// ([`Store::check_changes`]); every way of altering one still refuses
+    /// the open and names the row: one bit flipped in the format byte, the
+    /// nonce, the ciphertext or the tag, the row cut short, another row's
+    /// bytes moved into it, and its own change sealed under another key.
+    #[test]
+    fn every_altered_row_under_a_snapshot_refuses_the_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut v = crate::testing::vault(&dir, "Anna", Role::Citizen);
+        let plan = v.plan_doc();
+        for i in 0..6 {
+            v.add_goal(&plan, LifeDomain::Wonen, &format!("doel {i}"), None)
+                .unwrap();
+        }
+        v.compact().unwrap();
+        let rows = v.change_count(&plan).unwrap();
+        assert_eq!(v.store().snapshot(&plan).unwrap().map(|s| s.0), Some(rows));
+        let key = v.key();
+        drop(v);
+        let file = dir.join(DB_FILE);
+        let row = 3;
+        let sealed = raw_row(&file, &plan, row);
+        let plain = key.open(&change_aad(&plan, row), &sealed).unwrap();
+        let n = sealed.len();
+        let mut altered = vec![];
+        for (what, at) in [("format byte", 0), ("nonce", 5), ("ciphertext", n / 2), ("tag", n - 1)] {
+            let mut bad = sealed.clone();
+            bad[at] ^= 1;
+            altered.push((what, bad));
+        }
+        altered.push(("cut short", sealed[..n - 1].to_vec()));
+        altered.push(("moved from another row", raw_row(&file, &plan, row - 1)));
+        let foreign = VaultKey::generate().unwrap();
+        altered.push((
+            "sealed under another key",
+            foreign.seal(&change_aad(&plan, row), &plain).unwrap(),
+        ));
+        for (what, bad) in altered {
+            put_row(&file, &plan, row, &bad);
+            let err = Vault::open_with_key(&dir, &key).map(drop).unwrap_err();
+            assert!(
+                matches!(&err, VaultError::TamperedChange { doc, seq, .. } if *doc == plan && *seq == row),
+                "{what}: {err}"
+            );
+            put_row(&file, &plan, row, &sealed);
+            let v = Vault::open_with_key(&dir, &key).unwrap();
+            assert_eq!(
+                v.plan(&plan).unwrap().goals.len(),
+                6,
+                "{what}: restored, it opens whole"
+            );
+        }
     }
 }

@@ -421,15 +421,17 @@ impl Vault {
         done.into_iter().map(|(_, r)| r).collect()
     }
 
-    /// Reads a document from the store. Every change row is unsealed (its
-    /// seal shows it was not altered or moved); the compacted snapshot
+    /// Reads a document from the store, in one read transaction. The seal
+    /// of every change row is checked (it shows the row was not altered or
+    /// moved); the compacted snapshot
     /// stands for the rows it covers, and only the rows after it are parsed,
     /// verified again and applied. Signatures were checked when each change
     /// came in, so opening costs O(rows after the snapshot) in signature
     /// checks, at most [`SNAPSHOT_EVERY`] in steady use.
     fn load_document(&self, header: Signed<DocumentHeader>) -> Result<Doc> {
         let id = header.record.id.clone();
-        let snapshot = self.store.snapshot(&id)?;
+        let read = self.store.read_document(&id)?;
+        let snapshot = read.snapshot()?;
         let below = snapshot.as_ref().map(|(n, _)| *n).unwrap_or(0);
         std::thread::scope(|scope| {
             // The seals of the rows the snapshot stands for are checked on a
@@ -438,7 +440,7 @@ impl Vault {
             let store = &self.store;
             let doc_id = id.as_str();
             let check = (below >= PARALLEL_SEAL_CHECK).then(|| scope.spawn(move || store.check_changes(doc_id, below)));
-            self.load_document_from(header, snapshot, check)
+            self.load_document_from(header, &read, snapshot, check)
         })
     }
 
@@ -447,6 +449,7 @@ impl Vault {
     fn load_document_from(
         &self,
         header: Signed<DocumentHeader>,
+        read: &crate::store::DocRead<'_>,
         snapshot: Option<(u64, Vec<u8>)>,
         check: Option<std::thread::ScopedJoinHandle<'_, Result<u64>>>,
     ) -> Result<Doc> {
@@ -463,7 +466,7 @@ impl Vault {
                     let heads = am.get_heads();
                     let mut ok = true;
                     for h in &heads {
-                        if !self.store.has_change(&id, &h.0)? {
+                        if !read.has_change(&h.0)? {
                             ok = false;
                         }
                     }
@@ -481,7 +484,7 @@ impl Vault {
         };
         // The record cache stands for the snapshot just loaded, or for nothing.
         let cache = match &snapshot_heads {
-            Some(heads) => self.store.record_cache(&id)?.and_then(|plain| {
+            Some(heads) => read.record_cache()?.and_then(|plain| {
                 let cache = crate::record_cache::RecordCache::decode(&plain)?;
                 let want = crate::record_cache::Binding {
                     doc: id.clone(),
@@ -496,10 +499,10 @@ impl Vault {
         // was refused (its rows are then read from the log below as well).
         let covered = match check {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            None => self.store.check_changes(&id, below)?,
+            None => read.check_changes(below)?,
         };
         let covered = if snapshot_rows == 0 { 0 } else { covered };
-        let rows = self.store.changes_from(&id, snapshot_rows)?;
+        let rows = read.changes_from(snapshot_rows)?;
         let (parsed, refused) = verify_rows(&self.devices, &header.record, &rows)?;
         if !refused.is_empty() {
             self.log_refused_on_open(&id, &refused);
@@ -508,7 +511,7 @@ impl Vault {
         // queue; they are applied when the missing ones come (see `missing_changes`).
         am.apply_changes(parsed)?;
         for h in am.get_heads() {
-            if !self.store.has_change(&id, &h.0)? {
+            if !read.has_change(&h.0)? {
                 return Err(VaultError::Corrupt(format!(
                     "document {id} holds change {h} that is not in the log"
                 )));
@@ -538,6 +541,12 @@ impl Vault {
         if self.store.in_batch() {
             return Ok(vec![]);
         }
+        self.catch_up_with_file()
+    }
+
+    /// [`Vault::refresh`] without its guard: also right at the start of an
+    /// action, before it wrote anything (the file then holds all there is).
+    fn catch_up_with_file(&mut self) -> Result<Vec<String>> {
         // Nothing committed since memory last caught up (every write
         // transaction bumps the generation, by whichever process): nothing
         // to read. Read before the rows, so a write racing this refresh
@@ -567,11 +576,19 @@ impl Vault {
                     continue;
                 }
                 // The file is the truth: another process of this vault put
-                // this header there (a newer one, or a merge's pick).
+                // this header there (a newer one, or a merge's pick). One
+                // that revokes differently judges every row again, from the
+                // file (its writer dropped the snapshot): memory may hold
+                // rows it applied under the old header.
                 Some(doc) if header != doc.header => {
                     check_header(&header)?;
+                    let rejudge = crate::replica::revokes_differently(&doc.header.record, &header.record);
                     doc.header = header;
                     changed.push(id.clone());
+                    if rejudge {
+                        self.reload(&id)?;
+                        continue;
+                    }
                 }
                 Some(_) => {}
             }
@@ -756,6 +773,8 @@ impl Vault {
         w.commit()?;
         self.devices.insert(cert.certificate.device, cert.clone());
         self.cert = cert;
+        // Who this vault is changed: what it shares with whom is read anew.
+        self.forget_peer_index();
         Ok(())
     }
 
@@ -1103,6 +1122,13 @@ impl Vault {
         }
         let span = tracing::debug_span!("action", vault = %self.identity().short());
         let _entered = span.enter();
+        // The action holds the file's write lock from here on: memory first
+        // catches up with what other handles committed before it, so the
+        // action judges by the headers and rows the file holds.
+        if let Err(e) = self.catch_up_with_file() {
+            self.store.abort_batch();
+            return Err(e);
+        }
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
         // What the action wrote is committed or dropped now; a list read
         // during it may be neither.
@@ -1225,6 +1251,20 @@ impl Vault {
     pub fn records<R: Record>(&self, doc_id: &str) -> Result<(Vec<Authored<R>>, Vec<BadRecord>)> {
         let doc = self.doc(doc_id)?;
         Ok(verify_raw(
+            &doc.header.record,
+            doc.found_records::<R>(),
+            &self.cert,
+            &self.devices,
+        ))
+    }
+
+    /// [`Vault::records`] without the signature checks yet: for a reader of
+    /// many documents that checks all their signatures in one batch
+    /// ([`keys::SignatureBatch`]) and then judges each with
+    /// [`Unchecked::judge`], as `records` does.
+    pub(crate) fn unchecked_records<R: Record>(&self, doc_id: &str) -> Result<Unchecked<'_, R>> {
+        let doc = self.doc(doc_id)?;
+        Ok(place_raw(
             &doc.header.record,
             doc.found_records::<R>(),
             &self.cert,
@@ -1369,6 +1409,12 @@ impl Vault {
             return Ok(());
         }
         let w = self.store.begin()?;
+        // Memory may hold rows judged under a header another handle has
+        // since replaced (a revocation): a snapshot stands for its rows on
+        // open, so none is taken until this handle has caught up.
+        if !w.in_action() && w.behind()? {
+            return Ok(());
+        }
         let mut taken = vec![];
         for id in ids {
             let Some(doc) = self.docs.get_mut(&id) else { continue };
@@ -1460,8 +1506,86 @@ fn verify_raw<R: Record>(
     own: &CertifiedDevice,
     devices: &HashMap<PublicKey, CertifiedDevice>,
 ) -> (Vec<Authored<R>>, Vec<BadRecord>) {
+    let placed = place_raw(header, found, own, devices);
+    let verdicts = keys::verify_records(&placed.to_check().collect::<Vec<_>>());
+    placed.judge(verdicts)
+}
+
+/// Records of one kind in one document, parsed and placed but their
+/// signatures not yet checked: the first half of [`verify_raw`], so that a
+/// reader of many documents ([`Vault::unchecked_records`]) can check the
+/// signatures of all of them in one batch and then [`Unchecked::judge`]
+/// each with the same rule.
+pub(crate) struct Unchecked<'v, R> {
+    header: &'v DocumentHeader,
+    own: &'v CertifiedDevice,
+    parsed: Vec<(Placed, Signed<R>)>,
+    bad: Vec<BadRecord>,
+}
+
+impl<R: Record> Unchecked<'_, R> {
+    /// Whether a record is one this device signed and placed itself under
+    /// its current certificate (not checked, see [`verify_raw`]).
+    fn is_own(&self, (r, s): &(Placed, Signed<R>)) -> bool {
+        r.placed_by == Some(self.own.certificate.device) && &s.device == self.own
+    }
+
+    /// The records whose signatures must be checked, in order.
+    pub(crate) fn to_check(&self) -> impl Iterator<Item = &Signed<R>> {
+        self.parsed.iter().filter(|p| !self.is_own(p)).map(|(_, s)| s)
+    }
+
+    /// The verified records and the refused ones, given one verdict per
+    /// record of [`Unchecked::to_check`], in its order (a missing verdict
+    /// refuses its record).
+    pub(crate) fn judge(self, verdicts: impl IntoIterator<Item = Result<()>>) -> (Vec<Authored<R>>, Vec<BadRecord>) {
+        let mut verdicts = verdicts.into_iter();
+        let own: Vec<bool> = self.parsed.iter().map(|p| self.is_own(p)).collect();
+        let (header, mut bad) = (self.header, self.bad);
+        let doc_id = header.id.as_str();
+        let mut good = Vec::with_capacity(self.parsed.len());
+        for (p, own) in self.parsed.into_iter().zip(own) {
+            let verdict = if own {
+                Ok(())
+            } else {
+                // One verdict per record checked; fail closed if that ever breaks.
+                verdicts.next().unwrap_or_else(|| {
+                    Err(VaultError::BadSignature {
+                        what: "a record that was not checked".into(),
+                    })
+                })
+            };
+            let (r, s) = p;
+            match verdict {
+                Ok(()) => good.push(Authored {
+                    record: s.record.clone(),
+                    author: s.device.certificate.identity,
+                    author_name: s.device.certificate.identity_name.clone(),
+                    author_role: header.role_of(&s.device.certificate.identity),
+                    signed_at: s.signed_at,
+                    placed_by: r.placed_by,
+                    signed: s,
+                }),
+                Err(e) => bad.push(BadRecord {
+                    doc: doc_id.to_string(),
+                    key: r.key,
+                    why: e.to_string(),
+                }),
+            }
+        }
+        (good, bad)
+    }
+}
+
+/// Parses raw records and keeps those a device of their own signer placed
+/// (the first half of [`verify_raw`]); the others are refused here.
+fn place_raw<'v, R: Record>(
+    header: &'v DocumentHeader,
+    found: Vec<Found<R>>,
+    own: &'v CertifiedDevice,
+    devices: &HashMap<PublicKey, CertifiedDevice>,
+) -> Unchecked<'v, R> {
     let doc_id = header.id.as_str();
-    let mut good = vec![];
     let mut bad = vec![];
     let mut parsed: Vec<(Placed, Signed<R>)> = Vec::with_capacity(found.len());
     for f in found {
@@ -1509,39 +1633,12 @@ fn verify_raw<R: Record>(
         }
         parsed.push((r, s));
     }
-    let is_own = |(r, s): &(Placed, Signed<R>)| r.placed_by == Some(own.certificate.device) && &s.device == own;
-    let others: Vec<&Signed<R>> = parsed.iter().filter(|p| !is_own(p)).map(|(_, s)| s).collect();
-    let mut verdicts = keys::verify_records(&others).into_iter();
-    for p in parsed {
-        let verdict = if is_own(&p) {
-            Ok(())
-        } else {
-            // One verdict per record checked; fail closed if that ever breaks.
-            verdicts.next().unwrap_or_else(|| {
-                Err(VaultError::BadSignature {
-                    what: "a record that was not checked".into(),
-                })
-            })
-        };
-        let (r, s) = p;
-        match verdict {
-            Ok(()) => good.push(Authored {
-                record: s.record.clone(),
-                author: s.device.certificate.identity,
-                author_name: s.device.certificate.identity_name.clone(),
-                author_role: header.role_of(&s.device.certificate.identity),
-                signed_at: s.signed_at,
-                placed_by: r.placed_by,
-                signed: s,
-            }),
-            Err(e) => bad.push(BadRecord {
-                doc: doc_id.to_string(),
-                key: r.key,
-                why: e.to_string(),
-            }),
-        }
+    Unchecked {
+        header,
+        own,
+        parsed,
+        bad,
     }
-    (good, bad)
 }
 
 /// Where a record sits: its key and the device whose change set it.
@@ -1860,6 +1957,38 @@ mod tests {
         one.set_setting("iets", "anders").unwrap();
         assert_eq!(one.refresh().unwrap(), vec![plan.clone()]);
         assert!(one.header(&plan).unwrap().writers.contains(&stranger));
+    }
+
+    /// A handle that another handle wrote behind takes no snapshot from its
+    /// memory (it may hold rows judged under a header since replaced) until
+    /// it caught up; a write transaction tells it is behind.
+    #[test]
+    fn a_handle_behind_the_file_takes_no_snapshot_until_it_caught_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("v");
+        let mut one = citizen(&dir);
+        let plan = one.plan_doc();
+        one.add_goal(&plan, LifeDomain::Wonen, "eerste", None).unwrap();
+        let mut two = Vault::open(&dir, &crate::Passphrase::new("proef-wachtwoord")).unwrap();
+        let behind = |v: &Vault| v.store.begin().unwrap().behind().unwrap();
+        assert!(!behind(&two), "just opened");
+        one.refresh().unwrap();
+        one.add_goal(&plan, LifeDomain::Wonen, "tweede", None).unwrap();
+        assert!(!behind(&one), "its own commit keeps it caught up");
+        assert!(behind(&two));
+        let covered = |v: &Vault| v.store.snapshot(&plan).unwrap().map(|s| s.0);
+        let before = covered(&two);
+        two.snapshot_where(|_, _| true).unwrap();
+        assert_eq!(covered(&two), before, "no snapshot from a handle behind the file");
+        two.refresh().unwrap();
+        assert!(!behind(&two));
+        two.snapshot_where(|_, _| true).unwrap();
+        assert_eq!(covered(&two), Some(two.docs[&plan].rows), "caught up: snapshotted");
+        // An action catches up when it begins: it judges by what the file holds.
+        one.add_goal(&plan, LifeDomain::Wonen, "derde", None).unwrap();
+        two.transact(|_| Ok(())).unwrap();
+        assert!(!behind(&two), "caught up by the action");
+        assert_eq!(two.plan(&plan).unwrap().goals.len(), 3);
     }
 
     /// The admitted list is kept parsed; an admission is seen at once, and
