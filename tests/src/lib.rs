@@ -34,6 +34,34 @@ pub fn vault(dir: &Path, name: &str, role: Role) -> Vault {
     .unwrap_or_else(|e| panic!("creating {name}'s vault: {e}"))
 }
 
+/// A header revoking Mallory from `plan` with a cut-off of `cutoff` changes
+/// of her device, signed by Anna's device (as one of Anna's other devices
+/// that saw fewer of Mallory's changes would make it).
+pub fn revoking_header(
+    anna: &Vault,
+    plan: &str,
+    mallory: &Vault,
+    cutoff: u64,
+) -> inwonercloud_schemas::Signed<inwonercloud_schemas::DocumentHeader> {
+    let mut h = anna.header(plan).unwrap().clone();
+    h.writers.retain(|w| w != &mallory.identity());
+    h.grants.retain(|g| g.identity != mallory.identity());
+    h.revoked.push(inwonercloud_schemas::RevokedWriter {
+        identity: mallory.identity(),
+        cutoffs: vec![(mallory.device_key().public(), cutoff)],
+        role: Some(inwonercloud_schemas::Role::Counselor),
+        at: vec![],
+    });
+    h.version += 1;
+    h.clock = h.next_clock(&anna.device_key().public());
+    inwonercloud_vault::keys::sign_record(
+        h,
+        anna.device_key(),
+        anna.device_certificate(),
+        inwonercloud_vault::keys::now(),
+    )
+}
+
 /// Anna (a citizen, one goal in her plan) in `dir/anna`, and Mallory (a
 /// counselor) in `dir/mallory` whom Anna lets write the plan and who holds it.
 /// Returns Anna, Mallory and the plan's id.

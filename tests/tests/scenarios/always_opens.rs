@@ -5,7 +5,7 @@
 //! logged, never fatal.
 
 use inwonercloud_schemas::{LifeDomain, Role};
-use inwonercloud_tests::{goal_texts, pass, plan_with_writer};
+use inwonercloud_tests::{goal_texts, pass, plan_with_writer, revoking_header};
 use inwonercloud_vault::{Vault, VaultError, keys};
 
 #[test]
@@ -217,26 +217,4 @@ fn a_revocation_stored_after_another_handle_snapshotted_late_changes_still_cuts_
         !texts.iter().any(|t| t.starts_with("laat")),
         "no snapshot stands for rows beyond the new cut-off: {texts:?}"
     );
-}
-
-/// A header revoking Mallory with a cut-off of `cutoff` changes of her
-/// device, signed by Anna's device as her own edit.
-fn revoking_header(
-    anna: &Vault,
-    plan: &str,
-    mallory: &Vault,
-    cutoff: u64,
-) -> inwonercloud_schemas::Signed<inwonercloud_schemas::DocumentHeader> {
-    let mut h = anna.header(plan).unwrap().clone();
-    h.writers.retain(|w| w != &mallory.identity());
-    h.grants.retain(|g| g.identity != mallory.identity());
-    h.revoked.push(inwonercloud_schemas::RevokedWriter {
-        identity: mallory.identity(),
-        cutoffs: vec![(mallory.device_key().public(), cutoff)],
-        role: Some(Role::Counselor),
-        at: vec![],
-    });
-    h.version += 1;
-    h.clock = h.next_clock(&anna.device_key().public());
-    keys::sign_record(h, anna.device_key(), anna.device_certificate(), keys::now())
 }

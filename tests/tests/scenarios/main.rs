@@ -56,6 +56,7 @@ mod postbus_attacks;
 mod receipts;
 mod review_claims;
 mod review_household;
+mod second_handles;
 mod signatures;
 mod simnet;
 mod sync_basic;

@@ -345,8 +345,10 @@ pub(super) enum Proof {
 /// each distinct record once: the copies of one record that many claims
 /// carry (the agreement, its countersignature, the grant chain) share the
 /// verdict of its one check. Copies are found by their signature and then
-/// compared whole, so a copy that differs in anything (a changed record, a
-/// pasted signature) is checked on its own; a copy of a record that fails
+/// compared whole and by their signed bytes, so a copy that differs in
+/// anything (a changed record, a pasted signature, an amount written
+/// otherwise: `1.0` equals `1.00` as a number but is signed as other bytes)
+/// is checked on its own; a copy of a record that fails
 /// is checked again alone, so its error is the one it gets by itself.
 /// Under [`Proof::Gathered`] every record is taken as verified.
 fn batch<'a, R: Record + 'a>(items: impl Iterator<Item = &'a Signed<R>>, proof: Proof) -> Vec<crate::Result<()>>
@@ -363,7 +365,7 @@ where
         .iter()
         .map(|s| {
             let same = by_signature.entry(&s.signature.0).or_default();
-            match same.iter().copied().find(|&j| distinct[j] == *s) {
+            match same.iter().copied().find(|&j| same_signed(distinct[j], s)) {
                 Some(j) => j,
                 None => {
                     distinct.push(s);
@@ -828,7 +830,52 @@ impl ClaimsFile {
     }
 }
 
+/// Whether two copies of a signed record are the same copy: equal, and
+/// signed over the same bytes (a `Decimal` compares by value, so a copy
+/// with `1.0` for `1.00` is equal but not what was signed).
+fn same_signed<R: Record>(a: &Signed<R>, b: &Signed<R>) -> bool
+where
+    Signed<R>: PartialEq,
+{
+    a == b
+        && inwonercloud_schemas::signed::signing_bytes(&a.record, a.signed_at, &a.device.certificate.identity)
+            == inwonercloud_schemas::signed::signing_bytes(&b.record, b.signed_at, &b.device.certificate.identity)
+}
+
 /// A CSV writer's failure (it writes to memory, so only a bug gets here).
 fn csv_error(e: csv::Error) -> VaultError {
     VaultError::Document(format!("claims CSV: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inwonercloud_schemas::{EntryKind, LedgerEntry, Role};
+
+    /// A copy that differs from a checked one only in how a number is
+    /// written (equal as a `Decimal`, other signed bytes) gets its own
+    /// check, and is refused, instead of sharing the first copy's verdict.
+    #[test]
+    fn a_copy_with_a_number_written_otherwise_is_checked_on_its_own() {
+        let identity = keys::SecretKey::generate().unwrap();
+        let device = keys::SecretKey::generate().unwrap();
+        let cert = keys::certify_device(&identity, "Gemeente", Role::Municipality, device.public(), "x", 1);
+        let entry = LedgerEntry {
+            id: "e1".into(),
+            account: "wmo".into(),
+            kind: EntryKind::Spend,
+            amount: "12.50".parse().unwrap(),
+            category: None,
+            date: "2027-01-15".parse().unwrap(),
+            note: String::new(),
+            reference: None,
+        };
+        let honest = keys::sign_record(entry, &device, &cert, 1_700_000_000);
+        let mut rescaled = honest.clone();
+        rescaled.record.amount = "12.5".parse().unwrap();
+        assert_eq!(honest, rescaled, "equal as values");
+        let verdicts = batch([&honest, &rescaled, &honest].into_iter(), Proof::Check);
+        assert!(verdicts[0].is_ok() && verdicts[2].is_ok(), "{verdicts:?}");
+        assert!(verdicts[1].is_err(), "not the bytes that were signed: {verdicts:?}");
+    }
 }

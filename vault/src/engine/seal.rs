@@ -10,6 +10,10 @@
 //! passphrase with argon2id (parameters and salt beside it). Changing the
 //! passphrase re-wraps the vault key; no stored value is rewritten.
 //!
+//! A value whose contents are not needed (a change row a snapshot stands
+//! for, on open) is checked by its Poly1305 tag alone ([`VaultKey::verify`]):
+//! the same verdict as decrypting it, without the keystream for its body.
+//!
 //! What stays in the clear is structure: table names, document ids (they hold
 //! public keys and a kind, never a name or an amount), change hashes, row
 //! numbers and sizes. See `docs/threat-model.md`.

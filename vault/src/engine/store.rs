@@ -475,6 +475,12 @@ impl Store {
         *self.seen.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Records that memory may lack what the file holds: the next refresh
+    /// reads everything again.
+    pub fn forget_seen(&self) {
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
     /// Records that everything the file held at `generation` is in memory.
     pub fn mark_seen(&self, generation: u64) {
         *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(generation);

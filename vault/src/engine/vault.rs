@@ -547,14 +547,42 @@ impl Vault {
     /// [`Vault::refresh`] without its guard: also right at the start of an
     /// action, before it wrote anything (the file then holds all there is).
     fn catch_up_with_file(&mut self) -> Result<Vec<String>> {
+        let mut all: Vec<String> = vec![];
+        for _ in 0..CATCH_UP_ATTEMPTS {
+            let (changed, racing) = self.catch_up_once()?;
+            for id in changed {
+                if !all.contains(&id) {
+                    all.push(id);
+                }
+            }
+            if racing.is_empty() {
+                break;
+            }
+            // A commit landed while this pass read, in separate read
+            // transactions: rows it refused or documents it loaded may have
+            // been judged against devices or a header older than the rows.
+            // Those documents are loaded again, whole, from the file.
+            for id in racing {
+                self.docs.remove(&id);
+            }
+            self.store.forget_seen();
+        }
+        Ok(all)
+    }
+
+    /// One pass of [`Vault::catch_up_with_file`]: the documents that
+    /// changed, and those to read again because a commit raced this pass.
+    fn catch_up_once(&mut self) -> Result<(Vec<String>, Vec<String>)> {
         // Nothing committed since memory last caught up (every write
         // transaction bumps the generation, by whichever process): nothing
         // to read. Read before the rows, so a write racing this refresh
         // only makes the next one read again.
         let generation = self.store.generation()?;
         if self.store.seen() == Some(generation) {
-            return Ok(vec![]);
+            return Ok((vec![], vec![]));
         }
+        // Documents judged in this pass whose verdicts a racing commit could change.
+        let mut judged: Vec<String> = vec![];
         self.forget_admitted();
         self.forget_peer_index();
         for raw in self.store.devices()? {
@@ -572,6 +600,7 @@ impl Vault {
                     check_header(&header)?;
                     let doc = self.load_document(header)?;
                     self.docs.insert(id.clone(), doc);
+                    judged.push(id.clone());
                     changed.push(id);
                     continue;
                 }
@@ -582,28 +611,39 @@ impl Vault {
                 // rows it applied under the old header.
                 Some(doc) if header != doc.header => {
                     check_header(&header)?;
-                    let rejudge = crate::replica::revokes_differently(&doc.header.record, &header.record);
-                    doc.header = header;
-                    changed.push(id.clone());
-                    if rejudge {
-                        self.reload(&id)?;
+                    if crate::replica::revokes_differently(&doc.header.record, &header.record) {
+                        // Memory keeps the old header and rows until the
+                        // document judged again under the new one is in hand.
+                        let fresh = self.load_document(header)?;
+                        self.docs.insert(id.clone(), fresh);
+                        judged.push(id.clone());
+                        changed.push(id);
                         continue;
                     }
+                    doc.header = header;
+                    changed.push(id.clone());
                 }
                 Some(_) => {}
             }
             let Some(doc) = self.docs.get_mut(&id) else { continue };
             let rows = self.store.changes_from(&id, doc.rows)?;
             if !rows.is_empty() {
-                catch_up(&self.devices, doc, &rows)?;
+                if catch_up(&self.devices, doc, &rows)? > 0 {
+                    judged.push(id.clone());
+                }
                 if !changed.contains(&id) {
                     changed.push(id);
                 }
             }
         }
         self.changed.extend(changed.iter().cloned());
+        // Marked caught up only when no commit landed during the pass;
+        // otherwise the next pass (or refresh) reads again.
+        if self.store.generation()? != generation {
+            return Ok((changed, judged));
+        }
         self.store.mark_seen(generation);
-        Ok(changed)
+        Ok((changed, vec![]))
     }
 
     /// Drops the parsed admitted list (see `crate::trust`).
@@ -617,6 +657,9 @@ impl Vault {
     }
 
     fn create_document_with(&mut self, kind: DocKind, id: String, writers: Vec<(PublicKey, Role)>) -> Result<String> {
+        if !self.store.in_batch() {
+            return self.transact(move |v| v.create_document_with(kind, id, writers));
+        }
         if self.docs.contains_key(&id) {
             return Ok(id);
         }
@@ -1028,6 +1071,9 @@ impl Vault {
     /// one transaction. On failure the in-memory document is reloaded from the
     /// store, so memory never holds what the file does not.
     fn commit_local(&mut self, doc_id: &str, message: &str, edit: impl FnOnce(&mut Doc) -> Result<()>) -> Result<()> {
+        if !self.store.in_batch() {
+            return self.transact(move |v| v.commit_local(doc_id, message, edit));
+        }
         let me = self.identity();
         let doc = self
             .docs
@@ -1237,6 +1283,19 @@ impl Vault {
             doc.waiting.clear();
         }
         Ok(())
+    }
+
+    /// [`Vault::reload`]; when that fails too, the document leaves memory
+    /// and this handle counts as not caught up, so the next refresh loads it
+    /// from the file: memory never keeps a header over rows it did not
+    /// judge by it.
+    pub(crate) fn reload_or_forget(&mut self, doc_id: &str) -> Result<()> {
+        let reloaded = self.reload(doc_id);
+        if reloaded.is_err() {
+            self.docs.remove(doc_id);
+            self.store.forget_seen();
+        }
+        reloaded
     }
 
     pub(crate) fn reload(&mut self, doc_id: &str) -> Result<()> {
@@ -1706,21 +1765,24 @@ pub(crate) fn verify_rows(
     Ok((good, refused))
 }
 
-/// Applies rows that follow what `doc` holds.
+/// Applies rows that follow what `doc` holds; returns how many it refused.
 pub(crate) fn catch_up(
     devices: &HashMap<PublicKey, CertifiedDevice>,
     doc: &mut Doc,
     rows: &[(u64, Vec<u8>)],
-) -> Result<()> {
+) -> Result<usize> {
     // Rows refused here were logged by the process that stored them, or are
     // logged when this vault next opens.
-    let (parsed, _refused) = verify_rows(devices, &doc.header.record, rows)?;
+    let (parsed, refused) = verify_rows(devices, &doc.header.record, rows)?;
     doc.am.apply_changes(parsed)?;
     if let Some(last) = rows.last() {
         doc.rows = last.0 + 1;
     }
-    Ok(())
+    Ok(refused.len())
 }
+
+/// How often a catch-up reads again when commits keep landing while it reads.
+const CATCH_UP_ATTEMPTS: usize = 3;
 
 /// The header rules of [`refusal::check_header`](crate::engine::refusal::check_header)
 /// (owner-signed, the id names the owner), as a vault error for open and catch-up.
@@ -1941,7 +2003,8 @@ mod tests {
         two.add_goal(&plan, LifeDomain::Wonen, "van twee", None).unwrap();
         two.admit(stranger).unwrap();
         assert!(two.is_admitted(&stranger), "seen at once by the writer");
-        assert!(!one.is_admitted(&stranger), "not read yet");
+        // (Not asserted: `one` has not read it yet. Its own edits are
+        // actions, which drop the parsed list, so it may read the file.)
         assert_eq!(one.refresh().unwrap(), vec![plan.clone()]);
         assert_eq!(one.plan(&plan).unwrap().goals.len(), 3);
         assert!(
