@@ -260,6 +260,28 @@ pub struct AccessLine {
     pub bytes: usize,
 }
 
+impl AccessLine {
+    /// A line dated now: what was sent to or received from `peer`.
+    pub fn now(
+        peer: &PublicKey,
+        peer_name: &str,
+        doc: &str,
+        direction: Direction,
+        changes: usize,
+        bytes: usize,
+    ) -> Self {
+        AccessLine {
+            at: keys::now(),
+            peer: *peer,
+            peer_name: peer_name.to_string(),
+            doc: doc.to_string(),
+            direction,
+            changes,
+            bytes,
+        }
+    }
+}
+
 /// A peer met in a sync session, as it is to be remembered
 /// ([`PeerVisit::merged`] into what is stored of it when written).
 #[derive(Clone, Debug, PartialEq)]
@@ -362,15 +384,8 @@ impl SessionNotes {
         changes: usize,
         bytes: usize,
     ) {
-        self.lines.push(AccessLine {
-            at: keys::now(),
-            peer: *peer,
-            peer_name: peer_name.to_string(),
-            doc: doc.to_string(),
-            direction,
-            changes,
-            bytes,
-        });
+        self.lines
+            .push(AccessLine::now(peer, peer_name, doc, direction, changes, bytes));
     }
 
     /// Whether a line says something was sent (such a line is written
@@ -985,15 +1000,7 @@ impl Vault {
         changes: usize,
         bytes: usize,
     ) {
-        let _ = self.log_access(&AccessLine {
-            at: crate::keys::now(),
-            peer: *peer,
-            peer_name: peer_name.to_string(),
-            doc: doc.to_string(),
-            direction,
-            changes,
-            bytes,
-        });
+        let _ = self.log_access(&AccessLine::now(peer, peer_name, doc, direction, changes, bytes));
     }
 
     /// The access log, oldest first.

@@ -161,22 +161,11 @@ fn a_second_handle_holding_the_old_header_does_not_keep_a_revoked_writers_late_c
         late.is_err(),
         "judged under the revoking header the file holds: {late:?}"
     );
-    let texts = goal_texts(&node, &plan);
-    assert!(texts.contains(&"een".to_string()), "{texts:?}");
-    assert!(
-        !texts.iter().any(|t| t.starts_with("laat")),
-        "not in the node's memory: {texts:?}"
-    );
+    holds_een_and_no_late_goal(&node, &plan, "not in the node's memory");
     node.compact_due().unwrap();
-    drop(node);
-    drop(anna);
+    drop((node, anna));
     let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
-    let texts = goal_texts(&anna, &plan);
-    assert!(texts.contains(&"een".to_string()), "{texts:?}");
-    assert!(
-        !texts.iter().any(|t| t.starts_with("laat")),
-        "no snapshot brings the late changes back on open: {texts:?}"
-    );
+    holds_een_and_no_late_goal(&anna, &plan, "no snapshot brings the late changes back on open");
 }
 
 /// The node takes a writer's changes and snapshots them; then a revoking
@@ -201,20 +190,16 @@ fn a_revocation_stored_after_another_handle_snapshotted_late_changes_still_cuts_
     let signed = revoking_header(&anna, &plan, &mallory, 1);
     anna.import_changes(&signed, &[], &[], "other device").unwrap();
     node.refresh().unwrap();
-    let texts = goal_texts(&node, &plan);
-    assert!(texts.contains(&"een".to_string()), "{texts:?}");
-    assert!(
-        !texts.iter().any(|t| t.starts_with("laat")),
-        "judged again on catching up: {texts:?}"
-    );
+    holds_een_and_no_late_goal(&node, &plan, "judged again on catching up");
     node.compact_due().unwrap();
-    drop(node);
-    drop(anna);
+    drop((node, anna));
     let anna = Vault::open(&tmp.path().join("anna"), &pass()).unwrap();
-    let texts = goal_texts(&anna, &plan);
+    holds_een_and_no_late_goal(&anna, &plan, "no snapshot stands for rows beyond the new cut-off");
+}
+
+/// `v` holds Mallory's first goal ("een") and none of her late ones ("laat …").
+fn holds_een_and_no_late_goal(v: &Vault, plan: &str, why: &str) {
+    let texts = goal_texts(v, plan);
     assert!(texts.contains(&"een".to_string()), "{texts:?}");
-    assert!(
-        !texts.iter().any(|t| t.starts_with("laat")),
-        "no snapshot stands for rows beyond the new cut-off: {texts:?}"
-    );
+    assert!(!texts.iter().any(|t| t.starts_with("laat")), "{why}: {texts:?}");
 }
