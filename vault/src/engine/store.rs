@@ -768,19 +768,7 @@ pub struct DocRead<'a> {
 impl DocRead<'_> {
     /// Change rows from row `from` on, opened.
     pub fn changes_from(&self, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
-        let t = self.r.open_table(CHANGES)?;
-        let mut aad = ChangeAad::new(self.doc);
-        let mut out = vec![];
-        for row in t.range((self.doc, from)..=(self.doc, u64::MAX))? {
-            let (k, v) = row?;
-            let n = k.value().1;
-            let plain = self
-                .key
-                .open(aad.row(n), v.value())
-                .map_err(|_| tampered_change(&self.r, self.doc, n))?;
-            out.push((n, plain));
-        }
-        Ok(out)
+        self.r.changes_from(self.key, self.doc, from)
     }
 
     /// Checks the seal of every change row below row `below` without
@@ -921,9 +909,13 @@ fn tampered_change(r: &impl ChangeIndexReader, doc: &str, row: u64) -> VaultErro
     }
 }
 
-/// Finding the hash of a change row, in a read or a write transaction.
+/// Reading change rows, in a read or a write transaction.
 trait ChangeIndexReader {
+    /// The hash of a change row, for naming it in an error.
     fn hash_of_row(&self, doc: &str, row: u64) -> Option<String>;
+    /// A document's change rows from row `from` on, opened (a row whose
+    /// seal fails is an error naming it).
+    fn changes_from(&self, key: &VaultKey, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>>;
 }
 
 macro_rules! hash_of_row {
@@ -940,6 +932,21 @@ macro_rules! hash_of_row {
                     }
                 }
                 None
+            }
+
+            fn changes_from(&self, key: &VaultKey, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
+                let t = self.open_table(CHANGES)?;
+                let mut aad = ChangeAad::new(doc);
+                let mut out = vec![];
+                for row in t.range((doc, from)..=(doc, u64::MAX))? {
+                    let (k, v) = row?;
+                    let n = k.value().1;
+                    let plain = key
+                        .open(aad.row(n), v.value())
+                        .map_err(|_| tampered_change(self, doc, n))?;
+                    out.push((n, plain));
+                }
+                Ok(out)
             }
         }
     };
@@ -1154,14 +1161,7 @@ impl Txn<'_> {
 
     /// Change rows of a document from row `from` on, read inside this transaction.
     pub fn changes_from(&self, doc: &str, from: u64) -> Result<Vec<(u64, Vec<u8>)>> {
-        let t = self.w()?.open_table(CHANGES)?;
-        let mut out = vec![];
-        for row in t.range((doc, from)..=(doc, u64::MAX))? {
-            let (k, v) = row?;
-            let n = k.value().1;
-            out.push((n, open_change(self.w()?, self.key, doc, n, v.value())?));
-        }
-        Ok(out)
+        self.w()?.changes_from(self.key, doc, from)
     }
 
     /// Commits durably; inside an action, only marks this write done (the
